@@ -1,0 +1,64 @@
+import { InputError } from '../errors.js';
+
+/**
+ * Pulls exact byte counts out of a chunked async source, for the block-framed codecs
+ * (lz4-java, xerial snappy, lzf). Holds at most one block plus one source chunk.
+ */
+export class ByteReader {
+  private buf: Buffer = Buffer.alloc(0);
+  private pos = 0;
+  private done = false;
+  /** Absolute offset of the next unread byte, for error messages. */
+  offset = 0;
+
+  constructor(private readonly source: AsyncIterator<Buffer>) {}
+
+  /** True when n bytes are buffered; false when the source ended first. */
+  async ensure(n: number): Promise<boolean> {
+    while (this.buf.length - this.pos < n) {
+      if (this.done) return false;
+      const next = await this.source.next();
+      if (next.done) {
+        this.done = true;
+        return false;
+      }
+      const rest = this.buf.length - this.pos;
+      this.buf = rest === 0 ? next.value : Buffer.concat([this.buf.subarray(this.pos), next.value]);
+      this.pos = 0;
+    }
+    return true;
+  }
+
+  /** Bytes buffered and not yet taken. */
+  get available(): number {
+    return this.buf.length - this.pos;
+  }
+
+  /** True when nothing is left, buffered or to come. */
+  async atEnd(): Promise<boolean> {
+    return !(await this.ensure(1));
+  }
+
+  /** Returns a view of the next n bytes; call ensure(n) first. The view is valid until the next ensure. */
+  take(n: number): Buffer {
+    const out = this.buf.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    this.offset += n;
+    return out;
+  }
+
+  peek(n: number): Buffer {
+    return this.buf.subarray(this.pos, this.pos + n);
+  }
+
+  /** ensure + take, with a truncation error naming what was being read. */
+  async read(n: number, what: string): Promise<Buffer> {
+    if (!(await this.ensure(n))) {
+      throw new TruncatedInputError(`truncated ${what} at byte ${this.offset + this.available}: expected ${n} bytes, found ${this.available}`);
+    }
+    return this.take(n);
+  }
+}
+
+/** The compressed stream ended inside a frame: the normal state of a log whose writer died. */
+export class TruncatedInputError extends InputError {}

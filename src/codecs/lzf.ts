@@ -1,0 +1,65 @@
+import { InputError } from '../errors.js';
+import { ByteReader } from './byte-reader.js';
+
+/**
+ * ning compress-lzf chunks, which Spark's LZFCompressionCodec writes through LZFOutputStream
+ * with finishBlockOnFlush=true (core/src/main/scala/org/apache/spark/io/CompressionCodec.scala):
+ *
+ *   'Z' 'V' 0x00 | length (uint16 BE) | stored bytes
+ *   'Z' 'V' 0x01 | compressed length (uint16 BE) | original length (uint16 BE) | LZF data
+ */
+export const LZF_MAGIC = Buffer.from('ZV', 'latin1');
+
+export async function* decodeLzf(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  const r = new ByteReader(source[Symbol.asyncIterator]());
+  while (!(await r.atEnd())) {
+    const at = r.offset;
+    const h = await r.read(5, 'lzf chunk header');
+    if (h[0] !== 0x5a || h[1] !== 0x56) throw new InputError(`bad lzf chunk magic at byte ${at}`);
+    const type = h[2]!;
+    if (type === 0) {
+      const len = h.readUInt16BE(3);
+      yield Buffer.from(await r.read(len, 'lzf chunk'));
+    } else if (type === 1) {
+      const compressedLen = h.readUInt16BE(3);
+      const originalLen = (await r.read(2, 'lzf chunk header')).readUInt16BE(0);
+      const data = await r.read(compressedLen, 'lzf chunk');
+      const out = Buffer.allocUnsafe(originalLen);
+      const n = lzfDecompress(data, out, at);
+      if (n !== originalLen) throw new InputError(`corrupt lzf chunk at byte ${at}: decoded ${n} of ${originalLen} bytes`);
+      yield out;
+    } else {
+      throw new InputError(`bad lzf chunk type ${type} at byte ${at}`);
+    }
+  }
+}
+
+/** LZF (liblzf lzf_d.c): ctrl < 32 is a literal run of ctrl+1 bytes, else a back reference. */
+export function lzfDecompress(src: Uint8Array, dst: Uint8Array, at = 0): number {
+  let s = 0;
+  let d = 0;
+  const bad = (): InputError => new InputError(`corrupt lzf chunk at byte ${at}`);
+  while (s < src.length) {
+    const ctrl = src[s++]!;
+    if (ctrl < 32) {
+      const len = ctrl + 1;
+      if (s + len > src.length || d + len > dst.length) throw bad();
+      dst.set(src.subarray(s, s + len), d);
+      s += len;
+      d += len;
+      continue;
+    }
+    let len = ctrl >>> 5;
+    if (len === 7) {
+      if (s >= src.length) throw bad();
+      len += src[s++]!;
+    }
+    if (s >= src.length) throw bad();
+    let m = d - ((ctrl & 0x1f) << 8) - 1 - src[s++]!;
+    len += 2;
+    if (m < 0 || d + len > dst.length) throw bad();
+    const stop = d + len;
+    while (d < stop) dst[d++] = dst[m++]!;
+  }
+  return d;
+}

@@ -1,0 +1,191 @@
+import { z } from 'zod';
+
+/**
+ * The events the product uses, as Spark's JsonProtocol writes them
+ * (core/src/main/scala/org/apache/spark/util/JsonProtocol.scala). Only the fields we read are
+ * declared; everything else is dropped. Fields that some Spark version lacks are optional
+ * (../shared/reference/MESSAGES.md §6): "Stage Attempt ID" before 1.2, "Exit Caused By App" and
+ * "Loss Reason" before 1.6, "Maximum Onheap Memory" before 2.2, "Task Executor Metrics" before 3.0.
+ */
+const num = z.number();
+const str = z.string();
+const opt = <T extends z.ZodType>(t: T) => t.nullish();
+const stringMap = z.record(z.string(), z.unknown()).transform((r) => {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(r)) if (v !== null && v !== undefined) out[k] = String(v);
+  return out;
+});
+const metricMap = z.record(z.string(), z.unknown()).transform((r) => {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(r)) if (typeof v === 'number') out[k] = v;
+  return out;
+});
+
+export const LogStart = z.object({ 'Spark Version': str });
+
+export const EnvironmentUpdate = z.object({
+  'JVM Information': opt(stringMap),
+  'Spark Properties': opt(stringMap),
+  'System Properties': opt(stringMap),
+});
+
+export const ApplicationStart = z.object({
+  'App Name': opt(str),
+  'App ID': opt(str),
+  Timestamp: opt(num),
+  User: opt(str),
+  'App Attempt ID': opt(str),
+});
+
+export const ApplicationEnd = z.object({ Timestamp: opt(num), ExitCode: opt(num) });
+
+export const ExecutorAdded = z.object({
+  Timestamp: opt(num),
+  'Executor ID': str,
+  'Executor Info': opt(z.object({ Host: opt(str), 'Total Cores': opt(num), 'Resource Profile Id': opt(num) })),
+});
+
+export const ExecutorRemoved = z.object({
+  Timestamp: opt(num),
+  'Executor ID': str,
+  'Removed Reason': opt(str),
+});
+
+export const BlockManagerAdded = z.object({
+  'Block Manager ID': z.object({ 'Executor ID': str, Host: opt(str), Port: opt(num) }),
+  'Maximum Memory': num,
+  Timestamp: opt(num),
+  'Maximum Onheap Memory': opt(num),
+  'Maximum Offheap Memory': opt(num),
+});
+
+const resourceRequest = z.object({ 'Resource Name': opt(str), Amount: num });
+export const ResourceProfileAdded = z.object({
+  'Resource Profile Id': num,
+  'Executor Resource Requests': opt(z.record(z.string(), resourceRequest)),
+  'Task Resource Requests': opt(z.record(z.string(), resourceRequest)),
+});
+
+export const JobStart = z.object({ 'Job ID': num, 'Submission Time': opt(num), 'Stage IDs': opt(z.array(num)) });
+
+export const JobEnd = z.object({
+  'Job ID': num,
+  'Completion Time': opt(num),
+  'Job Result': z.object({
+    Result: str,
+    Exception: opt(z.object({ Message: opt(str), 'Stack Trace': opt(z.unknown()) })),
+  }),
+});
+
+const stageInfo = z.object({
+  'Stage ID': num,
+  'Stage Attempt ID': opt(num),
+  'Stage Name': opt(str),
+  'Number of Tasks': opt(num),
+  'Submission Time': opt(num),
+  'Completion Time': opt(num),
+  'Failure Reason': opt(str),
+});
+export const StageSubmitted = z.object({ 'Stage Info': stageInfo });
+export const StageCompleted = z.object({ 'Stage Info': stageInfo });
+
+const stackFrame = z.object({
+  'Declaring Class': opt(str),
+  'Method Name': opt(str),
+  'File Name': opt(str),
+  'Line Number': opt(num),
+});
+
+export const TaskEndReason = z.object({
+  Reason: str,
+  'Class Name': opt(str),
+  Description: opt(str),
+  'Stack Trace': opt(z.array(stackFrame)),
+  'Full Stack Trace': opt(str),
+  'Executor ID': opt(str),
+  'Exit Caused By App': opt(z.boolean()),
+  'Loss Reason': opt(str),
+  'Kill Reason': opt(str),
+  Message: opt(str),
+});
+
+export const TaskEnd = z.object({
+  'Stage ID': num,
+  'Stage Attempt ID': opt(num),
+  'Task End Reason': TaskEndReason,
+  'Task Info': z.object({
+    'Task ID': num,
+    Index: opt(num),
+    Attempt: opt(num),
+    'Launch Time': opt(num),
+    'Finish Time': opt(num),
+    'Executor ID': str,
+    Host: opt(str),
+    Speculative: opt(z.boolean()),
+    Failed: opt(z.boolean()),
+    Killed: opt(z.boolean()),
+  }),
+  'Task Metrics': opt(
+    z.object({
+      'Executor Run Time': opt(num),
+      'JVM GC Time': opt(num),
+      'Result Size': opt(num),
+      'Memory Bytes Spilled': opt(num),
+      'Disk Bytes Spilled': opt(num),
+      'Peak Execution Memory': opt(num),
+    }),
+  ),
+  'Task Executor Metrics': opt(metricMap),
+});
+
+export const StageExecutorMetrics = z.object({
+  'Executor ID': str,
+  'Stage ID': num,
+  'Stage Attempt ID': opt(num),
+  'Executor Metrics': metricMap,
+});
+
+export const SQLExecutionStart = z.object({
+  executionId: num,
+  description: opt(str),
+  details: opt(str),
+  physicalPlanDescription: opt(str),
+  time: opt(num),
+});
+
+export const SQLExecutionEnd = z.object({ executionId: num, time: opt(num), errorMessage: opt(str) });
+
+/** Event name (the part after the last '.', so SQL events match by their short name) → schema. */
+export const SCHEMAS = {
+  SparkListenerLogStart: LogStart,
+  SparkListenerEnvironmentUpdate: EnvironmentUpdate,
+  SparkListenerApplicationStart: ApplicationStart,
+  SparkListenerApplicationEnd: ApplicationEnd,
+  SparkListenerExecutorAdded: ExecutorAdded,
+  SparkListenerExecutorRemoved: ExecutorRemoved,
+  SparkListenerBlockManagerAdded: BlockManagerAdded,
+  SparkListenerResourceProfileAdded: ResourceProfileAdded,
+  SparkListenerJobStart: JobStart,
+  SparkListenerJobEnd: JobEnd,
+  SparkListenerStageSubmitted: StageSubmitted,
+  SparkListenerStageCompleted: StageCompleted,
+  SparkListenerTaskEnd: TaskEnd,
+  SparkListenerStageExecutorMetrics: StageExecutorMetrics,
+  SparkListenerSQLExecutionStart: SQLExecutionStart,
+  SparkListenerSQLExecutionEnd: SQLExecutionEnd,
+} as const;
+
+export type KnownEventName = keyof typeof SCHEMAS;
+export type EventOf<N extends KnownEventName> = z.output<(typeof SCHEMAS)[N]>;
+
+/** A schema-checked event: `type` is the short name, `data` the fields we declared. */
+export type KnownEvent = { [N in KnownEventName]: { type: N; data: EventOf<N> } }[KnownEventName];
+
+export function isKnownEvent(name: string): name is KnownEventName {
+  return Object.prototype.hasOwnProperty.call(SCHEMAS, name);
+}
+
+export function shortEventName(name: string): string {
+  const dot = name.lastIndexOf('.');
+  return dot < 0 ? name : name.slice(dot + 1);
+}

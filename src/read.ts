@@ -1,0 +1,66 @@
+import path from 'node:path';
+import type { Codec } from './codecs/index.js';
+import { describeError } from './errors.js';
+import { readEventLogPart, ReadStats } from './eventlog/reader.js';
+import type { ResolvedInput } from './sources/resolve.js';
+import type { AppLog, Layout } from './sources/types.js';
+import { AppState } from './state/app.js';
+
+export interface AppRead {
+  log: AppLog;
+  state: AppState;
+  stats: ReadStats;
+}
+
+export interface InputRead {
+  path: string;
+  layout: Layout;
+  compression: Codec | 'zip' | null;
+  apps: AppRead[];
+  error?: string;
+}
+
+/**
+ * Reads every application log of one input through the state fold. A failure stops that input
+ * only; what was read before it stays in the result.
+ */
+export async function readInput(input: ResolvedInput, makeState: () => AppState = () => new AppState()): Promise<InputRead> {
+  const result: InputRead = { path: input.path, layout: input.layout, compression: input.layout === 'zip' ? 'zip' : null, apps: [] };
+  if (input.error !== undefined) {
+    result.error = input.error;
+    return result;
+  }
+  try {
+    for (const log of input.apps) {
+      const app: AppRead = { log, state: makeState(), stats: new ReadStats() };
+      result.apps.push(app);
+      for (const part of log.parts) {
+        try {
+          await readEventLogPart(part.open(), part.name, app.state, app.stats, part.inProgress);
+        } catch (e) {
+          const msg = part.name === input.path ? describeError(e) : `${relativePart(input.path, part.name)}: ${describeError(e)}`;
+          result.error = result.error === undefined ? msg : `${result.error}; ${msg}`;
+          break; // the rest of this log would lack what came before; other logs in the input go on
+        }
+      }
+      applyHints(app);
+      result.compression ??= app.stats.compression;
+    }
+  } finally {
+    if (result.compression === null) result.compression = result.apps[0]?.stats.compression ?? null;
+    await input.dispose?.();
+  }
+  return result;
+}
+
+function applyHints(app: AppRead): void {
+  const { state, log } = app;
+  state.sparkVersion ??= log.hints.sparkVersion ?? null;
+  state.appId ??= log.hints.appIdFromName ?? null;
+}
+
+function relativePart(inputPath: string, partName: string): string {
+  if (partName.startsWith(`${inputPath}!`)) return partName.slice(inputPath.length + 1);
+  const rel = path.relative(inputPath, partName);
+  return rel && !rel.startsWith('..') ? rel : partName;
+}
