@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { describeError } from './errors.js';
+import { memoryReport, MemoryConfigError } from './memory/index.js';
+import { renderMemoryText } from './render/memory-text.js';
+import type { ClusterManager } from './state/app.js';
 import { summarizeApp, summarizeInput, type InspectReport } from './inspect.js';
 import { readInput, type InputRead } from './read.js';
 import { renderInspectText } from './render/inspect-text.js';
@@ -25,6 +28,12 @@ const processIo = (): Io => ({
 export const EXIT_OK = 0;
 export const EXIT_DIAGNOSED = 1;
 export const EXIT_USAGE = 2;
+
+function collectConf(pair: string, acc: Record<string, string>): Record<string, string> {
+  const eq = pair.indexOf('=');
+  if (eq <= 0) throw new InvalidArgumentError(`expected key=value, got "${pair}"`);
+  return { ...acc, [pair.slice(0, eq).trim()]: pair.slice(eq + 1) };
+}
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -72,6 +81,49 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         io.out(renderInspectText(reads, makeStyle(color(opts))));
       }
       code = reads.some((r) => r.error !== undefined) ? EXIT_USAGE : EXIT_OK;
+    });
+
+  program
+    .command('memory')
+    .summary('draw the executor and driver memory layout Spark computes')
+    .description(
+      'Draw the executor and driver memory layout exactly as Spark computes it: reserved, user, unified\n' +
+        '(storage/execution), per-task share, overhead, off-heap, PySpark, container; driver heap, overhead,\n' +
+        'maxResultSize. With --from, configuration, version, cluster manager and resource profile come from an\n' +
+        'event log (--conf overrides it), and the BlockManager sizes and peak executor metrics it logged are\n' +
+        'set against each region.',
+    )
+    .option('--conf <key=value>', 'a Spark setting (repeatable); overrides the log', collectConf, {} as Record<string, string>)
+    .addOption(new Option('--master <manager>', 'cluster manager').choices(['yarn', 'k8s', 'kubernetes', 'standalone', 'local', 'mesos']))
+    .option('--spark-version <version>', 'Spark version whose rules apply (default: the log\'s, else current)')
+    .option('--from <eventlog>', 'take configuration and observations from this event log')
+    .option('--python', 'a PySpark application (Kubernetes overhead factor 0.4; Python workers in the overhead)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--no-color', 'never colour the output (NO_COLOR is honoured too)')
+    .action(async (opts: { conf: Record<string, string>; master?: string; sparkVersion?: string; from?: string; python?: boolean; format: 'text' | 'json'; color?: boolean }) => {
+      let state = null;
+      if (opts.from !== undefined) {
+        const reads: InputRead[] = [];
+        for await (const input of resolveInputs([opts.from])) reads.push(await readInput(input));
+        const apps = reads.flatMap((r) => r.apps.filter((a) => a.stats.events > 0));
+        const failed = reads.find((r) => r.error !== undefined);
+        if (apps.length === 0) {
+          io.err(`spark-triage: ${escapeControl(failed?.path ?? opts.from)}: ${escapeControl(failed?.error ?? 'no Spark event log found')}\n`);
+          code = EXIT_USAGE;
+          return;
+        }
+        if (apps.length > 1) io.err(`spark-triage: ${escapeControl(opts.from)} holds ${apps.length} applications; showing the first (${apps[0]!.state.appId ?? 'no id'})\n`);
+        state = apps[0]!.state;
+      }
+      const master = opts.master === 'k8s' ? 'kubernetes' : (opts.master as ClusterManager | undefined);
+      try {
+        const { layout, report } = memoryReport(state, { overrides: opts.conf, master: master ?? null, sparkVersion: opts.sparkVersion ?? null, python: opts.python ?? null });
+        io.out(opts.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderMemoryText(layout, report, makeStyle(color(opts))));
+      } catch (e) {
+        if (!(e instanceof MemoryConfigError)) throw e;
+        io.err(`spark-triage: ${escapeControl(e.message)}\n`);
+        code = EXIT_USAGE;
+      }
     });
 
   try {

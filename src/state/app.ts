@@ -46,6 +46,8 @@ export class AppState implements EventVisitor {
   ended = false;
   sparkProperties: Record<string, string> = {};
   javaVersion: string | null = null;
+  /** sun.java.command: tells a PySpark shell or script apart. */
+  javaCommand: string | null = null;
 
   readonly executors = new Map<string, ExecutorState>();
   /** The driver's BlockManager, when it registered one (it always does). */
@@ -84,6 +86,7 @@ export class AppState implements EventVisitor {
         const d = ev.data;
         if (d['Spark Properties']) this.sparkProperties = { ...this.sparkProperties, ...d['Spark Properties'] };
         this.javaVersion = d['JVM Information']?.['Java Version'] ?? d['System Properties']?.['java.version'] ?? this.javaVersion;
+        this.javaCommand = d['System Properties']?.['sun.java.command'] ?? this.javaCommand;
         break;
       }
       case 'SparkListenerExecutorAdded': {

@@ -1,0 +1,48 @@
+import { clusterManagerOf, type AppState } from '../state/app.js';
+import { computeLayout, isPythonApp, type MemoryLayout } from './model.js';
+import { observe, type Observed } from './observed.js';
+
+export * from './model.js';
+export * from './observed.js';
+export { MemoryConfigError, parseSize, MiB, GiB } from './sizes.js';
+
+/** `memory --format json` (README contract). */
+export interface MemoryReport {
+  sparkVersion: string | null;
+  clusterManager: MemoryLayout['clusterManager'];
+  executor: MemoryLayout['executor'];
+  driver: MemoryLayout['driver'];
+  observed: Observed | null;
+  notes: string[];
+}
+
+export interface MemoryRequest {
+  /** --conf pairs; they override what the log says. */
+  overrides?: Record<string, string>;
+  master?: MemoryLayout['clusterManager'] | null;
+  sparkVersion?: string | null;
+  python?: boolean | null;
+}
+
+/** The layout for an application read from a log (or none), with what the log observed. */
+export function memoryReport(state: AppState | null, req: MemoryRequest): { layout: MemoryLayout; report: MemoryReport } {
+  const conf = { ...(state?.sparkProperties ?? {}), ...(req.overrides ?? {}) };
+  const clusterManager = req.master ?? clusterManagerOf(conf['spark.master']);
+  const defaultProfile = state?.resourceProfiles.get(0)?.executor ?? null;
+  const cores = state ? [...state.executors.values()].map((e) => e.cores).find((c): c is number => c !== null) ?? null : null;
+  const python = req.python ?? (isPythonApp(conf) || (state?.javaCommand ?? '').includes('pyspark-shell'));
+  const layout = computeLayout({
+    conf, clusterManager, sparkVersion: req.sparkVersion ?? state?.sparkVersion ?? null, resourceProfile: defaultProfile, isPython: python, observedCores: cores,
+  });
+  let observed: Observed | null = null;
+  const notes = [...layout.notes];
+  if (state) {
+    const o = observe(layout, state.executors.values());
+    observed = o.observed;
+    notes.push(...o.notes);
+  }
+  return {
+    layout,
+    report: { sparkVersion: layout.sparkVersion, clusterManager: layout.clusterManager, executor: layout.executor, driver: layout.driver, observed, notes },
+  };
+}

@@ -1,0 +1,106 @@
+import type { MemoryLayout, MemoryReport } from '../memory/index.js';
+import { peaksAgainstLimits } from '../memory/index.js';
+import { escapeControl, type Style } from './style.js';
+import { fmtBytes } from './units.js';
+
+const BAR_WIDTH = 60;
+
+/** The whiteboard drawing: every region with its size and formula, a stacked bar of the container. */
+export function renderMemoryText(layout: MemoryLayout, report: MemoryReport, st: Style): string {
+  const e = layout.executor;
+  const d = layout.driver;
+  const p = layout.params;
+  const out: string[] = [];
+  const row = (indent: number, label: string, size: number, formula: string): string =>
+    `${' '.repeat(indent)}${label.padEnd(18 - indent)}${fmtBytes(size).padStart(10)}   ${st.dim(formula)}`;
+  const where = `${layout.clusterManager}, ${layout.sparkVersion ? `Spark ${layout.sparkVersion}` : 'Spark version unknown'}`;
+
+  out.push(st.bold(`Executor (${where})`) + `   container ${fmtBytes(e.container)}`);
+  out.push(`  ${bar(layout, st)}`);
+  out.push(`  ${legend(st)}`);
+  out.push(row(2, 'heap', e.heap, 'spark.executor.memory (-Xmx)'));
+  if (layout.legacyMode) {
+    out.push(row(4, 'storage', e.storage, 'heap × spark.storage.memoryFraction × safetyFraction (fixed)'));
+    out.push(row(4, 'execution', e.execution, 'heap × spark.shuffle.memoryFraction × safetyFraction (fixed)'));
+    out.push(row(4, 'user', e.user, 'the rest of the heap'));
+  } else {
+    out.push(row(4, 'reserved', e.reserved, 'fixed 300 MiB (UnifiedMemoryManager)'));
+    out.push(row(4, 'user', e.user, `(heap − reserved) × (1 − ${p.memoryFraction})   your objects, UDFs, Spark metadata`));
+    out.push(row(4, 'unified', e.unified, `(heap − reserved) × spark.memory.fraction ${p.memoryFraction}`));
+    out.push(row(6, 'storage', e.storage, `unified × spark.memory.storageFraction ${p.storageFraction}   cache, broadcasts (evictable past this)`));
+    out.push(row(6, 'execution', e.execution, 'unified − storage   shuffles, joins, sorts, aggregations (may borrow all of unified)'));
+  }
+  const slots = `${p.slots} concurrent ${p.slots === 1 ? 'task' : 'tasks'} (${e.cores} ${e.cores === 1 ? 'core' : 'cores'} / spark.task.cpus ${p.taskCpus})`;
+  out.push(`    ${'per task'.padEnd(14)}${`${fmtBytes(e.perTaskMin)} – ${fmtBytes(e.perTaskMax)}`.padStart(10)}   ${st.dim(`execution / 2N … ${layout.legacyMode ? 'execution' : 'unified'} / N, ${slots}`)}`);
+  out.push(row(2, 'overhead', e.overhead, e.overhead > 0 ? 'off-heap JVM (metaspace, threads, Netty), Python workers unless pyspark is set' : 'none reserved'));
+  if (e.offHeap > 0) out.push(row(2, 'off-heap', e.offHeap, 'spark.memory.offHeap.size (Tungsten)'));
+  if (e.pyspark > 0) out.push(row(2, 'pyspark', e.pyspark, 'spark.executor.pyspark.memory (Python workers)'));
+  out.push(row(2, 'container', e.container, 'what YARN / Kubernetes kills the executor at'));
+  out.push('');
+  out.push(st.bold('Driver'));
+  out.push(row(2, 'heap', d.heap, 'spark.driver.memory'));
+  out.push(row(2, 'maxResultSize', d.maxResultSize, d.maxResultSize === 0 ? 'unlimited (0)' : 'spark.driver.maxResultSize: collect() results above this abort the job'));
+  if (d.overhead > 0) out.push(row(2, 'overhead', d.overhead, 'spark.driver.memoryOverhead'));
+  out.push(row(2, 'container', d.container, d.overhead > 0 ? 'heap + overhead' : 'no container (client or local mode)'));
+
+  if (report.observed) {
+    out.push('', st.bold('Observed in the log'));
+    const groups = new Map<string, string[]>();
+    for (const [id, o] of Object.entries(report.observed.executors)) {
+      const key = `${o.maxMemory ?? '?'}|${o.maxOnHeap ?? '?'}|${o.maxOffHeap ?? '?'}`;
+      groups.set(key, [...(groups.get(key) ?? []), id]);
+    }
+    for (const [key, ids] of groups) {
+      const [max, on, off] = key.split('|');
+      const who = ids.length > 3 ? `${ids.length} executors` : `executor ${ids.join(', ')}`;
+      if (max !== '?') out.push(`  ${who}: BlockManager Maximum Memory ${fmtBytes(Number(max))}${on !== '?' ? ` (on-heap ${fmtBytes(Number(on))}, off-heap ${fmtBytes(Number(off))})` : ''}`);
+    }
+    const worst = new Map<string, { value: number; limit: number; percent: number | null; region: string; id: string }>();
+    for (const [id, o] of Object.entries(report.observed.executors)) {
+      for (const pk of peaksAgainstLimits(e, o.peaks)) {
+        const prev = worst.get(pk.metric);
+        if (!prev || pk.value > prev.value) worst.set(pk.metric, { ...pk, id });
+      }
+    }
+    if (worst.size > 0) out.push('  peaks (highest executor):');
+    for (const [metric, w] of worst) {
+      const pct = w.percent === null ? '' : `${w.percent}% of ${w.region} ${fmtBytes(w.limit)}`;
+      const text = `${metric.padEnd(28)}${fmtBytes(w.value).padStart(10)}   ${pct}  (executor ${w.id})`;
+      out.push(`    ${w.percent !== null && w.percent >= 90 ? st.red(text) : text}`);
+    }
+  }
+  if (report.notes.length > 0) {
+    out.push('', st.bold('Notes'));
+    for (const n of report.notes) out.push(`  - ${escapeControl(n)}`);
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/** Heap (reserved|user|storage|execution), then overhead, off-heap, PySpark, scaled to the container. */
+function bar(layout: MemoryLayout, st: Style): string {
+  const e = layout.executor;
+  const total = Math.max(e.container, e.heap + e.overhead + e.offHeap + e.pyspark);
+  const segs: Array<[number, string, (s: string) => string]> = [
+    [e.reserved, 'r', st.dim],
+    [e.user, 'u', st.cyan],
+    [e.storage, 'S', st.green],
+    [e.execution, 'E', st.yellow],
+    [e.overhead, 'o', st.red],
+    [e.offHeap, 'h', st.dim],
+    [e.pyspark, 'p', st.cyan],
+  ];
+  let used = 0;
+  let s = '';
+  segs.forEach(([size, ch, color]) => {
+    if (size <= 0) return;
+    const start = Math.round((used / total) * BAR_WIDTH);
+    const end = Math.round(((used + size) / total) * BAR_WIDTH);
+    used += size;
+    s += color(ch.repeat(Math.max(1, end - start)));
+  });
+  return `[${s}]`;
+}
+
+function legend(st: Style): string {
+  return st.dim('r reserved  u user  S storage  E execution  o overhead  h off-heap  p pyspark');
+}

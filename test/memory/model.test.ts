@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest';
+import { computeLayout, MemoryConfigError, parseSize, type MemoryInput } from '../../src/memory/index.js';
+
+const MiB = 1024 * 1024;
+const mib = (bytes: number): number => Math.round(bytes / MiB);
+const layout = (conf: Record<string, string>, extra: Partial<MemoryInput> = {}) =>
+  computeLayout({ conf, clusterManager: 'yarn', sparkVersion: '3.5.1', ...extra });
+
+describe('executor heap regions (the seeds’ worked examples, in MiB)', () => {
+  const cases: Array<[string, Record<string, number>]> = [
+    ['16g', { usable: 16084, user: 6434, unified: 9650, storage: 4825, execution: 4825 }],
+    ['4g', { usable: 3796, user: 1518, unified: 2278, storage: 1139 }],
+    ['32g', { usable: 32468, user: 12987, unified: 19481, storage: 9740 }],
+  ];
+  for (const [memory, expected] of cases) {
+    it(`spark.executor.memory=${memory}`, () => {
+      const e = layout({ 'spark.executor.memory': memory, 'spark.executor.cores': '4' }).executor;
+      for (const [k, v] of Object.entries(expected)) expect([k, mib(e[k as keyof typeof e])]).toEqual([k, v]);
+      expect(e.reserved).toBe(300 * MiB);
+      expect(e.user + e.unified + e.reserved).toBe(e.heap);
+      expect(e.storage + e.execution).toBe(e.unified);
+    });
+  }
+
+  it('per-task maximum for 16g and 4 cores: 2412 whole MiB', () => {
+    // The seed divides rounded MiB (9,650 / 4 = 2,412); Spark's ExecutionMemoryPool divides bytes:
+    // floor(10119177830 / 4) = 2529794457 bytes = 2412.6 MiB. The source wins; both give 2412 whole MiB.
+    const e = layout({ 'spark.executor.memory': '16g', 'spark.executor.cores': '4' }).executor;
+    expect(e.unified).toBe(10119177830);
+    expect(e.perTaskMax).toBe(2529794457);
+    expect(Math.floor(e.perTaskMax / MiB)).toBe(2412);
+  });
+
+  it('per-task share lies between 1/(2N) of execution and 1/N of the unified pool', () => {
+    const e = layout({ 'spark.executor.memory': '16g', 'spark.executor.cores': '8', 'spark.task.cpus': '2' }).executor;
+    expect(e.perTaskMax).toBe(Math.floor(e.unified / 4));
+    expect(e.perTaskMin).toBe(Math.floor(e.execution / 8));
+  });
+
+  it('uses spark.memory.fraction 0.75 in Spark 1.6 and the static manager before it', () => {
+    expect(mib(layout({ 'spark.executor.memory': '4g' }, { sparkVersion: '1.6.1' }).executor.unified)).toBe(Math.round(3796 * 0.75));
+    const old = layout({ 'spark.executor.memory': '10g' }, { sparkVersion: '1.5.2' });
+    expect(old.legacyMode).toBe(true);
+    expect(old.executor.reserved).toBe(0);
+    expect(old.executor.storage).toBe(Math.floor(10240 * MiB * 0.6 * 0.9));
+    expect(old.executor.execution).toBe(Math.floor(10240 * MiB * 0.2 * 0.8));
+    expect(layout({ 'spark.executor.memory': '10g', 'spark.memory.useLegacyMode': 'true' }, { sparkVersion: '2.4.8' }).legacyMode).toBe(true);
+    expect(layout({ 'spark.executor.memory': '10g', 'spark.memory.useLegacyMode': 'true' }, { sparkVersion: '3.0.0' }).legacyMode).toBe(false);
+  });
+
+  it('refuses a heap below 1.5 × reserved instead of printing negative regions', () => {
+    expect(() => layout({ 'spark.executor.memory': '400m' })).toThrow(MemoryConfigError);
+    expect(() => layout({ 'spark.executor.memory': '400m' })).toThrow(/spark\.executor\.memory=400m: Spark refuses to start: memory 419430400 must be at least 471859200/);
+    expect(layout({ 'spark.executor.memory': '450m' }).executor.usable).toBe(150 * MiB);
+  });
+});
+
+describe('overhead and container', () => {
+  const table: Array<[string, MemoryInput, { overhead: number; container?: number }]> = [
+    ['Spark 1.3 on YARN, 20g: factor 0.07', { conf: { 'spark.executor.memory': '20g' }, clusterManager: 'yarn', sparkVersion: '1.3.1' }, { overhead: 1433, container: 21913 }],
+    ['Spark 3.x on YARN, 20g: factor 0.10', { conf: { 'spark.executor.memory': '20g' }, clusterManager: 'yarn', sparkVersion: '3.2.0' }, { overhead: 2048, container: 22528 }],
+    ['small heap: the 384 MiB floor', { conf: { 'spark.executor.memory': '2g' }, clusterManager: 'yarn', sparkVersion: '3.5.0' }, { overhead: 384 }],
+    ['explicit overhead, off-heap added from 3.0', { conf: { 'spark.executor.memory': '12g', 'spark.executor.memoryOverhead': '2g', 'spark.memory.offHeap.enabled': 'true', 'spark.memory.offHeap.size': '4g' }, clusterManager: 'yarn', sparkVersion: '3.1.2' }, { overhead: 2048, container: 18432 }],
+    ['off-heap not added before 3.0', { conf: { 'spark.executor.memory': '12g', 'spark.yarn.executor.memoryOverhead': '6144', 'spark.memory.offHeap.enabled': 'true', 'spark.memory.offHeap.size': '4294967296' }, clusterManager: 'yarn', sparkVersion: '2.4.8' }, { overhead: 6144, container: 18432 }],
+    ['Kubernetes 16g, factor 0.1, pyspark 4g', { conf: { 'spark.executor.memory': '16g', 'spark.kubernetes.memoryOverheadFactor': '0.1', 'spark.executor.pyspark.memory': '4g' }, clusterManager: 'kubernetes', sparkVersion: '3.1.1' }, { overhead: 1638, container: 22118 }],
+    ['Kubernetes Python app: factor 0.4 by default', { conf: { 'spark.executor.memory': '10g' }, clusterManager: 'kubernetes', sparkVersion: '3.4.1', isPython: true }, { overhead: 4096 }],
+    ['Kubernetes 3.3+: spark.executor.memoryOverheadFactor wins', { conf: { 'spark.executor.memory': '10g', 'spark.executor.memoryOverheadFactor': '0.2', 'spark.kubernetes.memoryOverheadFactor': '0.4' }, clusterManager: 'kubernetes', sparkVersion: '3.3.0' }, { overhead: 2048 }],
+    ['YARN 3.3+: spark.executor.memoryOverheadFactor', { conf: { 'spark.executor.memory': '10g', 'spark.executor.memoryOverheadFactor': '0.25' }, clusterManager: 'yarn', sparkVersion: '3.3.2' }, { overhead: 2560 }],
+    ['4.0: spark.executor.minMemoryOverhead', { conf: { 'spark.executor.memory': '2g', 'spark.executor.minMemoryOverhead': '1g' }, clusterManager: 'yarn', sparkVersion: '4.0.0' }, { overhead: 1024 }],
+    ['before 4.0 the minimum is fixed', { conf: { 'spark.executor.memory': '2g', 'spark.executor.minMemoryOverhead': '1g' }, clusterManager: 'yarn', sparkVersion: '3.5.1' }, { overhead: 384 }],
+    ['pyspark memory ignored before 2.4', { conf: { 'spark.executor.memory': '8g', 'spark.executor.pyspark.memory': '2g' }, clusterManager: 'yarn', sparkVersion: '2.3.0' }, { overhead: 819, container: 8192 + 819 }],
+    ['standalone: no overhead', { conf: { 'spark.executor.memory': '8g' }, clusterManager: 'standalone', sparkVersion: '3.5.1' }, { overhead: 0, container: 8192 }],
+  ];
+  for (const [name, input, expected] of table) {
+    it(name, () => {
+      const e = computeLayout(input).executor;
+      expect(e.overhead / MiB).toBe(expected.overhead);
+      if (expected.container !== undefined) expect(e.container / MiB).toBe(expected.container);
+    });
+  }
+
+  it('notes every default it applied', () => {
+    const l = layout({ 'spark.executor.memory': '8g' });
+    expect(l.notes).toContain('executor overhead defaulted to max(0.10 × heap, 384 MiB) (YARN, Spark 3.5.1)');
+    expect(l.notes).toContain('spark.driver.maxResultSize defaulted to 1g');
+    const py = computeLayout({ conf: { 'spark.executor.memory': '8g', 'spark.yarn.isPython': 'true' }, clusterManager: 'yarn', sparkVersion: '3.5.1' });
+    expect(py.notes.some((n) => n.includes('Python workers live inside the overhead'))).toBe(true);
+  });
+});
+
+describe('driver', () => {
+  it('YARN cluster mode: heap, overhead, container, maxResultSize', () => {
+    const d = layout({ 'spark.driver.memory': '8g', 'spark.submit.deployMode': 'cluster', 'spark.driver.maxResultSize': '2g' }).driver;
+    expect(d).toEqual({ heap: 8192 * MiB, overhead: 819 * MiB, maxResultSize: 2048 * MiB, container: (8192 + 819) * MiB });
+  });
+
+  it('YARN client mode: the AM is its own container, said in a note', () => {
+    const l = layout({ 'spark.driver.memory': '50G', 'spark.submit.deployMode': 'client', 'spark.yarn.am.memory': '640m' });
+    expect(l.driver.overhead).toBe(0);
+    expect(l.notes).toContain('YARN client mode: the driver runs outside YARN; the application master is its own container of 1024 MiB (spark.yarn.am.memory 640 MiB + overhead 384 MiB)');
+  });
+
+  it('maxResultSize 0 means unlimited', () => {
+    const l = layout({ 'spark.driver.maxResultSize': '0' });
+    expect(l.driver.maxResultSize).toBe(0);
+    expect(l.notes).toContain('spark.driver.maxResultSize=0: results collected to the driver are unlimited');
+  });
+
+  it('local mode: the executor is the driver JVM', () => {
+    const l = computeLayout({ conf: { 'spark.master': 'local[8]', 'spark.driver.memory': '4g', 'spark.executor.memory': '64g' }, clusterManager: 'local', sparkVersion: '3.5.1' });
+    expect(l.executor.heap).toBe(4096 * MiB);
+    expect(l.executor.cores).toBe(8);
+  });
+});
+
+describe('sizes, as JavaUtils.byteStringAs parses them', () => {
+  it.each([
+    ['4g', MiB, 4096 * MiB], ['4096m', MiB, 4096 * MiB], ['512k', MiB, 512 * 1024], ['1t', MiB, 1024 * 1024 * MiB],
+    ['4096', MiB, 4096 * MiB], ['4096', 1, 4096], [' 2GB ', 1, 2048 * MiB], ['100b', MiB, 100],
+  ])('%s (bare unit %d) = %d bytes', (s, unit, bytes) => {
+    expect(parseSize('k', s, unit)).toBe(bytes);
+  });
+  it.each([
+    ['1.5g', /spark\.executor\.memory=1\.5g: fractional values are not supported/],
+    ['lots', /spark\.executor\.memory=lots: not a size/],
+    ['4q', /spark\.executor\.memory=4q: invalid suffix "q"/],
+  ])('refuses %s naming the key', (s, re) => {
+    expect(() => parseSize('spark.executor.memory', s, MiB)).toThrow(re);
+  });
+});
