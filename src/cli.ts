@@ -3,6 +3,10 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { describeError } from './errors.js';
 import { memoryReport, MemoryConfigError } from './memory/index.js';
 import { renderMemoryText } from './render/memory-text.js';
+import { CLASSIFIERS, byCode } from './classifiers/index.js';
+import { diagnoseApp, type Diagnosis } from './diagnose.js';
+import { renderDiagnosisMarkdown } from './render/diagnose-markdown.js';
+import { renderDiagnosisText } from './render/diagnose-text.js';
 import type { ClusterManager } from './state/app.js';
 import { summarizeApp, summarizeInput, type InspectReport } from './inspect.js';
 import { readInput, type InputRead } from './read.js';
@@ -124,6 +128,66 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         io.err(`spark-triage: ${escapeControl(e.message)}\n`);
         code = EXIT_USAGE;
       }
+    });
+
+  program
+    .command('diagnose')
+    .summary('say why applications died of memory, and what to change')
+    .description(
+      'Classify memory failures in Spark event logs, name the region that overflowed, cite the evidence\n' +
+        '(file:line), and compute --conf values that fix it. Inputs are read as by inspect.\n' +
+        'Exit 0: no critical finding; 1: a failure was diagnosed; 2: bad usage or an unreadable input.',
+    )
+    .argument('<path...>', 'event logs, directories or zips; - reads standard input')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
+    .option('--conf <key=value>', 'override a Spark setting for the memory layout (repeatable)', collectConf, {} as Record<string, string>)
+    .option('--no-color', 'never colour the output (NO_COLOR is honoured too)')
+    .action(async (paths: string[], opts: { format: 'text' | 'json' | 'markdown'; conf: Record<string, string>; color?: boolean }) => {
+      const style = makeStyle(color(opts));
+      const inputs = [];
+      const applications = [];
+      let unreadable = false;
+      let critical = false;
+      for await (const input of resolveInputs(paths)) {
+        const read = await readInput(input);
+        inputs.push(summarizeInput(read));
+        if (read.error !== undefined) {
+          unreadable = true;
+          io.err(`spark-triage: ${escapeControl(read.path)}: ${escapeControl(read.error)}\n`);
+        }
+        for (const app of read.apps.filter((a) => a.stats.events > 0)) {
+          const d: Diagnosis = diagnoseApp(app, { overrides: opts.conf });
+          if (d.result.findings.some((f) => f.severity === 'critical')) critical = true;
+          if (opts.format === 'json') applications.push(d.result);
+          else io.out(`${opts.format === 'markdown' ? renderDiagnosisMarkdown(d) : renderDiagnosisText(d, style)}\n`);
+        }
+      }
+      if (opts.format === 'json') io.out(`${JSON.stringify({ inputs, applications }, null, 2)}\n`);
+      code = unreadable ? EXIT_USAGE : critical ? EXIT_DIAGNOSED : EXIT_OK;
+    });
+
+  program
+    .command('explain')
+    .summary('what a finding code means, how it is detected and fixed')
+    .argument('[code]', 'a finding code, e.g. yarn-memory-exceeded; none lists them all')
+    .action((codeArg: string | undefined) => {
+      if (codeArg === undefined) {
+        for (const c of CLASSIFIERS) io.out(`${c.code.padEnd(22)} ${c.meta.title}\n`);
+        return;
+      }
+      const c = byCode(codeArg);
+      if (!c) {
+        io.err(`spark-triage: unknown finding code "${escapeControl(codeArg)}"; known codes: ${CLASSIFIERS.map((x) => x.code).join(', ')}\n`);
+        code = EXIT_USAGE;
+        return;
+      }
+      const kind = { failure: 'failure (critical when the application failed or did not finish, else a warning)', warning: 'warning', info: 'info' }[c.meta.kind];
+      const lines = [c.code, '', c.meta.title, '', `Severity: ${kind}`, '', 'Detected by:', `  ${c.meta.detects}`, '', 'Fix:', `  ${c.meta.fix}`];
+      if (c.meta.thresholds) {
+        lines.push('', 'Thresholds:');
+        for (const [k, t] of Object.entries(c.meta.thresholds)) lines.push(`  ${k} = ${t.value}  (${t.why})`);
+      }
+      io.out(`${lines.join('\n')}\n`);
     });
 
   try {

@@ -1,5 +1,7 @@
 import type { EventVisitor, Location } from '../eventlog/reader.js';
 import type { KnownEvent } from '../eventlog/schemas.js';
+import { SignalBook } from './signals.js';
+import { newStage, type StageStats } from './stages.js';
 
 export type ClusterManager = 'yarn' | 'kubernetes' | 'standalone' | 'local' | 'mesos' | 'unknown';
 export type Outcome = 'succeeded' | 'failed' | 'incomplete' | 'unknown';
@@ -19,7 +21,23 @@ export interface ExecutorState {
   maxOffHeap: number | null;
   /** Peak of each executor metric over Task Executor Metrics and StageExecutorMetrics. */
   peaks: Record<string, number>;
+  tasks: number;
+  failedTasks: number;
+  runTime: number;
+  gcTime: number;
 }
+
+/** What the SQL plans reveal about where memory goes. */
+export interface PlanFlags {
+  pythonUdf: number;
+  pandasOrArrowUdf: number;
+  broadcastJoin: number;
+}
+
+// Physical operators (SparkPlan node names) that run Python workers or broadcast a relation.
+const PYTHON_OPS = /\b(?:BatchEvalPython|ArrowEvalPython|FlatMapGroupsInPandas|FlatMapCoGroupsInPandas|MapInPandas|MapInArrow|PythonMapInArrow|AggregateInPandas|WindowInPandas|FlatMapGroupsInArrow|BatchEvalPythonUDTF|ArrowEvalPythonUDTF)\b/g;
+const ARROW_OPS = /^(?:ArrowEvalPython|FlatMapGroupsInPandas|FlatMapCoGroupsInPandas|MapInPandas|MapInArrow|PythonMapInArrow|AggregateInPandas|WindowInPandas|FlatMapGroupsInArrow|ArrowEvalPythonUDTF)$/;
+const BROADCAST_OPS = /\bBroadcast(?:HashJoin|NestedLoopJoin|Exchange)\b/;
 
 export interface ResourceProfile {
   id: number;
@@ -57,11 +75,14 @@ export class AppState implements EventVisitor {
   jobsTotal = 0;
   jobsFailed = 0;
   lastJobFailed = false;
-  private readonly stageAttempts = new Set<string>();
-  private readonly failedStageAttempts = new Set<string>();
   tasksTotal = 0;
   tasksFailed = 0;
   tasksKilled = 0;
+  readonly signals = new SignalBook();
+  readonly stages = new Map<string, StageStats>();
+  readonly plans: PlanFlags = { pythonUdf: 0, pandasOrArrowUdf: 0, broadcastJoin: 0 };
+  /** Tasks that ran in the driver JVM (local mode). */
+  driverTasks = 0;
 
   onEvent(ev: KnownEvent, _at: Location): void {
     switch (ev.type) {
@@ -104,6 +125,7 @@ export class AppState implements EventVisitor {
         e.removedAt = ev.data.Timestamp ?? null;
         e.removedReason = ev.data['Removed Reason'] ?? null;
         e.removedAtLocation = _at;
+        if (e.removedReason) this.signals.add({ source: 'executor-removed', text: e.removedReason, executor: e.id, time: e.removedAt, at: _at });
         break;
       }
       case 'SparkListenerBlockManagerAdded': {
@@ -135,7 +157,11 @@ export class AppState implements EventVisitor {
         break;
       case 'SparkListenerJobEnd': {
         const failed = ev.data['Job Result'].Result === 'JobFailed';
-        if (failed) this.jobsFailed++;
+        if (failed) {
+          this.jobsFailed++;
+          const msg = ev.data['Job Result'].Exception?.Message;
+          if (msg) this.signals.add({ source: 'job-failure', text: msg, time: ev.data['Completion Time'] ?? null, at: _at });
+        }
         this.lastJobFailed = failed;
         break;
       }
@@ -143,8 +169,13 @@ export class AppState implements EventVisitor {
       case 'SparkListenerStageCompleted': {
         const s = ev.data['Stage Info'];
         const key = `${s['Stage ID']}.${s['Stage Attempt ID'] ?? 0}`;
-        this.stageAttempts.add(key);
-        if (ev.type === 'SparkListenerStageCompleted' && s['Failure Reason']) this.failedStageAttempts.add(key);
+        const st = this.stage(s['Stage ID'], s['Stage Attempt ID'] ?? 0);
+        st.name = s['Stage Name'] ?? st.name;
+        st.numTasks = s['Number of Tasks'] ?? st.numTasks;
+        if (ev.type === 'SparkListenerStageCompleted' && s['Failure Reason']) {
+          st.failureReason = s['Failure Reason'];
+          this.signals.add({ source: 'stage-failure', text: s['Failure Reason'], stage: key, time: s['Completion Time'] ?? null, at: _at });
+        }
         break;
       }
       case 'SparkListenerTaskEnd': {
@@ -152,28 +183,81 @@ export class AppState implements EventVisitor {
         this.tasksTotal++;
         // AppStatusListener.onTaskEnd: TaskKilled and TaskCommitDenied count as killed, every
         // other reason but Success as failed.
-        const reason = d['Task End Reason'].Reason;
-        if (reason === 'TaskKilled' || reason === 'TaskCommitDenied') this.tasksKilled++;
-        else if (reason !== 'Success') this.tasksFailed++;
+        const r = d['Task End Reason'];
+        const reason = r.Reason;
+        const killed = reason === 'TaskKilled' || reason === 'TaskCommitDenied';
+        const failed = !killed && reason !== 'Success';
+        if (killed) this.tasksKilled++;
+        else if (failed) this.tasksFailed++;
+        const info = d['Task Info'];
+        const execId = info['Executor ID'];
+        const stageKey = `${d['Stage ID']}.${d['Stage Attempt ID'] ?? 0}`;
+        const time = info['Finish Time'] ?? null;
+        const m = d['Task Metrics'];
+        const st = this.stage(d['Stage ID'], d['Stage Attempt ID'] ?? 0);
+        st.tasks++;
+        if (failed) st.failedTasks++;
+        if (info['Launch Time'] && info['Finish Time']) st.durations.add(info['Finish Time'] - info['Launch Time']);
+        if (m) {
+          st.peakExecution.add(m['Peak Execution Memory'] ?? 0);
+          st.memorySpilled += m['Memory Bytes Spilled'] ?? 0;
+          st.diskSpilled += m['Disk Bytes Spilled'] ?? 0;
+          st.runTime += m['Executor Run Time'] ?? 0;
+          st.gcTime += m['JVM GC Time'] ?? 0;
+          st.resultSize += m['Result Size'] ?? 0;
+        }
+        if (DRIVER_IDS.has(execId)) {
+          this.driverTasks++;
+        } else {
+          const e = this.executor(execId);
+          e.tasks++;
+          if (failed) e.failedTasks++;
+          e.runTime += m?.['Executor Run Time'] ?? 0;
+          e.gcTime += m?.['JVM GC Time'] ?? 0;
+        }
+        if (reason === 'ExceptionFailure') {
+          const frames = (r['Stack Trace'] ?? []).map((f) => `${f['Declaring Class'] ?? '?'}.${f['Method Name'] ?? '?'}`);
+          const cls = r['Class Name'] ?? '';
+          const desc = r.Description ?? '';
+          // Full Stack Trace carries the "Caused by:" chain that Description lacks.
+          const full = r['Full Stack Trace'] ?? '';
+          const causes = full.split('\n').filter((l) => l.startsWith('Caused by:')).join('\n');
+          this.signals.add({ source: 'task-exception', text: `${cls}: ${desc}${causes ? `\n${causes}` : ''}`, frames, executor: execId, stage: stageKey, time, at: _at });
+        } else if (reason === 'ExecutorLostFailure') {
+          const lost = r['Executor ID'] ?? execId;
+          this.signals.add({ source: 'executor-lost', text: r['Loss Reason'] ?? 'executor lost (no reason logged before Spark 1.6)', causedByApp: r['Exit Caused By App'] ?? null, executor: lost, stage: stageKey, time, at: _at });
+        }
         const metrics = d['Task Executor Metrics'];
-        if (metrics) this.observePeaks(d['Task Info']['Executor ID'], metrics);
+        if (metrics) this.observePeaks(execId, metrics);
         break;
       }
       case 'SparkListenerStageExecutorMetrics':
         this.observePeaks(ev.data['Executor ID'], ev.data['Executor Metrics']);
         break;
-      case 'SparkListenerSQLExecutionStart':
+      case 'SparkListenerSQLExecutionStart': {
+        const plan = ev.data.physicalPlanDescription ?? '';
+        for (const m of plan.matchAll(PYTHON_OPS)) {
+          this.plans.pythonUdf++;
+          if (ARROW_OPS.test(m[0])) this.plans.pandasOrArrowUdf++;
+        }
+        if (BROADCAST_OPS.test(plan)) this.plans.broadcastJoin++;
+        break;
+      }
       case 'SparkListenerSQLExecutionEnd':
+        if (ev.data.errorMessage) this.signals.add({ source: 'sql-failure', text: ev.data.errorMessage, time: ev.data.time ?? null, at: _at });
         break;
     }
   }
 
+  /** Stage attempts seen (submitted, completed, or running tasks). */
   get stagesTotal(): number {
-    return this.stageAttempts.size;
+    return this.stages.size;
   }
 
   get stagesFailed(): number {
-    return this.failedStageAttempts.size;
+    let n = 0;
+    for (const st of this.stages.values()) if (st.failureReason !== null) n++;
+    return n;
   }
 
   /** Executors other than the driver, as ExecutorAdded and BlockManagerAdded name them. */
@@ -190,11 +274,21 @@ export class AppState implements EventVisitor {
     if (!e) {
       e = {
         id, host: null, cores: null, resourceProfileId: 0, addedAt: null, removedAt: null, removedReason: null,
-        removedAtLocation: null, maxMemory: null, maxOnHeap: null, maxOffHeap: null, peaks: {},
+        removedAtLocation: null, maxMemory: null, maxOnHeap: null, maxOffHeap: null, peaks: {}, tasks: 0, failedTasks: 0, runTime: 0, gcTime: 0,
       };
       this.executors.set(id, e);
     }
     return e;
+  }
+
+  private stage(id: number, attempt: number): StageStats {
+    const key = `${id}.${attempt}`;
+    let st = this.stages.get(key);
+    if (!st) {
+      st = newStage(id, attempt);
+      this.stages.set(key, st);
+    }
+    return st;
   }
 
   private observePeaks(executorId: string, metrics: Record<string, number>): void {

@@ -1,0 +1,48 @@
+import { defineClassifier } from './define.js';
+import { compareIds } from './match.js';
+import { fix, gib, moreHeap } from './remedy.js';
+
+// Dr. Elephant ExecutorGcHeuristic (DEFAULT_GC_SEVERITY_A_THRESHOLDS): GC time / executor run time
+// low 0.08, moderate 0.09, severe 0.10, critical 0.15. We warn from "severe".
+const SEVERE = 0.1;
+const CRITICAL = 0.15;
+const MIN_RUN_TIME_MS = 60_000; // below a minute of task time the ratio is noise
+
+export default defineClassifier({
+  code: 'gc-pressure',
+  meta: {
+    title: 'Executors spent a large share of task time in garbage collection',
+    kind: 'warning',
+    rank: 60,
+    detects: 'Sum of task "JVM GC Time" over sum of "Executor Run Time", for the application and per executor (Dr. Elephant ExecutorGcHeuristic thresholds).',
+    fix: 'Give tasks more heap (more memory or fewer cores per executor), cache less, or use G1 on large heaps.',
+    thresholds: {
+      severe: { value: SEVERE, why: 'Dr. Elephant DEFAULT_GC_SEVERITY_A_THRESHOLDS.severe' },
+      critical: { value: CRITICAL, why: 'Dr. Elephant DEFAULT_GC_SEVERITY_A_THRESHOLDS.critical' },
+    },
+  },
+  classify(ctx, report) {
+    let run = 0;
+    let gc = 0;
+    const heavy: string[] = [];
+    for (const e of ctx.app.executors.values()) {
+      run += e.runTime;
+      gc += e.gcTime;
+      if (e.runTime >= MIN_RUN_TIME_MS && e.gcTime / e.runTime >= SEVERE) heavy.push(e.id);
+    }
+    if (run < MIN_RUN_TIME_MS || gc / run < SEVERE) return;
+    const share = gc / run;
+    const remediation = [];
+    if (ctx.layout) remediation.push(moreHeap(ctx.layout, ctx.app, `tasks spent ${(share * 100).toFixed(1)}% of their time in GC`));
+    const opts = ctx.app.sparkProperties['spark.executor.extraJavaOptions'] ?? null;
+    if (ctx.layout && ctx.layout.executor.heap >= 8 * 2 ** 30 && !/UseG1GC|UseZGC|UseShenandoahGC/.test(opts ?? '') && !/^(?:1[1-9]|[2-9]\d)/.test(ctx.app.javaVersion ?? '')) {
+      remediation.push(fix('spark.executor.extraJavaOptions', opts, `${opts ? `${opts} ` : ''}-XX:+UseG1GC`, `G1 handles ${gib(ctx.layout.executor.heap)} heaps with shorter pauses than Java 8's default Parallel collector`));
+    }
+    report({
+      role: 'executor', region: 'heap', confidence: share >= CRITICAL ? 'high' : 'medium', occurrences: heavy.length,
+      executors: heavy.sort(compareIds),
+      evidence: [{ source: 'task metrics', text: `JVM GC Time is ${(share * 100).toFixed(1)}% of Executor Run Time over all tasks (${Math.round(gc / 1000)} s of ${Math.round(run / 1000)} s); ${heavy.length} executor(s) at or above ${SEVERE * 100}%` }],
+      remediation,
+    });
+  },
+});

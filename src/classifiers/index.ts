@@ -1,0 +1,53 @@
+import arraySizeOom from './array-size-oom.js';
+import broadcastOom from './broadcast-oom.js';
+import type { Classifier } from './define.js';
+import directBufferOom from './direct-buffer-oom.js';
+import executionMemory from './execution-memory.js';
+import exit137 from './exit-137.js';
+import gcOverhead from './gc-overhead.js';
+import gcPressure from './gc-pressure.js';
+import heapOom from './heap-oom.js';
+import heapUnderused from './heap-underused.js';
+import heartbeatTimeout from './heartbeat-timeout.js';
+import heavySpill from './heavy-spill.js';
+import jvmOomExit from './jvm-oom-exit.js';
+import kryoBufferOverflow from './kryo-buffer-overflow.js';
+import maxResultSize from './max-result-size.js';
+import metaspaceOom from './metaspace-oom.js';
+import nativeThreadOom from './native-thread-oom.js';
+import offheapOom from './offheap-oom.js';
+import oomKilled from './oom-killed.js';
+import pythonMemoryError from './python-memory-error.js';
+import pythonWorkerCrash from './python-worker-crash.js';
+import taskSkew from './task-skew.js';
+import yarnMemoryExceeded from './yarn-memory-exceeded.js';
+import yarnVmemExceeded from './yarn-vmem-exceeded.js';
+
+/** Every classifier, sorted by code. Explicit on purpose: the test suite checks it against the files. */
+export const CLASSIFIERS: readonly Classifier[] = [
+  arraySizeOom,
+  broadcastOom,
+  directBufferOom,
+  executionMemory,
+  exit137,
+  gcOverhead,
+  gcPressure,
+  heapOom,
+  heapUnderused,
+  heartbeatTimeout,
+  heavySpill,
+  jvmOomExit,
+  kryoBufferOverflow,
+  maxResultSize,
+  metaspaceOom,
+  nativeThreadOom,
+  offheapOom,
+  oomKilled,
+  pythonMemoryError,
+  pythonWorkerCrash,
+  taskSkew,
+  yarnMemoryExceeded,
+  yarnVmemExceeded,
+];
+
+export const byCode = (code: string): Classifier | undefined => CLASSIFIERS.find((c) => c.code === code);

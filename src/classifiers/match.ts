@@ -1,0 +1,123 @@
+import type { Confidence, Evidence, Region, Role } from '../findings.js';
+import type { Signal, SignalSource } from '../state/signals.js';
+import type { ClassifierContext, Report } from './define.js';
+
+/** Task- and executor-level sources name the failure where it happened; the rest repeat it. */
+const DIRECT: ReadonlySet<SignalSource> = new Set(['task-exception', 'executor-lost', 'executor-removed']);
+
+export interface Match {
+  signal: Signal;
+  m: RegExpExecArray;
+}
+
+/** Signals whose text matches `re` (first match per signal), from the given sources. */
+export function find(ctx: ClassifierContext, re: RegExp, sources?: SignalSource[]): Match[] {
+  const out: Match[] = [];
+  for (const signal of ctx.app.signals.all()) {
+    if (sources && !sources.includes(signal.source)) continue;
+    re.lastIndex = 0;
+    const m = re.exec(signal.text);
+    if (m) out.push({ signal, m });
+  }
+  return out;
+}
+
+/**
+ * The matches that count: those seen where the failure happened (a task or an executor) if any,
+ * else the stage/job/SQL texts that quote it.
+ */
+export function direct(matches: Match[]): Match[] {
+  const d = matches.filter((x) => DIRECT.has(x.signal.source));
+  return d.length > 0 ? d : matches;
+}
+
+export function executorsOf(matches: Match[]): string[] {
+  const ids = new Set<string>();
+  for (const { signal } of matches) for (const e of signal.executors) ids.add(e);
+  return [...ids].sort(compareIds);
+}
+
+export function compareIds(a: string, b: string): number {
+  const na = Number(a);
+  const nb = Number(b);
+  return Number.isFinite(na) && Number.isFinite(nb) ? na - nb : a.localeCompare(b);
+}
+
+/**
+ * Occurrences of a failure: executors lost count once each (ExecutorRemoved), otherwise every task
+ * (or stage, job) that reported it.
+ */
+export function occurrences(matches: Match[]): number {
+  const removed = matches.filter((x) => x.signal.source === 'executor-removed');
+  if (removed.length > 0) return removed.reduce((n, x) => n + x.signal.count, 0);
+  const lost = matches.filter((x) => x.signal.source === 'executor-lost');
+  if (lost.length > 0) return executorsOf(lost).length || lost.reduce((n, x) => n + x.signal.count, 0);
+  return matches.reduce((n, x) => n + x.signal.count, 0);
+}
+
+const MAX_EVIDENCE = 4;
+const MAX_TEXT = 400;
+
+/** Evidence lines: where each matching text was first seen, the text, and how often and where. */
+export function evidenceOf(matches: Match[], extra: Evidence[] = []): Evidence[] {
+  const out: Evidence[] = [];
+  const sorted = [...matches].sort((a, b) => (a.signal.firstTime ?? 0) - (b.signal.firstTime ?? 0) || b.signal.count - a.signal.count);
+  for (const { signal, m } of sorted.slice(0, MAX_EVIDENCE)) {
+    const loc = signal.locations[0]!;
+    out.push({ source: `${loc.file}:${loc.line}`, text: `${excerpt(signal.text, m.index)}${tally(signal)}` });
+  }
+  return [...out, ...extra];
+}
+
+/** The line of `text` holding the match, cut to MAX_TEXT characters around it. */
+export function excerpt(text: string, at: number): string {
+  const start = text.lastIndexOf('\n', at) + 1;
+  const endNl = text.indexOf('\n', at);
+  const line = text.slice(start, endNl < 0 ? text.length : endNl);
+  if (line.length <= MAX_TEXT) return line;
+  const from = Math.max(0, Math.min(at - start - 100, line.length - MAX_TEXT));
+  return `${from > 0 ? '…' : ''}${line.slice(from, from + MAX_TEXT)}…`;
+}
+
+function tally(s: Signal): string {
+  const parts: string[] = [];
+  const where = { 'task-exception': 'task', 'executor-lost': 'task', 'executor-removed': 'executor removal', 'stage-failure': 'stage failure', 'job-failure': 'job failure', 'sql-failure': 'SQL failure' }[s.source];
+  parts.push(`${s.count} ${where}${s.count === 1 ? '' : 's'}`);
+  if (s.executors.size > 0) parts.push(`executor${s.executors.size === 1 ? '' : 's'} ${list([...s.executors].sort(compareIds))}`);
+  if (s.stages.size > 0) parts.push(`stage${s.stages.size === 1 ? '' : 's'} ${list([...s.stages].sort())}`);
+  if (s.firstTime !== null && s.lastTime !== null) {
+    const t = (ms: number): string => new Date(ms).toISOString().slice(11, 19);
+    parts.push(s.firstTime === s.lastTime ? `at ${t(s.firstTime)}` : `${t(s.firstTime)}–${t(s.lastTime)} UTC`);
+  }
+  return `  [${parts.join('; ')}]`;
+}
+
+function list(ids: string[]): string {
+  return ids.length > 6 ? `${ids.slice(0, 6).join(', ')} … (${ids.length})` : ids.join(', ');
+}
+
+/** The role a matched failure belongs to: the driver when it ran in the driver JVM. */
+export function roleOf(matches: Match[]): Role {
+  return matches.every((x) => x.signal.executors.size > 0 && [...x.signal.executors].every((e) => e === 'driver' || e === '<driver>')) ? 'driver' : 'executor';
+}
+
+/** A finding from matches, with the common fields filled in. */
+export function reportFrom(matches: Match[], role: Role, region: Region, confidence: Confidence, remediation: Report['remediation'], extraEvidence: Evidence[] = []): Report {
+  return {
+    role,
+    region,
+    confidence,
+    occurrences: occurrences(matches),
+    executors: executorsOf(matches).filter((e) => e !== 'driver' && e !== '<driver>'),
+    evidence: evidenceOf(matches, extraEvidence),
+    remediation,
+  };
+}
+
+/** "8.2 GB", "512.5 MB", "1.5 GiB" → bytes (binary multiples, as Hadoop and Spark print them). */
+export function parseHumanSize(s: string): number | null {
+  const m = /([0-9]+(?:\.[0-9]+)?)\s*([KMGTP]?)i?B/i.exec(s);
+  if (!m) return null;
+  const pow = ' KMGTP'.indexOf((m[2] || ' ').toUpperCase());
+  return Math.round(Number(m[1]) * 1024 ** Math.max(0, pow));
+}

@@ -1,0 +1,39 @@
+import { defineClassifier } from './define.js';
+import { adaptiveSkew, fix, morePartitions } from './remedy.js';
+import { fmtDuration } from '../render/units.js';
+
+const MIN_TASKS = 10; // skew needs a population
+const MIN_MAX_MS = 60_000; // a straggler under a minute costs little
+const RATIO = 5; // the slowest task ≥ 5× the median (medians come from power-of-two buckets: ±2×)
+
+export default defineClassifier({
+  code: 'task-skew',
+  meta: {
+    title: 'Some tasks took far longer than their stage\'s median: skewed partitions',
+    kind: 'warning',
+    rank: 62,
+    detects: 'Per stage, the slowest task ≥ 5× the median task duration and ≥ 1 minute, with at least 10 tasks. Skewed partitions are the common cause of single-task OOMs.',
+    fix: 'AQE skew-join handling, salting hot keys, more partitions.',
+    thresholds: {
+      ratio: { value: RATIO, why: 'slowest / median task duration' },
+      minMaxMs: { value: MIN_MAX_MS, why: 'stragglers under a minute cost little' },
+      minTasks: { value: MIN_TASKS, why: 'a median needs tasks' },
+    },
+  },
+  classify(ctx, report) {
+    const skewed = [...ctx.app.stages.values()]
+      .filter((s) => s.durations.n >= MIN_TASKS && s.durations.max >= MIN_MAX_MS && s.durations.max >= RATIO * s.durations.quantile(0.5))
+      .sort((a, b) => b.durations.max - a.durations.max);
+    if (skewed.length === 0) return;
+    const remediation = [];
+    const skew = adaptiveSkew(ctx.app);
+    if (skew) remediation.push(skew);
+    remediation.push(morePartitions(ctx.app));
+    remediation.push(fix(null, null, null, 'for skewed keys in joins or aggregations, salt the hot keys'));
+    report({
+      role: 'executor', region: 'execution', confidence: 'medium', occurrences: skewed.length, executors: [],
+      evidence: skewed.slice(0, 5).map((s) => ({ source: 'task metrics', text: `stage ${s.stageId}.${s.attempt}${s.name ? ` (${s.name.slice(0, 80)})` : ''}: slowest task ${fmtDuration(s.durations.max)}, median ≤ ${fmtDuration(s.durations.quantile(0.5))} over ${s.durations.n} tasks` })),
+      remediation,
+    });
+  },
+});

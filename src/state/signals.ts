@@ -1,0 +1,84 @@
+import type { Location } from '../eventlog/reader.js';
+
+/** Where a failure text was found in an event log. */
+export type SignalSource =
+  | 'task-exception' // TaskEnd ExceptionFailure: class, description, stack
+  | 'executor-lost' // TaskEnd ExecutorLostFailure: Loss Reason
+  | 'executor-removed' // ExecutorRemoved: Removed Reason
+  | 'stage-failure' // StageCompleted: Failure Reason
+  | 'job-failure' // JobEnd JobFailed: Exception.Message
+  | 'sql-failure'; // SQLExecutionEnd: errorMessage
+
+/**
+ * One failure text, aggregated over its repeats (same source, same text with numbers masked).
+ * Bounded: a few locations, at most MAX_IDS executor and stage ids.
+ */
+export interface Signal {
+  source: SignalSource;
+  /** Class and description ("java.lang.OutOfMemoryError: Java heap space") or the reason text. */
+  text: string;
+  /** Top stack frames as "Declaring.Class.method", task exceptions only. */
+  frames: string[];
+  /** ExecutorLostFailure's "Exit Caused By App" (1.6+), when known. */
+  causedByApp: boolean | null;
+  count: number;
+  executors: Set<string>;
+  stages: Set<string>;
+  firstTime: number | null;
+  lastTime: number | null;
+  /** The first few and the latest place it was seen. */
+  locations: Location[];
+}
+
+const MAX_IDS = 200;
+const MAX_SIGNALS = 400;
+const MAX_TEXT = 4000;
+const MAX_FRAMES = 40;
+const FIRST_LOCATIONS = 3;
+
+export interface SignalInput {
+  source: SignalSource;
+  text: string;
+  frames?: string[];
+  causedByApp?: boolean | null;
+  executor?: string | null;
+  stage?: string | null;
+  time?: number | null;
+  at: Location;
+}
+
+export class SignalBook {
+  private readonly byKey = new Map<string, Signal>();
+  /** Signals not kept because MAX_SIGNALS distinct texts were already held. */
+  dropped = 0;
+
+  add(s: SignalInput): void {
+    const text = s.text.length > MAX_TEXT ? s.text.slice(0, MAX_TEXT) : s.text;
+    const key = `${s.source}\u0000${text.slice(0, 400).replace(/\d+/g, '#')}`;
+    let sig = this.byKey.get(key);
+    if (!sig) {
+      if (this.byKey.size >= MAX_SIGNALS) {
+        this.dropped++;
+        return;
+      }
+      sig = {
+        source: s.source, text, frames: (s.frames ?? []).slice(0, MAX_FRAMES), causedByApp: s.causedByApp ?? null, count: 0,
+        executors: new Set(), stages: new Set(), firstTime: null, lastTime: null, locations: [],
+      };
+      this.byKey.set(key, sig);
+    }
+    sig.count++;
+    if (s.executor && sig.executors.size < MAX_IDS) sig.executors.add(s.executor);
+    if (s.stage && sig.stages.size < MAX_IDS) sig.stages.add(s.stage);
+    if (s.time !== null && s.time !== undefined) {
+      if (sig.firstTime === null || s.time < sig.firstTime) sig.firstTime = s.time;
+      if (sig.lastTime === null || s.time > sig.lastTime) sig.lastTime = s.time;
+    }
+    if (sig.locations.length < FIRST_LOCATIONS) sig.locations.push(s.at);
+    else sig.locations[FIRST_LOCATIONS] = s.at;
+  }
+
+  all(): Signal[] {
+    return [...this.byKey.values()];
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * Per stage-attempt task statistics, constant size per stage: duration and peak-execution-memory
+ * histograms in power-of-two buckets give a median within a factor of two, enough to grade skew.
+ */
+const BUCKETS = 48;
+
+export class Histogram {
+  readonly counts = new Array<number>(BUCKETS).fill(0);
+  n = 0;
+  max = 0;
+  sum = 0;
+
+  add(v: number): void {
+    const x = Math.max(0, v);
+    this.counts[x < 1 ? 0 : Math.min(BUCKETS - 1, Math.floor(Math.log2(x)) + 1)]!++;
+    this.n++;
+    this.sum += x;
+    if (x > this.max) this.max = x;
+  }
+
+  /** Upper bound of the bucket holding quantile q (0..1). */
+  quantile(q: number): number {
+    if (this.n === 0) return 0;
+    const target = Math.ceil(q * this.n);
+    let seen = 0;
+    for (let i = 0; i < BUCKETS; i++) {
+      seen += this.counts[i]!;
+      if (seen >= target) return i === 0 ? 1 : Math.min(this.max, 2 ** i);
+    }
+    return this.max;
+  }
+}
+
+export interface StageStats {
+  stageId: number;
+  attempt: number;
+  name: string | null;
+  numTasks: number | null;
+  failureReason: string | null;
+  tasks: number;
+  failedTasks: number;
+  durations: Histogram;
+  peakExecution: Histogram;
+  memorySpilled: number;
+  diskSpilled: number;
+  runTime: number;
+  gcTime: number;
+  resultSize: number;
+}
+
+export function newStage(stageId: number, attempt: number): StageStats {
+  return {
+    stageId, attempt, name: null, numTasks: null, failureReason: null, tasks: 0, failedTasks: 0,
+    durations: new Histogram(), peakExecution: new Histogram(), memorySpilled: 0, diskSpilled: 0, runTime: 0, gcTime: 0, resultSize: 0,
+  };
+}
