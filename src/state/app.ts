@@ -260,7 +260,7 @@ export class AppState implements EventVisitor {
     return n;
   }
 
-  /** Executors other than the driver, as ExecutorAdded and BlockManagerAdded name them. */
+  /** Executors other than the driver, as ExecutorAdded, BlockManagerAdded and the tasks they ran name them. */
   get executorCount(): number {
     return this.executors.size;
   }

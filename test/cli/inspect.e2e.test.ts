@@ -24,7 +24,7 @@ describe('spark-triage inspect (built bin)', () => {
       appId: 'application_1700000000000_0001', attemptId: '1', appName: 'codec-fixture', sparkVersion: '3.5.1',
       clusterManager: 'unknown', outcome: 'succeeded', startTime: 1700000000000, endTime: 1700000009000,
       events: { 'org.apache.spark.sql.execution.ui.SparkListenerSQLExecutionStart': 1, SparkListenerApplicationEnd: 1, SparkListenerApplicationStart: 1, SparkListenerLogStart: 1, SparkListenerTaskEnd: 300 },
-      executors: 0, jobs: { total: 0, failed: 0 }, stages: { total: 0, failed: 0 }, tasks: { total: 300, failed: 0, killed: 0 },
+      executors: 4, jobs: { total: 0, failed: 0 }, stages: { total: 3, failed: 0 }, tasks: { total: 300, failed: 0, killed: 0 },
     });
     expect(report.applications[1]).toMatchObject({ outcome: 'incomplete', executors: 1, tasks: { total: 3, failed: 0, killed: 1 } });
   });
