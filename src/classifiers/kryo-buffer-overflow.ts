@@ -5,7 +5,7 @@ import { fix, parseSizeOr, roundUp, sizeConf } from './remedy.js';
 
 // KryoSerializer: "Kryo serialization failed: Buffer overflow. Available: a, required: r" (≤3.5);
 // 4.0+ error class KRYO_BUFFER_OVERFLOW quotes the key.
-const PATTERN = /Kryo serialization failed: Buffer overflow\. Available: (\d+), required: (\d+)|KRYO_BUFFER_OVERFLOW|Kryo serialization failed:[^\n]*spark\.kryoserializer\.buffer\.max/;
+const PATTERN = /Kryo serialization failed: Buffer overflow|KRYO_BUFFER_OVERFLOW|Kryo serialization failed:[^\n]*spark\.kryoserializer\.buffer\.max/;
 const KRYO_MAX = 2047 * MiB; // KryoSerializer requires buffer.max < 2048m
 
 export default defineClassifier({
@@ -20,7 +20,8 @@ export default defineClassifier({
   classify(ctx, report) {
     const matches = find(ctx, PATTERN);
     if (matches.length === 0) return;
-    const required = Math.max(0, ...matches.map((x) => Number(x.m[2] ?? 0)));
+    // The 4.0 error class prefixes the same "required: N" text, which the alternation above may skip.
+    const required = Math.max(0, ...matches.map((x) => Number(/required: (\d+)/.exec(x.signal.text)?.[1] ?? 0)));
     const cur = parseSizeOr(ctx.app.sparkProperties['spark.kryoserializer.buffer.max'], MiB, 64 * MiB);
     const next = Math.min(KRYO_MAX, roundUp(Math.max(cur * 2, required * 2), 64 * MiB));
     report(reportFrom(matches, roleOf(matches), 'user', 'high', [

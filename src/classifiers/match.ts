@@ -87,7 +87,7 @@ function tally(s: Signal): string {
   if (s.stages.size > 0) parts.push(`stage${s.stages.size === 1 ? '' : 's'} ${list([...s.stages].sort())}`);
   if (s.firstTime !== null && s.lastTime !== null) {
     const t = (ms: number): string => new Date(ms).toISOString().slice(11, 19);
-    parts.push(s.firstTime === s.lastTime ? `at ${t(s.firstTime)}` : `${t(s.firstTime)}–${t(s.lastTime)} UTC`);
+    parts.push(t(s.firstTime) === t(s.lastTime) ? `at ${t(s.firstTime)} UTC` : `${t(s.firstTime)}–${t(s.lastTime)} UTC`);
   }
   return `  [${parts.join('; ')}]`;
 }
