@@ -5,6 +5,7 @@ import { outcomeOf } from './inspect.js';
 import { isPythonApp, MemoryConfigError, memoryReport, type MemoryLayout, type MemoryReport } from './memory/index.js';
 import type { AppRead } from './read.js';
 import type { ClusterManager, Outcome } from './state/app.js';
+import type { Signal } from './state/signals.js';
 
 export interface ApplicationDiagnosis {
   appId: string | null;
@@ -59,6 +60,7 @@ export function diagnoseApp(read: AppRead, opts: DiagnoseOptions = {}): Diagnosi
       problems.push(`classifier ${c.code} failed: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
+  for (const f of findings) linkConsequences(f, app.signals.all());
   findings.sort(compareFindings);
   return {
     result: {
@@ -68,6 +70,26 @@ export function diagnoseApp(read: AppRead, opts: DiagnoseOptions = {}): Diagnosi
     layout,
     problems,
   };
+}
+
+/**
+ * Adds, as evidence, the stage and job failures that quote a finding's own evidence: what the
+ * failure caused ("Job aborted due to stage failure: … <the task's error>").
+ */
+function linkConsequences(f: Finding, signals: Signal[]): void {
+  const quoted = f.evidence.map((e) => e.text.replace(/\s+\[[^\]]*\]$/, '').trim().slice(0, 60)).filter((t) => t.length >= 20);
+  if (quoted.length === 0) return;
+  const cited = new Set(f.evidence.map((e) => e.source));
+  for (const source of ['stage-failure', 'job-failure'] as const) {
+    const s = signals.find((x) => x.source === source && quoted.some((q) => x.text.includes(q)));
+    if (!s) continue;
+    const loc = s.locations[0]!;
+    const where = `${loc.file}:${loc.line}`;
+    if (cited.has(where)) continue;
+    const first = s.text.split('\n')[0]!;
+    const what = source === 'stage-failure' ? `caused stage ${[...s.stages].join(', ')} to fail` : `caused ${s.count === 1 ? 'a job' : `${s.count} jobs`} to fail`;
+    f.evidence.push({ source: where, text: `${what}: ${first.length > 300 ? `${first.slice(0, 300)}…` : first}` });
+  }
 }
 
 function toFinding(c: Classifier, r: Report, outcome: Outcome): Finding {

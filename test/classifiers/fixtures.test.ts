@@ -83,6 +83,18 @@ describe('the registry (like ESLint’s checkRuleFiles)', () => {
   });
 });
 
+describe('evidence', () => {
+  it('cites the failure, then the stage and job it caused, each as file:line', async () => {
+    const file = path.join(DIR, 'heap-oom', 'spark24-execution-sorter');
+    const d = await diagnose(file);
+    const ev = d.result.findings.find((f) => f.code === 'heap-oom')!.evidence;
+    expect(ev.map((e) => e.source)).toEqual([`${file}:10`, `${file}:14`, `${file}:15`]);
+    expect(ev[0]!.text).toBe('java.lang.OutOfMemoryError: Java heap space  [4 tasks; executors 1, 2; stage 0.0; at 22:13:33 UTC]');
+    expect(ev[1]!.text).toMatch(/^caused stage 0\.0 to fail: Job aborted due to stage failure: Task 3 in stage 0\.0 failed 4 times/);
+    expect(ev[2]!.text).toMatch(/^caused a job to fail: /);
+  });
+});
+
 describe('remediation is computed from the numbers', () => {
   it('sizes the overhead from YARN\'s "X of Y physical memory used" with headroom, and warns off the heap', async () => {
     const d = await diagnose(path.join(DIR, 'yarn-memory-exceeded', 'spark35-pyspark'));
