@@ -60,41 +60,45 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .command('inspect')
     .summary('show what is in Spark event logs')
     .description(
-      'Show what is in Spark event logs: application, version, cluster manager, outcome, executors, jobs, stages,\n' +
-        'tasks and events, the compression and layout found, and any malformed or truncated lines.\n' +
-        'A path may be a file (plain, zstd, lz4, snappy, lzf, gzip), a rolling eventlog_v2_* directory, a\n' +
+      'Show what is in Spark event logs: application, version, cluster manager, outcome, executors, jobs, stages, ' +
+        'tasks and events, the compression and layout found, and any malformed or truncated lines. ' +
+        'A path may be a file (plain, zstd, lz4, snappy, lzf, gzip), a rolling eventlog_v2_* directory, a ' +
         'Databricks or Spark <= 1.2 log directory, a History Server zip, a directory of any of these, or - for stdin.',
     )
     .argument('<path...>', 'event logs, directories or zips; - reads standard input')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--no-color', 'never colour the output (NO_COLOR is honoured too)')
     .action(async (paths: string[], opts: { format: 'text' | 'json'; color?: boolean }) => {
-      const reads: InputRead[] = [];
+      // Each input is reported (text) or summarised (JSON) as soon as it is read, so a directory of
+      // thousands of logs never holds more than one application's state.
+      const report: InspectReport = { inputs: [], applications: [] };
+      const style = makeStyle(color(opts));
+      let unreadable = false;
       for await (const input of resolveInputs(paths)) {
         const read = await readInput(input);
-        reads.push(read);
-        if (read.error !== undefined) io.err(`spark-triage: ${escapeControl(read.path)}: ${escapeControl(read.error)}\n`);
+        if (read.error !== undefined) {
+          unreadable = true;
+          io.err(`spark-triage: ${escapeControl(read.path)}: ${escapeControl(read.error)}\n`);
+        }
+        if (opts.format === 'json') {
+          report.inputs.push(summarizeInput(read));
+          report.applications.push(...read.apps.filter((a) => a.stats.events > 0).map(summarizeApp));
+        } else {
+          io.out(renderInspectText([read], style));
+        }
       }
-      if (opts.format === 'json') {
-        const report: InspectReport = {
-          inputs: reads.map(summarizeInput),
-          applications: reads.flatMap((r) => r.apps.filter((a) => a.stats.events > 0).map(summarizeApp)),
-        };
-        io.out(`${JSON.stringify(report, null, 2)}\n`);
-      } else {
-        io.out(renderInspectText(reads, makeStyle(color(opts))));
-      }
-      code = reads.some((r) => r.error !== undefined) ? EXIT_USAGE : EXIT_OK;
+      if (opts.format === 'json') io.out(`${JSON.stringify(report, null, 2)}\n`);
+      code = unreadable ? EXIT_USAGE : EXIT_OK;
     });
 
   program
     .command('memory')
     .summary('draw the executor and driver memory layout Spark computes')
     .description(
-      'Draw the executor and driver memory layout exactly as Spark computes it: reserved, user, unified\n' +
-        '(storage/execution), per-task share, overhead, off-heap, PySpark, container; driver heap, overhead,\n' +
-        'maxResultSize. With --from, configuration, version, cluster manager and resource profile come from an\n' +
-        'event log (--conf overrides it), and the BlockManager sizes and peak executor metrics it logged are\n' +
+      'Draw the executor and driver memory layout exactly as Spark computes it: reserved, user, unified ' +
+        '(storage/execution), per-task share, overhead, off-heap, PySpark, container; driver heap, overhead, ' +
+        'maxResultSize. With --from, configuration, version, cluster manager and resource profile come from an ' +
+        'event log (--conf overrides it), and the BlockManager sizes and peak executor metrics it logged are ' +
         'set against each region.',
     )
     .option('--conf <key=value>', 'a Spark setting (repeatable); overrides the log', collectConf, {} as Record<string, string>)
@@ -134,8 +138,8 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .command('diagnose')
     .summary('say why applications died of memory, and what to change')
     .description(
-      'Classify memory failures in Spark event logs, name the region that overflowed, cite the evidence\n' +
-        '(file:line), and compute --conf values that fix it. Inputs are read as by inspect.\n' +
+      'Classify memory failures in Spark event logs, name the region that overflowed, cite the evidence ' +
+        '(file:line), and compute --conf values that fix it. Inputs are read as by inspect. ' +
         'Exit 0: no critical finding; 1: a failure was diagnosed; 2: bad usage or an unreadable input.',
     )
     .argument('<path...>', 'event logs, directories or zips; - reads standard input')

@@ -2,7 +2,7 @@ import { CLASSIFIERS, byCode } from './classifiers/index.js';
 import type { Classifier, ClassifierContext, Report } from './classifiers/define.js';
 import { compareFindings, type Finding, type Region, type Severity, type Verdict } from './findings.js';
 import { outcomeOf } from './inspect.js';
-import { isPythonApp, MemoryConfigError, memoryReport, type MemoryLayout, type MemoryReport } from './memory/index.js';
+import { appIsPython, MemoryConfigError, memoryReport, type MemoryLayout, type MemoryReport } from './memory/index.js';
 import type { AppRead } from './read.js';
 import type { ClusterManager, Outcome } from './state/app.js';
 import type { Signal } from './state/signals.js';
@@ -50,7 +50,7 @@ export function diagnoseApp(read: AppRead, opts: DiagnoseOptions = {}): Diagnosi
   const conf = { ...app.sparkProperties, ...(opts.overrides ?? {}) };
   const ctx: ClassifierContext = {
     app, layout, layoutError, outcome,
-    python: isPythonApp(conf) || app.plans.pythonUdf > 0 || (app.javaCommand ?? '').includes('pyspark-shell'),
+    python: appIsPython(app, conf),
   };
   const findings: Finding[] = [];
   for (const c of CLASSIFIERS) {

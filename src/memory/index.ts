@@ -30,7 +30,7 @@ export function memoryReport(state: AppState | null, req: MemoryRequest): { layo
   const clusterManager = req.master ?? clusterManagerOf(conf['spark.master']);
   const defaultProfile = state?.resourceProfiles.get(0)?.executor ?? null;
   const cores = state ? [...state.executors.values()].map((e) => e.cores).find((c): c is number => c !== null) ?? null : null;
-  const python = req.python ?? (isPythonApp(conf) || (state?.javaCommand ?? '').includes('pyspark-shell'));
+  const python = req.python ?? (state ? appIsPython(state, conf) : isPythonApp(conf));
   const layout = computeLayout({
     conf, clusterManager, sparkVersion: req.sparkVersion ?? state?.sparkVersion ?? null, resourceProfile: defaultProfile, isPython: python, observedCores: cores,
   });
@@ -45,4 +45,9 @@ export function memoryReport(state: AppState | null, req: MemoryRequest): { layo
     layout,
     report: { sparkVersion: layout.sparkVersion, clusterManager: layout.clusterManager, executor: layout.executor, driver: layout.driver, observed, notes },
   };
+}
+
+/** A PySpark (or SparkR) application: submit flags, a pyspark shell, or Python operators in its SQL plans. */
+export function appIsPython(state: AppState, conf: Record<string, string>): boolean {
+  return isPythonApp(conf) || state.plans.pythonUdf > 0 || (state.javaCommand ?? '').includes('pyspark-shell');
 }

@@ -84,7 +84,7 @@ export class AppState implements EventVisitor {
   /** Tasks that ran in the driver JVM (local mode). */
   driverTasks = 0;
 
-  onEvent(ev: KnownEvent, _at: Location): void {
+  onEvent(ev: KnownEvent, at: Location): void {
     switch (ev.type) {
       case 'SparkListenerLogStart':
         this.sparkVersion = ev.data['Spark Version'];
@@ -124,8 +124,8 @@ export class AppState implements EventVisitor {
         const e = this.executor(ev.data['Executor ID']);
         e.removedAt = ev.data.Timestamp ?? null;
         e.removedReason = ev.data['Removed Reason'] ?? null;
-        e.removedAtLocation = _at;
-        if (e.removedReason) this.signals.add({ source: 'executor-removed', text: e.removedReason, executor: e.id, time: e.removedAt, at: _at });
+        e.removedAtLocation = at;
+        if (e.removedReason) this.signals.add({ source: 'executor-removed', text: e.removedReason, executor: e.id, time: e.removedAt, at: at });
         break;
       }
       case 'SparkListenerBlockManagerAdded': {
@@ -160,7 +160,7 @@ export class AppState implements EventVisitor {
         if (failed) {
           this.jobsFailed++;
           const msg = ev.data['Job Result'].Exception?.Message;
-          if (msg) this.signals.add({ source: 'job-failure', text: msg, time: ev.data['Completion Time'] ?? null, at: _at });
+          if (msg) this.signals.add({ source: 'job-failure', text: msg, time: ev.data['Completion Time'] ?? null, at: at });
         }
         this.lastJobFailed = failed;
         break;
@@ -174,7 +174,7 @@ export class AppState implements EventVisitor {
         st.numTasks = s['Number of Tasks'] ?? st.numTasks;
         if (ev.type === 'SparkListenerStageCompleted' && s['Failure Reason']) {
           st.failureReason = s['Failure Reason'];
-          this.signals.add({ source: 'stage-failure', text: s['Failure Reason'], stage: key, time: s['Completion Time'] ?? null, at: _at });
+          this.signals.add({ source: 'stage-failure', text: s['Failure Reason'], stage: key, time: s['Completion Time'] ?? null, at: at });
         }
         break;
       }
@@ -222,10 +222,10 @@ export class AppState implements EventVisitor {
           // Full Stack Trace carries the "Caused by:" chain that Description lacks.
           const full = r['Full Stack Trace'] ?? '';
           const causes = full.split('\n').filter((l) => l.startsWith('Caused by:')).join('\n');
-          this.signals.add({ source: 'task-exception', text: `${cls}: ${desc}${causes ? `\n${causes}` : ''}`, frames, executor: execId, stage: stageKey, time, at: _at });
+          this.signals.add({ source: 'task-exception', text: `${cls}: ${desc}${causes ? `\n${causes}` : ''}`, frames, executor: execId, stage: stageKey, time, at: at });
         } else if (reason === 'ExecutorLostFailure') {
           const lost = r['Executor ID'] ?? execId;
-          this.signals.add({ source: 'executor-lost', text: r['Loss Reason'] ?? 'executor lost (no reason logged before Spark 1.6)', causedByApp: r['Exit Caused By App'] ?? null, executor: lost, stage: stageKey, time, at: _at });
+          this.signals.add({ source: 'executor-lost', text: r['Loss Reason'] ?? 'executor lost (no reason logged before Spark 1.6)', causedByApp: r['Exit Caused By App'] ?? null, executor: lost, stage: stageKey, time, at: at });
         }
         const metrics = d['Task Executor Metrics'];
         if (metrics) this.observePeaks(execId, metrics);
@@ -244,7 +244,7 @@ export class AppState implements EventVisitor {
         break;
       }
       case 'SparkListenerSQLExecutionEnd':
-        if (ev.data.errorMessage) this.signals.add({ source: 'sql-failure', text: ev.data.errorMessage, time: ev.data.time ?? null, at: _at });
+        if (ev.data.errorMessage) this.signals.add({ source: 'sql-failure', text: ev.data.errorMessage, time: ev.data.time ?? null, at: at });
         break;
     }
   }
