@@ -5,6 +5,7 @@ import { memoryReport, MemoryConfigError } from './memory/index.js';
 import { renderMemoryText } from './render/memory-text.js';
 import { CLASSIFIERS, byCode } from './classifiers/index.js';
 import { diagnoseApp, type Diagnosis } from './diagnose.js';
+import { mergeInputs } from './merge.js';
 import { renderDiagnosisMarkdown } from './render/diagnose-markdown.js';
 import { renderDiagnosisText } from './render/diagnose-text.js';
 import type { ClusterManager } from './state/app.js';
@@ -148,25 +149,28 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .option('--no-color', 'never colour the output (NO_COLOR is honoured too)')
     .action(async (paths: string[], opts: { format: 'text' | 'json' | 'markdown'; conf: Record<string, string>; color?: boolean }) => {
       const style = makeStyle(color(opts));
-      const inputs = [];
-      const applications = [];
+      // Inputs are read first, then joined per application (event log + container logs + kubectl),
+      // so the states of one batch are held together; each is bounded by executors and stages.
+      const reads: InputRead[] = [];
       let unreadable = false;
       let critical = false;
       for await (const input of resolveInputs(paths)) {
-        const read = await readInput(input);
-        inputs.push(summarizeInput(read));
+        const read = await readInput(input, { acceptText: true });
+        reads.push(read);
         if (read.error !== undefined) {
           unreadable = true;
           io.err(`spark-triage: ${escapeControl(read.path)}: ${escapeControl(read.error)}\n`);
         }
-        for (const app of read.apps.filter((a) => a.stats.events > 0)) {
-          const d: Diagnosis = diagnoseApp(app, { overrides: opts.conf });
-          if (d.result.findings.some((f) => f.severity === 'critical')) critical = true;
-          if (opts.format === 'json') applications.push(d.result);
-          else io.out(`${opts.format === 'markdown' ? renderDiagnosisMarkdown(d) : renderDiagnosisText(d, style)}\n`);
-        }
       }
-      if (opts.format === 'json') io.out(`${JSON.stringify({ inputs, applications }, null, 2)}\n`);
+      const applications = [];
+      for (const m of mergeInputs(reads)) {
+        const d: Diagnosis = diagnoseApp(m.primary, { overrides: opts.conf });
+        if (m.sources.length > 1) d.problems.unshift(`joined ${m.sources.length} inputs: ${m.sources.map((x) => `${x.path} (${x.kind})`).join(', ')}`);
+        if (d.result.findings.some((f) => f.severity === 'critical')) critical = true;
+        if (opts.format === 'json') applications.push(d.result);
+        else io.out(`${opts.format === 'markdown' ? renderDiagnosisMarkdown(d) : renderDiagnosisText(d, style)}\n`);
+      }
+      if (opts.format === 'json') io.out(`${JSON.stringify({ inputs: reads.map(summarizeInput), applications }, null, 2)}\n`);
       code = unreadable ? EXIT_USAGE : critical ? EXIT_DIAGNOSED : EXIT_OK;
     });
 

@@ -38,16 +38,23 @@ export function diagnoseApp(read: AppRead, opts: DiagnoseOptions = {}): Diagnosi
   let layout: MemoryLayout | null = null;
   let memory: MemoryReport | null = null;
   let layoutError: string | null = null;
-  try {
-    const r = memoryReport(app, { overrides: opts.overrides ?? {} });
-    layout = r.layout;
-    memory = r.report;
-  } catch (e) {
-    if (!(e instanceof MemoryConfigError)) throw e;
-    layoutError = e.message;
-    problems.push(`memory layout: ${e.message}`);
+  const conf = { ...app.effectiveConf, ...(opts.overrides ?? {}) };
+  if (!app.hasEventLog && conf['spark.executor.memory'] === undefined) {
+    // Without an event log, defaults would pass for facts: say what is missing instead.
+    layoutError = 'the executor heap is unknown: no event log, and no -Xmx or spark.executor.memory in the logs given';
+    problems.push(`memory layout: ${layoutError}. Add the application's event log (spark.eventLog.dir), or pass --conf spark.executor.memory=<size> (and spark.executor.memoryOverhead if set) to get computed values.`);
+  } else {
+    try {
+      const r = memoryReport(app, { overrides: opts.overrides ?? {} });
+      layout = r.layout;
+      memory = r.report;
+    } catch (e) {
+      if (!(e instanceof MemoryConfigError)) throw e;
+      layoutError = e.message;
+      problems.push(`memory layout: ${e.message}`);
+    }
   }
-  const conf = { ...app.sparkProperties, ...(opts.overrides ?? {}) };
+  if (!app.hasEventLog) for (const n of app.derivedNotes) if (!problems.includes(n)) problems.push(`learnt: ${n}`);
   const ctx: ClassifierContext = {
     app, layout, layoutError, outcome,
     python: appIsPython(app, conf),

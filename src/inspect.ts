@@ -1,10 +1,11 @@
+import type { InputKind } from './containerlogs/kinds.js';
 import type { AppRead, InputRead } from './read.js';
 import type { ClusterManager, Outcome } from './state/app.js';
 
 /** `inspect --format json` (the contract in README.md). */
 export interface InputSummary {
   path: string;
-  kind: 'event-log';
+  kind: InputKind;
   compression: 'none' | 'zstd' | 'lz4' | 'snappy' | 'lzf' | 'gzip' | 'zip';
   layout: InputRead['layout'];
   lines: number;
@@ -37,7 +38,7 @@ export interface InspectReport {
 export function summarizeInput(r: InputRead): InputSummary {
   const s: InputSummary = {
     path: r.path,
-    kind: 'event-log',
+    kind: r.kind,
     compression: r.compression ?? 'none',
     layout: r.layout,
     lines: sum(r.apps, (a) => a.stats.lines),
@@ -55,6 +56,7 @@ export function summarizeInput(r: InputRead): InputSummary {
  */
 export function outcomeOf(a: AppRead): Outcome {
   const s = a.state;
+  if (!s.hasEventLog) return 'unknown'; // container logs and kubectl output do not say how the app ended
   if (!s.ended) return 'incomplete';
   if (s.exitCode !== null) return s.exitCode === 0 ? 'succeeded' : 'failed';
   return s.lastJobFailed ? 'failed' : 'succeeded';

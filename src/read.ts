@@ -1,7 +1,8 @@
 import path from 'node:path';
 import type { Codec } from './codecs/index.js';
 import { describeError } from './errors.js';
-import { readEventLogPart, ReadStats } from './eventlog/reader.js';
+import { readPart, ReadStats } from './eventlog/reader.js';
+import type { InputKind } from './containerlogs/kinds.js';
 import type { ResolvedInput } from './sources/resolve.js';
 import type { AppLog, Layout } from './sources/types.js';
 import { AppState } from './state/app.js';
@@ -14,6 +15,8 @@ export interface AppRead {
 
 export interface InputRead {
   path: string;
+  /** What the content is; for a zip or rolled log, its first part's. */
+  kind: InputKind;
   layout: Layout;
   compression: Codec | 'zip' | null;
   apps: AppRead[];
@@ -24,19 +27,27 @@ export interface InputRead {
  * Reads every application log of one input through the state fold. A failure stops that input
  * only; what was read before it stays in the result.
  */
-export async function readInput(input: ResolvedInput, makeState: () => AppState = () => new AppState()): Promise<InputRead> {
-  const result: InputRead = { path: input.path, layout: input.layout, compression: input.layout === 'zip' ? 'zip' : null, apps: [] };
+export interface ReadOptions {
+  /** Accept container logs, kubectl output and driver/executor logs besides event logs (diagnose). */
+  acceptText?: boolean;
+}
+
+/** An application log that yielded something: events, or (text inputs) a readable log. */
+export const hasContent = (a: AppRead): boolean => a.stats.events > 0 || (a.stats.kind !== null && a.stats.kind !== 'event-log');
+
+export async function readInput(input: ResolvedInput, opts: ReadOptions = {}): Promise<InputRead> {
+  const result: InputRead = { path: input.path, kind: 'event-log', layout: input.layout, compression: input.layout === 'zip' ? 'zip' : null, apps: [] };
   if (input.error !== undefined) {
     result.error = input.error;
     return result;
   }
   try {
     for (const log of input.apps) {
-      const app: AppRead = { log, state: makeState(), stats: new ReadStats() };
+      const app: AppRead = { log, state: new AppState(), stats: new ReadStats() };
       result.apps.push(app);
       for (const part of log.parts) {
         try {
-          await readEventLogPart(part.open(), part.name, app.state, app.stats, part.inProgress);
+          await readPart(part.open(), part.name, app.state, app.stats, { inProgress: part.inProgress, acceptText: opts.acceptText ?? false });
         } catch (e) {
           const msg = part.name === input.path ? describeError(e) : `${relativePart(input.path, part.name)}: ${describeError(e)}`;
           result.error = result.error === undefined ? msg : `${result.error}; ${msg}`;
@@ -48,6 +59,7 @@ export async function readInput(input: ResolvedInput, makeState: () => AppState 
     }
   } finally {
     if (result.compression === null) result.compression = result.apps[0]?.stats.compression ?? null;
+    result.kind = result.apps.find((a) => a.stats.kind !== null)?.stats.kind ?? 'event-log';
     await input.dispose?.();
   }
   return result;

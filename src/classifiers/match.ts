@@ -49,7 +49,8 @@ export function compareIds(a: string, b: string): number {
  */
 export function occurrences(matches: Match[]): number {
   const removed = matches.filter((x) => x.signal.source === 'executor-removed');
-  if (removed.length > 0) return removed.reduce((n, x) => n + x.signal.count, 0);
+  // Two inputs (an event log and a YARN log) may report the same executor's end: count executors.
+  if (removed.length > 0) return executorsOf(removed).length || removed.reduce((n, x) => n + x.signal.count, 0);
   const lost = matches.filter((x) => x.signal.source === 'executor-lost');
   if (lost.length > 0) return executorsOf(lost).length || lost.reduce((n, x) => n + x.signal.count, 0);
   return matches.reduce((n, x) => n + x.signal.count, 0);
@@ -65,6 +66,13 @@ export function evidenceOf(matches: Match[], extra: Evidence[] = []): Evidence[]
   for (const { signal, m } of sorted.slice(0, MAX_EVIDENCE)) {
     const loc = signal.locations[0]!;
     out.push({ source: `${loc.file}:${loc.line}`, text: `${excerpt(signal.text, m.index)}${tally(signal)}` });
+    // The same text seen in other inputs of the application (a YARN log beside the event log).
+    const files = new Set([loc.file]);
+    for (const other of signal.locations) {
+      if (files.has(other.file)) continue;
+      files.add(other.file);
+      out.push({ source: `${other.file}:${other.line}`, text: `also: ${excerpt(signal.text, m.index)}` });
+    }
   }
   return [...out, ...extra];
 }

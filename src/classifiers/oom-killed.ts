@@ -3,13 +3,14 @@ import { direct, find, reportFrom } from './match.js';
 import { containerFixes, fix } from './remedy.js';
 
 // kubelet's termination reason, as Spark prints it in every version (2.4 fabric8 toString,
-// 3.x "termination reason: OOMKilled") and as kubectl shows it.
-const PATTERN = /\bOOMKilled\b/;
+// 3.x "termination reason: OOMKilled") and as kubectl shows it; and the kernel's own line when a
+// memory cgroup (a pod's or a YARN container's) ran out: what OOMKilled reports.
+const PATTERN = /\bOOMKilled\b|Memory cgroup out of memory: Kill(?:ed)? process/;
 
 export default defineClassifier({
   code: 'oom-killed',
   meta: {
-    title: 'Kubernetes killed a pod for exceeding its memory limit (OOMKilled)',
+    title: 'The kernel killed a container for exceeding its memory cgroup limit (Kubernetes OOMKilled)',
     kind: 'failure',
     rank: 12,
     detects: 'Termination reason OOMKilled in an executor loss or removal reason (ExecutorPodsLifecycleManager), kubectl output, or pod JSON. The pod limit is heap + overhead (+ pyspark, + off-heap from 3.0); the heap cannot pass -Xmx, so the rest overflowed.',

@@ -2,6 +2,12 @@ import { decode, detectCodec, MAGIC_BYTES, TruncatedInputError, type Codec } fro
 import { InputError } from '../errors.js';
 import { LineSplitter } from './lines.js';
 import { isKnownEvent, SCHEMAS, shortEventName, type KnownEvent } from './schemas.js';
+import { sniffKind, type InputKind } from '../containerlogs/kinds.js';
+import { KubectlDescribeReader } from '../containerlogs/kubectl-describe.js';
+import { KubectlJsonReader, KubectlYamlReader } from '../containerlogs/kubectl-json.js';
+import { LogScanner } from '../containerlogs/scanner.js';
+import { YarnAggregatedReader } from '../containerlogs/yarn-aggregated.js';
+import type { AppState } from '../state/app.js';
 
 /** Where a piece of evidence came from: the part file and its 1-based line. */
 export interface Location {
@@ -21,6 +27,7 @@ export interface EventVisitor {
 export class ReadStats {
   static readonly MAX_DIAGNOSTICS = 20;
   compression: Codec | null = null;
+  kind: InputKind | null = null;
   lines = 0;
   malformedLines = 0;
   schemaMismatches = 0;
@@ -62,37 +69,63 @@ export async function peek(source: AsyncIterable<Buffer>, n: number): Promise<{ 
   return { head, stream: stream() };
 }
 
-/**
- * Reads one event-log part (a file, or one rolled piece of a log): detects its codec by magic
- * bytes, splits lines, parses each as JSON and checks the events we use against their schema.
- * A bad line is a counted diagnostic and reading goes on; a truncated tail is reported as
- * truncation. Throws InputError only when the bytes are not an event log at all or a codec fails
- * mid-stream for a reason other than truncation.
- */
-export async function readEventLogPart(
-  raw: AsyncIterable<Buffer>,
-  file: string,
-  visitor: EventVisitor,
-  stats: ReadStats,
-  inProgress = false,
-): Promise<void> {
-  const { head, stream } = await peek(raw, MAGIC_BYTES);
-  if (head.length === 0) throw new InputError('empty file');
-  const codec = detectCodec(head);
-  stats.compression ??= codec;
-  const before = stats.events;
-  let firstChecked = false;
+/** Bytes of decoded text the kind is sniffed from. */
+const SNIFF_BYTES = 64 * 1024;
 
+export interface PartOptions {
+  /** The writer had not finished the file: a compressed stream cut mid-frame is normal. */
+  inProgress?: boolean;
+  /** Read container logs, kubectl output and driver/executor logs too (diagnose); else event logs only. */
+  acceptText?: boolean;
+}
+
+/**
+ * Reads one part (a file, or one rolled piece of a log): detects its codec by magic bytes and its
+ * kind by content, then folds it into `app`: events for an event log, signals and settings for
+ * text logs. A bad line is a counted diagnostic and reading goes on; a truncated tail is reported
+ * as truncation. Throws InputError when the bytes are neither, or a codec fails mid-stream for a
+ * reason other than truncation.
+ */
+export async function readPart(raw: AsyncIterable<Buffer>, file: string, app: AppState, stats: ReadStats, opts: PartOptions = {}): Promise<InputKind> {
+  const { head: magic, stream } = await peek(raw, MAGIC_BYTES);
+  if (magic.length === 0) throw new InputError('empty file');
+  const codec = detectCodec(magic);
+  stats.compression ??= codec;
+  const decoded = decode(codec, stream);
+  let kind: InputKind | null;
+  let body: AsyncIterable<Buffer>;
+  try {
+    const sniffed = await peek(decoded, SNIFF_BYTES);
+    body = sniffed.stream;
+    const text = sniffed.head.toString('utf8');
+    if (text.trim() === '' && sniffed.head.length < SNIFF_BYTES) {
+      throw new InputError(codec === 'none' ? 'no content: the file holds only blank lines' : `no content: the ${codec} stream decodes to blank lines or nothing`);
+    }
+    kind = sniffKind(text);
+  } catch (e) {
+    if (!(e instanceof TruncatedInputError)) throw e;
+    throw new InputError(`${e.message}, before any complete line`);
+  }
+  if (kind === null) throw new InputError(`binary data: not a Spark event log${opts.acceptText ? ' nor a text log' : ''}`);
+  if (kind !== 'event-log' && !opts.acceptText) {
+    throw new InputError(`not a Spark event log: line 1 is not a JSON event${kind !== 'unknown' ? ` (it reads as ${kind}; diagnose takes it)` : ''}`);
+  }
+  stats.kind ??= kind;
+  if (kind === 'event-log') {
+    const before = stats.events;
+    await readEventLines(body, file, app, stats, codec, opts.inProgress ?? false);
+    if (stats.events > before) app.hasEventLog = true;
+  }
+  else await readTextLines(body, file, app, stats, kind, opts.inProgress ?? true);
+  return kind;
+}
+
+async function readEventLines(body: AsyncIterable<Buffer>, file: string, visitor: EventVisitor, stats: ReadStats, codec: Codec, inProgress: boolean): Promise<void> {
+  const before = stats.events;
   const handle = (line: Buffer, lineNo: number, last: boolean): void => {
     let start = 0;
     while (start < line.length && (line[start] === 0x20 || line[start] === 0x09)) start++;
     if (start === line.length) return;
-    if (!firstChecked) {
-      firstChecked = true;
-      if (line[start] !== 0x7b /* { */) {
-        throw new InputError(`not a Spark event log: line ${lineNo} is not a JSON event`);
-      }
-    }
     let obj: unknown;
     try {
       obj = JSON.parse(line.toString('utf8'));
@@ -130,7 +163,7 @@ export async function readEventLogPart(
   const splitter = new LineSplitter((line, n) => handle(line, n, false));
   let truncation: TruncatedInputError | null = null;
   try {
-    for await (const chunk of decode(codec, stream)) splitter.push(chunk);
+    for await (const chunk of body) splitter.push(chunk);
   } catch (e) {
     if (!(e instanceof TruncatedInputError)) throw e;
     stats.truncated = true;
@@ -146,8 +179,61 @@ export async function readEventLogPart(
     handle(tail.line, tail.lineNo, true);
   }
   if (truncation) throw new InputError(`${truncation.message}; the file is not marked .inprogress, so it was cut short after it was written`);
-  if (!firstChecked) throw new InputError(codec === 'none' ? 'no events: the file holds only blank lines' : `no events: the ${codec} stream decodes to nothing`);
   if (stats.events === before && !stats.truncated) {
     throw new InputError('not a Spark event log: no line has an "Event" field');
+  }
+}
+
+/** Text logs: container logs, kubectl output, driver/executor logs, pasted errors. */
+async function readTextLines(body: AsyncIterable<Buffer>, file: string, app: AppState, stats: ReadStats, kind: Exclude<InputKind, 'event-log'>, tolerateTruncation: boolean): Promise<void> {
+  const reader = textReader(kind, app, file);
+  const splitter = new LineSplitter((line, n) => reader.line(line.toString('utf8'), n));
+  try {
+    for await (const chunk of body) splitter.push(chunk);
+  } catch (e) {
+    if (!(e instanceof TruncatedInputError) || !tolerateTruncation) throw e;
+    stats.truncated = true;
+    stats.diagnose({ file, line: splitter.lines + 1, message: e.message });
+  } finally {
+    stats.lines += splitter.lines;
+  }
+  const tail = splitter.end();
+  if (tail) {
+    stats.lines++;
+    reader.line(tail.line.toString('utf8'), tail.lineNo);
+  }
+  reader.end();
+}
+
+function textReader(kind: Exclude<InputKind, 'event-log'>, app: AppState, file: string): { line(t: string, n: number): void; end(): void } {
+  switch (kind) {
+    case 'yarn-aggregated-log':
+      return new YarnAggregatedReader(app, file);
+    case 'kubectl-describe':
+      return new KubectlDescribeReader(app, file);
+    case 'kubectl-json':
+      return new KubectlPodReader(app, file);
+    case 'yarn-diagnostics':
+      app.clusterManagerHint ??= 'yarn';
+      return new LogScanner(app, { file, role: null, executorId: null, containerId: null });
+    default:
+      return new LogScanner(app, { file, role: null, executorId: null, containerId: null });
+  }
+}
+
+/** JSON or YAML, told apart on the first line. */
+class KubectlPodReader {
+  private inner: KubectlJsonReader | KubectlYamlReader | null = null;
+  constructor(private readonly app: AppState, private readonly file: string) {}
+  line(t: string, n: number): void {
+    if (!this.inner) {
+      if (t.trim() === '') return;
+      this.inner = /^\s*[{[]/.test(t) ? new KubectlJsonReader(this.app, this.file) : new KubectlYamlReader(this.app, this.file);
+    }
+    this.inner.line(t, n);
+  }
+  end(): void {
+    this.inner?.end();
+    if (this.inner instanceof KubectlJsonReader && this.inner.failed) throw new InputError(this.inner.failed);
   }
 }

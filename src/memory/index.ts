@@ -26,8 +26,8 @@ export interface MemoryRequest {
 
 /** The layout for an application read from a log (or none), with what the log observed. */
 export function memoryReport(state: AppState | null, req: MemoryRequest): { layout: MemoryLayout; report: MemoryReport } {
-  const conf = { ...(state?.sparkProperties ?? {}), ...(req.overrides ?? {}) };
-  const clusterManager = req.master ?? clusterManagerOf(conf['spark.master']);
+  const conf = { ...(state?.effectiveConf ?? {}), ...(req.overrides ?? {}) };
+  const clusterManager = req.master ?? (conf['spark.master'] !== undefined ? clusterManagerOf(conf['spark.master']) : state?.clusterManager ?? 'unknown');
   const defaultProfile = state?.resourceProfiles.get(0)?.executor ?? null;
   const cores = state ? [...state.executors.values()].map((e) => e.cores).find((c): c is number => c !== null) ?? null : null;
   const python = req.python ?? (state ? appIsPython(state, conf) : isPythonApp(conf));
@@ -37,9 +37,12 @@ export function memoryReport(state: AppState | null, req: MemoryRequest): { layo
   let observed: Observed | null = null;
   const notes = [...layout.notes];
   if (state) {
-    const o = observe(layout, state.executors.values());
-    observed = o.observed;
-    notes.push(...o.notes);
+    notes.push(...state.derivedNotes);
+    if (state.hasEventLog) {
+      const o = observe(layout, state.executors.values());
+      observed = o.observed;
+      notes.push(...o.notes);
+    }
   }
   return {
     layout,

@@ -9,7 +9,9 @@ export function renderDiagnosisText(d: Diagnosis, st: Style): string {
   const r = d.result;
   const out: string[] = [];
   const head = `${r.appId ?? '(no application id)'}${r.appName ? `  ${JSON.stringify(r.appName)}` : ''}`;
-  out.push(st.bold(escapeControl(head)) + st.dim(`  (${r.clusterManager}, ${r.sparkVersion ? `Spark ${r.sparkVersion}` : 'Spark version unknown'}, ${r.outcome})`));
+  const cm = r.clusterManager === 'unknown' ? 'cluster manager unknown' : r.clusterManager;
+  const outcome = r.outcome === 'unknown' ? 'outcome unknown (no event log)' : r.outcome;
+  out.push(st.bold(escapeControl(head)) + st.dim(`  (${cm}, ${r.sparkVersion ? `Spark ${r.sparkVersion}` : 'Spark version unknown'}, ${outcome})`));
   const main = r.verdict ? r.findings.find((f) => f.code === r.verdict!.code) ?? null : null;
   if (r.verdict) {
     const sev = main?.severity === 'critical' ? st.red : st.yellow;

@@ -67,6 +67,14 @@ export class AppState implements EventVisitor {
   /** sun.java.command: tells a PySpark shell or script apart. */
   javaCommand: string | null = null;
 
+  /** Set by the reader once an event log was read: configuration and counts are then the log's own. */
+  hasEventLog = false;
+  /** Settings learnt from container logs, kubectl output or command lines, with where each came from. */
+  readonly derivedConf: Record<string, string> = {};
+  readonly derivedNotes: string[] = [];
+  /** The cluster manager the input kinds imply (YARN logs, kubectl output), when spark.master is unknown. */
+  clusterManagerHint: ClusterManager | null = null;
+
   readonly executors = new Map<string, ExecutorState>();
   /** The driver's BlockManager, when it registered one (it always does). */
   driverBlockManager: { maxMemory: number; maxOnHeap: number | null; maxOffHeap: number | null } | null = null;
@@ -266,10 +274,23 @@ export class AppState implements EventVisitor {
   }
 
   get clusterManager(): ClusterManager {
-    return clusterManagerOf(this.sparkProperties['spark.master']);
+    const cm = clusterManagerOf(this.sparkProperties['spark.master'] ?? this.derivedConf['spark.master']);
+    return cm === 'unknown' ? (this.clusterManagerHint ?? 'unknown') : cm;
   }
 
-  private executor(id: string): ExecutorState {
+  /** Records a setting a log revealed; the event log's own value, when there is one, wins. */
+  derive(key: string, value: string, from: string): void {
+    if (this.derivedConf[key] !== undefined) return;
+    this.derivedConf[key] = value;
+    this.derivedNotes.push(`${key}=${value} taken from ${from}`);
+  }
+
+  /** The configuration to compute with: the event log's properties over what the logs revealed. */
+  get effectiveConf(): Record<string, string> {
+    return { ...this.derivedConf, ...this.sparkProperties };
+  }
+
+  executor(id: string): ExecutorState {
     let e = this.executors.get(id);
     if (!e) {
       e = {

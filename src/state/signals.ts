@@ -26,7 +26,7 @@ export interface Signal {
   stages: Set<string>;
   firstTime: number | null;
   lastTime: number | null;
-  /** The first few and the latest place it was seen. */
+  /** The first few places it was seen, and the first in each other input file. */
   locations: Location[];
 }
 
@@ -35,6 +35,7 @@ const MAX_SIGNALS = 400;
 const MAX_TEXT = 4000;
 const MAX_FRAMES = 40;
 const FIRST_LOCATIONS = 3;
+const MAX_LOCATIONS = 8; // beyond the first few, one more for each other input file it appears in
 
 export interface SignalInput {
   source: SignalSource;
@@ -74,11 +75,38 @@ export class SignalBook {
       if (sig.firstTime === null || s.time < sig.firstTime) sig.firstTime = s.time;
       if (sig.lastTime === null || s.time > sig.lastTime) sig.lastTime = s.time;
     }
-    if (sig.locations.length < FIRST_LOCATIONS) sig.locations.push(s.at);
-    else sig.locations[FIRST_LOCATIONS] = s.at;
+    if (sig.locations.length < FIRST_LOCATIONS || (sig.locations.length < MAX_LOCATIONS && !sig.locations.some((l) => l.file === s.at.file))) {
+      sig.locations.push(s.at);
+    }
+  }
+
+  /** Re-labels an executor once its real id is known (a YARN container whose launch script came later). */
+  renameExecutor(from: string, to: string): void {
+    for (const s of this.byKey.values()) {
+      if (s.executors.delete(from)) s.executors.add(to);
+    }
   }
 
   all(): Signal[] {
     return [...this.byKey.values()];
+  }
+}
+
+/** Folds another book's signals into `into` (same keys add up): several inputs of one application. */
+export function absorbSignals(into: SignalBook, from: SignalBook): void {
+  for (const s of from.all()) {
+    const base = { source: s.source, text: s.text, frames: s.frames, causedByApp: s.causedByApp };
+    const execs = [...s.executors];
+    const stages = [...s.stages];
+    // Replay each occurrence's identity once, then the count, so sets and locations merge too.
+    for (let i = 0; i < s.count; i++) {
+      into.add({
+        ...base,
+        executor: execs[i] ?? null,
+        stage: stages[i] ?? null,
+        time: i === 0 ? s.firstTime : i === s.count - 1 ? s.lastTime : null,
+        at: s.locations[Math.min(i, s.locations.length - 1)]!,
+      });
+    }
   }
 }

@@ -49,7 +49,7 @@ describe('spark-triage inspect (built bin)', () => {
     expect(lines[0]).toBe(`spark-triage: ${badMagic}: bad lz4 block magic at byte ${lz4.length}`);
     expect(lines[1]).toMatch(new RegExp(`^spark-triage: ${checksum}: (lz4 checksum mismatch|corrupt lz4 block) .*at byte \\d+`));
     expect(lines[2]).toMatch(new RegExp(`^spark-triage: ${truncated}: truncated lz4 block at byte \\d+.*not marked .inprogress`));
-    expect(lines[3]).toContain('binary-garbage: not a Spark event log: line 1 is not a JSON event');
+    expect(lines[3]).toContain('binary-garbage: binary data: not a Spark event log');
     expect(lines[4]).toContain('empty: empty file');
     expect(lines[5]).toContain('empty-dir: no Spark event log found in this directory');
     expect(r.stderr).not.toMatch(/\n\s+at /);

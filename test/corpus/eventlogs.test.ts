@@ -35,7 +35,7 @@ describe.skipIf(!hasShared)('the shared corpus of real event logs', async () => 
     expect(errors).toEqual([
       ['MANIFEST.tsv', 'not a Spark event log: line 1 is not a JSON event'],
       ['NOT_COLLECTED.tsv', 'not a Spark event log: line 1 is not a JSON event'],
-      ['spark-rapids-tools/core/src/test/resources/spark-events-profiling/driverlog', 'not a Spark event log: line 1 is not a JSON event'],
+      ['spark-rapids-tools/core/src/test/resources/spark-events-profiling/driverlog', 'not a Spark event log: line 1 is not a JSON event (it reads as spark-log; diagnose takes it)'],
       ['sparklint/src/test/resources/file_event_log_empty_test', 'empty file'],
       ['sparklint/src/test/resources/invalid_log_file', 'not a Spark event log: line 1 is not a JSON event'],
     ]);

@@ -1,21 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { readEventLogPart, ReadStats, type EventVisitor, type Location } from '../../src/eventlog/reader.js';
+import { readPart, ReadStats, type Location } from '../../src/eventlog/reader.js';
+import { AppState } from '../../src/state/app.js';
 import type { KnownEvent } from '../../src/eventlog/schemas.js';
 import { LineSplitter } from '../../src/eventlog/lines.js';
 import { InputError } from '../../src/errors.js';
 import { chunksOf } from '../helpers.js';
 
-class Recorder implements EventVisitor {
+class Recorder extends AppState {
   events: Array<{ ev: KnownEvent; at: Location }> = [];
-  onEvent(ev: KnownEvent, at: Location): void {
+  override onEvent(ev: KnownEvent, at: Location): void {
     this.events.push({ ev, at });
+    super.onEvent(ev, at);
   }
 }
 
 const read = async (text: string | Buffer, chunk = 5): Promise<{ rec: Recorder; stats: ReadStats }> => {
   const rec = new Recorder();
   const stats = new ReadStats();
-  await readEventLogPart(chunksOf(Buffer.from(text), chunk), 'log', rec, stats);
+  await readPart(chunksOf(Buffer.from(text), chunk), 'log', rec, stats);
   return { rec, stats };
 };
 
@@ -79,16 +81,18 @@ describe('readEventLogPart', () => {
     }
     const rec = new Recorder();
     const stats = new ReadStats();
-    await readEventLogPart(source(), 'big', rec, stats);
+    await readPart(source(), 'big', rec, stats);
     expect(rec.events.map((e) => e.at.line)).toEqual([1, 2, 3]);
     const sql = rec.events[1]!.ev;
     expect(sql.type === 'SparkListenerSQLExecutionStart' && sql.data.details?.length).toBe(big.length);
   });
 
   it('refuses what is not an event log, and an empty file', async () => {
-    await expect(read('2024-01-01 INFO SparkContext: Running Spark version 3.5.1\n')).rejects.toThrow(new InputError('not a Spark event log: line 1 is not a JSON event'));
+    await expect(read('2024-01-01 10:00:00 INFO SparkContext: Running Spark version 3.5.1\n')).rejects.toThrow(new InputError('not a Spark event log: line 1 is not a JSON event (it reads as spark-log; diagnose takes it)'));
+    await expect(read('just some words\n')).rejects.toThrow(new InputError('not a Spark event log: line 1 is not a JSON event'));
     await expect(read('')).rejects.toThrow('empty file');
-    await expect(read('\n\n  \n')).rejects.toThrow('no events: the file holds only blank lines');
-    await expect(read('{"a":1}\n{"b":2}\n')).rejects.toThrow('not a Spark event log: no line has an "Event" field');
+    await expect(read('\n\n  \n')).rejects.toThrow('no content: the file holds only blank lines');
+    await expect(read('{"a":1}\n{"b":2}\n')).rejects.toThrow('not a Spark event log: line 1 is not a JSON event');
+    await expect(read('{"Event":"SparkListenerLogStart",_\n{"b":2}\n')).rejects.toThrow('not a Spark event log: no line has an "Event" field');
   });
 });

@@ -54,7 +54,7 @@ describe('layouts', () => {
     const reads = await readAll(path.join(dir, 'empty'), path.join(dir, 'binary-garbage'), path.join(dir, 'empty-dir'), fixture('codecs', 'lzf'), '/nonexistent/log');
     expect(reads.map((r) => r.error)).toEqual([
       'empty file',
-      'not a Spark event log: line 1 is not a JSON event',
+      'binary data: not a Spark event log',
       'no Spark event log found in this directory',
       undefined,
       'no such file or directory',

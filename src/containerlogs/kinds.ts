@@ -1,0 +1,36 @@
+/** What an input is, by its content (inputs[].kind in the JSON contract). */
+export type InputKind = 'event-log' | 'yarn-aggregated-log' | 'yarn-diagnostics' | 'kubectl-describe' | 'kubectl-json' | 'spark-log' | 'unknown';
+
+const LOG4J_HEADER = /^(?:\[Stage \d+:[^\]]*\])?(?:\d{2}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2}|\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}|(?:INFO|WARN|ERROR|DEBUG|TRACE|FATAL)\s+\[\d{4}-\d{2}-\d{2}|\d{2}:\d{2}:\d{2}[.,]?\d*\s+\[?(?:INFO|WARN|ERROR|DEBUG))/m;
+
+/**
+ * Names the kind of a text from its first bytes (decoded, up to 64 KiB). Never looks at the file name.
+ * Returns null for binary data.
+ */
+export function sniffKind(head: string): InputKind | null {
+  if (isBinary(head)) return null;
+  const t = head.replace(/^\ufeff/, '').trimStart();
+  if (/^\{\s*"Event"\s*:/.test(t)) return 'event-log';
+  if (/^[{[]/.test(t) && /"(?:apiVersion|kind)"\s*:/.test(t.slice(0, 4096))) return 'kubectl-json';
+  if (/^apiVersion:\s*\S+/m.test(t.slice(0, 4096)) && /^kind:\s*(?:Pod|List)\b/m.test(t)) return 'kubectl-json';
+  if (/^Container: container_\S+ on \S+/m.test(t) && /^(?:LogType:|LogAggregationType:)/m.test(t)) return 'yarn-aggregated-log';
+  if (/^Name:\s+\S+[\s\S]*^Namespace:\s+\S+/m.test(t) || /^\s*(?:Last )?State:\s+(?:Terminated|Waiting|Running)\s*$/m.test(t)) return 'kubectl-describe';
+  if (/failed \d+ times due to AM Container for|Application report for application_|^\s*diagnostics: |Failing this attempt\.\s*Diagnostics:|\[ExitDiagnostics\]|containerID=container_\S+, state=COMPLETE, exitStatus=/m.test(t)) return 'yarn-diagnostics';
+  if (/^Container \[pid=\d+,containerID=container_/m.test(t)) return 'yarn-diagnostics';
+  if (LOG4J_HEADER.test(t) || /^\s+at [\w$.]+\([\w$.]*(?::\d+)?\)\s*$/m.test(t) || /\b(?:org\.apache\.spark|java\.lang)\.[\w.$]+(?:Exception|Error)\b/.test(t)) return 'spark-log';
+  return 'unknown';
+}
+
+function isBinary(s: string): boolean {
+  if (s.length === 0) return false;
+  let bad = 0;
+  const n = Math.min(s.length, 4096);
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0) return true;
+    if ((c < 32 && c !== 9 && c !== 10 && c !== 13) || c === 0xfffd) bad++;
+  }
+  return bad / n > 0.1;
+}
+
+export { LOG4J_HEADER };
