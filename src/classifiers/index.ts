@@ -17,6 +17,7 @@ import metaspaceOom from './metaspace-oom.js';
 import nativeThreadOom from './native-thread-oom.js';
 import offheapOom from './offheap-oom.js';
 import oomKilled from './oom-killed.js';
+import podEvicted from './pod-evicted.js';
 import pythonMemoryError from './python-memory-error.js';
 import pythonWorkerCrash from './python-worker-crash.js';
 import taskSkew from './task-skew.js';
@@ -43,6 +44,7 @@ export const CLASSIFIERS: readonly Classifier[] = [
   nativeThreadOom,
   offheapOom,
   oomKilled,
+  podEvicted,
   pythonMemoryError,
   pythonWorkerCrash,
   taskSkew,

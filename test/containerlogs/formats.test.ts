@@ -27,6 +27,7 @@ describe('each container-log format, by content', () => {
     ['kubectl-yaml/pod-oomkilled.yaml', 'kubectl-json', { code: 'oom-killed', role: 'executor', region: 'overhead', executors: ['7'], appId: 'spark-5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b' }],
     ['driver-log-k8s-log4j2/driver.log', 'spark-log', { code: 'oom-killed', role: 'executor', region: 'overhead', executors: ['2'], appId: null }],
     ['executor-stderr-onoom/stderr', 'spark-log', { code: 'heap-oom', role: 'executor', region: 'heap', executors: [], appId: null }],
+    ['driver-log-k8s-sidecar/driver.log', 'spark-log', { code: 'jvm-oom-exit', role: 'executor', region: 'heap', executors: ['4'], appId: null }],
     ['kernel-cgroup/dmesg.txt', 'unknown', { code: 'oom-killed', role: 'executor', region: 'overhead', executors: [], appId: null }],
   ];
   for (const [file, kind, exp] of table) {
