@@ -1,4 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { defaultJobs, runScan } from './scan/index.js';
+import type { ScanFormat } from './scan/output.js';
+import { globToRegExp, parseSince } from './scan/units.js';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { describeError } from './errors.js';
 import { memoryReport, MemoryConfigError } from './memory/index.js';
@@ -20,19 +24,31 @@ export interface Io {
   out(s: string): void;
   err(s: string): void;
   isTTY: boolean;
+  /** stderr is a terminal: scan draws its progress bar there. */
+  errIsTTY?: boolean;
   env: NodeJS.ProcessEnv;
+}
+
+// A reader that stopped reading (`| head`) is not an error: stop quietly, as Unix tools do.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
 }
 
 const processIo = (): Io => ({
   out: (s) => void process.stdout.write(s),
   err: (s) => void process.stderr.write(s),
   isTTY: process.stdout.isTTY === true,
+  errIsTTY: process.stderr.isTTY === true,
   env: process.env,
 });
 
 export const EXIT_OK = 0;
 export const EXIT_DIAGNOSED = 1;
 export const EXIT_USAGE = 2;
+export const EXIT_INTERRUPTED = 130;
 
 function collectConf(pair: string, acc: Record<string, string>): Record<string, string> {
   const eq = pair.indexOf('=');
@@ -172,6 +188,59 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       }
       if (opts.format === 'json') io.out(`${JSON.stringify({ inputs: reads.map(summarizeInput), applications }, null, 2)}\n`);
       code = unreadable ? EXIT_USAGE : critical ? EXIT_DIAGNOSED : EXIT_OK;
+    });
+
+  program
+    .command('scan')
+    .summary('batch-scan a History Server log directory: one row per application')
+    .description(
+      'Diagnose every application under a spark.history.fs.logDirectory (every layout inspect reads, nested ' +
+        'folders): one row per application (failed first), totals per verdict and region at the end. ' +
+        'Rows stream as they finish; memory stays flat however many applications there are. ' +
+        'Exit 0 when the scan completed (whatever it found), 2 on bad usage, 130 when interrupted.',
+    )
+    .argument('<dir>', 'the log directory')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'jsonl', 'csv']).default('table'))
+    .option('--failed-only', 'only applications that failed, did not finish, or have a critical finding')
+    .option('--since <when>', 'only logs modified since a date (2024-01-31) or a duration ago (7d, 12h, 30m, 2w)')
+    .option('--app-name <glob>', 'only applications whose name matches (*, ?, [abc])')
+    .option('--limit <n>', 'only the N most recently modified logs')
+    .option('-j, --jobs <n>', 'worker threads (default: the number of cores)')
+    .option('--no-color', 'never colour the output (NO_COLOR is honoured too)')
+    .action(async (dir: string, opts: { format: ScanFormat; failedOnly?: boolean; since?: string; appName?: string; limit?: string; jobs?: string; color?: boolean }) => {
+      const usage = (msg: string): void => {
+        io.err(`spark-triage: ${msg}\n`);
+        code = EXIT_USAGE;
+      };
+      const st = await stat(dir).catch((e: unknown) => e as Error);
+      if (st instanceof Error) return usage(`${escapeControl(dir)}: ${describeError(st)}`);
+      if (!st.isDirectory()) return usage(`${escapeControl(dir)}: not a directory (scan takes a log directory; diagnose takes files)`);
+      const since = opts.since !== undefined ? parseSince(opts.since) : null;
+      if (opts.since !== undefined && since === null) return usage(`--since ${escapeControl(opts.since)}: not a date or a duration like 7d`);
+      const positive = (v: string | undefined, name: string): number | null | undefined => {
+        if (v === undefined) return null;
+        if (!/^[1-9]\d*$/.test(v)) {
+          usage(`${name} ${escapeControl(v)}: not a positive whole number`);
+          return undefined;
+        }
+        return Number(v);
+      };
+      const limit = positive(opts.limit, '--limit');
+      const jobs = positive(opts.jobs, '--jobs');
+      if (limit === undefined || jobs === undefined) return;
+      const ac = new AbortController();
+      const onSigint = (): void => ac.abort();
+      process.once('SIGINT', onSigint);
+      try {
+        const result = await runScan(
+          { root: dir, format: opts.format, jobs: jobs ?? defaultJobs(), failedOnly: opts.failedOnly === true, since, appName: opts.appName !== undefined ? globToRegExp(opts.appName) : null, limit },
+          { out: io.out, progress: io.errIsTTY ? io.err : null, style: makeStyle(color(opts)), color: color(opts) },
+          ac.signal,
+        );
+        code = result === 'interrupted' ? EXIT_INTERRUPTED : EXIT_OK;
+      } finally {
+        process.removeListener('SIGINT', onSigint);
+      }
     });
 
   program

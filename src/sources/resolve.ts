@@ -1,5 +1,6 @@
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, open, readdir, realpath, rm, stat } from 'node:fs/promises';
+import { closeSync, createWriteStream, openSync, readSync } from 'node:fs';
+import { readFileChunks } from './file-chunks.js';
+import { mkdtemp, readdir, realpath, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -16,7 +17,7 @@ export interface ResolvedInput extends Input {
 
 const filePart = (file: string, inProgress = isInProgressName(file)): Part => ({
   name: file,
-  open: () => createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>,
+  open: () => readFileChunks(file),
   inProgress,
 });
 
@@ -63,13 +64,13 @@ async function* resolvePath(p: string, seen: Set<string>, named: boolean): Async
 async function resolveFile(file: string): Promise<ResolvedInput> {
   let head: Buffer;
   try {
-    const fh = await open(file, 'r');
+    // Four bytes tell a zip; read synchronously, as every input is read one at a time per thread.
+    const fd = openSync(file, 'r');
     try {
       head = Buffer.alloc(4);
-      const { bytesRead } = await fh.read(head, 0, 4, 0);
-      head = head.subarray(0, bytesRead);
+      head = head.subarray(0, readSync(fd, head, 0, 4, 0));
     } finally {
-      await fh.close();
+      closeSync(fd);
     }
   } catch (e) {
     return { path: file, layout: 'single', apps: [], error: describeError(e) };

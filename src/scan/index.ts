@@ -1,0 +1,131 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { Style } from '../render/style.js';
+import { prepareRow, RowWriter, type PreparedRow, type ScanFormat } from './output.js';
+import { scanUnit, type ScanRow } from './row.js';
+import { listUnits, type Unit } from './units.js';
+
+export interface ScanOptions {
+  root: string;
+  format: ScanFormat;
+  jobs: number;
+  failedOnly: boolean;
+  since: number | null;
+  appName: RegExp | null;
+  limit: number | null;
+}
+
+export interface ScanIo {
+  out(s: string): void;
+  /** Progress on stderr, only when it is a terminal. */
+  progress: ((s: string) => void) | null;
+  style: Style;
+  color: boolean;
+}
+
+export const defaultJobs = (): number => Math.max(1, availableParallelism());
+
+/**
+ * Scans a log directory: lists units (no file opened), filters by time, then reads and diagnoses
+ * them on a pool of worker threads (in-process with --jobs 1), writing rows as they finish.
+ * Resolves to 'done' or 'interrupted'.
+ */
+export async function runScan(opts: ScanOptions, io: ScanIo, signal: AbortSignal): Promise<'done' | 'interrupted'> {
+  let units: Unit[] = [];
+  for await (const u of listUnits(opts.root)) {
+    if (opts.since !== null && !u.error && u.mtime < opts.since) continue;
+    units.push(u);
+  }
+  if (opts.limit !== null) units = units.sort((a, b) => b.mtime - a.mtime).slice(0, opts.limit);
+  const writer = new RowWriter(opts.format, io.out, io.style);
+  const total = units.length;
+  let done = 0;
+  const started = Date.now();
+  let lastDraw = 0;
+  const draw = (force = false): void => {
+    if (!io.progress) return;
+    const now = Date.now();
+    if (!force && now - lastDraw < 100) return;
+    lastDraw = now;
+    const rate = done / Math.max(0.001, (now - started) / 1000);
+    const eta = rate > 0 ? Math.round((total - done) / rate) : 0;
+    const width = 24;
+    const filled = total ? Math.round((done / total) * width) : width;
+    io.progress(`\r[${'='.repeat(filled)}${' '.repeat(width - filled)}] ${done}/${total} apps · ${rate.toFixed(1)}/s · ETA ${Math.floor(eta / 60)}:${String(eta % 60).padStart(2, '0')} `);
+  };
+  const accept = (rows: PreparedRow[]): void => {
+    for (const row of rows) {
+      if (opts.failedOnly && !row.failed) continue;
+      if (opts.appName && !row.error && !opts.appName.test(row.appName ?? '')) continue;
+      writer.add(row);
+    }
+    done++;
+    draw();
+  };
+  try {
+    const queue = units.values();
+    const next = (): Unit | undefined => (signal.aborted ? undefined : queue.next().value);
+    const prep = (rows: ScanRow[]): PreparedRow[] => rows.map((r) => prepareRow(r, opts.format, io.color));
+    // The main thread is one of the N: it only orders and writes rows besides, and on a machine of
+    // N cores an extra thread would compete with the workers (and V8's own background work).
+    const local = async (): Promise<void> => {
+      for (let u = next(); u; u = next()) accept(prep(u.error ? [{ path: u.path, error: u.error }] : await scanUnit(u.path)));
+    };
+    const threads = Math.min(opts.jobs, Math.max(1, total)) - 1;
+    await Promise.all([local(), threads > 0 ? pool(threads, next, accept, prep, signal, { format: opts.format, color: io.color }) : Promise.resolve()]);
+  } finally {
+    if (io.progress) io.progress(`\r${' '.repeat(72)}\r`);
+    const interrupted = signal.aborted;
+    writer.finish(interrupted ? `interrupted after ${done} of ${total}` : undefined);
+  }
+  return signal.aborted ? 'interrupted' : 'done';
+}
+
+const PREFETCH = 2;
+
+/** N worker threads, each fed the next unit when it answers; a slow log holds one worker only. */
+async function pool(
+  n: number, next: () => Unit | undefined, accept: (rows: PreparedRow[]) => void, prep: (rows: ScanRow[]) => PreparedRow[],
+  signal: AbortSignal, workerData: { format: ScanFormat; color: boolean },
+): Promise<void> {
+  const url = new URL('./worker.js', import.meta.url);
+  const workers = Array.from({ length: n }, () => new Worker(url, { workerData }));
+  try {
+    await Promise.all(
+      workers.map(
+        (w) =>
+          new Promise<void>((resolve, reject) => {
+            let id = 0;
+            let inFlight = 0;
+            let drained = false;
+            // Two units queued per worker, so it never waits for the next path between units.
+            const feed = (): void => {
+              while (!drained && inFlight < PREFETCH) {
+                let u = next();
+                while (u?.error) {
+                  accept(prep([{ path: u.path, error: u.error }]));
+                  u = next();
+                }
+                if (!u) drained = true;
+                else {
+                  inFlight++;
+                  w.postMessage({ id: ++id, path: u.path });
+                }
+              }
+              if (drained && inFlight === 0) resolve();
+            };
+            w.on('message', (msg: { rows: PreparedRow[] }) => {
+              inFlight--;
+              accept(msg.rows);
+              feed();
+            });
+            w.on('error', reject);
+            signal.addEventListener('abort', () => resolve(), { once: true });
+            feed();
+          }),
+      ),
+    );
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}

@@ -1,0 +1,161 @@
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { escapeControl, makeStyle, type Style } from '../render/style.js';
+import { isFailedRow, type ScanRow } from './row.js';
+
+export type ScanFormat = 'table' | 'jsonl' | 'csv';
+
+/** A row made ready where it was computed (a worker thread): the writer only orders and writes it. */
+export interface PreparedRow {
+  failed: boolean;
+  error: boolean;
+  appName: string | null;
+  verdictCode: string | null;
+  roleRegion: string | null;
+  /** The row in the output format, with its newline. */
+  text: string;
+}
+
+/** Formats one row for `format`; pure, so it runs in the worker that diagnosed the application. */
+export function prepareRow(row: ScanRow, format: ScanFormat, color: boolean): PreparedRow {
+  const st = makeStyle(color);
+  const failed = isFailedRow(row);
+  const base = {
+    failed,
+    error: 'error' in row,
+    appName: 'error' in row ? null : row.app.appName,
+    verdictCode: 'error' in row ? null : row.app.verdict?.code ?? null,
+    roleRegion: 'error' in row || !row.app.verdict ? null : `${row.app.verdict.role}/${row.app.verdict.region}`,
+  };
+  if (format === 'jsonl') return { ...base, text: `${JSON.stringify('error' in row ? { path: row.path, error: row.error } : { ...row.app, path: row.path })}\n` };
+  const cells = rowCells(row, format === 'csv');
+  if (format === 'csv') return { ...base, text: `${cells.map(csvCell).join(',')}\n` };
+  const line = tableLine(cells.map((c) => escapeControl(c)));
+  return { ...base, text: `${'error' in row ? st.yellow(line) : failed ? st.red(line) : line}\n` };
+}
+
+/**
+ * Writes scan rows as they finish, failed applications first: those go out at once; the others
+ * wait in a private temporary file and follow at the end, so memory stays flat however many
+ * applications there are. Totals per verdict code and region are counters.
+ */
+export class RowWriter {
+  private spoolDir: string | null = null;
+  private spoolFd: number | null = null;
+  private readonly byCode = new Map<string, number>();
+  private readonly byRegion = new Map<string, number>();
+  rows = 0;
+  errors = 0;
+  private headerDone = false;
+
+  constructor(private readonly format: ScanFormat, private readonly out: (s: string) => void, private readonly st: Style) {}
+
+  add(row: PreparedRow): void {
+    this.rows++;
+    if (row.error) this.errors++;
+    else {
+      const key = row.verdictCode ?? 'no memory failure';
+      this.byCode.set(key, (this.byCode.get(key) ?? 0) + 1);
+      if (row.roleRegion) this.byRegion.set(row.roleRegion, (this.byRegion.get(row.roleRegion) ?? 0) + 1);
+    }
+    if (row.failed) this.emit(row.text);
+    else this.spool(row.text);
+  }
+
+  /** Prints the spooled rows, then the totals (table only: jsonl and csv stay pure data). */
+  finish(note?: string): void {
+    if (this.spoolFd !== null) {
+      closeSync(this.spoolFd);
+      this.spoolFd = null;
+      const fd = openSync(path.join(this.spoolDir!, 'rows.jsonl'), 'r');
+      try {
+        const buf = Buffer.alloc(1 << 16);
+        if (!this.headerDone) this.header();
+        for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) this.out(buf.toString('utf8', 0, n));
+      } finally {
+        closeSync(fd);
+      }
+    }
+    this.cleanup();
+    if (!this.headerDone) this.header();
+    if (this.format === 'table') this.out(this.totals(note));
+  }
+
+  cleanup(): void {
+    if (this.spoolFd !== null) closeSync(this.spoolFd);
+    this.spoolFd = null;
+    if (this.spoolDir) rmSync(this.spoolDir, { recursive: true, force: true });
+    this.spoolDir = null;
+  }
+
+  private spool(line: string): void {
+    if (this.spoolFd === null) {
+      this.spoolDir = mkdtempSync(path.join(tmpdir(), 'spark-triage-scan-'));
+      this.spoolFd = openSync(path.join(this.spoolDir, 'rows.jsonl'), 'w', 0o600);
+    }
+    writeSync(this.spoolFd, line);
+  }
+
+  private header(): void {
+    this.headerDone = true;
+    if (this.format === 'csv') this.out(`${CSV_COLUMNS.join(',')}\n`);
+    if (this.format === 'table') this.out(`${this.st.bold(tableLine(TABLE_HEADER))}\n`);
+  }
+
+  private emit(text: string): void {
+    if (!this.headerDone) this.header();
+    this.out(text);
+  }
+
+  private totals(note?: string): string {
+    const lines = ['', this.st.bold(`${this.rows} rows${this.errors ? `, ${this.errors} unreadable` : ''}${note ? ` (${note})` : ''}`)];
+    const fmt = (m: Map<string, number>): string => [...m].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([k, n]) => `${k} ${n}`).join(', ');
+    if (this.byCode.size > 0) lines.push(`by verdict: ${fmt(this.byCode)}`);
+    if (this.byRegion.size > 0) lines.push(`by role/region: ${fmt(this.byRegion)}`);
+    return `${lines.join('\n')}\n`;
+  }
+}
+
+const CSV_COLUMNS = ['path', 'appId', 'appName', 'user', 'sparkVersion', 'clusterManager', 'outcome', 'durationMs', 'verdict', 'role', 'region', 'confidence', 'fix', 'error'];
+const TABLE_HEADER = ['application', 'name', 'user', 'spark', 'manager', 'outcome', 'duration', 'verdict', 'role/region', 'top fix'];
+const WIDTHS = [32, 20, 10, 8, 10, 10, 9, 22, 18, 0];
+
+function topFix(row: Extract<ScanRow, { app: unknown }>): string {
+  const main = row.app.verdict ? row.app.findings.find((f) => f.code === row.app.verdict!.code) : undefined;
+  const r = main?.remediation.find((x) => x.conf && x.suggested) ?? main?.remediation[0];
+  if (!r) return '';
+  return r.conf && r.suggested ? `--conf ${r.conf}=${r.suggested}` : r.reason;
+}
+
+function rowCells(row: ScanRow, csv: boolean): string[] {
+  if ('error' in row) return csv ? [row.path, '', '', '', '', '', '', '', '', '', '', '', '', row.error] : [row.path, '', '', '', '', 'unreadable', '', '', '', row.error];
+  const a = row.app;
+  const dur = row.startTime !== null && row.endTime !== null ? row.endTime - row.startTime : null;
+  const v = a.verdict;
+  if (csv) return [row.path, a.appId ?? '', a.appName ?? '', row.user ?? '', a.sparkVersion ?? '', a.clusterManager, a.outcome, dur === null ? '' : String(dur), v?.code ?? '', v?.role ?? '', v?.region ?? '', v?.confidence ?? '', topFix(row), ''];
+  return [a.appId ?? path.basename(row.path), a.appName ?? '', row.user ?? '', a.sparkVersion ?? '', a.clusterManager, a.outcome, dur === null ? '' : compactDuration(dur), v?.code ?? '', v ? `${v.role}/${v.region}` : '', topFix(row)];
+}
+
+function tableLine(cells: string[]): string {
+  return cells.map((c, i) => (WIDTHS[i] ? fit(c, WIDTHS[i]!, i === 0) : c)).join(' ').trimEnd();
+}
+
+/** Pads or cuts to w; paths (the first column) keep their end, the part that names the file. */
+function fit(s: string, w: number, keepEnd = false): string {
+  if (s.length <= w) return s.padEnd(w);
+  return keepEnd && s.includes('/') ? `…${s.slice(-(w - 1))}` : `${s.slice(0, w - 1)}…`;
+}
+
+/** 42s, 2m16s, 1h05m, 3d02h. */
+function compactDuration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  if (s < 86400) return `${Math.floor(s / 3600)}h${String(Math.floor(s / 60) % 60).padStart(2, '0')}m`;
+  return `${Math.floor(s / 86400)}d${String(Math.floor(s / 3600) % 24).padStart(2, '0')}h`;
+}
+
+function csvCell(s: string): string {
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
