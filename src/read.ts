@@ -30,6 +30,8 @@ export interface InputRead {
 export interface ReadOptions {
   /** Accept container logs, kubectl output and driver/executor logs besides event logs (diagnose). */
   acceptText?: boolean;
+  /** Parse every line in full (tests compare the fast path against it). */
+  exact?: boolean;
 }
 
 /** An application log that yielded something: events, or (text inputs) a readable log. */
@@ -47,7 +49,7 @@ export async function readInput(input: ResolvedInput, opts: ReadOptions = {}): P
       result.apps.push(app);
       for (const part of log.parts) {
         try {
-          await readPart(part.open(), part.name, app.state, app.stats, { inProgress: part.inProgress, acceptText: opts.acceptText ?? false });
+          await readPart(part.open(), part.name, app.state, app.stats, { inProgress: part.inProgress, acceptText: opts.acceptText ?? false, exact: opts.exact ?? false });
         } catch (e) {
           const msg = part.name === input.path ? describeError(e) : `${relativePart(input.path, part.name)}: ${describeError(e)}`;
           result.error = result.error === undefined ? msg : `${result.error}; ${msg}`;

@@ -2,6 +2,7 @@ import { decode, detectCodec, MAGIC_BYTES, TruncatedInputError, type Codec } fro
 import { InputError } from '../errors.js';
 import { LineSplitter } from './lines.js';
 import { isKnownEvent, SCHEMAS, shortEventName, type KnownEvent } from './schemas.js';
+import { eventName, fastTaskEnd, looksComplete } from './fast.js';
 import { sniffKind, type InputKind } from '../containerlogs/kinds.js';
 import { KubectlDescribeReader } from '../containerlogs/kubectl-describe.js';
 import { KubectlJsonReader, KubectlYamlReader } from '../containerlogs/kubectl-json.js';
@@ -77,6 +78,8 @@ export interface PartOptions {
   inProgress?: boolean;
   /** Read container logs, kubectl output and driver/executor logs too (diagnose); else event logs only. */
   acceptText?: boolean;
+  /** Parse every line in full (no fast path): what the fast path is tested against. */
+  exact?: boolean;
 }
 
 /**
@@ -113,19 +116,42 @@ export async function readPart(raw: AsyncIterable<Buffer>, file: string, app: Ap
   stats.kind ??= kind;
   if (kind === 'event-log') {
     const before = stats.events;
-    await readEventLines(body, file, app, stats, codec, opts.inProgress ?? false);
+    await readEventLines(body, file, app, stats, codec, opts.inProgress ?? false, opts.exact ?? false);
     if (stats.events > before) app.hasEventLog = true;
   }
   else await readTextLines(body, file, app, stats, kind, opts.inProgress ?? true);
   return kind;
 }
 
-async function readEventLines(body: AsyncIterable<Buffer>, file: string, visitor: EventVisitor, stats: ReadStats, codec: Codec, inProgress: boolean): Promise<void> {
+async function readEventLines(body: AsyncIterable<Buffer>, file: string, visitor: EventVisitor, stats: ReadStats, codec: Codec, inProgress: boolean, exact: boolean): Promise<void> {
   const before = stats.events;
+  const count = (name: string): void => {
+    stats.events++;
+    stats.eventCounts.set(name, (stats.eventCounts.get(name) ?? 0) + 1);
+  };
   const handle = (line: Buffer, lineNo: number, last: boolean): void => {
     let start = 0;
     while (start < line.length && (line[start] === 0x20 || line[start] === 0x09)) start++;
     if (start === line.length) return;
+    if (!exact && start === 0 && !last) {
+      // Fast path (fast.ts): events we do not use are counted by name; successful tasks read in place.
+      const name = eventName(line);
+      if (name !== null && looksComplete(line)) {
+        const type = shortEventName(name);
+        if (!isKnownEvent(type)) {
+          count(name);
+          return;
+        }
+        if (type === 'SparkListenerTaskEnd') {
+          const data = fastTaskEnd(line);
+          if (data) {
+            count(name);
+            visitor.onEvent({ type, data }, { file, line: lineNo });
+            return;
+          }
+        }
+      }
+    }
     let obj: unknown;
     try {
       obj = JSON.parse(line.toString('utf8'));
@@ -145,8 +171,7 @@ async function readEventLines(body: AsyncIterable<Buffer>, file: string, visitor
       stats.diagnose({ file, line: lineNo, message: 'JSON without an "Event" field' });
       return;
     }
-    stats.events++;
-    stats.eventCounts.set(name, (stats.eventCounts.get(name) ?? 0) + 1);
+    count(name);
     const type = shortEventName(name);
     if (!isKnownEvent(type)) return;
     const parsed = SCHEMAS[type].safeParse(obj);

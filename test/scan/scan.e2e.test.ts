@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENTLOGS, fixture, hasShared, ROOT } from '../helpers.js';
-import { addTraps, generateLogDir } from './gen.js';
+import { addTraps, generateLogDir } from './gen.mjs';
 
 const BIN = path.join(ROOT, 'bin', 'spark-triage.js');
 const run = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', maxBuffer: 256 << 20, env: { ...process.env, NO_COLOR: '1', TZ: 'UTC' } });

@@ -1,6 +1,8 @@
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { FIXTURES } from '../helpers.js';
+import { fileURLToPath } from 'node:url';
+
+const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures');
 
 /**
  * Builds a History-Server-like directory of `count` applications from the project's fixtures, in
@@ -8,7 +10,8 @@ import { FIXTURES } from '../helpers.js';
  * lz4/snappy/zstd copies, rolling directories and zips. Returns how many applications it holds.
  * Used by the scan tests and `npm run bench`; never committed.
  */
-export function generateLogDir(root: string, count: number): { apps: number; files: number } {
+/** @param {string} root @param {number} count @returns {{ apps: number, files: number }} */
+export function generateLogDir(root, count) {
   const diag = path.join(FIXTURES, 'diagnose');
   const templates = readdirSync(diag).flatMap((d) => readdirSync(path.join(diag, d)).filter((f) => f !== 'expect.json').map((f) => readFileSync(path.join(diag, d, f), 'utf8')));
   const compressed = ['lz4', 'snappy', 'zstd', 'lzf', 'gzip'].map((c) => path.join(FIXTURES, 'codecs', c));
@@ -22,7 +25,7 @@ export function generateLogDir(root: string, count: number): { apps: number; fil
     const id = `application_1710000000000_${String(i).padStart(5, '0')}`;
     const slot = i % 20;
     if (slot === 17) {
-      copyFileSync(compressed[(i / 20) % compressed.length | 0]!, path.join(dir, `${id}_1.compressed`));
+      copyFileSync(compressed[((i / 20) | 0) % compressed.length], path.join(dir, `${id}_1.compressed`));
       apps++;
     } else if (slot === 18) {
       const r = path.join(dir, `eventlog_v2_${id}_1`);
@@ -33,7 +36,7 @@ export function generateLogDir(root: string, count: number): { apps: number; fil
       copyFileSync(zip, path.join(dir, `eventLogs-${id}.zip`));
       apps += 3; // three attempts
     } else {
-      writeFileSync(path.join(dir, id), templates[i % templates.length]!.replaceAll('application_1700000000000_0042', id));
+      writeFileSync(path.join(dir, id), templates[i % templates.length].replaceAll('application_1700000000000_0042', id));
       apps++;
     }
     files++;
@@ -42,7 +45,8 @@ export function generateLogDir(root: string, count: number): { apps: number; fil
 }
 
 /** The awkward entries a real log directory has: each must become one error row, or be skipped. */
-export function addTraps(root: string): void {
+/** @param {string} root */
+export function addTraps(root) {
   const dir = path.join(root, 'traps');
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'corrupt.lz4'), Buffer.concat([Buffer.from('LZ4Block'), Buffer.alloc(40, 0xab)]));
