@@ -70,8 +70,6 @@ export function looksComplete(line: Buffer): boolean {
   return i >= 0 && line[i] === 0x7d;
 }
 
-const key = (k: string): Buffer => Buffer.from(`"${k}":`);
-const K = { taskExecutorMetrics: key('Task Executor Metrics'), taskMetrics: key('Task Metrics') };
 
 /** `{"Name":number,…}` from the '{' at `at`: a flat object of integers (executor metrics). */
 function numberMap(line: Buffer, at: number): Record<string, number> | null {
@@ -104,22 +102,46 @@ function numberMap(line: Buffer, at: number): Record<string, number> | null {
 
 type TaskEnd = EventOf<'SparkListenerTaskEnd'>;
 
-const topKeys = new NameCache();
-const infoKeys = new NameCache();
-const tmKeys = new NameCache();
+/**
+ * The keys whose values a walk keeps, each with a slot. Keys are matched through a NameCache (bytes,
+ * in the order JsonProtocol writes them), so the hot loop makes no strings and no objects.
+ */
+class Wanted {
+  readonly cache = new NameCache();
+  private readonly slotOf = new Map<string, number>();
+  constructor(names: readonly string[]) {
+    names.forEach((n, i) => this.slotOf.set(n, i));
+  }
+  slot(name: string): number {
+    return this.slotOf.get(name) ?? -1;
+  }
+}
+
+const TOP = new Wanted(['Stage ID', 'Stage Attempt ID']);
+const INFO = new Wanted(['Task ID', 'Launch Time', 'Finish Time', 'Executor ID']);
+const TM = new Wanted(['Executor Run Time', 'JVM GC Time', 'Result Size', 'Memory Bytes Spilled', 'Disk Bytes Spilled', 'Peak Execution Memory']);
+const EXECUTOR_ID_SLOT = 3;
 const SUCCESS = Buffer.from('{"Reason":"Success"}');
+const TEM_AFTER_INFO = Buffer.from('},"Task Executor Metrics":');
+const TM_KEY = Buffer.from('"Task Metrics":');
+
+/** Values of one walk: numbers by slot (NaN = absent), and the one string slot a walk may keep. */
+const vals = new Float64Array(8);
+let strVal: string | undefined;
 
 /**
- * Walks `"key":value,` pairs of one object level from `p` (just inside its '{', or after a ','),
- * storing integer values (and, for `strings`, string values) in `out`. Stops before the first
- * object or array value, or at the closing '}'. Returns where it stopped and the key it stopped at,
- * or null when the bytes are not what JsonProtocol writes (the caller then parses in full).
+ * Walks `"key":value,` pairs of one object level from `p` (just inside its '{'), keeping the
+ * wanted keys' integer (or, for Executor ID, string) values. Stops before the first object or
+ * array value, or at the closing '}'. Returns the stop position and the key it stopped at, or null
+ * when the bytes are not what JsonProtocol writes (the caller then parses the line in full).
  */
-function walk(line: Buffer, p: number, keys: NameCache, out: Record<string, number | string | boolean | undefined>, strings: ReadonlySet<string>): { p: number; key: string | null } | null {
+function walk(line: Buffer, p: number, w: Wanted): { p: number; key: string | null } | null {
+  vals.fill(Number.NaN);
+  strVal = undefined;
   for (;;) {
     if (line[p] === 0x7d) return { p, key: null };
     if (line[p] !== QUOTE) return null;
-    const hit = keys.at(line, p + 1);
+    const hit = w.cache.at(line, p + 1);
     let nameEnd: number;
     let name: string;
     if (hit) {
@@ -128,9 +150,10 @@ function walk(line: Buffer, p: number, keys: NameCache, out: Record<string, numb
     } else {
       nameEnd = line.indexOf(QUOTE, p + 1);
       if (nameEnd < 0) return null;
-      name = keys.get(line, p + 1, nameEnd);
+      name = w.cache.get(line, p + 1, nameEnd);
     }
     if (line[nameEnd + 1] !== 0x3a) return null;
+    const slot = w.slot(name);
     let i = nameEnd + 2;
     const c = line[i];
     if (c === 0x7b || c === 0x5b) return { p: i, key: name };
@@ -145,16 +168,13 @@ function walk(line: Buffer, p: number, keys: NameCache, out: Record<string, numb
         j++;
       }
       if (j >= line.length) return null;
-      if (strings.has(name)) {
+      if (slot === EXECUTOR_ID_SLOT && w === INFO) {
         if (escaped) return null;
-        out[name] = line.toString('utf8', i + 1, j);
+        strVal = line.toString('utf8', i + 1, j);
       }
       i = j + 1;
     } else if (c === 0x74 || c === 0x66 || c === 0x6e) {
-      // true / false / null
-      const len = c === 0x66 ? 5 : 4;
-      out[name] = c === 0x74 ? true : c === 0x66 ? false : undefined;
-      i += len;
+      i += c === 0x66 ? 5 : 4; // true / false / null
     } else {
       let neg = false;
       if (c === 0x2d) {
@@ -165,7 +185,7 @@ function walk(line: Buffer, p: number, keys: NameCache, out: Record<string, numb
       const start = i;
       for (let d = line[i]!; d >= 0x30 && d <= 0x39; d = line[++i]!) v = v * 10 + (d - 0x30);
       if (i === start || line[i] === 0x2e || line[i] === 0x65 || line[i] === 0x45) return null;
-      out[name] = neg ? -v : v;
+      if (slot >= 0) vals[slot] = neg ? -v : v;
     }
     if (line[i] === 0x2c) p = i + 1;
     else if (line[i] === 0x7d) return { p: i, key: null };
@@ -173,60 +193,68 @@ function walk(line: Buffer, p: number, keys: NameCache, out: Record<string, numb
   }
 }
 
-const NO_STRINGS: ReadonlySet<string> = new Set();
-const INFO_STRINGS: ReadonlySet<string> = new Set(['Executor ID']);
-const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
+const opt = (v: number): number | undefined => (Number.isNaN(v) ? undefined : v);
+
+/** Where `needle` starts at or after `from`, found by hopping over its first byte with memchr. */
+function find(line: Buffer, needle: Buffer, from: number): number {
+  const first = needle[0]!;
+  for (let i = line.indexOf(first, from); i >= 0; i = line.indexOf(first, i + 1)) {
+    let k = 1;
+    while (k < needle.length && line[i + k] === needle[k]) k++;
+    if (k === needle.length) return i;
+  }
+  return -1;
+}
 
 /** A successful TaskEnd's fields the state uses, or null to parse the line in full. */
 export function fastTaskEnd(line: Buffer): TaskEnd | null {
   // Top level, after {"Event":"…", : Stage ID, Stage Attempt ID, Task Type, then objects.
   const first = line.indexOf(0x2c, PREFIX.length);
   if (first < 0) return null;
-  const top: Record<string, number | string | boolean | undefined> = {};
-  let at = walk(line, first + 1, topKeys, top, NO_STRINGS);
+  let at = walk(line, first + 1, TOP);
   if (!at || at.key !== 'Task End Reason') return null;
+  const stageId = opt(vals[0]!);
+  const stageAttempt = opt(vals[1]!);
+  if (stageId === undefined) return null;
   for (let i = 0; i < SUCCESS.length; i++) if (line[at.p + i] !== SUCCESS[i]) return null;
   let p = at.p + SUCCESS.length;
   if (line[p] !== 0x2c) return null;
-  at = walk(line, p + 1, topKeys, top, NO_STRINGS);
+  at = walk(line, p + 1, TOP);
   if (!at || at.key !== 'Task Info' || line[at.p] !== 0x7b) return null;
-  const info: Record<string, number | string | boolean | undefined> = {};
-  const infoEnd = walk(line, at.p + 1, infoKeys, info, INFO_STRINGS);
-  if (!infoEnd || typeof info['Executor ID'] !== 'string') return null;
-  // Past Task Info's Accumulables array (the bulk of the line) in one jump.
+  const infoEnd = walk(line, at.p + 1, INFO);
+  const executorId = strVal;
+  if (!infoEnd || executorId === undefined) return null;
+  const info = { 'Task ID': opt(vals[0]!) ?? 0, 'Executor ID': executorId, 'Launch Time': opt(vals[1]!), 'Finish Time': opt(vals[2]!) };
+  // Past Task Info's Accumulables array (the bulk of the line): hop from '}' to '}'.
   p = infoEnd.p;
   let tem: Record<string, number> | undefined;
-  const temAt = line.indexOf(K.taskExecutorMetrics, p);
   let tmFrom = p;
+  const temAt = find(line, TEM_AFTER_INFO, p);
   if (temAt >= 0) {
-    const m = numberMap(line, temAt + K.taskExecutorMetrics.length);
+    const m = numberMap(line, temAt + TEM_AFTER_INFO.length);
     if (m === null) return null;
     tem = m;
     tmFrom = temAt;
   }
-  const tmAt = line.indexOf(K.taskMetrics, tmFrom);
+  const tmAt = find(line, TM_KEY, tmFrom);
   let metrics: TaskEnd['Task Metrics'];
   if (tmAt >= 0) {
-    const tm: Record<string, number | string | boolean | undefined> = {};
-    const end = walk(line, tmAt + K.taskMetrics.length + 1, tmKeys, tm, NO_STRINGS);
-    if (!end) return null;
+    if (!walk(line, tmAt + TM_KEY.length + 1, TM)) return null;
     metrics = {
-      'Executor Run Time': num(tm['Executor Run Time']),
-      'JVM GC Time': num(tm['JVM GC Time']),
-      'Result Size': num(tm['Result Size']),
-      'Memory Bytes Spilled': num(tm['Memory Bytes Spilled']),
-      'Disk Bytes Spilled': num(tm['Disk Bytes Spilled']),
-      'Peak Execution Memory': num(tm['Peak Execution Memory']),
+      'Executor Run Time': opt(vals[0]!),
+      'JVM GC Time': opt(vals[1]!),
+      'Result Size': opt(vals[2]!),
+      'Memory Bytes Spilled': opt(vals[3]!),
+      'Disk Bytes Spilled': opt(vals[4]!),
+      'Peak Execution Memory': opt(vals[5]!),
     };
   }
-  const stageId = num(top['Stage ID']);
-  if (stageId === undefined) return null;
   return {
     'Stage ID': stageId,
-    'Stage Attempt ID': num(top['Stage Attempt ID']),
+    'Stage Attempt ID': stageAttempt,
     'Task End Reason': { Reason: 'Success' },
     // Task ID is not read by the state; Launch/Finish Time are what durations need.
-    'Task Info': { 'Task ID': num(info['Task ID']) ?? 0, 'Executor ID': info['Executor ID'], 'Launch Time': num(info['Launch Time']), 'Finish Time': num(info['Finish Time']) },
+    'Task Info': info,
     'Task Metrics': metrics,
     'Task Executor Metrics': tem,
   };

@@ -42,24 +42,35 @@ export class ReadStats {
   }
 }
 
-/** Returns the first n bytes of a stream and a stream that still yields everything. */
+/**
+ * Returns the first n bytes of a stream and a stream that still yields everything. An error met
+ * while reading ahead is raised by the returned stream after the bytes before it, where the reader
+ * would have met it (a truncated compressed tail stays a truncation, not a failure to start).
+ */
 export async function peek(source: AsyncIterable<Buffer>, n: number): Promise<{ head: Buffer; stream: AsyncIterable<Buffer> }> {
   const it = source[Symbol.asyncIterator]();
   const taken: Buffer[] = [];
   let len = 0;
   let ended = false;
-  while (len < n) {
-    const r = await it.next();
-    if (r.done) {
-      ended = true;
-      break;
+  let failure: unknown = null;
+  try {
+    while (len < n) {
+      const r = await it.next();
+      if (r.done) {
+        ended = true;
+        break;
+      }
+      taken.push(r.value);
+      len += r.value.length;
     }
-    taken.push(r.value);
-    len += r.value.length;
+  } catch (e) {
+    failure = e;
+    ended = true;
   }
   const head = Buffer.concat(taken, len).subarray(0, n);
   async function* stream(): AsyncGenerator<Buffer> {
     yield* taken;
+    if (failure !== null) throw failure;
     if (ended) return;
     for (;;) {
       const r = await it.next();
@@ -95,20 +106,15 @@ export async function readPart(raw: AsyncIterable<Buffer>, file: string, app: Ap
   const codec = detectCodec(magic);
   stats.compression ??= codec;
   const decoded = decode(codec, stream);
-  let kind: InputKind | null;
-  let body: AsyncIterable<Buffer>;
-  try {
-    const sniffed = await peek(decoded, SNIFF_BYTES);
-    body = sniffed.stream;
-    const text = sniffed.head.toString('utf8');
-    if (text.trim() === '' && sniffed.head.length < SNIFF_BYTES) {
-      throw new InputError(codec === 'none' ? 'no content: the file holds only blank lines' : `no content: the ${codec} stream decodes to blank lines or nothing`);
-    }
-    kind = sniffKind(text);
-  } catch (e) {
-    if (!(e instanceof TruncatedInputError)) throw e;
-    throw new InputError(`${e.message}, before any complete line`);
+  const sniffed = await peek(decoded, SNIFF_BYTES);
+  const body = sniffed.stream;
+  const text = sniffed.head.toString('utf8');
+  if (text.trim() === '' && sniffed.head.length < SNIFF_BYTES) {
+    // Nothing before the end, or before a codec error: let that error speak if there was one.
+    for await (const _ of body) void _;
+    throw new InputError(codec === 'none' ? 'no content: the file holds only blank lines' : `no content: the ${codec} stream decodes to blank lines or nothing`);
   }
+  const kind = sniffKind(text);
   if (kind === null) throw new InputError(`binary data: not a Spark event log${opts.acceptText ? ' nor a text log' : ''}`);
   if (kind !== 'event-log' && !opts.acceptText) {
     throw new InputError(`not a Spark event log: line 1 is not a JSON event${kind !== 'unknown' ? ` (it reads as ${kind}; diagnose takes it)` : ''}`);
@@ -118,8 +124,9 @@ export async function readPart(raw: AsyncIterable<Buffer>, file: string, app: Ap
     const before = stats.events;
     await readEventLines(body, file, app, stats, codec, opts.inProgress ?? false, opts.exact ?? false);
     if (stats.events > before) app.hasEventLog = true;
+  } else {
+    await readTextLines(body, file, app, stats, kind, opts.inProgress ?? true);
   }
-  else await readTextLines(body, file, app, stats, kind, opts.inProgress ?? true);
   return kind;
 }
 

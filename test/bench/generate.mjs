@@ -57,18 +57,19 @@ export async function generateLog(file, targetBytes, { seed = 7, executors = 400
   const kill = 'Container killed by YARN for exceeding physical memory limits. 9.1 GB of 8.8 GB physical memory used. Consider boosting spark.executor.memoryOverhead.';
   while (bytes < targetBytes) {
     const t = t0 + 10000 + tid * 5;
-    const last = bytes > targetBytes * 0.97;
+    let failed = false;
     await write(`{"Event":"SparkListenerJobStart","Job ID":${job},"Submission Time":${t},"Stage Infos":[],"Stage IDs":[${stage}],"Properties":{"spark.sql.execution.id":"${job}"}}`);
-    if (job % 40 === 0) await write(`{"Event":"org.apache.spark.sql.execution.ui.SparkListenerSQLExecutionStart","executionId":${job},"rootExecutionId":${job},"description":"insert into report","details":"org.apache.spark.sql.Dataset.collect","physicalPlanDescription":"== Physical Plan ==\\n${sqlPlan(r, 5 * MiB)}","sparkPlanInfo":{"nodeName":"AdaptiveSparkPlan","simpleString":"AdaptiveSparkPlan isFinalPlan=true","children":[],"metadata":{},"metrics":[]},"time":${t},"modifiedConfigs":{}}`);
+    if (job % 40 === 0) await write(`{"Event":"org.apache.spark.sql.execution.ui.SparkListenerSQLExecutionStart","executionId":${job},"rootExecutionId":${job},"description":"insert into report","details":"org.apache.spark.sql.Dataset.collect","physicalPlanDescription":"== Physical Plan ==\\n${sqlPlan(r, Math.min(5 * MiB, targetBytes / 50))}","sparkPlanInfo":{"nodeName":"AdaptiveSparkPlan","simpleString":"AdaptiveSparkPlan isFinalPlan=true","children":[],"metadata":{},"metrics":[]},"time":${t},"modifiedConfigs":{}}`);
     await write(`{"Event":"SparkListenerStageSubmitted","Stage Info":{"Stage ID":${stage},"Stage Attempt ID":0,"Stage Name":"save at Job.scala:${stage}","Number of Tasks":2000,"RDD Info":[],"Parent IDs":[],"Details":"","Accumulables":[],"Resource Profile Id":0},"Properties":{}}`);
     for (let k = 0; k < 2000 && bytes < targetBytes; k++, tid++) {
       const exec = 1 + (tid % executors);
       await write(`{"Event":"SparkListenerTaskStart","Stage ID":${stage},"Stage Attempt ID":0,"Task Info":{"Task ID":${tid},"Index":${k},"Attempt":0,"Partition ID":${k},"Launch Time":${t + k},"Executor ID":"${exec}","Host":"h","Locality":"PROCESS_LOCAL","Speculative":false,"Getting Result Time":0,"Finish Time":0,"Failed":false,"Killed":false,"Accumulables":[]}}`);
-      const fail = last && k % 97 === 0 ? `{"Reason":"ExecutorLostFailure","Executor ID":"${exec}","Exit Caused By App":true,"Loss Reason":"${kill}"}` : null;
+      // The last 3% of the log: some executors are killed by YARN, and the job fails.
+      const fail = bytes > targetBytes * 0.97 && (!failed || k % 97 === 0) ? `{"Reason":"ExecutorLostFailure","Executor ID":"${exec}","Exit Caused By App":true,"Loss Reason":"${kill}"}` : null;
+      if (fail) failed = true;
       await write(taskEnd(r, tid, stage, exec, t + k, fail));
       if (fail) await write(`{"Event":"SparkListenerExecutorRemoved","Timestamp":${t + k + 100},"Executor ID":"${exec}","Removed Reason":"${kill}"}`);
     }
-    const failed = last;
     await write(`{"Event":"SparkListenerStageCompleted","Stage Info":{"Stage ID":${stage},"Stage Attempt ID":0,"Stage Name":"save at Job.scala:${stage}","Number of Tasks":2000,"RDD Info":[],"Parent IDs":[],"Details":"","Submission Time":${t},"Completion Time":${t + 60000}${failed ? `,"Failure Reason":"Job aborted due to stage failure: Task 0 in stage ${stage}.0 failed 4 times, most recent failure: Lost task 0.3 in stage ${stage}.0 (TID ${tid}) (h executor 1): ExecutorLostFailure (executor 1 exited caused by one of the running tasks) Reason: ${kill}"` : ''},"Accumulables":[],"Resource Profile Id":0},"Properties":{}}`);
     await write(`{"Event":"SparkListenerJobEnd","Job ID":${job},"Completion Time":${t + 60000},"Job Result":${failed ? `{"Result":"JobFailed","Exception":{"Message":"Job aborted due to stage failure: ${kill}","Stack Trace":[]}}` : '{"Result":"JobSucceeded"}'}}`);
     stage++;

@@ -32,7 +32,7 @@ describe('LineSplitter', () => {
   });
 });
 
-describe('readEventLogPart', () => {
+describe('readPart', () => {
   const ok = '{"Event":"SparkListenerLogStart","Spark Version":"3.5.1"}';
 
   it('counts malformed lines with their numbers and goes on', async () => {
@@ -70,6 +70,18 @@ describe('readEventLogPart', () => {
   it('matches SQL events by their short name', async () => {
     const { rec } = await read('{"Event":"org.apache.spark.sql.execution.ui.SparkListenerSQLExecutionEnd","executionId":3,"time":5}\n');
     expect(rec.events[0]!.ev).toEqual({ type: 'SparkListenerSQLExecutionEnd', data: { executionId: 3, time: 5 } });
+  });
+
+  it('reads a small .inprogress lz4 log cut mid-frame as truncated; the same bytes not in progress are an error', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { fixture } = await import('../helpers.js');
+    const cut = readFileSync(fixture('codecs', 'lz4')).subarray(0, 9000); // inside the second 32 KiB block's data
+    const rec = new Recorder();
+    const stats = new ReadStats();
+    await readPart(chunksOf(cut, 4096), 'app.inprogress', rec, stats, { inProgress: true });
+    expect(stats.truncated).toBe(true);
+    expect(stats.events).toBeGreaterThan(10);
+    await expect(readPart(chunksOf(cut, 4096), 'app', new Recorder(), new ReadStats())).rejects.toThrow(/^truncated lz4 block at byte \d+.*not marked \.inprogress/);
   });
 
   it('reads a 64 MiB line (SQL plans are that big)', async () => {

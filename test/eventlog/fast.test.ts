@@ -1,0 +1,76 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { diagnoseApp } from '../../src/diagnose.js';
+import { eventName, fastTaskEnd } from '../../src/eventlog/fast.js';
+import { summarizeApp, summarizeInput } from '../../src/inspect.js';
+import { readInput, type InputRead } from '../../src/read.js';
+import { resolveInputs } from '../../src/sources/resolve.js';
+import { EVENTLOGS, FIXTURES, hasShared } from '../helpers.js';
+// @ts-expect-error: plain ESM shared with npm run bench
+import { generateLog } from '../bench/generate.mjs';
+
+const readAll = async (p: string, exact: boolean): Promise<InputRead[]> => {
+  const out: InputRead[] = [];
+  for await (const input of resolveInputs([p])) out.push(await readInput(input, { exact }));
+  return out;
+};
+
+/** Everything a user sees of a read: input rows, application summaries, diagnoses. */
+const view = (reads: InputRead[]) =>
+  reads.map((r) => ({
+    input: summarizeInput(r),
+    apps: r.apps.filter((a) => a.stats.events > 0).map((a) => ({ summary: summarizeApp(a), diagnosis: diagnoseApp(a).result })),
+  }));
+
+describe('the fast path reads exactly what the full parse reads', () => {
+  it.skipIf(!hasShared)('on every real log in ../shared/eventlogs', async () => {
+    expect(view(await readAll(EVENTLOGS, false))).toEqual(view(await readAll(EVENTLOGS, true)));
+  });
+
+  it('on every fixture', async () => {
+    expect(view(await readAll(FIXTURES, false))).toEqual(view(await readAll(FIXTURES, true)));
+  });
+
+  it('on a generated log shaped like the benchmark’s (3 KB TaskEnds, SQL plans, a YARN kill)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'st-fast-'));
+    try {
+      const file = path.join(dir, 'app.json');
+      await generateLog(file, 3 * 1024 * 1024);
+      const fast = view(await readAll(file, false));
+      expect(fast).toEqual(view(await readAll(file, true)));
+      expect(fast[0]!.apps[0]!.diagnosis.verdict?.code).toBe('yarn-memory-exceeded');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('fastTaskEnd', () => {
+  const line = (s: string): Buffer => Buffer.from(s);
+  const ok = '{"Event":"SparkListenerTaskEnd","Stage ID":3,"Stage Attempt ID":1,"Task Type":"ResultTask","Task End Reason":{"Reason":"Success"},"Task Info":{"Task ID":9,"Index":1,"Attempt":0,"Launch Time":100,"Executor ID":"7","Host":"h","Locality":"ANY","Speculative":false,"Getting Result Time":0,"Finish Time":350,"Failed":false,"Killed":false,"Accumulables":[{"ID":1,"Name":"x","Value":"[1]"}]},"Task Executor Metrics":{"JVMHeapMemory":123,"MinorGCCount":2},"Task Metrics":{"Executor Run Time":200,"Result Size":10,"JVM GC Time":5,"Memory Bytes Spilled":0,"Disk Bytes Spilled":0,"Shuffle Read Metrics":{}}}';
+
+  it('reads the fields the state uses', () => {
+    expect(eventName(line(ok))).toBe('SparkListenerTaskEnd');
+    expect(fastTaskEnd(line(ok))).toEqual({
+      'Stage ID': 3, 'Stage Attempt ID': 1, 'Task End Reason': { Reason: 'Success' },
+      'Task Info': { 'Task ID': 9, 'Executor ID': '7', 'Launch Time': 100, 'Finish Time': 350 },
+      'Task Metrics': { 'Executor Run Time': 200, 'JVM GC Time': 5, 'Result Size': 10, 'Memory Bytes Spilled': 0, 'Disk Bytes Spilled': 0, 'Peak Execution Memory': undefined },
+      'Task Executor Metrics': { JVMHeapMemory: 123, MinorGCCount: 2 },
+    });
+  });
+
+  it('leaves to the full parser what it does not expect', () => {
+    expect(fastTaskEnd(line(ok.replace('{"Reason":"Success"}', '{"Reason":"ExceptionFailure","Class Name":"x"}')))).toBeNull();
+    expect(fastTaskEnd(line(ok.replace('"Executor ID":"7"', '"Executor ID":"a\\"b"')))).toBeNull();
+    expect(fastTaskEnd(line(ok.replace('"JVMHeapMemory":123', '"JVMHeapMemory":1.5')))).toBeNull();
+    expect(fastTaskEnd(line(ok.replace('"Stage ID":3,', '')))).toBeNull();
+  });
+
+  it('reads Spark 2.x lines, which have no Task Executor Metrics', () => {
+    const v2 = ok.replace(/"Task Executor Metrics":\{[^}]*\},/, '');
+    expect(fastTaskEnd(line(v2))?.['Task Executor Metrics']).toBeUndefined();
+    expect(fastTaskEnd(line(v2))?.['Task Metrics']?.['Executor Run Time']).toBe(200);
+  });
+});
