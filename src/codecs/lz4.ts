@@ -1,4 +1,5 @@
 import { InputError } from '../errors.js';
+import { copyMatch } from './copy-match.js';
 import { ByteReader, TruncatedInputError } from './byte-reader.js';
 import { xxhash32 } from './xxhash32.js';
 
@@ -98,15 +99,7 @@ export function lz4DecompressBlock(src: Uint8Array, dst: Uint8Array): number {
       } while (b === 255);
     }
     if (d + len > dEnd) throw new InputError('corrupt lz4 block: match overruns the declared length');
-    let m = d - offset;
-    if (offset >= len) {
-      dst.copyWithin(d, m, m + len);
-      d += len;
-    } else {
-      // Overlapping match (a run): copy byte by byte, as the format defines.
-      const stop = d + len;
-      while (d < stop) dst[d++] = dst[m++]!;
-    }
+    d = copyMatch(dst, d, offset, len);
   }
   return d;
 }

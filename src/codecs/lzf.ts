@@ -1,4 +1,5 @@
 import { InputError } from '../errors.js';
+import { copyMatch } from './copy-match.js';
 import { ByteReader } from './byte-reader.js';
 
 /**
@@ -55,11 +56,10 @@ export function lzfDecompress(src: Uint8Array, dst: Uint8Array, at = 0): number 
       len += src[s++]!;
     }
     if (s >= src.length) throw bad();
-    let m = d - ((ctrl & 0x1f) << 8) - 1 - src[s++]!;
+    const offset = ((ctrl & 0x1f) << 8) + 1 + src[s++]!;
     len += 2;
-    if (m < 0 || d + len > dst.length) throw bad();
-    const stop = d + len;
-    while (d < stop) dst[d++] = dst[m++]!;
+    if (offset > d || d + len > dst.length) throw bad();
+    d = copyMatch(dst, d, offset, len);
   }
   return d;
 }

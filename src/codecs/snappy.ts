@@ -1,4 +1,5 @@
 import { InputError } from '../errors.js';
+import { copyMatch } from './copy-match.js';
 import { ByteReader } from './byte-reader.js';
 
 /**
@@ -82,14 +83,7 @@ export function snappyDecompress(src: Uint8Array, at = 0): Buffer {
       s += 4;
     }
     if (offset === 0 || offset > d || d + len > outLen) throw bad('copy out of range');
-    let m = d - offset;
-    if (offset >= len) {
-      dst.copyWithin(d, m, m + len);
-      d += len;
-    } else {
-      const stop = d + len;
-      while (d < stop) dst[d++] = dst[m++]!;
-    }
+    d = copyMatch(dst, d, offset, len);
   }
   if (d !== outLen) throw bad(`decoded ${d} of ${outLen} bytes`);
   return dst;

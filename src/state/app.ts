@@ -89,8 +89,6 @@ export class AppState implements EventVisitor {
   readonly signals = new SignalBook();
   readonly stages = new Map<string, StageStats>();
   readonly plans: PlanFlags = { pythonUdf: 0, pandasOrArrowUdf: 0, broadcastJoin: 0 };
-  /** Tasks that ran in the driver JVM (local mode). */
-  driverTasks = 0;
 
   onEvent(ev: KnownEvent, at: Location): void {
     switch (ev.type) {
@@ -214,9 +212,7 @@ export class AppState implements EventVisitor {
           st.gcTime += m['JVM GC Time'] ?? 0;
           st.resultSize += m['Result Size'] ?? 0;
         }
-        if (DRIVER_IDS.has(execId)) {
-          this.driverTasks++;
-        } else {
+        if (!DRIVER_IDS.has(execId)) {
           const e = this.executor(execId);
           e.tasks++;
           if (failed) e.failedTasks++;
