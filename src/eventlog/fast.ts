@@ -20,10 +20,14 @@ const QUOTE = 0x22;
 class NameCache {
   private readonly bytes: Uint8Array[] = [];
   private readonly names: string[] = [];
+  /** For each known name, the slot a walk keeps its value in (-1: not kept). */
+  private readonly slots: number[] = [];
   private next = 0;
 
+  constructor(private readonly slotOf: ReadonlyMap<string, number> = new Map()) {}
+
   /** The known name starting at `start` (its closing quote right after), or null. */
-  at(line: Buffer, start: number): { name: string; end: number } | null {
+  at(line: Buffer, start: number): { name: string; end: number; slot: number } | null {
     const n = this.bytes.length;
     for (let j = 0; j < n; j++) {
       const k = (this.next + j) % n;
@@ -34,7 +38,7 @@ class NameCache {
       while (i < len && b[i] === line[start + i]) i++;
       if (i === len) {
         this.next = k + 1;
-        return { name: this.names[k]!, end: start + len };
+        return { name: this.names[k]!, end: start + len, slot: this.slots[k]! };
       }
     }
     return null;
@@ -47,6 +51,7 @@ class NameCache {
     if (this.bytes.length < 256) {
       this.bytes.push(Uint8Array.from(line.subarray(start, end)));
       this.names.push(name);
+      this.slots.push(this.slotOf.get(name) ?? -1);
     }
     return name;
   }
@@ -107,13 +112,9 @@ type TaskEnd = EventOf<'SparkListenerTaskEnd'>;
  * in the order JsonProtocol writes them), so the hot loop makes no strings and no objects.
  */
 class Wanted {
-  readonly cache = new NameCache();
-  private readonly slotOf = new Map<string, number>();
+  readonly cache: NameCache;
   constructor(names: readonly string[]) {
-    names.forEach((n, i) => this.slotOf.set(n, i));
-  }
-  slot(name: string): number {
-    return this.slotOf.get(name) ?? -1;
+    this.cache = new NameCache(new Map(names.map((n, i) => [n, i])));
   }
 }
 
@@ -141,19 +142,16 @@ function walk(line: Buffer, p: number, w: Wanted): { p: number; key: string | nu
   for (;;) {
     if (line[p] === 0x7d) return { p, key: null };
     if (line[p] !== QUOTE) return null;
-    const hit = w.cache.at(line, p + 1);
-    let nameEnd: number;
-    let name: string;
-    if (hit) {
-      name = hit.name;
-      nameEnd = hit.end;
-    } else {
-      nameEnd = line.indexOf(QUOTE, p + 1);
-      if (nameEnd < 0) return null;
-      name = w.cache.get(line, p + 1, nameEnd);
+    let hit = w.cache.at(line, p + 1);
+    if (!hit) {
+      const end = line.indexOf(QUOTE, p + 1);
+      if (end < 0) return null;
+      w.cache.get(line, p + 1, end);
+      hit = w.cache.at(line, p + 1);
+      if (!hit) return null; // the cache is full: an unusual log, parse in full
     }
+    const { name, end: nameEnd, slot } = hit;
     if (line[nameEnd + 1] !== 0x3a) return null;
-    const slot = w.slot(name);
     let i = nameEnd + 2;
     const c = line[i];
     if (c === 0x7b || c === 0x5b) return { p: i, key: name };
@@ -195,13 +193,17 @@ function walk(line: Buffer, p: number, w: Wanted): { p: number; key: string | nu
 
 const opt = (v: number): number | undefined => (Number.isNaN(v) ? undefined : v);
 
-/** Where `needle` starts at or after `from`, found by hopping over its first byte with memchr. */
-function find(line: Buffer, needle: Buffer, from: number): number {
-  const first = needle[0]!;
-  for (let i = line.indexOf(first, from); i >= 0; i = line.indexOf(first, i + 1)) {
-    let k = 1;
-    while (k < needle.length && line[i + k] === needle[k]) k++;
-    if (k === needle.length) return i;
+/**
+ * Where `needle` starts at or after `from`: memchr hops on the needle's byte at `pivot`, chosen
+ * rare in what lies before it (the 'T' of "Task…", uncommon in Accumulables), then a byte compare.
+ */
+function find(line: Buffer, needle: Buffer, from: number, pivot: number): number {
+  const b = needle[pivot]!;
+  for (let i = line.indexOf(b, from + pivot); i >= 0; i = line.indexOf(b, i + 1)) {
+    const start = i - pivot;
+    let k = 0;
+    while (k < needle.length && line[start + k] === needle[k]) k++;
+    if (k === needle.length) return start;
   }
   return -1;
 }
@@ -229,14 +231,14 @@ export function fastTaskEnd(line: Buffer): TaskEnd | null {
   p = infoEnd.p;
   let tem: Record<string, number> | undefined;
   let tmFrom = p;
-  const temAt = find(line, TEM_AFTER_INFO, p);
+  const temAt = find(line, TEM_AFTER_INFO, p, TEM_AFTER_INFO.indexOf(0x54));
   if (temAt >= 0) {
     const m = numberMap(line, temAt + TEM_AFTER_INFO.length);
     if (m === null) return null;
     tem = m;
     tmFrom = temAt;
   }
-  const tmAt = find(line, TM_KEY, tmFrom);
+  const tmAt = find(line, TM_KEY, tmFrom, TM_KEY.indexOf(0x54));
   let metrics: TaskEnd['Task Metrics'];
   if (tmAt >= 0) {
     if (!walk(line, tmAt + TM_KEY.length + 1, TM)) return null;

@@ -313,7 +313,8 @@ export class AppState implements EventVisitor {
     const peaks = this.executor(executorId).peaks;
     for (const k in metrics) {
       const v = metrics[k]!;
-      if (!(v <= (peaks[k] ?? -Infinity))) peaks[k] = v;
+      const cur = peaks[k];
+      if (cur === undefined || v > cur) peaks[k] = v;
     }
   }
 }
