@@ -76,18 +76,33 @@ export function looksComplete(line: Buffer): boolean {
 }
 
 
-/** `{"Name":number,…}` from the '{' at `at`: a flat object of integers (executor metrics). */
-function numberMap(line: Buffer, at: number): Record<string, number> | null {
+/** Executor metrics as parallel arrays; `keys` is shared by every line with the same key order. */
+export interface MetricsRow {
+  keys: readonly string[];
+  vals: number[];
+}
+
+let lastKeys: string[] = [];
+
+/** `{"Name":number,…}` from the '{' at `at` as a MetricsRow, or null when not flat integers. */
+function metricsRow(line: Buffer, at: number): MetricsRow | null {
   if (line[at] !== 0x7b) return null;
-  const out: Record<string, number> = {};
+  const vals: number[] = [];
+  let keys = lastKeys;
+  let n = 0;
   let i = at + 1;
-  if (line[i] === 0x7d) return out;
+  if (line[i] === 0x7d) return { keys: [], vals };
   for (;;) {
     if (line[i] !== QUOTE) return null;
     const hit = metricNames.at(line, i + 1);
     const endName = hit ? hit.end : line.indexOf(QUOTE, i + 1);
     if (endName < 0 || line[endName + 1] !== 0x3a) return null;
     const name = hit ? hit.name : metricNames.get(line, i + 1, endName);
+    if (keys[n] !== name) {
+      // A different key order than the last line: start a new shared key list.
+      keys = keys.slice(0, n);
+      keys.push(name);
+    }
     i = endName + 2;
     let neg = false;
     if (line[i] === 0x2d) {
@@ -97,12 +112,16 @@ function numberMap(line: Buffer, at: number): Record<string, number> | null {
     let v = 0;
     const start = i;
     for (let c = line[i]!; c >= 0x30 && c <= 0x39; c = line[++i]!) v = v * 10 + (c - 0x30);
-    if (i === start) return null;
-    out[name] = neg ? -v : v;
+    if (i === start || n >= 256) return null;
+    vals.push(neg ? -v : v);
+    n++;
     if (line[i] === 0x2c) i++;
-    else if (line[i] === 0x7d) return out;
+    else if (line[i] === 0x7d) break;
     else return null;
   }
+  if (keys.length !== n) keys = keys.slice(0, n);
+  lastKeys = keys as string[];
+  return { keys, vals };
 }
 
 type TaskEnd = EventOf<'SparkListenerTaskEnd'>;
@@ -208,8 +227,11 @@ function find(line: Buffer, needle: Buffer, from: number, pivot: number): number
   return -1;
 }
 
-/** A successful TaskEnd's fields the state uses, or null to parse the line in full. */
-export function fastTaskEnd(line: Buffer): TaskEnd | null {
+/**
+ * A successful TaskEnd's fields the state uses, or null to parse the line in full. Its executor
+ * metrics come apart, as a MetricsRow in `peaks` (null when the line has none).
+ */
+export function fastTaskEnd(line: Buffer): { data: TaskEnd; peaks: MetricsRow | null } | null {
   // Top level, after {"Event":"…", : Stage ID, Stage Attempt ID, Task Type, then objects.
   const first = line.indexOf(0x2c, PREFIX.length);
   if (first < 0) return null;
@@ -229,13 +251,12 @@ export function fastTaskEnd(line: Buffer): TaskEnd | null {
   const info = { 'Task ID': opt(vals[0]!) ?? 0, 'Executor ID': executorId, 'Launch Time': opt(vals[1]!), 'Finish Time': opt(vals[2]!) };
   // Past Task Info's Accumulables array (the bulk of the line): hop from '}' to '}'.
   p = infoEnd.p;
-  let tem: Record<string, number> | undefined;
+  let peaks: MetricsRow | null = null;
   let tmFrom = p;
   const temAt = find(line, TEM_AFTER_INFO, p, TEM_AFTER_INFO.indexOf(0x54));
   if (temAt >= 0) {
-    const m = numberMap(line, temAt + TEM_AFTER_INFO.length);
-    if (m === null) return null;
-    tem = m;
+    peaks = metricsRow(line, temAt + TEM_AFTER_INFO.length);
+    if (peaks === null) return null;
     tmFrom = temAt;
   }
   const tmAt = find(line, TM_KEY, tmFrom, TM_KEY.indexOf(0x54));
@@ -251,13 +272,12 @@ export function fastTaskEnd(line: Buffer): TaskEnd | null {
       'Peak Execution Memory': opt(vals[5]!),
     };
   }
-  return {
+  const data: TaskEnd = {
     'Stage ID': stageId,
     'Stage Attempt ID': stageAttempt,
     'Task End Reason': { Reason: 'Success' },
-    // Task ID is not read by the state; Launch/Finish Time are what durations need.
     'Task Info': info,
     'Task Metrics': metrics,
-    'Task Executor Metrics': tem,
   };
+  return { data, peaks };
 }

@@ -2,7 +2,7 @@ import { decode, detectCodec, MAGIC_BYTES, TruncatedInputError, type Codec } fro
 import { InputError } from '../errors.js';
 import { LineSplitter } from './lines.js';
 import { isKnownEvent, SCHEMAS, shortEventName, type KnownEvent } from './schemas.js';
-import { eventName, fastTaskEnd, looksComplete } from './fast.js';
+import { eventName, fastTaskEnd, looksComplete, type MetricsRow } from './fast.js';
 import { sniffKind, type InputKind } from '../containerlogs/kinds.js';
 import { KubectlDescribeReader } from '../containerlogs/kubectl-describe.js';
 import { KubectlJsonReader, KubectlYamlReader } from '../containerlogs/kubectl-json.js';
@@ -22,6 +22,8 @@ export interface Diagnostic extends Location {
 
 export interface EventVisitor {
   onEvent(event: KnownEvent, at: Location): void;
+  /** The fast path's executor metrics of the task just passed to onEvent (instead of its object). */
+  onExecutorMetrics?(executorId: string, metrics: MetricsRow): void;
 }
 
 /** What reading one input found, besides its events. Bounded: diagnostics keep the first few. */
@@ -150,10 +152,11 @@ async function readEventLines(body: AsyncIterable<Buffer>, file: string, visitor
           return;
         }
         if (type === 'SparkListenerTaskEnd') {
-          const data = fastTaskEnd(line);
-          if (data) {
+          const fast = fastTaskEnd(line);
+          if (fast && (fast.peaks === null || visitor.onExecutorMetrics)) {
             count(name);
-            visitor.onEvent({ type, data }, { file, line: lineNo });
+            visitor.onEvent({ type, data: fast.data }, { file, line: lineNo });
+            if (fast.peaks) visitor.onExecutorMetrics!(fast.data['Task Info']['Executor ID'], fast.peaks);
             return;
           }
         }

@@ -1,3 +1,4 @@
+import type { MetricsRow } from '../eventlog/fast.js';
 import type { EventVisitor, Location } from '../eventlog/reader.js';
 import type { KnownEvent } from '../eventlog/schemas.js';
 import { SignalBook } from './signals.js';
@@ -306,6 +307,18 @@ export class AppState implements EventVisitor {
       this.stages.set(key, st);
     }
     return st;
+  }
+
+  onExecutorMetrics(executorId: string, m: MetricsRow): void {
+    if (DRIVER_IDS.has(executorId)) return;
+    const peaks = this.executor(executorId).peaks;
+    const { keys, vals } = m;
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
+      const v = vals[i]!;
+      const cur = peaks[k];
+      if (cur === undefined || v > cur) peaks[k] = v;
+    }
   }
 
   private observePeaks(executorId: string, metrics: Record<string, number>): void {

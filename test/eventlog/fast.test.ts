@@ -54,10 +54,12 @@ describe('fastTaskEnd', () => {
   it('reads the fields the state uses', () => {
     expect(eventName(line(ok))).toBe('SparkListenerTaskEnd');
     expect(fastTaskEnd(line(ok))).toEqual({
-      'Stage ID': 3, 'Stage Attempt ID': 1, 'Task End Reason': { Reason: 'Success' },
-      'Task Info': { 'Task ID': 9, 'Executor ID': '7', 'Launch Time': 100, 'Finish Time': 350 },
-      'Task Metrics': { 'Executor Run Time': 200, 'JVM GC Time': 5, 'Result Size': 10, 'Memory Bytes Spilled': 0, 'Disk Bytes Spilled': 0, 'Peak Execution Memory': undefined },
-      'Task Executor Metrics': { JVMHeapMemory: 123, MinorGCCount: 2 },
+      data: {
+        'Stage ID': 3, 'Stage Attempt ID': 1, 'Task End Reason': { Reason: 'Success' },
+        'Task Info': { 'Task ID': 9, 'Executor ID': '7', 'Launch Time': 100, 'Finish Time': 350 },
+        'Task Metrics': { 'Executor Run Time': 200, 'JVM GC Time': 5, 'Result Size': 10, 'Memory Bytes Spilled': 0, 'Disk Bytes Spilled': 0, 'Peak Execution Memory': undefined },
+      },
+      peaks: { keys: ['JVMHeapMemory', 'MinorGCCount'], vals: [123, 2] },
     });
   });
 
@@ -70,7 +72,7 @@ describe('fastTaskEnd', () => {
 
   it('reads Spark 2.x lines, which have no Task Executor Metrics', () => {
     const v2 = ok.replace(/"Task Executor Metrics":\{[^}]*\},/, '');
-    expect(fastTaskEnd(line(v2))?.['Task Executor Metrics']).toBeUndefined();
-    expect(fastTaskEnd(line(v2))?.['Task Metrics']?.['Executor Run Time']).toBe(200);
+    expect(fastTaskEnd(line(v2))?.peaks).toBeNull();
+    expect(fastTaskEnd(line(v2))?.data['Task Metrics']?.['Executor Run Time']).toBe(200);
   });
 });
