@@ -134,9 +134,21 @@ export async function readPart(raw: AsyncIterable<Buffer>, file: string, app: Ap
 
 async function readEventLines(body: AsyncIterable<Buffer>, file: string, visitor: EventVisitor, stats: ReadStats, codec: Codec, inProgress: boolean, exact: boolean): Promise<void> {
   const before = stats.events;
+  // One entry per distinct event name (a few dozen per log): its short name, whether the product
+  // uses it, and its count, flushed into stats at the end; cheaper than map updates per line.
+  const names = new Map<string, { type: string; known: boolean; n: number }>();
+  const entry = (name: string): { type: string; known: boolean; n: number } => {
+    let e = names.get(name);
+    if (!e) {
+      const type = shortEventName(name);
+      e = { type, known: isKnownEvent(type), n: 0 };
+      names.set(name, e);
+    }
+    return e;
+  };
   const count = (name: string): void => {
     stats.events++;
-    stats.eventCounts.set(name, (stats.eventCounts.get(name) ?? 0) + 1);
+    entry(name).n++;
   };
   const handle = (line: Buffer, lineNo: number, last: boolean): void => {
     let start = 0;
@@ -146,16 +158,18 @@ async function readEventLines(body: AsyncIterable<Buffer>, file: string, visitor
       // Fast path (fast.ts): events we do not use are counted by name; successful tasks read in place.
       const name = eventName(line);
       if (name !== null && looksComplete(line)) {
-        const type = shortEventName(name);
-        if (!isKnownEvent(type)) {
-          count(name);
+        const e = entry(name);
+        if (!e.known) {
+          stats.events++;
+          e.n++;
           return;
         }
-        if (type === 'SparkListenerTaskEnd') {
+        if (e.type === 'SparkListenerTaskEnd') {
           const fast = fastTaskEnd(line);
           if (fast && (fast.peaks === null || visitor.onExecutorMetrics)) {
-            count(name);
-            visitor.onEvent({ type, data: fast.data }, { file, line: lineNo });
+            stats.events++;
+            e.n++;
+            visitor.onEvent({ type: 'SparkListenerTaskEnd', data: fast.data }, { file, line: lineNo });
             if (fast.peaks) visitor.onExecutorMetrics!(fast.data['Task Info']['Executor ID'], fast.peaks);
             return;
           }
@@ -198,20 +212,25 @@ async function readEventLines(body: AsyncIterable<Buffer>, file: string, visitor
   const splitter = new LineSplitter((line, n) => handle(line, n, false));
   let truncation: TruncatedInputError | null = null;
   try {
-    for await (const chunk of body) splitter.push(chunk);
-  } catch (e) {
-    if (!(e instanceof TruncatedInputError)) throw e;
-    stats.truncated = true;
-    stats.diagnose({ file, line: splitter.lines + 1, message: e.message });
-    // A finished log is closed properly; one cut mid-frame was damaged (a partial copy).
-    if (!inProgress) truncation = e;
+    try {
+      for await (const chunk of body) splitter.push(chunk);
+    } catch (e) {
+      if (!(e instanceof TruncatedInputError)) throw e;
+      stats.truncated = true;
+      stats.diagnose({ file, line: splitter.lines + 1, message: e.message });
+      // A finished log is closed properly; one cut mid-frame was damaged (a partial copy).
+      if (!inProgress) truncation = e;
+    } finally {
+      stats.lines += splitter.lines;
+    }
+    const tail = splitter.end();
+    if (tail) {
+      stats.lines++;
+      handle(tail.line, tail.lineNo, true);
+    }
   } finally {
-    stats.lines += splitter.lines;
-  }
-  const tail = splitter.end();
-  if (tail) {
-    stats.lines++;
-    handle(tail.line, tail.lineNo, true);
+    // Also when a codec fails mid-stream: what was read before stays counted.
+    for (const [name, e] of names) if (e.n > 0) stats.eventCounts.set(name, (stats.eventCounts.get(name) ?? 0) + e.n);
   }
   if (truncation) throw new InputError(`${truncation.message}; the file is not marked .inprogress, so it was cut short after it was written`);
   if (stats.events === before && !stats.truncated) {

@@ -54,8 +54,11 @@ describe('spark-triage inspect (built bin)', () => {
     expect(lines[5]).toContain('empty-dir: no Spark event log found in this directory');
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(r.stdout).toContain('fixtures/codecs/snappy');
-    // The first, good stream of the bad-magic file is still read.
+    // The first, good stream of the bad-magic file is still read, and counted.
     expect(r.stdout).toContain(`${badMagic}  (lz4, single, 304 lines)`);
+    const j = JSON.parse(run(['inspect', '--format', 'json', badMagic]).stdout);
+    expect(j.inputs[0].error).toBe(`bad lz4 block magic at byte ${lz4.length}`);
+    expect(j.applications[0].events.SparkListenerTaskEnd).toBe(300);
   });
 
   it('reads standard input, plain and zipped', () => {
