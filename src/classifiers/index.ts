@@ -2,6 +2,7 @@ import arraySizeOom from './array-size-oom.js';
 import broadcastOom from './broadcast-oom.js';
 import type { Classifier } from './define.js';
 import directBufferOom from './direct-buffer-oom.js';
+import driverLost from './driver-lost.js';
 import executionMemory from './execution-memory.js';
 import exit137 from './exit-137.js';
 import gcOverhead from './gc-overhead.js';
@@ -29,6 +30,7 @@ export const CLASSIFIERS: readonly Classifier[] = [
   arraySizeOom,
   broadcastOom,
   directBufferOom,
+  driverLost,
   executionMemory,
   exit137,
   gcOverhead,

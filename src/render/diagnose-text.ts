@@ -16,6 +16,8 @@ export function renderDiagnosisText(d: Diagnosis, st: Style): string {
   if (r.verdict) {
     const sev = main?.severity === 'critical' ? st.red : st.yellow;
     out.push(`${sev(st.bold('verdict'))}  ${st.bold(escapeControl(r.verdict.summary))}  ${st.dim(`[${r.verdict.code}]`)}`);
+  } else if (r.findings.some((f) => f.code === 'driver-lost')) {
+    out.push(`${st.yellow(st.bold('verdict'))}  no failure recorded in this log, but it stops while jobs were running: the driver may have died  ${st.dim('[driver-lost]')}`);
   } else {
     out.push(`${st.green(st.bold('verdict'))}  no memory failure found`);
   }

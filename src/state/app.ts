@@ -82,7 +82,10 @@ export class AppState implements EventVisitor {
   readonly resourceProfiles = new Map<number, ResourceProfile>();
 
   jobsTotal = 0;
+  jobsEnded = 0;
   jobsFailed = 0;
+  /** Where the log's last event was read: where a driver that died stopped writing. */
+  lastEventAt: Location | null = null;
   lastJobFailed = false;
   tasksTotal = 0;
   tasksFailed = 0;
@@ -92,6 +95,7 @@ export class AppState implements EventVisitor {
   readonly plans: PlanFlags = { pythonUdf: 0, pandasOrArrowUdf: 0, broadcastJoin: 0 };
 
   onEvent(ev: KnownEvent, at: Location): void {
+    this.lastEventAt = at;
     switch (ev.type) {
       case 'SparkListenerLogStart':
         this.sparkVersion = ev.data['Spark Version'];
@@ -164,6 +168,7 @@ export class AppState implements EventVisitor {
         break;
       case 'SparkListenerJobEnd': {
         const failed = ev.data['Job Result'].Result === 'JobFailed';
+        this.jobsEnded++;
         if (failed) {
           this.jobsFailed++;
           const msg = ev.data['Job Result'].Exception?.Message;

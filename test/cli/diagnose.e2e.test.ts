@@ -61,7 +61,7 @@ describe('spark-triage diagnose (built bin)', () => {
     const e = run(['explain', 'oom-killed']);
     expect(e.status).toBe(0);
     expect(e.stdout).toMatch(/^oom-killed\n\nThe kernel killed a container for exceeding its memory cgroup limit/);
-    expect(run(['explain']).stdout.split('\n').filter(Boolean)).toHaveLength(24);
+    expect(run(['explain']).stdout.split('\n').filter(Boolean)).toHaveLength(25);
     const u = run(['explain', 'oom']);
     expect(u.status).toBe(2);
     expect(u.stderr).toMatch(/unknown finding code "oom"; known codes: array-size-oom, /);

@@ -152,6 +152,9 @@ add('kryo-buffer-overflow', 'spark40-error-class', app({ version: '4.0.0', conf:
 const hb = 'Executor heartbeat timed out after 125000 ms';
 add('heartbeat-timeout', 'spark20', app({ version: '2.0.2', middle: [...failTasks(lost('2', hb, false), 2, ['2']), removed('2', hb)], jobFailed: abort(`ExecutorLostFailure (executor 2 exited unrelated to the running tasks) Reason: ${hb}`) }), { code: 'heartbeat-timeout', role: 'executor', region: 'heap' });
 
+// --- driver-lost: the log stops mid-job (a driver killed while collecting) ---
+add('driver-lost', 'spark35-yarn-log-stops', app({ conf: { 'spark.driver.memory': '4g' }, middle: [task(), task()], stageFailure: false, ended: false }).split('\n').filter((l) => !l.includes('SparkListenerJobEnd')).join('\n'), { code: 'driver-lost', role: 'driver', region: 'heap', severity: 'warning', verdict: null });
+
 // --- metric warnings, on applications that succeeded ---
 add('gc-pressure', 'spark31', app({ version: '3.1.2', middle: Array.from({ length: 12 }, (_, i) => task({ exec: String(1 + (i % 4)), run: 60000, gc: 21000 })) }), { code: 'gc-pressure', role: 'executor', region: 'heap', severity: 'warning', verdict: null });
 add('heavy-spill', 'spark32', app({ version: '3.2.1', middle: Array.from({ length: 10 }, (_, i) => task({ exec: String(1 + (i % 4)), spilled: 600 * MiB, peak: 100 * MiB })) }), { code: 'heavy-spill', role: 'executor', region: 'execution', severity: 'warning', verdict: null });
