@@ -145,35 +145,42 @@ const SUCCESS = Buffer.from('{"Reason":"Success"}');
 const TEM_AFTER_INFO = Buffer.from('},"Task Executor Metrics":');
 const TM_KEY = Buffer.from('"Task Metrics":');
 
-/** Values of one walk: numbers by slot (NaN = absent), and the one string slot a walk may keep. */
+/** Results of one walk: numbers by slot (NaN = absent), the one string a walk may keep, the key it stopped at. */
 const vals = new Float64Array(8);
 let strVal: string | undefined;
+let stopKey: string | null = null;
+/** The key the last walk stopped at (a function, so type narrowing does not outlive a walk). */
+const stoppedAt = (): string | null => stopKey;
 
 /**
  * Walks `"key":value,` pairs of one object level from `p` (just inside its '{'), keeping the
  * wanted keys' integer (or, for Executor ID, string) values. Stops before the first object or
- * array value, or at the closing '}'. Returns the stop position and the key it stopped at, or null
+ * array value (its key left in `stopKey`), or at the closing '}'. Returns the stop position, or -1
  * when the bytes are not what JsonProtocol writes (the caller then parses the line in full).
  */
-function walk(line: Buffer, p: number, w: Wanted): { p: number; key: string | null } | null {
+function walk(line: Buffer, p: number, w: Wanted): number {
   vals.fill(Number.NaN);
   strVal = undefined;
+  stopKey = null;
   for (;;) {
-    if (line[p] === 0x7d) return { p, key: null };
-    if (line[p] !== QUOTE) return null;
+    if (line[p] === 0x7d) return p;
+    if (line[p] !== QUOTE) return -1;
     let hit = w.cache.at(line, p + 1);
     if (!hit) {
       const end = line.indexOf(QUOTE, p + 1);
-      if (end < 0) return null;
+      if (end < 0) return -1;
       w.cache.get(line, p + 1, end);
       hit = w.cache.at(line, p + 1);
-      if (!hit) return null; // the cache is full: an unusual log, parse in full
+      if (!hit) return -1; // the cache is full: an unusual log, parse in full
     }
     const { name, end: nameEnd, slot } = hit;
-    if (line[nameEnd + 1] !== 0x3a) return null;
+    if (line[nameEnd + 1] !== 0x3a) return -1;
     let i = nameEnd + 2;
     const c = line[i];
-    if (c === 0x7b || c === 0x5b) return { p: i, key: name };
+    if (c === 0x7b || c === 0x5b) {
+      stopKey = name;
+      return i;
+    }
     if (c === QUOTE) {
       let j = i + 1;
       let escaped = false;
@@ -184,9 +191,9 @@ function walk(line: Buffer, p: number, w: Wanted): { p: number; key: string | nu
         }
         j++;
       }
-      if (j >= line.length) return null;
+      if (j >= line.length) return -1;
       if (slot === EXECUTOR_ID_SLOT && w === INFO) {
-        if (escaped) return null;
+        if (escaped) return -1;
         strVal = line.toString('utf8', i + 1, j);
       }
       i = j + 1;
@@ -201,12 +208,12 @@ function walk(line: Buffer, p: number, w: Wanted): { p: number; key: string | nu
       let v = 0;
       const start = i;
       for (let d = line[i]!; d >= 0x30 && d <= 0x39; d = line[++i]!) v = v * 10 + (d - 0x30);
-      if (i === start || line[i] === 0x2e || line[i] === 0x65 || line[i] === 0x45) return null;
+      if (i === start || line[i] === 0x2e || line[i] === 0x65 || line[i] === 0x45) return -1;
       if (slot >= 0) vals[slot] = neg ? -v : v;
     }
     if (line[i] === 0x2c) p = i + 1;
-    else if (line[i] === 0x7d) return { p: i, key: null };
-    else return null;
+    else if (line[i] === 0x7d) return i;
+    else return -1;
   }
 }
 
@@ -236,21 +243,21 @@ export function fastTaskEnd(line: Buffer): { data: TaskEnd; peaks: MetricsRow | 
   const first = line.indexOf(0x2c, PREFIX.length);
   if (first < 0) return null;
   let at = walk(line, first + 1, TOP);
-  if (!at || at.key !== 'Task End Reason') return null;
+  if (at < 0 || stoppedAt() !== 'Task End Reason') return null;
   const stageId = opt(vals[0]!);
   const stageAttempt = opt(vals[1]!);
   if (stageId === undefined) return null;
-  for (let i = 0; i < SUCCESS.length; i++) if (line[at.p + i] !== SUCCESS[i]) return null;
-  let p = at.p + SUCCESS.length;
+  for (let i = 0; i < SUCCESS.length; i++) if (line[at + i] !== SUCCESS[i]) return null;
+  let p = at + SUCCESS.length;
   if (line[p] !== 0x2c) return null;
   at = walk(line, p + 1, TOP);
-  if (!at || at.key !== 'Task Info' || line[at.p] !== 0x7b) return null;
-  const infoEnd = walk(line, at.p + 1, INFO);
+  if (at < 0 || stoppedAt() !== 'Task Info' || line[at] !== 0x7b) return null;
+  const infoEnd = walk(line, at + 1, INFO);
   const executorId = strVal;
-  if (!infoEnd || executorId === undefined) return null;
+  if (infoEnd < 0 || executorId === undefined) return null;
   const info = { 'Task ID': opt(vals[0]!) ?? 0, 'Executor ID': executorId, 'Launch Time': opt(vals[1]!), 'Finish Time': opt(vals[2]!) };
   // Past Task Info's Accumulables array (the bulk of the line): hop from '}' to '}'.
-  p = infoEnd.p;
+  p = infoEnd;
   let peaks: MetricsRow | null = null;
   let tmFrom = p;
   const temAt = find(line, TEM_AFTER_INFO, p, TEM_AFTER_INFO.indexOf(0x54));
@@ -262,7 +269,7 @@ export function fastTaskEnd(line: Buffer): { data: TaskEnd; peaks: MetricsRow | 
   const tmAt = find(line, TM_KEY, tmFrom, TM_KEY.indexOf(0x54));
   let metrics: TaskEnd['Task Metrics'];
   if (tmAt >= 0) {
-    if (!walk(line, tmAt + TM_KEY.length + 1, TM)) return null;
+    if (walk(line, tmAt + TM_KEY.length + 1, TM) < 0) return null;
     metrics = {
       'Executor Run Time': opt(vals[0]!),
       'JVM GC Time': opt(vals[1]!),
