@@ -50,7 +50,7 @@ export const EXIT_DIAGNOSED = 1;
 export const EXIT_USAGE = 2;
 export const EXIT_INTERRUPTED = 130;
 
-function collectConf(pair: string, acc: Record<string, string>): Record<string, string> {
+function collectConf(pair: string, acc: Record<string, string> = {}): Record<string, string> {
   const eq = pair.indexOf('=');
   if (eq <= 0) throw new InvalidArgumentError(`expected key=value, got "${pair}"`);
   return { ...acc, [pair.slice(0, eq).trim()]: pair.slice(eq + 1) };
@@ -118,14 +118,14 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         'event log (--conf overrides it), and the BlockManager sizes and peak executor metrics it logged are ' +
         'set against each region.',
     )
-    .option('--conf <key=value>', 'a Spark setting (repeatable); overrides the log', collectConf, {} as Record<string, string>)
+    .option('--conf <key=value>', 'a Spark setting (repeatable); overrides the log', collectConf)
     .addOption(new Option('--master <manager>', 'cluster manager').choices(['yarn', 'k8s', 'kubernetes', 'standalone', 'local', 'mesos']))
     .option('--spark-version <version>', 'Spark version whose rules apply (default: the log\'s, else current)')
     .option('--from <eventlog>', 'take configuration and observations from this event log')
     .option('--python', 'a PySpark application (Kubernetes overhead factor 0.4; Python workers in the overhead)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--no-color', 'never colour the output (NO_COLOR is honoured too)')
-    .action(async (opts: { conf: Record<string, string>; master?: string; sparkVersion?: string; from?: string; python?: boolean; format: 'text' | 'json'; color?: boolean }) => {
+    .action(async (opts: { conf?: Record<string, string>; master?: string; sparkVersion?: string; from?: string; python?: boolean; format: 'text' | 'json'; color?: boolean }) => {
       let state = null;
       if (opts.from !== undefined) {
         const reads: InputRead[] = [];
@@ -142,7 +142,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       }
       const master = opts.master === 'k8s' ? 'kubernetes' : (opts.master as ClusterManager | undefined);
       try {
-        const { layout, report } = memoryReport(state, { overrides: opts.conf, master: master ?? null, sparkVersion: opts.sparkVersion ?? null, python: opts.python ?? null });
+        const { layout, report } = memoryReport(state, { overrides: opts.conf ?? {}, master: master ?? null, sparkVersion: opts.sparkVersion ?? null, python: opts.python ?? null });
         io.out(opts.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderMemoryText(layout, report, makeStyle(color(opts))));
       } catch (e) {
         if (!(e instanceof MemoryConfigError)) throw e;
@@ -161,9 +161,9 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     )
     .argument('<path...>', 'event logs, directories or zips; - reads standard input')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
-    .option('--conf <key=value>', 'override a Spark setting for the memory layout (repeatable)', collectConf, {} as Record<string, string>)
+    .option('--conf <key=value>', 'override a Spark setting for the memory layout (repeatable)', collectConf)
     .option('--no-color', 'never colour the output (NO_COLOR is honoured too)')
-    .action(async (paths: string[], opts: { format: 'text' | 'json' | 'markdown'; conf: Record<string, string>; color?: boolean }) => {
+    .action(async (paths: string[], opts: { format: 'text' | 'json' | 'markdown'; conf?: Record<string, string>; color?: boolean }) => {
       const style = makeStyle(color(opts));
       // Inputs are read first, then joined per application (event log + container logs + kubectl),
       // so the states of one batch are held together; each is bounded by executors and stages.
@@ -180,7 +180,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       }
       const applications = [];
       for (const m of mergeInputs(reads)) {
-        const d: Diagnosis = diagnoseApp(m.primary, { overrides: opts.conf });
+        const d: Diagnosis = diagnoseApp(m.primary, { overrides: opts.conf ?? {} });
         if (m.sources.length > 1) d.problems.unshift(`joined ${m.sources.length} inputs: ${m.sources.map((x) => `${x.path} (${x.kind})`).join(', ')}`);
         if (d.result.findings.some((f) => f.severity === 'critical')) critical = true;
         if (opts.format === 'json') applications.push(d.result);
@@ -205,7 +205,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .option('--since <when>', 'only logs modified since a date (2024-01-31) or a duration ago (7d, 12h, 30m, 2w)')
     .option('--app-name <glob>', 'only applications whose name matches (*, ?, [abc])')
     .option('--limit <n>', 'only the N most recently modified logs')
-    .option('-j, --jobs <n>', 'worker threads (default: the number of cores)')
+    .option('-j, --jobs <n>', 'threads, the main one included (default: the number of cores)')
     .option('--no-color', 'never colour the output (NO_COLOR is honoured too)')
     .action(async (dir: string, opts: { format: ScanFormat; failedOnly?: boolean; since?: string; appName?: string; limit?: string; jobs?: string; color?: boolean }) => {
       const usage = (msg: string): void => {
