@@ -75,6 +75,26 @@ export function looksComplete(line: Buffer): boolean {
   return i >= 0 && line[i] === 0x7d;
 }
 
+/** Where the last readInt stopped. */
+let intEnd = 0;
+
+/**
+ * The JSON integer at `i` (its end left in `intEnd`), or NaN for anything else: no digits, a
+ * fraction or an exponent, which the full parser is left to read.
+ */
+function readInt(line: Buffer, i: number): number {
+  let neg = false;
+  if (line[i] === 0x2d) {
+    neg = true;
+    i++;
+  }
+  let v = 0;
+  const start = i;
+  for (let c = line[i]!; c >= 0x30 && c <= 0x39; c = line[++i]!) v = v * 10 + (c - 0x30);
+  intEnd = i;
+  if (i === start || line[i] === 0x2e || line[i] === 0x65 || line[i] === 0x45) return Number.NaN;
+  return neg ? -v : v;
+}
 
 /** Executor metrics as parallel arrays; `keys` is shared by every line with the same key order. */
 export interface MetricsRow {
@@ -103,17 +123,10 @@ function metricsRow(line: Buffer, at: number): MetricsRow | null {
       keys = keys.slice(0, n);
       keys.push(name);
     }
-    i = endName + 2;
-    let neg = false;
-    if (line[i] === 0x2d) {
-      neg = true;
-      i++;
-    }
-    let v = 0;
-    const start = i;
-    for (let c = line[i]!; c >= 0x30 && c <= 0x39; c = line[++i]!) v = v * 10 + (c - 0x30);
-    if (i === start || n >= 256) return null;
-    vals.push(neg ? -v : v);
+    const v = readInt(line, endName + 2);
+    if (Number.isNaN(v) || n >= 256) return null;
+    i = intEnd;
+    vals.push(v);
     n++;
     if (line[i] === 0x2c) i++;
     else if (line[i] === 0x7d) break;
@@ -200,16 +213,10 @@ function walk(line: Buffer, p: number, w: Wanted): number {
     } else if (c === 0x74 || c === 0x66 || c === 0x6e) {
       i += c === 0x66 ? 5 : 4; // true / false / null
     } else {
-      let neg = false;
-      if (c === 0x2d) {
-        neg = true;
-        i++;
-      }
-      let v = 0;
-      const start = i;
-      for (let d = line[i]!; d >= 0x30 && d <= 0x39; d = line[++i]!) v = v * 10 + (d - 0x30);
-      if (i === start || line[i] === 0x2e || line[i] === 0x65 || line[i] === 0x45) return -1;
-      if (slot >= 0) vals[slot] = neg ? -v : v;
+      const v = readInt(line, i);
+      if (Number.isNaN(v)) return -1;
+      i = intEnd;
+      if (slot >= 0) vals[slot] = v;
     }
     if (line[i] === 0x2c) p = i + 1;
     else if (line[i] === 0x7d) return i;

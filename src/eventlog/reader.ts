@@ -1,7 +1,7 @@
 import { decode, detectCodec, MAGIC_BYTES, TruncatedInputError, type Codec } from '../codecs/index.js';
 import { InputError } from '../errors.js';
 import { LineSplitter } from './lines.js';
-import { isKnownEvent, SCHEMAS, shortEventName, type KnownEvent } from './schemas.js';
+import { isKnownEvent, SCHEMAS, shortEventName, type KnownEvent, type KnownEventName } from './schemas.js';
 import { eventName, fastTaskEnd, looksComplete, type MetricsRow } from './fast.js';
 import { sniffKind, type InputKind } from '../containerlogs/kinds.js';
 import { KubectlDescribeReader } from '../containerlogs/kubectl-describe.js';
@@ -124,7 +124,7 @@ export async function readPart(raw: AsyncIterable<Buffer>, file: string, app: Ap
   stats.kind ??= kind;
   if (kind === 'event-log') {
     const before = stats.events;
-    await readEventLines(body, file, app, stats, codec, opts.inProgress ?? false, opts.exact ?? false);
+    await readEventLines(body, file, app, stats, opts.inProgress ?? false, opts.exact ?? false);
     if (stats.events > before) app.hasEventLog = true;
   } else {
     await readTextLines(body, file, app, stats, kind, opts.inProgress ?? true);
@@ -132,12 +132,13 @@ export async function readPart(raw: AsyncIterable<Buffer>, file: string, app: Ap
   return kind;
 }
 
-async function readEventLines(body: AsyncIterable<Buffer>, file: string, visitor: EventVisitor, stats: ReadStats, codec: Codec, inProgress: boolean, exact: boolean): Promise<void> {
+async function readEventLines(body: AsyncIterable<Buffer>, file: string, visitor: EventVisitor, stats: ReadStats, inProgress: boolean, exact: boolean): Promise<void> {
   const before = stats.events;
   // One entry per distinct event name (a few dozen per log): its short name, whether the product
   // uses it, and its count, flushed into stats at the end; cheaper than map updates per line.
-  const names = new Map<string, { type: string; known: boolean; n: number }>();
-  const entry = (name: string): { type: string; known: boolean; n: number } => {
+  type NameEntry = { type: string; known: boolean; n: number };
+  const names = new Map<string, NameEntry>();
+  const info = (name: string): NameEntry => {
     let e = names.get(name);
     if (!e) {
       const type = shortEventName(name);
@@ -146,9 +147,9 @@ async function readEventLines(body: AsyncIterable<Buffer>, file: string, visitor
     }
     return e;
   };
-  const count = (name: string): void => {
+  const tally = (e: NameEntry): void => {
     stats.events++;
-    entry(name).n++;
+    e.n++;
   };
   const handle = (line: Buffer, lineNo: number, last: boolean): void => {
     let start = 0;
@@ -158,17 +159,15 @@ async function readEventLines(body: AsyncIterable<Buffer>, file: string, visitor
       // Fast path (fast.ts): events we do not use are counted by name; successful tasks read in place.
       const name = eventName(line);
       if (name !== null && looksComplete(line)) {
-        const e = entry(name);
+        const e = info(name);
         if (!e.known) {
-          stats.events++;
-          e.n++;
+          tally(e);
           return;
         }
         if (e.type === 'SparkListenerTaskEnd') {
           const fast = fastTaskEnd(line);
           if (fast && (fast.peaks === null || visitor.onExecutorMetrics)) {
-            stats.events++;
-            e.n++;
+            tally(e);
             visitor.onEvent({ type: 'SparkListenerTaskEnd', data: fast.data }, { file, line: lineNo });
             if (fast.peaks) visitor.onExecutorMetrics!(fast.data['Task Info']['Executor ID'], fast.peaks);
             return;
@@ -195,9 +194,10 @@ async function readEventLines(body: AsyncIterable<Buffer>, file: string, visitor
       stats.diagnose({ file, line: lineNo, message: 'JSON without an "Event" field' });
       return;
     }
-    count(name);
-    const type = shortEventName(name);
-    if (!isKnownEvent(type)) return;
+    const e = info(name);
+    tally(e);
+    if (!e.known) return;
+    const type = e.type as KnownEventName;
     const parsed = SCHEMAS[type].safeParse(obj);
     if (!parsed.success) {
       stats.schemaMismatches++;
