@@ -136,7 +136,7 @@ export class AppState implements EventVisitor {
         e.removedAt = ev.data.Timestamp ?? null;
         e.removedReason = ev.data['Removed Reason'] ?? null;
         e.removedAtLocation = at;
-        if (e.removedReason) this.signals.add({ source: 'executor-removed', text: e.removedReason, executor: e.id, time: e.removedAt, at: at });
+        if (e.removedReason) this.signals.add({ source: 'executor-removed', text: e.removedReason, executor: e.id, time: e.removedAt, at });
         break;
       }
       case 'SparkListenerBlockManagerAdded': {
@@ -172,7 +172,7 @@ export class AppState implements EventVisitor {
         if (failed) {
           this.jobsFailed++;
           const msg = ev.data['Job Result'].Exception?.Message;
-          if (msg) this.signals.add({ source: 'job-failure', text: msg, time: ev.data['Completion Time'] ?? null, at: at });
+          if (msg) this.signals.add({ source: 'job-failure', text: msg, time: ev.data['Completion Time'] ?? null, at });
         }
         this.lastJobFailed = failed;
         break;
@@ -180,13 +180,12 @@ export class AppState implements EventVisitor {
       case 'SparkListenerStageSubmitted':
       case 'SparkListenerStageCompleted': {
         const s = ev.data['Stage Info'];
-        const key = `${s['Stage ID']}.${s['Stage Attempt ID'] ?? 0}`;
         const st = this.stage(s['Stage ID'], s['Stage Attempt ID'] ?? 0);
         st.name = s['Stage Name'] ?? st.name;
         st.numTasks = s['Number of Tasks'] ?? st.numTasks;
         if (ev.type === 'SparkListenerStageCompleted' && s['Failure Reason']) {
           st.failureReason = s['Failure Reason'];
-          this.signals.add({ source: 'stage-failure', text: s['Failure Reason'], stage: key, time: s['Completion Time'] ?? null, at: at });
+          this.signals.add({ source: 'stage-failure', text: s['Failure Reason'], stage: st.key, time: s['Completion Time'] ?? null, at });
         }
         break;
       }
@@ -203,7 +202,6 @@ export class AppState implements EventVisitor {
         else if (failed) this.tasksFailed++;
         const info = d['Task Info'];
         const execId = info['Executor ID'];
-        const stageKey = `${d['Stage ID']}.${d['Stage Attempt ID'] ?? 0}`;
         const time = info['Finish Time'] ?? null;
         const m = d['Task Metrics'];
         const st = this.stage(d['Stage ID'], d['Stage Attempt ID'] ?? 0);
@@ -232,10 +230,10 @@ export class AppState implements EventVisitor {
           // Full Stack Trace carries the "Caused by:" chain that Description lacks.
           const full = r['Full Stack Trace'] ?? '';
           const causes = full.split('\n').filter((l) => l.startsWith('Caused by:')).join('\n');
-          this.signals.add({ source: 'task-exception', text: `${cls}: ${desc}${causes ? `\n${causes}` : ''}`, frames, executor: execId, stage: stageKey, time, at: at });
+          this.signals.add({ source: 'task-exception', text: `${cls}: ${desc}${causes ? `\n${causes}` : ''}`, frames, executor: execId, stage: st.key, time, at });
         } else if (reason === 'ExecutorLostFailure') {
           const lost = r['Executor ID'] ?? execId;
-          this.signals.add({ source: 'executor-lost', text: r['Loss Reason'] ?? 'executor lost (no reason logged before Spark 1.6)', causedByApp: r['Exit Caused By App'] ?? null, executor: lost, stage: stageKey, time, at: at });
+          this.signals.add({ source: 'executor-lost', text: r['Loss Reason'] ?? 'executor lost (no reason logged before Spark 1.6)', causedByApp: r['Exit Caused By App'] ?? null, executor: lost, stage: st.key, time, at });
         }
         const metrics = d['Task Executor Metrics'];
         if (metrics) this.observePeaks(execId, metrics);
@@ -254,7 +252,7 @@ export class AppState implements EventVisitor {
         break;
       }
       case 'SparkListenerSQLExecutionEnd':
-        if (ev.data.errorMessage) this.signals.add({ source: 'sql-failure', text: ev.data.errorMessage, time: ev.data.time ?? null, at: at });
+        if (ev.data.errorMessage) this.signals.add({ source: 'sql-failure', text: ev.data.errorMessage, time: ev.data.time ?? null, at });
         break;
     }
   }
@@ -304,15 +302,21 @@ export class AppState implements EventVisitor {
     return e;
   }
 
+  /** The stage attempt's statistics; tasks arrive grouped by stage, so the last one is kept at hand. */
   private stage(id: number, attempt: number): StageStats {
+    const last = this.lastStage;
+    if (last && last.stageId === id && last.attempt === attempt) return last;
     const key = `${id}.${attempt}`;
     let st = this.stages.get(key);
     if (!st) {
       st = newStage(id, attempt);
       this.stages.set(key, st);
     }
+    this.lastStage = st;
     return st;
   }
+
+  private lastStage: StageStats | null = null;
 
   onExecutorMetrics(executorId: string, m: MetricsRow): void {
     if (DRIVER_IDS.has(executorId)) return;

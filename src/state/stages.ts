@@ -34,6 +34,8 @@ export class Histogram {
 export interface StageStats {
   stageId: number;
   attempt: number;
+  /** "stage.attempt", as Spark prints a stage attempt. */
+  key: string;
   name: string | null;
   numTasks: number | null;
   failureReason: string | null;
@@ -50,7 +52,7 @@ export interface StageStats {
 
 export function newStage(stageId: number, attempt: number): StageStats {
   return {
-    stageId, attempt, name: null, numTasks: null, failureReason: null, tasks: 0, failedTasks: 0,
+    stageId, attempt, key: `${stageId}.${attempt}`, name: null, numTasks: null, failureReason: null, tasks: 0, failedTasks: 0,
     durations: new Histogram(), peakExecution: new Histogram(), memorySpilled: 0, diskSpilled: 0, runTime: 0, gcTime: 0, resultSize: 0,
   };
 }
