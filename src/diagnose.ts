@@ -54,7 +54,7 @@ export function diagnoseApp(read: AppRead, opts: DiagnoseOptions = {}): Diagnosi
       problems.push(`memory layout: ${e.message}`);
     }
   }
-  if (!app.hasEventLog) for (const n of app.derivedNotes) if (!problems.includes(n)) problems.push(`learnt: ${n}`);
+  if (!app.hasEventLog) for (const n of app.derivedNotes) problems.push(`learnt: ${n}`);
   const ctx: ClassifierContext = {
     app, layout, layoutError, outcome,
     python: appIsPython(app, conf),
@@ -67,7 +67,8 @@ export function diagnoseApp(read: AppRead, opts: DiagnoseOptions = {}): Diagnosi
       problems.push(`classifier ${c.code} failed: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
-  for (const f of findings) linkConsequences(f, app.signals.all());
+  const signals = app.signals.all();
+  for (const f of findings) linkConsequences(f, signals);
   findings.sort(compareFindings);
   return {
     result: {

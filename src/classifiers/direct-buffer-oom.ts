@@ -1,6 +1,7 @@
+import { fmtBytes } from '../render/units.js';
 import { defineClassifier } from './define.js';
 import { direct, find, reportFrom, roleOf } from './match.js';
-import { containerWith, fix, gib, roundUp, sizeConf } from './remedy.js';
+import { containerWith, fix, roundUp, sizeConf } from './remedy.js';
 import { MiB } from '../memory/index.js';
 
 const PATTERN = /OutOfMemoryError: Direct buffer memory/;
@@ -21,7 +22,7 @@ export default defineClassifier({
     const remediation = [];
     if (l) {
       const next = roundUp(Math.max(l.executor.overhead * 1.5, l.executor.overhead + 1024 * MiB), 256 * MiB);
-      remediation.push(fix('spark.executor.memoryOverhead', sizeConf(l.executor.overhead), sizeConf(next), `direct buffers count against the overhead; container becomes ${gib(containerWith(l, { overhead: next }))}`));
+      remediation.push(fix('spark.executor.memoryOverhead', sizeConf(l.executor.overhead), sizeConf(next), `direct buffers count against the overhead; container becomes ${fmtBytes(containerWith(l, { overhead: next }))}`));
     }
     remediation.push(fix('spark.shuffle.io.preferDirectBufs', ctx.app.sparkProperties['spark.shuffle.io.preferDirectBufs'] ?? null, 'false', 'Netty allocates shuffle buffers on the heap instead of in direct memory'));
     report(reportFrom(matches, roleOf(matches), 'overhead', 'high', remediation));

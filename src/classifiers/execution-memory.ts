@@ -1,5 +1,6 @@
+import { fmtBytes } from '../render/units.js';
 import { defineClassifier } from './define.js';
-import { adaptiveSkew, fewerCores, fix, gib, moreHeap, morePartitions } from './remedy.js';
+import { adaptiveSkew, fewerCores, fix, moreHeap, morePartitions } from './remedy.js';
 import { direct, find, reportFrom, roleOf } from './match.js';
 
 // MemoryConsumer.allocatePage / TaskMemoryManager (2.0–2.2 plain OutOfMemoryError, 2.3+
@@ -27,7 +28,7 @@ export default defineClassifier({
       if (skew) remediation.push(skew);
       const fc = fewerCores(l);
       if (fc) remediation.push(fc);
-      const why = asked ? `a task asked for ${gib(Number(asked[1]))} more and got ${gib(Number(asked[2]))}; each of ${l.params.slots} tasks may hold ${gib(l.executor.perTaskMin)}–${gib(l.executor.perTaskMax)}` : `each of ${l.params.slots} tasks may hold ${gib(l.executor.perTaskMin)}–${gib(l.executor.perTaskMax)} of execution memory`;
+      const why = asked ? `a task asked for ${fmtBytes(Number(asked[1]))} more and got ${fmtBytes(Number(asked[2]))}; each of ${l.params.slots} tasks may hold ${fmtBytes(l.executor.perTaskMin)}–${fmtBytes(l.executor.perTaskMax)}` : `each of ${l.params.slots} tasks may hold ${fmtBytes(l.executor.perTaskMin)}–${fmtBytes(l.executor.perTaskMax)} of execution memory`;
       remediation.push(moreHeap(l, ctx.app, why));
     } else {
       remediation.push(fix('spark.executor.memory', null, null, `raise execution memory (layout unknown: ${ctx.layoutError})`));

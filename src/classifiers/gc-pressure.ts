@@ -1,6 +1,7 @@
+import { fmtBytes } from '../render/units.js';
 import { defineClassifier } from './define.js';
 import { compareIds } from './match.js';
-import { fix, gib, moreHeap } from './remedy.js';
+import { fix, moreHeap } from './remedy.js';
 
 // Dr. Elephant ExecutorGcHeuristic (DEFAULT_GC_SEVERITY_A_THRESHOLDS): GC time / executor run time
 // low 0.08, moderate 0.09, severe 0.10, critical 0.15. We warn from "severe".
@@ -36,7 +37,7 @@ export default defineClassifier({
     if (ctx.layout) remediation.push(moreHeap(ctx.layout, ctx.app, `tasks spent ${(share * 100).toFixed(1)}% of their time in GC`));
     const opts = ctx.app.sparkProperties['spark.executor.extraJavaOptions'] ?? null;
     if (ctx.layout && ctx.layout.executor.heap >= 8 * 2 ** 30 && !/UseG1GC|UseZGC|UseShenandoahGC/.test(opts ?? '') && !/^(?:1[1-9]|[2-9]\d)/.test(ctx.app.javaVersion ?? '')) {
-      remediation.push(fix('spark.executor.extraJavaOptions', opts, `${opts ? `${opts} ` : ''}-XX:+UseG1GC`, `G1 handles ${gib(ctx.layout.executor.heap)} heaps with shorter pauses than Java 8's default Parallel collector`));
+      remediation.push(fix('spark.executor.extraJavaOptions', opts, `${opts ? `${opts} ` : ''}-XX:+UseG1GC`, `G1 handles ${fmtBytes(ctx.layout.executor.heap)} heaps with shorter pauses than Java 8's default Parallel collector`));
     }
     report({
       role: 'executor', region: 'heap', confidence: share >= CRITICAL ? 'high' : 'medium', occurrences: heavy.length,

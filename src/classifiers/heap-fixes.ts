@@ -1,7 +1,8 @@
+import { fmtBytes } from '../render/units.js';
 import type { Region, Remediation, Role } from '../findings.js';
 import { GiB } from '../memory/index.js';
 import type { ClassifierContext } from './define.js';
-import { adaptiveSkew, fewerCores, fix, gib, maxPeak, moreHeap, morePartitions, roundUp, sizeConf } from './remedy.js';
+import { adaptiveSkew, fewerCores, fix, maxPeak, moreHeap, morePartitions, roundUp, sizeConf } from './remedy.js';
 
 /** Fixes for a full heap, by the region that filled it. Shared by heap-oom, gc-overhead and jvm-oom-exit. */
 export function heapFixes(ctx: ClassifierContext, role: Role, region: Region): Remediation[] {
@@ -37,14 +38,14 @@ export function heapFixes(ctx: ClassifierContext, role: Role, region: Region): R
       if (!l.legacyMode && cur > 0.4) {
         const next = Math.round((cur - 0.1) * 10) / 10;
         const grow = Math.floor(l.executor.usable * (cur - next));
-        out.push(fix('spark.memory.fraction', String(cur), String(next), `user memory (your objects, UDF state, serialization buffers) grows by ${gib(grow)} to ${gib(l.executor.user + grow)}, at the cost of the unified pool`));
+        out.push(fix('spark.memory.fraction', String(cur), String(next), `user memory (your objects, UDF state, serialization buffers) grows by ${fmtBytes(grow)} to ${fmtBytes(l.executor.user + grow)}, at the cost of the unified pool`));
       }
       out.push(moreHeap(l, app, 'more heap for objects outside Spark\'s unified pool'));
       out.push(morePartitions(app));
       break;
     }
     default:
-      out.push(moreHeap(l, app, peak !== null ? `the heap peaked at ${gib(peak)} of ${gib(l.executor.heap)}` : 'the heap filled up'));
+      out.push(moreHeap(l, app, peak !== null ? `the heap peaked at ${fmtBytes(peak)} of ${fmtBytes(l.executor.heap)}` : 'the heap filled up'));
       out.push(morePartitions(app));
       {
         const fc = fewerCores(l);

@@ -1,6 +1,7 @@
+import { fmtBytes } from '../render/units.js';
 import { GiB } from '../memory/index.js';
 import { defineClassifier } from './define.js';
-import { fix, gib, maxPeak, roundUp, sizeConf } from './remedy.js';
+import { fix, maxPeak, roundUp, sizeConf } from './remedy.js';
 
 const USED_SHARE = 0.5; // the busiest executor's heap peak under half of -Xmx
 const MIN_HEAP = 4 * GiB; // smaller heaps are not worth trimming
@@ -27,8 +28,8 @@ export default defineClassifier({
     if (next >= l.executor.heap) return;
     report({
       role: 'executor', region: 'heap', confidence: 'medium', occurrences: 1, executors: [],
-      evidence: [{ source: 'executor metrics', text: `highest JVMHeapMemory peak of any executor: ${gib(peak)} of a ${gib(l.executor.heap)} heap (${Math.round((peak / l.executor.heap) * 100)}%)` }],
-      remediation: [fix('spark.executor.memory', sizeConf(l.executor.heap), sizeConf(next), `the peak plus 50% headroom; saves ${gib(l.executor.heap - next)} per executor`)],
+      evidence: [{ source: 'executor metrics', text: `highest JVMHeapMemory peak of any executor: ${fmtBytes(peak)} of a ${fmtBytes(l.executor.heap)} heap (${Math.round((peak / l.executor.heap) * 100)}%)` }],
+      remediation: [fix('spark.executor.memory', sizeConf(l.executor.heap), sizeConf(next), `the peak plus 50% headroom; saves ${fmtBytes(l.executor.heap - next)} per executor`)],
     });
   },
 });

@@ -1,6 +1,7 @@
+import { fmtBytes } from '../render/units.js';
 import { GiB } from '../memory/index.js';
 import { defineClassifier } from './define.js';
-import { adaptiveSkew, fix, gib, morePartitions } from './remedy.js';
+import { adaptiveSkew, fix, morePartitions } from './remedy.js';
 
 const MIN_SPILL = GiB; // below 1 GiB spilled in a stage the cost is small whatever the ratio
 const SPILL_TO_PEAK = 10; // spilled ≥ 10 × the largest task's peak execution memory: spilling, over and over
@@ -24,10 +25,10 @@ export default defineClassifier({
     const remediation = [morePartitions(ctx.app)];
     const skew = adaptiveSkew(ctx.app);
     if (skew) remediation.push(skew);
-    if (ctx.layout) remediation.push(fix(null, null, null, `each task may use ${gib(ctx.layout.executor.perTaskMin)}–${gib(ctx.layout.executor.perTaskMax)} of execution memory; spilled data is sorted and merged again from disk`));
+    if (ctx.layout) remediation.push(fix(null, null, null, `each task may use ${fmtBytes(ctx.layout.executor.perTaskMin)}–${fmtBytes(ctx.layout.executor.perTaskMax)} of execution memory; spilled data is sorted and merged again from disk`));
     report({
       role: 'executor', region: 'execution', confidence: 'medium', occurrences: heavy.length, executors: [],
-      evidence: heavy.slice(0, 5).map((s) => ({ source: 'task metrics', text: `stage ${s.stageId}.${s.attempt}${s.name ? ` (${s.name.slice(0, 80)})` : ''}: ${gib(s.memorySpilled)} spilled from memory (${gib(s.diskSpilled)} on disk) over ${s.tasks} tasks; largest task peak ${gib(s.peakExecution.max)}` })),
+      evidence: heavy.slice(0, 5).map((s) => ({ source: 'task metrics', text: `stage ${s.stageId}.${s.attempt}${s.name ? ` (${s.name.slice(0, 80)})` : ''}: ${fmtBytes(s.memorySpilled)} spilled from memory (${fmtBytes(s.diskSpilled)} on disk) over ${s.tasks} tasks; largest task peak ${fmtBytes(s.peakExecution.max)}` })),
       remediation,
     });
   },

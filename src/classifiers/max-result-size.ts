@@ -1,7 +1,8 @@
+import { fmtBytes } from '../render/units.js';
 import { GiB } from '../memory/index.js';
 import { defineClassifier } from './define.js';
 import { find, parseHumanSize, reportFrom } from './match.js';
-import { fix, gib, roundUp, sizeConf } from './remedy.js';
+import { fix, roundUp, sizeConf } from './remedy.js';
 
 // TaskSetManager.canFetchMoreResults: MB/GB up to 2.4, MiB/GiB from 3.0; Databricks drops the
 // parentheses. Executor side: "Result is larger than maxResultSize", TaskResultGetter's wrapper.
@@ -26,7 +27,7 @@ export default defineClassifier({
     const remediation = [fix(null, null, null, 'the action collects too much: write the result to storage, aggregate before collect(), or iterate with toLocalIterator()')];
     if (seen !== null) {
       const next = roundUp(seen * 1.5, GiB);
-      remediation.push(fix('spark.driver.maxResultSize', cur !== null ? sizeConf(cur) : null, sizeConf(next), `the results reached ${gib(seen)} (the limit stops at the first task past it, so the total is larger); 50% headroom`));
+      remediation.push(fix('spark.driver.maxResultSize', cur !== null ? sizeConf(cur) : null, sizeConf(next), `the results reached ${fmtBytes(seen)} (the limit stops at the first task past it, so the total is larger); 50% headroom`));
       // The driver deserializes what it fetched: keep the heap well above the results it may hold.
       const heap = l?.driver.heap ?? null;
       const need = roundUp(next * 2 + GiB, GiB);

@@ -1,6 +1,7 @@
+import { fmtBytes } from '../render/units.js';
 import { defineClassifier } from './define.js';
 import { direct, find, reportFrom, roleOf } from './match.js';
-import { containerWith, fix, gib, roundUp, sizeConf } from './remedy.js';
+import { containerWith, fix, roundUp, sizeConf } from './remedy.js';
 import { GiB } from '../memory/index.js';
 
 // Gluten/Velox (ThrowOnOomMemoryTarget) and Spark's own off-heap pool refusals.
@@ -22,7 +23,7 @@ export default defineClassifier({
     const remediation = [];
     if (l && l.executor.offHeap > 0) {
       const next = roundUp(l.executor.offHeap * 1.5, GiB);
-      remediation.push(fix('spark.memory.offHeap.size', sizeConf(l.executor.offHeap), sizeConf(next), `the off-heap pool is shared by ${l.params.slots} concurrent tasks; container becomes ${gib(containerWith(l, {}) - l.executor.offHeap + next)}`));
+      remediation.push(fix('spark.memory.offHeap.size', sizeConf(l.executor.offHeap), sizeConf(next), `the off-heap pool is shared by ${l.params.slots} concurrent tasks; container becomes ${fmtBytes(containerWith(l, {}) - l.executor.offHeap + next)}`));
     } else {
       remediation.push(fix('spark.memory.offHeap.size', null, null, 'raise the off-heap pool the native engine allocates from'));
     }

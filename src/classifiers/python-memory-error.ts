@@ -1,7 +1,8 @@
+import { fmtBytes } from '../render/units.js';
 import { GiB } from '../memory/index.js';
 import { defineClassifier } from './define.js';
 import { direct, find, reportFrom } from './match.js';
-import { containerWith, fix, gib, roundUp, sizeConf } from './remedy.js';
+import { containerWith, fix, roundUp, sizeConf } from './remedy.js';
 
 // Python's own MemoryError, raised inside a worker (PythonException: Traceback … MemoryError), e.g.
 // when spark.executor.pyspark.memory's RLIMIT_AS (worker.py setrlimit) is reached.
@@ -25,7 +26,7 @@ export default defineClassifier({
     if (l) {
       const cur = l.executor.pyspark;
       const next = cur > 0 ? roundUp(cur * 2, GiB) : roundUp(Math.max(l.executor.overhead, GiB), GiB);
-      remediation.push(fix('spark.executor.pyspark.memory', cur > 0 ? sizeConf(cur) : null, sizeConf(next), `${cur > 0 ? 'the Python address-space limit was reached: double it' : 'give Python workers memory of their own'}; container becomes ${gib(containerWith(l, { pyspark: next }))}`));
+      remediation.push(fix('spark.executor.pyspark.memory', cur > 0 ? sizeConf(cur) : null, sizeConf(next), `${cur > 0 ? 'the Python address-space limit was reached: double it' : 'give Python workers memory of their own'}; container becomes ${fmtBytes(containerWith(l, { pyspark: next }))}`));
     }
     const batch = Number(props['spark.sql.execution.arrow.maxRecordsPerBatch'] ?? '10000');
     remediation.push(fix('spark.sql.execution.arrow.maxRecordsPerBatch', String(batch), String(Math.max(1000, Math.floor(batch / 4))), 'pandas UDFs receive smaller Arrow batches'));

@@ -2,6 +2,7 @@ import type { Remediation } from '../findings.js';
 import type { MemoryLayout } from '../memory/index.js';
 import { GiB, MiB, parseSize } from '../memory/index.js';
 import type { AppState } from '../state/app.js';
+import { fmtBytes } from '../render/units.js';
 
 /**
  * Remediation arithmetic shared by the classifiers. Values are rounded up to steps a person would
@@ -22,7 +23,6 @@ export function fix(conf: string | null, current: string | null, suggested: stri
   return { conf, current, suggested, reason };
 }
 
-export const gib = (bytes: number): string => `${(bytes / GiB).toFixed(bytes % GiB === 0 ? 0 : 1)} GiB`;
 
 /** The container total after changing some executor regions. */
 export function containerWith(l: MemoryLayout, change: { heap?: number; overhead?: number; pyspark?: number }): number {
@@ -43,7 +43,7 @@ export function moreHeap(l: MemoryLayout, app: AppState, why: string): Remediati
   const cur = l.executor.heap;
   const next = roundUp(cur * 1.5, GiB);
   const container = containerWith(l, { heap: next, overhead: overheadFor(l, app.sparkProperties, next) });
-  return fix('spark.executor.memory', sizeConf(cur), sizeConf(next), `${why}; the executor container becomes ${gib(container)}`);
+  return fix('spark.executor.memory', sizeConf(cur), sizeConf(next), `${why}; the executor container becomes ${fmtBytes(container)}`);
 }
 
 /** Fewer concurrent tasks per executor: each task's execution share grows. */
@@ -53,7 +53,7 @@ export function fewerCores(l: MemoryLayout): Remediation | null {
   const next = Math.max(1, Math.floor(e.cores / 2));
   const slots = Math.max(1, Math.floor(next / l.params.taskCpus));
   const share = l.legacyMode ? Math.floor(e.execution / slots) : Math.floor(e.unified / slots);
-  return fix('spark.executor.cores', String(e.cores), String(next), `fewer concurrent tasks share the same memory: each task may use up to ${gib(share)} of execution memory instead of ${gib(e.perTaskMax)} (run more executors to keep the parallelism)`);
+  return fix('spark.executor.cores', String(e.cores), String(next), `fewer concurrent tasks share the same memory: each task may use up to ${fmtBytes(share)} of execution memory instead of ${fmtBytes(e.perTaskMax)} (run more executors to keep the parallelism)`);
 }
 
 /** More, smaller shuffle partitions: each task holds less at once. */
@@ -78,9 +78,9 @@ export function containerFixes(l: MemoryLayout, app: AppState, observedUse: numb
   const pythonRss = maxPeak(app, 'ProcessTreePythonRSSMemory');
   if (python && e.pyspark === 0) {
     const py = roundUp(Math.max((pythonRss ?? next - e.overhead) * HEADROOM, GiB), 512 * MiB);
-    out.push(fix('spark.executor.pyspark.memory', null, sizeConf(py), `Python workers share the overhead today with no limit of their own; give them ${gib(py)} (added to the container on YARN and Kubernetes, Spark 2.4+) so the JVM's non-heap memory keeps its overhead; container becomes ${gib(containerWith(l, { pyspark: py }))}`));
+    out.push(fix('spark.executor.pyspark.memory', null, sizeConf(py), `Python workers share the overhead today with no limit of their own; give them ${fmtBytes(py)} (added to the container on YARN and Kubernetes, Spark 2.4+) so the JVM's non-heap memory keeps its overhead; container becomes ${fmtBytes(containerWith(l, { pyspark: py }))}`));
   }
-  out.push(fix('spark.executor.memoryOverhead', sizeConf(e.overhead), sizeConf(next), `${observedUse !== null ? `the process used ${gib(observedUse)} where the container allows ${gib(e.container)}, ${gib(Math.max(0, observedUse - e.heap))} of it outside the heap` : 'the container limit was reached outside the heap'}; ${HEADROOM * 100 - 100}% headroom gives ${gib(next)}; container becomes ${gib(containerWith(l, { overhead: next }))}`));
+  out.push(fix('spark.executor.memoryOverhead', sizeConf(e.overhead), sizeConf(next), `${observedUse !== null ? `the process used ${fmtBytes(observedUse)} where the container allows ${fmtBytes(e.container)}, ${fmtBytes(Math.max(0, observedUse - e.heap))} of it outside the heap` : 'the container limit was reached outside the heap'}; ${HEADROOM * 100 - 100}% headroom gives ${fmtBytes(next)}; container becomes ${fmtBytes(containerWith(l, { overhead: next }))}`));
   const fc = fewerCores(l);
   if (fc) out.push({ ...fc, reason: `${fc.reason}; fewer tasks also means fewer ${python ? 'Python workers and ' : ''}shuffle buffers outside the heap` });
   out.push(fix('spark.executor.memory', sizeConf(e.heap), null, 'do not raise the heap: the heap did not overflow, the container did; a bigger heap leaves the same room outside it and the kill comes back'));

@@ -1,6 +1,7 @@
+import { fmtBytes } from '../render/units.js';
 import { defineClassifier } from './define.js';
 import { reportFrom } from './match.js';
-import { containerFixes, fix, gib } from './remedy.js';
+import { containerFixes, fix } from './remedy.js';
 import { isAmText, yarnKills } from './yarn-kill.js';
 
 export default defineClassifier({
@@ -21,7 +22,7 @@ export default defineClassifier({
     const l = ctx.layout;
     let remediation;
     if (driver) {
-      remediation = [fix('spark.driver.memoryOverhead', l ? `${Math.round(l.driver.overhead / 2 ** 20)}m` : null, null, `the driver's container (the YARN application master) exceeded its limit${worst !== null ? ` using ${gib(worst)}` : ''}: raise the driver overhead (client mode: spark.yarn.am.memoryOverhead)`)];
+      remediation = [fix('spark.driver.memoryOverhead', l ? `${Math.round(l.driver.overhead / 2 ** 20)}m` : null, null, `the driver's container (the YARN application master) exceeded its limit${worst !== null ? ` using ${fmtBytes(worst)}` : ''}: raise the driver overhead (client mode: spark.yarn.am.memoryOverhead)`)];
     } else if (l) {
       remediation = containerFixes(l, ctx.app, worst, ctx.python);
     } else {
