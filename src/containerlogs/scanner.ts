@@ -9,6 +9,8 @@ export interface ScanContext {
   role: 'driver' | 'executor' | null;
   executorId: string | null;
   containerId: string | null;
+  /** container id → executor id, from launch scripts (--executor-id), shared by every scanner of an input. */
+  containerExecutors: Map<string, string>;
 }
 
 // Anything worth a closer look; everything else only feeds the fact extractors.
@@ -109,11 +111,8 @@ export class LogScanner {
 
   private executorForContainer(containerId: string): string | null {
     if (/_0*1$/.test(containerId)) return 'driver'; // the first container of an attempt is the AM
-    return this.containerExecutors.get(containerId) ?? null;
+    return this.ctx.containerExecutors.get(containerId) ?? null;
   }
-
-  /** container id → executor id, from launch scripts (--executor-id) seen earlier in the input. */
-  readonly containerExecutors = new Map<string, string>();
 
   private facts(text: string, lineNo: number): void {
     const app = this.app;
@@ -140,7 +139,7 @@ export class LogScanner {
     if (text.includes('--executor-id')) {
       const id = /--executor-id\s+(\S+)/.exec(text);
       const cores = /--cores\s+(\d+)/.exec(text);
-      if (id && this.ctx.containerId) this.containerExecutors.set(this.ctx.containerId, id[1]!);
+      if (id && this.ctx.containerId) this.ctx.containerExecutors.set(this.ctx.containerId, id[1]!);
       if (cores) app.derive('spark.executor.cores', cores[1]!, from);
     }
   }

@@ -12,6 +12,7 @@ export class YarnAggregatedReader {
   private scanner: LogScanner | null = null;
   private ctx: ScanContext | null = null;
   private inContents = false;
+  private readonly containerExecutors = new Map<string, string>();
 
   constructor(private readonly app: AppState, private readonly file: string) {
     app.clusterManagerHint ??= 'yarn';
@@ -24,10 +25,8 @@ export class YarnAggregatedReader {
       const containerId = m[1]!;
       const am = /_0*1$/.test(containerId);
       // Until the launch script names the executor, its signals carry the container id.
-      this.ctx = { file: this.file, role: am ? 'driver' : 'executor', executorId: am ? 'driver' : containerId, containerId };
-      const previous = this.scanner;
+      this.ctx = { file: this.file, role: am ? 'driver' : 'executor', executorId: am ? 'driver' : containerId, containerId, containerExecutors: this.containerExecutors };
       this.scanner = new LogScanner(this.app, this.ctx);
-      if (previous) for (const [c, e] of previous.containerExecutors) this.scanner.containerExecutors.set(c, e);
       this.inContents = false;
       return;
     }

@@ -267,11 +267,10 @@ function textReader(kind: Exclude<InputKind, 'event-log'>, app: AppState, file: 
       return new KubectlDescribeReader(app, file);
     case 'kubectl-json':
       return new KubectlPodReader(app, file);
-    case 'yarn-diagnostics':
-      app.clusterManagerHint ??= 'yarn';
-      return new LogScanner(app, { file, role: null, executorId: null, containerId: null });
     default:
-      return new LogScanner(app, { file, role: null, executorId: null, containerId: null });
+      // spark-log, yarn-diagnostics and unknown text: one scanner, no container context.
+      if (kind === 'yarn-diagnostics') app.clusterManagerHint ??= 'yarn';
+      return new LogScanner(app, { file, role: null, executorId: null, containerId: null, containerExecutors: new Map() });
   }
 }
 
