@@ -14,7 +14,7 @@ import { renderDiagnosisMarkdown } from './render/diagnose-markdown.js';
 import { renderDiagnosisText } from './render/diagnose-text.js';
 import type { ClusterManager } from './state/app.js';
 import { summarizeApp, summarizeInput, type InspectReport } from './inspect.js';
-import { readInput, type InputRead } from './read.js';
+import { readInput, type InputRead, type ReadOptions } from './read.js';
 import { renderInspectText } from './render/inspect-text.js';
 import { colorWanted, escapeControl, makeStyle } from './render/style.js';
 import { resolveInputs } from './sources/resolve.js';
@@ -49,6 +49,15 @@ export const EXIT_OK = 0;
 export const EXIT_DIAGNOSED = 1;
 export const EXIT_USAGE = 2;
 export const EXIT_INTERRUPTED = 130;
+
+/** Reads each input in turn, telling stderr in one line about each that could not be read. */
+async function* readReporting(paths: string[], io: Io, opts: ReadOptions): AsyncGenerator<InputRead> {
+  for await (const input of resolveInputs(paths)) {
+    const read = await readInput(input, opts);
+    if (read.error !== undefined) io.err(`spark-triage: ${escapeControl(read.path)}: ${escapeControl(read.error)}\n`);
+    yield read;
+  }
+}
 
 function collectConf(pair: string, acc: Record<string, string> = {}): Record<string, string> {
   const eq = pair.indexOf('=');
@@ -91,12 +100,8 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       const report: InspectReport = { inputs: [], applications: [] };
       const style = makeStyle(color(opts));
       let unreadable = false;
-      for await (const input of resolveInputs(paths)) {
-        const read = await readInput(input);
-        if (read.error !== undefined) {
-          unreadable = true;
-          io.err(`spark-triage: ${escapeControl(read.path)}: ${escapeControl(read.error)}\n`);
-        }
+      for await (const read of readReporting(paths, io, {})) {
+        unreadable ||= read.error !== undefined;
         if (opts.format === 'json') {
           report.inputs.push(summarizeInput(read));
           report.applications.push(...read.apps.filter((a) => a.stats.events > 0).map(summarizeApp));
@@ -168,16 +173,9 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       // Inputs are read first, then joined per application (event log + container logs + kubectl),
       // so the states of one batch are held together; each is bounded by executors and stages.
       const reads: InputRead[] = [];
-      let unreadable = false;
       let critical = false;
-      for await (const input of resolveInputs(paths)) {
-        const read = await readInput(input, { acceptText: true });
-        reads.push(read);
-        if (read.error !== undefined) {
-          unreadable = true;
-          io.err(`spark-triage: ${escapeControl(read.path)}: ${escapeControl(read.error)}\n`);
-        }
-      }
+      for await (const read of readReporting(paths, io, { acceptText: true })) reads.push(read);
+      const unreadable = reads.some((r) => r.error !== undefined);
       const applications = [];
       for (const m of mergeInputs(reads)) {
         const d: Diagnosis = diagnoseApp(m.primary, { overrides: opts.conf ?? {} });
