@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { defaultJobs, runScan } from './scan/index.js';
 import type { ScanFormat } from './scan/output.js';
-import { globToRegExp, parseSince } from './scan/units.js';
+import { globToRegExp, parseSince } from './scan/filters.js';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { describeError } from './errors.js';
 import { memoryReport, MemoryConfigError } from './memory/index.js';

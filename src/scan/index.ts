@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type { Style } from '../render/style.js';
 import { prepareRow, RowWriter, type PreparedRow, type ScanFormat } from './output.js';
 import { scanUnit, type ScanRow } from './row.js';
-import { listUnits, type Unit } from './units.js';
+import { walkLogDir, type Unit } from '../sources/walk.js';
 
 export interface ScanOptions {
   root: string;
@@ -32,7 +32,7 @@ export const defaultJobs = (): number => Math.max(1, availableParallelism());
  */
 export async function runScan(opts: ScanOptions, io: ScanIo, signal: AbortSignal): Promise<'done' | 'interrupted'> {
   let units: Unit[] = [];
-  for await (const u of listUnits(opts.root)) {
+  for await (const u of walkLogDir(opts.root)) {
     if (opts.since !== null && !u.error && u.mtime < opts.since) continue;
     units.push(u);
   }

@@ -1,12 +1,13 @@
 import { closeSync, createWriteStream, openSync, readSync } from 'node:fs';
 import { readFileChunks } from './file-chunks.js';
-import { mkdtemp, readdir, realpath, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { describeError, InputError } from '../errors.js';
 import { peek } from '../eventlog/reader.js';
-import { appIdFromName, classifyGroup, isIgnoredName } from './layout.js';
+import { appIdFromName, classifyGroup, isIgnoredName, type GroupLayout } from './layout.js';
+import { walkLogDir } from './walk.js';
 import type { AppLog, Input, LayoutHints, Part } from './types.js';
 import { listZip, openZipEntry, ZIP_EMPTY_MAGIC, ZIP_MAGIC } from './zip.js';
 
@@ -40,11 +41,11 @@ export async function* resolveInputs(paths: string[]): AsyncGenerator<ResolvedIn
       yield await resolveStdin();
       continue;
     }
-    yield* resolvePath(p, new Set(), true);
+    yield* resolvePath(p);
   }
 }
 
-async function* resolvePath(p: string, seen: Set<string>, named: boolean): AsyncGenerator<ResolvedInput> {
+async function* resolvePath(p: string): AsyncGenerator<ResolvedInput> {
   let st;
   try {
     st = await stat(p);
@@ -52,13 +53,9 @@ async function* resolvePath(p: string, seen: Set<string>, named: boolean): Async
     yield { path: p, layout: 'single', apps: [], error: describeError(e) };
     return;
   }
-  if (st.isDirectory()) {
-    yield* resolveDirectory(p, seen, named);
-  } else if (st.isFile()) {
-    yield await resolveFile(p);
-  } else if (named) {
-    yield { path: p, layout: 'single', apps: [], error: 'not a regular file or directory' };
-  }
+  if (st.isDirectory()) yield* resolveDirectory(p);
+  else if (st.isFile()) yield await resolveFile(p);
+  else yield { path: p, layout: 'single', apps: [], error: 'not a regular file or directory' };
 }
 
 async function resolveFile(file: string): Promise<ResolvedInput> {
@@ -79,35 +76,21 @@ async function resolveFile(file: string): Promise<ResolvedInput> {
   return { path: file, layout: 'single', apps: [{ parts: [filePart(file)], hints: singleHints(file) }] };
 }
 
-async function* resolveDirectory(dir: string, seen: Set<string>, named: boolean): AsyncGenerator<ResolvedInput> {
-  let real: string;
-  let names: string[];
-  try {
-    real = await realpath(dir);
-    names = (await readdir(dir)).filter((n) => !isIgnoredName(n)).sort();
-  } catch (e) {
-    yield { path: dir, layout: 'single', apps: [], error: describeError(e) };
-    return;
-  }
-  if (seen.has(real)) return; // a symlink loop, or a directory reached twice
-  seen.add(real);
-  const group = classifyGroup(path.basename(dir), names);
-  if (group) {
-    yield {
-      path: dir,
-      layout: group.layout,
-      apps: [{ parts: group.files.map((f, i, all) => filePart(path.join(dir, f), isInProgressName(f) || (group.hints.complete === false && i === all.length - 1))), hints: group.hints }],
-    };
-    return;
-  }
+async function* resolveDirectory(dir: string): AsyncGenerator<ResolvedInput> {
   let found = false;
-  for (const name of names) {
-    for await (const input of resolvePath(path.join(dir, name), seen, false)) {
-      found = true;
-      yield input;
-    }
+  for await (const unit of walkLogDir(dir)) {
+    found = true;
+    if (unit.error !== undefined) yield { path: unit.path, layout: 'single', apps: [], error: unit.error };
+    else if (unit.group) yield groupInput(unit.path, unit.group);
+    else yield await resolveFile(unit.path);
   }
-  if (!found && named) yield { path: dir, layout: 'single', apps: [], error: 'no Spark event log found in this directory' };
+  if (!found) yield { path: dir, layout: 'single', apps: [], error: 'no Spark event log found in this directory' };
+}
+
+function groupInput(dir: string, group: GroupLayout): ResolvedInput {
+  const last = group.files.length - 1;
+  const parts = group.files.map((f, i) => filePart(path.join(dir, f), isInProgressName(f) || (group.hints.complete === false && i === last)));
+  return { path: dir, layout: group.layout, apps: [{ parts, hints: group.hints }] };
 }
 
 async function resolveZip(zipPath: string, shownAs: string): Promise<ResolvedInput> {

@@ -1,0 +1,64 @@
+import { readdir, realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { describeError } from '../errors.js';
+import { classifyGroup, isIgnoredName, type GroupLayout } from './layout.js';
+
+/** One thing to read: a log file, a zip, or a log directory (rolling, Databricks, ≤1.2). */
+export interface Unit {
+  path: string;
+  /** Newest modification time of its files (ms), for scan's --since and --limit. */
+  mtime: number;
+  /** For a log directory, its layout and files in reading order; null for a file. */
+  group: GroupLayout | null;
+  /** Set when the path could not be listed or stat'ed. */
+  error?: string;
+}
+
+/**
+ * Walks a directory of logs (a History Server's, or any) without opening a file: hidden and .crc
+ * files are skipped, a log directory is one unit, symlink loops are walked once. Both resolving
+ * inputs and scan go through it.
+ */
+export async function* walkLogDir(root: string): AsyncGenerator<Unit> {
+  yield* walk(root, new Set());
+}
+
+async function* walk(dir: string, seen: Set<string>): AsyncGenerator<Unit> {
+  let names: string[];
+  try {
+    const real = await realpath(dir);
+    if (seen.has(real)) return;
+    seen.add(real);
+    names = (await readdir(dir)).filter((n) => !isIgnoredName(n)).sort();
+  } catch (e) {
+    yield { path: dir, mtime: 0, group: null, error: describeError(e) };
+    return;
+  }
+  const group = classifyGroup(path.basename(dir), names);
+  if (group) {
+    let mtime = 0;
+    for (const f of group.files) mtime = Math.max(mtime, await mtimeOf(path.join(dir, f)));
+    yield { path: dir, mtime, group };
+    return;
+  }
+  for (const name of names) {
+    const p = path.join(dir, name);
+    let st;
+    try {
+      st = await stat(p);
+    } catch (e) {
+      yield { path: p, mtime: 0, group: null, error: describeError(e) };
+      continue;
+    }
+    if (st.isDirectory()) yield* walk(p, seen);
+    else if (st.isFile()) yield { path: p, mtime: st.mtimeMs, group: null };
+  }
+}
+
+async function mtimeOf(p: string): Promise<number> {
+  try {
+    return (await stat(p)).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
