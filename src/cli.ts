@@ -53,7 +53,7 @@ export const EXIT_INTERRUPTED = 130;
 /** Reads each input in turn, telling stderr in one line about each that could not be read. */
 async function* readReporting(paths: string[], io: Io, opts: ReadOptions): AsyncGenerator<InputRead> {
   for await (const input of resolveInputs(paths)) {
-    const read = await readInput(input, opts);
+    const read = await readInput(input, { ...opts, helperThread: true });
     if (read.error !== undefined) io.err(`spark-triage: ${escapeControl(read.path)}: ${escapeControl(read.error)}\n`);
     yield read;
   }
@@ -134,7 +134,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       let state = null;
       if (opts.from !== undefined) {
         const reads: InputRead[] = [];
-        for await (const input of resolveInputs([opts.from])) reads.push(await readInput(input));
+        for await (const input of resolveInputs([opts.from])) reads.push(await readInput(input, { helperThread: true }));
         const apps = reads.flatMap((r) => r.apps.filter((a) => a.stats.events > 0));
         const failed = reads.find((r) => r.error !== undefined);
         if (apps.length === 0) {

@@ -32,6 +32,8 @@ export interface ReadOptions {
   acceptText?: boolean;
   /** Parse every line in full (tests compare the fast path against it). */
   exact?: boolean;
+  /** Decode large compressed parts on a helper thread (diagnose, inspect; not scan's workers). */
+  helperThread?: boolean;
 }
 
 /** An application log that yielded something: events, or (text inputs) a readable log. */
@@ -49,7 +51,7 @@ export async function readInput(input: ResolvedInput, opts: ReadOptions = {}): P
       result.apps.push(app);
       for (const part of log.parts) {
         try {
-          await readPart(part.open(), part.name, app.state, app.stats, { inProgress: part.inProgress, acceptText: opts.acceptText ?? false, exact: opts.exact ?? false });
+          await readPart(part.open(), part.name, app.state, app.stats, { inProgress: part.inProgress, acceptText: opts.acceptText ?? false, exact: opts.exact ?? false, helperThread: opts.helperThread ?? false });
         } catch (e) {
           const msg = part.name === input.path ? describeError(e) : `${relativePart(input.path, part.name)}: ${describeError(e)}`;
           result.error = result.error === undefined ? msg : `${result.error}; ${msg}`;

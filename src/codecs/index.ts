@@ -2,7 +2,7 @@ import { decodeGzip, GZIP_MAGIC } from './gzip.js';
 import { decodeLz4Block, LZ4_MAGIC } from './lz4.js';
 import { decodeLzf, LZF_MAGIC } from './lzf.js';
 import { decodeXerialSnappy, SNAPPY_MAGIC } from './snappy.js';
-import { decodeZstd, ZSTD_MAGIC } from './zstd.js';
+import { decodeZstd, ZSTD_MAGIC, type ZstdOptions } from './zstd.js';
 
 export type Codec = 'none' | 'zstd' | 'lz4' | 'snappy' | 'lzf' | 'gzip';
 
@@ -29,12 +29,14 @@ export function detectCodec(head: Buffer): Codec {
   return 'none';
 }
 
-export function decode(codec: Codec, source: AsyncIterable<Buffer>): AsyncIterable<Buffer> {
+export type DecodeOptions = ZstdOptions;
+
+export function decode(codec: Codec, source: AsyncIterable<Buffer>, opts: DecodeOptions = {}): AsyncIterable<Buffer> {
   switch (codec) {
     case 'none':
       return source;
     case 'zstd':
-      return decodeZstd(source);
+      return decodeZstd(source, opts);
     case 'lz4':
       return decodeLz4Block(source);
     case 'snappy':

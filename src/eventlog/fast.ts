@@ -13,24 +13,26 @@ const QUOTE = 0x22;
 
 /**
  * Names seen so far, as bytes: a log has a few dozen event names and metric names, repeated
- * millions of times, so comparing bytes beats making a string per line. `at` matches a known name
- * whose closing quote is at the right place, trying first the one after the last match (executor
- * metrics always come in the same order).
+ * millions of times, so comparing bytes beats making a string per line. `at` finds a known name
+ * whose closing quote is at the right place, trying first the one after the last match (keys
+ * always come in the same order), and returns its index (no object per key: the hot loop
+ * allocates nothing).
  */
 class NameCache {
+  readonly names: string[] = [];
+  /** For each known name, a number its user keeps with it (a walk's slot, a metric's id; -1: none). */
+  readonly slots: number[] = [];
+  readonly lengths: number[] = [];
   private readonly bytes: Uint8Array[] = [];
-  private readonly names: string[] = [];
-  /** For each known name, the slot a walk keeps its value in (-1: not kept). */
-  private readonly slots: number[] = [];
   private next = 0;
 
-  constructor(private readonly slotOf: ReadonlyMap<string, number> = new Map()) {}
+  constructor(private readonly slotOf: (name: string) => number = () => -1) {}
 
-  /** The known name starting at `start` (its closing quote right after), or null. */
-  at(line: Buffer, start: number): { name: string; end: number; slot: number } | null {
+  /** The index of the known name starting at `start` (its closing quote right after), or -1. */
+  at(line: Buffer, start: number): number {
     const n = this.bytes.length;
-    for (let j = 0; j < n; j++) {
-      const k = (this.next + j) % n;
+    for (let j = 0, k = this.next; j < n; j++, k++) {
+      if (k === n) k = 0;
       const b = this.bytes[k]!;
       const len = b.length;
       if (line[start + len] !== QUOTE) continue;
@@ -38,27 +40,47 @@ class NameCache {
       while (i < len && b[i] === line[start + i]) i++;
       if (i === len) {
         this.next = k + 1;
-        return { name: this.names[k]!, end: start + len, slot: this.slots[k]! };
+        return k;
       }
     }
-    return null;
+    return -1;
+  }
+
+  /** The index of the name in start..end, learning it if new; -1 once the cache is full. */
+  learn(line: Buffer, start: number, end: number): number {
+    const k = this.at(line, start);
+    if (k >= 0 && start + this.lengths[k]! === end) return k;
+    if (this.bytes.length >= 256) return -1;
+    const name = line.toString('latin1', start, end);
+    this.bytes.push(Uint8Array.from(line.subarray(start, end)));
+    this.names.push(name);
+    this.lengths.push(end - start);
+    this.slots.push(this.slotOf(name));
+    return this.bytes.length - 1;
   }
 
   get(line: Buffer, start: number, end: number): string {
-    const hit = this.at(line, start);
-    if (hit && hit.end === end) return hit.name;
-    const name = line.toString('latin1', start, end);
-    if (this.bytes.length < 256) {
-      this.bytes.push(Uint8Array.from(line.subarray(start, end)));
-      this.names.push(name);
-      this.slots.push(this.slotOf.get(name) ?? -1);
-    }
-    return name;
+    const k = this.learn(line, start, end);
+    return k >= 0 ? this.names[k]! : line.toString('latin1', start, end);
   }
 }
 
+/** Executor metric names by id, so per-executor peaks can be kept in arrays instead of records. */
+const metricIds = new Map<string, number>();
+const metricNamesById: string[] = [];
+export function metricId(name: string): number {
+  let id = metricIds.get(name);
+  if (id === undefined) {
+    id = metricNamesById.length;
+    metricIds.set(name, id);
+    metricNamesById.push(name);
+  }
+  return id;
+}
+export const metricName = (id: number): string => metricNamesById[id]!;
+
 const eventNames = new NameCache();
-const metricNames = new NameCache();
+const metricNames = new NameCache(metricId);
 
 /** The event name, or null when the line does not start the way JsonProtocol writes it. */
 export function eventName(line: Buffer): string | null {
@@ -96,32 +118,47 @@ function readInt(line: Buffer, i: number): number {
   return neg ? -v : v;
 }
 
-/** Executor metrics as parallel arrays; `keys` is shared by every line with the same key order. */
+/**
+ * Executor metrics as parallel arrays; `keys` and `ids` (see metricId) are shared by every line
+ * with the same key order.
+ */
 export interface MetricsRow {
   keys: readonly string[];
+  ids: readonly number[];
   vals: number[];
 }
 
 let lastKeys: string[] = [];
+let lastIds: number[] = [];
 
 /** `{"Name":number,…}` from the '{' at `at` as a MetricsRow, or null when not flat integers. */
 function metricsRow(line: Buffer, at: number): MetricsRow | null {
   if (line[at] !== 0x7b) return null;
   const vals: number[] = [];
   let keys = lastKeys;
+  let ids = lastIds;
   let n = 0;
   let i = at + 1;
-  if (line[i] === 0x7d) return { keys: [], vals };
+  if (line[i] === 0x7d) return { keys: [], ids: [], vals };
   for (;;) {
     if (line[i] !== QUOTE) return null;
-    const hit = metricNames.at(line, i + 1);
-    const endName = hit ? hit.end : line.indexOf(QUOTE, i + 1);
-    if (endName < 0 || line[endName + 1] !== 0x3a) return null;
-    const name = hit ? hit.name : metricNames.get(line, i + 1, endName);
-    if (keys[n] !== name) {
-      // A different key order than the last line: start a new shared key list.
+    let k = metricNames.at(line, i + 1);
+    let endName: number;
+    if (k >= 0) endName = i + 1 + metricNames.lengths[k]!;
+    else {
+      endName = line.indexOf(QUOTE, i + 1);
+      if (endName < 0) return null;
+      k = metricNames.learn(line, i + 1, endName);
+      if (k < 0) return null; // the cache is full: an unusual log, parse in full
+    }
+    if (line[endName + 1] !== 0x3a) return null;
+    const id = metricNames.slots[k]!;
+    if (ids[n] !== id) {
+      // A different key order than the last line: start new shared key lists.
       keys = keys.slice(0, n);
-      keys.push(name);
+      ids = ids.slice(0, n);
+      keys.push(metricNames.names[k]!);
+      ids.push(id);
     }
     const v = readInt(line, endName + 2);
     if (Number.isNaN(v) || n >= 256) return null;
@@ -132,9 +169,13 @@ function metricsRow(line: Buffer, at: number): MetricsRow | null {
     else if (line[i] === 0x7d) break;
     else return null;
   }
-  if (keys.length !== n) keys = keys.slice(0, n);
-  lastKeys = keys as string[];
-  return { keys, vals };
+  if (keys.length !== n) {
+    keys = keys.slice(0, n);
+    ids = ids.slice(0, n);
+  }
+  lastKeys = keys;
+  lastIds = ids;
+  return { keys, ids, vals };
 }
 
 type TaskEnd = EventOf<'SparkListenerTaskEnd'>;
@@ -146,7 +187,7 @@ type TaskEnd = EventOf<'SparkListenerTaskEnd'>;
 class Wanted {
   readonly cache: NameCache;
   constructor(names: readonly string[]) {
-    this.cache = new NameCache(new Map(names.map((n, i) => [n, i])));
+    this.cache = new NameCache((name) => names.indexOf(name));
   }
 }
 
@@ -178,20 +219,22 @@ function walk(line: Buffer, p: number, w: Wanted): number {
   for (;;) {
     if (line[p] === 0x7d) return p;
     if (line[p] !== QUOTE) return -1;
-    let hit = w.cache.at(line, p + 1);
-    if (!hit) {
-      const end = line.indexOf(QUOTE, p + 1);
-      if (end < 0) return -1;
-      w.cache.get(line, p + 1, end);
-      hit = w.cache.at(line, p + 1);
-      if (!hit) return -1; // the cache is full: an unusual log, parse in full
+    const cache = w.cache;
+    let k = cache.at(line, p + 1);
+    let nameEnd: number;
+    if (k >= 0) nameEnd = p + 1 + cache.lengths[k]!;
+    else {
+      nameEnd = line.indexOf(QUOTE, p + 1);
+      if (nameEnd < 0) return -1;
+      k = cache.learn(line, p + 1, nameEnd);
+      if (k < 0) return -1; // the cache is full: an unusual log, parse in full
     }
-    const { name, end: nameEnd, slot } = hit;
+    const slot = cache.slots[k]!;
     if (line[nameEnd + 1] !== 0x3a) return -1;
     let i = nameEnd + 2;
     const c = line[i];
     if (c === 0x7b || c === 0x5b) {
-      stopKey = name;
+      stopKey = cache.names[k]!;
       return i;
     }
     if (c === QUOTE) {

@@ -1,6 +1,8 @@
 import { decode, detectCodec, MAGIC_BYTES, TruncatedInputError, type Codec } from '../codecs/index.js';
 import { InputError } from '../errors.js';
 import { LineSplitter } from './lines.js';
+import { recycleChunk } from '../sources/chunk-pool.js';
+import { peek } from '../sources/peek.js';
 import { isKnownEvent, SCHEMAS, shortEventName, type KnownEvent, type KnownEventName } from './schemas.js';
 import { eventName, fastTaskEnd, looksComplete, type MetricsRow } from './fast.js';
 import { sniffKind, type InputKind } from '../containerlogs/kinds.js';
@@ -44,44 +46,6 @@ export class ReadStats {
   }
 }
 
-/**
- * Returns the first n bytes of a stream and a stream that still yields everything. An error met
- * while reading ahead is raised by the returned stream after the bytes before it, where the reader
- * would have met it (a truncated compressed tail stays a truncation, not a failure to start).
- */
-export async function peek(source: AsyncIterable<Buffer>, n: number): Promise<{ head: Buffer; stream: AsyncIterable<Buffer> }> {
-  const it = source[Symbol.asyncIterator]();
-  const taken: Buffer[] = [];
-  let len = 0;
-  let ended = false;
-  let failure: unknown = null;
-  try {
-    while (len < n) {
-      const r = await it.next();
-      if (r.done) {
-        ended = true;
-        break;
-      }
-      taken.push(r.value);
-      len += r.value.length;
-    }
-  } catch (e) {
-    failure = e;
-    ended = true;
-  }
-  const head = Buffer.concat(taken, len).subarray(0, n);
-  async function* stream(): AsyncGenerator<Buffer> {
-    yield* taken;
-    if (failure !== null) throw failure;
-    if (ended) return;
-    for (;;) {
-      const r = await it.next();
-      if (r.done) return;
-      yield r.value;
-    }
-  }
-  return { head, stream: stream() };
-}
 
 /** Bytes of decoded text the kind is sniffed from. */
 const SNIFF_BYTES = 64 * 1024;
@@ -93,6 +57,8 @@ export interface PartOptions {
   acceptText?: boolean;
   /** Parse every line in full (no fast path): what the fast path is tested against. */
   exact?: boolean;
+  /** Large compressed parts may be decoded on a helper thread (not when the caller is one of several workers). */
+  helperThread?: boolean;
 }
 
 /**
@@ -107,7 +73,7 @@ export async function readPart(raw: AsyncIterable<Buffer>, file: string, app: Ap
   if (magic.length === 0) throw new InputError('empty file');
   const codec = detectCodec(magic);
   stats.compression ??= codec;
-  const decoded = decode(codec, stream);
+  const decoded = decode(codec, stream, { helperThread: opts.helperThread ?? false });
   const sniffed = await peek(decoded, SNIFF_BYTES);
   const body = sniffed.stream;
   const text = sniffed.head.toString('utf8');
@@ -213,7 +179,10 @@ async function readEventLines(body: AsyncIterable<Buffer>, file: string, visitor
   let truncation: TruncatedInputError | null = null;
   try {
     try {
-      for await (const chunk of body) splitter.push(chunk);
+      for await (const chunk of body) {
+        splitter.push(chunk);
+        recycleChunk(chunk);
+      }
     } catch (e) {
       if (!(e instanceof TruncatedInputError)) throw e;
       stats.truncated = true;
@@ -243,7 +212,10 @@ async function readTextLines(body: AsyncIterable<Buffer>, file: string, app: App
   const reader = textReader(kind, app, file);
   const splitter = new LineSplitter((line, n) => reader.line(line.toString('utf8'), n));
   try {
-    for await (const chunk of body) splitter.push(chunk);
+    for await (const chunk of body) {
+      splitter.push(chunk);
+      recycleChunk(chunk);
+    }
   } catch (e) {
     if (!(e instanceof TruncatedInputError) || !tolerateTruncation) throw e;
     stats.truncated = true;

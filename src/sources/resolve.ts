@@ -1,11 +1,11 @@
-import { closeSync, createWriteStream, openSync, readSync } from 'node:fs';
+import { closeSync, createWriteStream, openSync, readSync, statSync } from 'node:fs';
 import { readFileChunks } from './file-chunks.js';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { describeError, InputError } from '../errors.js';
-import { peek } from '../eventlog/reader.js';
+import { peek } from './peek.js';
 import { appIdFromName, classifyGroup, isIgnoredName, type GroupLayout } from './layout.js';
 import { walkLogDir } from './walk.js';
 import type { AppLog, Input, LayoutHints, Part } from './types.js';
@@ -48,7 +48,7 @@ export async function* resolveInputs(paths: string[]): AsyncGenerator<ResolvedIn
 async function* resolvePath(p: string): AsyncGenerator<ResolvedInput> {
   let st;
   try {
-    st = await stat(p);
+    st = statSync(p);
   } catch (e) {
     yield { path: p, layout: 'single', apps: [], error: describeError(e) };
     return;

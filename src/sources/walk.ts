@@ -1,4 +1,5 @@
-import { readdir, realpath, stat } from 'node:fs/promises';
+import { readdirSync, realpathSync, statSync } from 'node:fs';
+import { setImmediate as turn } from 'node:timers/promises';
 import path from 'node:path';
 import { describeError } from '../errors.js';
 import { classifyGroup, isIgnoredName, type GroupLayout } from './layout.js';
@@ -17,19 +18,26 @@ export interface Unit {
 /**
  * Walks a directory of logs (a History Server's, or any) without opening a file: hidden and .crc
  * files are skipped, a log directory is one unit, symlink loops are walked once. Both resolving
- * inputs and scan go through it.
+ * inputs and scan go through it. File system calls are synchronous (a thread-pool round trip per
+ * stat cost a directory of 1,000 logs 80 ms of waiting); the event loop gets a turn every 256.
  */
 export async function* walkLogDir(root: string): AsyncGenerator<Unit> {
   yield* walk(root, new Set());
 }
 
+let calls = 0;
+const breathe = async (): Promise<void> => {
+  if (++calls % 256 === 0) await turn();
+};
+
 async function* walk(dir: string, seen: Set<string>): AsyncGenerator<Unit> {
   let names: string[];
   try {
-    const real = await realpath(dir);
+    await breathe();
+    const real = realpathSync(dir);
     if (seen.has(real)) return;
     seen.add(real);
-    names = (await readdir(dir)).filter((n) => !isIgnoredName(n)).sort();
+    names = readdirSync(dir).filter((n) => !isIgnoredName(n)).sort();
   } catch (e) {
     yield { path: dir, mtime: 0, group: null, error: describeError(e) };
     return;
@@ -37,7 +45,7 @@ async function* walk(dir: string, seen: Set<string>): AsyncGenerator<Unit> {
   const group = classifyGroup(path.basename(dir), names);
   if (group) {
     let mtime = 0;
-    for (const f of group.files) mtime = Math.max(mtime, await mtimeOf(path.join(dir, f)));
+    for (const f of group.files) mtime = Math.max(mtime, mtimeOf(path.join(dir, f)));
     yield { path: dir, mtime, group };
     return;
   }
@@ -45,7 +53,8 @@ async function* walk(dir: string, seen: Set<string>): AsyncGenerator<Unit> {
     const p = path.join(dir, name);
     let st;
     try {
-      st = await stat(p);
+      await breathe();
+      st = statSync(p);
     } catch (e) {
       yield { path: p, mtime: 0, group: null, error: describeError(e) };
       continue;
@@ -55,9 +64,9 @@ async function* walk(dir: string, seen: Set<string>): AsyncGenerator<Unit> {
   }
 }
 
-async function mtimeOf(p: string): Promise<number> {
+function mtimeOf(p: string): number {
   try {
-    return (await stat(p)).mtimeMs;
+    return statSync(p).mtimeMs;
   } catch {
     return 0;
   }

@@ -1,4 +1,4 @@
-import type { MetricsRow } from '../eventlog/fast.js';
+import { metricId, metricName, type MetricsRow } from '../eventlog/fast.js';
 import type { EventVisitor, Location } from '../eventlog/reader.js';
 import type { KnownEvent } from '../eventlog/schemas.js';
 import { SignalBook } from './signals.js';
@@ -22,6 +22,8 @@ export interface ExecutorState {
   maxOffHeap: number | null;
   /** Peak of each executor metric over Task Executor Metrics and StageExecutorMetrics. */
   peaks: Record<string, number>;
+  /** The same peaks by metric id (fast.ts metricId), -Infinity when unseen: the per-task path compares here. */
+  peakById: number[];
   tasks: number;
   failedTasks: number;
   runTime: number;
@@ -295,7 +297,7 @@ export class AppState implements EventVisitor {
     if (!e) {
       e = {
         id, host: null, cores: null, resourceProfileId: 0, addedAt: null, removedAt: null, removedReason: null,
-        removedAtLocation: null, maxMemory: null, maxOnHeap: null, maxOffHeap: null, peaks: {}, tasks: 0, failedTasks: 0, runTime: 0, gcTime: 0,
+        removedAtLocation: null, maxMemory: null, maxOnHeap: null, maxOffHeap: null, peaks: {}, peakById: [], tasks: 0, failedTasks: 0, runTime: 0, gcTime: 0,
       };
       this.executors.set(id, e);
     }
@@ -320,24 +322,24 @@ export class AppState implements EventVisitor {
 
   onExecutorMetrics(executorId: string, m: MetricsRow): void {
     if (DRIVER_IDS.has(executorId)) return;
-    const peaks = this.executor(executorId).peaks;
-    const { keys, vals } = m;
-    for (let i = 0; i < keys.length; i++) {
-      const k = keys[i]!;
-      const v = vals[i]!;
-      const cur = peaks[k];
-      if (cur === undefined || v > cur) peaks[k] = v;
-    }
+    const e = this.executor(executorId);
+    const { ids, vals } = m;
+    for (let i = 0; i < ids.length; i++) raisePeak(e, ids[i]!, vals[i]!);
   }
 
   private observePeaks(executorId: string, metrics: Record<string, number>): void {
     if (DRIVER_IDS.has(executorId)) return;
-    const peaks = this.executor(executorId).peaks;
-    for (const k in metrics) {
-      const v = metrics[k]!;
-      const cur = peaks[k];
-      if (cur === undefined || v > cur) peaks[k] = v;
-    }
+    const e = this.executor(executorId);
+    for (const k in metrics) raisePeak(e, metricId(k), metrics[k]!);
+  }
+}
+
+function raisePeak(e: ExecutorState, id: number, v: number): void {
+  const byId = e.peakById;
+  while (byId.length <= id) byId.push(-Infinity);
+  if (v > byId[id]!) {
+    byId[id] = v;
+    e.peaks[metricName(id)] = v;
   }
 }
 

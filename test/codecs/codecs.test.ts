@@ -35,6 +35,19 @@ describe('codecs decode what the Java libraries Spark uses wrote', () => {
     }
   }
 
+  it('zstd: a last block larger than the output room left is drained whole', async () => {
+    // 1 MiB - 100 bytes, a flush, then 50 KiB (SparkCodecs.java): with 1 MiB output buffers the
+    // last block straddles two calls, the case zstd documents as "call again to flush".
+    const bytes = readFileSync(fixture('codecs', 'zstd-tail'));
+    const want = Buffer.alloc((1 << 20) - 100 + 50 * 1024);
+    for (let i = 0; i < want.length; i += source.length) source.copy(want, i);
+    for (const size of [bytes.length, 4096, 7]) {
+      const out = await collect(decode('zstd', chunksOf(bytes, size)));
+      expect(out.length).toBe(want.length);
+      expect(out.equals(want)).toBe(true);
+    }
+  });
+
   it('plain text is not mistaken for a codec', () => {
     expect(detectCodec(source.subarray(0, 8))).toBe('none');
     expect(detectCodec(Buffer.from('ZVT is a word'))).toBe('none');
@@ -88,6 +101,25 @@ describe('corrupt compressed input is an InputError, never a crash', () => {
   it('zstd: garbage frame', async () => {
     const e = await corrupt('zstd', Buffer.concat([Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), Buffer.alloc(64, 0xee)]));
     expect(e).toBeInstanceOf(InputError);
+    expect((e as Error).message).toMatch(/^corrupt zstd data near byte \d+: /);
+  });
+
+  it('zstd: damaged block inside a good frame names where', async () => {
+    const bytes = Buffer.from(readFileSync(fixture('codecs', 'zstd')));
+    for (let i = 10_000; i < 10_040; i++) bytes[i] = 0xff;
+    const e = await corrupt('zstd', bytes);
+    expect(e).toBeInstanceOf(InputError);
+    expect(e).not.toBeInstanceOf(TruncatedInputError);
+    const at = Number(/near byte (\d+)/.exec((e as Error).message)?.[1]);
+    expect(at).toBeGreaterThanOrEqual(8192); // the 4 KiB chunk holding the damage, or past it
+    expect(at).toBeLessThanOrEqual(bytes.length);
+  });
+
+  it('zstd: valid frame followed by garbage is corruption, not truncation', async () => {
+    const good = readFileSync(fixture('codecs', 'zstd'));
+    const e = await corrupt('zstd', Buffer.concat([good, Buffer.from('not a frame at all')]));
+    expect(e).toBeInstanceOf(InputError);
+    expect((e as Error).message).toMatch(/unknown frame descriptor/);
   });
 });
 
@@ -102,7 +134,7 @@ describe('xxhash32', () => {
 
 describe.skipIf(!hasShared)('zstd on a real 128 MiB-window log', () => {
   // Databricks wrote this log with long-distance matching; match offsets reach past 96 MiB, which
-  // fzstd 0.1.1 decoded silently wrong (see src/codecs/vendor/fzstd.js). The digest is of
+  // fzstd 0.1.1, the pure-JS decoder used before, decoded silently wrong (upstream fzstd issue #19). The digest is of
   // `zstd -dc` output (zstd 1.5.4, the reference decoder).
   it('decodes nds_q88_photon_db_13_3.zstd byte-exact', async () => {
     const file = path.join(EVENTLOGS, 'spark-rapids-tools/core/src/test/resources/spark-events-qualification/nds_q88_photon_db_13_3.zstd');

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { diagnoseApp } from '../../src/diagnose.js';
-import { eventName, fastTaskEnd } from '../../src/eventlog/fast.js';
+import { eventName, fastTaskEnd, metricId } from '../../src/eventlog/fast.js';
 import { summarizeApp, summarizeInput } from '../../src/inspect.js';
 import { readInput, type InputRead } from '../../src/read.js';
 import { resolveInputs } from '../../src/sources/resolve.js';
@@ -59,7 +59,7 @@ describe('fastTaskEnd', () => {
         'Task Info': { 'Task ID': 9, 'Executor ID': '7', 'Launch Time': 100, 'Finish Time': 350 },
         'Task Metrics': { 'Executor Run Time': 200, 'JVM GC Time': 5, 'Result Size': 10, 'Memory Bytes Spilled': 0, 'Disk Bytes Spilled': 0, 'Peak Execution Memory': undefined },
       },
-      peaks: { keys: ['JVMHeapMemory', 'MinorGCCount'], vals: [123, 2] },
+      peaks: { keys: ['JVMHeapMemory', 'MinorGCCount'], ids: [metricId('JVMHeapMemory'), metricId('MinorGCCount')], vals: [123, 2] },
     });
   });
 

@@ -65,6 +65,17 @@ public class SparkCodecs {
         s.close();
       }
     }
+    // 1 MiB - 100 bytes, a flush, then 50 KiB: decoded with a 128 KiB or 1 MiB output buffer, the
+    // last block's input is all consumed while its bytes do not fit; a decoder must keep draining.
+    byte[] all = Files.readAllBytes(src);
+    byte[] tail = new byte[(1 << 20) - 100 + 50 * 1024];
+    for (int i = 0; i < tail.length; i++) tail[i] = all[i % all.length];
+    try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(dir.resolve("zstd-tail")));
+         OutputStream s = new ZstdOutputStream(file, 1)) {
+      s.write(tail, 0, (1 << 20) - 100);
+      s.flush();
+      s.write(tail, (1 << 20) - 100, 50 * 1024);
+    }
     write(dir.resolve("gzip"), lines, 7, s -> new GZIPOutputStream(s, true));
   }
 }

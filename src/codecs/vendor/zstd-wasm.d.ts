@@ -1,0 +1,1 @@
+export declare const ZSTD_WASM_BASE64: string;
