@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { defaultJobs, runScan } from './scan/index.js';
+import { runScan } from './scan/index.js';
 import type { ScanFormat } from './scan/output.js';
 import { globToRegExp, parseSince } from './scan/filters.js';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
@@ -203,7 +203,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .option('--since <when>', 'only logs modified since a date (2024-01-31) or a duration ago (7d, 12h, 30m, 2w)')
     .option('--app-name <glob>', 'only applications whose name matches (*, ?, [abc])')
     .option('--limit <n>', 'only the N most recently modified logs')
-    .option('-j, --jobs <n>', 'threads, the main one included (default: the number of cores)')
+    .option('-j, --jobs <n>', 'threads, the main one included (default: the number of cores, when the logs are large enough to repay them)')
     .option('--no-color', 'never colour the output (NO_COLOR is honoured too)')
     .action(async (dir: string, opts: { format: ScanFormat; failedOnly?: boolean; since?: string; appName?: string; limit?: string; jobs?: string; color?: boolean }) => {
       const usage = (msg: string): void => {
@@ -231,7 +231,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       process.once('SIGINT', onSigint);
       try {
         const result = await runScan(
-          { root: dir, format: opts.format, jobs: jobs ?? defaultJobs(), failedOnly: opts.failedOnly === true, since, appName: opts.appName !== undefined ? globToRegExp(opts.appName) : null, limit },
+          { root: dir, format: opts.format, jobs: jobs ?? 'auto', failedOnly: opts.failedOnly === true, since, appName: opts.appName !== undefined ? globToRegExp(opts.appName) : null, limit },
           { out: io.out, progress: io.errIsTTY ? io.err : null, style: makeStyle(color(opts)), color: color(opts) },
           ac.signal,
         );

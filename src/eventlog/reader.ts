@@ -4,7 +4,7 @@ import { LineSplitter } from './lines.js';
 import { recycleChunk } from '../sources/chunk-pool.js';
 import { peek } from '../sources/peek.js';
 import { isKnownEvent, SCHEMAS, shortEventName, type KnownEvent, type KnownEventName } from './schemas.js';
-import { eventName, fastTaskEnd, looksComplete, type MetricsRow } from './fast.js';
+import { eventName, fastEnvironment, fastTaskEnd, looksComplete, type MetricsRow } from './fast.js';
 import { sniffKind, type InputKind } from '../containerlogs/kinds.js';
 import { KubectlDescribeReader } from '../containerlogs/kubectl-describe.js';
 import { KubectlJsonReader, KubectlYamlReader } from '../containerlogs/kubectl-json.js';
@@ -130,6 +130,14 @@ async function readEventLines(body: AsyncIterable<Buffer>, file: string, visitor
           tally(e);
           return;
         }
+        if (e.type === 'SparkListenerEnvironmentUpdate') {
+          const env = fastEnvironment(line);
+          if (env !== null) {
+            tally(e);
+            dispatch(e.type, env, lineNo);
+            return;
+          }
+        }
         if (e.type === 'SparkListenerTaskEnd') {
           const fast = fastTaskEnd(line);
           if (fast && (fast.peaks === null || visitor.onExecutorMetrics)) {
@@ -163,7 +171,10 @@ async function readEventLines(body: AsyncIterable<Buffer>, file: string, visitor
     const e = info(name);
     tally(e);
     if (!e.known) return;
-    const type = e.type as KnownEventName;
+    dispatch(e.type as KnownEventName, obj, lineNo);
+  };
+  /** Validates a known event against its schema and hands it to the visitor. */
+  const dispatch = (type: KnownEventName, obj: unknown, lineNo: number): void => {
     const parsed = SCHEMAS[type].safeParse(obj);
     if (!parsed.success) {
       stats.schemaMismatches++;

@@ -9,6 +9,8 @@ export interface Unit {
   path: string;
   /** Newest modification time of its files (ms), for scan's --since and --limit. */
   mtime: number;
+  /** Size of its files (for a zip, of the zip), for scan's choice of threads. */
+  bytes: number;
   /** For a log directory, its layout and files in reading order; null for a file. */
   group: GroupLayout | null;
   /** Set when the path could not be listed or stat'ed. */
@@ -39,14 +41,19 @@ async function* walk(dir: string, seen: Set<string>): AsyncGenerator<Unit> {
     seen.add(real);
     names = readdirSync(dir).filter((n) => !isIgnoredName(n)).sort();
   } catch (e) {
-    yield { path: dir, mtime: 0, group: null, error: describeError(e) };
+    yield { path: dir, mtime: 0, bytes: 0, group: null, error: describeError(e) };
     return;
   }
   const group = classifyGroup(path.basename(dir), names);
   if (group) {
     let mtime = 0;
-    for (const f of group.files) mtime = Math.max(mtime, mtimeOf(path.join(dir, f)));
-    yield { path: dir, mtime, group };
+    let bytes = 0;
+    for (const f of group.files) {
+      const st = statOf(path.join(dir, f));
+      mtime = Math.max(mtime, st.mtimeMs);
+      bytes += st.size;
+    }
+    yield { path: dir, mtime, bytes, group };
     return;
   }
   for (const name of names) {
@@ -56,18 +63,18 @@ async function* walk(dir: string, seen: Set<string>): AsyncGenerator<Unit> {
       await breathe();
       st = statSync(p);
     } catch (e) {
-      yield { path: p, mtime: 0, group: null, error: describeError(e) };
+      yield { path: p, mtime: 0, bytes: 0, group: null, error: describeError(e) };
       continue;
     }
     if (st.isDirectory()) yield* walk(p, seen);
-    else if (st.isFile()) yield { path: p, mtime: st.mtimeMs, group: null };
+    else if (st.isFile()) yield { path: p, mtime: st.mtimeMs, bytes: st.size, group: null };
   }
 }
 
-function mtimeOf(p: string): number {
+function statOf(p: string): { mtimeMs: number; size: number } {
   try {
-    return statSync(p).mtimeMs;
+    return statSync(p);
   } catch {
-    return 0;
+    return { mtimeMs: 0, size: 0 };
   }
 }
