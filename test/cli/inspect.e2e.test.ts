@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { fixture, ROOT } from '../helpers.js';
 
 const BIN = path.join(ROOT, 'bin', 'spark-triage.js');
@@ -31,6 +31,7 @@ describe('spark-triage inspect (built bin)', () => {
 
   it('gives each corrupt input one error line naming the file, exit 2, no stack trace, and still reports the good ones', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'st-corrupt-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const lz4 = readFileSync(fixture('codecs', 'lz4'));
     const write = (name: string, data: Buffer): string => {
       writeFileSync(path.join(dir, name), data);

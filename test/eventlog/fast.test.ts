@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { diagnoseApp } from '../../src/diagnose.js';
-import { eventName, fastTaskEnd, metricId } from '../../src/eventlog/fast.js';
+import { eventName, fastEnvironment, fastTaskEnd, metricId } from '../../src/eventlog/fast.js';
 import { summarizeApp, summarizeInput } from '../../src/inspect.js';
 import { readInput, type InputRead } from '../../src/read.js';
 import { resolveInputs } from '../../src/sources/resolve.js';
@@ -74,5 +74,25 @@ describe('fastTaskEnd', () => {
     const v2 = ok.replace(/"Task Executor Metrics":\{[^}]*\},/, '');
     expect(fastTaskEnd(line(v2))?.peaks).toBeNull();
     expect(fastTaskEnd(line(v2))?.data['Task Metrics']?.['Executor Run Time']).toBe(200);
+  });
+});
+
+describe('fastEnvironment', () => {
+  const env = '{"Event":"SparkListenerEnvironmentUpdate","JVM Information":{"Java Version":"17"},"Spark Properties":{"spark.master":"yarn","x":"a,\\"Hadoop Properties\\":{"},"Hadoop Properties":{"fs.defaultFS":"hdfs://nn","y":"}"},"System Properties":{"sun.java.command":"Main"},"Metrics Properties":{},"Classpath Entries":{"/a.jar":"System Classpath"}}';
+
+  it('parses the line without Hadoop Properties and Classpath Entries', () => {
+    expect(fastEnvironment(Buffer.from(env))).toEqual({
+      Event: 'SparkListenerEnvironmentUpdate',
+      'JVM Information': { 'Java Version': '17' },
+      'Spark Properties': { 'spark.master': 'yarn', x: 'a,"Hadoop Properties":{' },
+      'System Properties': { 'sun.java.command': 'Main' },
+      'Metrics Properties': {},
+    });
+  });
+
+  it('leaves to the full parser a line not in JsonProtocol\'s order', () => {
+    expect(fastEnvironment(Buffer.from(env.replace(',"Hadoop Properties":{"fs.defaultFS":"hdfs://nn","y":"}"}', '')))).toBeNull();
+    const swapped = '{"Event":"SparkListenerEnvironmentUpdate","System Properties":{},"Hadoop Properties":{},"Spark Properties":{},"Classpath Entries":{}}';
+    expect(fastEnvironment(Buffer.from(swapped))).toBeNull();
   });
 });

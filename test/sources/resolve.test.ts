@@ -1,7 +1,7 @@
-import { mkdtempSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { summarizeApp, summarizeInput } from '../../src/inspect.js';
 import { readInput, type InputRead } from '../../src/read.js';
 import { resolveInputs } from '../../src/sources/resolve.js';
@@ -64,6 +64,7 @@ describe('layouts', () => {
 
   it('survives a symlink loop', async () => {
     const root = mkdtempSync(path.join(tmpdir(), 'st-loop-'));
+    onTestFinished(() => rmSync(root, { recursive: true, force: true }));
     mkdirSync(path.join(root, 'a'));
     writeFileSync(path.join(root, 'a', 'app'), '{"Event":"SparkListenerLogStart","Spark Version":"3.5.1"}\n');
     symlinkSync(root, path.join(root, 'a', 'loop'));
