@@ -7,8 +7,9 @@ import { ZSTD_WASM_BASE64 } from './vendor/zstd-wasm.js';
  * zstddec ships; see ./vendor/zstd-wasm.js), driven by this loop. Measured on this project's 1 GiB
  * bench log: ~1,190 MB/s against ~130 MB/s for the pure-JS fzstd it replaced.
  *
- * Synchronous and allocation-light: one instance (its own linear memory, so the up-to-128 MiB
- * window of one log is given back with the decoder) per stream.
+ * Synchronous and allocation-light: a stream borrows a wasm instance (WasmHeap, below) from a small
+ * per-thread pool and gives it back when it ends, unless a large window grew its memory, which is
+ * then let go with it.
  */
 
 interface ZstdExports {

@@ -27,9 +27,9 @@ export interface ScanIo {
 /**
  * Bytes of logs that repay one more thread under `--jobs` by default. A worker costs its start (its
  * own copy of the program to load and compile, ~0.2 s here) and slows the others (V8's compiler
- * and collector threads already use a third of a second core with one job). Measured with
- * `npm run bench` on 2 cores: 1,000 small logs (80 MB) read no faster on two threads than on
- * one; 1.8 GB of large logs read 1.47x faster.
+ * and collector threads already keep a third to half of a second core busy with one job). Measured
+ * with `npm run bench` on 2 cores: 1,000 small logs (80 MB) read at 0.93x on two threads against
+ * one; four 1 GiB logs at 1.68x.
  */
 export const AUTO_BYTES_PER_THREAD = 512 * 1024 * 1024;
 
