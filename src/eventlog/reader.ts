@@ -46,7 +46,6 @@ export class ReadStats {
   }
 }
 
-
 /** Bytes of decoded text the kind is sniffed from. */
 const SNIFF_BYTES = 64 * 1024;
 
