@@ -27,7 +27,6 @@ const wasmModule = (): WebAssembly.Module => (compiled ??= new WebAssembly.Modul
 
 /** Output buffer per ZSTD_decompressStream call: large pieces for the line splitter, few calls. */
 export const OUT_SIZE = 1 << 20;
-const fresh = (n: number): Uint8Array => Buffer.allocUnsafeSlow(n);
 /** Compressed bytes copied into the wasm heap per call. */
 const IN_SIZE = 1 << 20;
 
@@ -110,7 +109,7 @@ export class ZstdWasmStream {
    * Decodes `chunk` (the next bytes of the stream), yielding output as it is produced, each piece
    * in a buffer from `alloc` (at most OUT_SIZE bytes are asked for).
    */
-  *decode(chunk: Uint8Array, alloc: (n: number) => Uint8Array = fresh): Generator<Uint8Array> {
+  *decode<T extends Uint8Array>(chunk: Uint8Array, alloc: (n: number) => T): Generator<T> {
     const h = this.heap;
     const { ex, io } = h;
     const w = io >>> 2;

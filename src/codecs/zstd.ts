@@ -47,7 +47,7 @@ async function* decodeHere(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer
   const alloc = (n: number): Buffer => takeChunk().subarray(0, n);
   try {
     for await (const chunk of source) {
-      yield* z.decode(chunk, alloc) as Generator<Buffer>;
+      yield* z.decode(chunk, alloc);
       recycleChunk(chunk);
     }
     z.end();

@@ -129,20 +129,21 @@ async function readEventLines(body: AsyncIterable<Buffer>, file: string, visitor
           tally(e);
           return;
         }
-        if (e.type === 'SparkListenerEnvironmentUpdate') {
-          const env = fastEnvironment(line);
-          if (env !== null) {
-            tally(e);
-            dispatch(e.type, env, lineNo);
-            return;
-          }
-        }
+        // The commonest known line first: tasks outnumber every other event.
         if (e.type === 'SparkListenerTaskEnd') {
           const fast = fastTaskEnd(line);
           if (fast && (fast.peaks === null || visitor.onExecutorMetrics)) {
             tally(e);
             visitor.onEvent({ type: 'SparkListenerTaskEnd', data: fast.data }, { file, line: lineNo });
             if (fast.peaks) visitor.onExecutorMetrics!(fast.data['Task Info']['Executor ID'], fast.peaks);
+            return;
+          }
+        }
+        if (e.type === 'SparkListenerEnvironmentUpdate') {
+          const env = fastEnvironment(line);
+          if (env !== null) {
+            tally(e);
+            dispatch(e.type, env, lineNo);
             return;
           }
         }

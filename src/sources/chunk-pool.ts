@@ -10,8 +10,7 @@
 export const POOLED_SIZE = 1 << 20;
 const MAX_FREE = 4;
 const free: ArrayBuffer[] = [];
-const ours = new WeakSet<ArrayBuffer>();
-/** Buffers lent out and not yet handed back. */
+/** Buffers this pool lent out and not yet handed back (so only its own, and each once). */
 const lent = new WeakSet<ArrayBuffer>();
 
 export function takeChunk(): Buffer {
@@ -21,7 +20,6 @@ export function takeChunk(): Buffer {
     return Buffer.from(ab);
   }
   const b = Buffer.allocUnsafeSlow(POOLED_SIZE);
-  ours.add(b.buffer as ArrayBuffer);
   lent.add(b.buffer as ArrayBuffer);
   return b;
 }
@@ -43,7 +41,7 @@ export function recycleChunk(chunk: Uint8Array): void {
     giveBack(ab);
     return;
   }
-  if (!ours.has(ab) || !lent.has(ab)) return;
+  if (!lent.has(ab)) return;
   lent.delete(ab);
   if (free.length < MAX_FREE) free.push(ab);
 }
