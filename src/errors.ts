@@ -1,37 +1,134 @@
 /**
- * An input that cannot be read as what it claims to be. The message is one line, meant for the user;
- * callers prefix it with the file (and line or byte offset) it concerns. Anything else thrown is a bug.
+ * Why an input could not be read, as a code and its data: the words are the renderers'
+ * (src/render/words/input-errors.ts). Every code is part of the JSON contract (`inputs[].errors[].code`),
+ * like a finding code: add codes, never rename one.
  */
-export class InputError extends Error {
-  override readonly name = 'InputError';
-  constructor(message: string) {
-    super(message);
+export interface InputErrorData {
+  // --- the file system -------------------------------------------------------------------------
+  'no-such-file': Record<string, never>;
+  'permission-denied': Record<string, never>;
+  'is-a-directory': Record<string, never>;
+  'symlink-loop': Record<string, never>;
+  /** Any other errno: its code and the system's one-line message. */
+  'os-error': { errno: string; detail: string };
+  'not-a-file': Record<string, never>;
+  'no-log-in-directory': Record<string, never>;
+  'stdin-read-twice': Record<string, never>;
+  // --- what the bytes are ----------------------------------------------------------------------
+  'empty-file': Record<string, never>;
+  /** Only blank lines (codec 'none'), or a compressed stream that decodes to nothing. */
+  'no-content': { codec: string };
+  'binary-data': { acceptText: boolean };
+  /** Line 1 is not a JSON event; `readsAs` is the text kind it reads as, when one. */
+  'not-an-event-log': { readsAs: string | null };
+  'no-event-field': Record<string, never>;
+  /** A compressed stream cut mid-frame in a file not marked .inprogress. */
+  'cut-short': { cause: Problem };
+  'kubectl-json': { line: number; detail: string };
+  // --- codecs ------------------------------------------------------------------------------------
+  /** The stream ended while `what` was being read, at byte `at`: `expected` bytes wanted, `found` there. */
+  truncated: { what: string; at: number; expected: number; found: number };
+  'lz4-bad-magic': { at: number };
+  'lz4-bad-header': { at: number };
+  'lz4-bad-end': { at: number };
+  'lz4-short-block': { at: number; decoded: number; expected: number };
+  'lz4-checksum': { at: number };
+  'lz4-corrupt-block': { at: number | null; what: BlockFault };
+  'snappy-bad-magic': { at: number };
+  'snappy-bad-block-length': { at: number; length: number };
+  'snappy-corrupt-block': { at: number; what: BlockFault };
+  'snappy-short-block': { at: number; decoded: number; expected: number };
+  'lzf-bad-magic': { at: number };
+  'lzf-bad-type': { at: number; type: number };
+  'lzf-short-chunk': { at: number; decoded: number; expected: number };
+  'lzf-corrupt-chunk': { at: number };
+  'gzip-truncated': Record<string, never>;
+  'gzip-corrupt': { detail: string };
+  'zstd-truncated': { at: number };
+  'zstd-corrupt': { at: number; reason: string };
+  'zstd-no-progress': { at: number };
+  'zstd-no-decoder': Record<string, never>;
+  'zstd-thread': { detail: string };
+  // --- zip ----------------------------------------------------------------------------------------
+  'zip-no-end-record': Record<string, never>;
+  'zip-no-zip64-locator': Record<string, never>;
+  'zip-bad-zip64-record': Record<string, never>;
+  'zip-directory-past-end': Record<string, never>;
+  'zip-bad-directory-entry': { index: number };
+  'zip-bad-local-header': { entry: string };
+  'zip-unsupported-method': { entry: string; method: number };
+  'zip-corrupt-entry': { entry: string; detail: string };
+  'zip-empty': Record<string, never>;
+  // --- anything else is a bug, still reported in one line ------------------------------------------
+  internal: { detail: string };
+}
+
+/** What went wrong inside a compressed block (lz4, snappy): told apart for whoever debugs a file. */
+export type BlockFault =
+  | 'bad-length'
+  | 'literal-length-past-block'
+  | 'truncated-literal-length'
+  | 'literal-overrun'
+  | 'truncated-offset'
+  | 'offset-out-of-range'
+  | 'match-length-past-block'
+  | 'match-overrun'
+  | 'truncated-copy'
+  | 'copy-out-of-range';
+
+export type InputErrorCode = keyof InputErrorData;
+
+/** A coded reason an input (or one part of it) could not be read. */
+export type Problem = { [C in InputErrorCode]: { code: C; data: InputErrorData[C] } }[InputErrorCode];
+
+/**
+ * An input that cannot be read as what it claims to be. Thrown by the readers and codecs; callers
+ * attach the file (and part) it concerns. Anything else thrown is a bug, reported as `internal`.
+ */
+export class InputError<C extends InputErrorCode = InputErrorCode> extends Error {
+  override readonly name: string = 'InputError';
+  readonly code: C;
+  readonly data: InputErrorData[C];
+
+  constructor(code: C, ...data: InputErrorData[C] extends Record<string, never> ? [] : [InputErrorData[C]]) {
+    super(code);
+    this.code = code;
+    this.data = (data[0] ?? {}) as InputErrorData[C];
+  }
+
+  get problem(): Problem {
+    return { code: this.code, data: this.data } as Problem;
   }
 }
 
-/** One line for the user from anything thrown while reading an input: never a stack trace. */
-export function describeError(err: unknown): string {
-  if (err instanceof InputError) return err.message;
+/** The compressed stream ended inside a frame: the normal state of a log whose writer died. */
+export class TruncatedInputError<C extends InputErrorCode = InputErrorCode> extends InputError<C> {
+  override readonly name: string = 'TruncatedInputError';
+}
+
+/** The coded problem behind anything thrown while reading an input: never a stack trace. */
+export function problemOf(err: unknown): Problem {
+  if (err instanceof InputError) return err.problem;
   const e = err as NodeJS.ErrnoException | undefined;
   if (e && typeof e === 'object' && typeof e.code === 'string') {
     switch (e.code) {
       case 'ENOENT':
-        return 'no such file or directory';
+        return { code: 'no-such-file', data: {} };
       case 'EACCES':
       case 'EPERM':
-        return 'permission denied';
+        return { code: 'permission-denied', data: {} };
       case 'EISDIR':
-        return 'is a directory';
+        return { code: 'is-a-directory', data: {} };
       case 'ELOOP':
-        return 'too many levels of symbolic links';
+        return { code: 'symlink-loop', data: {} };
       case 'Z_DATA_ERROR':
       case 'Z_BUF_ERROR':
-        return `corrupt gzip/deflate data (${firstLine(e.message)})`;
+        return { code: 'gzip-corrupt', data: { detail: firstLine(e.message) } };
       default:
-        return `${e.code}: ${firstLine(e.message)}`;
+        return { code: 'os-error', data: { errno: e.code, detail: firstLine(e.message) } };
     }
   }
-  return `internal error: ${firstLine(err instanceof Error ? err.message : String(err))}`;
+  return { code: 'internal', data: { detail: firstLine(err instanceof Error ? err.message : String(err)) } };
 }
 
 function firstLine(s: string): string {

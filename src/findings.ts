@@ -1,6 +1,11 @@
-import { z } from 'zod';
+import type { Location } from './input/stats.js';
+import type { EvidenceMessage } from './classifiers/evidence.js';
+import type { RemedyMessage } from './classifiers/remedies.js';
 
-/** Finding codes are a public contract, like ESLint rule ids: never rename one. */
+/**
+ * What detection hands the renderers: codes and raw data (bytes as integers, ids, counts), never
+ * words. Finding codes are a public contract, like ESLint rule ids: never rename one.
+ */
 export const SEVERITIES = ['critical', 'warning', 'info'] as const;
 export const ROLES = ['executor', 'driver'] as const;
 export const REGIONS = ['reserved', 'user', 'execution', 'storage', 'heap', 'overhead', 'offHeap', 'pyspark', 'container', 'maxResultSize'] as const;
@@ -11,36 +16,36 @@ export type Role = (typeof ROLES)[number];
 export type Region = (typeof REGIONS)[number];
 export type Confidence = (typeof CONFIDENCES)[number];
 
-export const EvidenceSchema = z.object({ source: z.string(), text: z.string() });
-export const RemediationSchema = z.object({
-  conf: z.string().nullable(),
-  current: z.string().nullable(),
-  suggested: z.string().nullable(),
-  reason: z.string(),
-});
-export const FindingSchema = z.object({
-  code: z.string(),
-  severity: z.enum(SEVERITIES),
-  role: z.enum(ROLES),
-  region: z.enum(REGIONS),
-  confidence: z.enum(CONFIDENCES),
-  occurrences: z.number().int(),
-  executors: z.array(z.string()),
-  evidence: z.array(EvidenceSchema),
-  remediation: z.array(RemediationSchema),
-});
-export const VerdictSchema = z.object({
-  code: z.string(),
-  role: z.enum(ROLES),
-  region: z.enum(REGIONS),
-  confidence: z.enum(CONFIDENCES),
-  summary: z.string(),
-});
+/** Where evidence was read: a line of an input, or a figure folded from many (task or executor metrics). */
+export type EvidenceOrigin = { at: Location } | { at: null; metrics: 'task' | 'executor' };
 
-export type Evidence = z.infer<typeof EvidenceSchema>;
-export type Remediation = z.infer<typeof RemediationSchema>;
-export type Finding = z.infer<typeof FindingSchema>;
-export type Verdict = z.infer<typeof VerdictSchema>;
+/** One piece of evidence: where, and a coded message with its data (src/classifiers/evidence.ts). */
+export type Evidence = EvidenceOrigin & EvidenceMessage;
+
+/**
+ * One change (or a piece of advice, when `conf` is null): the setting, its value now and the one
+ * suggested, as spark-submit takes them, with a coded reason (src/classifiers/remedies.ts).
+ */
+export type Remediation = { conf: string | null; current: string | null; suggested: string | null } & RemedyMessage;
+
+export interface Finding {
+  code: string;
+  severity: Severity;
+  role: Role;
+  region: Region;
+  confidence: Confidence;
+  occurrences: number;
+  executors: string[];
+  evidence: Evidence[];
+  remediation: Remediation[];
+}
+
+export interface Verdict {
+  code: string;
+  role: Role;
+  region: Region;
+  confidence: Confidence;
+}
 
 const CONFIDENCE_ORDER: Record<Confidence, number> = { high: 0, medium: 1, low: 2 };
 const SEVERITY_ORDER: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
@@ -54,5 +59,3 @@ export function compareFindings(a: Finding, b: Finding): number {
     a.code.localeCompare(b.code)
   );
 }
-
-export const confidenceRank = (c: Confidence): number => CONFIDENCE_ORDER[c];

@@ -1,4 +1,4 @@
-import { GiB } from '../memory/index.js';
+import { POLICY } from './policy.js';
 import { defineClassifier } from './define.js';
 import { find, reportFrom } from './match.js';
 import { fix, roundUp, sizeConf } from './remedy.js';
@@ -10,11 +10,8 @@ const PATTERN = /Not enough memory to build and broadcast the table|Cannot broad
 export default defineClassifier({
   code: 'broadcast-oom',
   meta: {
-    title: 'A broadcast join table did not fit in the driver (or past the broadcast limits)',
     kind: 'failure',
     rank: 6,
-    detects: '"Not enough memory to build and broadcast the table to all worker nodes", "Cannot broadcast the table that is larger than 8GB / over N rows", Databricks "Size of broadcasted table far exceeds estimates". The driver collects and builds the table before sending it.',
-    fix: 'Stop broadcasting that table: spark.sql.autoBroadcastJoinThreshold=-1 or a smaller value, a shuffle (merge) join hint, fresh table statistics; or a bigger driver heap.',
   },
   classify(ctx, report) {
     const matches = find(ctx, PATTERN);
@@ -22,9 +19,9 @@ export default defineClassifier({
     const props = ctx.app.sparkProperties;
     const heap = ctx.layout?.driver.heap ?? null;
     report(reportFrom(matches, 'driver', 'heap', 'high', [
-      fix('spark.sql.autoBroadcastJoinThreshold', props['spark.sql.autoBroadcastJoinThreshold'] ?? '10485760', '-1', 'stop automatic broadcast joins (or set it well below the table that failed); statistics underestimated its size'),
-      fix(null, null, null, 'or hint the join as a shuffle join (/*+ MERGE(t) */ or SHUFFLE_HASH) and refresh statistics with ANALYZE TABLE … COMPUTE STATISTICS'),
-      fix('spark.driver.memory', heap !== null ? sizeConf(heap) : null, heap !== null ? sizeConf(roundUp(heap * 2, GiB)) : null, 'the driver materialises the whole broadcast relation in its heap'),
+      fix('spark.sql.autoBroadcastJoinThreshold', props['spark.sql.autoBroadcastJoinThreshold'] ?? String(POLICY.autoBroadcastThreshold.value), '-1', 'stop-auto-broadcast'),
+      fix(null, null, null, 'shuffle-join-hint'),
+      fix('spark.driver.memory', heap !== null ? sizeConf(heap) : null, heap !== null ? sizeConf(roundUp(heap * POLICY.driverGrowth.value, POLICY.heapStep.value)) : null, 'driver-broadcast-heap'),
     ]));
   },
 });

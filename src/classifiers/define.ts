@@ -1,13 +1,14 @@
-import type { Confidence, Evidence, Finding, Region, Remediation, Role, Severity } from '../findings.js';
+import type { Confidence, Evidence, Region, Remediation, Role, Severity } from '../findings.js';
 import type { MemoryLayout } from '../memory/index.js';
-import type { Outcome } from '../state/app.js';
-import type { AppState } from '../state/app.js';
+import type { AppState, Outcome } from '../state/app.js';
+import type { PolicyKey } from './policy.js';
+import type { LayoutProblem } from './remedies.js';
 
 export interface ClassifierContext {
   app: AppState;
-  /** Null when the configuration could not be turned into a layout (the reason is in layoutError). */
+  /** Null when the configuration could not be turned into a layout (the reason is in layoutProblem). */
   layout: MemoryLayout | null;
-  layoutError: string | null;
+  layoutProblem: LayoutProblem | null;
   outcome: Outcome;
   /** A PySpark application (submit flags, a pyspark shell, or Python operators in its SQL plans). */
   python: boolean;
@@ -25,9 +26,13 @@ export interface Report {
   severity?: Severity;
 }
 
+/** A number that decides whether a finding fires, with where it comes from. */
+export interface Threshold {
+  value: number;
+  why: string;
+}
+
 export interface ClassifierMeta {
-  /** One line: what the finding means. */
-  title: string;
   /** 'failure': critical when the application failed or did not finish, else a warning (it recovered). */
   kind: 'failure' | 'warning' | 'info';
   /**
@@ -35,14 +40,16 @@ export interface ClassifierMeta {
    * explains the heartbeat loss and fetch failures that follow it).
    */
   rank: number;
-  /** How it is detected, for `explain`. */
-  detects: string;
-  /** How it is fixed in general, for `explain`; findings compute concrete values. */
-  fix: string;
   /** Named thresholds, with where each number comes from. */
-  thresholds?: Record<string, { value: number; why: string }>;
+  thresholds?: Record<string, Threshold>;
+  /** The shared suggestion numbers (policy.ts) its remediation uses, for `explain`. */
+  uses?: readonly PolicyKey[];
 }
 
+/**
+ * A classifier is data plus a pure function of the folded state and the memory layout: it reports
+ * codes and data, never words (those are in src/render/words/classifiers.ts, keyed by code).
+ */
 export interface Classifier {
   code: string;
   meta: ClassifierMeta;
@@ -52,5 +59,3 @@ export interface Classifier {
 export function defineClassifier(c: Classifier): Classifier {
   return c;
 }
-
-export type { Finding };

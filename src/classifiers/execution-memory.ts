@@ -1,4 +1,3 @@
-import { fmtBytes } from '../render/units.js';
 import { defineClassifier } from './define.js';
 import { adaptiveSkew, fewerCores, fix, moreHeap, morePartitions } from './remedy.js';
 import { direct, find, reportFrom, roleOf } from './match.js';
@@ -10,11 +9,8 @@ const PATTERN = /SparkOutOfMemoryError|Unable to acquire (\d+) bytes of memory, 
 export default defineClassifier({
   code: 'execution-memory',
   meta: {
-    title: "A task could not get the execution memory it asked for (Spark's memory manager refused, not the JVM)",
     kind: 'failure',
     rank: 22,
-    detects: 'SparkOutOfMemoryError, "Unable to acquire N bytes of memory, got M", the UNABLE_TO_ACQUIRE_MEMORY / SPILL_OUT_OF_MEMORY / POINTER_ARRAY_OUT_OF_MEMORY / AGGREGATE_OUT_OF_MEMORY error classes, and hash-relation build failures.',
-    fix: "A task's share of execution memory is between 1/(2N) and 1/N of the pool (N concurrent tasks): fewer cores per executor, more partitions, AQE skew handling, or more heap.",
   },
   classify(ctx, report) {
     const matches = direct(find(ctx, PATTERN)).filter((x) => !/off-heap/i.test(x.signal.text));
@@ -28,10 +24,11 @@ export default defineClassifier({
       if (skew) remediation.push(skew);
       const fc = fewerCores(l);
       if (fc) remediation.push(fc);
-      const why = asked ? `a task asked for ${fmtBytes(Number(asked[1]))} more and got ${fmtBytes(Number(asked[2]))}; each of ${l.params.slots} tasks may hold ${fmtBytes(l.executor.perTaskMin)}–${fmtBytes(l.executor.perTaskMax)}` : `each of ${l.params.slots} tasks may hold ${fmtBytes(l.executor.perTaskMin)}–${fmtBytes(l.executor.perTaskMax)} of execution memory`;
+      const share = { slots: l.params.slots, perTaskMin: l.executor.perTaskMin, perTaskMax: l.executor.perTaskMax };
+      const why = asked ? { kind: 'asked' as const, asked: Number(asked[1]), got: Number(asked[2]), ...share } : { kind: 'task-share' as const, ...share };
       remediation.push(moreHeap(l, ctx.app, why));
     } else {
-      remediation.push(fix('spark.executor.memory', null, null, `raise execution memory (layout unknown: ${ctx.layoutError})`));
+      remediation.push(fix('spark.executor.memory', null, null, 'raise-execution-no-layout', { layout: ctx.layoutProblem! }));
     }
     report(reportFrom(matches, roleOf(matches), 'execution', 'high', remediation));
   },

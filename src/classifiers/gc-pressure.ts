@@ -1,6 +1,6 @@
-import { fmtBytes } from '../render/units.js';
 import { defineClassifier } from './define.js';
 import { compareIds } from './match.js';
+import { POLICY } from './policy.js';
 import { fix, moreHeap } from './remedy.js';
 
 // Dr. Elephant ExecutorGcHeuristic (DEFAULT_GC_SEVERITY_A_THRESHOLDS): GC time / executor run time
@@ -12,11 +12,8 @@ const MIN_RUN_TIME_MS = 60_000; // below a minute of task time the ratio is nois
 export default defineClassifier({
   code: 'gc-pressure',
   meta: {
-    title: 'Executors spent a large share of task time in garbage collection',
     kind: 'warning',
     rank: 60,
-    detects: 'Sum of task "JVM GC Time" over sum of "Executor Run Time", for the application and per executor (Dr. Elephant ExecutorGcHeuristic thresholds).',
-    fix: 'Give tasks more heap (more memory or fewer cores per executor), cache less, or use G1 on large heaps.',
     thresholds: {
       severe: { value: SEVERE, why: 'Dr. Elephant DEFAULT_GC_SEVERITY_A_THRESHOLDS.severe' },
       critical: { value: CRITICAL, why: 'Dr. Elephant DEFAULT_GC_SEVERITY_A_THRESHOLDS.critical' },
@@ -34,15 +31,15 @@ export default defineClassifier({
     if (run < MIN_RUN_TIME_MS || gc / run < SEVERE) return;
     const share = gc / run;
     const remediation = [];
-    if (ctx.layout) remediation.push(moreHeap(ctx.layout, ctx.app, `tasks spent ${(share * 100).toFixed(1)}% of their time in GC`));
+    if (ctx.layout) remediation.push(moreHeap(ctx.layout, ctx.app, { kind: 'gc', share }));
     const opts = ctx.app.sparkProperties['spark.executor.extraJavaOptions'] ?? null;
-    if (ctx.layout && ctx.layout.executor.heap >= 8 * 2 ** 30 && !/UseG1GC|UseZGC|UseShenandoahGC/.test(opts ?? '') && !/^(?:1[1-9]|[2-9]\d)/.test(ctx.app.javaVersion ?? '')) {
-      remediation.push(fix('spark.executor.extraJavaOptions', opts, `${opts ? `${opts} ` : ''}-XX:+UseG1GC`, `G1 handles ${fmtBytes(ctx.layout.executor.heap)} heaps with shorter pauses than Java 8's default Parallel collector`));
+    if (ctx.layout && ctx.layout.executor.heap >= POLICY.g1HeapFloor.value && !/UseG1GC|UseZGC|UseShenandoahGC/.test(opts ?? '') && !/^(?:1[1-9]|[2-9]\d)/.test(ctx.app.javaVersion ?? '')) {
+      remediation.push(fix('spark.executor.extraJavaOptions', opts, `${opts ? `${opts} ` : ''}-XX:+UseG1GC`, 'use-g1', { heap: ctx.layout.executor.heap }));
     }
     report({
       role: 'executor', region: 'heap', confidence: share >= CRITICAL ? 'high' : 'medium', occurrences: heavy.length,
       executors: heavy.sort(compareIds),
-      evidence: [{ source: 'task metrics', text: `JVM GC Time is ${(share * 100).toFixed(1)}% of Executor Run Time over all tasks (${Math.round(gc / 1000)} s of ${Math.round(run / 1000)} s); ${heavy.length} executor(s) at or above ${SEVERE * 100}%` }],
+      evidence: [{ at: null, metrics: 'task', messageId: 'gc-share', data: { share, gcMs: gc, runMs: run, heavyExecutors: heavy.length, severe: SEVERE } }],
       remediation,
     });
   },

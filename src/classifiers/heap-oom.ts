@@ -9,11 +9,8 @@ const PATTERN = /java\.lang\.OutOfMemoryError: Java heap space/;
 export default defineClassifier({
   code: 'heap-oom',
   meta: {
-    title: 'A JVM ran out of heap (java.lang.OutOfMemoryError: Java heap space)',
     kind: 'failure',
     rank: 20,
-    detects: 'java.lang.OutOfMemoryError: Java heap space in a task failure (ExceptionFailure) or in stage, job or SQL failure text. The innermost recognisable stack frame tells the region: Tungsten sorters and hash maps → execution, MemoryStore and broadcasts → storage, serializer buffers → user.',
-    fix: 'Give each task more heap or less data: more shuffle partitions, AQE skew-join handling, fewer cores per executor, or a bigger spark.executor.memory (spark.driver.memory for the driver).',
   },
   classify(ctx, report) {
     const matches = direct(find(ctx, PATTERN));

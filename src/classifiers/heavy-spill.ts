@@ -1,4 +1,4 @@
-import { fmtBytes } from '../render/units.js';
+import type { Evidence } from '../findings.js';
 import { GiB } from '../memory/index.js';
 import { defineClassifier } from './define.js';
 import { adaptiveSkew, fix, morePartitions } from './remedy.js';
@@ -9,11 +9,8 @@ const SPILL_TO_PEAK = 10; // spilled ≥ 10 × the largest task's peak execution
 export default defineClassifier({
   code: 'heavy-spill',
   meta: {
-    title: 'Stages spilled a lot of execution memory to disk',
     kind: 'warning',
     rank: 61,
-    detects: 'Per stage, task "Memory Bytes Spilled" summed; reported when at least 1 GiB and 10× the largest task\'s peak execution memory: tasks had far more to sort, aggregate or join than their execution share.',
-    fix: 'More, smaller partitions (spark.sql.shuffle.partitions, AQE coalescing from a higher start), or more execution memory per task.',
     thresholds: {
       minSpillBytes: { value: MIN_SPILL, why: 'below 1 GiB per stage spilling is cheap' },
       spillToPeak: { value: SPILL_TO_PEAK, why: 'spill ≥ 10× the biggest task\'s in-memory peak means repeated spill cycles' },
@@ -25,10 +22,13 @@ export default defineClassifier({
     const remediation = [morePartitions(ctx.app)];
     const skew = adaptiveSkew(ctx.app);
     if (skew) remediation.push(skew);
-    if (ctx.layout) remediation.push(fix(null, null, null, `each task may use ${fmtBytes(ctx.layout.executor.perTaskMin)}–${fmtBytes(ctx.layout.executor.perTaskMax)} of execution memory; spilled data is sorted and merged again from disk`));
+    if (ctx.layout) remediation.push(fix(null, null, null, 'spill-task-share', { perTaskMin: ctx.layout.executor.perTaskMin, perTaskMax: ctx.layout.executor.perTaskMax }));
     report({
       role: 'executor', region: 'execution', confidence: 'medium', occurrences: heavy.length, executors: [],
-      evidence: heavy.slice(0, 5).map((s) => ({ source: 'task metrics', text: `stage ${s.stageId}.${s.attempt}${s.name ? ` (${s.name.slice(0, 80)})` : ''}: ${fmtBytes(s.memorySpilled)} spilled from memory (${fmtBytes(s.diskSpilled)} on disk) over ${s.tasks} tasks; largest task peak ${fmtBytes(s.peakExecution.max)}` })),
+      evidence: heavy.slice(0, 5).map((s): Evidence => ({
+        at: null, metrics: 'task', messageId: 'stage-spill',
+        data: { stage: s.stageId, attempt: s.attempt, name: s.name, spilled: s.memorySpilled, diskSpilled: s.diskSpilled, tasks: s.tasks, largestPeak: s.peakExecution.max },
+      })),
       remediation,
     });
   },

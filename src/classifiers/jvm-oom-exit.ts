@@ -9,11 +9,8 @@ const PATTERN = /(?:exit(?:ed with)? (?:code|status)(?: is)?[:=]?\s*|exitCode[:=
 export default defineClassifier({
   code: 'jvm-oom-exit',
   meta: {
-    title: 'An executor JVM exited with code 52: an OutOfMemoryError reached the uncaught-exception handler',
     kind: 'failure',
     rank: 28,
-    detects: 'Exit code 52 (SparkExitCode.OOM) in an executor loss or removal reason. The OutOfMemoryError itself is in that executor\'s stderr; the task that triggered it may not be in the event log.',
-    fix: 'The heap overflowed: more partitions, fewer cores per executor, or more heap. Read the executor stderr for which OutOfMemoryError it was.',
   },
   classify(ctx, report) {
     const matches = direct(find(ctx, PATTERN));

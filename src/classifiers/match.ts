@@ -59,19 +59,23 @@ export function occurrences(matches: Match[]): number {
 const MAX_EVIDENCE = 4;
 const MAX_TEXT = 400;
 
-/** Evidence lines: where each matching text was first seen, the text, and how often and where. */
+/** Evidence: where each matching text was first seen, the text, and how often and where it recurred. */
 export function evidenceOf(matches: Match[], extra: Evidence[] = []): Evidence[] {
   const out: Evidence[] = [];
   const sorted = [...matches].sort((a, b) => (a.signal.firstTime ?? 0) - (b.signal.firstTime ?? 0) || b.signal.count - a.signal.count);
-  for (const { signal, m } of sorted.slice(0, MAX_EVIDENCE)) {
-    const loc = signal.locations[0]!;
-    out.push({ source: `${loc.file}:${loc.line}`, text: `${excerpt(signal.text, m.index)}${tally(signal)}` });
+  for (const { signal: s, m } of sorted.slice(0, MAX_EVIDENCE)) {
+    const loc = s.locations[0]!;
+    const text = excerpt(s.text, m.index);
+    out.push({
+      at: loc, messageId: 'matched',
+      data: { text, source: s.source, count: s.count, executors: [...s.executors].sort(compareIds), stages: [...s.stages].sort(), firstTime: s.firstTime, lastTime: s.lastTime },
+    });
     // The same text seen in other inputs of the application (a YARN log beside the event log).
     const files = new Set([loc.file]);
-    for (const other of signal.locations) {
+    for (const other of s.locations) {
       if (files.has(other.file)) continue;
       files.add(other.file);
-      out.push({ source: `${other.file}:${other.line}`, text: `also: ${excerpt(signal.text, m.index)}` });
+      out.push({ at: other, messageId: 'also-in', data: { text } });
     }
   }
   return [...out, ...extra];
@@ -85,23 +89,6 @@ export function excerpt(text: string, at: number): string {
   if (line.length <= MAX_TEXT) return line;
   const from = Math.max(0, Math.min(at - start - 100, line.length - MAX_TEXT));
   return `${from > 0 ? '…' : ''}${line.slice(from, from + MAX_TEXT)}…`;
-}
-
-function tally(s: Signal): string {
-  const parts: string[] = [];
-  const where = { 'task-exception': 'task', 'executor-lost': 'task', 'executor-removed': 'executor removal', 'stage-failure': 'stage failure', 'job-failure': 'job failure', 'sql-failure': 'SQL failure' }[s.source];
-  parts.push(`${s.count} ${where}${s.count === 1 ? '' : 's'}`);
-  if (s.executors.size > 0) parts.push(`executor${s.executors.size === 1 ? '' : 's'} ${list([...s.executors].sort(compareIds))}`);
-  if (s.stages.size > 0) parts.push(`stage${s.stages.size === 1 ? '' : 's'} ${list([...s.stages].sort())}`);
-  if (s.firstTime !== null && s.lastTime !== null) {
-    const t = (ms: number): string => new Date(ms).toISOString().slice(11, 19);
-    parts.push(t(s.firstTime) === t(s.lastTime) ? `at ${t(s.firstTime)} UTC` : `${t(s.firstTime)}–${t(s.lastTime)} UTC`);
-  }
-  return `  [${parts.join('; ')}]`;
-}
-
-function list(ids: string[]): string {
-  return ids.length > 6 ? `${ids.slice(0, 6).join(', ')} … (${ids.length})` : ids.join(', ');
 }
 
 /** The role a matched failure belongs to: the driver when it ran in the driver JVM. */

@@ -10,16 +10,13 @@ const PATTERN = /\bOOMKilled\b|Memory cgroup out of memory: Kill(?:ed)? process/
 export default defineClassifier({
   code: 'oom-killed',
   meta: {
-    title: 'The kernel killed a container for exceeding its memory cgroup limit (Kubernetes OOMKilled)',
     kind: 'failure',
     rank: 12,
-    detects: 'Termination reason OOMKilled in an executor loss or removal reason (ExecutorPodsLifecycleManager), kubectl output, or pod JSON. The pod limit is heap + overhead (+ pyspark, + off-heap from 3.0); the heap cannot pass -Xmx, so the rest overflowed.',
-    fix: 'Raise spark.executor.memoryOverhead (or spark.kubernetes.memoryOverheadFactor), cap Python workers with spark.executor.pyspark.memory; not the heap.',
   },
   classify(ctx, report) {
     const matches = direct(find(ctx, PATTERN));
     if (matches.length === 0) return;
     const l = ctx.layout;
-    report(reportFrom(matches, 'executor', 'overhead', 'high', l ? containerFixes(l, ctx.app, null, ctx.python) : [fix('spark.executor.memoryOverhead', null, null, `raise the overhead (layout unknown: ${ctx.layoutError})`)]));
+    report(reportFrom(matches, 'executor', 'overhead', 'high', l ? containerFixes(l, ctx.app, null, ctx.python) : [fix('spark.executor.memoryOverhead', null, null, 'raise-overhead-no-layout', { layout: ctx.layoutProblem! })]));
   },
 });

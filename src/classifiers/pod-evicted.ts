@@ -10,20 +10,17 @@ const PATTERN = /\bevicted\b[\s\S]*?low on resource: memory|The node was low on 
 export default defineClassifier({
   code: 'pod-evicted',
   meta: {
-    title: 'Kubernetes evicted a pod because its node ran low on memory',
     kind: 'failure',
     rank: 14,
-    detects: 'Pod status reason Evicted with "The node was low on resource: memory" (kubectl describe Events, pod JSON/YAML). The kubelet evicts pods using more memory than they requested first.',
-    fix: 'Keep memory requests equal to limits (Spark sets both to the container size unless a pod template lowers the request), size the overhead to real use, and reserve node memory for the system (kubelet --system-reserved, eviction thresholds).',
   },
   classify(ctx, report) {
     const matches = direct(find(ctx, PATTERN));
     if (matches.length === 0) return;
     const l = ctx.layout;
     const remediation = [
-      fix(null, null, null, 'check the pod template: a memory request below the limit makes Spark pods the first evicted under node pressure'),
+      fix(null, null, null, 'pod-request'),
       ...(l ? containerFixes(l, ctx.app, null, ctx.python).filter((r) => r.conf === 'spark.executor.memoryOverhead' || r.conf === 'spark.executor.pyspark.memory') : []),
-      fix(null, null, null, 'other pods on the node may be the cause: reserve memory for the system and daemons (kubelet --system-reserved, --eviction-hard)'),
+      fix(null, null, null, 'node-reserve'),
     ];
     report(reportFrom(matches, matches.every((x) => [...x.signal.executors].every((e) => e === 'driver')) && matches.some((x) => x.signal.executors.size > 0) ? 'driver' : 'executor', 'container', 'medium', remediation));
   },

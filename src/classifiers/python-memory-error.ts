@@ -1,5 +1,4 @@
-import { fmtBytes } from '../render/units.js';
-import { GiB } from '../memory/index.js';
+import { POLICY } from './policy.js';
 import { defineClassifier } from './define.js';
 import { direct, find, reportFrom } from './match.js';
 import { containerWith, fix, roundUp, sizeConf } from './remedy.js';
@@ -11,11 +10,8 @@ const PATTERN = /(?:PythonException|Traceback)[\s\S]*?^\s*MemoryError\b|^MemoryE
 export default defineClassifier({
   code: 'python-memory-error',
   meta: {
-    title: 'Python code in a worker raised MemoryError',
     kind: 'failure',
     rank: 29,
-    detects: 'A MemoryError at the end of a Python traceback in a task failure (PythonException). With spark.executor.pyspark.memory set, the worker\'s address-space limit was reached.',
-    fix: 'Raise spark.executor.pyspark.memory (or set it), process smaller batches (spark.sql.execution.arrow.maxRecordsPerBatch), avoid toPandas()/collect of big groups in UDFs.',
   },
   classify(ctx, report) {
     const matches = direct(find(ctx, PATTERN));
@@ -25,11 +21,11 @@ export default defineClassifier({
     const remediation = [];
     if (l) {
       const cur = l.executor.pyspark;
-      const next = cur > 0 ? roundUp(cur * 2, GiB) : roundUp(Math.max(l.executor.overhead, GiB), GiB);
-      remediation.push(fix('spark.executor.pyspark.memory', cur > 0 ? sizeConf(cur) : null, sizeConf(next), `${cur > 0 ? 'the Python address-space limit was reached: double it' : 'give Python workers memory of their own'}; container becomes ${fmtBytes(containerWith(l, { pyspark: next }))}`));
+      const next = cur > 0 ? roundUp(cur * 2, POLICY.heapStep.value) : roundUp(Math.max(l.executor.overhead, POLICY.pysparkMin.value), POLICY.heapStep.value);
+      remediation.push(fix('spark.executor.pyspark.memory', cur > 0 ? sizeConf(cur) : null, sizeConf(next), 'pyspark-limit', { doubled: cur > 0, container: containerWith(l, { pyspark: next }) }));
     }
-    const batch = Number(props['spark.sql.execution.arrow.maxRecordsPerBatch'] ?? '10000');
-    remediation.push(fix('spark.sql.execution.arrow.maxRecordsPerBatch', String(batch), String(Math.max(1000, Math.floor(batch / 4))), 'pandas UDFs receive smaller Arrow batches'));
+    const batch = Number(props['spark.sql.execution.arrow.maxRecordsPerBatch'] ?? String(POLICY.arrowBatch.value));
+    remediation.push(fix('spark.sql.execution.arrow.maxRecordsPerBatch', String(batch), String(Math.max(POLICY.arrowMin.value, Math.floor(batch / POLICY.arrowShrink.value))), 'arrow-batch'));
     report(reportFrom(matches, 'executor', l && l.executor.pyspark > 0 ? 'pyspark' : 'overhead', 'high', remediation));
   },
 });

@@ -1,6 +1,6 @@
+import type { Evidence } from '../findings.js';
 import { defineClassifier } from './define.js';
 import { adaptiveSkew, fix, morePartitions } from './remedy.js';
-import { fmtDuration } from '../render/units.js';
 
 const MIN_TASKS = 10; // skew needs a population
 const MIN_MAX_MS = 60_000; // a straggler under a minute costs little
@@ -9,11 +9,8 @@ const RATIO = 5; // the slowest task ≥ 5× the median (medians come from power
 export default defineClassifier({
   code: 'task-skew',
   meta: {
-    title: 'Some tasks took far longer than their stage\'s median: skewed partitions',
     kind: 'warning',
     rank: 62,
-    detects: 'Per stage, the slowest task ≥ 5× the median task duration and ≥ 1 minute, with at least 10 tasks. Skewed partitions are the common cause of single-task OOMs.',
-    fix: 'AQE skew-join handling, salting hot keys, more partitions.',
     thresholds: {
       ratio: { value: RATIO, why: 'slowest / median task duration' },
       minMaxMs: { value: MIN_MAX_MS, why: 'stragglers under a minute cost little' },
@@ -29,10 +26,13 @@ export default defineClassifier({
     const skew = adaptiveSkew(ctx.app);
     if (skew) remediation.push(skew);
     remediation.push(morePartitions(ctx.app));
-    remediation.push(fix(null, null, null, 'for skewed keys in joins or aggregations, salt the hot keys'));
+    remediation.push(fix(null, null, null, 'salt-keys'));
     report({
       role: 'executor', region: 'execution', confidence: 'medium', occurrences: skewed.length, executors: [],
-      evidence: skewed.slice(0, 5).map((s) => ({ source: 'task metrics', text: `stage ${s.stageId}.${s.attempt}${s.name ? ` (${s.name.slice(0, 80)})` : ''}: slowest task ${fmtDuration(s.durations.max)}, median ≤ ${fmtDuration(s.durations.quantile(0.5))} over ${s.durations.n} tasks` })),
+      evidence: skewed.slice(0, 5).map((s): Evidence => ({
+        at: null, metrics: 'task', messageId: 'stage-skew',
+        data: { stage: s.stageId, attempt: s.attempt, name: s.name, maxMs: s.durations.max, medianMs: s.durations.quantile(0.5), tasks: s.durations.n },
+      })),
       remediation,
     });
   },

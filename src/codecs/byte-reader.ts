@@ -1,4 +1,4 @@
-import { InputError } from '../errors.js';
+import { TruncatedInputError } from '../errors.js';
 
 /**
  * Pulls exact byte counts out of a chunked async source, for the block-framed codecs
@@ -54,11 +54,10 @@ export class ByteReader {
   /** ensure + take, with a truncation error naming what was being read. */
   async read(n: number, what: string): Promise<Buffer> {
     if (!(await this.ensure(n))) {
-      throw new TruncatedInputError(`truncated ${what} at byte ${this.offset + this.available}: expected ${n} bytes, found ${this.available}`);
+      throw new TruncatedInputError('truncated', { what, at: this.offset + this.available, expected: n, found: this.available });
     }
     return this.take(n);
   }
 }
 
-/** The compressed stream ended inside a frame: the normal state of a log whose writer died. */
-export class TruncatedInputError extends InputError {}
+export { TruncatedInputError };

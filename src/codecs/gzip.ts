@@ -16,10 +16,10 @@ export async function* decodeGzip(source: AsyncIterable<Buffer>): AsyncGenerator
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'Z_BUF_ERROR' || /unexpected end of file/i.test(err.message)) {
-      throw new TruncatedInputError('truncated gzip stream');
+      throw new TruncatedInputError('gzip-truncated');
     }
     if (typeof err.code === 'string' && err.code.startsWith('Z_')) {
-      throw new InputError(`corrupt gzip data: ${err.message}`);
+      throw new InputError('gzip-corrupt', { detail: err.message.split('\n')[0]! });
     }
     throw e;
   } finally {

@@ -1,4 +1,4 @@
-import { InputError } from '../errors.js';
+import { InputError, type BlockFault } from '../errors.js';
 import { copyMatch } from './copy-match.js';
 import { ByteReader, TruncatedInputError } from './byte-reader.js';
 import { xxhash32 } from './xxhash32.js';
@@ -27,7 +27,7 @@ export async function* decodeLz4Block(source: AsyncIterable<Buffer>): AsyncGener
     const at = r.offset;
     const h = await r.read(HEADER, 'lz4 block header');
     if (!h.subarray(0, 8).equals(LZ4_MAGIC)) {
-      throw new InputError(`bad lz4 block magic at byte ${at}`);
+      throw new InputError('lz4-bad-magic', { at });
     }
     const token = h[8]!;
     const method = token & 0xf0;
@@ -41,10 +41,10 @@ export async function* decodeLz4Block(source: AsyncIterable<Buffer>): AsyncGener
       (originalLen === 0 && compressedLen !== 0) ||
       (method === METHOD_RAW && originalLen !== compressedLen)
     ) {
-      throw new InputError(`corrupt lz4 block header at byte ${at}`);
+      throw new InputError('lz4-bad-header', { at });
     }
     if (originalLen === 0) {
-      if (checksum !== 0) throw new InputError(`corrupt lz4 end block at byte ${at}`);
+      if (checksum !== 0) throw new InputError('lz4-bad-end', { at });
       continue;
     }
     const data = await r.read(compressedLen, 'lz4 block');
@@ -53,15 +53,24 @@ export async function* decodeLz4Block(source: AsyncIterable<Buffer>): AsyncGener
       out = Buffer.from(data);
     } else {
       out = Buffer.allocUnsafe(originalLen);
-      const n = lz4DecompressBlock(data, out);
-      if (n !== originalLen) throw new InputError(`corrupt lz4 block at byte ${at}: decoded ${n} of ${originalLen} bytes`);
+      let n: number;
+      try {
+        n = lz4DecompressBlock(data, out);
+      } catch (e) {
+        // The block decoder does not know where its block starts: say it here.
+        if (e instanceof InputError && e.code === 'lz4-corrupt-block') throw new InputError('lz4-corrupt-block', { at, what: (e as InputError<'lz4-corrupt-block'>).data.what });
+        throw e;
+      }
+      if (n !== originalLen) throw new InputError('lz4-short-block', { at, decoded: n, expected: originalLen });
     }
     if ((xxhash32(out, SEED) & 0x0fffffff) !== checksum) {
-      throw new InputError(`lz4 checksum mismatch in block at byte ${at}`);
+      throw new InputError('lz4-checksum', { at });
     }
     yield out;
   }
 }
+
+const blockFault = (what: BlockFault): InputError => new InputError('lz4-corrupt-block', { at: null, what });
 
 /** Decodes one raw LZ4 block (https://github.com/lz4/lz4/blob/dev/doc/lz4_Block_format.md) into dst; returns bytes written. */
 export function lz4DecompressBlock(src: Uint8Array, dst: Uint8Array): number {
@@ -75,30 +84,30 @@ export function lz4DecompressBlock(src: Uint8Array, dst: Uint8Array): number {
     if (lit === 15) {
       let b: number;
       do {
-        if (s >= sEnd) throw new InputError('corrupt lz4 block: literal length runs past the block');
+        if (s >= sEnd) throw blockFault('literal-length-past-block');
         b = src[s++]!;
         lit += b;
       } while (b === 255);
     }
-    if (s + lit > sEnd || d + lit > dEnd) throw new InputError('corrupt lz4 block: literals overrun');
+    if (s + lit > sEnd || d + lit > dEnd) throw blockFault('literal-overrun');
     dst.set(src.subarray(s, s + lit), d);
     s += lit;
     d += lit;
     if (s >= sEnd) break; // the last sequence carries literals only
-    if (s + 2 > sEnd) throw new InputError('corrupt lz4 block: truncated match offset');
+    if (s + 2 > sEnd) throw blockFault('truncated-offset');
     const offset = src[s]! | (src[s + 1]! << 8);
     s += 2;
-    if (offset === 0 || offset > d) throw new InputError('corrupt lz4 block: match offset out of range');
+    if (offset === 0 || offset > d) throw blockFault('offset-out-of-range');
     let len = (token & 0x0f) + 4;
     if (len === 19) {
       let b: number;
       do {
-        if (s >= sEnd) throw new InputError('corrupt lz4 block: match length runs past the block');
+        if (s >= sEnd) throw blockFault('match-length-past-block');
         b = src[s++]!;
         len += b;
       } while (b === 255);
     }
-    if (d + len > dEnd) throw new InputError('corrupt lz4 block: match overruns the declared length');
+    if (d + len > dEnd) throw blockFault('match-overrun');
     d = copyMatch(dst, d, offset, len);
   }
   return d;

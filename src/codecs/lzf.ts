@@ -16,7 +16,7 @@ export async function* decodeLzf(source: AsyncIterable<Buffer>): AsyncGenerator<
   while (!(await r.atEnd())) {
     const at = r.offset;
     const h = await r.read(5, 'lzf chunk header');
-    if (h[0] !== 0x5a || h[1] !== 0x56) throw new InputError(`bad lzf chunk magic at byte ${at}`);
+    if (h[0] !== 0x5a || h[1] !== 0x56) throw new InputError('lzf-bad-magic', { at });
     const type = h[2]!;
     if (type === 0) {
       const len = h.readUInt16BE(3);
@@ -27,10 +27,10 @@ export async function* decodeLzf(source: AsyncIterable<Buffer>): AsyncGenerator<
       const data = await r.read(compressedLen, 'lzf chunk');
       const out = Buffer.allocUnsafe(originalLen);
       const n = lzfDecompress(data, out, at);
-      if (n !== originalLen) throw new InputError(`corrupt lzf chunk at byte ${at}: decoded ${n} of ${originalLen} bytes`);
+      if (n !== originalLen) throw new InputError('lzf-short-chunk', { at, decoded: n, expected: originalLen });
       yield out;
     } else {
-      throw new InputError(`bad lzf chunk type ${type} at byte ${at}`);
+      throw new InputError('lzf-bad-type', { at, type });
     }
   }
 }
@@ -39,7 +39,7 @@ export async function* decodeLzf(source: AsyncIterable<Buffer>): AsyncGenerator<
 export function lzfDecompress(src: Uint8Array, dst: Uint8Array, at = 0): number {
   let s = 0;
   let d = 0;
-  const bad = (): InputError => new InputError(`corrupt lzf chunk at byte ${at}`);
+  const bad = (): InputError => new InputError('lzf-corrupt-chunk', { at });
   while (s < src.length) {
     const ctrl = src[s++]!;
     if (ctrl < 32) {

@@ -1,6 +1,5 @@
 import { type MessagePort, parentPort } from 'node:worker_threads';
-import { InputError } from '../errors.js';
-import { TruncatedInputError } from './byte-reader.js';
+import { problemOf, TruncatedInputError, type Problem } from '../errors.js';
 import { OUT_SIZE, ZstdWasmStream } from './zstd-wasm.js';
 
 /**
@@ -27,7 +26,7 @@ export type FromHelper =
   | { type: 'piece'; ab: ArrayBuffer; length: number }
   | { type: 'taken' }
   | { type: 'done' }
-  | { type: 'error'; message: string; truncated: boolean };
+  | { type: 'error'; problem: Problem; truncated: boolean };
 
 const MAX_FREE = 32;
 const free: ArrayBuffer[] = [];
@@ -60,8 +59,7 @@ function serve({ port, ctl: shared, ahead }: HelperOpen): void {
     return;
   }
   function fail(e: unknown): void {
-    const message = e instanceof InputError ? e.message : `zstd decoder: ${e instanceof Error ? e.message : String(e)}`;
-    post({ type: 'error', message, truncated: e instanceof TruncatedInputError });
+    post({ type: 'error', problem: problemOf(e), truncated: e instanceof TruncatedInputError });
     stop();
   }
 

@@ -69,7 +69,7 @@ class WasmHeap {
     this.io = this.ex.malloc(24);
     this.inBuf = this.ex.malloc(IN_SIZE);
     this.outBuf = this.ex.malloc(OUT_SIZE);
-    if (this.io === 0 || this.inBuf === 0 || this.outBuf === 0) throw new InputError('zstd: cannot allocate the decoder');
+    if (this.io === 0 || this.inBuf === 0 || this.outBuf === 0) throw new InputError('zstd-no-decoder');
     this.refresh();
   }
 
@@ -102,7 +102,7 @@ export class ZstdWasmStream {
   constructor() {
     this.heap = idle.pop() ?? new WasmHeap();
     this.dctx = this.heap.ex.ZSTD_createDCtx();
-    if (this.dctx === 0) throw new InputError('zstd: cannot allocate the decoder');
+    if (this.dctx === 0) throw new InputError('zstd-no-decoder');
   }
 
   /**
@@ -128,7 +128,7 @@ export class ZstdWasmStream {
         h.refresh();
         if (ret > 0xffffffff - ERROR_MAX_CODE) {
           const code = 0x1_0000_0000 - ret;
-          throw new InputError(`corrupt zstd data near byte ${this.consumed + h.u32[w + 2]!}: ${ERROR_NAMES[code] ?? `zstd error ${code}`}`);
+          throw new InputError('zstd-corrupt', { at: this.consumed + h.u32[w + 2]!, reason: ERROR_NAMES[code] ?? `zstd error ${code}` });
         }
         this.pending = ret;
         const produced = h.u32[w + 5]!;
@@ -142,7 +142,7 @@ export class ZstdWasmStream {
         const taken = h.u32[w + 2]!;
         if (taken === n && produced < OUT_SIZE) break;
         // zstd makes progress or returns an error; never spin on a decoder that did neither.
-        if (produced === 0 && taken === before) throw new InputError(`corrupt zstd data near byte ${this.consumed + taken}: the decoder made no progress`);
+        if (produced === 0 && taken === before) throw new InputError('zstd-no-progress', { at: this.consumed + taken });
         before = taken;
       }
       off += n;
@@ -153,7 +153,7 @@ export class ZstdWasmStream {
   /** The stream ended: throws TruncatedInputError when it stopped inside a frame. Frees the decoder. */
   end(): void {
     this.free();
-    if (this.pending !== 0) throw new TruncatedInputError(`truncated zstd frame (input ends at byte ${this.consumed})`);
+    if (this.pending !== 0) throw new TruncatedInputError('zstd-truncated', { at: this.consumed });
   }
 
   free(): void {

@@ -2,8 +2,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
-import { InputError } from '../errors.js';
-import { TruncatedInputError } from './byte-reader.js';
+import { InputError, TruncatedInputError, type Problem } from '../errors.js';
 import { recycleChunk, returnTo, takeChunk } from '../sources/chunk-pool.js';
 import { peek } from '../sources/peek.js';
 import type { FromHelper, HelperOpen, ToHelper } from './zstd-thread.js';
@@ -71,7 +70,7 @@ class Helper {
     this.worker.unref();
     const failAll = (why: string): void => {
       helper = null;
-      for (const s of this.sessions) s.fail(new InputError(`zstd decoder thread ${why}`));
+      for (const s of this.sessions) s.fail(new InputError('zstd-thread', { detail: why }));
       this.sessions.clear();
     };
     this.worker.on('error', (e) => failAll(`failed: ${e.message}`));
@@ -147,7 +146,7 @@ class Session {
         this.done = true;
         break;
       case 'error':
-        this.fail(m.truncated ? new TruncatedInputError(m.message) : new InputError(m.message));
+        this.fail(reviveError(m.problem, m.truncated));
         return;
     }
     this.wakeReader?.();
@@ -225,4 +224,10 @@ async function* decodeOnHelper(source: AsyncIterable<Buffer>): AsyncGenerator<Bu
     h.close(s);
     await feed;
   }
+}
+
+/** An error the helper thread reported, rebuilt as the error the reader would have thrown itself. */
+function reviveError(p: Problem, truncated: boolean): InputError {
+  const Ctor = truncated ? TruncatedInputError : InputError;
+  return new (Ctor as new (code: string, data: unknown) => InputError)(p.code, p.data);
 }

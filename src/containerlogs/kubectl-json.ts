@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import type { Location } from '../eventlog/reader.js';
+import type { Location } from '../input/stats.js';
 import type { AppState } from '../state/app.js';
 import { emitPod, emptyContainer, emptyPod, type PodFacts } from './pods.js';
 
@@ -26,11 +26,11 @@ export class KubectlJsonReader {
   private asm: InstanceType<typeof Assembler> | null = null;
   private podLine = 0;
   private readonly reasonLines = new Map<string, number>();
-  failed: string | null = null;
+  failed: { line: number; detail: string } | null = null;
 
   constructor(private readonly app: AppState, private readonly file: string) {
     this.parser.on('data', (t: Token) => this.token(t));
-    this.parser.on('error', (e: Error) => (this.failed ??= `not valid JSON near line ${this.lineNo}: ${e.message}`));
+    this.parser.on('error', (e: Error) => (this.failed ??= { line: this.lineNo, detail: e.message.split('\n')[0]! }));
   }
 
   line(text: string, lineNo: number): void {

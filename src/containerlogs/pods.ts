@@ -1,4 +1,4 @@
-import type { Location } from '../eventlog/reader.js';
+import type { Location } from '../input/stats.js';
 import type { AppState } from '../state/app.js';
 
 /** What kubectl (describe, -o json, -o yaml) says about one pod, in one shape. */
@@ -43,16 +43,15 @@ export function emitPod(app: AppState, pod: PodFacts): void {
   const role = labels['spark-role'] ?? (/-driver$/.test(pod.name ?? '') ? 'driver' : /-exec-\d+$/.test(pod.name ?? '') ? 'executor' : null);
   const spark = pod.containers.find((c) => SPARK_CONTAINERS.includes(c.name ?? '')) ?? (pod.containers.length === 1 ? pod.containers[0] : undefined);
   const execId = role === 'driver' ? 'driver' : labels['spark-exec-id'] ?? spark?.env.SPARK_EXECUTOR_ID ?? /-exec-(\d+)$/.exec(pod.name ?? '')?.[1] ?? null;
-  const where = `kubectl output for pod ${pod.name ?? '(unnamed)'}`;
   if (spark) {
     const heap = role === 'driver' ? spark.env.SPARK_DRIVER_MEMORY : spark.env.SPARK_EXECUTOR_MEMORY;
-    if (heap) app.derive(role === 'driver' ? 'spark.driver.memory' : 'spark.executor.memory', heap, where);
+    if (heap) app.derive(role === 'driver' ? 'spark.driver.memory' : 'spark.executor.memory', heap, { kind: 'pod-env', pod: pod.name });
     if (spark.limitMemory) {
       const limit = parseQuantity(spark.limitMemory);
       const heapBytes = heap ? parseQuantity(heap.replace(/([kmgt])b?$/i, (u) => ({ k: 'Ki', m: 'Mi', g: 'Gi', t: 'Ti' })[u[0]!.toLowerCase()]!)) : null;
-      if (limit !== null) app.derivedNotes.push(`pod ${pod.name ?? ''} memory limit ${spark.limitMemory} (${limit} bytes)`);
-      if (limit !== null && heapBytes !== null && limit > heapBytes && role !== 'driver') {
-        app.derive('spark.executor.memoryOverhead', `${Math.floor((limit - heapBytes) / 2 ** 20)}m`, `${where}: limit ${spark.limitMemory} − heap ${heap} (any spark.executor.pyspark.memory is inside this figure)`);
+      if (limit !== null) app.learnt.push({ kind: 'pod-limit', pod: pod.name, limit: spark.limitMemory, bytes: limit });
+      if (limit !== null && heap !== undefined && heapBytes !== null && limit > heapBytes && role !== 'driver') {
+        app.derive('spark.executor.memoryOverhead', `${Math.floor((limit - heapBytes) / 2 ** 20)}m`, { kind: 'pod-limit', pod: pod.name, limit: spark.limitMemory, heap });
       }
     }
   }

@@ -1,7 +1,7 @@
-import type { Location } from '../eventlog/reader.js';
+import type { Location } from '../input/stats.js';
 import type { AppState } from '../state/app.js';
 import type { SignalInput, SignalSource } from '../state/signals.js';
-import { LOG4J_HEADER } from './kinds.js';
+import { LOG4J_HEADER } from './log4j.js';
 
 /** What is known about the process that wrote a log (a YARN container, a pod, or nothing). */
 export interface ScanContext {
@@ -116,7 +116,7 @@ export class LogScanner {
 
   private facts(text: string, lineNo: number): void {
     const app = this.app;
-    const from = `${this.ctx.file}:${lineNo}`;
+    const at = { file: this.ctx.file, line: lineNo };
     if (app.appId === null) {
       const id = /\b(application_\d{10,}_\d{4,})\b/.exec(text) ?? /\bcontainer_(?:e\d+_)?(\d{10,})_(\d{4,})_\d+_\d+/.exec(text);
       if (id) app.appId = id[2] !== undefined ? `application_${id[1]}_${id[2]}` : id[1]!;
@@ -130,17 +130,17 @@ export class LogScanner {
       if (x) {
         const role = /CoarseGrainedExecutorBackend/.test(text) ? 'executor' : /ExecutorLauncher|ApplicationMaster/.test(text) ? 'am' : /SparkSubmit|DriverWrapper/.test(text) ? 'driver' : this.ctx.role;
         const key = role === 'executor' ? 'spark.executor.memory' : role === 'driver' ? 'spark.driver.memory' : role === 'am' ? 'spark.yarn.am.memory' : null;
-        if (key) app.derive(key, x[1]!.toLowerCase(), `-Xmx in ${from}`);
+        if (key) app.derive(key, x[1]!.toLowerCase(), { kind: 'xmx', at });
       }
     }
     if (text.includes('spark.')) {
-      for (const c of text.matchAll(/(?:-D|--conf[ =]|--conf\s+"?)(spark\.[\w.-]+)=([^\s'"\\]+)/g)) app.derive(c[1]!, c[2]!, from);
+      for (const c of text.matchAll(/(?:-D|--conf[ =]|--conf\s+"?)(spark\.[\w.-]+)=([^\s'"\\]+)/g)) app.derive(c[1]!, c[2]!, { kind: 'flag', at });
     }
     if (text.includes('--executor-id')) {
       const id = /--executor-id\s+(\S+)/.exec(text);
       const cores = /--cores\s+(\d+)/.exec(text);
       if (id && this.ctx.containerId) this.ctx.containerExecutors.set(this.ctx.containerId, id[1]!);
-      if (cores) app.derive('spark.executor.cores', cores[1]!, from);
+      if (cores) app.derive('spark.executor.cores', cores[1]!, { kind: 'flag', at });
     }
   }
 }

@@ -1,4 +1,4 @@
-import { clusterManagerOf, type AppState } from '../state/app.js';
+import { clusterManagerOf, type AppState, type Learnt } from '../state/app.js';
 import { computeLayout, isPythonApp, type MemoryLayout } from './model.js';
 import { observe, type Observed } from './observed.js';
 
@@ -13,8 +13,11 @@ export interface MemoryReport {
   executor: MemoryLayout['executor'];
   driver: MemoryLayout['driver'];
   observed: Observed | null;
-  notes: string[];
+  notes: ReportNote[];
 }
+
+/** A note of the report: the model's own (interim: still worded), or a fact a text log revealed. */
+export type ReportNote = { kind: 'model'; text: string } | { kind: 'learnt'; fact: Learnt };
 
 export interface MemoryRequest {
   /** --conf pairs; they override what the log says. */
@@ -35,13 +38,13 @@ export function memoryReport(state: AppState | null, req: MemoryRequest): { layo
     conf, clusterManager, sparkVersion: req.sparkVersion ?? state?.sparkVersion ?? null, resourceProfile: defaultProfile, isPython: python, observedCores: cores,
   });
   let observed: Observed | null = null;
-  const notes = [...layout.notes];
+  const notes: ReportNote[] = layout.notes.map((text) => ({ kind: 'model', text }));
   if (state) {
-    notes.push(...state.derivedNotes);
+    notes.push(...state.learnt.map((fact): ReportNote => ({ kind: 'learnt', fact })));
     if (state.hasEventLog) {
       const o = observe(layout, state.executors.values());
       observed = o.observed;
-      notes.push(...o.notes);
+      notes.push(...o.notes.map((text): ReportNote => ({ kind: 'model', text })));
     }
   }
   return {

@@ -1,22 +1,23 @@
-import type { AppRead, InputRead } from '../read.js';
-import { summarizeApp, summarizeInput } from '../inspect.js';
-import { escapeControl, type Style } from './style.js';
+import type { AppRead, InputRead } from '../input/read.js';
+import { escapeControl } from './escape.js';
+import { applicationJson } from './json.js';
+import type { Style } from './style.js';
 import { fmtDuration, fmtTime, plural } from './units.js';
+import { diagnosticText } from './words/diagnostics.js';
 
 /** The human report of `inspect`: one block per application, then its input's diagnostics. */
 export function renderInspectText(reads: InputRead[], style: Style): string {
   const out: string[] = [];
   for (const r of reads) {
-    const input = summarizeInput(r);
     const apps = r.apps.filter((a) => a.stats.events > 0);
     for (const a of apps) out.push(renderApp(r, a, style), '');
-    if (apps.length === 0 && input.error === undefined) out.push(`${escapeControl(r.path)}: no events`, '');
+    if (apps.length === 0 && r.failures.length === 0) out.push(`${escapeControl(r.path)}: no events`, '');
   }
   return out.join('\n');
 }
 
 function renderApp(r: InputRead, a: AppRead, st: Style): string {
-  const s = summarizeApp(a);
+  const s = applicationJson(a);
   const lines: string[] = [];
   const id = s.appId ?? '(no application id)';
   const attempt = s.attemptId ? ` attempt ${s.attemptId}` : '';
@@ -27,7 +28,7 @@ function renderApp(r: InputRead, a: AppRead, st: Style): string {
   const codec = a.stats.compression ?? 'none';
   lines.push(row('source', `${escapeControl(r.path)}  (${codec}, ${where}, ${plural(a.stats.lines, 'line')})`));
   const user = a.state.user ? `, user ${escapeControl(a.state.user)}` : '';
-  lines.push(row('spark', `${s.sparkVersion ?? 'version unknown'} on ${s.clusterManager}${user}`));
+  lines.push(row('spark', `${s.sparkVersion !== null ? escapeControl(s.sparkVersion) : 'version unknown'} on ${s.clusterManager}${user}`));
   const outcomeText = s.outcome === 'failed' ? st.red(s.outcome) : s.outcome === 'succeeded' ? st.green(s.outcome) : st.yellow(s.outcome);
   const span = s.startTime !== null && s.endTime !== null ? `  ${fmtTime(s.startTime)} → ${fmtTime(s.endTime)} (${fmtDuration(s.endTime - s.startTime)})` : s.startTime !== null ? `  started ${fmtTime(s.startTime)}` : '';
   lines.push(row('outcome', `${outcomeText}${span}`));
@@ -38,7 +39,7 @@ function renderApp(r: InputRead, a: AppRead, st: Style): string {
   const killed = s.tasks.killed > 0 ? ` (${s.tasks.killed} killed)` : '';
   lines.push(row('tasks', `${s.tasks.total}${failed(s.tasks.failed)}${killed}`));
   const counts = Object.entries(s.events).sort(([, x], [, y]) => y - x);
-  const shown = counts.slice(0, 6).map(([n, c]) => `${shortName(n)} ${c}`).join(', ');
+  const shown = counts.slice(0, 6).map(([n, c]) => `${escapeControl(shortName(n))} ${c}`).join(', ');
   const more = counts.length > 6 ? `, … ${plural(counts.length - 6, "more type")}` : "";
   lines.push(row('events', `${a.stats.events} (${shown}${more})`));
   if (a.stats.malformedLines > 0 || a.stats.truncated || a.stats.schemaMismatches > 0) {
@@ -47,7 +48,7 @@ function renderApp(r: InputRead, a: AppRead, st: Style): string {
     if (a.stats.schemaMismatches > 0) bits.push(plural(a.stats.schemaMismatches, 'event', 'events') + ' not matching their schema');
     if (a.stats.truncated) bits.push('truncated tail');
     lines.push(row('problems', st.yellow(bits.join(', '))));
-    for (const d of a.stats.diagnostics) lines.push(`    ${st.dim(`${escapeControl(d.file)}:${d.line}`)} ${escapeControl(d.message)}`);
+    for (const d of a.stats.diagnostics) lines.push(`    ${st.dim(`${escapeControl(d.file)}:${d.line}`)} ${escapeControl(diagnosticText(d))}`);
   }
   return lines.join('\n');
 }

@@ -1,6 +1,8 @@
 import type { MemoryLayout, MemoryReport } from '../memory/index.js';
 import { peaksAgainstLimits } from '../memory/index.js';
-import { escapeControl, type Style } from './style.js';
+import { escapeControl } from './escape.js';
+import type { Style } from './style.js';
+import { reportNoteText } from './words/problems.js';
 import { fmtBytes } from './units.js';
 
 const BAR_WIDTH = 60;
@@ -15,7 +17,7 @@ export function renderMemoryText(layout: MemoryLayout, report: MemoryReport, st:
     `${' '.repeat(indent)}${label.padEnd(18 - indent)}${fmtBytes(size).padStart(10)}   ${st.dim(formula)}`;
   const where = `${layout.clusterManager}, ${layout.sparkVersion ? `Spark ${layout.sparkVersion}` : 'Spark version unknown'}`;
 
-  out.push(st.bold(`Executor (${where})`) + `   container ${fmtBytes(e.container)}`);
+  out.push(st.bold(`Executor (${escapeControl(where)})`) + `   container ${fmtBytes(e.container)}`);
   out.push(`  ${bar(layout, st)}`);
   out.push(`  ${legend(st)}`);
   out.push(row(2, 'heap', e.heap, 'spark.executor.memory (-Xmx)'));
@@ -71,7 +73,7 @@ export function renderMemoryText(layout: MemoryLayout, report: MemoryReport, st:
   }
   if (report.notes.length > 0) {
     out.push('', st.bold('Notes'));
-    for (const n of report.notes) out.push(`  - ${escapeControl(n)}`);
+    for (const n of report.notes) out.push(`  - ${escapeControl(reportNoteText(n))}`);
   }
   return `${out.join('\n')}\n`;
 }

@@ -1,7 +1,6 @@
 /**
  * Terminal styling: colour only when asked for by the caller (a TTY without NO_COLOR, or
- * FORCE_COLOR). Text that came from a log is escaped so that it cannot move the cursor or
- * change colours on the user's terminal.
+ * FORCE_COLOR). Text that came from a log is escaped (escape.ts) before it is styled.
  */
 export interface Style {
   bold(s: string): string;
@@ -24,12 +23,4 @@ export function colorWanted(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv 
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
   if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true;
   return stream.isTTY === true && env.TERM !== 'dumb';
-}
-
-/** Escapes C0/C1 control characters (but tab) and DEL as \xNN; newlines as \n. */
-export function escapeControl(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g, (c) =>
-    c === '\n' ? '\\n' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
-  );
 }

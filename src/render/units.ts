@@ -36,3 +36,8 @@ export function fmtDuration(ms: number): string {
 export function plural(n: number, word: string, pluralWord = `${word}s`): string {
   return `${n} ${n === 1 ? word : pluralWord}`;
 }
+
+/** Ids as a short list: the first six, then "… (n)". */
+export function compactIds(ids: readonly string[]): string {
+  return ids.length > 6 ? `${ids.slice(0, 6).join(', ')} … (${ids.length})` : ids.join(', ');
+}

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Style } from '../render/style.js';
+import type { Problem } from '../errors.js';
 import { prepareRow, RowWriter, type PreparedRow, type ScanFormat } from './output.js';
 import { scanUnit, type ScanRow } from './row.js';
 import { walkLogDir, type Unit } from '../sources/walk.js';
@@ -44,7 +45,7 @@ export const autoJobs = (bytes: number): number => Math.max(1, Math.min(availabl
 export async function runScan(opts: ScanOptions, io: ScanIo, signal: AbortSignal): Promise<'done' | 'interrupted'> {
   let units: Unit[] = [];
   for await (const u of walkLogDir(opts.root)) {
-    if (opts.since !== null && !u.error && u.mtime < opts.since) continue;
+    if (opts.since !== null && u.error === undefined && u.mtime < opts.since) continue;
     units.push(u);
   }
   if (opts.limit !== null) units = units.sort((a, b) => b.mtime - a.mtime).slice(0, opts.limit);
@@ -80,7 +81,7 @@ export async function runScan(opts: ScanOptions, io: ScanIo, signal: AbortSignal
     // The main thread is one of the N: it only orders and writes rows besides, and on a machine of
     // N cores an extra thread would compete with the workers (and V8's own background work).
     const local = async (): Promise<void> => {
-      for (let u = next(); u; u = next()) accept(prep(u.error ? [{ path: u.path, error: u.error }] : await scanUnit(u.path)));
+      for (let u = next(); u; u = next()) accept(prep(u.error !== undefined ? [unreadable(u.path, u.error)] : await scanUnit(u.path)));
     };
     const jobs = opts.jobs === 'auto' ? autoJobs(units.reduce((sum, u) => sum + u.bytes, 0)) : opts.jobs;
     const threads = Math.min(jobs, Math.max(1, total)) - 1;
@@ -92,6 +93,8 @@ export async function runScan(opts: ScanOptions, io: ScanIo, signal: AbortSignal
   }
   return signal.aborted ? 'interrupted' : 'done';
 }
+
+const unreadable = (path: string, problem: Problem): ScanRow => ({ path, failures: [{ part: null, problem }] });
 
 const PREFETCH = 2;
 
@@ -114,8 +117,8 @@ async function pool(
             const feed = (): void => {
               while (!drained && inFlight < PREFETCH) {
                 let u = next();
-                while (u?.error) {
-                  accept(prep([{ path: u.path, error: u.error }]));
+                while (u?.error !== undefined) {
+                  accept(prep([unreadable(u.path, u.error)]));
                   u = next();
                 }
                 if (!u) drained = true;

@@ -1,7 +1,10 @@
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { escapeControl, makeStyle, type Style } from '../render/style.js';
+import { escapeControl, escapeCsv } from '../render/escape.js';
+import { diagnosisJson, failuresText } from '../render/json.js';
+import { makeStyle, type Style } from '../render/style.js';
+import { remedyText } from '../render/words/remedies.js';
 import { isFailedRow, type ScanRow } from './row.js';
 
 export type ScanFormat = 'table' | 'jsonl' | 'csv';
@@ -23,16 +26,16 @@ export function prepareRow(row: ScanRow, format: ScanFormat, color: boolean): Pr
   const failed = isFailedRow(row);
   const base = {
     failed,
-    error: 'error' in row,
-    appName: 'error' in row ? null : row.app.appName,
-    verdictCode: 'error' in row ? null : row.app.verdict?.code ?? null,
-    roleRegion: 'error' in row || !row.app.verdict ? null : `${row.app.verdict.role}/${row.app.verdict.region}`,
+    error: 'failures' in row,
+    appName: 'failures' in row ? null : row.app.appName,
+    verdictCode: 'failures' in row ? null : (row.app.verdict?.code ?? null),
+    roleRegion: 'failures' in row || !row.app.verdict ? null : `${row.app.verdict.role}/${row.app.verdict.region}`,
   };
-  if (format === 'jsonl') return { ...base, text: `${JSON.stringify('error' in row ? { path: row.path, error: row.error } : { ...row.app, path: row.path })}\n` };
+  if (format === 'jsonl') return { ...base, text: `${JSON.stringify('failures' in row ? errorJson(row) : { ...diagnosisJson(row.app), path: row.path })}\n` };
   const cells = rowCells(row, format === 'csv');
-  if (format === 'csv') return { ...base, text: `${cells.map(csvCell).join(',')}\n` };
+  if (format === 'csv') return { ...base, text: `${cells.map(escapeCsv).join(',')}\n` };
   const line = tableLine(cells.map((c) => escapeControl(c)));
-  return { ...base, text: `${'error' in row ? st.yellow(line) : failed ? st.red(line) : line}\n` };
+  return { ...base, text: `${'failures' in row ? st.yellow(line) : failed ? st.red(line) : line}\n` };
 }
 
 /**
@@ -125,11 +128,14 @@ function topFix(row: Extract<ScanRow, { app: unknown }>): string {
   const main = row.app.verdict ? row.app.findings.find((f) => f.code === row.app.verdict!.code) : undefined;
   const r = main?.remediation.find((x) => x.conf && x.suggested) ?? main?.remediation[0];
   if (!r) return '';
-  return r.conf && r.suggested ? `--conf ${r.conf}=${r.suggested}` : r.reason;
+  return r.conf && r.suggested ? `--conf ${r.conf}=${r.suggested}` : remedyText(r);
 }
 
 function rowCells(row: ScanRow, csv: boolean): string[] {
-  if ('error' in row) return csv ? [row.path, '', '', '', '', '', '', '', '', '', '', '', '', row.error] : [row.path, '', '', '', '', 'unreadable', '', '', '', row.error];
+  if ('failures' in row) {
+    const why = failuresText(row.failures);
+    return csv ? [row.path, '', '', '', '', '', '', '', '', '', '', '', '', why] : [row.path, '', '', '', '', 'unreadable', '', '', '', why];
+  }
   const a = row.app;
   const dur = row.startTime !== null && row.endTime !== null ? row.endTime - row.startTime : null;
   const v = a.verdict;
@@ -156,6 +162,6 @@ function compactDuration(ms: number): string {
   return `${Math.floor(s / 86400)}d${String(Math.floor(s / 3600) % 24).padStart(2, '0')}h`;
 }
 
-function csvCell(s: string): string {
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+function errorJson(row: Extract<ScanRow, { failures: unknown }>): object {
+  return { path: row.path, error: failuresText(row.failures), errors: row.failures.map((f) => ({ part: f.part, code: f.problem.code, data: f.problem.data })) };
 }

@@ -1,33 +1,30 @@
-import { diagnoseApp, type ApplicationDiagnosis } from '../diagnose.js';
-import { describeError } from '../errors.js';
-import { hasContent, readInput } from '../read.js';
-import { resolveInputs } from '../sources/resolve.js';
+import { diagnoseApp, type Diagnosis } from '../diagnose/index.js';
+import { problemOf } from '../errors.js';
+import { hasContent, readAll, type InputFailure } from '../input/read.js';
 
 /** One application of a scan, or one path that could not be read. */
 export type ScanRow =
-  | { path: string; app: ApplicationDiagnosis; user: string | null; startTime: number | null; endTime: number | null }
-  | { path: string; error: string };
+  | { path: string; app: Diagnosis; user: string | null; startTime: number | null; endTime: number | null }
+  | { path: string; failures: InputFailure[] };
 
 /** Reads and diagnoses one unit (a zip may hold several attempts: one row each). */
 export async function scanUnit(unitPath: string): Promise<ScanRow[]> {
   const rows: ScanRow[] = [];
   try {
-    for await (const input of resolveInputs([unitPath])) {
-      const read = await readInput(input);
+    for await (const read of readAll([unitPath])) {
       for (const a of read.apps.filter(hasContent)) {
-        const d = diagnoseApp(a);
-        rows.push({ path: read.path, app: d.result, user: a.state.user, startTime: a.state.startTime, endTime: a.state.endTime });
+        rows.push({ path: read.path, app: diagnoseApp(a), user: a.state.user, startTime: a.state.startTime, endTime: a.state.endTime });
       }
-      if (read.error !== undefined) rows.push({ path: read.path, error: read.error });
+      if (read.failures.length > 0) rows.push({ path: read.path, failures: read.failures });
     }
   } catch (e) {
-    rows.push({ path: unitPath, error: describeError(e) });
+    rows.push({ path: unitPath, failures: [{ part: null, problem: problemOf(e) }] });
   }
   return rows;
 }
 
 /** Failed first: a failed or unfinished application, or any critical finding. */
 export function isFailedRow(row: ScanRow): boolean {
-  if ('error' in row) return true;
+  if ('failures' in row) return true;
   return row.app.outcome === 'failed' || row.app.outcome === 'incomplete' || row.app.findings.some((f) => f.severity === 'critical');
 }

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { describeError, InputError } from '../errors.js';
+import { InputError, problemOf } from '../errors.js';
 import { peek } from './peek.js';
 import { appIdFromName, classifyGroup, isIgnoredName, type GroupLayout } from './layout.js';
 import { walkLogDir } from './walk.js';
@@ -50,12 +50,12 @@ async function* resolvePath(p: string): AsyncGenerator<ResolvedInput> {
   try {
     st = statSync(p);
   } catch (e) {
-    yield { path: p, layout: 'single', apps: [], error: describeError(e) };
+    yield { path: p, layout: 'single', apps: [], error: problemOf(e) };
     return;
   }
   if (st.isDirectory()) yield* resolveDirectory(p);
   else if (st.isFile()) yield await resolveFile(p);
-  else yield { path: p, layout: 'single', apps: [], error: 'not a regular file or directory' };
+  else yield { path: p, layout: 'single', apps: [], error: { code: 'not-a-file', data: {} } };
 }
 
 async function resolveFile(file: string): Promise<ResolvedInput> {
@@ -70,7 +70,7 @@ async function resolveFile(file: string): Promise<ResolvedInput> {
       closeSync(fd);
     }
   } catch (e) {
-    return { path: file, layout: 'single', apps: [], error: describeError(e) };
+    return { path: file, layout: 'single', apps: [], error: problemOf(e) };
   }
   if (head.equals(ZIP_MAGIC) || head.equals(ZIP_EMPTY_MAGIC)) return resolveZip(file, file);
   return { path: file, layout: 'single', apps: [{ parts: [filePart(file)], hints: singleHints(file) }] };
@@ -84,7 +84,7 @@ async function* resolveDirectory(dir: string): AsyncGenerator<ResolvedInput> {
     else if (unit.group) yield groupInput(unit.path, unit.group);
     else yield await resolveFile(unit.path);
   }
-  if (!found) yield { path: dir, layout: 'single', apps: [], error: 'no Spark event log found in this directory' };
+  if (!found) yield { path: dir, layout: 'single', apps: [], error: { code: 'no-log-in-directory', data: {} } };
 }
 
 function groupInput(dir: string, group: GroupLayout): ResolvedInput {
@@ -98,7 +98,7 @@ async function resolveZip(zipPath: string, shownAs: string): Promise<ResolvedInp
   try {
     entries = await listZip(zipPath);
   } catch (e) {
-    return { path: shownAs, layout: 'zip', apps: [], error: describeError(e) };
+    return { path: shownAs, layout: 'zip', apps: [], error: problemOf(e) };
   }
   const part = (entryName: string): Part => {
     const entry = entries.find((e) => e.name === entryName)!;
@@ -123,7 +123,7 @@ async function resolveZip(zipPath: string, shownAs: string): Promise<ResolvedInp
       for (const n of names.sort()) apps.push({ parts: [part(prefix + n)], hints: singleHints(n) });
     }
   }
-  if (apps.length === 0) return { path: shownAs, layout: 'zip', apps: [], error: 'the zip holds no files' };
+  if (apps.length === 0) return { path: shownAs, layout: 'zip', apps: [], error: { code: 'zip-empty', data: {} } };
   return { path: shownAs, layout: 'zip', apps };
 }
 
@@ -143,7 +143,7 @@ async function resolveStdin(): Promise<ResolvedInput> {
     // Piped logs are often copies of a live one: a tail cut mid-frame is not corruption.
     inProgress: true,
     open: () => {
-      if (used) throw new InputError('standard input can be read only once');
+      if (used) throw new InputError('stdin-read-twice');
       used = true;
       return stream;
     },

@@ -1,3 +1,5 @@
+import type { Problem } from '../errors.js';
+
 export type Layout = 'single' | 'rolling' | 'databricks-rolled' | 'legacy-dir' | 'zip';
 
 /** One file of an application's event log; `open` yields its raw (possibly compressed) bytes. */
@@ -33,5 +35,5 @@ export interface Input {
   layout: Layout;
   apps: AppLog[];
   /** Set when the input could not be opened or laid out; its apps are then empty. */
-  error?: string;
+  error?: Problem;
 }

@@ -1,7 +1,7 @@
 import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { setImmediate as turn } from 'node:timers/promises';
 import path from 'node:path';
-import { describeError } from '../errors.js';
+import { problemOf, type Problem } from '../errors.js';
 import { classifyGroup, isIgnoredName, type GroupLayout } from './layout.js';
 
 /** One thing to read: a log file, a zip, or a log directory (rolling, Databricks, ≤1.2). */
@@ -14,7 +14,7 @@ export interface Unit {
   /** For a log directory, its layout and files in reading order; null for a file. */
   group: GroupLayout | null;
   /** Set when the path could not be listed or stat'ed. */
-  error?: string;
+  error?: Problem;
 }
 
 /**
@@ -41,7 +41,7 @@ async function* walk(dir: string, seen: Set<string>): AsyncGenerator<Unit> {
     seen.add(real);
     names = readdirSync(dir).filter((n) => !isIgnoredName(n)).sort();
   } catch (e) {
-    yield { path: dir, mtime: 0, bytes: 0, group: null, error: describeError(e) };
+    yield { path: dir, mtime: 0, bytes: 0, group: null, error: problemOf(e) };
     return;
   }
   const group = classifyGroup(path.basename(dir), names);
@@ -63,7 +63,7 @@ async function* walk(dir: string, seen: Set<string>): AsyncGenerator<Unit> {
       await breathe();
       st = statSync(p);
     } catch (e) {
-      yield { path: p, mtime: 0, bytes: 0, group: null, error: describeError(e) };
+      yield { path: p, mtime: 0, bytes: 0, group: null, error: problemOf(e) };
       continue;
     }
     if (st.isDirectory()) yield* walk(p, seen);

@@ -37,28 +37,28 @@ export async function listZip(path: string): Promise<ZipEntry[]> {
         break;
       }
     }
-    if (eocd < 0) throw new InputError('corrupt zip: no end-of-central-directory record (truncated download?)');
+    if (eocd < 0) throw new InputError('zip-no-end-record');
     let count = tail.readUInt16LE(eocd + 10);
     let cdSize = tail.readUInt32LE(eocd + 12);
     let cdOffset = tail.readUInt32LE(eocd + 16);
     if (count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) {
       const loc = eocd - 20;
-      if (loc < 0 || tail.readUInt32LE(loc) !== ZIP64_LOCATOR_SIG) throw new InputError('corrupt zip: missing Zip64 locator');
+      if (loc < 0 || tail.readUInt32LE(loc) !== ZIP64_LOCATOR_SIG) throw new InputError('zip-no-zip64-locator');
       const recOffset = Number(tail.readBigUInt64LE(loc + 8));
       const rec = Buffer.alloc(56);
       await fh.read(rec, 0, 56, recOffset);
-      if (rec.readUInt32LE(0) !== ZIP64_EOCD_SIG) throw new InputError('corrupt zip: bad Zip64 end record');
+      if (rec.readUInt32LE(0) !== ZIP64_EOCD_SIG) throw new InputError('zip-bad-zip64-record');
       count = Number(rec.readBigUInt64LE(32));
       cdSize = Number(rec.readBigUInt64LE(40));
       cdOffset = Number(rec.readBigUInt64LE(48));
     }
-    if (cdOffset + cdSize > size) throw new InputError('corrupt zip: central directory lies past the end of the file');
+    if (cdOffset + cdSize > size) throw new InputError('zip-directory-past-end');
     const cd = Buffer.alloc(cdSize);
     await fh.read(cd, 0, cdSize, cdOffset);
     const entries: ZipEntry[] = [];
     let p = 0;
     for (let i = 0; i < count; i++) {
-      if (p + 46 > cd.length || cd.readUInt32LE(p) !== CD_SIG) throw new InputError(`corrupt zip: bad central directory entry ${i + 1}`);
+      if (p + 46 > cd.length || cd.readUInt32LE(p) !== CD_SIG) throw new InputError('zip-bad-directory-entry', { index: i + 1 });
       const method = cd.readUInt16LE(p + 10);
       let compressedSize = cd.readUInt32LE(p + 20);
       let uncompressedSize = cd.readUInt32LE(p + 24);
@@ -98,7 +98,7 @@ export async function* openZipEntry(path: string, entry: ZipEntry): AsyncGenerat
   } finally {
     await fh.close();
   }
-  if (local.readUInt32LE(0) !== LOCAL_SIG) throw new InputError(`corrupt zip: bad local header for ${entry.name}`);
+  if (local.readUInt32LE(0) !== LOCAL_SIG) throw new InputError('zip-bad-local-header', { entry: entry.name });
   const start = entry.localHeaderOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
   if (entry.compressedSize === 0) return;
   const raw = createReadStream(path, { start, end: start + entry.compressedSize - 1 });
@@ -106,7 +106,7 @@ export async function* openZipEntry(path: string, entry: ZipEntry): AsyncGenerat
     for await (const c of raw) yield c as Buffer;
     return;
   }
-  if (entry.method !== 8) throw new InputError(`zip entry ${entry.name} uses compression method ${entry.method}; only stored and deflated entries are supported`);
+  if (entry.method !== 8) throw new InputError('zip-unsupported-method', { entry: entry.name, method: entry.method });
   const inflate = createInflateRaw();
   raw.on('error', (err) => inflate.destroy(err));
   raw.pipe(inflate);
@@ -114,7 +114,7 @@ export async function* openZipEntry(path: string, entry: ZipEntry): AsyncGenerat
     for await (const c of inflate) yield c as Buffer;
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    if (typeof e.code === 'string' && e.code.startsWith('Z_')) throw new InputError(`corrupt zip entry ${entry.name}: ${e.message}`);
+    if (typeof e.code === 'string' && e.code.startsWith('Z_')) throw new InputError('zip-corrupt-entry', { entry: entry.name, detail: e.message.split('\n')[0]! });
     throw err;
   } finally {
     raw.destroy();

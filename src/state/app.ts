@@ -1,8 +1,25 @@
 import { metricId, metricName, type MetricsRow } from '../eventlog/fast.js';
-import type { EventVisitor, Location } from '../eventlog/reader.js';
+import type { EventVisitor } from '../eventlog/events.js';
+import type { Location } from '../input/stats.js';
 import type { KnownEvent } from '../eventlog/schemas.js';
 import { SignalBook } from './signals.js';
 import { newStage, type StageStats } from './stages.js';
+
+/** Where a setting learnt from a text log came from. */
+export type DerivedSource =
+  | { kind: 'xmx'; at: Location }
+  | { kind: 'flag'; at: Location }
+  | { kind: 'pod-env'; pod: string | null }
+  /** The executor overhead as the pod's memory limit minus its heap. */
+  | { kind: 'pod-limit'; pod: string | null; limit: string; heap: string }
+  /** Another input of the same application (joined by diagnose). */
+  | { kind: 'input'; path: string };
+
+/** A fact a text log revealed: a setting and where it came from, or a pod's memory limit. */
+export type Learnt =
+  | { kind: 'setting'; key: string; value: string; source: DerivedSource }
+  /** The memory limit of a pod's Spark container, as kubectl printed it ("18Gi") and in bytes. */
+  | { kind: 'pod-limit'; pod: string | null; limit: string; bytes: number };
 
 export type ClusterManager = 'yarn' | 'kubernetes' | 'standalone' | 'local' | 'mesos' | 'unknown';
 export type Outcome = 'succeeded' | 'failed' | 'incomplete' | 'unknown';
@@ -74,7 +91,8 @@ export class AppState implements EventVisitor {
   hasEventLog = false;
   /** Settings learnt from container logs, kubectl output or command lines, with where each came from. */
   readonly derivedConf: Record<string, string> = {};
-  readonly derivedNotes: string[] = [];
+  /** What the text logs revealed, in the order read: settings (derivedConf's sources) and pod limits. */
+  readonly learnt: Learnt[] = [];
   /** The cluster manager the input kinds imply (YARN logs, kubectl output), when spark.master is unknown. */
   clusterManagerHint: ClusterManager | null = null;
 
@@ -259,6 +277,19 @@ export class AppState implements EventVisitor {
     }
   }
 
+  /**
+   * How the application ended. No ApplicationEnd → incomplete (the driver died, or is still
+   * running). With one, the ExitCode Spark 4 writes decides; before that, an application whose
+   * last job failed is taken as failed, since an uncaught job failure is what ends a failed driver.
+   * Container logs and kubectl output do not say: unknown.
+   */
+  get outcome(): Outcome {
+    if (!this.hasEventLog) return 'unknown';
+    if (!this.ended) return 'incomplete';
+    if (this.exitCode !== null) return this.exitCode === 0 ? 'succeeded' : 'failed';
+    return this.lastJobFailed ? 'failed' : 'succeeded';
+  }
+
   /** Stage attempts seen (submitted, completed, or running tasks). */
   get stagesTotal(): number {
     return this.stages.size;
@@ -280,11 +311,11 @@ export class AppState implements EventVisitor {
     return cm === 'unknown' ? (this.clusterManagerHint ?? 'unknown') : cm;
   }
 
-  /** Records a setting a log revealed; the event log's own value, when there is one, wins. */
-  derive(key: string, value: string, from: string): void {
+  /** Records a setting a log revealed; the first source wins, and the event log's own value over all. */
+  derive(key: string, value: string, source: DerivedSource): void {
     if (this.derivedConf[key] !== undefined) return;
     this.derivedConf[key] = value;
-    this.derivedNotes.push(`${key}=${value} taken from ${from}`);
+    this.learnt.push({ kind: 'setting', key, value, source });
   }
 
   /** The configuration to compute with: the event log's properties over what the logs revealed. */

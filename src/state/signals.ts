@@ -1,4 +1,4 @@
-import type { Location } from '../eventlog/reader.js';
+import type { Location } from '../input/stats.js';
 
 /** Where a failure text was found in an event log. */
 export type SignalSource =

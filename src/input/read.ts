@@ -1,16 +1,24 @@
 import path from 'node:path';
-import type { Codec } from './codecs/index.js';
-import { describeError } from './errors.js';
-import { readPart, ReadStats } from './eventlog/reader.js';
-import type { InputKind } from './containerlogs/kinds.js';
-import type { ResolvedInput } from './sources/resolve.js';
-import type { AppLog, Layout } from './sources/types.js';
-import { AppState } from './state/app.js';
+import type { Codec } from '../codecs/index.js';
+import { problemOf, type Problem } from '../errors.js';
+import { resolveInputs, type ResolvedInput } from '../sources/resolve.js';
+import type { AppLog, Layout } from '../sources/types.js';
+import { AppState } from '../state/app.js';
+import { readPart } from './part.js';
+import type { InputKind } from './sniff.js';
+import { ReadStats } from './stats.js';
 
+/** One application log of an input, folded. */
 export interface AppRead {
   log: AppLog;
   state: AppState;
   stats: ReadStats;
+}
+
+/** Why (part of) an input could not be read: the part, relative to the input, when not the input itself. */
+export interface InputFailure {
+  part: string | null;
+  problem: Problem;
 }
 
 export interface InputRead {
@@ -20,13 +28,10 @@ export interface InputRead {
   layout: Layout;
   compression: Codec | 'zip' | null;
   apps: AppRead[];
-  error?: string;
+  /** Empty when every part was read. */
+  failures: InputFailure[];
 }
 
-/**
- * Reads every application log of one input through the state fold. A failure stops that input
- * only; what was read before it stays in the result.
- */
 export interface ReadOptions {
   /** Accept container logs, kubectl output and driver/executor logs besides event logs (diagnose). */
   acceptText?: boolean;
@@ -39,10 +44,23 @@ export interface ReadOptions {
 /** An application log that yielded something: events, or (text inputs) a readable log. */
 export const hasContent = (a: AppRead): boolean => a.stats.events > 0 || (a.stats.kind !== null && a.stats.kind !== 'event-log');
 
+/**
+ * The one reading loop: every path (file, directory, zip, `-`) resolved into inputs, each read in
+ * turn and handed over before the next is opened, so a batch holds one input's state at a time.
+ * An input that cannot be read is yielded with its failures; the batch goes on.
+ */
+export async function* readAll(paths: string[], opts: ReadOptions = {}): AsyncGenerator<InputRead> {
+  for await (const input of resolveInputs(paths)) yield await readInput(input, opts);
+}
+
+/**
+ * Reads every application log of one input through the state fold. A failure stops that log
+ * only; what was read before it stays in the result, and the input's other logs go on.
+ */
 export async function readInput(input: ResolvedInput, opts: ReadOptions = {}): Promise<InputRead> {
-  const result: InputRead = { path: input.path, kind: 'event-log', layout: input.layout, compression: input.layout === 'zip' ? 'zip' : null, apps: [] };
+  const result: InputRead = { path: input.path, kind: 'event-log', layout: input.layout, compression: input.layout === 'zip' ? 'zip' : null, apps: [], failures: [] };
   if (input.error !== undefined) {
-    result.error = input.error;
+    result.failures.push({ part: null, problem: input.error });
     return result;
   }
   try {
@@ -51,10 +69,11 @@ export async function readInput(input: ResolvedInput, opts: ReadOptions = {}): P
       result.apps.push(app);
       for (const part of log.parts) {
         try {
-          await readPart(part.open(), part.name, app.state, app.stats, { inProgress: part.inProgress, acceptText: opts.acceptText ?? false, exact: opts.exact ?? false, helperThread: opts.helperThread ?? false });
+          await readPart(part.open(), part.name, app.state, app.stats, {
+            inProgress: part.inProgress, acceptText: opts.acceptText ?? false, exact: opts.exact ?? false, helperThread: opts.helperThread ?? false,
+          });
         } catch (e) {
-          const msg = part.name === input.path ? describeError(e) : `${relativePart(input.path, part.name)}: ${describeError(e)}`;
-          result.error = result.error === undefined ? msg : `${result.error}; ${msg}`;
+          result.failures.push({ part: part.name === input.path ? null : relativePart(input.path, part.name), problem: problemOf(e) });
           break; // the rest of this log would lack what came before; other logs in the input go on
         }
       }

@@ -1,7 +1,8 @@
+import { LOG4J_HEADER } from '../containerlogs/log4j.js';
+
 /** What an input is, by its content (inputs[].kind in the JSON contract). */
 export type InputKind = 'event-log' | 'yarn-aggregated-log' | 'yarn-diagnostics' | 'kubectl-describe' | 'kubectl-json' | 'spark-log' | 'unknown';
 
-const LOG4J_HEADER = /^(?:\[Stage \d+:[^\]]*\])?(?:\d{2}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2}|\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}|(?:INFO|WARN|ERROR|DEBUG|TRACE|FATAL)\s+\[\d{4}-\d{2}-\d{2}|\d{2}:\d{2}:\d{2}[.,]?\d*\s+\[?(?:INFO|WARN|ERROR|DEBUG))/m;
 
 /**
  * Names the kind of a text from its first bytes (decoded, up to 64 KiB). Never looks at the file name.
@@ -33,4 +34,3 @@ function isBinary(s: string): boolean {
   return bad / n > 0.1;
 }
 
-export { LOG4J_HEADER };

@@ -1,6 +1,5 @@
-import type { AppRead, InputRead } from './read.js';
-import { hasContent } from './read.js';
-import { absorbSignals } from './state/signals.js';
+import { hasContent, type AppRead, type InputRead } from '../input/read.js';
+import { absorbSignals } from '../state/signals.js';
 
 /** One application as diagnosed: its event log (if given) with every other input about it. */
 export interface MergedApp {
@@ -50,8 +49,10 @@ function absorb(target: MergedApp, app: AppRead, read: InputRead): void {
   const into = target.primary.state;
   const from = app.state;
   absorbSignals(into.signals, from.signals);
-  for (const [k, v] of Object.entries(from.derivedConf)) into.derive(k, v, from.derivedNotes.find((n) => n.startsWith(`${k}=`))?.replace(/^[^ ]* taken from /, '') ?? read.path);
-  into.derivedNotes.push(...from.derivedNotes.filter((n) => !/^spark\.[\w.-]+=/.test(n)));
+  for (const fact of from.learnt) {
+    if (fact.kind === 'setting') into.derive(fact.key, fact.value, fact.source);
+    else into.learnt.push(fact);
+  }
   into.clusterManagerHint ??= from.clusterManagerHint;
   into.appId ??= from.appId;
   into.sparkVersion ??= from.sparkVersion;

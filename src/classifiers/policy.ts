@@ -1,0 +1,49 @@
+import { GiB, MiB } from '../memory/index.js';
+
+/**
+ * Every number behind a suggestion, named, with where it comes from: Spark's own source for
+ * defaults and limits, or "our choice" with the reason. `explain <code>` prints the ones a
+ * classifier uses. Thresholds that decide whether a finding fires live in the classifier's
+ * meta.thresholds instead.
+ */
+export interface PolicyValue {
+  value: number;
+  /** Bytes, a factor, a count…: how `explain` prints the value. */
+  unit: 'bytes' | 'factor' | 'count' | 'ms';
+  why: string;
+}
+
+const p = (value: number, unit: PolicyValue['unit'], why: string): PolicyValue => ({ value, unit, why });
+
+export const POLICY = {
+  headroom: p(1.25, 'factor', 'our choice: 25% above the usage the log observed, so the next run does not sit at the limit'),
+  heapGrowth: p(1.5, 'factor', 'our choice: a heap that overflowed grows by half when the log gives no peak to size it from'),
+  heapStep: p(GiB, 'bytes', 'our choice: heaps are suggested in whole GiB, as people type them'),
+  overheadGrowth: p(1.5, 'factor', 'our choice: an overhead that overflowed grows by at least half'),
+  overheadStep: p(256 * MiB, 'bytes', 'our choice: overheads are suggested in steps of 256 MiB'),
+  directBufferExtra: p(GiB, 'bytes', 'our choice: direct-buffer OOMs get at least 1 GiB more overhead (Netty pools grow in 16 MiB chunks per arena)'),
+  pysparkStep: p(512 * MiB, 'bytes', 'our choice: spark.executor.pyspark.memory is suggested in steps of 512 MiB'),
+  pysparkMin: p(GiB, 'bytes', 'our choice: Python workers get at least 1 GiB of their own'),
+  driverGrowth: p(2, 'factor', 'our choice: a driver that ran out of heap doubles (driver heaps are small next to executors, and the log rarely has the driver\'s peak)'),
+  maxResultHeadroom: p(1.5, 'factor', 'our choice: 50% above the serialized results the message reported, which stop at the first task past the limit'),
+  driverResultFactor: p(2, 'factor', 'our choice: the driver holds results serialized and deserialized, so its heap needs about twice maxResultSize'),
+  driverResultBase: p(GiB, 'bytes', 'our choice: plus 1 GiB for the driver\'s own work'),
+  partitionGrowth: p(2, 'factor', 'our choice: doubling shuffle partitions halves what each task holds'),
+  sqlShufflePartitions: p(200, 'count', 'Spark default of spark.sql.shuffle.partitions (SQLConf.SHUFFLE_PARTITIONS)'),
+  autoBroadcastThreshold: p(10 * MiB, 'bytes', 'Spark default of spark.sql.autoBroadcastJoinThreshold (SQLConf.AUTO_BROADCASTJOIN_THRESHOLD, 10 MiB)'),
+  arrowBatch: p(10_000, 'count', 'Spark default of spark.sql.execution.arrow.maxRecordsPerBatch (SQLConf.ARROW_EXECUTION_MAX_RECORDS_PER_BATCH)'),
+  arrowShrink: p(4, 'factor', 'our choice: Arrow batches shrink to a quarter'),
+  arrowMin: p(1000, 'count', 'our choice: no smaller than 1,000 records per Arrow batch'),
+  kryoBufferMaxDefault: p(64 * MiB, 'bytes', 'Spark default of spark.kryoserializer.buffer.max (config/Kryo.scala, 64m)'),
+  kryoBufferMaxCap: p(2047 * MiB, 'bytes', 'KryoSerializer requires spark.kryoserializer.buffer.max below 2048m (KryoSerializer.scala)'),
+  kryoStep: p(64 * MiB, 'bytes', 'our choice: Kryo buffers are suggested in steps of 64 MiB'),
+  memoryFractionStep: p(0.1, 'factor', 'our choice: spark.memory.fraction moves by 0.1 at a time'),
+  memoryFractionFloor: p(0.4, 'factor', 'our choice: spark.memory.fraction is not lowered to or below 0.4, where the unified pool would starve'),
+  offHeapGrowth: p(1.5, 'factor', 'our choice: an off-heap pool that overflowed grows by half'),
+  g1HeapFloor: p(8 * GiB, 'bytes', 'our choice: from 8 GiB heaps on, G1 is suggested over Java 8\'s default Parallel collector (long full-GC pauses grow with the heap)'),
+  underusedHeadroom: p(1.5, 'factor', 'our choice: an underused heap is trimmed to its peak plus 50%'),
+  underusedFloor: p(2 * GiB, 'bytes', 'our choice: an underused heap is never trimmed below 2 GiB'),
+  metaspaceCap: p(GiB, 'bytes', 'our choice: an explicit -XX:MaxMetaspaceSize=1g fails early with a clear error instead of eating the overhead'),
+} as const;
+
+export type PolicyKey = keyof typeof POLICY;

@@ -1,0 +1,43 @@
+import type { InputRead } from '../input/read.js';
+import { escapeControl } from '../render/escape.js';
+import { failuresText } from '../render/json.js';
+
+/** Where a command writes; tests pass their own. */
+export interface Io {
+  out(s: string): void;
+  err(s: string): void;
+  /** stdout is a terminal: colour by default. */
+  isTTY: boolean;
+  /** stderr is a terminal: scan draws its progress bar there. */
+  errIsTTY?: boolean;
+  env: NodeJS.ProcessEnv;
+}
+
+/**
+ * Exit codes, in order of precedence when several apply to one run: an unreadable input (2) wins
+ * over a diagnosed critical failure (1), as grep's error status wins over its match status: the
+ * result is incomplete (the missing input may hold the root cause), and a script testing for 1
+ * must not take a partial run for a complete one. The critical finding is still printed, and the
+ * JSON says both (`exit`).
+ */
+export const EXIT_OK = 0;
+export const EXIT_DIAGNOSED = 1;
+export const EXIT_USAGE = 2;
+export const EXIT_INTERRUPTED = 130;
+
+/** One line on stderr naming an input that could not (all) be read. */
+export function reportFailures(read: InputRead, io: Io): void {
+  if (read.failures.length > 0) io.err(`spark-triage: ${escapeControl(read.path)}: ${escapeControl(failuresText(read.failures))}\n`);
+}
+
+/** `key=value` pairs of --conf, collected. */
+export function collectConf(pair: string, acc: Record<string, string> = {}): Record<string, string> {
+  const eq = pair.indexOf('=');
+  if (eq <= 0) throw new UsageError(`--conf: expected key=value, got "${escapeControl(pair)}"`);
+  return { ...acc, [pair.slice(0, eq).trim()]: pair.slice(eq + 1) };
+}
+
+/** Bad usage found by a command itself (after commander's own checks): one line, exit 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}

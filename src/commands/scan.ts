@@ -1,0 +1,51 @@
+import { stat } from 'node:fs/promises';
+import { problemOf } from '../errors.js';
+import { escapeControl } from '../render/escape.js';
+import type { Style } from '../render/style.js';
+import { inputErrorText } from '../render/words/input-errors.js';
+import { globToRegExp, parseSince } from '../scan/filters.js';
+import { runScan } from '../scan/index.js';
+import type { ScanFormat } from '../scan/output.js';
+import { EXIT_INTERRUPTED, EXIT_OK, UsageError, type Io } from './io.js';
+
+export interface ScanCommandOptions {
+  format: ScanFormat;
+  failedOnly: boolean;
+  since: string | null;
+  appName: string | null;
+  limit: string | null;
+  jobs: string | null;
+  style: Style;
+  color: boolean;
+}
+
+/** A positive whole number given on the command line, or null when not given. */
+function positive(v: string | null, name: string): number | null {
+  if (v === null) return null;
+  if (!/^[1-9]\d*$/.test(v)) throw new UsageError(`${name} ${escapeControl(v)}: not a positive whole number`);
+  return Number(v);
+}
+
+/** `scan`: batch-diagnose a log directory, one row per application; Ctrl-C stops cleanly (exit 130). */
+export async function scanCommand(dir: string, opts: ScanCommandOptions, io: Io): Promise<number> {
+  const st = await stat(dir).catch((e: unknown) => e as Error);
+  if (st instanceof Error) throw new UsageError(`${escapeControl(dir)}: ${escapeControl(inputErrorText(problemOf(st)))}`);
+  if (!st.isDirectory()) throw new UsageError(`${escapeControl(dir)}: not a directory (scan takes a log directory; diagnose takes files)`);
+  const since = opts.since !== null ? parseSince(opts.since) : null;
+  if (opts.since !== null && since === null) throw new UsageError(`--since ${escapeControl(opts.since)}: not a date or a duration like 7d`);
+  const limit = positive(opts.limit, '--limit');
+  const jobs = positive(opts.jobs, '--jobs');
+  const ac = new AbortController();
+  const onSigint = (): void => ac.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    const result = await runScan(
+      { root: dir, format: opts.format, jobs: jobs ?? 'auto', failedOnly: opts.failedOnly, since, appName: opts.appName !== null ? globToRegExp(opts.appName) : null, limit },
+      { out: io.out, progress: io.errIsTTY ? io.err : null, style: opts.style, color: opts.color },
+      ac.signal,
+    );
+    return result === 'interrupted' ? EXIT_INTERRUPTED : EXIT_OK;
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+}

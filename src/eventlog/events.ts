@@ -1,0 +1,139 @@
+import { InputError, TruncatedInputError } from '../errors.js';
+import type { Location, ReadStats } from '../input/stats.js';
+import { recycleChunk } from '../sources/chunk-pool.js';
+import { eventName, fastEnvironment, fastTaskEnd, looksComplete, type MetricsRow } from './fast.js';
+import { LineSplitter } from './lines.js';
+import { isKnownEvent, SCHEMAS, shortEventName, type KnownEvent, type KnownEventName } from './schemas.js';
+
+/** What folds the events of one application (src/state/app.ts). */
+export interface EventVisitor {
+  onEvent(event: KnownEvent, at: Location): void;
+  /** The fast path's executor metrics of the task just passed to onEvent (instead of its object). */
+  onExecutorMetrics?(executorId: string, metrics: MetricsRow): void;
+}
+
+/**
+ * Reads the decoded lines of one event-log part into `visitor`: events the product does not use
+ * are counted by name, known ones validated against their schema. A bad line is a counted
+ * diagnostic and reading goes on; a truncated tail is reported as truncation, and is an error only
+ * when the part was finished (`inProgress` false) yet its compressed stream ends mid-frame.
+ */
+export async function readEventLines(body: AsyncIterable<Buffer>, file: string, visitor: EventVisitor, stats: ReadStats, inProgress: boolean, exact: boolean): Promise<void> {
+  const before = stats.events;
+  // One entry per distinct event name (a few dozen per log): its short name, whether the product
+  // uses it, and its count, flushed into stats at the end; cheaper than map updates per line.
+  type NameEntry = { type: string; known: boolean; n: number };
+  const names = new Map<string, NameEntry>();
+  const info = (name: string): NameEntry => {
+    let e = names.get(name);
+    if (!e) {
+      const type = shortEventName(name);
+      e = { type, known: isKnownEvent(type), n: 0 };
+      names.set(name, e);
+    }
+    return e;
+  };
+  const tally = (e: NameEntry): void => {
+    stats.events++;
+    e.n++;
+  };
+  const handle = (line: Buffer, lineNo: number, last: boolean): void => {
+    let start = 0;
+    while (start < line.length && (line[start] === 0x20 || line[start] === 0x09)) start++;
+    if (start === line.length) return;
+    if (!exact && start === 0 && !last) {
+      // Fast path (fast.ts): events we do not use are counted by name; successful tasks read in place.
+      const name = eventName(line);
+      if (name !== null && looksComplete(line)) {
+        const e = info(name);
+        if (!e.known) {
+          tally(e);
+          return;
+        }
+        // The commonest known line first: tasks outnumber every other event.
+        if (e.type === 'SparkListenerTaskEnd') {
+          const fast = fastTaskEnd(line);
+          if (fast && (fast.peaks === null || visitor.onExecutorMetrics)) {
+            tally(e);
+            visitor.onEvent({ type: 'SparkListenerTaskEnd', data: fast.data }, { file, line: lineNo });
+            if (fast.peaks) visitor.onExecutorMetrics!(fast.data['Task Info']['Executor ID'], fast.peaks);
+            return;
+          }
+        }
+        if (e.type === 'SparkListenerEnvironmentUpdate') {
+          const env = fastEnvironment(line);
+          if (env !== null) {
+            tally(e);
+            dispatch(e.type, env, lineNo);
+            return;
+          }
+        }
+      }
+    }
+    let obj: unknown;
+    try {
+      obj = JSON.parse(line.toString('utf8'));
+    } catch {
+      if (last) {
+        stats.truncated = true;
+        stats.diagnose({ file, line: lineNo, code: 'truncated-line', data: {} });
+      } else {
+        stats.malformedLines++;
+        stats.diagnose({ file, line: lineNo, code: 'invalid-json', data: {} });
+      }
+      return;
+    }
+    const name = obj !== null && typeof obj === 'object' ? (obj as { Event?: unknown }).Event : undefined;
+    if (typeof name !== 'string') {
+      stats.malformedLines++;
+      stats.diagnose({ file, line: lineNo, code: 'no-event-field', data: {} });
+      return;
+    }
+    const e = info(name);
+    tally(e);
+    if (!e.known) return;
+    dispatch(e.type as KnownEventName, obj, lineNo);
+  };
+  /** Validates a known event against its schema and hands it to the visitor. */
+  const dispatch = (type: KnownEventName, obj: unknown, lineNo: number): void => {
+    const parsed = SCHEMAS[type].safeParse(obj);
+    if (!parsed.success) {
+      stats.schemaMismatches++;
+      const issue = parsed.error.issues[0];
+      stats.diagnose({ file, line: lineNo, code: 'schema-mismatch', data: { event: type, path: issue?.path.join('.') ?? '', detail: issue?.message ?? '' } });
+      return;
+    }
+    visitor.onEvent({ type, data: parsed.data } as KnownEvent, { file, line: lineNo });
+  };
+
+  const splitter = new LineSplitter((line, n) => handle(line, n, false));
+  let truncation: TruncatedInputError | null = null;
+  try {
+    try {
+      for await (const chunk of body) {
+        splitter.push(chunk);
+        recycleChunk(chunk);
+      }
+    } catch (e) {
+      if (!(e instanceof TruncatedInputError)) throw e;
+      stats.truncated = true;
+      stats.diagnose({ file, line: splitter.lines + 1, code: 'stream-truncated', data: { cause: e.problem } });
+      // A finished log is closed properly; one cut mid-frame was damaged (a partial copy).
+      if (!inProgress) truncation = e;
+    } finally {
+      stats.lines += splitter.lines;
+    }
+    const tail = splitter.end();
+    if (tail) {
+      stats.lines++;
+      handle(tail.line, tail.lineNo, true);
+    }
+  } finally {
+    // Also when a codec fails mid-stream: what was read before stays counted.
+    for (const [name, e] of names) if (e.n > 0) stats.eventCounts.set(name, (stats.eventCounts.get(name) ?? 0) + e.n);
+  }
+  if (truncation) throw new InputError('cut-short', { cause: truncation.problem });
+  if (stats.events === before && !stats.truncated) {
+    throw new InputError('no-event-field');
+  }
+}

@@ -1,0 +1,120 @@
+import { decode, detectCodec, MAGIC_BYTES } from '../codecs/index.js';
+import { KubectlDescribeReader } from '../containerlogs/kubectl-describe.js';
+import { KubectlJsonReader, KubectlYamlReader } from '../containerlogs/kubectl-json.js';
+import { LogScanner } from '../containerlogs/scanner.js';
+import { YarnAggregatedReader } from '../containerlogs/yarn-aggregated.js';
+import { InputError, TruncatedInputError } from '../errors.js';
+import { readEventLines } from '../eventlog/events.js';
+import { LineSplitter } from '../eventlog/lines.js';
+import { recycleChunk } from '../sources/chunk-pool.js';
+import { peek } from '../sources/peek.js';
+import type { AppState } from '../state/app.js';
+import { sniffKind, type InputKind } from './sniff.js';
+import type { ReadStats } from './stats.js';
+
+/** Bytes of decoded text the kind is sniffed from. */
+const SNIFF_BYTES = 64 * 1024;
+
+export interface PartOptions {
+  /** The writer had not finished the file: a compressed stream cut mid-frame is normal. */
+  inProgress?: boolean;
+  /** Read container logs, kubectl output and driver/executor logs too (diagnose); else event logs only. */
+  acceptText?: boolean;
+  /** Parse every line in full (no fast path): what the fast path is tested against. */
+  exact?: boolean;
+  /** Large compressed parts may be decoded on a helper thread (not when the caller is one of several workers). */
+  helperThread?: boolean;
+}
+
+/**
+ * Reads one part (a file, or one rolled piece of a log): detects its codec by magic bytes and its
+ * kind by content, then folds it into `app`: events for an event log, signals and settings for
+ * text logs. A bad line is a counted diagnostic and reading goes on; a truncated tail is reported
+ * as truncation. Throws InputError when the bytes are neither, or a codec fails mid-stream for a
+ * reason other than truncation.
+ */
+export async function readPart(raw: AsyncIterable<Buffer>, file: string, app: AppState, stats: ReadStats, opts: PartOptions = {}): Promise<InputKind> {
+  const { head: magic, stream } = await peek(raw, MAGIC_BYTES);
+  if (magic.length === 0) throw new InputError('empty-file');
+  const codec = detectCodec(magic);
+  stats.compression ??= codec;
+  const decoded = decode(codec, stream, { helperThread: opts.helperThread ?? false });
+  const sniffed = await peek(decoded, SNIFF_BYTES);
+  const body = sniffed.stream;
+  const text = sniffed.head.toString('utf8');
+  if (text.trim() === '' && sniffed.head.length < SNIFF_BYTES) {
+    // Nothing before the end, or before a codec error: let that error speak if there was one.
+    for await (const _ of body) void _;
+    throw new InputError('no-content', { codec });
+  }
+  const kind = sniffKind(text);
+  if (kind === null) throw new InputError('binary-data', { acceptText: opts.acceptText ?? false });
+  if (kind !== 'event-log' && !opts.acceptText) {
+    throw new InputError('not-an-event-log', { readsAs: kind !== 'unknown' ? kind : null });
+  }
+  stats.kind ??= kind;
+  if (kind === 'event-log') {
+    const before = stats.events;
+    await readEventLines(body, file, app, stats, opts.inProgress ?? false, opts.exact ?? false);
+    if (stats.events > before) app.hasEventLog = true;
+  } else {
+    await readTextLines(body, file, app, stats, kind, opts.inProgress ?? true);
+  }
+  return kind;
+}
+
+/** Text logs: container logs, kubectl output, driver/executor logs, pasted errors. */
+async function readTextLines(body: AsyncIterable<Buffer>, file: string, app: AppState, stats: ReadStats, kind: Exclude<InputKind, 'event-log'>, tolerateTruncation: boolean): Promise<void> {
+  const reader = textReader(kind, app, file);
+  const splitter = new LineSplitter((line, n) => reader.line(line.toString('utf8'), n));
+  try {
+    for await (const chunk of body) {
+      splitter.push(chunk);
+      recycleChunk(chunk);
+    }
+  } catch (e) {
+    if (!(e instanceof TruncatedInputError) || !tolerateTruncation) throw e;
+    stats.truncated = true;
+    stats.diagnose({ file, line: splitter.lines + 1, code: 'stream-truncated', data: { cause: e.problem } });
+  } finally {
+    stats.lines += splitter.lines;
+  }
+  const tail = splitter.end();
+  if (tail) {
+    stats.lines++;
+    reader.line(tail.line.toString('utf8'), tail.lineNo);
+  }
+  reader.end();
+}
+
+function textReader(kind: Exclude<InputKind, 'event-log'>, app: AppState, file: string): { line(t: string, n: number): void; end(): void } {
+  switch (kind) {
+    case 'yarn-aggregated-log':
+      return new YarnAggregatedReader(app, file);
+    case 'kubectl-describe':
+      return new KubectlDescribeReader(app, file);
+    case 'kubectl-json':
+      return new KubectlPodReader(app, file);
+    default:
+      // spark-log, yarn-diagnostics and unknown text: one scanner, no container context.
+      if (kind === 'yarn-diagnostics') app.clusterManagerHint ??= 'yarn';
+      return new LogScanner(app, { file, role: null, executorId: null, containerId: null, containerExecutors: new Map() });
+  }
+}
+
+/** JSON or YAML, told apart on the first line. */
+class KubectlPodReader {
+  private inner: KubectlJsonReader | KubectlYamlReader | null = null;
+  constructor(private readonly app: AppState, private readonly file: string) {}
+  line(t: string, n: number): void {
+    if (!this.inner) {
+      if (t.trim() === '') return;
+      this.inner = /^\s*[{[]/.test(t) ? new KubectlJsonReader(this.app, this.file) : new KubectlYamlReader(this.app, this.file);
+    }
+    this.inner.line(t, n);
+  }
+  end(): void {
+    this.inner?.end();
+    if (this.inner instanceof KubectlJsonReader && this.inner.failed) throw new InputError('kubectl-json', this.inner.failed);
+  }
+}

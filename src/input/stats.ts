@@ -1,0 +1,43 @@
+import type { Codec } from '../codecs/index.js';
+import type { Problem } from '../errors.js';
+import type { InputKind } from './sniff.js';
+
+/** Where a piece of evidence came from: the part file and its 1-based line. */
+export interface Location {
+  file: string;
+  line: number;
+}
+
+/** What a counted diagnostic says about one line; words in src/render/words/diagnostics.ts. */
+export interface DiagnosticData {
+  /** The last line has no newline and does not parse: the writer stopped mid-event. */
+  'truncated-line': Record<string, never>;
+  'invalid-json': Record<string, never>;
+  'no-event-field': Record<string, never>;
+  /** A known event whose fields do not match what we read; `detail` is the validator's own text. */
+  'schema-mismatch': { event: string; path: string; detail: string };
+  /** The compressed stream ended mid-frame here (normal for a log still being written). */
+  'stream-truncated': { cause: Problem };
+}
+
+export type DiagnosticCode = keyof DiagnosticData;
+
+export type Diagnostic = Location & { [C in DiagnosticCode]: { code: C; data: DiagnosticData[C] } }[DiagnosticCode];
+
+/** What reading one application log found, besides its events. Bounded: diagnostics keep the first few. */
+export class ReadStats {
+  static readonly MAX_DIAGNOSTICS = 20;
+  compression: Codec | null = null;
+  kind: InputKind | null = null;
+  lines = 0;
+  malformedLines = 0;
+  schemaMismatches = 0;
+  truncated = false;
+  events = 0;
+  readonly eventCounts = new Map<string, number>();
+  readonly diagnostics: Diagnostic[] = [];
+
+  diagnose(d: Diagnostic): void {
+    if (this.diagnostics.length < ReadStats.MAX_DIAGNOSTICS) this.diagnostics.push(d);
+  }
+}

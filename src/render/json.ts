@@ -1,0 +1,119 @@
+import type { Diagnosis } from '../diagnose/index.js';
+import type { Evidence, Finding, Remediation } from '../findings.js';
+import type { AppRead, InputFailure, InputRead } from '../input/read.js';
+import type { InputKind } from '../input/sniff.js';
+import type { MemoryReport } from '../memory/index.js';
+import type { ClusterManager, Outcome } from '../state/app.js';
+import { verdictSummary } from './words/classifiers.js';
+import { evidenceSource, evidenceText } from './words/evidence.js';
+import { inputErrorText } from './words/input-errors.js';
+import { problemText, reportNoteText } from './words/problems.js';
+import { remedyText } from './words/remedies.js';
+
+/**
+ * The JSON contracts (README): every structured field the detection produced, and beside each coded
+ * message its rendered words (the fields v1 had: `error`, `summary`, `text`, `reason`, `notes`), so
+ * consumers of either keep working. JSON needs no escaping beyond JSON's own.
+ */
+
+export interface InputSummary {
+  path: string;
+  kind: InputKind;
+  compression: 'none' | 'zstd' | 'lz4' | 'snappy' | 'lzf' | 'gzip' | 'zip';
+  layout: InputRead['layout'];
+  lines: number;
+  malformedLines: number;
+  truncated: boolean;
+  /** Every failure in one line, as printed on stderr. */
+  error?: string;
+  errors?: Array<{ part: string | null; code: string; data: unknown }>;
+}
+
+export interface ApplicationSummary {
+  appId: string | null;
+  attemptId: string | null;
+  appName: string | null;
+  sparkVersion: string | null;
+  clusterManager: ClusterManager;
+  outcome: Outcome;
+  startTime: number | null;
+  endTime: number | null;
+  events: Record<string, number>;
+  executors: number;
+  jobs: { total: number; failed: number };
+  stages: { total: number; failed: number };
+  tasks: { total: number; failed: number; killed: number };
+}
+
+/** All failures of an input in one line: "part: reason; part: reason". */
+export function failuresText(failures: readonly InputFailure[]): string {
+  return failures.map((f) => (f.part !== null ? `${f.part}: ${inputErrorText(f.problem)}` : inputErrorText(f.problem))).join('; ');
+}
+
+export function inputJson(r: InputRead): InputSummary {
+  const s: InputSummary = {
+    path: r.path,
+    kind: r.kind,
+    compression: r.compression ?? 'none',
+    layout: r.layout,
+    lines: sum(r.apps, (a) => a.stats.lines),
+    malformedLines: sum(r.apps, (a) => a.stats.malformedLines),
+    truncated: r.apps.some((a) => a.stats.truncated),
+  };
+  if (r.failures.length > 0) {
+    s.error = failuresText(r.failures);
+    s.errors = r.failures.map((f) => ({ part: f.part, code: f.problem.code, data: f.problem.data }));
+  }
+  return s;
+}
+
+export function applicationJson(a: AppRead): ApplicationSummary {
+  const s = a.state;
+  return {
+    appId: s.appId,
+    attemptId: s.attemptId,
+    appName: s.appName,
+    sparkVersion: s.sparkVersion,
+    clusterManager: s.clusterManager,
+    outcome: s.outcome,
+    startTime: s.startTime,
+    endTime: s.endTime,
+    events: Object.fromEntries([...a.stats.eventCounts].sort(([x], [y]) => x.localeCompare(y))),
+    executors: s.executorCount,
+    jobs: { total: s.jobsTotal, failed: s.jobsFailed },
+    stages: { total: s.stagesTotal, failed: s.stagesFailed },
+    tasks: { total: s.tasksTotal, failed: s.tasksFailed, killed: s.tasksKilled },
+  };
+}
+
+/** `memory --format json` and `applications[].memory`: notes rendered, with the facts behind them. */
+export function memoryJson(r: MemoryReport): object {
+  return { sparkVersion: r.sparkVersion, clusterManager: r.clusterManager, executor: r.executor, driver: r.driver, observed: r.observed, notes: r.notes.map(reportNoteText) };
+}
+
+const evidenceJson = (e: Evidence): object => ({
+  source: evidenceSource(e), text: evidenceText(e), file: e.at?.file ?? null, line: e.at?.line ?? null, messageId: e.messageId, data: e.data,
+});
+
+const remediationJson = (m: Remediation): object => ({ conf: m.conf, current: m.current, suggested: m.suggested, reason: remedyText(m), messageId: m.messageId, data: m.data });
+
+const findingJson = (f: Finding): object => ({
+  code: f.code, severity: f.severity, role: f.role, region: f.region, confidence: f.confidence, occurrences: f.occurrences,
+  executors: f.executors, evidence: f.evidence.map(evidenceJson), remediation: f.remediation.map(remediationJson),
+});
+
+/** One application of `diagnose --format json` (and a `scan --format jsonl` row, with its path). */
+export function diagnosisJson(d: Diagnosis): Record<string, unknown> {
+  const main = d.verdict ? d.findings.find((f) => f.code === d.verdict!.code) : undefined;
+  return {
+    appId: d.appId, appName: d.appName, sparkVersion: d.sparkVersion, clusterManager: d.clusterManager, outcome: d.outcome,
+    memory: d.memory ? memoryJson(d.memory) : null,
+    verdict: d.verdict && main ? { ...d.verdict, summary: verdictSummary(main, d.python) } : null,
+    findings: d.findings.map(findingJson),
+    problems: d.problems.map((p) => ({ ...p, text: problemText(p) })),
+  };
+}
+
+function sum<T>(xs: T[], f: (x: T) => number): number {
+  return xs.reduce((acc, x) => acc + f(x), 0);
+}

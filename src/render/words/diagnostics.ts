@@ -1,0 +1,18 @@
+import type { Diagnostic } from '../../input/stats.js';
+import { inputErrorText } from './input-errors.js';
+
+/** What a counted diagnostic says about its line, unescaped. */
+export function diagnosticText(d: Diagnostic): string {
+  switch (d.code) {
+    case 'truncated-line':
+      return 'the log ends in the middle of an event (truncated final line)';
+    case 'invalid-json':
+      return 'not valid JSON';
+    case 'no-event-field':
+      return 'JSON without an "Event" field';
+    case 'schema-mismatch':
+      return `${d.data.event} does not match its schema (${d.data.detail === '' ? 'does not match' : `${d.data.path || '(event)'}: ${d.data.detail}`})`;
+    case 'stream-truncated':
+      return inputErrorText(d.data.cause);
+  }
+}

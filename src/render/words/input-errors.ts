@@ -1,0 +1,70 @@
+import type { BlockFault, InputErrorCode, InputErrorData, Problem } from '../../errors.js';
+
+const BLOCK_FAULTS: Record<BlockFault, string> = {
+  'bad-length': 'bad length',
+  'literal-length-past-block': 'literal length runs past the block',
+  'truncated-literal-length': 'truncated literal length',
+  'literal-overrun': 'literals overrun',
+  'truncated-offset': 'truncated match offset',
+  'offset-out-of-range': 'match offset out of range',
+  'match-length-past-block': 'match length runs past the block',
+  'match-overrun': 'match overruns the declared length',
+  'truncated-copy': 'truncated copy',
+  'copy-out-of-range': 'copy out of range',
+};
+
+/** One line for the user per input error code; data are shown as given (the sink escapes them). */
+const WORDS: { [C in InputErrorCode]: (d: InputErrorData[C]) => string } = {
+  'no-such-file': () => 'no such file or directory',
+  'permission-denied': () => 'permission denied',
+  'is-a-directory': () => 'is a directory',
+  'symlink-loop': () => 'too many levels of symbolic links',
+  'os-error': (d) => `${d.errno}: ${d.detail}`,
+  'not-a-file': () => 'not a regular file or directory',
+  'no-log-in-directory': () => 'no Spark event log found in this directory',
+  'stdin-read-twice': () => 'standard input can be read only once',
+  'empty-file': () => 'empty file',
+  'no-content': (d) => (d.codec === 'none' ? 'no content: the file holds only blank lines' : `no content: the ${d.codec} stream decodes to blank lines or nothing`),
+  'binary-data': (d) => `binary data: not a Spark event log${d.acceptText ? ' nor a text log' : ''}`,
+  'not-an-event-log': (d) => `not a Spark event log: line 1 is not a JSON event${d.readsAs !== null ? ` (it reads as ${d.readsAs}; diagnose takes it)` : ''}`,
+  'no-event-field': () => 'not a Spark event log: no line has an "Event" field',
+  'cut-short': (d) => `${inputErrorText(d.cause)}; the file is not marked .inprogress, so it was cut short after it was written`,
+  'kubectl-json': (d) => `not valid JSON near line ${d.line}: ${d.detail}`,
+  truncated: (d) => `truncated ${d.what} at byte ${d.at}: expected ${d.expected} bytes, found ${d.found}`,
+  'lz4-bad-magic': (d) => `bad lz4 block magic at byte ${d.at}`,
+  'lz4-bad-header': (d) => `corrupt lz4 block header at byte ${d.at}`,
+  'lz4-bad-end': (d) => `corrupt lz4 end block at byte ${d.at}`,
+  'lz4-short-block': (d) => `corrupt lz4 block at byte ${d.at}: decoded ${d.decoded} of ${d.expected} bytes`,
+  'lz4-checksum': (d) => `lz4 checksum mismatch in block at byte ${d.at}`,
+  'lz4-corrupt-block': (d) => `corrupt lz4 block${d.at !== null ? ` at byte ${d.at}` : ''}: ${BLOCK_FAULTS[d.what]}`,
+  'snappy-bad-magic': (d) => `bad snappy stream magic at byte ${d.at}`,
+  'snappy-bad-block-length': (d) => `corrupt snappy block length ${d.length} at byte ${d.at}`,
+  'snappy-corrupt-block': (d) => `corrupt snappy block at byte ${d.at}: ${BLOCK_FAULTS[d.what]}`,
+  'snappy-short-block': (d) => `corrupt snappy block at byte ${d.at}: decoded ${d.decoded} of ${d.expected} bytes`,
+  'lzf-bad-magic': (d) => `bad lzf chunk magic at byte ${d.at}`,
+  'lzf-bad-type': (d) => `bad lzf chunk type ${d.type} at byte ${d.at}`,
+  'lzf-short-chunk': (d) => `corrupt lzf chunk at byte ${d.at}: decoded ${d.decoded} of ${d.expected} bytes`,
+  'lzf-corrupt-chunk': (d) => `corrupt lzf chunk at byte ${d.at}`,
+  'gzip-truncated': () => 'truncated gzip stream',
+  'gzip-corrupt': (d) => `corrupt gzip data: ${d.detail}`,
+  'zstd-truncated': (d) => `truncated zstd frame (input ends at byte ${d.at})`,
+  'zstd-corrupt': (d) => `corrupt zstd data near byte ${d.at}: ${d.reason}`,
+  'zstd-no-progress': (d) => `corrupt zstd data near byte ${d.at}: the decoder made no progress`,
+  'zstd-no-decoder': () => 'zstd: cannot allocate the decoder',
+  'zstd-thread': (d) => `zstd decoder thread ${d.detail}`,
+  'zip-no-end-record': () => 'corrupt zip: no end-of-central-directory record (truncated download?)',
+  'zip-no-zip64-locator': () => 'corrupt zip: missing Zip64 locator',
+  'zip-bad-zip64-record': () => 'corrupt zip: bad Zip64 end record',
+  'zip-directory-past-end': () => 'corrupt zip: central directory lies past the end of the file',
+  'zip-bad-directory-entry': (d) => `corrupt zip: bad central directory entry ${d.index}`,
+  'zip-bad-local-header': (d) => `corrupt zip: bad local header for ${d.entry}`,
+  'zip-unsupported-method': (d) => `zip entry ${d.entry} uses compression method ${d.method}; only stored and deflated entries are supported`,
+  'zip-corrupt-entry': (d) => `corrupt zip entry ${d.entry}: ${d.detail}`,
+  'zip-empty': () => 'the zip holds no files',
+  internal: (d) => `internal error: ${d.detail}`,
+};
+
+/** The user's line for a coded input problem (unescaped: the caller escapes it for its sink). */
+export function inputErrorText(p: Problem): string {
+  return (WORDS[p.code] as (d: unknown) => string)(p.data);
+}

@@ -1,0 +1,48 @@
+import type { LayoutProblem } from '../../classifiers/remedies.js';
+import type { DiagnosisProblem } from '../../diagnose/index.js';
+import type { ReportNote } from '../../memory/index.js';
+import type { DerivedSource, Learnt } from '../../state/app.js';
+
+export function layoutProblemText(p: LayoutProblem): string {
+  return p.code === 'heap-unknown' ? 'the executor heap is unknown: no event log, and no -Xmx or spark.executor.memory in the logs given' : p.error.message;
+}
+
+function sourceText(s: DerivedSource): string {
+  switch (s.kind) {
+    case 'xmx':
+      return `-Xmx in ${s.at.file}:${s.at.line}`;
+    case 'flag':
+      return `${s.at.file}:${s.at.line}`;
+    case 'pod-env':
+      return `kubectl output for pod ${s.pod ?? '(unnamed)'}`;
+    case 'pod-limit':
+      return `kubectl output for pod ${s.pod ?? '(unnamed)'}: limit ${s.limit} − heap ${s.heap} (any spark.executor.pyspark.memory is inside this figure)`;
+    case 'input':
+      return s.path;
+  }
+}
+
+/** A fact a text log revealed: "spark.executor.memory=8g taken from -Xmx in yarn.log:12". */
+export function learntText(f: Learnt): string {
+  return f.kind === 'setting' ? `${f.key}=${f.value} taken from ${sourceText(f.source)}` : `pod ${f.pod ?? ''} memory limit ${f.limit} (${f.bytes} bytes)`;
+}
+
+/** A diagnosis problem as one line, unescaped. */
+export function problemText(p: DiagnosisProblem): string {
+  switch (p.code) {
+    case 'joined':
+      return `joined ${p.sources.length} inputs: ${p.sources.map((x) => `${x.path} (${x.kind})`).join(', ')}`;
+    case 'layout':
+      return p.problem.code === 'heap-unknown'
+        ? `memory layout: ${layoutProblemText(p.problem)}. Add the application's event log (spark.eventLog.dir), or pass --conf spark.executor.memory=<size> ` +
+            '(and spark.executor.memoryOverhead if set) to get computed values.'
+        : `memory layout: ${layoutProblemText(p.problem)}`;
+    case 'learnt':
+      return `learnt: ${learntText(p.fact)}`;
+    case 'classifier-failed':
+      return `classifier ${p.classifier} failed: ${p.detail}`;
+  }
+}
+
+/** A note of a memory report: the model's own words (interim), or a fact a text log revealed. */
+export const reportNoteText = (n: ReportNote): string => (n.kind === 'model' ? n.text : learntText(n.fact));
