@@ -39,7 +39,8 @@ memory failure; 2 bad usage or an input that could not be read (this wins over 1
 
 const noColor = '--no-color';
 const noColorHelp = 'never colour the output (NO_COLOR is honoured too)';
-const formatOption = (choices: string[], dflt: string): Option => new Option('-f, --format <format>', 'output format').choices(choices).default(dflt);
+const formatOption = (choices: string[], dflt: string): Option =>
+  new Option('-f, --format <format>', 'output format').choices(choices).default(dflt);
 
 /**
  * Parses argv and runs one command; only wiring here, each command is a module of its own
@@ -95,13 +96,31 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .option('--python', 'a PySpark application (Kubernetes overhead factor 0.4; Python workers in the overhead)')
     .addOption(formatOption(['text', 'json'], 'text'))
     .option(noColor, noColorHelp)
-    .action(async (opts: { conf?: Record<string, string>; master?: string; sparkVersion?: string; from?: string; python?: boolean; format: 'text' | 'json'; color?: boolean }) => {
-      const master = opts.master === 'k8s' ? 'kubernetes' : ((opts.master as ClusterManager | undefined) ?? null);
-      code = await memoryCommand(
-        { conf: opts.conf ?? {}, master, sparkVersion: opts.sparkVersion ?? null, from: opts.from ?? null, python: opts.python ?? null, format: opts.format, style: style(opts) },
-        io,
-      );
-    });
+    .action(
+      async (opts: {
+        conf?: Record<string, string>;
+        master?: string;
+        sparkVersion?: string;
+        from?: string;
+        python?: boolean;
+        format: 'text' | 'json';
+        color?: boolean;
+      }) => {
+        const master = opts.master === 'k8s' ? 'kubernetes' : ((opts.master as ClusterManager | undefined) ?? null);
+        code = await memoryCommand(
+          {
+            conf: opts.conf ?? {},
+            master,
+            sparkVersion: opts.sparkVersion ?? null,
+            from: opts.from ?? null,
+            python: opts.python ?? null,
+            format: opts.format,
+            style: style(opts),
+          },
+          io,
+        );
+      },
+    );
 
   program
     .command('diagnose')
@@ -136,16 +155,35 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .option('--limit <n>', 'only the N most recently modified logs')
     .option('-j, --jobs <n>', 'threads, the main one included (default: the number of cores, when the logs are large enough to repay them)')
     .option(noColor, noColorHelp)
-    .action(async (dir: string, opts: { format: 'table' | 'jsonl' | 'csv'; failedOnly?: boolean; since?: string; appName?: string; limit?: string; jobs?: string; color?: boolean }) => {
-      code = await scanCommand(
-        dir,
-        {
-          format: opts.format, failedOnly: opts.failedOnly === true, since: opts.since ?? null, appName: opts.appName ?? null,
-          limit: opts.limit ?? null, jobs: opts.jobs ?? null, style: style(opts), color: color(opts),
+    .action(
+      async (
+        dir: string,
+        opts: {
+          format: 'table' | 'jsonl' | 'csv';
+          failedOnly?: boolean;
+          since?: string;
+          appName?: string;
+          limit?: string;
+          jobs?: string;
+          color?: boolean;
         },
-        io,
-      );
-    });
+      ) => {
+        code = await scanCommand(
+          dir,
+          {
+            format: opts.format,
+            failedOnly: opts.failedOnly === true,
+            since: opts.since ?? null,
+            appName: opts.appName ?? null,
+            limit: opts.limit ?? null,
+            jobs: opts.jobs ?? null,
+            style: style(opts),
+            color: color(opts),
+          },
+          io,
+        );
+      },
+    );
 
   program
     .command('explain')

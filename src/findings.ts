@@ -8,7 +8,18 @@ import type { RemedyMessage } from './classifiers/remedies.js';
  */
 export const SEVERITIES = ['critical', 'warning', 'info'] as const;
 export const ROLES = ['executor', 'driver'] as const;
-export const REGIONS = ['reserved', 'user', 'execution', 'storage', 'heap', 'overhead', 'offHeap', 'pyspark', 'container', 'maxResultSize'] as const;
+export const REGIONS = [
+  'reserved',
+  'user',
+  'execution',
+  'storage',
+  'heap',
+  'overhead',
+  'offHeap',
+  'pyspark',
+  'container',
+  'maxResultSize',
+] as const;
 export const CONFIDENCES = ['high', 'medium', 'low'] as const;
 
 export type Severity = (typeof SEVERITIES)[number];

@@ -13,10 +13,12 @@ export default defineClassifier({
   classify(ctx, report) {
     const matches = direct(find(ctx, PATTERN));
     if (matches.length === 0) return;
-    report(reportFrom(matches, roleOf(matches), 'user', 'high', [
-      morePartitions(ctx.app),
-      fix(null, null, null, 'split-huge-record'),
-      fix('spark.executor.memory', null, null, 'keep-heap-array-limit'),
-    ]));
+    report(
+      reportFrom(matches, roleOf(matches), 'user', 'high', [
+        morePartitions(ctx.app),
+        fix(null, null, null, 'split-huge-record'),
+        fix('spark.executor.memory', null, null, 'keep-heap-array-limit'),
+      ]),
+    );
   },
 });

@@ -17,10 +17,24 @@ export default defineClassifier({
     const l = ctx.layout;
     const remediation = [];
     if (l) {
-      const next = roundUp(Math.max(l.executor.overhead * POLICY.overheadGrowth.value, l.executor.overhead + POLICY.directBufferExtra.value), POLICY.overheadStep.value);
-      remediation.push(fix('spark.executor.memoryOverhead', sizeConf(l.executor.overhead), sizeConf(next), 'overhead-direct-buffers', { container: containerWith(l, { overhead: next }) }));
+      const next = roundUp(
+        Math.max(l.executor.overhead * POLICY.overheadGrowth.value, l.executor.overhead + POLICY.directBufferExtra.value),
+        POLICY.overheadStep.value,
+      );
+      remediation.push(
+        fix('spark.executor.memoryOverhead', sizeConf(l.executor.overhead), sizeConf(next), 'overhead-direct-buffers', {
+          container: containerWith(l, { overhead: next }),
+        }),
+      );
     }
-    remediation.push(fix('spark.shuffle.io.preferDirectBufs', ctx.app.sparkProperties['spark.shuffle.io.preferDirectBufs'] ?? null, 'false', 'heap-shuffle-buffers'));
+    remediation.push(
+      fix(
+        'spark.shuffle.io.preferDirectBufs',
+        ctx.app.sparkProperties['spark.shuffle.io.preferDirectBufs'] ?? null,
+        'false',
+        'heap-shuffle-buffers',
+      ),
+    );
     report(reportFrom(matches, roleOf(matches), 'overhead', 'high', remediation));
   },
 });

@@ -17,11 +17,20 @@ export default defineClassifier({
     const running = app.jobsTotal - app.jobsEnded;
     const heap = ctx.layout?.driver.heap ?? null;
     report({
-      role: 'driver', region: 'heap', confidence: 'low', occurrences: running, executors: [],
+      role: 'driver',
+      region: 'heap',
+      confidence: 'low',
+      occurrences: running,
+      executors: [],
       evidence: [{ at: app.lastEventAt, messageId: 'log-ends', data: { running } }],
       remediation: [
         fix(null, null, null, 'find-driver-end', { manager: app.clusterManager, appId: app.appId }),
-        fix('spark.driver.memory', heap !== null ? sizeConf(heap) : null, heap !== null ? sizeConf(roundUp(heap * POLICY.driverGrowth.value, POLICY.heapStep.value)) : null, 'driver-memory-if-oom'),
+        fix(
+          'spark.driver.memory',
+          heap !== null ? sizeConf(heap) : null,
+          heap !== null ? sizeConf(roundUp(heap * POLICY.driverGrowth.value, POLICY.heapStep.value)) : null,
+          'driver-memory-if-oom',
+        ),
       ],
     });
   },

@@ -6,7 +6,15 @@ import type { SignalSource } from '../state/signals.js';
  */
 export interface EvidenceData {
   /** A failure text where it was first seen, with how often and where it recurred. */
-  matched: { text: string; source: SignalSource; count: number; executors: string[]; stages: string[]; firstTime: number | null; lastTime: number | null };
+  matched: {
+    text: string;
+    source: SignalSource;
+    count: number;
+    executors: string[];
+    stages: string[];
+    firstTime: number | null;
+    lastTime: number | null;
+  };
   /** The same text in another input of the application (a YARN log beside the event log). */
   'also-in': { text: string };
   /** A stage failure that quotes the finding's own evidence. */
@@ -18,7 +26,15 @@ export interface EvidenceData {
   /** GC time over task run time, for the application and its executors at or above `severe`. */
   'gc-share': { share: number; gcMs: number; runMs: number; heavyExecutors: number; severe: number };
   'stage-skew': { stage: number; attempt: number; name: string | null; maxMs: number; medianMs: number; tasks: number };
-  'stage-spill': { stage: number; attempt: number; name: string | null; spilled: number; diskSpilled: number; tasks: number; largestPeak: number };
+  'stage-spill': {
+    stage: number;
+    attempt: number;
+    name: string | null;
+    spilled: number;
+    diskSpilled: number;
+    tasks: number;
+    largestPeak: number;
+  };
   'heap-peak': { peak: number; heap: number };
 }
 

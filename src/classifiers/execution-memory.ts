@@ -4,7 +4,8 @@ import { direct, find, reportFrom, roleOf } from './match.js';
 
 // MemoryConsumer.allocatePage / TaskMemoryManager (2.0–2.2 plain OutOfMemoryError, 2.3+
 // SparkOutOfMemoryError, 3.3+ error classes), and the hash-relation and aggregation variants.
-const PATTERN = /SparkOutOfMemoryError|Unable to acquire (\d+) bytes of memory, got (\d+)|UNABLE_TO_ACQUIRE_MEMORY|SPILL_OUT_OF_MEMORY|POINTER_ARRAY_OUT_OF_MEMORY|AGGREGATE_OUT_OF_MEMORY|Not enough memory to grow pointer array|No enough memory for aggregation|Can't acquire \d+ bytes memory to build hash relation|There is not enough memory to build hash map|Error while calling spill\(\) on/;
+const PATTERN =
+  /SparkOutOfMemoryError|Unable to acquire (\d+) bytes of memory, got (\d+)|UNABLE_TO_ACQUIRE_MEMORY|SPILL_OUT_OF_MEMORY|POINTER_ARRAY_OUT_OF_MEMORY|AGGREGATE_OUT_OF_MEMORY|Not enough memory to grow pointer array|No enough memory for aggregation|Can't acquire \d+ bytes memory to build hash relation|There is not enough memory to build hash map|Error while calling spill\(\) on/;
 
 export default defineClassifier({
   code: 'execution-memory',
@@ -25,7 +26,9 @@ export default defineClassifier({
       const fc = fewerCores(l);
       if (fc) remediation.push(fc);
       const share = { slots: l.params.slots, perTaskMin: l.executor.perTaskMin, perTaskMax: l.executor.perTaskMax };
-      const why = asked ? { kind: 'asked' as const, asked: Number(asked[1]), got: Number(asked[2]), ...share } : { kind: 'task-share' as const, ...share };
+      const why = asked
+        ? { kind: 'asked' as const, asked: Number(asked[1]), got: Number(asked[2]), ...share }
+        : { kind: 'task-share' as const, ...share };
       remediation.push(moreHeap(l, ctx.app, why));
     } else {
       remediation.push(fix('spark.executor.memory', null, null, 'raise-execution-no-layout', { layout: ctx.layoutProblem! }));

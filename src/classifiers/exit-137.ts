@@ -17,7 +17,9 @@ export default defineClassifier({
     const matches = direct(find(ctx, PATTERN)).filter((x) => !EXPLAINED.test(x.signal.text));
     if (matches.length === 0) return;
     const l = ctx.layout;
-    const remediation = l ? containerFixes(l, ctx.app, null, ctx.python) : [fix('spark.executor.memoryOverhead', null, null, 'raise-overhead-plain')];
+    const remediation = l
+      ? containerFixes(l, ctx.app, null, ctx.python)
+      : [fix('spark.executor.memoryOverhead', null, null, 'raise-overhead-plain')];
     remediation.push(fix(null, null, null, 'confirm-sigkill'));
     report(reportFrom(matches, 'executor', 'container', 'medium', remediation));
   },

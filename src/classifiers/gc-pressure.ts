@@ -33,13 +33,30 @@ export default defineClassifier({
     const remediation = [];
     if (ctx.layout) remediation.push(moreHeap(ctx.layout, ctx.app, { kind: 'gc', share }));
     const opts = ctx.app.sparkProperties['spark.executor.extraJavaOptions'] ?? null;
-    if (ctx.layout && ctx.layout.executor.heap >= POLICY.g1HeapFloor.value && !/UseG1GC|UseZGC|UseShenandoahGC/.test(opts ?? '') && !/^(?:1[1-9]|[2-9]\d)/.test(ctx.app.javaVersion ?? '')) {
-      remediation.push(fix('spark.executor.extraJavaOptions', opts, `${opts ? `${opts} ` : ''}-XX:+UseG1GC`, 'use-g1', { heap: ctx.layout.executor.heap }));
+    if (
+      ctx.layout &&
+      ctx.layout.executor.heap >= POLICY.g1HeapFloor.value &&
+      !/UseG1GC|UseZGC|UseShenandoahGC/.test(opts ?? '') &&
+      !/^(?:1[1-9]|[2-9]\d)/.test(ctx.app.javaVersion ?? '')
+    ) {
+      remediation.push(
+        fix('spark.executor.extraJavaOptions', opts, `${opts ? `${opts} ` : ''}-XX:+UseG1GC`, 'use-g1', { heap: ctx.layout.executor.heap }),
+      );
     }
     report({
-      role: 'executor', region: 'heap', confidence: share >= CRITICAL ? 'high' : 'medium', occurrences: heavy.length,
+      role: 'executor',
+      region: 'heap',
+      confidence: share >= CRITICAL ? 'high' : 'medium',
+      occurrences: heavy.length,
       executors: heavy.sort(compareIds),
-      evidence: [{ at: null, metrics: 'task', messageId: 'gc-share', data: { share, gcMs: gc, runMs: run, heavyExecutors: heavy.length, severe: SEVERE } }],
+      evidence: [
+        {
+          at: null,
+          metrics: 'task',
+          messageId: 'gc-share',
+          data: { share, gcMs: gc, runMs: run, heavyExecutors: heavy.length, severe: SEVERE },
+        },
+      ],
       remediation,
     });
   },

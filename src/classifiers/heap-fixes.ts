@@ -37,7 +37,9 @@ export function heapFixes(ctx: ClassifierContext, role: Role, region: Region): R
       if (!l.legacyMode && cur > POLICY.memoryFractionFloor.value) {
         const next = Math.round((cur - POLICY.memoryFractionStep.value) * 10) / 10;
         const grow = Math.floor(l.executor.usable * (cur - next));
-        out.push(fix('spark.memory.fraction', String(cur), String(next), 'lower-memory-fraction', { grow, userAfter: l.executor.user + grow }));
+        out.push(
+          fix('spark.memory.fraction', String(cur), String(next), 'lower-memory-fraction', { grow, userAfter: l.executor.user + grow }),
+        );
       }
       out.push(moreHeap(l, app, { kind: 'user' }));
       out.push(morePartitions(app));

@@ -7,9 +7,18 @@ import type { Match } from './match.js';
  * memory, and serializer output buffers live in user memory (outside the unified pool).
  */
 const FRAME_REGIONS: Array<[RegExp, Region]> = [
-  [/UnsafeExternalSorter|UnsafeInMemorySorter|UnsafeKVExternalSorter|BytesToBytesMap|HashedRelation|LongToUnsafeRowMap|ExternalAppendOnlyMap|ExternalSorter|ShuffleExternalSorter|UnsafeShuffleWriter|SizeTrackingAppendOnlyMap|PartitionedPairBuffer|UnsafeFixedWidthAggregationMap|ObjectAggregationMap|HashAggregateExec|SortExec|SpillReader/, 'execution'],
-  [/\.MemoryStore\.|TorrentBroadcast|BlockManager\.(?:putIterator|doPutIterator|putBytes|doPutBytes)|InMemoryRelation|CachedRDDBuilder/, 'storage'],
-  [/ByteArrayOutputStream|ChunkedByteBufferOutputStream|ByteBufferOutputStream|esotericsoftware\.kryo\.io\.Output|JavaSerializationStream|KryoSerializationStream|ObjectOutputStream/, 'user'],
+  [
+    /UnsafeExternalSorter|UnsafeInMemorySorter|UnsafeKVExternalSorter|BytesToBytesMap|HashedRelation|LongToUnsafeRowMap|ExternalAppendOnlyMap|ExternalSorter|ShuffleExternalSorter|UnsafeShuffleWriter|SizeTrackingAppendOnlyMap|PartitionedPairBuffer|UnsafeFixedWidthAggregationMap|ObjectAggregationMap|HashAggregateExec|SortExec|SpillReader/,
+    'execution',
+  ],
+  [
+    /\.MemoryStore\.|TorrentBroadcast|BlockManager\.(?:putIterator|doPutIterator|putBytes|doPutBytes)|InMemoryRelation|CachedRDDBuilder/,
+    'storage',
+  ],
+  [
+    /ByteArrayOutputStream|ChunkedByteBufferOutputStream|ByteBufferOutputStream|esotericsoftware\.kryo\.io\.Output|JavaSerializationStream|KryoSerializationStream|ObjectOutputStream/,
+    'user',
+  ],
 ];
 
 export function heapRegion(matches: Match[]): Region {

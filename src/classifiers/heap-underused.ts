@@ -24,9 +24,15 @@ export default defineClassifier({
     const next = Math.max(roundUp(peak * POLICY.underusedHeadroom.value, POLICY.heapStep.value), POLICY.underusedFloor.value);
     if (next >= l.executor.heap) return;
     report({
-      role: 'executor', region: 'heap', confidence: 'medium', occurrences: 1, executors: [],
+      role: 'executor',
+      region: 'heap',
+      confidence: 'medium',
+      occurrences: 1,
+      executors: [],
       evidence: [{ at: null, metrics: 'executor', messageId: 'heap-peak', data: { peak, heap: l.executor.heap } }],
-      remediation: [fix('spark.executor.memory', sizeConf(l.executor.heap), sizeConf(next), 'shrink-heap', { saves: l.executor.heap - next })],
+      remediation: [
+        fix('spark.executor.memory', sizeConf(l.executor.heap), sizeConf(next), 'shrink-heap', { saves: l.executor.heap - next }),
+      ],
     });
   },
 });

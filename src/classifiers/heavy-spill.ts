@@ -13,21 +13,43 @@ export default defineClassifier({
     rank: 61,
     thresholds: {
       minSpillBytes: { value: MIN_SPILL, why: 'below 1 GiB per stage spilling is cheap' },
-      spillToPeak: { value: SPILL_TO_PEAK, why: 'spill ≥ 10× the biggest task\'s in-memory peak means repeated spill cycles' },
+      spillToPeak: { value: SPILL_TO_PEAK, why: "spill ≥ 10× the biggest task's in-memory peak means repeated spill cycles" },
     },
   },
   classify(ctx, report) {
-    const heavy = [...ctx.app.stages.values()].filter((s) => s.memorySpilled >= MIN_SPILL && s.memorySpilled >= SPILL_TO_PEAK * Math.max(1, s.peakExecution.max)).sort((a, b) => b.memorySpilled - a.memorySpilled);
+    const heavy = [...ctx.app.stages.values()]
+      .filter((s) => s.memorySpilled >= MIN_SPILL && s.memorySpilled >= SPILL_TO_PEAK * Math.max(1, s.peakExecution.max))
+      .sort((a, b) => b.memorySpilled - a.memorySpilled);
     if (heavy.length === 0) return;
     const remediation = [morePartitions(ctx.app)];
     const skew = adaptiveSkew(ctx.app);
     if (skew) remediation.push(skew);
-    if (ctx.layout) remediation.push(fix(null, null, null, 'spill-task-share', { perTaskMin: ctx.layout.executor.perTaskMin, perTaskMax: ctx.layout.executor.perTaskMax }));
+    if (ctx.layout)
+      remediation.push(
+        fix(null, null, null, 'spill-task-share', {
+          perTaskMin: ctx.layout.executor.perTaskMin,
+          perTaskMax: ctx.layout.executor.perTaskMax,
+        }),
+      );
     report({
-      role: 'executor', region: 'execution', confidence: 'medium', occurrences: heavy.length, executors: [],
+      role: 'executor',
+      region: 'execution',
+      confidence: 'medium',
+      occurrences: heavy.length,
+      executors: [],
       evidence: heavy.slice(0, 5).map((s): Evidence => ({
-        at: null, metrics: 'task', messageId: 'stage-spill',
-        data: { stage: s.stageId, attempt: s.attempt, name: s.name, spilled: s.memorySpilled, diskSpilled: s.diskSpilled, tasks: s.tasks, largestPeak: s.peakExecution.max },
+        at: null,
+        metrics: 'task',
+        messageId: 'stage-spill',
+        data: {
+          stage: s.stageId,
+          attempt: s.attempt,
+          name: s.name,
+          spilled: s.memorySpilled,
+          diskSpilled: s.diskSpilled,
+          tasks: s.tasks,
+          largestPeak: s.peakExecution.max,
+        },
       })),
       remediation,
     });

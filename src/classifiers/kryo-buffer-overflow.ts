@@ -6,7 +6,8 @@ import { fix, parseSizeOr, roundUp, sizeConf } from './remedy.js';
 
 // KryoSerializer: "Kryo serialization failed: Buffer overflow. Available: a, required: r" (≤3.5);
 // 4.0+ error class KRYO_BUFFER_OVERFLOW quotes the key.
-const PATTERN = /Kryo serialization failed: Buffer overflow|KRYO_BUFFER_OVERFLOW|Kryo serialization failed:[^\n]*spark\.kryoserializer\.buffer\.max/;
+const PATTERN =
+  /Kryo serialization failed: Buffer overflow|KRYO_BUFFER_OVERFLOW|Kryo serialization failed:[^\n]*spark\.kryoserializer\.buffer\.max/;
 
 export default defineClassifier({
   code: 'kryo-buffer-overflow',
@@ -21,8 +22,10 @@ export default defineClassifier({
     const required = Math.max(0, ...matches.map((x) => Number(/required: (\d+)/.exec(x.signal.text)?.[1] ?? 0)));
     const cur = parseSizeOr(ctx.app.sparkProperties['spark.kryoserializer.buffer.max'], MiB, POLICY.kryoBufferMaxDefault.value);
     const next = Math.min(POLICY.kryoBufferMaxCap.value, roundUp(Math.max(cur * 2, required * 2), POLICY.kryoStep.value));
-    report(reportFrom(matches, roleOf(matches), 'user', 'high', [
-      fix('spark.kryoserializer.buffer.max', sizeConf(cur), sizeConf(next), 'kryo-buffer', { required: required > 0 ? required : null }),
-    ]));
+    report(
+      reportFrom(matches, roleOf(matches), 'user', 'high', [
+        fix('spark.kryoserializer.buffer.max', sizeConf(cur), sizeConf(next), 'kryo-buffer', { required: required > 0 ? required : null }),
+      ]),
+    );
   },
 });

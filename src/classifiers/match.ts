@@ -67,8 +67,17 @@ export function evidenceOf(matches: Match[], extra: Evidence[] = []): Evidence[]
     const loc = s.locations[0]!;
     const text = excerpt(s.text, m.index);
     out.push({
-      at: loc, messageId: 'matched',
-      data: { text, source: s.source, count: s.count, executors: [...s.executors].sort(compareIds), stages: [...s.stages].sort(), firstTime: s.firstTime, lastTime: s.lastTime },
+      at: loc,
+      messageId: 'matched',
+      data: {
+        text,
+        source: s.source,
+        count: s.count,
+        executors: [...s.executors].sort(compareIds),
+        stages: [...s.stages].sort(),
+        firstTime: s.firstTime,
+        lastTime: s.lastTime,
+      },
     });
     // The same text seen in other inputs of the application (a YARN log beside the event log).
     const files = new Set([loc.file]);
@@ -93,11 +102,20 @@ export function excerpt(text: string, at: number): string {
 
 /** The role a matched failure belongs to: the driver when it ran in the driver JVM. */
 export function roleOf(matches: Match[]): Role {
-  return matches.every((x) => x.signal.executors.size > 0 && [...x.signal.executors].every((e) => e === 'driver' || e === '<driver>')) ? 'driver' : 'executor';
+  return matches.every((x) => x.signal.executors.size > 0 && [...x.signal.executors].every((e) => e === 'driver' || e === '<driver>'))
+    ? 'driver'
+    : 'executor';
 }
 
 /** A finding from matches, with the common fields filled in. */
-export function reportFrom(matches: Match[], role: Role, region: Region, confidence: Confidence, remediation: Report['remediation'], extraEvidence: Evidence[] = []): Report {
+export function reportFrom(
+  matches: Match[],
+  role: Role,
+  region: Region,
+  confidence: Confidence,
+  remediation: Report['remediation'],
+  extraEvidence: Evidence[] = [],
+): Report {
   return {
     role,
     region,

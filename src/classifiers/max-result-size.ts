@@ -5,7 +5,8 @@ import { fix, roundUp, sizeConf } from './remedy.js';
 
 // TaskSetManager.canFetchMoreResults: MB/GB up to 2.4, MiB/GiB from 3.0; Databricks drops the
 // parentheses. Executor side: "Result is larger than maxResultSize", TaskResultGetter's wrapper.
-const PATTERN = /Total size of serialized results of (\d+) tasks \(([0-9.]+ ?[KMGTP]?i?B)\) is bigger than (?:spark\.driver\.)?maxResultSize \(?([0-9.]+ ?[KMGTP]?i?B)\)?|Result is larger than maxResultSize|Tasks result size has exceeded maxResultSize/;
+const PATTERN =
+  /Total size of serialized results of (\d+) tasks \(([0-9.]+ ?[KMGTP]?i?B)\) is bigger than (?:spark\.driver\.)?maxResultSize \(?([0-9.]+ ?[KMGTP]?i?B)\)?|Result is larger than maxResultSize|Tasks result size has exceeded maxResultSize/;
 
 export default defineClassifier({
   code: 'max-result-size',
@@ -27,7 +28,8 @@ export default defineClassifier({
       // The driver deserializes what it fetched: keep the heap well above the results it may hold.
       const heap = l?.driver.heap ?? null;
       const need = roundUp(next * POLICY.driverResultFactor.value + POLICY.driverResultBase.value, POLICY.heapStep.value);
-      if (heap === null || heap < need) remediation.push(fix('spark.driver.memory', heap !== null ? sizeConf(heap) : null, sizeConf(need), 'driver-holds-results'));
+      if (heap === null || heap < need)
+        remediation.push(fix('spark.driver.memory', heap !== null ? sizeConf(heap) : null, sizeConf(need), 'driver-holds-results'));
     }
     report(reportFrom(matches, 'driver', 'maxResultSize', 'high', remediation));
   },

@@ -17,10 +17,12 @@ export default defineClassifier({
     const key = role === 'driver' ? 'spark.driver.extraJavaOptions' : 'spark.executor.extraJavaOptions';
     const cur = ctx.app.sparkProperties[key] ?? null;
     const m = cur ? /-XX:MaxMetaspaceSize=(\d+)([kmg]?)/i.exec(cur) : null;
-    const next = m ? `-XX:MaxMetaspaceSize=${Number(m[1]) * 2}${m[2]}` : '-XX:MaxMetaspaceSize=1g';
-    report(reportFrom(matches, role, 'overhead', 'high', [
-      fix(key, cur, cur ? (m ? cur.replace(m[0], next) : `${cur} ${next}`) : next, 'metaspace-cap', { doubled: m !== null }),
-      fix(null, null, null, 'metaspace-causes'),
-    ]));
+    const next = m ? `-XX:MaxMetaspaceSize=${Number(m[1]) * 2}${m[2] ?? ''}` : '-XX:MaxMetaspaceSize=1g';
+    report(
+      reportFrom(matches, role, 'overhead', 'high', [
+        fix(key, cur, cur ? (m ? cur.replace(m[0], next) : `${cur} ${next}`) : next, 'metaspace-cap', { doubled: m !== null }),
+        fix(null, null, null, 'metaspace-causes'),
+      ]),
+    );
   },
 });

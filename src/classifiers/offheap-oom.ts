@@ -4,7 +4,8 @@ import { direct, find, reportFrom, roleOf } from './match.js';
 import { containerWith, fix, roundUp, sizeConf } from './remedy.js';
 
 // Gluten/Velox (ThrowOnOomMemoryTarget) and Spark's own off-heap pool refusals.
-const PATTERN = /Not enough spark off-heap execution memory|ThrowOnOomMemoryTarget\$OutOfMemoryException|Unable to acquire \d+ bytes of off-?heap memory/i;
+const PATTERN =
+  /Not enough spark off-heap execution memory|ThrowOnOomMemoryTarget\$OutOfMemoryException|Unable to acquire \d+ bytes of off-?heap memory/i;
 
 export default defineClassifier({
   code: 'offheap-oom',
@@ -19,7 +20,12 @@ export default defineClassifier({
     const remediation = [];
     if (l && l.executor.offHeap > 0) {
       const next = roundUp(l.executor.offHeap * POLICY.offHeapGrowth.value, POLICY.heapStep.value);
-      remediation.push(fix('spark.memory.offHeap.size', sizeConf(l.executor.offHeap), sizeConf(next), 'offheap-grow', { slots: l.params.slots, container: containerWith(l, {}) - l.executor.offHeap + next }));
+      remediation.push(
+        fix('spark.memory.offHeap.size', sizeConf(l.executor.offHeap), sizeConf(next), 'offheap-grow', {
+          slots: l.params.slots,
+          container: containerWith(l, {}) - l.executor.offHeap + next,
+        }),
+      );
     } else {
       remediation.push(fix('spark.memory.offHeap.size', null, null, 'offheap-raise'));
     }

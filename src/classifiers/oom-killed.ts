@@ -17,6 +17,16 @@ export default defineClassifier({
     const matches = direct(find(ctx, PATTERN));
     if (matches.length === 0) return;
     const l = ctx.layout;
-    report(reportFrom(matches, 'executor', 'overhead', 'high', l ? containerFixes(l, ctx.app, null, ctx.python) : [fix('spark.executor.memoryOverhead', null, null, 'raise-overhead-no-layout', { layout: ctx.layoutProblem! })]));
+    report(
+      reportFrom(
+        matches,
+        'executor',
+        'overhead',
+        'high',
+        l
+          ? containerFixes(l, ctx.app, null, ctx.python)
+          : [fix('spark.executor.memoryOverhead', null, null, 'raise-overhead-no-layout', { layout: ctx.layoutProblem! })],
+      ),
+    );
   },
 });

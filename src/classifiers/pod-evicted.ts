@@ -19,9 +19,23 @@ export default defineClassifier({
     const l = ctx.layout;
     const remediation = [
       fix(null, null, null, 'pod-request'),
-      ...(l ? containerFixes(l, ctx.app, null, ctx.python).filter((r) => r.conf === 'spark.executor.memoryOverhead' || r.conf === 'spark.executor.pyspark.memory') : []),
+      ...(l
+        ? containerFixes(l, ctx.app, null, ctx.python).filter(
+            (r) => r.conf === 'spark.executor.memoryOverhead' || r.conf === 'spark.executor.pyspark.memory',
+          )
+        : []),
       fix(null, null, null, 'node-reserve'),
     ];
-    report(reportFrom(matches, matches.every((x) => [...x.signal.executors].every((e) => e === 'driver')) && matches.some((x) => x.signal.executors.size > 0) ? 'driver' : 'executor', 'container', 'medium', remediation));
+    report(
+      reportFrom(
+        matches,
+        matches.every((x) => [...x.signal.executors].every((e) => e === 'driver')) && matches.some((x) => x.signal.executors.size > 0)
+          ? 'driver'
+          : 'executor',
+        'container',
+        'medium',
+        remediation,
+      ),
+    );
   },
 });

@@ -21,11 +21,26 @@ export default defineClassifier({
     const remediation = [];
     if (l) {
       const cur = l.executor.pyspark;
-      const next = cur > 0 ? roundUp(cur * 2, POLICY.heapStep.value) : roundUp(Math.max(l.executor.overhead, POLICY.pysparkMin.value), POLICY.heapStep.value);
-      remediation.push(fix('spark.executor.pyspark.memory', cur > 0 ? sizeConf(cur) : null, sizeConf(next), 'pyspark-limit', { doubled: cur > 0, container: containerWith(l, { pyspark: next }) }));
+      const next =
+        cur > 0
+          ? roundUp(cur * 2, POLICY.heapStep.value)
+          : roundUp(Math.max(l.executor.overhead, POLICY.pysparkMin.value), POLICY.heapStep.value);
+      remediation.push(
+        fix('spark.executor.pyspark.memory', cur > 0 ? sizeConf(cur) : null, sizeConf(next), 'pyspark-limit', {
+          doubled: cur > 0,
+          container: containerWith(l, { pyspark: next }),
+        }),
+      );
     }
     const batch = Number(props['spark.sql.execution.arrow.maxRecordsPerBatch'] ?? String(POLICY.arrowBatch.value));
-    remediation.push(fix('spark.sql.execution.arrow.maxRecordsPerBatch', String(batch), String(Math.max(POLICY.arrowMin.value, Math.floor(batch / POLICY.arrowShrink.value))), 'arrow-batch'));
+    remediation.push(
+      fix(
+        'spark.sql.execution.arrow.maxRecordsPerBatch',
+        String(batch),
+        String(Math.max(POLICY.arrowMin.value, Math.floor(batch / POLICY.arrowShrink.value))),
+        'arrow-batch',
+      ),
+    );
     report(reportFrom(matches, 'executor', l && l.executor.pyspark > 0 ? 'pyspark' : 'overhead', 'high', remediation));
   },
 });

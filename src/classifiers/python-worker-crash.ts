@@ -17,7 +17,14 @@ export default defineClassifier({
     const l = ctx.layout;
     const region = l && l.executor.pyspark > 0 ? 'pyspark' : 'overhead';
     const remediation = l ? containerFixes(l, ctx.app, null, true).filter((r) => r.conf !== 'spark.executor.memory') : [];
-    remediation.push(fix('spark.python.worker.faulthandler.enabled', ctx.app.sparkProperties['spark.python.worker.faulthandler.enabled'] ?? null, 'true', 'faulthandler'));
+    remediation.push(
+      fix(
+        'spark.python.worker.faulthandler.enabled',
+        ctx.app.sparkProperties['spark.python.worker.faulthandler.enabled'] ?? null,
+        'true',
+        'faulthandler',
+      ),
+    );
     report(reportFrom(matches, 'executor', region, 'medium', remediation));
   },
 });

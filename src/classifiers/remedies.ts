@@ -17,7 +17,14 @@ export interface RemedyData {
    * Raise the overhead to what the process used outside the heap plus headroom. `used` is the
    * container usage YARN reported (null when unknown), `limit` the computed container.
    */
-  'raise-overhead': { used: number | null; limit: number; outsideHeap: number | null; headroom: number; overhead: number; container: number };
+  'raise-overhead': {
+    used: number | null;
+    limit: number;
+    outsideHeap: number | null;
+    headroom: number;
+    overhead: number;
+    container: number;
+  };
   'keep-heap-container-kill': Record<string, never>;
   'driver-double-heap': Record<string, never>;
   'local-mode': Record<string, never>;
@@ -58,7 +65,7 @@ export interface RemedyData {
   'node-reserve': Record<string, never>;
   'pyspark-limit': { doubled: boolean; container: number };
   'arrow-batch': Record<string, never>;
-  'faulthandler': Record<string, never>;
+  faulthandler: Record<string, never>;
   'salt-keys': Record<string, never>;
   /** The YARN AM (driver) container was killed; `used` as YARN reported it. */
   'driver-overhead': { used: number | null };
@@ -83,7 +90,8 @@ export type HeapWhy =
  * Why no memory layout could be computed for an application: the heap is unknown (no event log
  * and no -Xmx), or Spark would refuse the configuration (`config`: the memory model's own error).
  */
-export type LayoutProblem = { code: 'heap-unknown' } | { code: 'config'; error: { code: string; data: Record<string, unknown>; message: string } };
+export type LayoutProblem =
+  { code: 'heap-unknown' } | { code: 'config'; error: { code: string; data: Record<string, unknown>; message: string } };
 
 export type RemedyId = keyof RemedyData;
 export type RemedyMessage = { [K in RemedyId]: { messageId: K; data: RemedyData[K] } }[RemedyId];

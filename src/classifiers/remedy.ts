@@ -19,14 +19,28 @@ export function sizeConf(bytes: number): string {
 }
 
 /** A remediation: the setting (or null for advice), its current and suggested values, and the coded reason. */
-export function fix<K extends RemedyId>(conf: string | null, current: string | null, suggested: string | null, messageId: K, ...data: RemedyData[K] extends Record<string, never> ? [] : [RemedyData[K]]): Remediation {
+export function fix<K extends RemedyId>(
+  conf: string | null,
+  current: string | null,
+  suggested: string | null,
+  messageId: K,
+  ...data: RemedyData[K] extends Record<string, never> ? [] : [RemedyData[K]]
+): Remediation {
   return { conf, current, suggested, messageId, data: data[0] ?? {} } as Remediation;
 }
 
 /** The container total after changing some executor regions. */
 export function containerWith(l: MemoryLayout, change: { heap?: number; overhead?: number; pyspark?: number }): number {
   const e = l.executor;
-  return e.container - e.heap - e.overhead - e.pyspark + (change.heap ?? e.heap) + (change.overhead ?? e.overhead) + (change.pyspark ?? e.pyspark);
+  return (
+    e.container -
+    e.heap -
+    e.overhead -
+    e.pyspark +
+    (change.heap ?? e.heap) +
+    (change.overhead ?? e.overhead) +
+    (change.pyspark ?? e.pyspark)
+  );
 }
 
 /** The overhead Spark would derive for a new heap when none is set explicitly (keeps the ratio). */
@@ -64,8 +78,17 @@ export function morePartitions(app: AppState): Remediation {
 }
 
 export function adaptiveSkew(app: AppState): Remediation | null {
-  if (app.sparkProperties['spark.sql.adaptive.skewJoin.enabled'] === 'true' && app.sparkProperties['spark.sql.adaptive.enabled'] !== 'false') return null;
-  return fix('spark.sql.adaptive.skewJoin.enabled', app.sparkProperties['spark.sql.adaptive.skewJoin.enabled'] ?? null, 'true', 'adaptive-skew');
+  if (
+    app.sparkProperties['spark.sql.adaptive.skewJoin.enabled'] === 'true' &&
+    app.sparkProperties['spark.sql.adaptive.enabled'] !== 'false'
+  )
+    return null;
+  return fix(
+    'spark.sql.adaptive.skewJoin.enabled',
+    app.sparkProperties['spark.sql.adaptive.skewJoin.enabled'] ?? null,
+    'true',
+    'adaptive-skew',
+  );
 }
 
 /** The non-heap part of an executor container grew past its overhead: size the overhead to it. */
@@ -79,12 +102,21 @@ export function containerFixes(l: MemoryLayout, app: AppState, observedUse: numb
   const pythonRss = maxPeak(app, 'ProcessTreePythonRSSMemory');
   if (python && e.pyspark === 0) {
     const py = roundUp(Math.max((pythonRss ?? next - e.overhead) * headroom, POLICY.pysparkMin.value), POLICY.pysparkStep.value);
-    out.push(fix('spark.executor.pyspark.memory', null, sizeConf(py), 'pyspark-own-memory', { pyspark: py, container: containerWith(l, { pyspark: py }) }));
+    out.push(
+      fix('spark.executor.pyspark.memory', null, sizeConf(py), 'pyspark-own-memory', {
+        pyspark: py,
+        container: containerWith(l, { pyspark: py }),
+      }),
+    );
   }
   out.push(
     fix('spark.executor.memoryOverhead', sizeConf(e.overhead), sizeConf(next), 'raise-overhead', {
-      used: observedUse, limit: e.container, outsideHeap: observedUse !== null ? Math.max(0, observedUse - e.heap) : null,
-      headroom, overhead: next, container: containerWith(l, { overhead: next }),
+      used: observedUse,
+      limit: e.container,
+      outsideHeap: observedUse !== null ? Math.max(0, observedUse - e.heap) : null,
+      headroom,
+      overhead: next,
+      container: containerWith(l, { overhead: next }),
     }),
   );
   const fc = fewerCores(l, { python });

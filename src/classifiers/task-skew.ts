@@ -28,10 +28,23 @@ export default defineClassifier({
     remediation.push(morePartitions(ctx.app));
     remediation.push(fix(null, null, null, 'salt-keys'));
     report({
-      role: 'executor', region: 'execution', confidence: 'medium', occurrences: skewed.length, executors: [],
+      role: 'executor',
+      region: 'execution',
+      confidence: 'medium',
+      occurrences: skewed.length,
+      executors: [],
       evidence: skewed.slice(0, 5).map((s): Evidence => ({
-        at: null, metrics: 'task', messageId: 'stage-skew',
-        data: { stage: s.stageId, attempt: s.attempt, name: s.name, maxMs: s.durations.max, medianMs: s.durations.quantile(0.5), tasks: s.durations.n },
+        at: null,
+        metrics: 'task',
+        messageId: 'stage-skew',
+        data: {
+          stage: s.stageId,
+          attempt: s.attempt,
+          name: s.name,
+          maxMs: s.durations.max,
+          medianMs: s.durations.quantile(0.5),
+          tasks: s.durations.n,
+        },
       })),
       remediation,
     });

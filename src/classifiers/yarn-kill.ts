@@ -7,7 +7,8 @@ import { direct, find, parseHumanSize, type Match } from './match.js';
  * "exceeding physical|virtual memory limits") and the NodeManager's own (Hadoop 2 "running beyond
  * physical memory limits", Hadoop 3 "beyond the 'PHYSICAL' memory limit", cgroups "is under oom").
  */
-const KILL = /Container killed by YARN for exceeding (?:(physical|virtual) )?memory limits|running beyond (physical|virtual) memory limits|beyond the '(PHYSICAL|VIRTUAL)' memory limit|is under oom because it exceeded its (physical) memory limit|(?:Exit status|exitCode|exit status):\s*(-10[34])\b/;
+const KILL =
+  /Container killed by YARN for exceeding (?:(physical|virtual) )?memory limits|running beyond (physical|virtual) memory limits|beyond the '(PHYSICAL|VIRTUAL)' memory limit|is under oom because it exceeded its (physical) memory limit|(?:Exit status|exitCode|exit status):\s*(-10[34])\b/;
 const USAGE = /([0-9.]+ [KMGT]i?B) of ([0-9.]+ [KMGT]i?B) (physical|virtual) memory used/;
 
 export interface YarnKill extends Match {

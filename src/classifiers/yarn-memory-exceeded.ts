@@ -18,7 +18,11 @@ export default defineClassifier({
     const l = ctx.layout;
     let remediation;
     if (driver) {
-      remediation = [fix('spark.driver.memoryOverhead', l ? `${Math.round(l.driver.overhead / 2 ** 20)}m` : null, null, 'driver-overhead', { used: worst })];
+      remediation = [
+        fix('spark.driver.memoryOverhead', l ? `${Math.round(l.driver.overhead / 2 ** 20)}m` : null, null, 'driver-overhead', {
+          used: worst,
+        }),
+      ];
     } else if (l) {
       remediation = containerFixes(l, ctx.app, worst, ctx.python);
     } else {

@@ -36,7 +36,9 @@ export async function* decodeLz4Block(source: AsyncIterable<Buffer>): AsyncGener
     const originalLen = h.readInt32LE(13);
     const checksum = h.readInt32LE(17) >>> 0;
     if (
-      originalLen < 0 || compressedLen < 0 || originalLen > 1 << level ||
+      originalLen < 0 ||
+      compressedLen < 0 ||
+      originalLen > 1 << level ||
       (method !== METHOD_RAW && method !== METHOD_LZ4) ||
       (originalLen === 0 && compressedLen !== 0) ||
       (method === METHOD_RAW && originalLen !== compressedLen)
@@ -58,7 +60,8 @@ export async function* decodeLz4Block(source: AsyncIterable<Buffer>): AsyncGener
         n = lz4DecompressBlock(data, out);
       } catch (e) {
         // The block decoder does not know where its block starts: say it here.
-        if (e instanceof InputError && e.code === 'lz4-corrupt-block') throw new InputError('lz4-corrupt-block', { at, what: (e as InputError<'lz4-corrupt-block'>).data.what });
+        if (e instanceof InputError && e.code === 'lz4-corrupt-block')
+          throw new InputError('lz4-corrupt-block', { at, what: (e as InputError<'lz4-corrupt-block'>).data.what });
         throw e;
       }
       if (n !== originalLen) throw new InputError('lz4-short-block', { at, decoded: n, expected: originalLen });

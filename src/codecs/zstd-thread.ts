@@ -16,11 +16,7 @@ export interface HelperOpen {
   ahead: number;
 }
 
-export type ToHelper =
-  | { type: 'data'; chunk: ArrayBuffer }
-  | { type: 'end' }
-  | { type: 'close' }
-  | { type: 'recycle'; ab: ArrayBuffer };
+export type ToHelper = { type: 'data'; chunk: ArrayBuffer } | { type: 'end' } | { type: 'close' } | { type: 'recycle'; ab: ArrayBuffer };
 
 export type FromHelper =
   | { type: 'piece'; ab: ArrayBuffer; length: number }

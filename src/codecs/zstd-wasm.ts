@@ -40,8 +40,8 @@ const ERROR_NAMES: Record<number, string> = {
   14: 'unsupported frame parameter',
   16: 'frame requires too much memory for decoding (window larger than 128 MiB)',
   20: 'data corruption detected',
-  22: 'restored data doesn\'t match checksum',
-  24: 'header of literals\' block doesn\'t respect format specification',
+  22: "restored data doesn't match checksum",
+  24: "header of literals' block doesn't respect format specification",
   30: 'dictionary is corrupted',
   32: 'dictionary mismatch (the log was compressed with a dictionary)',
   64: 'allocation error: not enough memory',
@@ -113,7 +113,7 @@ export class ZstdWasmStream {
     const h = this.heap;
     const { ex, io } = h;
     const w = io >>> 2;
-    for (let off = 0; off < chunk.length; ) {
+    for (let off = 0; off < chunk.length;) {
       const n = Math.min(IN_SIZE, chunk.length - off);
       h.u8.set(chunk.subarray(off, off + n), h.inBuf);
       h.u32[w] = h.inBuf;

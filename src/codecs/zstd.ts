@@ -81,7 +81,7 @@ class Helper {
     const s = new Session();
     if (this.sessions.size === 0) this.worker.ref();
     this.sessions.add(s);
-    const open: HelperOpen = { port: s.remote, ctl: s.ctl.buffer as SharedArrayBuffer, ahead: HELPER_AHEAD };
+    const open: HelperOpen = { port: s.remote, ctl: s.ctl.buffer, ahead: HELPER_AHEAD };
     this.worker.postMessage(open, [s.remote]);
     return s;
   }
@@ -127,7 +127,8 @@ class Session {
 
   /** Moves whatever the helper has posted into `pieces` without waiting for the event loop. */
   drain(): void {
-    for (let r = receiveMessageOnPort(this.port); r !== undefined; r = receiveMessageOnPort(this.port)) this.receive(r.message as FromHelper);
+    for (let r = receiveMessageOnPort(this.port); r !== undefined; r = receiveMessageOnPort(this.port))
+      this.receive(r.message as FromHelper);
   }
 
   private receive(m: FromHelper): void {

@@ -35,6 +35,7 @@ export async function diagnoseCommand(paths: string[], opts: DiagnoseCommandOpti
     else io.out(`${opts.format === 'markdown' ? renderDiagnosisMarkdown(d) : renderDiagnosisText(d, opts.style)}\n`);
   }
   const code = unreadable > 0 ? EXIT_USAGE : critical > 0 ? EXIT_DIAGNOSED : EXIT_OK;
-  if (opts.format === 'json') io.out(`${JSON.stringify({ inputs: reads.map(inputJson), applications, exit: { code, critical, unreadable } }, null, 2)}\n`);
+  if (opts.format === 'json')
+    io.out(`${JSON.stringify({ inputs: reads.map(inputJson), applications, exit: { code, critical, unreadable } }, null, 2)}\n`);
   return code;
 }

@@ -4,8 +4,8 @@ import { failuresText } from '../render/json.js';
 
 /** Where a command writes; tests pass their own. */
 export interface Io {
-  out(s: string): void;
-  err(s: string): void;
+  out: (s: string) => void;
+  err: (s: string) => void;
   /** stdout is a terminal: colour by default. */
   isTTY: boolean;
   /** stderr is a terminal: scan draws its progress bar there. */

@@ -32,10 +32,18 @@ export async function memoryCommand(opts: MemoryCommandOptions, io: Io): Promise
       return EXIT_USAGE;
     }
     state = states[0]!;
-    if (states.length > 1) io.err(`spark-triage: ${escapeControl(opts.from)} holds ${states.length} applications; showing the first (${escapeControl(state.appId ?? 'no id')})\n`);
+    if (states.length > 1)
+      io.err(
+        `spark-triage: ${escapeControl(opts.from)} holds ${states.length} applications; showing the first (${escapeControl(state.appId ?? 'no id')})\n`,
+      );
   }
   try {
-    const { layout, report } = memoryReport(state, { overrides: opts.conf, master: opts.master, sparkVersion: opts.sparkVersion, python: opts.python });
+    const { layout, report } = memoryReport(state, {
+      overrides: opts.conf,
+      master: opts.master,
+      sparkVersion: opts.sparkVersion,
+      python: opts.python,
+    });
     io.out(opts.format === 'json' ? `${JSON.stringify(memoryJson(report), null, 2)}\n` : renderMemoryText(layout, report, opts.style));
     return EXIT_OK;
   } catch (e) {

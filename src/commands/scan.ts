@@ -40,7 +40,15 @@ export async function scanCommand(dir: string, opts: ScanCommandOptions, io: Io)
   process.once('SIGINT', onSigint);
   try {
     const result = await runScan(
-      { root: dir, format: opts.format, jobs: jobs ?? 'auto', failedOnly: opts.failedOnly, since, appName: opts.appName !== null ? globToRegExp(opts.appName) : null, limit },
+      {
+        root: dir,
+        format: opts.format,
+        jobs: jobs ?? 'auto',
+        failedOnly: opts.failedOnly,
+        since,
+        appName: opts.appName !== null ? globToRegExp(opts.appName) : null,
+        limit,
+      },
       { out: io.out, progress: io.errIsTTY ? io.err : null, style: opts.style, color: opts.color },
       ac.signal,
     );

@@ -13,7 +13,10 @@ export class KubectlDescribeReader {
   private block: 'state' | 'lastState' | 'limits' | 'requests' | 'env' | 'other' = 'other';
   private terminated: ContainerFacts['terminated'][number] | null = null;
 
-  constructor(private readonly app: AppState, private readonly file: string) {}
+  constructor(
+    private readonly app: AppState,
+    private readonly file: string,
+  ) {}
 
   line(text: string, lineNo: number): void {
     const at = { file: this.file, line: lineNo };
@@ -28,7 +31,13 @@ export class KubectlDescribeReader {
     const pod = (this.pod ??= emptyPod(at));
     if (/^\S/.test(text)) {
       // A top-level key ends the previous section.
-      this.section = /^Labels:/.test(text) ? 'labels' : /^(?:Init )?Containers:/.test(text) ? 'containers' : /^Events:/.test(text) ? 'events' : 'none';
+      this.section = /^Labels:/.test(text)
+        ? 'labels'
+        : /^(?:Init )?Containers:/.test(text)
+          ? 'containers'
+          : /^Events:/.test(text)
+            ? 'events'
+            : 'none';
       if ((m = /^Labels:\s+(\S+)=(\S*)/.exec(text))) pod.labels[m[1]!] = m[2]!;
       if ((m = /^Reason:\s+(\S+)/.exec(text))) pod.reason = m[1]!;
       if ((m = /^Message:\s+(.*)/.exec(text))) pod.message = m[1]!;
@@ -40,7 +49,12 @@ export class KubectlDescribeReader {
     }
     if (this.section === 'events') {
       if (/\bEvicted\b|OOMKilling|low on resource: memory/.test(text)) {
-        this.app.signals.add({ source: 'executor-removed', text: `pod ${pod.name ?? '(unnamed)'} event: ${text.trim().replace(/\s{2,}/g, ' ')}`, executor: null, at });
+        this.app.signals.add({
+          source: 'executor-removed',
+          text: `pod ${pod.name ?? '(unnamed)'} event: ${text.trim().replace(/\s{2,}/g, ' ')}`,
+          executor: null,
+          at,
+        });
       }
       return;
     }

@@ -5,7 +5,9 @@ import { emitPod, emptyContainer, emptyPod, type PodFacts } from './pods.js';
 
 const require = createRequire(import.meta.url);
 // stream-json 1.x is CommonJS; its parser emits tokens synchronously per write.
-const { parser: makeParser } = require('stream-json') as { parser: () => NodeJS.ReadWriteStream & { on(ev: 'data', f: (t: Token) => void): void } };
+const { parser: makeParser } = require('stream-json') as {
+  parser: () => NodeJS.ReadWriteStream & { on(ev: 'data', f: (t: Token) => void): void };
+};
 const Assembler = require('stream-json/Assembler') as new () => { consume(t: Token): void; current: unknown; done: boolean; depth: number };
 
 interface Token {
@@ -28,7 +30,10 @@ export class KubectlJsonReader {
   private readonly reasonLines = new Map<string, number>();
   failed: { line: number; detail: string } | null = null;
 
-  constructor(private readonly app: AppState, private readonly file: string) {
+  constructor(
+    private readonly app: AppState,
+    private readonly file: string,
+  ) {
     this.parser.on('data', (t: Token) => this.token(t));
     this.parser.on('error', (e: Error) => (this.failed ??= { line: this.lineNo, detail: e.message.split('\n')[0]! }));
   }
@@ -52,7 +57,8 @@ export class KubectlJsonReader {
     }
     if (this.asm) {
       this.asm.consume(t);
-      if (t.name === 'stringValue' && (t.value === 'OOMKilled' || t.value === 'Error' || t.value === 'Evicted')) this.reasonLines.set(String(t.value), this.lineNo);
+      if (t.name === 'stringValue' && (t.value === 'OOMKilled' || t.value === 'Error' || t.value === 'Evicted'))
+        this.reasonLines.set(String(t.value), this.lineNo);
     }
     switch (t.name) {
       case 'startObject':
@@ -86,8 +92,11 @@ function podFromObject(app: AppState, file: string, obj: Record<string, unknown>
   {
     const at: Location = { file, line: podLine };
     const lineOf = (o: unknown, reason: string | undefined): number =>
-      (o !== null && typeof o === 'object' ? (o as { [LINE]?: number })[LINE] : undefined) ?? (reason !== undefined ? reasonLines.get(reason) : undefined) ?? podLine;
-    const get = (o: unknown, ...path: string[]): unknown => path.reduce<unknown>((x, k) => (x && typeof x === 'object' ? (x as Record<string, unknown>)[k] : undefined), o);
+      (o !== null && typeof o === 'object' ? (o as { [LINE]?: number })[LINE] : undefined) ??
+      (reason !== undefined ? reasonLines.get(reason) : undefined) ??
+      podLine;
+    const get = (o: unknown, ...path: string[]): unknown =>
+      path.reduce<unknown>((x, k) => (x && typeof x === 'object' ? (x as Record<string, unknown>)[k] : undefined), o);
     const pod: PodFacts = emptyPod(at);
     pod.name = (get(obj, 'metadata', 'name') as string) ?? null;
     pod.labels = (get(obj, 'metadata', 'labels') as Record<string, string>) ?? {};
@@ -99,7 +108,8 @@ function podFromObject(app: AppState, file: string, obj: Record<string, unknown>
     for (const spec of specs) {
       const c = emptyContainer((spec.name as string) ?? null);
       c.limitMemory = (get(spec, 'resources', 'limits', 'memory') as string) ?? null;
-      for (const e of (spec.env as Array<{ name: string; value?: string }>) ?? []) if (e.name.startsWith('SPARK_') && e.value !== undefined) c.env[e.name] = e.value;
+      for (const e of (spec.env as Array<{ name: string; value?: string }>) ?? [])
+        if (e.name.startsWith('SPARK_') && e.value !== undefined) c.env[e.name] = e.value;
       pod.containers.push(c);
     }
     for (const st of statuses) {
@@ -107,7 +117,13 @@ function podFromObject(app: AppState, file: string, obj: Record<string, unknown>
       if (!c) pod.containers.push((c = emptyContainer((st.name as string) ?? null)));
       for (const which of ['state', 'lastState'] as const) {
         const term = get(st, which, 'terminated') as { reason?: string; exitCode?: number } | undefined;
-        if (term) c.terminated.push({ which, reason: term.reason ?? null, exitCode: term.exitCode ?? null, at: { file, line: lineOf(term, term.reason) } });
+        if (term)
+          c.terminated.push({
+            which,
+            reason: term.reason ?? null,
+            exitCode: term.exitCode ?? null,
+            at: { file, line: lineOf(term, term.reason) },
+          });
       }
     }
     emitPod(app, pod);
@@ -123,7 +139,10 @@ export class KubectlYamlReader {
   private buf: Array<{ text: string; line: number }> = [];
   private inItems = false;
 
-  constructor(private readonly app: AppState, private readonly file: string) {}
+  constructor(
+    private readonly app: AppState,
+    private readonly file: string,
+  ) {}
 
   line(text: string, lineNo: number): void {
     if (/^items:\s*$/.test(text)) {
@@ -154,7 +173,7 @@ export class KubectlYamlReader {
     if (lines.length === 0) return;
     const obj = parseBlockYaml(lines);
     if (obj && typeof obj === 'object' && !Array.isArray(obj) && (obj as Record<string, unknown>).kind === 'Pod') {
-      podFromObject(this.app, this.file, obj as Record<string, unknown>, lines[0]!.line, new Map());
+      podFromObject(this.app, this.file, obj, lines[0]!.line, new Map());
     }
   }
 }
@@ -186,7 +205,7 @@ export function parseBlockYaml(input: Array<{ text: string; line: number }>): Ya
       while (i < lines.length && indentOf(lines[i]!.text) === indent && lines[i]!.text.slice(indent).startsWith('- ')) {
         const l = lines[i]!;
         const rest = l.text.slice(indent + 2);
-        if (/^[\w.\/-]+:(?:\s|$)/.test(rest)) {
+        if (/^[\w./-]+:(?:\s|$)/.test(rest)) {
           lines[i] = { text: `${' '.repeat(indent + 2)}${rest}`, line: l.line };
           list.push(node(indent + 2));
         } else {
@@ -213,7 +232,8 @@ export function parseBlockYaml(input: Array<{ text: string; line: number }>): Ya
         map[key] = parts.join(value.startsWith('|') ? '\n' : ' ');
       } else if (value === '') {
         const next = lines[i];
-        if (next && (indentOf(next.text) > indent || (indentOf(next.text) === indent && next.text.slice(indent).startsWith('- ')))) map[key] = node(indentOf(next.text));
+        if (next && (indentOf(next.text) > indent || (indentOf(next.text) === indent && next.text.slice(indent).startsWith('- '))))
+          map[key] = node(indentOf(next.text));
         else map[key] = null;
       } else {
         map[key] = scalar(value);

@@ -26,7 +26,20 @@ const SPARK_CONTAINERS = ['spark-kubernetes-executor', 'spark-kubernetes-driver'
 export function parseQuantity(q: string): number | null {
   const m = /^\s*([0-9]+(?:\.[0-9]+)?)\s*(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P|m)?\s*$/.exec(q);
   if (!m) return null;
-  const mult: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, k: 1e3, K: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, m: 1e-3 };
+  const mult: Record<string, number> = {
+    Ki: 2 ** 10,
+    Mi: 2 ** 20,
+    Gi: 2 ** 30,
+    Ti: 2 ** 40,
+    Pi: 2 ** 50,
+    k: 1e3,
+    K: 1e3,
+    M: 1e6,
+    G: 1e9,
+    T: 1e12,
+    P: 1e15,
+    m: 1e-3,
+  };
   return Math.round(Number(m[1]) * (m[2] ? mult[m[2]]! : 1));
 }
 
@@ -41,17 +54,28 @@ export function emitPod(app: AppState, pod: PodFacts): void {
   const appId = labels['spark-app-selector'] ?? pod.containers.map((c) => c.env.SPARK_APPLICATION_ID).find(Boolean) ?? null;
   if (appId && app.appId === null) app.appId = appId;
   const role = labels['spark-role'] ?? (/-driver$/.test(pod.name ?? '') ? 'driver' : /-exec-\d+$/.test(pod.name ?? '') ? 'executor' : null);
-  const spark = pod.containers.find((c) => SPARK_CONTAINERS.includes(c.name ?? '')) ?? (pod.containers.length === 1 ? pod.containers[0] : undefined);
-  const execId = role === 'driver' ? 'driver' : labels['spark-exec-id'] ?? spark?.env.SPARK_EXECUTOR_ID ?? /-exec-(\d+)$/.exec(pod.name ?? '')?.[1] ?? null;
+  const spark =
+    pod.containers.find((c) => SPARK_CONTAINERS.includes(c.name ?? '')) ?? (pod.containers.length === 1 ? pod.containers[0] : undefined);
+  const execId =
+    role === 'driver'
+      ? 'driver'
+      : (labels['spark-exec-id'] ?? spark?.env.SPARK_EXECUTOR_ID ?? /-exec-(\d+)$/.exec(pod.name ?? '')?.[1] ?? null);
   if (spark) {
     const heap = role === 'driver' ? spark.env.SPARK_DRIVER_MEMORY : spark.env.SPARK_EXECUTOR_MEMORY;
     if (heap) app.derive(role === 'driver' ? 'spark.driver.memory' : 'spark.executor.memory', heap, { kind: 'pod-env', pod: pod.name });
     if (spark.limitMemory) {
       const limit = parseQuantity(spark.limitMemory);
-      const heapBytes = heap ? parseQuantity(heap.replace(/([kmgt])b?$/i, (u) => ({ k: 'Ki', m: 'Mi', g: 'Gi', t: 'Ti' })[u[0]!.toLowerCase()]!)) : null;
+      const heapBytes = heap
+        ? parseQuantity(heap.replace(/([kmgt])b?$/i, (u) => ({ k: 'Ki', m: 'Mi', g: 'Gi', t: 'Ti' })[u[0]!.toLowerCase()]!))
+        : null;
       if (limit !== null) app.learnt.push({ kind: 'pod-limit', pod: pod.name, limit: spark.limitMemory, bytes: limit });
       if (limit !== null && heap !== undefined && heapBytes !== null && limit > heapBytes && role !== 'driver') {
-        app.derive('spark.executor.memoryOverhead', `${Math.floor((limit - heapBytes) / 2 ** 20)}m`, { kind: 'pod-limit', pod: pod.name, limit: spark.limitMemory, heap });
+        app.derive('spark.executor.memoryOverhead', `${Math.floor((limit - heapBytes) / 2 ** 20)}m`, {
+          kind: 'pod-limit',
+          pod: pod.name,
+          limit: spark.limitMemory,
+          heap,
+        });
       }
     }
   }
@@ -64,7 +88,12 @@ export function emitPod(app: AppState, pod: PodFacts): void {
     }
   }
   if (pod.reason === 'Evicted' || /low on resource: memory/.test(pod.message ?? '')) {
-    app.signals.add({ source: 'executor-removed', text: `pod ${pod.name ?? '(unnamed)'} evicted: ${pod.message ?? pod.reason}`, executor: execId, at: pod.at });
+    app.signals.add({
+      source: 'executor-removed',
+      text: `pod ${pod.name ?? '(unnamed)'} evicted: ${pod.message ?? pod.reason ?? 'no reason given'}`,
+      executor: execId,
+      at: pod.at,
+    });
   }
 }
 

@@ -14,7 +14,10 @@ export class YarnAggregatedReader {
   private inContents = false;
   private readonly containerExecutors = new Map<string, string>();
 
-  constructor(private readonly app: AppState, private readonly file: string) {
+  constructor(
+    private readonly app: AppState,
+    private readonly file: string,
+  ) {
     app.clusterManagerHint ??= 'yarn';
   }
 
@@ -25,7 +28,13 @@ export class YarnAggregatedReader {
       const containerId = m[1]!;
       const am = /_0*1$/.test(containerId);
       // Until the launch script names the executor, its signals carry the container id.
-      this.ctx = { file: this.file, role: am ? 'driver' : 'executor', executorId: am ? 'driver' : containerId, containerId, containerExecutors: this.containerExecutors };
+      this.ctx = {
+        file: this.file,
+        role: am ? 'driver' : 'executor',
+        executorId: am ? 'driver' : containerId,
+        containerId,
+        containerExecutors: this.containerExecutors,
+      };
       this.scanner = new LogScanner(this.app, this.ctx);
       this.inContents = false;
       return;

@@ -78,15 +78,31 @@ export function diagnoseApp(read: AppRead, opts: DiagnoseOptions = {}): Diagnosi
   for (const f of findings) linkConsequences(f, signals);
   findings.sort(compareFindings);
   return {
-    appId: app.appId, appName: app.appName, sparkVersion: app.sparkVersion, clusterManager: layout?.clusterManager ?? app.clusterManager,
-    outcome, python, memory, layout, verdict: verdictOf(findings), findings, problems,
+    appId: app.appId,
+    appName: app.appName,
+    sparkVersion: app.sparkVersion,
+    clusterManager: layout?.clusterManager ?? app.clusterManager,
+    outcome,
+    python,
+    memory,
+    layout,
+    verdict: verdictOf(findings),
+    findings,
+    problems,
   };
 }
 
 function toFinding(c: Classifier, r: Report, outcome: Outcome): Finding {
   const severity: Severity = r.severity ?? (c.meta.kind === 'failure' ? (outcome === 'succeeded' ? 'warning' : 'critical') : c.meta.kind);
   return {
-    code: c.code, severity, role: r.role, region: r.region, confidence: r.confidence, occurrences: r.occurrences,
-    executors: r.executors, evidence: r.evidence, remediation: r.remediation,
+    code: c.code,
+    severity,
+    role: r.role,
+    region: r.region,
+    confidence: r.confidence,
+    occurrences: r.occurrences,
+    executors: r.executors,
+    evidence: r.evidence,
+    remediation: r.remediation,
   };
 }

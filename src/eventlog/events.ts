@@ -18,7 +18,14 @@ export interface EventVisitor {
  * diagnostic and reading goes on; a truncated tail is reported as truncation, and is an error only
  * when the part was finished (`inProgress` false) yet its compressed stream ends mid-frame.
  */
-export async function readEventLines(body: AsyncIterable<Buffer>, file: string, visitor: EventVisitor, stats: ReadStats, inProgress: boolean, exact: boolean): Promise<void> {
+export async function readEventLines(
+  body: AsyncIterable<Buffer>,
+  file: string,
+  visitor: EventVisitor,
+  stats: ReadStats,
+  inProgress: boolean,
+  exact: boolean,
+): Promise<void> {
   const before = stats.events;
   // One entry per distinct event name (a few dozen per log): its short name, whether the product
   // uses it, and its count, flushed into stats at the end; cheaper than map updates per line.
@@ -100,7 +107,12 @@ export async function readEventLines(body: AsyncIterable<Buffer>, file: string, 
     if (!parsed.success) {
       stats.schemaMismatches++;
       const issue = parsed.error.issues[0];
-      stats.diagnose({ file, line: lineNo, code: 'schema-mismatch', data: { event: type, path: issue?.path.join('.') ?? '', detail: issue?.message ?? '' } });
+      stats.diagnose({
+        file,
+        line: lineNo,
+        code: 'schema-mismatch',
+        data: { event: type, path: issue?.path.join('.') ?? '', detail: issue?.message ?? '' },
+      });
       return;
     }
     visitor.onEvent({ type, data: parsed.data } as KnownEvent, { file, line: lineNo });

@@ -193,7 +193,14 @@ class Wanted {
 
 const TOP = new Wanted(['Stage ID', 'Stage Attempt ID']);
 const INFO = new Wanted(['Task ID', 'Launch Time', 'Finish Time', 'Executor ID']);
-const TM = new Wanted(['Executor Run Time', 'JVM GC Time', 'Result Size', 'Memory Bytes Spilled', 'Disk Bytes Spilled', 'Peak Execution Memory']);
+const TM = new Wanted([
+  'Executor Run Time',
+  'JVM GC Time',
+  'Result Size',
+  'Memory Bytes Spilled',
+  'Disk Bytes Spilled',
+  'Peak Execution Memory',
+]);
 const EXECUTOR_ID_SLOT = 3;
 const SUCCESS = Buffer.from('{"Reason":"Success"}');
 const TEM_AFTER_INFO = Buffer.from('},"Task Executor Metrics":');

@@ -10,9 +10,12 @@ import { z } from 'zod';
 const num = z.number();
 const str = z.string();
 const opt = <T extends z.ZodType>(t: T) => t.nullish();
+/** A property value as text; a nested object (never Spark's own, but a log may hold one) as its JSON, not "[object Object]". */
+const scalarText = (v: unknown): string =>
+  typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : (JSON.stringify(v) ?? '');
 const stringMap = z.record(z.string(), z.unknown()).transform((r) => {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(r)) if (v !== null && v !== undefined) out[k] = String(v);
+  for (const [k, v] of Object.entries(r)) if (v !== null && v !== undefined) out[k] = scalarText(v);
   return out;
 });
 const metricMap = z.record(z.string(), z.unknown()).transform((r) => {

@@ -33,7 +33,13 @@ export interface PartOptions {
  * as truncation. Throws InputError when the bytes are neither, or a codec fails mid-stream for a
  * reason other than truncation.
  */
-export async function readPart(raw: AsyncIterable<Buffer>, file: string, app: AppState, stats: ReadStats, opts: PartOptions = {}): Promise<InputKind> {
+export async function readPart(
+  raw: AsyncIterable<Buffer>,
+  file: string,
+  app: AppState,
+  stats: ReadStats,
+  opts: PartOptions = {},
+): Promise<InputKind> {
   const { head: magic, stream } = await peek(raw, MAGIC_BYTES);
   if (magic.length === 0) throw new InputError('empty-file');
   const codec = detectCodec(magic);
@@ -64,7 +70,14 @@ export async function readPart(raw: AsyncIterable<Buffer>, file: string, app: Ap
 }
 
 /** Text logs: container logs, kubectl output, driver/executor logs, pasted errors. */
-async function readTextLines(body: AsyncIterable<Buffer>, file: string, app: AppState, stats: ReadStats, kind: Exclude<InputKind, 'event-log'>, tolerateTruncation: boolean): Promise<void> {
+async function readTextLines(
+  body: AsyncIterable<Buffer>,
+  file: string,
+  app: AppState,
+  stats: ReadStats,
+  kind: Exclude<InputKind, 'event-log'>,
+  tolerateTruncation: boolean,
+): Promise<void> {
   const reader = textReader(kind, app, file);
   const splitter = new LineSplitter((line, n) => reader.line(line.toString('utf8'), n));
   try {
@@ -105,7 +118,10 @@ function textReader(kind: Exclude<InputKind, 'event-log'>, app: AppState, file: 
 /** JSON or YAML, told apart on the first line. */
 class KubectlPodReader {
   private inner: KubectlJsonReader | KubectlYamlReader | null = null;
-  constructor(private readonly app: AppState, private readonly file: string) {}
+  constructor(
+    private readonly app: AppState,
+    private readonly file: string,
+  ) {}
   line(t: string, n: number): void {
     if (!this.inner) {
       if (t.trim() === '') return;

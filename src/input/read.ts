@@ -58,7 +58,14 @@ export async function* readAll(paths: string[], opts: ReadOptions = {}): AsyncGe
  * only; what was read before it stays in the result, and the input's other logs go on.
  */
 export async function readInput(input: ResolvedInput, opts: ReadOptions = {}): Promise<InputRead> {
-  const result: InputRead = { path: input.path, kind: 'event-log', layout: input.layout, compression: input.layout === 'zip' ? 'zip' : null, apps: [], failures: [] };
+  const result: InputRead = {
+    path: input.path,
+    kind: 'event-log',
+    layout: input.layout,
+    compression: input.layout === 'zip' ? 'zip' : null,
+    apps: [],
+    failures: [],
+  };
   if (input.error !== undefined) {
     result.failures.push({ part: null, problem: input.error });
     return result;
@@ -70,7 +77,10 @@ export async function readInput(input: ResolvedInput, opts: ReadOptions = {}): P
       for (const part of log.parts) {
         try {
           await readPart(part.open(), part.name, app.state, app.stats, {
-            inProgress: part.inProgress, acceptText: opts.acceptText ?? false, exact: opts.exact ?? false, helperThread: opts.helperThread ?? false,
+            inProgress: part.inProgress,
+            acceptText: opts.acceptText ?? false,
+            exact: opts.exact ?? false,
+            helperThread: opts.helperThread ?? false,
           });
         } catch (e) {
           result.failures.push({ part: part.name === input.path ? null : relativePart(input.path, part.name), problem: problemOf(e) });

@@ -1,8 +1,8 @@
 import { LOG4J_HEADER } from '../containerlogs/log4j.js';
 
 /** What an input is, by its content (inputs[].kind in the JSON contract). */
-export type InputKind = 'event-log' | 'yarn-aggregated-log' | 'yarn-diagnostics' | 'kubectl-describe' | 'kubectl-json' | 'spark-log' | 'unknown';
-
+export type InputKind =
+  'event-log' | 'yarn-aggregated-log' | 'yarn-diagnostics' | 'kubectl-describe' | 'kubectl-json' | 'spark-log' | 'unknown';
 
 /**
  * Names the kind of a text from its first bytes (decoded, up to 64 KiB). Never looks at the file name.
@@ -15,10 +15,21 @@ export function sniffKind(head: string): InputKind | null {
   if (/^[{[]/.test(t) && /"(?:apiVersion|kind)"\s*:/.test(t.slice(0, 4096))) return 'kubectl-json';
   if (/^apiVersion:\s*\S+/m.test(t.slice(0, 4096)) && /^kind:\s*(?:Pod|List)\b/m.test(t)) return 'kubectl-json';
   if (/^Container: container_\S+ on \S+/m.test(t) && /^(?:LogType:|LogAggregationType:)/m.test(t)) return 'yarn-aggregated-log';
-  if (/^Name:\s+\S+[\s\S]*^Namespace:\s+\S+/m.test(t) || /^\s*(?:Last )?State:\s+(?:Terminated|Waiting|Running)\s*$/m.test(t)) return 'kubectl-describe';
-  if (/failed \d+ times due to AM Container for|Application report for application_|^\s*diagnostics: |Failing this attempt\.\s*Diagnostics:|\[ExitDiagnostics\]|containerID=container_\S+, state=COMPLETE, exitStatus=/m.test(t)) return 'yarn-diagnostics';
+  if (/^Name:\s+\S+[\s\S]*^Namespace:\s+\S+/m.test(t) || /^\s*(?:Last )?State:\s+(?:Terminated|Waiting|Running)\s*$/m.test(t))
+    return 'kubectl-describe';
+  if (
+    /failed \d+ times due to AM Container for|Application report for application_|^\s*diagnostics: |Failing this attempt\.\s*Diagnostics:|\[ExitDiagnostics\]|containerID=container_\S+, state=COMPLETE, exitStatus=/m.test(
+      t,
+    )
+  )
+    return 'yarn-diagnostics';
   if (/^Container \[pid=\d+,containerID=container_/m.test(t)) return 'yarn-diagnostics';
-  if (LOG4J_HEADER.test(t) || /^\s+at [\w$.]+\([\w$.]*(?::\d+)?\)\s*$/m.test(t) || /\b(?:org\.apache\.spark|java\.lang)\.[\w.$]+(?:Exception|Error)\b/.test(t)) return 'spark-log';
+  if (
+    LOG4J_HEADER.test(t) ||
+    /^\s+at [\w$.]+\([\w$.]*(?::\d+)?\)\s*$/m.test(t) ||
+    /\b(?:org\.apache\.spark|java\.lang)\.[\w.$]+(?:Exception|Error)\b/.test(t)
+  )
+    return 'spark-log';
   return 'unknown';
 }
 
@@ -33,4 +44,3 @@ function isBinary(s: string): boolean {
   }
   return bad / n > 0.1;
 }
-

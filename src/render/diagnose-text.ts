@@ -15,13 +15,18 @@ export function renderDiagnosisText(d: Diagnosis, st: Style): string {
   const head = `${d.appId ?? '(no application id)'}${d.appName ? `  ${JSON.stringify(d.appName)}` : ''}`;
   const cm = d.clusterManager === 'unknown' ? 'cluster manager unknown' : d.clusterManager;
   const outcome = d.outcome === 'unknown' ? 'outcome unknown (no event log)' : d.outcome;
-  out.push(st.bold(escapeControl(head)) + st.dim(`  (${cm}, ${d.sparkVersion ? `Spark ${escapeControl(d.sparkVersion)}` : 'Spark version unknown'}, ${outcome})`));
+  out.push(
+    st.bold(escapeControl(head)) +
+      st.dim(`  (${cm}, ${d.sparkVersion ? `Spark ${escapeControl(d.sparkVersion)}` : 'Spark version unknown'}, ${outcome})`),
+  );
   const main = mainFinding(d);
   if (d.verdict && main) {
     const sev = main.severity === 'critical' ? st.red : st.yellow;
     out.push(`${sev(st.bold('verdict'))}  ${st.bold(escapeControl(verdictSummary(main, d.python)))}  ${st.dim(`[${d.verdict.code}]`)}`);
   } else if (d.findings.some((f) => f.code === 'driver-lost')) {
-    out.push(`${st.yellow(st.bold('verdict'))}  no failure recorded in this log, but it stops while jobs were running: the driver may have died  ${st.dim('[driver-lost]')}`);
+    out.push(
+      `${st.yellow(st.bold('verdict'))}  no failure recorded in this log, but it stops while jobs were running: the driver may have died  ${st.dim('[driver-lost]')}`,
+    );
   } else {
     out.push(`${st.green(st.bold('verdict'))}  no memory failure found`);
   }
@@ -32,13 +37,17 @@ export function renderDiagnosisText(d: Diagnosis, st: Style): string {
   if (d.layout) {
     const e = d.layout.executor;
     out.push('', st.bold('Memory (per executor)'));
-    out.push(`  heap ${fmtBytes(e.heap)} = reserved ${fmtBytes(e.reserved)} + user ${fmtBytes(e.user)} + unified ${fmtBytes(e.unified)} (storage ${fmtBytes(e.storage)} / execution ${fmtBytes(e.execution)})`);
+    out.push(
+      `  heap ${fmtBytes(e.heap)} = reserved ${fmtBytes(e.reserved)} + user ${fmtBytes(e.user)} + unified ${fmtBytes(e.unified)} (storage ${fmtBytes(e.storage)} / execution ${fmtBytes(e.execution)})`,
+    );
     out.push(
       `  per task ${fmtBytes(e.perTaskMin)} – ${fmtBytes(e.perTaskMax)} of execution (${d.layout.params.slots} concurrent)   overhead ${fmtBytes(e.overhead)}` +
         `${e.offHeap ? `   off-heap ${fmtBytes(e.offHeap)}` : ''}${e.pyspark ? `   pyspark ${fmtBytes(e.pyspark)}` : ''}   container ${st.bold(fmtBytes(e.container))}`,
     );
     const dr = d.layout.driver;
-    out.push(`  driver heap ${fmtBytes(dr.heap)}, maxResultSize ${dr.maxResultSize === 0 ? 'unlimited' : fmtBytes(dr.maxResultSize)}${dr.overhead ? `, container ${fmtBytes(dr.container)}` : ''}`);
+    out.push(
+      `  driver heap ${fmtBytes(dr.heap)}, maxResultSize ${dr.maxResultSize === 0 ? 'unlimited' : fmtBytes(dr.maxResultSize)}${dr.overhead ? `, container ${fmtBytes(dr.container)}` : ''}`,
+    );
     const peaks = worstPeaks(d);
     if (peaks.length > 0) out.push(`  peaks: ${peaks.map(peakText).join('   ')}`);
   }
@@ -98,6 +107,15 @@ export function worstPeaks(d: Diagnosis): WorstPeak[] {
   return [...worst.values()].filter((p) => SHOWN_PEAKS.has(p.metric));
 }
 
-const SHOWN_PEAKS = new Set(['JVMHeapMemory', 'OnHeapExecutionMemory', 'OnHeapStorageMemory', 'ProcessTreeJVMRSSMemory', 'ProcessTreePythonRSSMemory', 'DirectPoolMemory', 'JVMOffHeapMemory']);
+const SHOWN_PEAKS = new Set([
+  'JVMHeapMemory',
+  'OnHeapExecutionMemory',
+  'OnHeapStorageMemory',
+  'ProcessTreeJVMRSSMemory',
+  'ProcessTreePythonRSSMemory',
+  'DirectPoolMemory',
+  'JVMOffHeapMemory',
+]);
 
-export const peakText = (p: WorstPeak): string => `${p.metric} ${fmtBytes(p.value)}${p.percent !== null ? ` (${p.percent}% of ${p.region})` : ''}`;
+export const peakText = (p: WorstPeak): string =>
+  `${p.metric} ${fmtBytes(p.value)}${p.percent !== null ? ` (${p.percent}% of ${p.region})` : ''}`;

@@ -5,13 +5,13 @@
 
 /** Terminal: C0/C1 control characters (but tab) and DEL as \xNN, newlines as \n. */
 export function escapeControl(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g, (c) => (c === '\n' ? '\\n' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+  return s.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g, (c) =>
+    c === '\n' ? '\\n' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
 }
 
 /** Markdown prose: the characters that would start emphasis, code, links, HTML or tables; controls as spaces. */
 export function escapeMarkdown(s: string): string {
-  // eslint-disable-next-line no-control-regex
   return s.replace(/[\\`*_[\]<>|]/g, (c) => `\\${c}`).replace(/[\u0000-\u001f\u007f]/g, ' ');
 }
 

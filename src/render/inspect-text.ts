@@ -30,7 +30,12 @@ function renderApp(r: InputRead, a: AppRead, st: Style): string {
   const user = a.state.user ? `, user ${escapeControl(a.state.user)}` : '';
   lines.push(row('spark', `${s.sparkVersion !== null ? escapeControl(s.sparkVersion) : 'version unknown'} on ${s.clusterManager}${user}`));
   const outcomeText = s.outcome === 'failed' ? st.red(s.outcome) : s.outcome === 'succeeded' ? st.green(s.outcome) : st.yellow(s.outcome);
-  const span = s.startTime !== null && s.endTime !== null ? `  ${fmtTime(s.startTime)} → ${fmtTime(s.endTime)} (${fmtDuration(s.endTime - s.startTime)})` : s.startTime !== null ? `  started ${fmtTime(s.startTime)}` : '';
+  const span =
+    s.startTime !== null && s.endTime !== null
+      ? `  ${fmtTime(s.startTime)} → ${fmtTime(s.endTime)} (${fmtDuration(s.endTime - s.startTime)})`
+      : s.startTime !== null
+        ? `  started ${fmtTime(s.startTime)}`
+        : '';
   lines.push(row('outcome', `${outcomeText}${span}`));
   lines.push(row('executors', String(s.executors)));
   const failed = (n: number): string => (n > 0 ? st.red(` (${n} failed)`) : '');
@@ -39,8 +44,11 @@ function renderApp(r: InputRead, a: AppRead, st: Style): string {
   const killed = s.tasks.killed > 0 ? ` (${s.tasks.killed} killed)` : '';
   lines.push(row('tasks', `${s.tasks.total}${failed(s.tasks.failed)}${killed}`));
   const counts = Object.entries(s.events).sort(([, x], [, y]) => y - x);
-  const shown = counts.slice(0, 6).map(([n, c]) => `${escapeControl(shortName(n))} ${c}`).join(', ');
-  const more = counts.length > 6 ? `, … ${plural(counts.length - 6, "more type")}` : "";
+  const shown = counts
+    .slice(0, 6)
+    .map(([n, c]) => `${escapeControl(shortName(n))} ${c}`)
+    .join(', ');
+  const more = counts.length > 6 ? `, … ${plural(counts.length - 6, 'more type')}` : '';
   lines.push(row('events', `${a.stats.events} (${shown}${more})`));
   if (a.stats.malformedLines > 0 || a.stats.truncated || a.stats.schemaMismatches > 0) {
     const bits = [];
@@ -48,7 +56,8 @@ function renderApp(r: InputRead, a: AppRead, st: Style): string {
     if (a.stats.schemaMismatches > 0) bits.push(plural(a.stats.schemaMismatches, 'event', 'events') + ' not matching their schema');
     if (a.stats.truncated) bits.push('truncated tail');
     lines.push(row('problems', st.yellow(bits.join(', '))));
-    for (const d of a.stats.diagnostics) lines.push(`    ${st.dim(`${escapeControl(d.file)}:${d.line}`)} ${escapeControl(diagnosticText(d))}`);
+    for (const d of a.stats.diagnostics)
+      lines.push(`    ${st.dim(`${escapeControl(d.file)}:${d.line}`)} ${escapeControl(diagnosticText(d))}`);
   }
   return lines.join('\n');
 }

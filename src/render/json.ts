@@ -88,25 +88,55 @@ export function applicationJson(a: AppRead): ApplicationSummary {
 
 /** `memory --format json` and `applications[].memory`: notes rendered, with the facts behind them. */
 export function memoryJson(r: MemoryReport): object {
-  return { sparkVersion: r.sparkVersion, clusterManager: r.clusterManager, executor: r.executor, driver: r.driver, observed: r.observed, notes: r.notes.map(reportNoteText) };
+  return {
+    sparkVersion: r.sparkVersion,
+    clusterManager: r.clusterManager,
+    executor: r.executor,
+    driver: r.driver,
+    observed: r.observed,
+    notes: r.notes.map(reportNoteText),
+  };
 }
 
 const evidenceJson = (e: Evidence): object => ({
-  source: evidenceSource(e), text: evidenceText(e), file: e.at?.file ?? null, line: e.at?.line ?? null, messageId: e.messageId, data: e.data,
+  source: evidenceSource(e),
+  text: evidenceText(e),
+  file: e.at?.file ?? null,
+  line: e.at?.line ?? null,
+  messageId: e.messageId,
+  data: e.data,
 });
 
-const remediationJson = (m: Remediation): object => ({ conf: m.conf, current: m.current, suggested: m.suggested, reason: remedyText(m), messageId: m.messageId, data: m.data });
+const remediationJson = (m: Remediation): object => ({
+  conf: m.conf,
+  current: m.current,
+  suggested: m.suggested,
+  reason: remedyText(m),
+  messageId: m.messageId,
+  data: m.data,
+});
 
 const findingJson = (f: Finding): object => ({
-  code: f.code, severity: f.severity, role: f.role, region: f.region, confidence: f.confidence, occurrences: f.occurrences,
-  executors: f.executors, evidence: f.evidence.map(evidenceJson), remediation: f.remediation.map(remediationJson),
+  code: f.code,
+  severity: f.severity,
+  role: f.role,
+  region: f.region,
+  confidence: f.confidence,
+  occurrences: f.occurrences,
+  executors: f.executors,
+  evidence: f.evidence.map(evidenceJson),
+  remediation: f.remediation.map(remediationJson),
 });
 
 /** One application of `diagnose --format json` (and a `scan --format jsonl` row, with its path). */
 export function diagnosisJson(d: Diagnosis): Record<string, unknown> {
   const main = d.verdict ? d.findings.find((f) => f.code === d.verdict!.code) : undefined;
   return {
-    appId: d.appId, appName: d.appName, sparkVersion: d.sparkVersion, clusterManager: d.clusterManager, outcome: d.outcome,
+    appId: d.appId,
+    appName: d.appName,
+    sparkVersion: d.sparkVersion,
+    clusterManager: d.clusterManager,
+    outcome: d.outcome,
     memory: d.memory ? memoryJson(d.memory) : null,
     verdict: d.verdict && main ? { ...d.verdict, summary: verdictSummary(main, d.python) } : null,
     findings: d.findings.map(findingJson),

@@ -19,7 +19,10 @@ function trim(x: number): string {
 /** Epoch milliseconds as ISO-8601 UTC to the second. */
 export function fmtTime(ms: number | null | undefined): string {
   if (ms === null || ms === undefined) return '?';
-  return new Date(ms).toISOString().replace('.000Z', 'Z').replace(/\.\d{3}Z$/, 'Z');
+  return new Date(ms)
+    .toISOString()
+    .replace('.000Z', 'Z')
+    .replace(/\.\d{3}Z$/, 'Z');
 }
 
 export function fmtDuration(ms: number): string {

@@ -18,7 +18,7 @@ export interface ScanOptions {
 }
 
 export interface ScanIo {
-  out(s: string): void;
+  out: (s: string) => void;
   /** Progress on stderr, only when it is a terminal. */
   progress: ((s: string) => void) | null;
   style: Style;
@@ -35,7 +35,8 @@ export interface ScanIo {
 export const AUTO_BYTES_PER_THREAD = 512 * 1024 * 1024;
 
 /** The threads a scan of `bytes` uses when `--jobs` is not given. */
-export const autoJobs = (bytes: number): number => Math.max(1, Math.min(availableParallelism(), 1 + Math.floor(bytes / AUTO_BYTES_PER_THREAD)));
+export const autoJobs = (bytes: number): number =>
+  Math.max(1, Math.min(availableParallelism(), 1 + Math.floor(bytes / AUTO_BYTES_PER_THREAD)));
 
 /**
  * Scans a log directory: lists units (no file opened), filters by time, then reads and diagnoses
@@ -63,7 +64,9 @@ export async function runScan(opts: ScanOptions, io: ScanIo, signal: AbortSignal
     const eta = rate > 0 ? Math.round((total - done) / rate) : 0;
     const width = 24;
     const filled = total ? Math.round((done / total) * width) : width;
-    io.progress(`\r[${'='.repeat(filled)}${' '.repeat(width - filled)}] ${done}/${total} apps · ${rate.toFixed(1)}/s · ETA ${Math.floor(eta / 60)}:${String(eta % 60).padStart(2, '0')} `);
+    io.progress(
+      `\r[${'='.repeat(filled)}${' '.repeat(width - filled)}] ${done}/${total} apps · ${rate.toFixed(1)}/s · ETA ${Math.floor(eta / 60)}:${String(eta % 60).padStart(2, '0')} `,
+    );
   };
   const accept = (rows: PreparedRow[]): void => {
     for (const row of rows) {
@@ -85,7 +88,10 @@ export async function runScan(opts: ScanOptions, io: ScanIo, signal: AbortSignal
     };
     const jobs = opts.jobs === 'auto' ? autoJobs(units.reduce((sum, u) => sum + u.bytes, 0)) : opts.jobs;
     const threads = Math.min(jobs, Math.max(1, total)) - 1;
-    await Promise.all([local(), threads > 0 ? pool(threads, next, accept, prep, signal, { format: opts.format, color: io.color }) : Promise.resolve()]);
+    await Promise.all([
+      local(),
+      threads > 0 ? pool(threads, next, accept, prep, signal, { format: opts.format, color: io.color }) : Promise.resolve(),
+    ]);
   } finally {
     if (io.progress) io.progress(`\r${' '.repeat(72)}\r`);
     const interrupted = signal.aborted;
@@ -100,8 +106,12 @@ const PREFETCH = 2;
 
 /** N worker threads, each fed the next unit when it answers; a slow log holds one worker only. */
 async function pool(
-  n: number, next: () => Unit | undefined, accept: (rows: PreparedRow[]) => void, prep: (rows: ScanRow[]) => PreparedRow[],
-  signal: AbortSignal, workerData: { format: ScanFormat; color: boolean },
+  n: number,
+  next: () => Unit | undefined,
+  accept: (rows: PreparedRow[]) => void,
+  prep: (rows: ScanRow[]) => PreparedRow[],
+  signal: AbortSignal,
+  workerData: { format: ScanFormat; color: boolean },
 ): Promise<void> {
   const url = new URL('./worker.js', import.meta.url);
   const workers = Array.from({ length: n }, () => new Worker(url, { workerData }));

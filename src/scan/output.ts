@@ -31,7 +31,8 @@ export function prepareRow(row: ScanRow, format: ScanFormat, color: boolean): Pr
     verdictCode: 'failures' in row ? null : (row.app.verdict?.code ?? null),
     roleRegion: 'failures' in row || !row.app.verdict ? null : `${row.app.verdict.role}/${row.app.verdict.region}`,
   };
-  if (format === 'jsonl') return { ...base, text: `${JSON.stringify('failures' in row ? errorJson(row) : { ...diagnosisJson(row.app), path: row.path })}\n` };
+  if (format === 'jsonl')
+    return { ...base, text: `${JSON.stringify('failures' in row ? errorJson(row) : { ...diagnosisJson(row.app), path: row.path })}\n` };
   const cells = rowCells(row, format === 'csv');
   if (format === 'csv') return { ...base, text: `${cells.map(escapeCsv).join(',')}\n` };
   const line = tableLine(cells.map((c) => escapeControl(c)));
@@ -52,7 +53,11 @@ export class RowWriter {
   errors = 0;
   private headerDone = false;
 
-  constructor(private readonly format: ScanFormat, private readonly out: (s: string) => void, private readonly st: Style) {}
+  constructor(
+    private readonly format: ScanFormat,
+    private readonly out: (s: string) => void,
+    private readonly st: Style,
+  ) {}
 
   add(row: PreparedRow): void {
     this.rows++;
@@ -75,7 +80,7 @@ export class RowWriter {
       try {
         const buf = Buffer.alloc(1 << 16);
         if (!this.headerDone) this.header();
-        for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) this.out(buf.toString('utf8', 0, n));
+        for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0;) this.out(buf.toString('utf8', 0, n));
       } finally {
         closeSync(fd);
       }
@@ -113,14 +118,33 @@ export class RowWriter {
 
   private totals(note?: string): string {
     const lines = ['', this.st.bold(`${this.rows} rows${this.errors ? `, ${this.errors} unreadable` : ''}${note ? ` (${note})` : ''}`)];
-    const fmt = (m: Map<string, number>): string => [...m].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([k, n]) => `${k} ${n}`).join(', ');
+    const fmt = (m: Map<string, number>): string =>
+      [...m]
+        .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ');
     if (this.byCode.size > 0) lines.push(`by verdict: ${fmt(this.byCode)}`);
     if (this.byRegion.size > 0) lines.push(`by role/region: ${fmt(this.byRegion)}`);
     return `${lines.join('\n')}\n`;
   }
 }
 
-const CSV_COLUMNS = ['path', 'appId', 'appName', 'user', 'sparkVersion', 'clusterManager', 'outcome', 'durationMs', 'verdict', 'role', 'region', 'confidence', 'fix', 'error'];
+const CSV_COLUMNS = [
+  'path',
+  'appId',
+  'appName',
+  'user',
+  'sparkVersion',
+  'clusterManager',
+  'outcome',
+  'durationMs',
+  'verdict',
+  'role',
+  'region',
+  'confidence',
+  'fix',
+  'error',
+];
 const TABLE_HEADER = ['application', 'name', 'user', 'spark', 'manager', 'outcome', 'duration', 'verdict', 'role/region', 'top fix'];
 const WIDTHS = [32, 20, 10, 8, 10, 10, 9, 22, 18, 0];
 
@@ -134,17 +158,49 @@ function topFix(row: Extract<ScanRow, { app: unknown }>): string {
 function rowCells(row: ScanRow, csv: boolean): string[] {
   if ('failures' in row) {
     const why = failuresText(row.failures);
-    return csv ? [row.path, '', '', '', '', '', '', '', '', '', '', '', '', why] : [row.path, '', '', '', '', 'unreadable', '', '', '', why];
+    return csv
+      ? [row.path, '', '', '', '', '', '', '', '', '', '', '', '', why]
+      : [row.path, '', '', '', '', 'unreadable', '', '', '', why];
   }
   const a = row.app;
   const dur = row.startTime !== null && row.endTime !== null ? row.endTime - row.startTime : null;
   const v = a.verdict;
-  if (csv) return [row.path, a.appId ?? '', a.appName ?? '', row.user ?? '', a.sparkVersion ?? '', a.clusterManager, a.outcome, dur === null ? '' : String(dur), v?.code ?? '', v?.role ?? '', v?.region ?? '', v?.confidence ?? '', topFix(row), ''];
-  return [a.appId ?? path.basename(row.path), a.appName ?? '', row.user ?? '', a.sparkVersion ?? '', a.clusterManager, a.outcome, dur === null ? '' : compactDuration(dur), v?.code ?? '', v ? `${v.role}/${v.region}` : '', topFix(row)];
+  if (csv)
+    return [
+      row.path,
+      a.appId ?? '',
+      a.appName ?? '',
+      row.user ?? '',
+      a.sparkVersion ?? '',
+      a.clusterManager,
+      a.outcome,
+      dur === null ? '' : String(dur),
+      v?.code ?? '',
+      v?.role ?? '',
+      v?.region ?? '',
+      v?.confidence ?? '',
+      topFix(row),
+      '',
+    ];
+  return [
+    a.appId ?? path.basename(row.path),
+    a.appName ?? '',
+    row.user ?? '',
+    a.sparkVersion ?? '',
+    a.clusterManager,
+    a.outcome,
+    dur === null ? '' : compactDuration(dur),
+    v?.code ?? '',
+    v ? `${v.role}/${v.region}` : '',
+    topFix(row),
+  ];
 }
 
 function tableLine(cells: string[]): string {
-  return cells.map((c, i) => (WIDTHS[i] ? fit(c, WIDTHS[i]!, i === 0) : c)).join(' ').trimEnd();
+  return cells
+    .map((c, i) => (WIDTHS[i] ? fit(c, WIDTHS[i], i === 0) : c))
+    .join(' ')
+    .trimEnd();
 }
 
 /** Pads or cuts to w; paths (the first column) keep their end, the part that names the file. */
@@ -163,5 +219,9 @@ function compactDuration(ms: number): string {
 }
 
 function errorJson(row: Extract<ScanRow, { failures: unknown }>): object {
-  return { path: row.path, error: failuresText(row.failures), errors: row.failures.map((f) => ({ part: f.part, code: f.problem.code, data: f.problem.data })) };
+  return {
+    path: row.path,
+    error: failuresText(row.failures),
+    errors: row.failures.map((f) => ({ part: f.part, code: f.problem.code, data: f.problem.data })),
+  };
 }

@@ -20,7 +20,7 @@ export function takeChunk(): Buffer {
     return Buffer.from(ab);
   }
   const b = Buffer.allocUnsafeSlow(POOLED_SIZE);
-  lent.add(b.buffer as ArrayBuffer);
+  lent.add(b.buffer);
   return b;
 }
 

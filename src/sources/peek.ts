@@ -35,6 +35,8 @@ export async function peek(source: AsyncIterable<Buffer>, n: number): Promise<Pe
   const head = Buffer.concat(taken, len).subarray(0, n);
   async function* stream(): AsyncGenerator<Buffer> {
     yield* taken;
+    // Rethrown as caught: the error of the stream being peeked, whatever its type.
+    // eslint-disable-next-line @typescript-eslint/only-throw-error
     if (failure !== null) throw failure;
     if (ended) return;
     for (;;) {

@@ -89,7 +89,9 @@ async function* resolveDirectory(dir: string): AsyncGenerator<ResolvedInput> {
 
 function groupInput(dir: string, group: GroupLayout): ResolvedInput {
   const last = group.files.length - 1;
-  const parts = group.files.map((f, i) => filePart(path.join(dir, f), isInProgressName(f) || (group.hints.complete === false && i === last)));
+  const parts = group.files.map((f, i) =>
+    filePart(path.join(dir, f), isInProgressName(f) || (group.hints.complete === false && i === last)),
+  );
   return { path: dir, layout: group.layout, apps: [{ parts, hints: group.hints }] };
 }
 

@@ -39,7 +39,9 @@ async function* walk(dir: string, seen: Set<string>): AsyncGenerator<Unit> {
     const real = realpathSync(dir);
     if (seen.has(real)) return;
     seen.add(real);
-    names = readdirSync(dir).filter((n) => !isIgnoredName(n)).sort();
+    names = readdirSync(dir)
+      .filter((n) => !isIgnoredName(n))
+      .sort();
   } catch (e) {
     yield { path: dir, mtime: 0, bytes: 0, group: null, error: problemOf(e) };
     return;

@@ -75,8 +75,14 @@ export async function listZip(path: string): Promise<ZipEntry[]> {
         const len = cd.readUInt16LE(e + 2);
         if (id === 0x0001) {
           let q = e + 4;
-          if (uncompressedSize === 0xffffffff) (uncompressedSize = Number(cd.readBigUInt64LE(q))), (q += 8);
-          if (compressedSize === 0xffffffff) (compressedSize = Number(cd.readBigUInt64LE(q))), (q += 8);
+          if (uncompressedSize === 0xffffffff) {
+            uncompressedSize = Number(cd.readBigUInt64LE(q));
+            q += 8;
+          }
+          if (compressedSize === 0xffffffff) {
+            compressedSize = Number(cd.readBigUInt64LE(q));
+            q += 8;
+          }
           if (localHeaderOffset === 0xffffffff) localHeaderOffset = Number(cd.readBigUInt64LE(q));
         }
         e += 4 + len;
@@ -114,7 +120,8 @@ export async function* openZipEntry(path: string, entry: ZipEntry): AsyncGenerat
     for await (const c of inflate) yield c as Buffer;
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    if (typeof e.code === 'string' && e.code.startsWith('Z_')) throw new InputError('zip-corrupt-entry', { entry: entry.name, detail: e.message.split('\n')[0]! });
+    if (typeof e.code === 'string' && e.code.startsWith('Z_'))
+      throw new InputError('zip-corrupt-entry', { entry: entry.name, detail: e.message.split('\n')[0]! });
     throw err;
   } finally {
     raw.destroy();

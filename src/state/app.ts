@@ -55,8 +55,10 @@ export interface PlanFlags {
 }
 
 // Physical operators (SparkPlan node names) that run Python workers or broadcast a relation.
-const PYTHON_OPS = /\b(?:BatchEvalPython|ArrowEvalPython|FlatMapGroupsInPandas|FlatMapCoGroupsInPandas|MapInPandas|MapInArrow|PythonMapInArrow|AggregateInPandas|WindowInPandas|FlatMapGroupsInArrow|BatchEvalPythonUDTF|ArrowEvalPythonUDTF)\b/g;
-const ARROW_OPS = /^(?:ArrowEvalPython|FlatMapGroupsInPandas|FlatMapCoGroupsInPandas|MapInPandas|MapInArrow|PythonMapInArrow|AggregateInPandas|WindowInPandas|FlatMapGroupsInArrow|ArrowEvalPythonUDTF)$/;
+const PYTHON_OPS =
+  /\b(?:BatchEvalPython|ArrowEvalPython|FlatMapGroupsInPandas|FlatMapCoGroupsInPandas|MapInPandas|MapInArrow|PythonMapInArrow|AggregateInPandas|WindowInPandas|FlatMapGroupsInArrow|BatchEvalPythonUDTF|ArrowEvalPythonUDTF)\b/g;
+const ARROW_OPS =
+  /^(?:ArrowEvalPython|FlatMapGroupsInPandas|FlatMapCoGroupsInPandas|MapInPandas|MapInArrow|PythonMapInArrow|AggregateInPandas|WindowInPandas|FlatMapGroupsInArrow|ArrowEvalPythonUDTF)$/;
 const BROADCAST_OPS = /\bBroadcast(?:HashJoin|NestedLoopJoin|Exchange)\b/;
 
 export interface ResourceProfile {
@@ -162,7 +164,11 @@ export class AppState implements EventVisitor {
       case 'SparkListenerBlockManagerAdded': {
         const d = ev.data;
         const id = d['Block Manager ID']['Executor ID'];
-        const sizes = { maxMemory: d['Maximum Memory'], maxOnHeap: d['Maximum Onheap Memory'] ?? null, maxOffHeap: d['Maximum Offheap Memory'] ?? null };
+        const sizes = {
+          maxMemory: d['Maximum Memory'],
+          maxOnHeap: d['Maximum Onheap Memory'] ?? null,
+          maxOffHeap: d['Maximum Offheap Memory'] ?? null,
+        };
         if (DRIVER_IDS.has(id)) {
           this.driverBlockManager = sizes;
           break;
@@ -249,11 +255,30 @@ export class AppState implements EventVisitor {
           const desc = r.Description ?? '';
           // Full Stack Trace carries the "Caused by:" chain that Description lacks.
           const full = r['Full Stack Trace'] ?? '';
-          const causes = full.split('\n').filter((l) => l.startsWith('Caused by:')).join('\n');
-          this.signals.add({ source: 'task-exception', text: `${cls}: ${desc}${causes ? `\n${causes}` : ''}`, frames, executor: execId, stage: st.key, time, at });
+          const causes = full
+            .split('\n')
+            .filter((l) => l.startsWith('Caused by:'))
+            .join('\n');
+          this.signals.add({
+            source: 'task-exception',
+            text: `${cls}: ${desc}${causes ? `\n${causes}` : ''}`,
+            frames,
+            executor: execId,
+            stage: st.key,
+            time,
+            at,
+          });
         } else if (reason === 'ExecutorLostFailure') {
           const lost = r['Executor ID'] ?? execId;
-          this.signals.add({ source: 'executor-lost', text: r['Loss Reason'] ?? 'executor lost (no reason logged before Spark 1.6)', causedByApp: r['Exit Caused By App'] ?? null, executor: lost, stage: st.key, time, at });
+          this.signals.add({
+            source: 'executor-lost',
+            text: r['Loss Reason'] ?? 'executor lost (no reason logged before Spark 1.6)',
+            causedByApp: r['Exit Caused By App'] ?? null,
+            executor: lost,
+            stage: st.key,
+            time,
+            at,
+          });
         }
         const metrics = d['Task Executor Metrics'];
         if (metrics) this.observePeaks(execId, metrics);
@@ -327,8 +352,23 @@ export class AppState implements EventVisitor {
     let e = this.executors.get(id);
     if (!e) {
       e = {
-        id, host: null, cores: null, resourceProfileId: 0, addedAt: null, removedAt: null, removedReason: null,
-        removedAtLocation: null, maxMemory: null, maxOnHeap: null, maxOffHeap: null, peaks: {}, peakById: [], tasks: 0, failedTasks: 0, runTime: 0, gcTime: 0,
+        id,
+        host: null,
+        cores: null,
+        resourceProfileId: 0,
+        addedAt: null,
+        removedAt: null,
+        removedReason: null,
+        removedAtLocation: null,
+        maxMemory: null,
+        maxOnHeap: null,
+        maxOffHeap: null,
+        peaks: {},
+        peakById: [],
+        tasks: 0,
+        failedTasks: 0,
+        runTime: 0,
+        gcTime: 0,
       };
       this.executors.set(id, e);
     }

@@ -63,8 +63,16 @@ export class SignalBook {
         return;
       }
       sig = {
-        source: s.source, text, frames: (s.frames ?? []).slice(0, MAX_FRAMES), causedByApp: s.causedByApp ?? null, count: 0,
-        executors: new Set(), stages: new Set(), firstTime: null, lastTime: null, locations: [],
+        source: s.source,
+        text,
+        frames: (s.frames ?? []).slice(0, MAX_FRAMES),
+        causedByApp: s.causedByApp ?? null,
+        count: 0,
+        executors: new Set(),
+        stages: new Set(),
+        firstTime: null,
+        lastTime: null,
+        locations: [],
       };
       this.byKey.set(key, sig);
     }
@@ -75,7 +83,10 @@ export class SignalBook {
       if (sig.firstTime === null || s.time < sig.firstTime) sig.firstTime = s.time;
       if (sig.lastTime === null || s.time > sig.lastTime) sig.lastTime = s.time;
     }
-    if (sig.locations.length < FIRST_LOCATIONS || (sig.locations.length < MAX_LOCATIONS && !sig.locations.some((l) => l.file === s.at.file))) {
+    if (
+      sig.locations.length < FIRST_LOCATIONS ||
+      (sig.locations.length < MAX_LOCATIONS && !sig.locations.some((l) => l.file === s.at.file))
+    ) {
       sig.locations.push(s.at);
     }
   }

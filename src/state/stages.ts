@@ -52,7 +52,20 @@ export interface StageStats {
 
 export function newStage(stageId: number, attempt: number): StageStats {
   return {
-    stageId, attempt, key: `${stageId}.${attempt}`, name: null, numTasks: null, failureReason: null, tasks: 0, failedTasks: 0,
-    durations: new Histogram(), peakExecution: new Histogram(), memorySpilled: 0, diskSpilled: 0, runTime: 0, gcTime: 0, resultSize: 0,
+    stageId,
+    attempt,
+    key: `${stageId}.${attempt}`,
+    name: null,
+    numTasks: null,
+    failureReason: null,
+    tasks: 0,
+    failedTasks: 0,
+    durations: new Histogram(),
+    peakExecution: new Histogram(),
+    memorySpilled: 0,
+    diskSpilled: 0,
+    runTime: 0,
+    gcTime: 0,
+    resultSize: 0,
   };
 }

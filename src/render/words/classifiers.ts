@@ -12,129 +12,151 @@ export interface ClassifierWords {
 }
 
 export const CLASSIFIER_WORDS: Readonly<Record<string, ClassifierWords>> = {
-  "array-size-oom": {
-    title: "A single array would exceed 2^31 elements (OutOfMemoryError: Requested array size exceeds VM limit)",
-    detects: "java.lang.OutOfMemoryError: Requested array size exceeds VM limit: one buffer (a serialized partition, record or result) passed 2 GB. More heap does not help.",
-    fix: "Make the single thing smaller: more partitions, smaller records or collected results.",
+  'array-size-oom': {
+    title: 'A single array would exceed 2^31 elements (OutOfMemoryError: Requested array size exceeds VM limit)',
+    detects:
+      'java.lang.OutOfMemoryError: Requested array size exceeds VM limit: one buffer (a serialized partition, record or result) passed 2 GB. More heap does not help.',
+    fix: 'Make the single thing smaller: more partitions, smaller records or collected results.',
   },
-  "broadcast-oom": {
-    title: "A broadcast join table did not fit in the driver (or past the broadcast limits)",
-    detects: "\"Not enough memory to build and broadcast the table to all worker nodes\", \"Cannot broadcast the table that is larger than 8GB / over N rows\", Databricks \"Size of broadcasted table far exceeds estimates\". The driver collects and builds the table before sending it.",
-    fix: "Stop broadcasting that table: spark.sql.autoBroadcastJoinThreshold=-1 or a smaller value, a shuffle (merge) join hint, fresh table statistics; or a bigger driver heap.",
+  'broadcast-oom': {
+    title: 'A broadcast join table did not fit in the driver (or past the broadcast limits)',
+    detects:
+      '"Not enough memory to build and broadcast the table to all worker nodes", "Cannot broadcast the table that is larger than 8GB / over N rows", Databricks "Size of broadcasted table far exceeds estimates". The driver collects and builds the table before sending it.',
+    fix: 'Stop broadcasting that table: spark.sql.autoBroadcastJoinThreshold=-1 or a smaller value, a shuffle (merge) join hint, fresh table statistics; or a bigger driver heap.',
   },
-  "direct-buffer-oom": {
-    title: "NIO direct buffers (Netty shuffle and network) ran out (OutOfMemoryError: Direct buffer memory)",
-    detects: "java.lang.OutOfMemoryError: Direct buffer memory. Direct buffers live outside the heap, in the overhead.",
-    fix: "Raise the overhead and cap direct memory explicitly (-XX:MaxDirectMemorySize), or make Netty prefer heap buffers.",
+  'direct-buffer-oom': {
+    title: 'NIO direct buffers (Netty shuffle and network) ran out (OutOfMemoryError: Direct buffer memory)',
+    detects: 'java.lang.OutOfMemoryError: Direct buffer memory. Direct buffers live outside the heap, in the overhead.',
+    fix: 'Raise the overhead and cap direct memory explicitly (-XX:MaxDirectMemorySize), or make Netty prefer heap buffers.',
   },
-  "driver-lost": {
-    title: "The event log stops while jobs were running: the driver died (or is still running)",
-    detects: "No SparkListenerApplicationEnd, and jobs started that never ended. A driver killed for memory leaves exactly this; so does one still running, or one lost with its node.",
+  'driver-lost': {
+    title: 'The event log stops while jobs were running: the driver died (or is still running)',
+    detects:
+      'No SparkListenerApplicationEnd, and jobs started that never ended. A driver killed for memory leaves exactly this; so does one still running, or one lost with its node.',
     fix: "Read the driver's side: its log, the YARN AM container's diagnostics or the driver pod's status, and give them to diagnose with the event log. Driver OOMs come from collect()/toPandas(), broadcasts and too many tasks' results.",
   },
-  "execution-memory": {
+  'execution-memory': {
     title: "A task could not get the execution memory it asked for (Spark's memory manager refused, not the JVM)",
-    detects: "SparkOutOfMemoryError, \"Unable to acquire N bytes of memory, got M\", the UNABLE_TO_ACQUIRE_MEMORY / SPILL_OUT_OF_MEMORY / POINTER_ARRAY_OUT_OF_MEMORY / AGGREGATE_OUT_OF_MEMORY error classes, and hash-relation build failures.",
+    detects:
+      'SparkOutOfMemoryError, "Unable to acquire N bytes of memory, got M", the UNABLE_TO_ACQUIRE_MEMORY / SPILL_OUT_OF_MEMORY / POINTER_ARRAY_OUT_OF_MEMORY / AGGREGATE_OUT_OF_MEMORY error classes, and hash-relation build failures.',
     fix: "A task's share of execution memory is between 1/(2N) and 1/N of the pool (N concurrent tasks): fewer cores per executor, more partitions, AQE skew handling, or more heap.",
   },
-  "exit-137": {
-    title: "A process was SIGKILLed (exit 137) with no further reason: most often a memory kill",
-    detects: "Exit code 137 (128 + SIGKILL) in an executor loss or removal reason, without OOMKilled or a YARN memory message. The kernel OOM killer, a cgroup limit, or a -XX:OnOutOfMemoryError=\"kill -9 %p\" hook sent it.",
-    fix: "Treat as a container memory kill: raise the overhead; check the node kernel log (dmesg: \"Memory cgroup out of memory\") and the executor stderr for an OutOfMemoryError before the kill.",
+  'exit-137': {
+    title: 'A process was SIGKILLed (exit 137) with no further reason: most often a memory kill',
+    detects:
+      'Exit code 137 (128 + SIGKILL) in an executor loss or removal reason, without OOMKilled or a YARN memory message. The kernel OOM killer, a cgroup limit, or a -XX:OnOutOfMemoryError="kill -9 %p" hook sent it.',
+    fix: 'Treat as a container memory kill: raise the overhead; check the node kernel log (dmesg: "Memory cgroup out of memory") and the executor stderr for an OutOfMemoryError before the kill.',
   },
-  "gc-overhead": {
-    title: "A JVM spent over 98% of its time in GC for under 2% of heap back (GC overhead limit exceeded)",
-    detects: "java.lang.OutOfMemoryError: GC overhead limit exceeded (HotSpot UseGCOverheadLimit) in task, stage, job or SQL failure text.",
-    fix: "The heap is nearly full of live objects: the same fixes as heap-oom (more partitions, fewer cores, more heap).",
+  'gc-overhead': {
+    title: 'A JVM spent over 98% of its time in GC for under 2% of heap back (GC overhead limit exceeded)',
+    detects: 'java.lang.OutOfMemoryError: GC overhead limit exceeded (HotSpot UseGCOverheadLimit) in task, stage, job or SQL failure text.',
+    fix: 'The heap is nearly full of live objects: the same fixes as heap-oom (more partitions, fewer cores, more heap).',
   },
-  "gc-pressure": {
-    title: "Executors spent a large share of task time in garbage collection",
-    detects: "Sum of task \"JVM GC Time\" over sum of \"Executor Run Time\", for the application and per executor (Dr. Elephant ExecutorGcHeuristic thresholds).",
-    fix: "Give tasks more heap (more memory or fewer cores per executor), cache less, or use G1 on large heaps.",
+  'gc-pressure': {
+    title: 'Executors spent a large share of task time in garbage collection',
+    detects:
+      'Sum of task "JVM GC Time" over sum of "Executor Run Time", for the application and per executor (Dr. Elephant ExecutorGcHeuristic thresholds).',
+    fix: 'Give tasks more heap (more memory or fewer cores per executor), cache less, or use G1 on large heaps.',
   },
-  "heap-oom": {
-    title: "A JVM ran out of heap (java.lang.OutOfMemoryError: Java heap space)",
-    detects: "java.lang.OutOfMemoryError: Java heap space in a task failure (ExceptionFailure) or in stage, job or SQL failure text. The innermost recognisable stack frame tells the region: Tungsten sorters and hash maps → execution, MemoryStore and broadcasts → storage, serializer buffers → user.",
-    fix: "Give each task more heap or less data: more shuffle partitions, AQE skew-join handling, fewer cores per executor, or a bigger spark.executor.memory (spark.driver.memory for the driver).",
+  'heap-oom': {
+    title: 'A JVM ran out of heap (java.lang.OutOfMemoryError: Java heap space)',
+    detects:
+      'java.lang.OutOfMemoryError: Java heap space in a task failure (ExceptionFailure) or in stage, job or SQL failure text. The innermost recognisable stack frame tells the region: Tungsten sorters and hash maps → execution, MemoryStore and broadcasts → storage, serializer buffers → user.',
+    fix: 'Give each task more heap or less data: more shuffle partitions, AQE skew-join handling, fewer cores per executor, or a bigger spark.executor.memory (spark.driver.memory for the driver).',
   },
-  "heap-underused": {
-    title: "Executors never used most of their heap: memory is over-provisioned",
-    detects: "For an application that succeeded: the highest JVMHeapMemory peak of any executor (Task Executor Metrics / StageExecutorMetrics, Spark 3.0+) under half of spark.executor.memory, for heaps of 4 GiB and more.",
-    fix: "Lower spark.executor.memory to the observed peak plus headroom, or run more cores per executor.",
+  'heap-underused': {
+    title: 'Executors never used most of their heap: memory is over-provisioned',
+    detects:
+      'For an application that succeeded: the highest JVMHeapMemory peak of any executor (Task Executor Metrics / StageExecutorMetrics, Spark 3.0+) under half of spark.executor.memory, for heaps of 4 GiB and more.',
+    fix: 'Lower spark.executor.memory to the observed peak plus headroom, or run more cores per executor.',
   },
-  "heartbeat-timeout": {
-    title: "An executor stopped heartbeating (usually frozen in full GC, sometimes a lost node)",
-    detects: "\"Executor heartbeat timed out after N ms\" in an executor loss or removal reason. Confidence rises when the same executors spent a large share of task time in GC.",
-    fix: "Relieve heap pressure (more heap per task, fewer cores, more partitions); longer timeouts only hide it.",
+  'heartbeat-timeout': {
+    title: 'An executor stopped heartbeating (usually frozen in full GC, sometimes a lost node)',
+    detects:
+      '"Executor heartbeat timed out after N ms" in an executor loss or removal reason. Confidence rises when the same executors spent a large share of task time in GC.',
+    fix: 'Relieve heap pressure (more heap per task, fewer cores, more partitions); longer timeouts only hide it.',
   },
-  "heavy-spill": {
-    title: "Stages spilled a lot of execution memory to disk",
-    detects: "Per stage, task \"Memory Bytes Spilled\" summed; reported when at least 1 GiB and 10× the largest task's peak execution memory: tasks had far more to sort, aggregate or join than their execution share.",
-    fix: "More, smaller partitions (spark.sql.shuffle.partitions, AQE coalescing from a higher start), or more execution memory per task.",
+  'heavy-spill': {
+    title: 'Stages spilled a lot of execution memory to disk',
+    detects:
+      'Per stage, task "Memory Bytes Spilled" summed; reported when at least 1 GiB and 10× the largest task\'s peak execution memory: tasks had far more to sort, aggregate or join than their execution share.',
+    fix: 'More, smaller partitions (spark.sql.shuffle.partitions, AQE coalescing from a higher start), or more execution memory per task.',
   },
-  "jvm-oom-exit": {
-    title: "An executor JVM exited with code 52: an OutOfMemoryError reached the uncaught-exception handler",
-    detects: "Exit code 52 (SparkExitCode.OOM) in an executor loss or removal reason. The OutOfMemoryError itself is in that executor's stderr; the task that triggered it may not be in the event log.",
-    fix: "The heap overflowed: more partitions, fewer cores per executor, or more heap. Read the executor stderr for which OutOfMemoryError it was.",
+  'jvm-oom-exit': {
+    title: 'An executor JVM exited with code 52: an OutOfMemoryError reached the uncaught-exception handler',
+    detects:
+      "Exit code 52 (SparkExitCode.OOM) in an executor loss or removal reason. The OutOfMemoryError itself is in that executor's stderr; the task that triggered it may not be in the event log.",
+    fix: 'The heap overflowed: more partitions, fewer cores per executor, or more heap. Read the executor stderr for which OutOfMemoryError it was.',
   },
-  "kryo-buffer-overflow": {
-    title: "A Kryo-serialized object outgrew spark.kryoserializer.buffer.max",
-    detects: "\"Kryo serialization failed: Buffer overflow. Available: a, required: r … increase spark.kryoserializer.buffer.max\" (and the 4.0 KRYO_BUFFER_OVERFLOW error class).",
-    fix: "Raise spark.kryoserializer.buffer.max above the required size (at most 2047m); a single object that large usually means a huge record or task result.",
+  'kryo-buffer-overflow': {
+    title: 'A Kryo-serialized object outgrew spark.kryoserializer.buffer.max',
+    detects:
+      '"Kryo serialization failed: Buffer overflow. Available: a, required: r … increase spark.kryoserializer.buffer.max" (and the 4.0 KRYO_BUFFER_OVERFLOW error class).',
+    fix: 'Raise spark.kryoserializer.buffer.max above the required size (at most 2047m); a single object that large usually means a huge record or task result.',
   },
-  "max-result-size": {
-    title: "Results sent to the driver passed spark.driver.maxResultSize",
-    detects: "\"Total size of serialized results of N tasks (X) is bigger than spark.driver.maxResultSize (Y)\" in a stage or job failure (every version and unit style), or the executor-side \"Result is larger than maxResultSize\". The property itself in the configuration is not a failure.",
-    fix: "Do not bring that much to the driver (write it out, aggregate first, toLocalIterator); or raise spark.driver.maxResultSize together with spark.driver.memory, which must hold the results.",
+  'max-result-size': {
+    title: 'Results sent to the driver passed spark.driver.maxResultSize',
+    detects:
+      '"Total size of serialized results of N tasks (X) is bigger than spark.driver.maxResultSize (Y)" in a stage or job failure (every version and unit style), or the executor-side "Result is larger than maxResultSize". The property itself in the configuration is not a failure.',
+    fix: 'Do not bring that much to the driver (write it out, aggregate first, toLocalIterator); or raise spark.driver.maxResultSize together with spark.driver.memory, which must hold the results.',
   },
-  "metaspace-oom": {
-    title: "Class metadata ran out (OutOfMemoryError: Metaspace)",
-    detects: "java.lang.OutOfMemoryError: Metaspace or Compressed class space. Metaspace is outside the heap, in the overhead; usually many generated classes (codegen, UDF-heavy plans) or a class-loader leak.",
-    fix: "Raise -XX:MaxMetaspaceSize in extraJavaOptions (and the overhead with it), or cut generated classes (spark.sql.codegen.wholeStage=false as a test).",
+  'metaspace-oom': {
+    title: 'Class metadata ran out (OutOfMemoryError: Metaspace)',
+    detects:
+      'java.lang.OutOfMemoryError: Metaspace or Compressed class space. Metaspace is outside the heap, in the overhead; usually many generated classes (codegen, UDF-heavy plans) or a class-loader leak.',
+    fix: 'Raise -XX:MaxMetaspaceSize in extraJavaOptions (and the overhead with it), or cut generated classes (spark.sql.codegen.wholeStage=false as a test).',
   },
-  "native-thread-oom": {
-    title: "The JVM could not start another thread (OutOfMemoryError: unable to create native thread)",
-    detects: "java.lang.OutOfMemoryError: unable to create new native thread: the process or container hit its thread limit (ulimit -u, pids cgroup) or had no memory left for thread stacks.",
-    fix: "Fewer threads (fewer cores, smaller client thread pools), a higher process limit, or more overhead for thread stacks.",
+  'native-thread-oom': {
+    title: 'The JVM could not start another thread (OutOfMemoryError: unable to create native thread)',
+    detects:
+      'java.lang.OutOfMemoryError: unable to create new native thread: the process or container hit its thread limit (ulimit -u, pids cgroup) or had no memory left for thread stacks.',
+    fix: 'Fewer threads (fewer cores, smaller client thread pools), a higher process limit, or more overhead for thread stacks.',
   },
-  "offheap-oom": {
-    title: "The off-heap execution pool (spark.memory.offHeap.size) was exhausted",
-    detects: "Native engines (Gluten/Velox) or Tungsten off-heap allocations refused: \"Not enough spark off-heap execution memory\".",
-    fix: "Raise spark.memory.offHeap.size (it is added to the container from Spark 3.0) or give each task more of it (fewer cores).",
+  'offheap-oom': {
+    title: 'The off-heap execution pool (spark.memory.offHeap.size) was exhausted',
+    detects: 'Native engines (Gluten/Velox) or Tungsten off-heap allocations refused: "Not enough spark off-heap execution memory".',
+    fix: 'Raise spark.memory.offHeap.size (it is added to the container from Spark 3.0) or give each task more of it (fewer cores).',
   },
-  "oom-killed": {
-    title: "The kernel killed a container for exceeding its memory cgroup limit (Kubernetes OOMKilled)",
-    detects: "Termination reason OOMKilled in an executor loss or removal reason (ExecutorPodsLifecycleManager), kubectl output, or pod JSON. The pod limit is heap + overhead (+ pyspark, + off-heap from 3.0); the heap cannot pass -Xmx, so the rest overflowed.",
-    fix: "Raise spark.executor.memoryOverhead (or spark.kubernetes.memoryOverheadFactor), cap Python workers with spark.executor.pyspark.memory; not the heap.",
+  'oom-killed': {
+    title: 'The kernel killed a container for exceeding its memory cgroup limit (Kubernetes OOMKilled)',
+    detects:
+      'Termination reason OOMKilled in an executor loss or removal reason (ExecutorPodsLifecycleManager), kubectl output, or pod JSON. The pod limit is heap + overhead (+ pyspark, + off-heap from 3.0); the heap cannot pass -Xmx, so the rest overflowed.',
+    fix: 'Raise spark.executor.memoryOverhead (or spark.kubernetes.memoryOverheadFactor), cap Python workers with spark.executor.pyspark.memory; not the heap.',
   },
-  "pod-evicted": {
-    title: "Kubernetes evicted a pod because its node ran low on memory",
-    detects: "Pod status reason Evicted with \"The node was low on resource: memory\" (kubectl describe Events, pod JSON/YAML). The kubelet evicts pods using more memory than they requested first.",
-    fix: "Keep memory requests equal to limits (Spark sets both to the container size unless a pod template lowers the request), size the overhead to real use, and reserve node memory for the system (kubelet --system-reserved, eviction thresholds).",
+  'pod-evicted': {
+    title: 'Kubernetes evicted a pod because its node ran low on memory',
+    detects:
+      'Pod status reason Evicted with "The node was low on resource: memory" (kubectl describe Events, pod JSON/YAML). The kubelet evicts pods using more memory than they requested first.',
+    fix: 'Keep memory requests equal to limits (Spark sets both to the container size unless a pod template lowers the request), size the overhead to real use, and reserve node memory for the system (kubelet --system-reserved, eviction thresholds).',
   },
-  "python-memory-error": {
-    title: "Python code in a worker raised MemoryError",
-    detects: "A MemoryError at the end of a Python traceback in a task failure (PythonException). With spark.executor.pyspark.memory set, the worker's address-space limit was reached.",
-    fix: "Raise spark.executor.pyspark.memory (or set it), process smaller batches (spark.sql.execution.arrow.maxRecordsPerBatch), avoid toPandas()/collect of big groups in UDFs.",
+  'python-memory-error': {
+    title: 'Python code in a worker raised MemoryError',
+    detects:
+      "A MemoryError at the end of a Python traceback in a task failure (PythonException). With spark.executor.pyspark.memory set, the worker's address-space limit was reached.",
+    fix: 'Raise spark.executor.pyspark.memory (or set it), process smaller batches (spark.sql.execution.arrow.maxRecordsPerBatch), avoid toPandas()/collect of big groups in UDFs.',
   },
-  "python-worker-crash": {
-    title: "A Python worker process died (often killed for memory, or a native crash)",
-    detects: "\"Python worker exited unexpectedly (crashed)\" in a task failure. Python workers live outside the JVM: in spark.executor.pyspark.memory when set, else in the overhead.",
-    fix: "Give Python workers their own memory (spark.executor.pyspark.memory) or more overhead; turn on the faulthandler to see native crashes.",
+  'python-worker-crash': {
+    title: 'A Python worker process died (often killed for memory, or a native crash)',
+    detects:
+      '"Python worker exited unexpectedly (crashed)" in a task failure. Python workers live outside the JVM: in spark.executor.pyspark.memory when set, else in the overhead.',
+    fix: 'Give Python workers their own memory (spark.executor.pyspark.memory) or more overhead; turn on the faulthandler to see native crashes.',
   },
-  "task-skew": {
+  'task-skew': {
     title: "Some tasks took far longer than their stage's median: skewed partitions",
-    detects: "Per stage, the slowest task ≥ 5× the median task duration and ≥ 1 minute, with at least 10 tasks. Skewed partitions are the common cause of single-task OOMs.",
-    fix: "AQE skew-join handling, salting hot keys, more partitions.",
+    detects:
+      'Per stage, the slowest task ≥ 5× the median task duration and ≥ 1 minute, with at least 10 tasks. Skewed partitions are the common cause of single-task OOMs.',
+    fix: 'AQE skew-join handling, salting hot keys, more partitions.',
   },
-  "yarn-memory-exceeded": {
-    title: "YARN killed a container for exceeding its physical memory limit",
-    detects: "Container killed by YARN for exceeding (physical) memory limits / running beyond physical memory limits / beyond the 'PHYSICAL' memory limit / exit status -104, in an executor loss or removal reason. The heap cannot exceed -Xmx, so the part outside it (overhead: JVM native memory, Netty buffers, Python workers) overflowed.",
-    fix: "Size spark.executor.memoryOverhead to what the process used outside the heap, plus headroom; cap Python workers with spark.executor.pyspark.memory. Raising the heap makes it worse.",
+  'yarn-memory-exceeded': {
+    title: 'YARN killed a container for exceeding its physical memory limit',
+    detects:
+      "Container killed by YARN for exceeding (physical) memory limits / running beyond physical memory limits / beyond the 'PHYSICAL' memory limit / exit status -104, in an executor loss or removal reason. The heap cannot exceed -Xmx, so the part outside it (overhead: JVM native memory, Netty buffers, Python workers) overflowed.",
+    fix: 'Size spark.executor.memoryOverhead to what the process used outside the heap, plus headroom; cap Python workers with spark.executor.pyspark.memory. Raising the heap makes it worse.',
   },
-  "yarn-vmem-exceeded": {
-    title: "YARN killed a container for exceeding its virtual memory limit",
-    detects: "Container killed by YARN for exceeding virtual memory limits / running beyond virtual memory limits / beyond the 'VIRTUAL' memory limit / exit status -103. Virtual size (reserved address space, not memory used) passed yarn.nodemanager.vmem-pmem-ratio × the container.",
+  'yarn-vmem-exceeded': {
+    title: 'YARN killed a container for exceeding its virtual memory limit',
+    detects:
+      "Container killed by YARN for exceeding virtual memory limits / running beyond virtual memory limits / beyond the 'VIRTUAL' memory limit / exit status -103. Virtual size (reserved address space, not memory used) passed yarn.nodemanager.vmem-pmem-ratio × the container.",
     fix: "Turn the NodeManager's virtual memory check off (YARN-4714) or raise its ratio; memory settings in Spark are not the cause.",
   },
 };
@@ -156,8 +178,14 @@ export const wordsFor = (code: string): ClassifierWords => CLASSIFIER_WORDS[code
 
 /** One sentence: who, what killed it, which region, how sure. */
 export function verdictSummary(f: Finding, python: boolean): string {
-  const who = f.role === 'driver' ? 'driver' : f.executors.length > 0 ? `${f.executors.length} executor${f.executors.length === 1 ? '' : 's'}` : 'executors';
-  const region = f.region === 'overhead' && python ? 'the overhead (Python workers share it) overflowed, not the heap' : REGION_PHRASE[f.region];
+  const who =
+    f.role === 'driver'
+      ? 'driver'
+      : f.executors.length > 0
+        ? `${f.executors.length} executor${f.executors.length === 1 ? '' : 's'}`
+        : 'executors';
+  const region =
+    f.region === 'overhead' && python ? 'the overhead (Python workers share it) overflowed, not the heap' : REGION_PHRASE[f.region];
   return `${who}: ${lowerFirst(wordsFor(f.code).title)}: ${region} — ${f.confidence} confidence`;
 }
 

@@ -26,7 +26,8 @@ function tally(d: EvidenceData['matched']): string {
   return `[${parts.join('; ')}]`;
 }
 
-const stageName = (stage: number, attempt: number, name: string | null): string => `stage ${stage}.${attempt}${name ? ` (${name.slice(0, 80)})` : ''}`;
+const stageName = (stage: number, attempt: number, name: string | null): string =>
+  `stage ${stage}.${attempt}${name ? ` (${name.slice(0, 80)})` : ''}`;
 
 const WORDS: { [K in EvidenceId]: (d: EvidenceData[K]) => string } = {
   matched: (d) => `${d.text}  ${tally(d)}`,
@@ -37,11 +38,13 @@ const WORDS: { [K in EvidenceId]: (d: EvidenceData[K]) => string } = {
   'gc-share': (d) =>
     `JVM GC Time is ${(d.share * 100).toFixed(1)}% of Executor Run Time over all tasks (${Math.round(d.gcMs / 1000)} s of ${Math.round(d.runMs / 1000)} s); ` +
     `${d.heavyExecutors} executor(s) at or above ${d.severe * 100}%`,
-  'stage-skew': (d) => `${stageName(d.stage, d.attempt, d.name)}: slowest task ${fmtDuration(d.maxMs)}, median ≤ ${fmtDuration(d.medianMs)} over ${d.tasks} tasks`,
+  'stage-skew': (d) =>
+    `${stageName(d.stage, d.attempt, d.name)}: slowest task ${fmtDuration(d.maxMs)}, median ≤ ${fmtDuration(d.medianMs)} over ${d.tasks} tasks`,
   'stage-spill': (d) =>
     `${stageName(d.stage, d.attempt, d.name)}: ${fmtBytes(d.spilled)} spilled from memory (${fmtBytes(d.diskSpilled)} on disk) over ${d.tasks} tasks; ` +
     `largest task peak ${fmtBytes(d.largestPeak)}`,
-  'heap-peak': (d) => `highest JVMHeapMemory peak of any executor: ${fmtBytes(d.peak)} of a ${fmtBytes(d.heap)} heap (${Math.round((d.peak / d.heap) * 100)}%)`,
+  'heap-peak': (d) =>
+    `highest JVMHeapMemory peak of any executor: ${fmtBytes(d.peak)} of a ${fmtBytes(d.heap)} heap (${Math.round((d.peak / d.heap) * 100)}%)`,
 };
 
 /** The evidence line, unescaped (the caller escapes it for its sink). */

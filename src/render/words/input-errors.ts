@@ -24,9 +24,13 @@ const WORDS: { [C in InputErrorCode]: (d: InputErrorData[C]) => string } = {
   'no-log-in-directory': () => 'no Spark event log found in this directory',
   'stdin-read-twice': () => 'standard input can be read only once',
   'empty-file': () => 'empty file',
-  'no-content': (d) => (d.codec === 'none' ? 'no content: the file holds only blank lines' : `no content: the ${d.codec} stream decodes to blank lines or nothing`),
+  'no-content': (d) =>
+    d.codec === 'none'
+      ? 'no content: the file holds only blank lines'
+      : `no content: the ${d.codec} stream decodes to blank lines or nothing`,
   'binary-data': (d) => `binary data: not a Spark event log${d.acceptText ? ' nor a text log' : ''}`,
-  'not-an-event-log': (d) => `not a Spark event log: line 1 is not a JSON event${d.readsAs !== null ? ` (it reads as ${d.readsAs}; diagnose takes it)` : ''}`,
+  'not-an-event-log': (d) =>
+    `not a Spark event log: line 1 is not a JSON event${d.readsAs !== null ? ` (it reads as ${d.readsAs}; diagnose takes it)` : ''}`,
   'no-event-field': () => 'not a Spark event log: no line has an "Event" field',
   'cut-short': (d) => `${inputErrorText(d.cause)}; the file is not marked .inprogress, so it was cut short after it was written`,
   'kubectl-json': (d) => `not valid JSON near line ${d.line}: ${d.detail}`,
@@ -58,7 +62,8 @@ const WORDS: { [C in InputErrorCode]: (d: InputErrorData[C]) => string } = {
   'zip-directory-past-end': () => 'corrupt zip: central directory lies past the end of the file',
   'zip-bad-directory-entry': (d) => `corrupt zip: bad central directory entry ${d.index}`,
   'zip-bad-local-header': (d) => `corrupt zip: bad local header for ${d.entry}`,
-  'zip-unsupported-method': (d) => `zip entry ${d.entry} uses compression method ${d.method}; only stored and deflated entries are supported`,
+  'zip-unsupported-method': (d) =>
+    `zip entry ${d.entry} uses compression method ${d.method}; only stored and deflated entries are supported`,
   'zip-corrupt-entry': (d) => `corrupt zip entry ${d.entry}: ${d.detail}`,
   'zip-empty': () => 'the zip holds no files',
   internal: (d) => `internal error: ${d.detail}`,

@@ -4,7 +4,9 @@ import type { ReportNote } from '../../memory/index.js';
 import type { DerivedSource, Learnt } from '../../state/app.js';
 
 export function layoutProblemText(p: LayoutProblem): string {
-  return p.code === 'heap-unknown' ? 'the executor heap is unknown: no event log, and no -Xmx or spark.executor.memory in the logs given' : p.error.message;
+  return p.code === 'heap-unknown'
+    ? 'the executor heap is unknown: no event log, and no -Xmx or spark.executor.memory in the logs given'
+    : p.error.message;
 }
 
 function sourceText(s: DerivedSource): string {
@@ -24,7 +26,9 @@ function sourceText(s: DerivedSource): string {
 
 /** A fact a text log revealed: "spark.executor.memory=8g taken from -Xmx in yarn.log:12". */
 export function learntText(f: Learnt): string {
-  return f.kind === 'setting' ? `${f.key}=${f.value} taken from ${sourceText(f.source)}` : `pod ${f.pod ?? ''} memory limit ${f.limit} (${f.bytes} bytes)`;
+  return f.kind === 'setting'
+    ? `${f.key}=${f.value} taken from ${sourceText(f.source)}`
+    : `pod ${f.pod ?? ''} memory limit ${f.limit} (${f.bytes} bytes)`;
 }
 
 /** A diagnosis problem as one line, unescaped. */

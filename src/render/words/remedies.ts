@@ -28,7 +28,8 @@ function heapWhy(w: HeapWhy): string {
 }
 
 function whereTheDriverEnded(manager: ClusterManager, appId: string | null): string {
-  if (manager === 'yarn') return `yarn logs -applicationId ${appId ?? '<app id>'} (the AM container ends in _000001), or yarn application -status`;
+  if (manager === 'yarn')
+    return `yarn logs -applicationId ${appId ?? '<app id>'} (the AM container ends in _000001), or yarn application -status`;
   if (manager === 'kubernetes') return 'kubectl describe pod <driver pod> (Last State, Reason: OOMKilled) and kubectl logs <driver pod>';
   return "the driver's log (spark-submit's output in client mode)";
 }
@@ -40,16 +41,20 @@ const WORDS: { [K in RemedyId]: (d: RemedyData[K]) => string } = {
   'fewer-cores': (d) =>
     `fewer concurrent tasks share the same memory: each task may use up to ${fmtBytes(d.share)} of execution memory instead of ${fmtBytes(d.perTaskMax)} ` +
     '(run more executors to keep the parallelism)' +
-    (d.outsideHeap ? `; fewer tasks also means fewer ${d.outsideHeap.python ? 'Python workers and ' : ''}shuffle buffers outside the heap` : ''),
+    (d.outsideHeap
+      ? `; fewer tasks also means fewer ${d.outsideHeap.python ? 'Python workers and ' : ''}shuffle buffers outside the heap`
+      : ''),
   'more-partitions': () => 'twice as many shuffle partitions halve what each task sorts, aggregates or joins at once',
-  'adaptive-skew': () => 'with spark.sql.adaptive.enabled=true (Spark 3.0+), AQE splits skewed join partitions so no single task gets a giant one',
+  'adaptive-skew': () =>
+    'with spark.sql.adaptive.enabled=true (Spark 3.0+), AQE splits skewed join partitions so no single task gets a giant one',
   'pyspark-own-memory': (d) =>
     `Python workers share the overhead today with no limit of their own; give them ${fmtBytes(d.pyspark)} (added to the container on YARN and Kubernetes, Spark 2.4+) ` +
     `so the JVM's non-heap memory keeps its overhead; container becomes ${fmtBytes(d.container)}`,
   'raise-overhead': (d) =>
     `${d.used !== null ? `the process used ${fmtBytes(d.used)} where the container allows ${fmtBytes(d.limit)}, ${fmtBytes(d.outsideHeap)} of it outside the heap` : 'the container limit was reached outside the heap'}; ` +
     `${Math.round(d.headroom * 100 - 100)}% headroom gives ${fmtBytes(d.overhead)}; container becomes ${fmtBytes(d.container)}`,
-  'keep-heap-container-kill': () => 'do not raise the heap: the heap did not overflow, the container did; a bigger heap leaves the same room outside it and the kill comes back',
+  'keep-heap-container-kill': () =>
+    'do not raise the heap: the heap did not overflow, the container did; a bigger heap leaves the same room outside it and the kill comes back',
   'driver-double-heap': () => 'the driver JVM ran out of heap; double it',
   'local-mode': () => 'in local mode tasks run inside the driver: spark.executor.memory has no effect',
   'driver-results-hint': () => 'look for collect(), toPandas(), large broadcasts or many small tasks accumulating results on the driver',
@@ -57,40 +62,61 @@ const WORDS: { [K in RemedyId]: (d: RemedyData[K]) => string } = {
   'raise-execution-no-layout': (d) => noLayout('raise execution memory', d.layout),
   'raise-overhead-no-layout': (d) => noLayout('raise the overhead', d.layout),
   'raise-overhead-plain': () => 'raise the overhead',
-  'persist-less': () => 'cached or broadcast blocks filled the heap: persist with MEMORY_AND_DISK_SER (or DISK_ONLY), unpersist what is no longer used, or shrink broadcasts',
-  'lower-memory-fraction': (d) => `user memory (your objects, UDF state, serialization buffers) grows by ${fmtBytes(d.grow)} to ${fmtBytes(d.userAfter)}, at the cost of the unified pool`,
-  'split-huge-record': () => 'a single serialized block, record or task result reached 2 GB: split it (repartition, avoid collect_list of huge groups, write instead of collect)',
+  'persist-less': () =>
+    'cached or broadcast blocks filled the heap: persist with MEMORY_AND_DISK_SER (or DISK_ONLY), unpersist what is no longer used, or shrink broadcasts',
+  'lower-memory-fraction': (d) =>
+    `user memory (your objects, UDF state, serialization buffers) grows by ${fmtBytes(d.grow)} to ${fmtBytes(d.userAfter)}, at the cost of the unified pool`,
+  'split-huge-record': () =>
+    'a single serialized block, record or task result reached 2 GB: split it (repartition, avoid collect_list of huge groups, write instead of collect)',
   'keep-heap-array-limit': () => 'do not raise the heap: a Java array cannot exceed 2^31 elements however big the heap is',
-  'stop-auto-broadcast': () => 'stop automatic broadcast joins (or set it well below the table that failed); statistics underestimated its size',
-  'shuffle-join-hint': () => 'or hint the join as a shuffle join (/*+ MERGE(t) */ or SHUFFLE_HASH) and refresh statistics with ANALYZE TABLE … COMPUTE STATISTICS',
+  'stop-auto-broadcast': () =>
+    'stop automatic broadcast joins (or set it well below the table that failed); statistics underestimated its size',
+  'shuffle-join-hint': () =>
+    'or hint the join as a shuffle join (/*+ MERGE(t) */ or SHUFFLE_HASH) and refresh statistics with ANALYZE TABLE … COMPUTE STATISTICS',
   'driver-broadcast-heap': () => 'the driver materialises the whole broadcast relation in its heap',
   'overhead-direct-buffers': (d) => `direct buffers count against the overhead; container becomes ${fmtBytes(d.container)}`,
   'heap-shuffle-buffers': () => 'Netty allocates shuffle buffers on the heap instead of in direct memory',
-  'find-driver-end': (d) => `find out how the driver ended: ${whereTheDriverEnded(d.manager, d.appId)}; then run diagnose on those with this log`,
-  'driver-memory-if-oom': () => "only if the driver ran out of memory: it holds collected results, broadcast tables being built, and every task's status",
-  'confirm-sigkill': () => 'confirm in the executor stderr (java.lang.OutOfMemoryError before "kill -9" means the heap, not the container) and the node kernel log',
+  'find-driver-end': (d) =>
+    `find out how the driver ended: ${whereTheDriverEnded(d.manager, d.appId)}; then run diagnose on those with this log`,
+  'driver-memory-if-oom': () =>
+    "only if the driver ran out of memory: it holds collected results, broadcast tables being built, and every task's status",
+  'confirm-sigkill': () =>
+    'confirm in the executor stderr (java.lang.OutOfMemoryError before "kill -9" means the heap, not the container) and the node kernel log',
   'use-g1': (d) => `G1 handles ${fmtBytes(d.heap)} heaps with shorter pauses than Java 8's default Parallel collector`,
   'shrink-heap': (d) => `the peak plus 50% headroom; saves ${fmtBytes(d.saves)} per executor`,
   'network-timeout': () => 'only buys time while the memory pressure is fixed; if the node itself was lost, this is not a memory problem',
-  'spill-task-share': (d) => `each task may use ${fmtBytes(d.perTaskMin)}–${fmtBytes(d.perTaskMax)} of execution memory; spilled data is sorted and merged again from disk`,
-  'kryo-buffer': (d) => (d.required !== null ? `one object needed ${Math.ceil(d.required / 2 ** 20)} MiB of buffer; twice that, within Kryo's 2047m cap` : "double it, within Kryo's 2047m cap"),
-  'collect-less': () => 'the action collects too much: write the result to storage, aggregate before collect(), or iterate with toLocalIterator()',
-  'max-result-size': (d) => `the results reached ${fmtBytes(d.seen)} (the limit stops at the first task past it, so the total is larger); 50% headroom`,
-  'driver-holds-results': () => 'the driver holds the serialized results and their deserialized form: at least twice maxResultSize plus 1 GiB',
-  'metaspace-cap': (d) => (d.doubled ? 'double the metaspace cap' : 'cap metaspace explicitly so it fails early with a clear error instead of eating the overhead'),
-  'metaspace-causes': () => 'many generated classes point to very wide plans or many UDFs; a class-loader leak to repeated jar loading in a long-running session',
-  'thread-limits': () => 'check the user process limit (ulimit -u) and the container pids limit on the nodes; thread leaks in UDFs or clients (HTTP, JDBC pools) are the usual cause',
+  'spill-task-share': (d) =>
+    `each task may use ${fmtBytes(d.perTaskMin)}–${fmtBytes(d.perTaskMax)} of execution memory; spilled data is sorted and merged again from disk`,
+  'kryo-buffer': (d) =>
+    d.required !== null
+      ? `one object needed ${Math.ceil(d.required / 2 ** 20)} MiB of buffer; twice that, within Kryo's 2047m cap`
+      : "double it, within Kryo's 2047m cap",
+  'collect-less': () =>
+    'the action collects too much: write the result to storage, aggregate before collect(), or iterate with toLocalIterator()',
+  'max-result-size': (d) =>
+    `the results reached ${fmtBytes(d.seen)} (the limit stops at the first task past it, so the total is larger); 50% headroom`,
+  'driver-holds-results': () =>
+    'the driver holds the serialized results and their deserialized form: at least twice maxResultSize plus 1 GiB',
+  'metaspace-cap': (d) =>
+    d.doubled ? 'double the metaspace cap' : 'cap metaspace explicitly so it fails early with a clear error instead of eating the overhead',
+  'metaspace-causes': () =>
+    'many generated classes point to very wide plans or many UDFs; a class-loader leak to repeated jar loading in a long-running session',
+  'thread-limits': () =>
+    'check the user process limit (ulimit -u) and the container pids limit on the nodes; thread leaks in UDFs or clients (HTTP, JDBC pools) are the usual cause',
   'offheap-grow': (d) => `the off-heap pool is shared by ${d.slots} concurrent tasks; container becomes ${fmtBytes(d.container)}`,
   'offheap-raise': () => 'raise the off-heap pool the native engine allocates from',
   'pod-request': () => 'check the pod template: a memory request below the limit makes Spark pods the first evicted under node pressure',
-  'node-reserve': () => 'other pods on the node may be the cause: reserve memory for the system and daemons (kubelet --system-reserved, --eviction-hard)',
-  'pyspark-limit': (d) => `${d.doubled ? 'the Python address-space limit was reached: double it' : 'give Python workers memory of their own'}; container becomes ${fmtBytes(d.container)}`,
+  'node-reserve': () =>
+    'other pods on the node may be the cause: reserve memory for the system and daemons (kubelet --system-reserved, --eviction-hard)',
+  'pyspark-limit': (d) =>
+    `${d.doubled ? 'the Python address-space limit was reached: double it' : 'give Python workers memory of their own'}; container becomes ${fmtBytes(d.container)}`,
   'arrow-batch': () => 'pandas UDFs receive smaller Arrow batches',
   faulthandler: () => 'prints the Python traceback of a crashing worker (Spark 3.2+), telling a segfault from a kill',
   'salt-keys': () => 'for skewed keys in joins or aggregations, salt the hot keys',
   'driver-overhead': (d) =>
     `the driver's container (the YARN application master) exceeded its limit${d.used !== null ? ` using ${fmtBytes(d.used)}` : ''}: raise the driver overhead (client mode: spark.yarn.am.memoryOverhead)`,
-  'vmem-check-off': () => 'a NodeManager setting (yarn-site.xml): the JVM reserves far more address space than it uses (YARN-4714); the physical check still protects the node',
+  'vmem-check-off': () =>
+    'a NodeManager setting (yarn-site.xml): the JVM reserves far more address space than it uses (YARN-4714); the physical check still protects the node',
   'vmem-ratio': () => 'or allow more virtual memory per unit of physical memory (yarn-site.xml)',
   'keep-spark-memory-vmem': () => 'do not raise Spark memory for this: a bigger container reserves more address space in proportion',
 };
