@@ -1,5 +1,6 @@
 import type { MemoryLayout, MemoryReport } from '../memory/index.js';
 import { peaksAgainstLimits } from '../memory/index.js';
+import './memory-words.js';
 import { escapeControl, type Style } from './style.js';
 import { fmtBytes } from './units.js';
 
@@ -18,15 +19,18 @@ export function renderMemoryText(layout: MemoryLayout, report: MemoryReport, st:
   out.push(st.bold(`Executor (${where})`) + `   container ${fmtBytes(e.container)}`);
   out.push(`  ${bar(layout, st)}`);
   out.push(`  ${legend(st)}`);
-  out.push(row(2, 'heap', e.heap, 'spark.executor.memory (-Xmx)'));
+  out.push(row(2, 'heap', e.heap, layout.clusterManager === 'local' ? 'spark.driver.memory (-Xmx; local mode: the executor is the driver JVM)' : 'spark.executor.memory (-Xmx)'));
+  const jvm = layout.jvm.executor;
+  if (jvm.maxMemory < e.heap) out.push(row(4, 'not counted', e.heap - jvm.maxMemory, `one survivor space: Runtime.maxMemory under the ${jvm.collector.collector} collector; Spark sizes everything below from it`));
   if (layout.legacyMode) {
-    out.push(row(4, 'storage', e.storage, 'heap × spark.storage.memoryFraction × safetyFraction (fixed)'));
-    out.push(row(4, 'execution', e.execution, 'heap × spark.shuffle.memoryFraction × safetyFraction (fixed)'));
+    out.push(row(4, 'storage', e.storage, 'Runtime.maxMemory × spark.storage.memoryFraction × safetyFraction (fixed)'));
+    out.push(row(4, 'execution', e.execution, 'Runtime.maxMemory × spark.shuffle.memoryFraction × safetyFraction (fixed)'));
     out.push(row(4, 'user', e.user, 'the rest of the heap'));
   } else {
-    out.push(row(4, 'reserved', e.reserved, 'fixed 300 MiB (UnifiedMemoryManager)'));
-    out.push(row(4, 'user', e.user, `(heap − reserved) × (1 − ${p.memoryFraction})   your objects, UDFs, Spark metadata`));
-    out.push(row(4, 'unified', e.unified, `(heap − reserved) × spark.memory.fraction ${p.memoryFraction}`));
+    const base = jvm.systemMemory === e.heap ? 'heap' : jvm.systemMemory === jvm.maxMemory ? 'maxMemory' : 'spark.testing.memory';
+    out.push(row(4, 'reserved', e.reserved, e.reserved === 300 * 1024 * 1024 ? 'fixed 300 MiB (UnifiedMemoryManager)' : 'spark.testing.reservedMemory / spark.testing (UnifiedMemoryManager)'));
+    out.push(row(4, 'user', e.user, `(${base} − reserved) × (1 − ${p.memoryFraction})   your objects, UDFs, Spark metadata`));
+    out.push(row(4, 'unified', e.unified, `(${base} − reserved) × spark.memory.fraction ${p.memoryFraction}`));
     out.push(row(6, 'storage', e.storage, `unified × spark.memory.storageFraction ${p.storageFraction}   cache, broadcasts (evictable past this)`));
     out.push(row(6, 'execution', e.execution, 'unified − storage   shuffles, joins, sorts, aggregations (may borrow all of unified)'));
   }
@@ -81,6 +85,7 @@ function bar(layout: MemoryLayout, st: Style): string {
   const e = layout.executor;
   const total = Math.max(e.container, e.heap + e.overhead + e.offHeap + e.pyspark);
   const segs: Array<[number, string, (s: string) => string]> = [
+    [Math.max(0, e.heap - layout.jvm.executor.maxMemory), '-', st.dim],
     [e.reserved, 'r', st.dim],
     [e.user, 'u', st.cyan],
     [e.storage, 'S', st.green],
