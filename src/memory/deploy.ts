@@ -6,10 +6,10 @@
  *     whose JVM is started by `spark-submit --deploy-mode client` (the image's entrypoint), so the log's
  *     spark.submit.deployMode says "client" there and must not be believed;
  *  3. the 1.x master URLs yarn-cluster / yarn-client (SparkSubmit, deprecated in 2.0);
- *  4. the driver's main class in the log (sun.java.command): org.apache.spark.deploy.yarn.ApplicationMaster
+ *  4. spark.mesos.driver.frameworkId: set by the Mesos dispatcher for the drivers it launches (cluster mode);
+ *  5. spark.submit.deployMode (SparkSubmit writes it for every submission);
+ *  6. for logs without it, the driver's main class (sun.java.command): org.apache.spark.deploy.yarn.ApplicationMaster
  *     runs the driver inside YARN (cluster mode), org.apache.spark.deploy.SparkSubmit runs it outside;
- *  5. spark.mesos.driver.frameworkId: set by the Mesos dispatcher for the drivers it launches (cluster mode);
- *  6. spark.submit.deployMode (SparkSubmit writes it for every submission, 1.5+);
  *  7. spark.yarn.am.* settings (memory, cores, extraJavaOptions, memoryOverhead) only mean something in YARN
  *     client mode (Client.scala), so a log that sets them was most likely run in client mode;
  *  8. otherwise client, SparkSubmit's default.
@@ -35,12 +35,12 @@ export function decideDeployMode(conf: Record<string, string>, cm: ClusterManage
   const master = get('spark.master');
   if (master === 'yarn-cluster') return { mode: 'cluster', reason: 'master-url' };
   if (master === 'yarn-client') return { mode: 'client', reason: 'master-url' };
-  const cmd = (javaCommand ?? '').trim();
-  if (cm === 'yarn' && cmd.startsWith('org.apache.spark.deploy.yarn.ApplicationMaster')) return { mode: 'cluster', reason: 'java-command' };
-  if (cm === 'yarn' && cmd.startsWith('org.apache.spark.deploy.SparkSubmit')) return { mode: 'client', reason: 'java-command' };
   if (cm === 'mesos' && (conf['spark.mesos.driver.frameworkId'] ?? '').trim() !== '') return { mode: 'cluster', reason: 'mesos-dispatcher' };
   const mode = get('spark.submit.deployMode');
   if (mode === 'cluster' || mode === 'client') return { mode, reason: 'submit-deploy-mode' };
+  const cmd = (javaCommand ?? '').trim();
+  if (cm === 'yarn' && cmd.startsWith('org.apache.spark.deploy.yarn.ApplicationMaster')) return { mode: 'cluster', reason: 'java-command' };
+  if (cm === 'yarn' && cmd.startsWith('org.apache.spark.deploy.SparkSubmit')) return { mode: 'client', reason: 'java-command' };
   if (cm === 'yarn' && AM_KEYS.some((k) => (conf[k] ?? '').trim() !== '')) return { mode: 'client', reason: 'yarn-am-settings' };
   return { mode: 'client', reason: 'default' };
 }

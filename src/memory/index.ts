@@ -69,7 +69,9 @@ export function memoryReport(state: AppState | null, req: MemoryRequest): Memory
   if (state) {
     for (const text of state.derivedNotes) notes.push(note('learnt-from-log', { text }));
     if (state.hasEventLog) {
-      const o = observe(layout, state.executors.values(), state.driverBlockManager);
+      const profiles = new Map<number, number>();
+      for (const [id, rp] of state.resourceProfiles) if (rp.executor.memory !== undefined) profiles.set(id, rp.executor.memory);
+      const o = observe(layout, state.executors.values(), state.driverBlockManager, profiles);
       observed = o.observed;
       verdicts = o.verdicts;
       notes.push(...o.notes);

@@ -88,6 +88,8 @@ export interface JvmLayout {
   javaOptions: string;
   /** The on-heap pool the BlockManager logs as Maximum (Onheap) Memory: unified, or storage in legacy mode. */
   blockManagerOnHeap: number;
+  /** Where -Xmx came from: a setting, the resource profile, or Spark's default (the log then does not record the heap). */
+  heapSource: 'conf' | 'profile' | 'default';
 }
 
 export interface MemoryLayout {
@@ -136,7 +138,7 @@ export function computeLayout(input: MemoryInput): MemoryLayout {
   // --- JVMs: heap sizes, collectors, Runtime.maxMemory -----------------------------------------
   const driverOpts = javaOptions(conf, 'driver');
   const driverHeap = driverHeapBytes(ctx);
-  const driverJvm = jvmOf(ctx, 'driver', driverHeap, driverOpts, input.javaVersion ?? null);
+  const driverJvm = jvmOf(ctx, 'driver', driverHeap, driverOpts, input.javaVersion ?? null, get('spark.driver.memory') !== undefined ? 'conf' : 'default');
   let executorJvm: JvmLayout;
   let heap: number;
   if (cm === 'local') {
@@ -145,7 +147,8 @@ export function computeLayout(input: MemoryInput): MemoryLayout {
     notes.push(note('local-executor-is-driver'));
   } else {
     heap = executorHeapBytes(ctx);
-    executorJvm = jvmOf(ctx, 'executor', heap, javaOptions(conf, 'executor'), input.javaVersion ?? null);
+    const heapSource = get('spark.executor.memory') !== undefined ? 'conf' : rp.memory !== undefined ? 'profile' : 'default';
+    executorJvm = jvmOf(ctx, 'executor', heap, javaOptions(conf, 'executor'), input.javaVersion ?? null, heapSource);
   }
 
   // --- validation Spark does at startup (SparkConf.validateSettings, config checkValue) ---------
@@ -269,7 +272,7 @@ function javaOptions(conf: Record<string, string>, role: Role): string {
   return [conf[`spark.${role}.defaultJavaOptions`], conf[`spark.${role}.extraJavaOptions`]].filter((x) => x !== undefined).join(' ');
 }
 
-function jvmOf(ctx: Ctx, role: Role, heap: number, opts: string, javaVersion: string | null): JvmLayout {
+function jvmOf(ctx: Ctx, role: Role, heap: number, opts: string, javaVersion: string | null, heapSource: JvmLayout['heapSource']): JvmLayout {
   const collector = decideCollector(opts, javaVersion, ctx.v);
   const jm = runtimeMaxMemory(heap, collector.collector, opts);
   ctx.notes.push(note('collector', { role, collector: collector.collector, reason: collector.reason, flag: collector.flag, javaMajor: collector.javaMajor }));
@@ -280,7 +283,7 @@ function jvmOf(ctx: Ctx, role: Role, heap: number, opts: string, javaVersion: st
     systemMemory = parseLong(ctx, 'spark.testing.memory', testing);
     if (role === 'driver' || ctx.cm !== 'local') ctx.notes.push(note('testing-memory', { key: 'spark.testing.memory', value: systemMemory, role }));
   }
-  return { heap, maxMemory: jm.maxMemory, systemMemory, collector, exact: jm.exact, javaOptions: opts, blockManagerOnHeap: 0 };
+  return { heap, maxMemory: jm.maxMemory, systemMemory, collector, exact: jm.exact, javaOptions: opts, blockManagerOnHeap: 0, heapSource };
 }
 
 /** SparkConf.getLong: a plain number of bytes. */

@@ -44,7 +44,9 @@ export const MEMORY_NOTE_CODES = [
   'observed-other-collector', // { who, count, ids, pool, formula, collector, assumed }
   'observed-survivor-gap', // { who, count, ids, pool, formula, impliedMaxMemory, gap, heap, collector }
   'observed-settings-differ', // { who, count, ids, pool, formula }
-  'observed-heap-unknown', // { who, pool, impliedMaxMemory }
+  'observed-heap-unknown', // { who, count, ids, pool, formula, impliedMaxMemory, heap } the log records no heap: Spark's default was assumed
+  'observed-version-unknown', // { who, count, ids, pool, formula, impliedMaxMemory } the log records no Spark version
+  'observed-not-local', // { who, count, ids, pool, formula, impliedMaxMemory } executors in a local-mode log
   'observed-unexplained', // { who, count, ids, pool, formula, impliedMaxMemory, gap }
 ] as const;
 
@@ -67,5 +69,6 @@ export function setMemoryNoteWords(words: NoteWords): void {
 
 /** Notes as text for callers that still read strings; the codes themselves when no renderer registered. */
 export function noteStrings(notes: readonly MemoryNote[]): string[] {
-  return notes.map((n) => (noteWords ? noteWords(n) : `${n.code} ${JSON.stringify(n.data)}`));
+  // A learnt-from-log note carries a sentence state/app.ts already wrote: it reads as itself.
+  return notes.map((n) => (noteWords ? noteWords(n) : n.code === 'learnt-from-log' ? String(n.data.text) : `${n.code} ${JSON.stringify(n.data)}`));
 }

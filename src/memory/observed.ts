@@ -3,6 +3,7 @@ import { runtimeMaxMemory, type Collector } from './jvm.js';
 import type { ExecutorLayout, JvmLayout, MemoryLayout } from './model.js';
 import { note, type MemoryNote } from './notes.js';
 import { HEAP_ALIGNMENT, NEW_RATIO, PARALLEL_MIN_SURVIVOR_RATIO } from './jvm.js';
+import { MiB } from './sizes.js';
 
 /** Which region each executor metric (ExecutorMetricType.scala) is bounded by. */
 export type Region = 'heap' | 'unified' | 'offHeap' | 'overhead' | 'pyspark' | 'container';
@@ -62,7 +63,18 @@ export interface Observed {
   driver?: { maxMemory: number; maxOnHeap: number | null; maxOffHeap: number | null };
 }
 
-export type VerdictKind = 'reproduced' | 'other-collector' | 'survivor-gap' | 'settings-differ' | 'unexplained';
+/**
+ * reproduced: the model's bytes, exactly. The others are differences with their cause:
+ * other-collector: another collector's Runtime.maxMemory reproduces the bytes (the log's Java options or
+ *   version did not tell the collector the JVM really ran, e.g. a JVM that saw one CPU in its container picks Serial);
+ * version-unknown: the log records no Spark version, so the rules applied are today's;
+ * heap-unknown: the log records no heap for that JVM (Spark's default was assumed; a launcher may have set another);
+ * not-local: a local-mode log with executors besides the driver (local mode runs none: the events come from elsewhere);
+ * survivor-gap: Runtime.maxMemory lies within one survivor space below -Xmx, as a generational collector whose young
+ *   generation was sized by the host (CMS: the GC thread count) or by the JVM build leaves it;
+ * settings-differ: the pool is above what the heap allows: the JVM ran with a bigger heap or other fractions.
+ */
+export type VerdictKind = 'reproduced' | 'other-collector' | 'version-unknown' | 'heap-unknown' | 'not-local' | 'survivor-gap' | 'settings-differ' | 'unexplained';
 
 /** How one group of BlockManagers (same on-heap size) compares with the model. */
 export interface BlockManagerVerdict {
@@ -113,9 +125,22 @@ export function judge(layout: MemoryLayout, jvm: JvmLayout, who: 'executors' | '
   }
   const implied = impliedMaxMemory(layout, pool);
   const gap = implied === null ? null : jvm.heap - implied;
-  if (gap !== null && gap > -HEAP_ALIGNMENT && gap <= survivorBound(jvm.heap) && !testing) return { ...base, kind: 'survivor-gap', impliedMaxMemory: implied, gap };
-  if (gap !== null && gap <= -HEAP_ALIGNMENT) return { ...base, kind: 'settings-differ', impliedMaxMemory: implied, gap };
-  return { ...base, kind: 'unexplained', impliedMaxMemory: implied, gap };
+  const found = { ...base, impliedMaxMemory: implied, gap };
+  if (layout.sparkVersion === null) return { ...found, kind: 'version-unknown' };
+  if (jvm.heapSource === 'default') return { ...found, kind: 'heap-unknown' };
+  if (layout.clusterManager === 'local' && who === 'executors') return { ...found, kind: 'not-local' };
+  if (gap !== null && gap > -HEAP_ALIGNMENT && gap <= survivorBound(jvm.heap) && !testing) return { ...found, kind: 'survivor-gap' };
+  if (gap !== null && gap <= -HEAP_ALIGNMENT) return { ...found, kind: 'settings-differ' };
+  return { ...found, kind: 'unexplained' };
+}
+
+/** The executors of a non-default resource profile run a heap of their own (ResourceProfile executor memory, MiB). */
+function profileJvm(jvm: JvmLayout, layout: MemoryLayout, memoryMiB: number | undefined): JvmLayout {
+  if (memoryMiB === undefined || memoryMiB * MiB === jvm.heap) return jvm;
+  const heap = memoryMiB * MiB;
+  const max = runtimeMaxMemory(heap, jvm.collector.collector, jvm.javaOptions);
+  const systemMemory = jvm.systemMemory !== jvm.maxMemory ? jvm.systemMemory : max.maxMemory;
+  return { ...jvm, heap, maxMemory: max.maxMemory, systemMemory, exact: max.exact, heapSource: 'profile', blockManagerOnHeap: poolFor(layout, systemMemory) };
 }
 
 function verdictNote(v: BlockManagerVerdict, layout: MemoryLayout, jvm: JvmLayout): MemoryNote {
@@ -129,6 +154,12 @@ function verdictNote(v: BlockManagerVerdict, layout: MemoryLayout, jvm: JvmLayou
       return note('observed-survivor-gap', { ...common, impliedMaxMemory: v.impliedMaxMemory, gap: v.gap, heap: jvm.heap, collector: jvm.collector.collector });
     case 'settings-differ':
       return note('observed-settings-differ', { ...common, impliedMaxMemory: v.impliedMaxMemory });
+    case 'version-unknown':
+      return note('observed-version-unknown', { ...common, impliedMaxMemory: v.impliedMaxMemory });
+    case 'heap-unknown':
+      return note('observed-heap-unknown', { ...common, impliedMaxMemory: v.impliedMaxMemory, heap: jvm.heap });
+    case 'not-local':
+      return note('observed-not-local', { ...common, impliedMaxMemory: v.impliedMaxMemory });
     default:
       return note('observed-unexplained', { ...common, impliedMaxMemory: v.impliedMaxMemory, gap: v.gap });
   }
@@ -139,21 +170,28 @@ export function observe(
   layout: MemoryLayout,
   executors: Iterable<ExecutorState>,
   driverBlockManager: Observed['driver'] | null = null,
+  /** Resource profile id → executor memory in MiB (SparkListenerResourceProfileAdded), for executors of other profiles. */
+  profileMemory: ReadonlyMap<number, number> = new Map(),
 ): { observed: Observed; notes: MemoryNote[]; verdicts: BlockManagerVerdict[] } {
   const result: Record<string, ObservedExecutor> = {};
-  const onHeap = new Map<number, string[]>();
+  const onHeap = new Map<string, { pool: number; profile: number; ids: string[] }>();
   for (const e of executors) {
     if (e.maxMemory === null && Object.keys(e.peaks).length === 0) continue;
     result[e.id] = { maxMemory: e.maxMemory, maxOnHeap: e.maxOnHeap, maxOffHeap: e.maxOffHeap, peaks: { ...e.peaks } };
     const pool = e.maxOnHeap ?? (e.maxMemory !== null ? e.maxMemory - (e.maxOffHeap ?? 0) : null);
-    if (pool !== null) onHeap.set(pool, [...(onHeap.get(pool) ?? []), e.id]);
+    if (pool === null) continue;
+    const key = `${pool}/${e.resourceProfileId}`;
+    const group = onHeap.get(key) ?? { pool, profile: e.resourceProfileId, ids: [] };
+    group.ids.push(e.id);
+    onHeap.set(key, group);
   }
   const notes: MemoryNote[] = [];
   const verdicts: BlockManagerVerdict[] = [];
-  for (const [pool, ids] of onHeap) {
-    const v = judge(layout, layout.jvm.executor, 'executors', ids, pool);
+  for (const { pool, profile, ids } of onHeap.values()) {
+    const jvm = profile === 0 ? layout.jvm.executor : profileJvm(layout.jvm.executor, layout, profileMemory.get(profile));
+    const v = judge(layout, jvm, 'executors', ids, pool);
     verdicts.push(v);
-    notes.push(verdictNote(v, layout, layout.jvm.executor));
+    notes.push(verdictNote(v, layout, jvm));
   }
   const observed: Observed = { executors: result };
   if (driverBlockManager) {

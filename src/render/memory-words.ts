@@ -144,9 +144,13 @@ export function memoryNoteText(n: MemoryNote): string {
     case 'observed-survivor-gap':
       return `${who(d)}: the logged on-heap Maximum Memory (${sizeText(d.pool)}) is ${sizeText(Number(d.formula) - Number(d.pool))} below the formula's: the JVM reported Runtime.maxMemory ≈ ${sizeText(d.impliedMaxMemory)}, ${sizeText(d.gap)} under -Xmx, one survivor space of a generational collector sized by the host or the JVM build`;
     case 'observed-settings-differ':
-      return `${who(d)}: the logged on-heap Maximum Memory (${sizeText(d.pool)}) is above the formula's ${d.region} pool (${sizeText(d.formula)}): the JVM ran with settings other than these (a different heap or spark.memory.fraction)`;
+      return `${who(d)}: the logged on-heap Maximum Memory (${sizeText(d.pool)}) is above the formula's ${d.region} pool (${sizeText(d.formula)}): the JVM ran with settings other than the log's (Runtime.maxMemory ≈ ${sizeText(d.impliedMaxMemory)}: a bigger heap, or other fractions)`;
     case 'observed-heap-unknown':
-      return `${who(d)}: on-heap Maximum Memory ${sizeText(d.pool)} implies Runtime.maxMemory ≈ ${sizeText(d.impliedMaxMemory)}`;
+      return `${who(d)}: the logged on-heap Maximum Memory (${sizeText(d.pool)}) differs from the formula's (${sizeText(d.formula)}) because the log records no heap for this JVM: Spark's default ${sizeText(d.heap)} was assumed, and the JVM reported Runtime.maxMemory ≈ ${sizeText(d.impliedMaxMemory)}`;
+    case 'observed-version-unknown':
+      return `${who(d)}: the logged on-heap Maximum Memory (${sizeText(d.pool)}) cannot be checked: the log records no Spark version, so today's rules were applied (Runtime.maxMemory ≈ ${sizeText(d.impliedMaxMemory)})`;
+    case 'observed-not-local':
+      return `${who(d)}: a local-mode application runs no executors besides the driver, so these BlockManagers (${sizeText(d.pool)}, Runtime.maxMemory ≈ ${sizeText(d.impliedMaxMemory)}) come from another application's events`;
     case 'observed-unexplained':
       return `${who(d)}: the logged on-heap Maximum Memory (${sizeText(d.pool)}) differs from the formula's ${d.region} pool (${sizeText(d.formula)}) by more than a survivor space`;
   }
