@@ -314,10 +314,11 @@ function executorHeapBytes(ctx: Ctx): number {
   const x = get('spark.executor.memory');
   if (x !== undefined) {
     const bare = /^\s*[0-9]+\s*$/.test(x);
-    const mibUnit = (cm === 'yarn' && holds(v, '2.0')) || cm === 'kubernetes';
+    const mibUnit = (cm === 'yarn' && holds(v, '2.0')) || cm === 'kubernetes' || cm === 'unknown';
     const mib = checkIntMiB('spark.executor.memory', x, toMiB(parseSize('spark.executor.memory', x, mibUnit ? MiB : 1)));
     if (bare) notes.push(note('heap-bare-number', { key: 'spark.executor.memory', value: x.trim(), heapMiB: mib, checkedBytes: Number(x.trim()) }));
-    if (mib === 0) throw new MemoryConfigError('heap-zero', { key: 'spark.executor.memory', value: x });
+    // From 2.0 Spark's own check (checkMinimum) refuses a bare number under the minimum first.
+    if (mib === 0 && !holds(v, '2.0')) throw new MemoryConfigError('heap-zero', { key: 'spark.executor.memory', value: x, version: ctx.version });
     return mib * MiB;
   }
   if (rp.memory !== undefined) {
