@@ -93,6 +93,12 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .addOption(new Option('--master <manager>', 'cluster manager').choices(['yarn', 'k8s', 'kubernetes', 'standalone', 'local', 'mesos']))
     .option('--spark-version <version>', "Spark version whose rules apply (default: the log's, else current)")
     .option('--from <eventlog>', 'take configuration and observations from this event log')
+    .addOption(
+      new Option('--deploy-mode <mode>', 'where the driver runs (default: from the log or spark.submit.deployMode, else client)').choices([
+        'client',
+        'cluster',
+      ]),
+    )
     .option('--python', 'a PySpark application (Kubernetes overhead factor 0.4; Python workers in the overhead)')
     .addOption(formatOption(['text', 'json'], 'text'))
     .option(noColor, noColorHelp)
@@ -103,6 +109,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         sparkVersion?: string;
         from?: string;
         python?: boolean;
+        deployMode?: 'client' | 'cluster';
         format: 'text' | 'json';
         color?: boolean;
       }) => {
@@ -114,6 +121,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
             sparkVersion: opts.sparkVersion ?? null,
             from: opts.from ?? null,
             python: opts.python ?? null,
+            deployMode: opts.deployMode ?? null,
             format: opts.format,
             style: style(opts),
           },

@@ -1,3 +1,4 @@
+import type { MemoryData, MemoryErrorCode } from '../memory/index.js';
 import type { ClusterManager } from '../state/app.js';
 
 /**
@@ -90,8 +91,7 @@ export type HeapWhy =
  * Why no memory layout could be computed for an application: the heap is unknown (no event log
  * and no -Xmx), or Spark would refuse the configuration (`config`: the memory model's own error).
  */
-export type LayoutProblem =
-  { code: 'heap-unknown' } | { code: 'config'; error: { code: string; data: Record<string, unknown>; message: string } };
+export type LayoutProblem = { code: 'heap-unknown' } | { code: 'config'; error: { code: MemoryErrorCode; data: MemoryData } };
 
 export type RemedyId = keyof RemedyData;
 export type RemedyMessage = { [K in RemedyId]: { messageId: K; data: RemedyData[K] } }[RemedyId];

@@ -3,6 +3,7 @@ import { memoryReport, MemoryConfigError } from '../memory/index.js';
 import { escapeControl } from '../render/escape.js';
 import { failuresText, memoryJson } from '../render/json.js';
 import { renderMemoryText } from '../render/memory-text.js';
+import { memoryErrorText } from '../render/memory-words.js';
 import type { Style } from '../render/style.js';
 import type { AppState, ClusterManager } from '../state/app.js';
 import { EXIT_OK, EXIT_USAGE, type Io } from './io.js';
@@ -13,6 +14,7 @@ export interface MemoryCommandOptions {
   sparkVersion: string | null;
   from: string | null;
   python: boolean | null;
+  deployMode: 'client' | 'cluster' | null;
   format: 'text' | 'json';
   style: Style;
 }
@@ -43,12 +45,13 @@ export async function memoryCommand(opts: MemoryCommandOptions, io: Io): Promise
       master: opts.master,
       sparkVersion: opts.sparkVersion,
       python: opts.python,
+      deployMode: opts.deployMode,
     });
     io.out(opts.format === 'json' ? `${JSON.stringify(memoryJson(report), null, 2)}\n` : renderMemoryText(layout, report, opts.style));
     return EXIT_OK;
   } catch (e) {
     if (!(e instanceof MemoryConfigError)) throw e;
-    io.err(`spark-triage: ${escapeControl(e.message)}\n`);
+    io.err(`spark-triage: ${escapeControl(memoryErrorText(e))}\n`);
     return EXIT_USAGE;
   }
 }

@@ -59,7 +59,7 @@ export function diagnoseApp(read: AppRead, opts: DiagnoseOptions = {}): Diagnosi
       memory = r.report;
     } catch (e) {
       if (!(e instanceof MemoryConfigError)) throw e;
-      layoutProblem = { code: 'config', error: { code: 'memory-config', data: {}, message: e.message } };
+      layoutProblem = { code: 'config', error: { code: e.code, data: e.data } };
     }
   }
   if (layoutProblem) problems.push({ code: 'layout', problem: layoutProblem });

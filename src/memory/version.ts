@@ -12,3 +12,22 @@ export function atLeast(v: Version | null, major: number, minor: number): boolea
   if (!v) return true;
   return v[0] > major || (v[0] === major && v[1] >= minor);
 }
+
+/** "2.3" → [2, 3]. */
+const mm = (s: string): [number, number] => {
+  const [a, b] = s.split('.').map(Number);
+  return [a!, b ?? 0];
+};
+
+/**
+ * Whether a rule written for [since, until) holds for `v` (until exclusive, absent = still current).
+ * An unknown version counts as current: it holds for rules with no end.
+ */
+export function holds(v: Version | null, since: string, until?: string): boolean {
+  const [sa, sb] = mm(since);
+  if (!atLeast(v, sa, sb)) return false;
+  if (until === undefined) return true;
+  if (!v) return false;
+  const [ua, ub] = mm(until);
+  return !atLeast(v, ua, ub);
+}

@@ -95,6 +95,7 @@ export function memoryJson(r: MemoryReport): object {
     driver: r.driver,
     observed: r.observed,
     notes: r.notes.map(reportNoteText),
+    noteCodes: r.notes.map((n) => (n.kind === 'model' ? n.note : { code: 'learnt-from-log', data: n.fact })),
   };
 }
 

@@ -17,31 +17,78 @@ export function renderMemoryText(layout: MemoryLayout, report: MemoryReport, st:
     `${' '.repeat(indent)}${label.padEnd(18 - indent)}${fmtBytes(size).padStart(10)}   ${st.dim(formula)}`;
   const where = `${layout.clusterManager}, ${layout.sparkVersion ? `Spark ${layout.sparkVersion}` : 'Spark version unknown'}`;
 
-  out.push(st.bold(`Executor (${escapeControl(where)})`) + `   container ${fmtBytes(e.container)}`);
+  out.push(st.bold(`Executor (${where})`) + `   container ${fmtBytes(e.container)}`);
   out.push(`  ${bar(layout, st)}`);
   out.push(`  ${legend(st)}`);
-  out.push(row(2, 'heap', e.heap, 'spark.executor.memory (-Xmx)'));
+  out.push(
+    row(
+      2,
+      'heap',
+      e.heap,
+      layout.clusterManager === 'local'
+        ? 'spark.driver.memory (-Xmx; local mode: the executor is the driver JVM)'
+        : 'spark.executor.memory (-Xmx)',
+    ),
+  );
+  const jvm = layout.jvm.executor;
+  if (jvm.maxMemory < e.heap)
+    out.push(
+      row(
+        4,
+        'not counted',
+        e.heap - jvm.maxMemory,
+        `one survivor space: Runtime.maxMemory under the ${jvm.collector.collector} collector; Spark sizes everything below from it`,
+      ),
+    );
   if (layout.legacyMode) {
-    out.push(row(4, 'storage', e.storage, 'heap × spark.storage.memoryFraction × safetyFraction (fixed)'));
-    out.push(row(4, 'execution', e.execution, 'heap × spark.shuffle.memoryFraction × safetyFraction (fixed)'));
+    out.push(row(4, 'storage', e.storage, 'Runtime.maxMemory × spark.storage.memoryFraction × safetyFraction (fixed)'));
+    out.push(row(4, 'execution', e.execution, 'Runtime.maxMemory × spark.shuffle.memoryFraction × safetyFraction (fixed)'));
     out.push(row(4, 'user', e.user, 'the rest of the heap'));
   } else {
-    out.push(row(4, 'reserved', e.reserved, 'fixed 300 MiB (UnifiedMemoryManager)'));
-    out.push(row(4, 'user', e.user, `(heap − reserved) × (1 − ${p.memoryFraction})   your objects, UDFs, Spark metadata`));
-    out.push(row(4, 'unified', e.unified, `(heap − reserved) × spark.memory.fraction ${p.memoryFraction}`));
-    out.push(row(6, 'storage', e.storage, `unified × spark.memory.storageFraction ${p.storageFraction}   cache, broadcasts (evictable past this)`));
+    const base = jvm.systemMemory === e.heap ? 'heap' : jvm.systemMemory === jvm.maxMemory ? 'maxMemory' : 'spark.testing.memory';
+    out.push(
+      row(
+        4,
+        'reserved',
+        e.reserved,
+        e.reserved === 300 * 1024 * 1024
+          ? 'fixed 300 MiB (UnifiedMemoryManager)'
+          : 'spark.testing.reservedMemory / spark.testing (UnifiedMemoryManager)',
+      ),
+    );
+    out.push(row(4, 'user', e.user, `(${base} − reserved) × (1 − ${p.memoryFraction})   your objects, UDFs, Spark metadata`));
+    out.push(row(4, 'unified', e.unified, `(${base} − reserved) × spark.memory.fraction ${p.memoryFraction}`));
+    out.push(
+      row(6, 'storage', e.storage, `unified × spark.memory.storageFraction ${p.storageFraction}   cache, broadcasts (evictable past this)`),
+    );
     out.push(row(6, 'execution', e.execution, 'unified − storage   shuffles, joins, sorts, aggregations (may borrow all of unified)'));
   }
   const slots = `${p.slots} concurrent ${p.slots === 1 ? 'task' : 'tasks'} (${e.cores} ${e.cores === 1 ? 'core' : 'cores'} / spark.task.cpus ${p.taskCpus})`;
-  out.push(`    ${'per task'.padEnd(14)}${`${fmtBytes(e.perTaskMin)} – ${fmtBytes(e.perTaskMax)}`.padStart(10)}   ${st.dim(`execution / 2N … ${layout.legacyMode ? 'execution' : 'unified'} / N, ${slots}`)}`);
-  out.push(row(2, 'overhead', e.overhead, e.overhead > 0 ? 'off-heap JVM (metaspace, threads, Netty), Python workers unless pyspark is set' : 'none reserved'));
+  out.push(
+    `    ${'per task'.padEnd(14)}${`${fmtBytes(e.perTaskMin)} – ${fmtBytes(e.perTaskMax)}`.padStart(10)}   ${st.dim(`execution / 2N … ${layout.legacyMode ? 'execution' : 'unified'} / N, ${slots}`)}`,
+  );
+  out.push(
+    row(
+      2,
+      'overhead',
+      e.overhead,
+      e.overhead > 0 ? 'off-heap JVM (metaspace, threads, Netty), Python workers unless pyspark is set' : 'none reserved',
+    ),
+  );
   if (e.offHeap > 0) out.push(row(2, 'off-heap', e.offHeap, 'spark.memory.offHeap.size (Tungsten)'));
   if (e.pyspark > 0) out.push(row(2, 'pyspark', e.pyspark, 'spark.executor.pyspark.memory (Python workers)'));
   out.push(row(2, 'container', e.container, 'what YARN / Kubernetes kills the executor at'));
   out.push('');
   out.push(st.bold('Driver'));
   out.push(row(2, 'heap', d.heap, 'spark.driver.memory'));
-  out.push(row(2, 'maxResultSize', d.maxResultSize, d.maxResultSize === 0 ? 'unlimited (0)' : 'spark.driver.maxResultSize: collect() results above this abort the job'));
+  out.push(
+    row(
+      2,
+      'maxResultSize',
+      d.maxResultSize,
+      d.maxResultSize === 0 ? 'unlimited (0)' : 'spark.driver.maxResultSize: collect() results above this abort the job',
+    ),
+  );
   if (d.overhead > 0) out.push(row(2, 'overhead', d.overhead, 'spark.driver.memoryOverhead'));
   out.push(row(2, 'container', d.container, d.overhead > 0 ? 'heap + overhead' : 'no container (client or local mode)'));
 
@@ -55,7 +102,10 @@ export function renderMemoryText(layout: MemoryLayout, report: MemoryReport, st:
     for (const [key, ids] of groups) {
       const [max, on, off] = key.split('|');
       const who = ids.length > 3 ? `${ids.length} executors` : `executor ${ids.join(', ')}`;
-      if (max !== '?') out.push(`  ${who}: BlockManager Maximum Memory ${fmtBytes(Number(max))}${on !== '?' ? ` (on-heap ${fmtBytes(Number(on))}, off-heap ${fmtBytes(Number(off))})` : ''}`);
+      if (max !== '?')
+        out.push(
+          `  ${who}: BlockManager Maximum Memory ${fmtBytes(Number(max))}${on !== '?' ? ` (on-heap ${fmtBytes(Number(on))}, off-heap ${fmtBytes(Number(off))})` : ''}`,
+        );
     }
     const worst = new Map<string, { value: number; limit: number; percent: number | null; region: string; id: string }>();
     for (const [id, o] of Object.entries(report.observed.executors)) {
@@ -83,6 +133,7 @@ function bar(layout: MemoryLayout, st: Style): string {
   const e = layout.executor;
   const total = Math.max(e.container, e.heap + e.overhead + e.offHeap + e.pyspark);
   const segs: Array<[number, string, (s: string) => string]> = [
+    [Math.max(0, e.heap - layout.jvm.executor.maxMemory), '-', st.dim],
     [e.reserved, 'r', st.dim],
     [e.user, 'u', st.cyan],
     [e.storage, 'S', st.green],

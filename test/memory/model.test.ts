@@ -1,10 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { computeLayout, MemoryConfigError, parseSize, type MemoryInput } from '../../src/memory/index.js';
+import { memoryErrorText, memoryNoteText, sizeText } from '../../src/render/memory-words.js';
 
 const MiB = 1024 * 1024;
 const mib = (bytes: number): number => Math.round(bytes / MiB);
+// Java 17 (G1): Runtime.maxMemory is the whole -Xmx, as the seeds' worked examples assume.
 const layout = (conf: Record<string, string>, extra: Partial<MemoryInput> = {}) =>
-  computeLayout({ conf, clusterManager: 'yarn', sparkVersion: '3.5.1', ...extra });
+  computeLayout({ conf, clusterManager: 'yarn', sparkVersion: '3.5.1', javaVersion: '17.0.10', ...extra });
+const errorOf = (f: () => unknown): MemoryConfigError => {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof MemoryConfigError) return e;
+    throw e;
+  }
+  throw new Error('no error');
+};
 
 describe('executor heap regions (the seeds’ worked examples, in MiB)', () => {
   const cases: Array<[string, Record<string, number>]> = [
@@ -38,38 +49,168 @@ describe('executor heap regions (the seeds’ worked examples, in MiB)', () => {
   });
 
   it('uses spark.memory.fraction 0.75 in Spark 1.6 and the static manager before it', () => {
-    expect(mib(layout({ 'spark.executor.memory': '4g' }, { sparkVersion: '1.6.1' }).executor.unified)).toBe(Math.round(3796 * 0.75));
+    // floor((4294967296 − 314572800) × 0.75) = 2985295872 bytes = 2847 MiB
+    expect(layout({ 'spark.executor.memory': '4g' }, { sparkVersion: '1.6.1' }).executor.unified).toBe(2985295872);
     const old = layout({ 'spark.executor.memory': '10g' }, { sparkVersion: '1.5.2' });
     expect(old.legacyMode).toBe(true);
     expect(old.executor.reserved).toBe(0);
     expect(old.executor.storage).toBe(Math.floor(10240 * MiB * 0.6 * 0.9));
     expect(old.executor.execution).toBe(Math.floor(10240 * MiB * 0.2 * 0.8));
-    expect(layout({ 'spark.executor.memory': '10g', 'spark.memory.useLegacyMode': 'true' }, { sparkVersion: '2.4.8' }).legacyMode).toBe(true);
-    expect(layout({ 'spark.executor.memory': '10g', 'spark.memory.useLegacyMode': 'true' }, { sparkVersion: '3.0.0' }).legacyMode).toBe(false);
+    expect(layout({ 'spark.executor.memory': '10g', 'spark.memory.useLegacyMode': 'true' }, { sparkVersion: '2.4.8' }).legacyMode).toBe(
+      true,
+    );
+    expect(layout({ 'spark.executor.memory': '10g', 'spark.memory.useLegacyMode': 'true' }, { sparkVersion: '3.0.0' }).legacyMode).toBe(
+      false,
+    );
   });
 
-  it('refuses a heap below 1.5 × reserved instead of printing negative regions', () => {
-    expect(() => layout({ 'spark.executor.memory': '400m' })).toThrow(MemoryConfigError);
-    expect(() => layout({ 'spark.executor.memory': '400m' })).toThrow(/spark\.executor\.memory=400m: Spark refuses to start: memory 419430400 must be at least 471859200/);
+  it("refuses a heap below 1.5 × reserved with Spark's words for the version, sizes human and in bytes", () => {
+    const e = errorOf(() => layout({ 'spark.executor.memory': '400m' }));
+    expect(e.code).toBe('executor-memory-below-minimum');
+    expect(e.data).toMatchObject({ bytes: 419430400, minimum: 471859200, wording: 'v2' });
+    expect(memoryErrorText(e)).toBe(
+      'spark.executor.memory=400m: Spark refuses to start: read as bytes, 400 MiB (419430400 bytes) is below the minimum 450 MiB (471859200 bytes) ' +
+        '(Spark: "Executor memory 419430400 must be at least 471859200. Please increase executor memory using the --executor-memory option or spark.executor.memory in Spark configuration.")',
+    );
+    expect(memoryErrorText(errorOf(() => layout({ 'spark.executor.memory': '400m' }, { sparkVersion: '4.0.0' })))).toContain(
+      '[INVALID_EXECUTOR_MEMORY] Executor memory 419430400',
+    );
+    // 1.6 checked only the JVM, and printed the minimum as a Double.
+    const old = errorOf(() => layout({ 'spark.executor.memory': '400m' }, { sparkVersion: '1.6.3' }));
+    expect(old.code).toBe('heap-below-minimum');
+    expect(memoryErrorText(old)).toContain(
+      '(Spark: "System memory 419430400 must be at least 4.718592E8. Please use a larger heap size.")',
+    );
     expect(layout({ 'spark.executor.memory': '450m' }).executor.usable).toBe(150 * MiB);
+  });
+
+  it('checks the minimum on Runtime.maxMemory: under Parallel 500m is refused though -Xmx is above 450 MiB', () => {
+    const e = errorOf(() => layout({ 'spark.executor.memory': '500m' }, { javaVersion: '1.8.0_292' }));
+    expect(e.code).toBe('heap-below-minimum');
+    // heap 500 MiB: young align512K(166.67) = 166.5 MiB, survivor align512K(55.5) = 55.5 MiB → 444.5 MiB
+    expect(e.data).toMatchObject({ role: 'executor', heap: 500 * MiB, systemMemory: 466092032, collector: 'parallel' });
+    expect(memoryErrorText(e)).toContain('less one survivor space under the Parallel collector');
   });
 });
 
 describe('overhead and container', () => {
   const table: Array<[string, MemoryInput, { overhead: number; container?: number }]> = [
-    ['Spark 1.3 on YARN, 20g: factor 0.07', { conf: { 'spark.executor.memory': '20g' }, clusterManager: 'yarn', sparkVersion: '1.3.1' }, { overhead: 1433, container: 21913 }],
-    ['Spark 3.x on YARN, 20g: factor 0.10', { conf: { 'spark.executor.memory': '20g' }, clusterManager: 'yarn', sparkVersion: '3.2.0' }, { overhead: 2048, container: 22528 }],
-    ['small heap: the 384 MiB floor', { conf: { 'spark.executor.memory': '2g' }, clusterManager: 'yarn', sparkVersion: '3.5.0' }, { overhead: 384 }],
-    ['explicit overhead, off-heap added from 3.0', { conf: { 'spark.executor.memory': '12g', 'spark.executor.memoryOverhead': '2g', 'spark.memory.offHeap.enabled': 'true', 'spark.memory.offHeap.size': '4g' }, clusterManager: 'yarn', sparkVersion: '3.1.2' }, { overhead: 2048, container: 18432 }],
-    ['off-heap not added before 3.0', { conf: { 'spark.executor.memory': '12g', 'spark.yarn.executor.memoryOverhead': '6144', 'spark.memory.offHeap.enabled': 'true', 'spark.memory.offHeap.size': '4294967296' }, clusterManager: 'yarn', sparkVersion: '2.4.8' }, { overhead: 6144, container: 18432 }],
-    ['Kubernetes 16g, factor 0.1, pyspark 4g', { conf: { 'spark.executor.memory': '16g', 'spark.kubernetes.memoryOverheadFactor': '0.1', 'spark.executor.pyspark.memory': '4g' }, clusterManager: 'kubernetes', sparkVersion: '3.1.1' }, { overhead: 1638, container: 22118 }],
-    ['Kubernetes Python app: factor 0.4 by default', { conf: { 'spark.executor.memory': '10g' }, clusterManager: 'kubernetes', sparkVersion: '3.4.1', isPython: true }, { overhead: 4096 }],
-    ['Kubernetes 3.3+: spark.executor.memoryOverheadFactor wins', { conf: { 'spark.executor.memory': '10g', 'spark.executor.memoryOverheadFactor': '0.2', 'spark.kubernetes.memoryOverheadFactor': '0.4' }, clusterManager: 'kubernetes', sparkVersion: '3.3.0' }, { overhead: 2048 }],
-    ['YARN 3.3+: spark.executor.memoryOverheadFactor', { conf: { 'spark.executor.memory': '10g', 'spark.executor.memoryOverheadFactor': '0.25' }, clusterManager: 'yarn', sparkVersion: '3.3.2' }, { overhead: 2560 }],
-    ['4.0: spark.executor.minMemoryOverhead', { conf: { 'spark.executor.memory': '2g', 'spark.executor.minMemoryOverhead': '1g' }, clusterManager: 'yarn', sparkVersion: '4.0.0' }, { overhead: 1024 }],
-    ['before 4.0 the minimum is fixed', { conf: { 'spark.executor.memory': '2g', 'spark.executor.minMemoryOverhead': '1g' }, clusterManager: 'yarn', sparkVersion: '3.5.1' }, { overhead: 384 }],
-    ['pyspark memory ignored before 2.4', { conf: { 'spark.executor.memory': '8g', 'spark.executor.pyspark.memory': '2g' }, clusterManager: 'yarn', sparkVersion: '2.3.0' }, { overhead: 819, container: 8192 + 819 }],
-    ['standalone: no overhead', { conf: { 'spark.executor.memory': '8g' }, clusterManager: 'standalone', sparkVersion: '3.5.1' }, { overhead: 0, container: 8192 }],
+    [
+      'Spark 1.3 on YARN, 20g: factor 0.07',
+      { conf: { 'spark.executor.memory': '20g' }, clusterManager: 'yarn', sparkVersion: '1.3.1' },
+      { overhead: 1433, container: 21913 },
+    ],
+    [
+      'Spark 3.x on YARN, 20g: factor 0.10',
+      { conf: { 'spark.executor.memory': '20g' }, clusterManager: 'yarn', sparkVersion: '3.2.0' },
+      { overhead: 2048, container: 22528 },
+    ],
+    [
+      'small heap: the 384 MiB floor',
+      { conf: { 'spark.executor.memory': '2g' }, clusterManager: 'yarn', sparkVersion: '3.5.0' },
+      { overhead: 384 },
+    ],
+    [
+      'explicit overhead, off-heap added from 3.0',
+      {
+        conf: {
+          'spark.executor.memory': '12g',
+          'spark.executor.memoryOverhead': '2g',
+          'spark.memory.offHeap.enabled': 'true',
+          'spark.memory.offHeap.size': '4g',
+        },
+        clusterManager: 'yarn',
+        sparkVersion: '3.1.2',
+      },
+      { overhead: 2048, container: 18432 },
+    ],
+    [
+      'off-heap not added before 3.0',
+      {
+        conf: {
+          'spark.executor.memory': '12g',
+          'spark.yarn.executor.memoryOverhead': '6144',
+          'spark.memory.offHeap.enabled': 'true',
+          'spark.memory.offHeap.size': '4294967296',
+        },
+        clusterManager: 'yarn',
+        sparkVersion: '2.4.8',
+      },
+      { overhead: 6144, container: 18432 },
+    ],
+    [
+      'Kubernetes 16g, factor 0.1, pyspark 4g, Python app in cluster mode',
+      {
+        conf: { 'spark.executor.memory': '16g', 'spark.kubernetes.memoryOverheadFactor': '0.1', 'spark.executor.pyspark.memory': '4g' },
+        clusterManager: 'kubernetes',
+        sparkVersion: '3.1.1',
+        isPython: true,
+        deployMode: 'cluster',
+      },
+      { overhead: 1638, container: 22118 },
+    ],
+    [
+      'Kubernetes 16g, pyspark 4g, JVM app: no PySpark in the pod',
+      {
+        conf: { 'spark.executor.memory': '16g', 'spark.kubernetes.memoryOverheadFactor': '0.1', 'spark.executor.pyspark.memory': '4g' },
+        clusterManager: 'kubernetes',
+        sparkVersion: '3.1.1',
+      },
+      { overhead: 1638, container: 18022 },
+    ],
+    [
+      'Kubernetes Python app in cluster mode: factor 0.4 by default',
+      {
+        conf: { 'spark.executor.memory': '10g' },
+        clusterManager: 'kubernetes',
+        sparkVersion: '3.4.1',
+        isPython: true,
+        deployMode: 'cluster',
+      },
+      { overhead: 4096 },
+    ],
+    [
+      'Kubernetes 3.3+: spark.executor.memoryOverheadFactor wins',
+      {
+        conf: {
+          'spark.executor.memory': '10g',
+          'spark.executor.memoryOverheadFactor': '0.2',
+          'spark.kubernetes.memoryOverheadFactor': '0.4',
+        },
+        clusterManager: 'kubernetes',
+        sparkVersion: '3.3.0',
+      },
+      { overhead: 2048 },
+    ],
+    [
+      'YARN 3.3+: spark.executor.memoryOverheadFactor',
+      {
+        conf: { 'spark.executor.memory': '10g', 'spark.executor.memoryOverheadFactor': '0.25' },
+        clusterManager: 'yarn',
+        sparkVersion: '3.3.2',
+      },
+      { overhead: 2560 },
+    ],
+    [
+      '4.0: spark.executor.minMemoryOverhead',
+      { conf: { 'spark.executor.memory': '2g', 'spark.executor.minMemoryOverhead': '1g' }, clusterManager: 'yarn', sparkVersion: '4.0.0' },
+      { overhead: 1024 },
+    ],
+    [
+      'before 4.0 the minimum is fixed',
+      { conf: { 'spark.executor.memory': '2g', 'spark.executor.minMemoryOverhead': '1g' }, clusterManager: 'yarn', sparkVersion: '3.5.1' },
+      { overhead: 384 },
+    ],
+    [
+      'pyspark memory ignored before 2.4',
+      { conf: { 'spark.executor.memory': '8g', 'spark.executor.pyspark.memory': '2g' }, clusterManager: 'yarn', sparkVersion: '2.3.0' },
+      { overhead: 819, container: 8192 + 819 },
+    ],
+    [
+      'standalone: no overhead',
+      { conf: { 'spark.executor.memory': '8g' }, clusterManager: 'standalone', sparkVersion: '3.5.1' },
+      { overhead: 0, container: 8192 },
+    ],
   ];
   for (const [name, input, expected] of table) {
     it(name, () => {
@@ -79,12 +220,25 @@ describe('overhead and container', () => {
     });
   }
 
-  it('notes every default it applied', () => {
+  it('notes every default it applied, as codes and data', () => {
     const l = layout({ 'spark.executor.memory': '8g' });
-    expect(l.notes).toContain('executor overhead defaulted to max(0.10 × heap, 384 MiB) (YARN, Spark 3.5.1)');
-    expect(l.notes).toContain('spark.driver.maxResultSize defaulted to 1g');
-    const py = computeLayout({ conf: { 'spark.executor.memory': '8g', 'spark.yarn.isPython': 'true' }, clusterManager: 'yarn', sparkVersion: '3.5.1' });
-    expect(py.notes.some((n) => n.includes('Python workers live inside the overhead'))).toBe(true);
+    expect(l.notes).toContainEqual({
+      code: 'overhead-default',
+      data: expect.objectContaining({ role: 'executor', factor: 0.1, minMiB: 384, overheadMiB: 819, manager: 'yarn', version: '3.5.1' }),
+    });
+    expect(l.notes).toContainEqual({
+      code: 'default-applied',
+      data: { key: 'spark.driver.maxResultSize', value: '1g', bytes: 1073741824 },
+    });
+    expect(memoryNoteText(l.notes.find((n) => n.code === 'overhead-default')!)).toBe(
+      'executor overhead defaulted to max(0.1 × heap, 384 MiB) = 819 MiB (858783744 bytes) (default factor; YARN, Spark 3.5.1)',
+    );
+    const py = computeLayout({
+      conf: { 'spark.executor.memory': '8g', 'spark.yarn.isPython': 'true' },
+      clusterManager: 'yarn',
+      sparkVersion: '3.5.1',
+    });
+    expect(py.notes.some((n) => n.code === 'python-workers-in-overhead')).toBe(true);
   });
 });
 
@@ -97,17 +251,43 @@ describe('driver', () => {
   it('YARN client mode: the AM is its own container, said in a note', () => {
     const l = layout({ 'spark.driver.memory': '50G', 'spark.submit.deployMode': 'client', 'spark.yarn.am.memory': '640m' });
     expect(l.driver.overhead).toBe(0);
-    expect(l.notes).toContain('YARN client mode: the driver runs outside YARN; the application master is its own container of 1024 MiB (spark.yarn.am.memory 640 MiB + overhead 384 MiB)');
+    expect(l.notes).toContainEqual({
+      code: 'yarn-am-container',
+      data: { amMiB: 640, overheadMiB: 384, totalMiB: 1024, overheadKey: null },
+    });
+    expect(l.notes).toContainEqual({ code: 'deploy-mode', data: { mode: 'client', reason: 'submit-deploy-mode' } });
   });
 
   it('maxResultSize 0 means unlimited', () => {
     const l = layout({ 'spark.driver.maxResultSize': '0' });
     expect(l.driver.maxResultSize).toBe(0);
-    expect(l.notes).toContain('spark.driver.maxResultSize=0: results collected to the driver are unlimited');
+    expect(l.notes.some((n) => n.code === 'max-result-size-unlimited')).toBe(true);
+  });
+
+  it('says which collector it assumed and why', () => {
+    expect(layout({}, { javaVersion: null, sparkVersion: '2.4.8' }).jvm.executor.collector).toMatchObject({
+      collector: 'parallel',
+      reason: 'spark-version',
+      javaMajor: 8,
+    });
+    expect(layout({ 'spark.executor.extraJavaOptions': '-XX:+UseParallelGC -XX:+UseG1GC' }).jvm.executor.collector).toMatchObject({
+      collector: 'g1',
+      reason: 'flag',
+      flag: '-XX:+UseG1GC',
+    });
+    expect(layout({}, { javaVersion: '1.8.0_292 (Private Build)' }).jvm.executor.collector).toMatchObject({
+      collector: 'parallel',
+      reason: 'java-version',
+      javaMajor: 8,
+    });
   });
 
   it('local mode: the executor is the driver JVM', () => {
-    const l = computeLayout({ conf: { 'spark.master': 'local[8]', 'spark.driver.memory': '4g', 'spark.executor.memory': '64g' }, clusterManager: 'local', sparkVersion: '3.5.1' });
+    const l = computeLayout({
+      conf: { 'spark.master': 'local[8]', 'spark.driver.memory': '4g', 'spark.executor.memory': '64g' },
+      clusterManager: 'local',
+      sparkVersion: '3.5.1',
+    });
     expect(l.executor.heap).toBe(4096 * MiB);
     expect(l.executor.cores).toBe(8);
   });
@@ -115,16 +295,33 @@ describe('driver', () => {
 
 describe('sizes, as JavaUtils.byteStringAs parses them', () => {
   it.each([
-    ['4g', MiB, 4096 * MiB], ['4096m', MiB, 4096 * MiB], ['512k', MiB, 512 * 1024], ['1t', MiB, 1024 * 1024 * MiB],
-    ['4096', MiB, 4096 * MiB], ['4096', 1, 4096], [' 2GB ', 1, 2048 * MiB], ['100b', MiB, 100],
+    ['4g', MiB, 4096 * MiB],
+    ['4096m', MiB, 4096 * MiB],
+    ['512k', MiB, 512 * 1024],
+    ['1t', MiB, 1024 * 1024 * MiB],
+    ['4096', MiB, 4096 * MiB],
+    ['4096', 1, 4096],
+    [' 2GB ', 1, 2048 * MiB],
+    ['100b', MiB, 100],
   ])('%s (bare unit %d) = %d bytes', (s, unit, bytes) => {
     expect(parseSize('k', s, unit)).toBe(bytes);
   });
   it.each([
-    ['1.5g', /spark\.executor\.memory=1\.5g: fractional values are not supported/],
-    ['lots', /spark\.executor\.memory=lots: not a size/],
-    ['4q', /spark\.executor\.memory=4q: invalid suffix "q"/],
-  ])('refuses %s naming the key', (s, re) => {
-    expect(() => parseSize('spark.executor.memory', s, MiB)).toThrow(re);
+    [
+      '1.5g',
+      'size-fractional',
+      'spark.executor.memory=1.5g: fractional values are not supported (Spark: "Fractional values are not supported. Input was: 1.5")',
+    ],
+    ['lots', 'size-unparseable', 'spark.executor.memory=lots: not a size (Spark: "Failed to parse byte string: lots")'],
+    ['4q', 'size-bad-suffix', 'spark.executor.memory=4q: invalid suffix "q" (use b, k, m, g, t or p) (Spark: "Invalid suffix: "q"")'],
+    ['99999999999999999999g', 'size-overflow', null],
+  ])('refuses %s naming the key', (s, code, text) => {
+    const e = errorOf(() => parseSize('spark.executor.memory', s, MiB));
+    expect(e.code).toBe(code);
+    if (text) expect(memoryErrorText(e)).toBe(text);
+  });
+
+  it('shows sizes human and in bytes', () => {
+    expect(sizeText(104857600)).toBe('100 MiB (104857600 bytes)');
   });
 });

@@ -1,12 +1,13 @@
 import type { LayoutProblem } from '../../classifiers/remedies.js';
 import type { DiagnosisProblem } from '../../diagnose/index.js';
 import type { ReportNote } from '../../memory/index.js';
+import { memoryErrorText, memoryNoteText } from '../memory-words.js';
 import type { DerivedSource, Learnt } from '../../state/app.js';
 
 export function layoutProblemText(p: LayoutProblem): string {
   return p.code === 'heap-unknown'
     ? 'the executor heap is unknown: no event log, and no -Xmx or spark.executor.memory in the logs given'
-    : p.error.message;
+    : memoryErrorText(p.error);
 }
 
 function sourceText(s: DerivedSource): string {
@@ -48,5 +49,5 @@ export function problemText(p: DiagnosisProblem): string {
   }
 }
 
-/** A note of a memory report: the model's own words (interim), or a fact a text log revealed. */
-export const reportNoteText = (n: ReportNote): string => (n.kind === 'model' ? n.text : learntText(n.fact));
+/** A note of a memory report: the model's, or a fact a text log revealed. */
+export const reportNoteText = (n: ReportNote): string => (n.kind === 'model' ? memoryNoteText(n.note) : learntText(n.fact));
