@@ -19,6 +19,8 @@ const ExpectedSchema = z
     /** The verdict's code; defaults to `code` for failures. null: no verdict. */
     verdict: z.string().nullable().optional(),
     absent: z.array(z.string()).optional(),
+    /** The exact set of finding codes the variant produces, severity info included. */
+    codes: z.array(z.string()),
   })
   .strict();
 type Expected = z.infer<typeof ExpectedSchema>;
@@ -27,12 +29,15 @@ const DIR = fixture('diagnose');
 const expectations = (folder: string): Record<string, Expected> =>
   z.record(z.string(), ExpectedSchema).parse(JSON.parse(readFileSync(path.join(DIR, folder, 'expect.json'), 'utf8')) as unknown);
 
+const sortedSet = (xs: Iterable<string>): string[] => [...new Set(xs)].sort();
+
 describe('each finding code on its fixtures (publint-style testFixture)', () => {
   for (const folder of readdirSync(DIR).sort()) {
     for (const [variant, exp] of Object.entries(expectations(folder))) {
       it(`${folder}/${variant}`, async () => {
         const d = await diagnosePath(path.join(DIR, folder, variant));
         DiagnosisSchema.parse(JSON.parse(JSON.stringify(diagnosisJson(d))) as unknown);
+        expect(sortedSet(d.findings.map((f) => f.code)), 'the exact set of codes (expect.json "codes")').toEqual(sortedSet(exp.codes));
         expect(d.problems).toEqual([]);
         for (const code of exp.absent ?? []) expect(d.findings.map((x) => x.code)).not.toContain(code);
         if (exp.code === null) {
@@ -63,7 +68,7 @@ describe('the registry (like ESLint’s checkRuleFiles)', () => {
   it('gives every code a fixture folder whose expectations name it', () => {
     for (const c of CLASSIFIERS) {
       const exp = expectations(c.code);
-      expect(Object.values(exp).some((e) => e.code === c.code), c.code).toBe(true);
+      expect(Object.values(exp).some((e) => e.code === c.code && e.codes.includes(c.code)), c.code).toBe(true);
     }
   });
 
