@@ -1,13 +1,10 @@
 import type { Diagnosis } from '../diagnose/index.js';
 import { mainFinding, peakText, worstPeaks } from './diagnose-text.js';
-import { escapeMarkdown as md } from './escape.js';
+import { escapeMarkdown as md, markdownCode as code } from './escape.js';
 import { fmtBytes } from './units.js';
 import { verdictSummary } from './words/classifiers.js';
 import { evidenceSource, evidenceText } from './words/evidence.js';
 import { remedyText } from './words/remedies.js';
-
-/** A code span that text from a log cannot close: backticks become quotes. */
-const code = (s: string): string => `\`${s.replace(/`/g, "'")}\``;
 
 /** For pasting into a ticket: the same content as text, as GitHub-flavoured Markdown. */
 export function renderDiagnosisMarkdown(d: Diagnosis): string {

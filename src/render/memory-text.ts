@@ -17,7 +17,7 @@ export function renderMemoryText(layout: MemoryLayout, report: MemoryReport, st:
     `${' '.repeat(indent)}${label.padEnd(18 - indent)}${fmtBytes(size).padStart(10)}   ${st.dim(formula)}`;
   const where = `${layout.clusterManager}, ${layout.sparkVersion ? `Spark ${layout.sparkVersion}` : 'Spark version unknown'}`;
 
-  out.push(st.bold(`Executor (${where})`) + `   container ${fmtBytes(e.container)}`);
+  out.push(st.bold(`Executor (${escapeControl(where)})`) + `   container ${fmtBytes(e.container)}`);
   out.push(`  ${bar(layout, st)}`);
   out.push(`  ${legend(st)}`);
   out.push(
@@ -101,7 +101,7 @@ export function renderMemoryText(layout: MemoryLayout, report: MemoryReport, st:
     }
     for (const [key, ids] of groups) {
       const [max, on, off] = key.split('|');
-      const who = ids.length > 3 ? `${ids.length} executors` : `executor ${ids.join(', ')}`;
+      const who = ids.length > 3 ? `${ids.length} executors` : `executor ${escapeControl(ids.join(', '))}`;
       if (max !== '?')
         out.push(
           `  ${who}: BlockManager Maximum Memory ${fmtBytes(Number(max))}${on !== '?' ? ` (on-heap ${fmtBytes(Number(on))}, off-heap ${fmtBytes(Number(off))})` : ''}`,
@@ -117,7 +117,7 @@ export function renderMemoryText(layout: MemoryLayout, report: MemoryReport, st:
     if (worst.size > 0) out.push('  peaks (highest executor):');
     for (const [metric, w] of worst) {
       const pct = w.percent === null ? '' : `${w.percent}% of ${w.region} ${fmtBytes(w.limit)}`;
-      const text = `${metric.padEnd(28)}${fmtBytes(w.value).padStart(10)}   ${pct}  (executor ${w.id})`;
+      const text = `${metric.padEnd(28)}${fmtBytes(w.value).padStart(10)}   ${pct}  (executor ${escapeControl(w.id)})`;
       out.push(`    ${w.percent !== null && w.percent >= 90 ? st.red(text) : text}`);
     }
   }

@@ -148,11 +148,13 @@ const CSV_COLUMNS = [
 const TABLE_HEADER = ['application', 'name', 'user', 'spark', 'manager', 'outcome', 'duration', 'verdict', 'role/region', 'top fix'];
 const WIDTHS = [32, 20, 10, 8, 10, 10, 9, 22, 18, 0];
 
-function topFix(row: Extract<ScanRow, { app: unknown }>): string {
+/** The verdict's first change: "--conf key=value" in the table, "key=value" in CSV (a cell starting with "-" reads as a formula). */
+function topFix(row: Extract<ScanRow, { app: unknown }>, csv: boolean): string {
   const main = row.app.verdict ? row.app.findings.find((f) => f.code === row.app.verdict!.code) : undefined;
   const r = main?.remediation.find((x) => x.conf && x.suggested) ?? main?.remediation[0];
   if (!r) return '';
-  return r.conf && r.suggested ? `--conf ${r.conf}=${r.suggested}` : remedyText(r);
+  if (r.conf && r.suggested) return `${csv ? '' : '--conf '}${r.conf}=${r.suggested}`;
+  return remedyText(r);
 }
 
 function rowCells(row: ScanRow, csv: boolean): string[] {
@@ -179,7 +181,7 @@ function rowCells(row: ScanRow, csv: boolean): string[] {
       v?.role ?? '',
       v?.region ?? '',
       v?.confidence ?? '',
-      topFix(row),
+      topFix(row, true),
       '',
     ];
   return [
@@ -192,7 +194,7 @@ function rowCells(row: ScanRow, csv: boolean): string[] {
     dur === null ? '' : compactDuration(dur),
     v?.code ?? '',
     v ? `${v.role}/${v.region}` : '',
-    topFix(row),
+    topFix(row, false),
   ];
 }
 

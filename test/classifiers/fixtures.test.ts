@@ -1,65 +1,63 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { CLASSIFIERS } from '../../src/classifiers/index.js';
-import { diagnoseApp } from '../../src/diagnose.js';
-import { FindingSchema, VerdictSchema } from '../../src/findings.js';
-import { readInput } from '../../src/read.js';
-import { resolveInputs } from '../../src/sources/resolve.js';
-import { fixture, ROOT } from '../helpers.js';
+import { diagnosisJson } from '../../src/render/json.js';
+import { CLASSIFIER_WORDS, wordsFor } from '../../src/render/words/classifiers.js';
+import { DiagnosisSchema } from '../contract.js';
+import { diagnosePath, evidenceOf, findingOf, fixture, ROOT } from '../helpers.js';
 
-interface Expected {
-  code: string | null;
-  role?: string;
-  region?: string;
-  severity?: string;
-  /** The verdict's code; defaults to `code` for failures. null: no verdict. */
-  verdict?: string | null;
-  absent?: string[];
-}
+/** fixtures/diagnose/<code>/expect.json, written by test/classifiers/gen/make-fixtures.mjs. */
+const ExpectedSchema = z
+  .object({
+    /** The code the variant was written for; null for a trap (nothing may fire). */
+    code: z.string().nullable(),
+    role: z.enum(['executor', 'driver']).optional(),
+    region: z.string().optional(),
+    severity: z.enum(['critical', 'warning', 'info']).optional(),
+    /** The verdict's code; defaults to `code` for failures. null: no verdict. */
+    verdict: z.string().nullable().optional(),
+    absent: z.array(z.string()).optional(),
+    /** The exact set of finding codes the variant produces, severity info included. */
+    codes: z.array(z.string()),
+  })
+  .strict();
+type Expected = z.infer<typeof ExpectedSchema>;
 
 const DIR = fixture('diagnose');
-const diagnose = async (file: string) => {
-  for await (const input of resolveInputs([file])) {
-    const read = await readInput(input);
-    expect(read.error).toBeUndefined();
-    return diagnoseApp(read.apps[0]!);
-  }
-  throw new Error(`nothing read from ${file}`);
-};
+const expectations = (folder: string): Record<string, Expected> =>
+  z.record(z.string(), ExpectedSchema).parse(JSON.parse(readFileSync(path.join(DIR, folder, 'expect.json'), 'utf8')) as unknown);
+
+const sortedSet = (xs: Iterable<string>): string[] => [...new Set(xs)].sort();
 
 describe('each finding code on its fixtures (publint-style testFixture)', () => {
   for (const folder of readdirSync(DIR).sort()) {
-    const expected = JSON.parse(readFileSync(path.join(DIR, folder, 'expect.json'), 'utf8')) as Record<string, Expected>;
-    for (const [variant, exp] of Object.entries(expected)) {
+    for (const [variant, exp] of Object.entries(expectations(folder))) {
       it(`${folder}/${variant}`, async () => {
-        const d = await diagnose(path.join(DIR, folder, variant));
-        for (const f of d.result.findings) FindingSchema.parse(f);
+        const d = await diagnosePath(path.join(DIR, folder, variant));
+        DiagnosisSchema.parse(JSON.parse(JSON.stringify(diagnosisJson(d))) as unknown);
+        expect(sortedSet(d.findings.map((f) => f.code)), 'the exact set of codes (expect.json "codes")').toEqual(sortedSet(exp.codes));
+        expect(d.problems).toEqual([]);
+        for (const code of exp.absent ?? []) expect(d.findings.map((x) => x.code)).not.toContain(code);
         if (exp.code === null) {
-          expect(d.result.findings.filter((f) => f.severity !== 'info')).toEqual([]);
-          expect(d.result.verdict).toBeNull();
+          expect(d.findings.filter((f) => f.severity !== 'info')).toEqual([]);
+          expect(d.verdict).toBeNull();
           return;
         }
-        const f = d.result.findings.find((x) => x.code === exp.code);
-        expect(f, `finding ${exp.code}`).toBeDefined();
-        expect({ role: f!.role, region: f!.region }).toEqual({ role: exp.role, region: exp.region });
-        expect(f!.severity).toBe(exp.severity ?? 'critical');
-        expect(f!.evidence.length).toBeGreaterThan(0);
+        const f = findingOf(d, exp.code);
+        expect({ role: f.role, region: f.region, severity: f.severity }).toEqual({ role: exp.role, region: exp.region, severity: exp.severity ?? 'critical' });
+        expect(f.evidence.length).toBeGreaterThan(0);
         const verdict = exp.verdict === undefined ? exp.code : exp.verdict;
-        if (verdict === null) expect(d.result.verdict).toBeNull();
-        else {
-          VerdictSchema.parse(d.result.verdict);
-          expect(d.result.verdict).toMatchObject({ code: verdict, role: exp.role, region: exp.region });
-        }
-        for (const code of exp.absent ?? []) expect(d.result.findings.map((x) => x.code)).not.toContain(code);
-        expect(d.problems).toEqual([]);
+        if (verdict === null) expect(d.verdict).toBeNull();
+        else expect(d.verdict).toMatchObject({ code: verdict, role: exp.role, region: exp.region });
       });
     }
   }
 });
 
 describe('the registry (like ESLint’s checkRuleFiles)', () => {
-  const helpers = new Set(['define.ts', 'index.ts', 'match.ts', 'remedy.ts', 'heap-fixes.ts', 'heap-region.ts', 'yarn-kill.ts']);
+  const helpers = new Set(['define.ts', 'evidence.ts', 'heap-fixes.ts', 'heap-region.ts', 'index.ts', 'match.ts', 'policy.ts', 'remedies.ts', 'remedy.ts', 'yarn-kill.ts']);
   const files = readdirSync(path.join(ROOT, 'src', 'classifiers')).filter((f) => f.endsWith('.ts') && !helpers.has(f));
 
   it('registers every classifier file, once, sorted by code, with its file named by its code', () => {
@@ -69,63 +67,80 @@ describe('the registry (like ESLint’s checkRuleFiles)', () => {
 
   it('gives every code a fixture folder whose expectations name it', () => {
     for (const c of CLASSIFIERS) {
-      const exp = JSON.parse(readFileSync(path.join(DIR, c.code, 'expect.json'), 'utf8')) as Record<string, Expected>;
-      expect(Object.values(exp).some((e) => e.code === c.code), c.code).toBe(true);
+      const exp = expectations(c.code);
+      expect(Object.values(exp).some((e) => e.code === c.code && e.codes.includes(c.code)), c.code).toBe(true);
     }
   });
 
-  it('documents every code for `explain`', () => {
+  it('gives every code its words for `explain` and the verdict, and no words to a code that does not exist', () => {
+    expect(Object.keys(CLASSIFIER_WORDS).sort()).toEqual(CLASSIFIERS.map((c) => c.code));
     for (const c of CLASSIFIERS) {
-      expect(c.meta.title.length, c.code).toBeGreaterThan(10);
-      expect(c.meta.detects.length, c.code).toBeGreaterThan(20);
-      expect(c.meta.fix.length, c.code).toBeGreaterThan(20);
+      const w = wordsFor(c.code);
+      expect(w.title.length, c.code).toBeGreaterThan(10);
+      expect(w.detects.length, c.code).toBeGreaterThan(20);
+      expect(w.fix.length, c.code).toBeGreaterThan(20);
     }
   });
 });
 
 describe('evidence', () => {
-  it('cites the failure, then the stage and job it caused, each as file:line', async () => {
+  it('cites the failure, then the stage and job it caused, each at its file and line', async () => {
     const file = path.join(DIR, 'heap-oom', 'spark24-execution-sorter');
-    const d = await diagnose(file);
-    const ev = d.result.findings.find((f) => f.code === 'heap-oom')!.evidence;
-    expect(ev.map((e) => e.source)).toEqual([`${file}:10`, `${file}:14`, `${file}:15`]);
-    expect(ev[0]!.text).toBe('java.lang.OutOfMemoryError: Java heap space  [4 tasks; executors 1, 2; stage 0.0; at 22:13:33 UTC]');
-    expect(ev[1]!.text).toMatch(/^caused stage 0\.0 to fail: Job aborted due to stage failure: Task 3 in stage 0\.0 failed 4 times/);
-    expect(ev[2]!.text).toMatch(/^caused a job to fail: /);
+    const d = await diagnosePath(file);
+    const ev = findingOf(d, 'heap-oom').evidence;
+    expect(ev.map((e) => e.messageId)).toEqual(['matched', 'caused-stage-failure', 'caused-job-failure']);
+    expect(ev.map((e) => e.at)).toEqual([10, 14, 15].map((line) => ({ file, line })));
+    // 4 failed tasks on executors 1 and 2 in stage 0.0, first and last at 22:13:33 UTC.
+    expect(evidenceOf(ev, 'matched').data).toEqual({
+      text: 'java.lang.OutOfMemoryError: Java heap space', source: 'task-exception', count: 4, executors: ['1', '2'], stages: ['0.0'],
+      firstTime: 1700000013200, lastTime: 1700000013230,
+    });
+    const stage = evidenceOf(ev, 'caused-stage-failure').data;
+    expect(stage.stages).toEqual(['0.0']);
+    expect(stage.text).toMatch(/^Job aborted due to stage failure: Task 3 in stage 0\.0 failed 4 times/);
+    expect(evidenceOf(ev, 'caused-job-failure').data.jobs).toBe(1);
   });
 });
 
 describe('remediation is computed from the numbers', () => {
+  const byConf = <R extends { conf: string | null }>(rs: R[]): Record<string, R> => Object.fromEntries(rs.filter((r) => r.conf !== null).map((r) => [r.conf, r]));
+
   it('sizes the overhead from YARN\'s "X of Y physical memory used" with headroom, and warns off the heap', async () => {
-    const d = await diagnose(path.join(DIR, 'yarn-memory-exceeded', 'spark35-pyspark'));
-    const f = d.result.findings.find((x) => x.code === 'yarn-memory-exceeded')!;
-    const byConf = Object.fromEntries(f.remediation.filter((r) => r.conf).map((r) => [r.conf, r]));
+    const d = await diagnosePath(path.join(DIR, 'yarn-memory-exceeded', 'spark35-pyspark'));
+    const f = findingOf(d, 'yarn-memory-exceeded');
+    const fixes = byConf(f.remediation);
     // 8g heap, overhead max(0.10 × 8192, 384) = 819m; used 9.1 GB → 1.1 GiB outside the heap × 1.25 → 1.4 GiB → 1536m.
-    expect(byConf['spark.executor.memoryOverhead']).toMatchObject({ current: '819m', suggested: '1536m' });
-    expect(byConf['spark.executor.pyspark.memory']).toMatchObject({ current: null, suggested: '1g' });
-    expect(byConf['spark.executor.memory']).toMatchObject({ current: '8g', suggested: null });
-    expect(byConf['spark.executor.cores']).toMatchObject({ current: '4', suggested: '2' });
-    expect(d.result.verdict!.summary).toBe('2 executors: YARN killed a container for exceeding its physical memory limit: the overhead (Python workers share it) overflowed, not the heap — high confidence');
+    expect(fixes['spark.executor.memoryOverhead']).toMatchObject({ current: '819m', suggested: '1536m', messageId: 'raise-overhead' });
+    expect(fixes['spark.executor.pyspark.memory']).toMatchObject({ current: null, suggested: '1g', messageId: 'pyspark-own-memory' });
+    expect(fixes['spark.executor.memory']).toMatchObject({ current: '8g', suggested: null, messageId: 'keep-heap-container-kill' });
+    expect(fixes['spark.executor.cores']).toMatchObject({ current: '4', suggested: '2', messageId: 'fewer-cores' });
+    expect(Object.keys(fixes).sort()).toEqual(['spark.executor.cores', 'spark.executor.memory', 'spark.executor.memoryOverhead', 'spark.executor.pyspark.memory']);
+    // The verdict names Python workers (d.python) as sharing the overhead.
+    expect(d.verdict).toEqual({ code: 'yarn-memory-exceeded', role: 'executor', region: 'overhead', confidence: 'high' });
+    expect(d.python).toBe(true);
   });
 
   it('raises maxResultSize above what was collected, and the driver heap with it', async () => {
-    const d = await diagnose(path.join(DIR, 'max-result-size', 'spark24-MB'));
-    const f = d.result.findings.find((x) => x.code === 'max-result-size')!;
+    const d = await diagnosePath(path.join(DIR, 'max-result-size', 'spark24-MB'));
+    const f = findingOf(d, 'max-result-size');
+    const fixes = byConf(f.remediation);
     // 1048.5 MB × 1.5 → 2 GiB; driver needs 2 × 2 GiB + 1 GiB = 5 GiB.
-    expect(f.remediation.find((r) => r.conf === 'spark.driver.maxResultSize')).toMatchObject({ current: '1g', suggested: '2g' });
-    expect(f.remediation.find((r) => r.conf === 'spark.driver.memory')).toMatchObject({ current: '1g', suggested: '5g' });
+    expect(fixes['spark.driver.maxResultSize']).toMatchObject({ current: '1g', suggested: '2g', messageId: 'max-result-size', data: { seen: 1099431936 } });
+    expect(fixes['spark.driver.memory']).toMatchObject({ current: '1g', suggested: '5g' });
   });
 
   it('sizes the Kryo buffer from "required"', async () => {
-    const d = await diagnose(path.join(DIR, 'kryo-buffer-overflow', 'spark31'));
-    expect(d.result.findings[0]!.remediation[0]).toMatchObject({ conf: 'spark.kryoserializer.buffer.max', current: '64m', suggested: '256m' });
-    const d40 = await diagnose(path.join(DIR, 'kryo-buffer-overflow', 'spark40-error-class'));
-    expect(d40.result.findings[0]!.remediation[0]).toMatchObject({ current: '256m', suggested: '576m' });
+    const kryo = async (variant: string) => {
+      const d = await diagnosePath(path.join(DIR, 'kryo-buffer-overflow', variant));
+      return byConf(findingOf(d, 'kryo-buffer-overflow').remediation)['spark.kryoserializer.buffer.max'];
+    };
+    expect(await kryo('spark31')).toMatchObject({ current: '64m', suggested: '256m', messageId: 'kryo-buffer', data: { required: 134217728 } });
+    expect(await kryo('spark40-error-class')).toMatchObject({ current: '256m', suggested: '576m', data: { required: 300000000 } });
   });
 
   it('counts executors, not tasks, for container kills', async () => {
-    const d = await diagnose(path.join(DIR, 'yarn-memory-exceeded', 'spark35-pyspark'));
-    const f = d.result.findings[0]!;
+    const d = await diagnosePath(path.join(DIR, 'yarn-memory-exceeded', 'spark35-pyspark'));
+    const f = findingOf(d, 'yarn-memory-exceeded');
     expect(f.occurrences).toBe(2);
     expect(f.executors).toEqual(['1', '4']);
   });

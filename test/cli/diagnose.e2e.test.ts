@@ -1,69 +1,73 @@
-import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import { FindingSchema, VerdictSchema } from '../../src/findings.js';
-import { fixture, ROOT } from '../helpers.js';
+import { DiagnoseReportSchema, parseJson } from '../contract.js';
+import { fixture, only, ROOT, runCli } from '../helpers.js';
 
-const BIN = path.join(ROOT, 'bin', 'spark-triage.js');
-const run = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', TZ: 'UTC' } });
 const kill = fixture('diagnose', 'yarn-memory-exceeded', 'spark35-pyspark');
 const healthy = fixture('diagnose', 'traps', 'maxresultsize-property');
+const garbage = fixture('layouts', 'not-eventlogs', 'binary-garbage');
 
-const Contract = z.object({
-  inputs: z.array(z.object({ path: z.string(), kind: z.literal('event-log'), compression: z.string(), layout: z.string(), lines: z.number(), malformedLines: z.number(), truncated: z.boolean(), error: z.string().optional() }).strict()),
-  applications: z.array(z.object({
-    appId: z.string().nullable(), appName: z.string().nullable(), sparkVersion: z.string().nullable(), clusterManager: z.string(), outcome: z.string(),
-    memory: z.object({ sparkVersion: z.string().nullable(), clusterManager: z.string(), executor: z.record(z.string(), z.number()), driver: z.record(z.string(), z.number()), observed: z.unknown(), notes: z.array(z.string()) }).strict().nullable(),
-    verdict: VerdictSchema.strict().nullable(),
-    findings: z.array(FindingSchema.strict()),
-  }).strict()),
-}).strict();
+const diagnoseJson = (...args: string[]) => {
+  const r = runCli(['diagnose', '--format', 'json', ...args]);
+  return { ...r, report: parseJson(DiagnoseReportSchema, r.stdout) };
+};
 
 describe('spark-triage diagnose (built bin)', () => {
   it('exits 1 when a failure is diagnosed, 0 when not, 2 when an input is unreadable', () => {
-    expect(run(['diagnose', kill]).status).toBe(1);
-    expect(run(['diagnose', healthy]).status).toBe(0);
-    const bad = run(['diagnose', healthy, fixture('layouts', 'not-eventlogs', 'binary-garbage')]);
+    expect(runCli(['diagnose', kill]).status).toBe(1);
+    expect(runCli(['diagnose', healthy]).status).toBe(0);
+    const bad = runCli(['diagnose', healthy, garbage]);
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toMatch(/^spark-triage: .*not-eventlogs\/binary-garbage: binary data: not a Spark event log nor a text log\n$/);
-    expect(bad.stdout).toContain('no memory failure found');
+    // One line on stderr, naming the file; the readable input is still diagnosed.
+    expect(bad.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^spark-triage: .*\/not-eventlogs\/binary-garbage: \S/)]);
+    expect(bad.stdout).toContain('application_1700000000000_0042');
+    const { report } = diagnoseJson(healthy, garbage);
+    expect(only(report.inputs, (i) => i.path === garbage, 'the garbage input').errors).toEqual([{ part: null, code: 'binary-data', data: { acceptText: true } }]);
+    expect(only(report.inputs, (i) => i.path === healthy, 'the healthy input').errors).toBeUndefined();
+    expect(report.applications.map((a) => a.verdict)).toEqual([null]);
+  });
+
+  it('lets an unreadable input (2) win over a diagnosed failure (1), and says both in the JSON', () => {
+    const { status, report } = diagnoseJson(kill, garbage);
+    expect(status).toBe(2);
+    expect(report.exit).toEqual({ code: 2, critical: 1, unreadable: 1 });
+    expect(report.applications.map((a) => a.verdict?.code ?? null)).toEqual(['yarn-memory-exceeded']);
+    expect(diagnoseJson(kill).report.exit).toEqual({ code: 1, critical: 1, unreadable: 0 });
+    expect(diagnoseJson(healthy).report.exit).toEqual({ code: 0, critical: 0, unreadable: 0 });
   });
 
   it('prints the JSON contract, field names exactly', () => {
-    const r = run(['diagnose', '--format', 'json', kill, healthy]);
-    expect(r.status).toBe(1);
-    const j = Contract.parse(JSON.parse(r.stdout));
-    expect(j.applications.map((a) => a.verdict?.code ?? null)).toEqual(['yarn-memory-exceeded', null]);
-    expect(j.applications[0]!.findings[0]!.evidence[0]!.source).toBe(`${kill}:11`);
+    const { status, report } = diagnoseJson(kill, healthy);
+    expect(status).toBe(1);
+    expect(report.applications.map((a) => a.verdict?.code ?? null)).toEqual(['yarn-memory-exceeded', null]);
+    const app = only(report.applications, (a) => a.verdict?.code === 'yarn-memory-exceeded', 'the killed application');
+    const f = only(app.findings, (x) => x.code === 'yarn-memory-exceeded', 'yarn-memory-exceeded finding');
+    expect(f.evidence).toContainEqual(expect.objectContaining({ source: `${kill}:11`, file: kill, line: 11, messageId: 'matched' }));
+    expect(f.remediation).toContainEqual(expect.objectContaining({ conf: 'spark.executor.memoryOverhead', current: '819m', suggested: '1536m', messageId: 'raise-overhead' }));
   });
 
   it('applies --conf overrides to the layout and the fix', () => {
-    const j = JSON.parse(run(['diagnose', '--format', 'json', '--conf', 'spark.executor.memoryOverhead=1g', kill]).stdout);
-    const fix = j.applications[0].findings[0].remediation.find((r: { conf: string }) => r.conf === 'spark.executor.memoryOverhead');
-    expect(fix.current).toBe('1g');
+    const r = runCli(['diagnose', '--format', 'json', '--conf', 'spark.executor.memoryOverhead=1g', kill]);
+    const app = only(parseJson(DiagnoseReportSchema, r.stdout).applications, () => true, 'application');
+    expect(app.memory?.executor.overhead).toBe(1024 * 2 ** 20);
+    const f = only(app.findings, (x) => x.code === 'yarn-memory-exceeded', 'yarn-memory-exceeded finding');
+    expect(only(f.remediation, (m) => m.conf === 'spark.executor.memoryOverhead', 'overhead fix').current).toBe('1g');
   });
 
   it('renders text and markdown the same way every time', () => {
-    const text = run(['diagnose', kill]).stdout.replaceAll(ROOT + path.sep, '');
+    const text = runCli(['diagnose', kill]).stdout.replaceAll(ROOT + path.sep, '');
     expect(text).toMatchSnapshot();
-    const md = run(['diagnose', '--format', 'markdown', kill]).stdout.replaceAll(ROOT + path.sep, '');
+    const md = runCli(['diagnose', '--format', 'markdown', kill]).stdout.replaceAll(ROOT + path.sep, '');
     expect(md).toMatchSnapshot();
-    expect(md).toContain('`--conf spark.executor.memoryOverhead=1536m`');
   });
 
-  it('escapes control characters from logs in text output', () => {
-    const r = run(['diagnose', fixture('diagnose', 'heap-oom', 'spark16-no-frames')]);
-    expect(r.stdout).not.toMatch(/\u001b/);
-  });
-
-  it('explains a code, lists all, refuses an unknown one', () => {
-    const e = run(['explain', 'oom-killed']);
-    expect(e.status).toBe(0);
-    expect(e.stdout).toMatch(/^oom-killed\n\nThe kernel killed a container for exceeding its memory cgroup limit/);
-    expect(run(['explain']).stdout.split('\n').filter(Boolean)).toHaveLength(25);
-    const u = run(['explain', 'oom']);
-    expect(u.status).toBe(2);
-    expect(u.stderr).toMatch(/unknown finding code "oom"; known codes: array-size-oom, /);
+  it('reads text logs given with the event log, and standard input', () => {
+    const yarnLogs = fixture('containerlogs', 'yarn-hadoop3', 'yarn-logs.txt');
+    const { report } = diagnoseJson(kill, yarnLogs);
+    expect(report.inputs.map((i) => [i.path, i.kind])).toEqual([[kill, 'event-log'], [yarnLogs, 'yarn-aggregated-log']]);
+    const app = only(report.applications, () => true, 'the joined application');
+    expect(app.problems).toContainEqual(expect.objectContaining({ code: 'joined', sources: [{ path: kill, kind: 'event-log' }, { path: yarnLogs, kind: 'yarn-aggregated-log' }] }));
+    const stdin = runCli(['diagnose', '--format', 'json', '-'], { input: Buffer.from(JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' } })) });
+    expect(parseJson(DiagnoseReportSchema, stdin.stdout).inputs.map((i) => [i.path, i.kind])).toEqual([['-', 'kubectl-json']]);
   });
 });

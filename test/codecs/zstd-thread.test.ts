@@ -47,7 +47,7 @@ describe('zstd on the helper thread', () => {
     const cut = big.subarray(0, big.length - frame.length / 2);
     const e = await failure(onHelper(cut));
     expect(e).toBeInstanceOf(TruncatedInputError);
-    expect((e as Error).message).toBe(`truncated zstd frame (input ends at byte ${cut.length})`);
+    expect(e instanceof InputError && e.problem).toEqual({ code: 'zstd-truncated', data: { at: cut.length } });
   });
 
   it('reports corruption with the byte offset', async () => {
@@ -57,7 +57,9 @@ describe('zstd on the helper thread', () => {
     const e = await failure(onHelper(bad));
     expect(e).toBeInstanceOf(InputError);
     expect(e).not.toBeInstanceOf(TruncatedInputError);
-    expect(Number(/near byte (\d+)/.exec((e as Error).message)?.[1])).toBeGreaterThanOrEqual(at - (1 << 16));
+    const p = e instanceof InputError ? e.problem : null;
+    expect(p?.code).toBe('zstd-corrupt');
+    expect(p?.code === 'zstd-corrupt' && p.data.at).toBeGreaterThanOrEqual(at - (1 << 16));
   });
 
   it('passes on an error of the source itself', async () => {

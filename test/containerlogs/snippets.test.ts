@@ -1,13 +1,11 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { diagnoseApp } from '../../src/diagnose.js';
-import { mergeInputs } from '../../src/merge.js';
-import { readInput, type InputRead } from '../../src/read.js';
-import { resolveInputs } from '../../src/sources/resolve.js';
-import { hasShared, SNIPPETS } from '../helpers.js';
+import type { Region, Role } from '../../src/findings.js';
+import type { InputKind } from '../../src/input/sniff.js';
+import { diagnosePaths, findingOf, hasShared, only, SNIPPETS } from '../helpers.js';
 
-type Expect = { kind: string; code: string | null; role?: 'executor' | 'driver'; region?: string };
+type Expect = { kind: InputKind; code: string | null; role?: Role; region?: Region };
 
 /**
  * Every real excerpt in ../shared/snippets (quoted from public issues), with what it shows. The
@@ -54,21 +52,20 @@ describe.skipIf(!hasShared)('every snippet in ../shared/snippets', () => {
   for (const file of files) {
     const exp = EXPECTED[file];
     it(`${file}: ${exp?.code ?? 'no memory failure'}`, async () => {
-      const reads: InputRead[] = [];
-      for await (const input of resolveInputs([path.join(SNIPPETS, file)])) reads.push(await readInput(input, { acceptText: true }));
-      expect(reads[0]!.error).toBeUndefined();
-      expect(reads[0]!.kind).toBe(exp!.kind);
-      const apps = mergeInputs(reads).map((m) => diagnoseApp(m.primary).result);
-      expect(apps).toHaveLength(1);
-      const app = apps[0]!;
+      const snippet = path.join(SNIPPETS, file);
+      const { reads, diagnoses } = await diagnosePaths([snippet]);
+      expect(reads.map((r) => r.kind)).toEqual([exp!.kind]);
+      const app = only(diagnoses, () => true, 'diagnosis');
       if (exp!.code === null) {
         expect(app.findings.filter((f) => f.severity === 'critical')).toEqual([]);
         expect(app.verdict).toBeNull();
         return;
       }
       expect(app.verdict).toMatchObject({ code: exp!.code, role: exp!.role, region: exp!.region });
-      const f = app.findings.find((x) => x.code === exp!.code)!;
-      expect(f.evidence[0]!.source).toMatch(new RegExp(`${file.replace(/\./g, '\\.')}:\\d+$`));
+      // Every quote of the failure is cited in the snippet, at a line.
+      const matched = findingOf(app, exp!.code).evidence.filter((e) => e.messageId === 'matched');
+      expect(matched.length).toBeGreaterThan(0);
+      for (const e of matched) expect(e.at).toEqual({ file: snippet, line: expect.any(Number) });
     });
   }
 });

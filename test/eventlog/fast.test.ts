@@ -2,26 +2,20 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { diagnoseApp } from '../../src/diagnose.js';
+import { diagnoseApp } from '../../src/diagnose/index.js';
 import { eventName, fastEnvironment, fastTaskEnd, metricId } from '../../src/eventlog/fast.js';
-import { summarizeApp, summarizeInput } from '../../src/inspect.js';
-import { readInput, type InputRead } from '../../src/read.js';
-import { resolveInputs } from '../../src/sources/resolve.js';
-import { EVENTLOGS, FIXTURES, hasShared } from '../helpers.js';
-// @ts-expect-error: plain ESM shared with npm run bench
+import type { InputRead } from '../../src/input/read.js';
+import { applicationJson, inputJson } from '../../src/render/json.js';
+import { EVENTLOGS, FIXTURES, hasShared, only, readPaths } from '../helpers.js';
 import { generateLog } from '../bench/generate.mjs';
 
-const readAll = async (p: string, exact: boolean): Promise<InputRead[]> => {
-  const out: InputRead[] = [];
-  for await (const input of resolveInputs([p])) out.push(await readInput(input, { exact }));
-  return out;
-};
+const readAll = (p: string, exact: boolean): Promise<InputRead[]> => readPaths([p], { exact });
 
-/** Everything a user sees of a read: input rows, application summaries, diagnoses. */
+/** Everything a user sees of a read: input rows, application summaries, diagnoses, diagnostics. */
 const view = (reads: InputRead[]) =>
   reads.map((r) => ({
-    input: summarizeInput(r),
-    apps: r.apps.filter((a) => a.stats.events > 0).map((a) => ({ summary: summarizeApp(a), diagnosis: diagnoseApp(a).result })),
+    input: inputJson(r),
+    apps: r.apps.filter((a) => a.stats.events > 0).map((a) => ({ summary: applicationJson(a), diagnostics: a.stats.diagnostics, diagnosis: diagnoseApp(a) })),
   }));
 
 describe('the fast path reads exactly what the full parse reads', () => {
@@ -40,7 +34,7 @@ describe('the fast path reads exactly what the full parse reads', () => {
       await generateLog(file, 3 * 1024 * 1024);
       const fast = view(await readAll(file, false));
       expect(fast).toEqual(view(await readAll(file, true)));
-      expect(fast[0]!.apps[0]!.diagnosis.verdict?.code).toBe('yarn-memory-exceeded');
+      expect(only(fast.flatMap((r) => r.apps), () => true, 'application').diagnosis.verdict?.code).toBe('yarn-memory-exceeded');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

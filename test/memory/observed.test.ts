@@ -1,18 +1,16 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { memoryReport, peaksAgainstLimits } from '../../src/memory/index.js';
-import { readInput } from '../../src/input/read.js';
-import { resolveInputs } from '../../src/sources/resolve.js';
 import type { AppState } from '../../src/state/app.js';
 import type { MemoryNote, MemoryReport } from '../../src/memory/index.js';
 
 /** The model's own notes (codes and data), without the facts text logs revealed. */
 const modelNotes = (r: MemoryReport): MemoryNote[] => r.notes.flatMap((n) => (n.kind === 'model' ? [n.note] : []));
-import { EVENTLOGS, hasShared } from '../helpers.js';
+import { EVENTLOGS, hasShared, only, readPaths } from '../helpers.js';
 
 const stateOf = async (rel: string): Promise<AppState> => {
-  for await (const input of resolveInputs([path.join(EVENTLOGS, rel)])) return (await readInput(input)).apps[0]!.state;
-  throw new Error('no input');
+  const read = only(await readPaths([path.join(EVENTLOGS, rel)]), () => true, rel);
+  return only(read.apps, () => true, `application of ${rel}`).state;
 };
 const DATAPROC = 'spark-rapids-tools/core/src/test/resources/spark-events-qualification/nds_q72_dataproc_2_2.zstd';
 

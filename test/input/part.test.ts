@@ -1,10 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { readPart, ReadStats, type Location } from '../../src/eventlog/reader.js';
-import { AppState } from '../../src/state/app.js';
+import { InputError, type Problem } from '../../src/errors.js';
 import type { KnownEvent } from '../../src/eventlog/schemas.js';
-import { LineSplitter } from '../../src/eventlog/lines.js';
-import { InputError } from '../../src/errors.js';
-import { chunksOf } from '../helpers.js';
+import { readPart, type PartOptions } from '../../src/input/part.js';
+import { ReadStats, type Location } from '../../src/input/stats.js';
+import { AppState } from '../../src/state/app.js';
+import { chunksOf, fixture } from '../helpers.js';
 
 class Recorder extends AppState {
   events: Array<{ ev: KnownEvent; at: Location }> = [];
@@ -21,16 +22,16 @@ const read = async (text: string | Buffer, chunk = 5): Promise<{ rec: Recorder; 
   return { rec, stats };
 };
 
-describe('LineSplitter', () => {
-  it('numbers lines across chunk boundaries, strips CR and a BOM, keeps the unterminated tail apart', () => {
-    const seen: string[] = [];
-    const s = new LineSplitter((l, n) => seen.push(`${n}:${l.toString()}`));
-    const text = Buffer.from('\ufeffa\r\nbb\n\nccc\r\ndd');
-    for (let i = 0; i < text.length; i += 2) s.push(text.subarray(i, i + 2));
-    expect(seen).toEqual(['1:a', '2:bb', '3:', '4:ccc']);
-    expect(s.end()).toEqual({ line: Buffer.from('dd'), lineNo: 5 });
-  });
-});
+/** The coded problem readPart refused the bytes with (it must refuse them with an InputError). */
+async function refusal(bytes: string | Buffer, opts: PartOptions = {}, file = 'log'): Promise<Problem> {
+  try {
+    await readPart(chunksOf(Buffer.from(bytes), 4096), file, new AppState(), new ReadStats(), opts);
+  } catch (e) {
+    expect(e).toBeInstanceOf(InputError);
+    if (e instanceof InputError) return e.problem;
+  }
+  throw new Error('read, not refused');
+}
 
 describe('readPart', () => {
   const ok = '{"Event":"SparkListenerLogStart","Spark Version":"3.5.1"}';
@@ -39,9 +40,9 @@ describe('readPart', () => {
     const { rec, stats } = await read([ok, '{"Event":"SparkListenerLogStart",_', '[1,2]', ok, ''].join('\n'));
     expect(rec.events).toHaveLength(2);
     expect(stats.malformedLines).toBe(2);
-    expect(stats.diagnostics.map((d) => [d.line, d.message])).toEqual([
-      [2, 'not valid JSON'],
-      [3, 'JSON without an "Event" field'],
+    expect(stats.diagnostics.map((d) => [d.line, d.code])).toEqual([
+      [2, 'invalid-json'],
+      [3, 'no-event-field'],
     ]);
     expect(stats.truncated).toBe(false);
   });
@@ -50,7 +51,7 @@ describe('readPart', () => {
     const { stats } = await read(`${ok}\n{"Event":"SparkListenerTaskEnd","Stage ID":1,"Ta`);
     expect(stats.truncated).toBe(true);
     expect(stats.malformedLines).toBe(0);
-    expect(stats.diagnostics[0]).toMatchObject({ line: 2 });
+    expect(stats.diagnostics).toEqual([{ file: 'log', line: 2, code: 'truncated-line', data: {} }]);
   });
 
   it('accepts a complete final line without a newline', async () => {
@@ -64,24 +65,24 @@ describe('readPart', () => {
     expect(Object.fromEntries(stats.eventCounts)).toEqual({ SparkListenerLogStart: 1, 'com.example.CustomEvent': 1, SparkListenerJobStart: 1 });
     expect(rec.events.map((e) => e.ev.type)).toEqual(['SparkListenerLogStart']);
     expect(stats.schemaMismatches).toBe(1);
-    expect(stats.diagnostics[0]!.message).toMatch(/^SparkListenerJobStart does not match its schema \(Job ID: /);
+    expect(stats.diagnostics).toEqual([{ file: 'log', line: 3, code: 'schema-mismatch', data: { event: 'SparkListenerJobStart', path: 'Job ID', detail: expect.any(String) } }]);
   });
 
   it('matches SQL events by their short name', async () => {
     const { rec } = await read('{"Event":"org.apache.spark.sql.execution.ui.SparkListenerSQLExecutionEnd","executionId":3,"time":5}\n');
-    expect(rec.events[0]!.ev).toEqual({ type: 'SparkListenerSQLExecutionEnd', data: { executionId: 3, time: 5 } });
+    expect(rec.events.map((e) => e.ev)).toEqual([{ type: 'SparkListenerSQLExecutionEnd', data: { executionId: 3, time: 5 } }]);
   });
 
   it('reads a small .inprogress lz4 log cut mid-frame as truncated; the same bytes not in progress are an error', async () => {
-    const { readFileSync } = await import('node:fs');
-    const { fixture } = await import('../helpers.js');
     const cut = readFileSync(fixture('codecs', 'lz4')).subarray(0, 9000); // inside the second 32 KiB block's data
     const rec = new Recorder();
     const stats = new ReadStats();
     await readPart(chunksOf(cut, 4096), 'app.inprogress', rec, stats, { inProgress: true });
     expect(stats.truncated).toBe(true);
     expect(stats.events).toBeGreaterThan(10);
-    await expect(readPart(chunksOf(cut, 4096), 'app', new Recorder(), new ReadStats())).rejects.toThrow(/^truncated lz4 block at byte \d+.*not marked \.inprogress/);
+    const p = await refusal(cut, {}, 'app');
+    expect(p.code).toBe('cut-short');
+    expect(p.code === 'cut-short' && p.data.cause).toMatchObject({ code: 'truncated', data: { what: 'lz4 block', at: 9000 } });
   });
 
   it('reads a 64 MiB line (SQL plans are that big)', async () => {
@@ -95,16 +96,27 @@ describe('readPart', () => {
     const stats = new ReadStats();
     await readPart(source(), 'big', rec, stats);
     expect(rec.events.map((e) => e.at.line)).toEqual([1, 2, 3]);
-    const sql = rec.events[1]!.ev;
-    expect(sql.type === 'SparkListenerSQLExecutionStart' && sql.data.details?.length).toBe(big.length);
+    const sql = rec.events.find((e) => e.ev.type === 'SparkListenerSQLExecutionStart')?.ev;
+    expect(sql?.type === 'SparkListenerSQLExecutionStart' && sql.data.details?.length).toBe(big.length);
   });
 
-  it('refuses what is not an event log, and an empty file', async () => {
-    await expect(read('2024-01-01 10:00:00 INFO SparkContext: Running Spark version 3.5.1\n')).rejects.toThrow(new InputError('not a Spark event log: line 1 is not a JSON event (it reads as spark-log; diagnose takes it)'));
-    await expect(read('just some words\n')).rejects.toThrow(new InputError('not a Spark event log: line 1 is not a JSON event'));
-    await expect(read('')).rejects.toThrow('empty file');
-    await expect(read('\n\n  \n')).rejects.toThrow('no content: the file holds only blank lines');
-    await expect(read('{"a":1}\n{"b":2}\n')).rejects.toThrow('not a Spark event log: line 1 is not a JSON event');
-    await expect(read('{"Event":"SparkListenerLogStart",_\n{"b":2}\n')).rejects.toThrow('not a Spark event log: no line has an "Event" field');
+  it('refuses what is not an event log, and an empty file, each with its code', async () => {
+    expect(await refusal('2024-01-01 10:00:00 INFO SparkContext: Running Spark version 3.5.1\n')).toEqual({ code: 'not-an-event-log', data: { readsAs: 'spark-log' } });
+    expect(await refusal('just some words\n')).toEqual({ code: 'not-an-event-log', data: { readsAs: null } });
+    expect(await refusal('')).toEqual({ code: 'empty-file', data: {} });
+    expect(await refusal('\n\n  \n')).toEqual({ code: 'no-content', data: { codec: 'none' } });
+    expect(await refusal('{"a":1}\n{"b":2}\n')).toEqual({ code: 'not-an-event-log', data: { readsAs: null } });
+    expect(await refusal('{"Event":"SparkListenerLogStart",_\n{"b":2}\n')).toEqual({ code: 'no-event-field', data: {} });
+    expect(await refusal(Buffer.from([0, 1, 2, 3, 0xff, 0xfe, 0, 0]))).toEqual({ code: 'binary-data', data: { acceptText: false } });
+  });
+
+  it('takes text logs only when asked (diagnose), by content', async () => {
+    const app = new AppState();
+    const stats = new ReadStats();
+    const kind = await readPart(chunksOf(Buffer.from('23/11/14 22:13:22 ERROR Executor: Exception in task 0.0 in stage 1.0 (TID 7)\njava.lang.OutOfMemoryError: Java heap space\n'), 7), 'stderr', app, stats, { acceptText: true });
+    expect(kind).toBe('spark-log');
+    expect(stats.kind).toBe('spark-log');
+    expect(app.hasEventLog).toBe(false);
+    expect(app.signals.all().map((s) => [s.source, s.text])).toEqual([['task-exception', 'java.lang.OutOfMemoryError: Java heap space']]);
   });
 });

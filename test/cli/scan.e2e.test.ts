@@ -1,0 +1,133 @@
+import { spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { ScanRowSchema, type ScanAppRow, type ScanRow } from '../contract.js';
+import { BIN, EVENTLOGS, fixture, hasShared, jsonLines, runCli } from '../helpers.js';
+import { addTraps, generateLogDir } from '../scan/gen.mjs';
+
+const rowsOf = (stdout: string): ScanRow[] => jsonLines(stdout).map((r) => ScanRowSchema.parse(r));
+const isApp = (r: ScanRow): r is ScanAppRow => 'findings' in r;
+const isFailed = (r: ScanRow): boolean => !isApp(r) || r.outcome === 'failed' || r.outcome === 'incomplete' || r.findings.some((f) => f.severity === 'critical');
+
+/** "by verdict: a 3, b 1" → { a: 3, b: 1 } (the table's totals line). */
+function totals(stdout: string, label: string): Record<string, number> {
+  const line = stdout.split('\n').find((l) => l.startsWith(`${label}: `));
+  if (line === undefined) throw new Error(`no "${label}:" line`);
+  return Object.fromEntries(line.slice(label.length + 2).split(', ').map((kv) => {
+    const at = kv.lastIndexOf(' ');
+    return [kv.slice(0, at), Number(kv.slice(at + 1))];
+  }));
+}
+const count = (keys: string[]): Record<string, number> => keys.reduce<Record<string, number>>((m, k) => ({ ...m, [k]: (m[k] ?? 0) + 1 }), {});
+
+describe('spark-triage scan (built bin)', () => {
+  let root = '';
+  let expectedApps = 0;
+  beforeAll(() => {
+    root = mkdtempSync(path.join(tmpdir(), 'st-scan-'));
+    expectedApps = generateLogDir(root, 1000).apps;
+    addTraps(root);
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  for (const jobs of ['1', '2']) {
+    it(`reads ≥ 1,000 applications with --jobs ${jobs}: every one a row, failed first, traps as error rows`, () => {
+      const r = runCli(['scan', '--format', 'jsonl', '--jobs', jobs, root]);
+      expect(r.status).toBe(0);
+      const rows = rowsOf(r.stdout); // each row is the diagnose applications[] object plus "path" (contract.ts)
+      const apps = rows.filter(isApp);
+      const errors = rows.filter((x) => !isApp(x));
+      expect(apps.length).toBe(expectedApps);
+      expect(expectedApps).toBeGreaterThanOrEqual(1000);
+      const problems = Object.fromEntries(errors.map((e) => [path.basename(e.path), 'errors' in e ? e.errors : []]));
+      expect(problems).toEqual({
+        'corrupt.lz4': [{ part: null, code: 'lz4-bad-header', data: { at: 0 } }],
+        'dangling-link': [{ part: null, code: 'no-such-file', data: {} }],
+      });
+      // Failed rows stream first; the rest follow.
+      const firstOk = rows.findIndex((x) => !isFailed(x));
+      expect(rows.slice(firstOk).every((x) => !isFailed(x))).toBe(true);
+      // Sibling attempts inside a zip are each a row.
+      expect(apps.filter((a) => a.appId === 'application_1700000000000_0005').length).toBeGreaterThanOrEqual(3);
+    });
+  }
+
+  it('prints a table whose totals per verdict and region count the rows, and a CSV with a header', () => {
+    const t = runCli(['scan', root]);
+    expect(t.status).toBe(0);
+    expect(t.stdout).toMatch(/^application\s+name\s+user\s+spark\s+manager\s+outcome\s+duration\s+verdict\s+role\/region\s+top fix\n/);
+    const rows = rowsOf(runCli(['scan', '--format', 'jsonl', root]).stdout);
+    const apps = rows.filter(isApp);
+    expect(t.stdout).toContain(`\n${rows.length} rows, ${rows.length - apps.length} unreadable\n`);
+    expect(totals(t.stdout, 'by verdict')).toEqual(count(apps.map((a) => a.verdict?.code ?? 'no memory failure')));
+    expect(totals(t.stdout, 'by role/region')).toEqual(count(apps.flatMap((a) => (a.verdict ? [`${a.verdict.role}/${a.verdict.region}`] : []))));
+    const c = runCli(['scan', '--format', 'csv', '--limit', '5', root]);
+    expect(c.stdout.startsWith('path,appId,appName,user,sparkVersion,clusterManager,outcome,durationMs,verdict,role,region,confidence,fix,error\n')).toBe(true);
+    expect(c.stdout.trim().split('\n').length).toBeGreaterThan(5);
+  });
+
+  it('filters: --since by modification time, --limit newest first, --app-name, --failed-only', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'st-filter-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const log = (name: string, src: string, ageDays: number): void => {
+      const p = path.join(dir, name);
+      writeFileSync(p, src.replaceAll('"App Name":"fixture"', `"App Name":"${name}"`));
+      const t = (Date.now() - ageDays * 86400e3) / 1000;
+      utimesSync(p, t, t);
+    };
+    const failed = readFileSync(fixture('diagnose', 'heap-oom', 'spark35-storage-memorystore'), 'utf8');
+    const healthy = readFileSync(fixture('diagnose', 'traps', 'maxresultsize-property'), 'utf8');
+    log('old-failed', failed, 30);
+    log('new-failed', failed, 1);
+    log('new-healthy', healthy, 2);
+    const names = (args: string[]): Array<string | null> => rowsOf(runCli(['scan', '--format', 'jsonl', ...args, dir]).stdout).filter(isApp).map((r) => r.appName).sort();
+    expect(names(['--since', '7d'])).toEqual(['new-failed', 'new-healthy']);
+    expect(names(['--limit', '1'])).toEqual(['new-failed']);
+    expect(names(['--app-name', 'new-*'])).toEqual(['new-failed', 'new-healthy']);
+    expect(names(['--failed-only'])).toEqual(['new-failed', 'old-failed']);
+  });
+
+  it.skipIf(process.getuid?.() === 0)('reports an unreadable file as an error row and goes on', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'st-perm-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    writeFileSync(path.join(dir, 'secret'), '{"Event":"SparkListenerLogStart","Spark Version":"3.5.1"}\n');
+    chmodSync(path.join(dir, 'secret'), 0o000);
+    const rows = rowsOf(runCli(['scan', '--format', 'jsonl', dir]).stdout);
+    expect(rows).toEqual([{ path: path.join(dir, 'secret'), error: expect.any(String), errors: [{ part: null, code: 'permission-denied', data: {} }] }]);
+  });
+
+  it('stops cleanly on Ctrl-C: rows so far flushed, totals say so, exit 130', async () => {
+    const child = spawn(process.execPath, [BIN, 'scan', '--jobs', '1', root], { env: { ...process.env, NO_COLOR: '1' } });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => {
+      if (out === '') setTimeout(() => child.kill('SIGINT'), 50);
+      out += c.toString();
+    });
+    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(status).toBe(130);
+    expect(out).toMatch(/\n\d+ rows(, \d+ unreadable)? \(interrupted after \d+ of \d+\)\n/);
+  });
+
+  it('refuses bad usage with exit 2 and one line', () => {
+    const missing = runCli(['scan', '/no/such/dir']);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^spark-triage: \/no\/such\/dir: \S/)]);
+    expect(runCli(['scan', fixture('codecs', 'lz4')]).status).toBe(2);
+    expect(runCli(['scan', '--since', 'someday', root]).status).toBe(2);
+    expect(runCli(['scan', '--jobs', '0', root]).status).toBe(2);
+  });
+});
+
+describe.skipIf(!hasShared)('scan of ../shared/eventlogs as a whole', () => {
+  it('finds every application, and every file that is not an event log is an error row', () => {
+    const r = runCli(['scan', '--format', 'jsonl', EVENTLOGS]);
+    expect(r.status).toBe(0);
+    const rows = rowsOf(r.stdout);
+    // 113 inputs (eventlogs.test.ts), of which 5 are not event logs; each other input is one application.
+    expect(rows.filter(isApp)).toHaveLength(108);
+    expect(rows.filter((x) => !isApp(x)).map((x) => path.basename(x.path)).sort()).toEqual(['MANIFEST.tsv', 'NOT_COLLECTED.tsv', 'driverlog', 'file_event_log_empty_test', 'invalid_log_file']);
+    expect(rows.filter(isApp).some((x) => x.findings.some((f) => f.severity === 'critical'))).toBe(false);
+  });
+});

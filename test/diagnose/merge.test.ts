@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { diagnosePaths, findingOf, fixture, only } from '../helpers.js';
+
+const cl = (...p: string[]): string => fixture('containerlogs', ...p);
+
+describe('joining inputs of one application (mergeInputs)', () => {
+  it('an event log and the YARN logs of the same application become one diagnosis with evidence from both', async () => {
+    const eventLog = fixture('diagnose', 'yarn-memory-exceeded', 'spark35-pyspark');
+    const yarnLogs = cl('yarn-hadoop3', 'yarn-logs.txt');
+    const yaml = cl('kubectl-yaml', 'pod-oomkilled.yaml');
+    const { diagnoses } = await diagnosePaths([eventLog, yarnLogs, yaml]);
+    expect(diagnoses.map((a) => a.appId)).toEqual(['application_1700000000000_0042', 'spark-5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b']);
+    const app = only(diagnoses, (a) => a.appId === 'application_1700000000000_0042', 'YARN application');
+    const f = findingOf(app, 'yarn-memory-exceeded');
+    expect(new Set(f.evidence.map((e) => e.at?.file))).toEqual(new Set([eventLog, yarnLogs]));
+    expect(f.executors).toEqual(['1', '4']);
+    // The event log's configuration wins; the layout is computed from it.
+    expect(app.memory?.executor.heap).toBe(8192 * 2 ** 20);
+    expect(app.outcome).toBe('incomplete');
+    expect(app.problems).toContainEqual({ code: 'joined', sources: [{ path: eventLog, kind: 'event-log' }, { path: yarnLogs, kind: 'yarn-aggregated-log' }] });
+  });
+
+  it('text that names no application joins the only application of the batch', async () => {
+    const stderr = cl('executor-stderr-onoom', 'stderr');
+    const { diagnoses } = await diagnosePaths([fixture('diagnose', 'heap-oom', 'spark16-no-frames'), stderr]);
+    const d = only(diagnoses, () => true, 'diagnosis');
+    expect(findingOf(d, 'heap-oom').evidence.some((e) => e.at?.file === stderr)).toBe(true);
+  });
+
+  it('text that names no application stands alone when the batch holds several', async () => {
+    const stderr = cl('executor-stderr-onoom', 'stderr');
+    const { diagnoses } = await diagnosePaths([fixture('diagnose', 'heap-oom', 'spark16-no-frames'), cl('kubectl-yaml', 'pod-oomkilled.yaml'), stderr]);
+    expect(diagnoses).toHaveLength(3);
+    expect(only(diagnoses, (d) => d.appId === null, 'the stderr on its own').outcome).toBe('unknown');
+  });
+});
