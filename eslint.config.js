@@ -10,7 +10,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
-    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    languageOptions: { parserOptions: { project: ['./tsconfig.test.json'], tsconfigRootDir: import.meta.dirname } },
     rules: {
       // The rules that catch real bugs here: unhandled promises (a stream error lost), switches that
       // miss a new code, templates that print "[object Object]" or "undefined".
@@ -26,6 +26,7 @@ export default tseslint.config(
       'no-control-regex': 'off', // escaping control characters is this project's job
     },
   },
+  { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },
   {
     files: DETECTION.map((d) => `src/${d}/**/*.ts`),
     rules: {

@@ -28,7 +28,7 @@ export type Region = (typeof REGIONS)[number];
 export type Confidence = (typeof CONFIDENCES)[number];
 
 /** Where evidence was read: a line of an input, or a figure folded from many (task or executor metrics). */
-export type EvidenceOrigin = { at: Location } | { at: null; metrics: 'task' | 'executor' };
+type EvidenceOrigin = { at: Location } | { at: null; metrics: 'task' | 'executor' };
 
 /** One piece of evidence: where, and a coded message with its data (src/classifiers/evidence.ts). */
 export type Evidence = EvidenceOrigin & EvidenceMessage;

@@ -17,11 +17,24 @@ function specifiers(file: string, text: string): string[] {
   const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
   const out: string[] = [];
   const visit = (node: ts.Node): void => {
-    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
+    if (
+      (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) &&
+      node.moduleSpecifier &&
+      ts.isStringLiteral(node.moduleSpecifier)
+    ) {
       out.push(node.moduleSpecifier.text);
-    } else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference) && ts.isStringLiteral(node.moduleReference.expression)) {
+    } else if (
+      ts.isImportEqualsDeclaration(node) &&
+      ts.isExternalModuleReference(node.moduleReference) &&
+      ts.isStringLiteral(node.moduleReference.expression)
+    ) {
       out.push(node.moduleReference.expression.text);
-    } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword && node.arguments[0] && ts.isStringLiteral(node.arguments[0])) {
+    } else if (
+      ts.isCallExpression(node) &&
+      node.expression.kind === ts.SyntaxKind.ImportKeyword &&
+      node.arguments[0] &&
+      ts.isStringLiteral(node.arguments[0])
+    ) {
       out.push(node.arguments[0].text);
     } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal)) {
       out.push(node.argument.literal.text);
@@ -55,7 +68,9 @@ function importGraph(root: string, extra: Record<string, string> = {}): Map<stri
   const graph = new Map<string, string[]>();
   for (const file of sourceFiles(root)) {
     const text = readFileSync(file, 'utf8') + (extra[file] ?? '');
-    const deps = specifiers(file, text).map((s) => resolve(file, s)).filter((p): p is string => p !== null);
+    const deps = specifiers(file, text)
+      .map((s) => resolve(file, s))
+      .filter((p): p is string => p !== null);
     graph.set(file, [...new Set(deps)]);
   }
   return graph;
@@ -142,7 +157,9 @@ describe('architecture', () => {
   it('would catch a planted renderer import in detection', () => {
     const planted = importGraph(SRC, { [at('classifiers', 'heap-oom.ts')]: "\nexport { fmtBytes } from '../render/units.js';\n" });
     expect(renderImports(planted)).toEqual(['src/classifiers/heap-oom.ts → src/render/units.ts']);
-    const dynamic = importGraph(SRC, { [at('diagnose', 'verdict.ts')]: "\nconst words = (): Promise<unknown> => import('../render/words/classifiers.js');\n" });
+    const dynamic = importGraph(SRC, {
+      [at('diagnose', 'verdict.ts')]: "\nconst words = (): Promise<unknown> => import('../render/words/classifiers.js');\n",
+    });
     expect(renderImports(dynamic)).toEqual(['src/diagnose/verdict.ts → src/render/words/classifiers.ts']);
   });
 });

@@ -21,33 +21,126 @@ import type { SignalSource } from '../src/state/signals.js';
 /** The members of a string union, from an object that must name each exactly once. */
 const members = <K extends string>(r: Record<K, true>): [K, ...K[]] => Object.keys(r) as [K, ...K[]];
 
-const KINDS = members<InputKind>({ 'event-log': true, 'yarn-aggregated-log': true, 'yarn-diagnostics': true, 'kubectl-describe': true, 'kubectl-json': true, 'spark-log': true, unknown: true });
+const KINDS = members<InputKind>({
+  'event-log': true,
+  'yarn-aggregated-log': true,
+  'yarn-diagnostics': true,
+  'kubectl-describe': true,
+  'kubectl-json': true,
+  'spark-log': true,
+  unknown: true,
+});
 const COMPRESSIONS = members<Codec | 'zip'>({ none: true, zstd: true, lz4: true, snappy: true, lzf: true, gzip: true, zip: true });
 const LAYOUTS = members<Layout>({ single: true, rolling: true, 'databricks-rolled': true, 'legacy-dir': true, zip: true });
 const MANAGERS = members<ClusterManager>({ yarn: true, kubernetes: true, standalone: true, local: true, mesos: true, unknown: true });
 const OUTCOMES = members<Outcome>({ succeeded: true, failed: true, incomplete: true, unknown: true });
-const SOURCES = members<SignalSource>({ 'task-exception': true, 'executor-lost': true, 'executor-removed': true, 'stage-failure': true, 'job-failure': true, 'sql-failure': true });
+const SOURCES = members<SignalSource>({
+  'task-exception': true,
+  'executor-lost': true,
+  'executor-removed': true,
+  'stage-failure': true,
+  'job-failure': true,
+  'sql-failure': true,
+});
 const INPUT_ERROR_CODES = members<InputErrorCode>({
-  'no-such-file': true, 'permission-denied': true, 'is-a-directory': true, 'symlink-loop': true, 'os-error': true, 'not-a-file': true,
-  'no-log-in-directory': true, 'stdin-read-twice': true, 'empty-file': true, 'no-content': true, 'binary-data': true, 'not-an-event-log': true,
-  'no-event-field': true, 'cut-short': true, 'kubectl-json': true, truncated: true, 'lz4-bad-magic': true, 'lz4-bad-header': true, 'lz4-bad-end': true,
-  'lz4-short-block': true, 'lz4-checksum': true, 'lz4-corrupt-block': true, 'snappy-bad-magic': true, 'snappy-bad-block-length': true,
-  'snappy-corrupt-block': true, 'snappy-short-block': true, 'lzf-bad-magic': true, 'lzf-bad-type': true, 'lzf-short-chunk': true,
-  'lzf-corrupt-chunk': true, 'gzip-truncated': true, 'gzip-corrupt': true, 'zstd-truncated': true, 'zstd-corrupt': true, 'zstd-no-progress': true,
-  'zstd-no-decoder': true, 'zstd-thread': true, 'zip-no-end-record': true, 'zip-no-zip64-locator': true, 'zip-bad-zip64-record': true,
-  'zip-directory-past-end': true, 'zip-bad-directory-entry': true, 'zip-bad-local-header': true, 'zip-unsupported-method': true,
-  'zip-corrupt-entry': true, 'zip-empty': true, internal: true,
+  'no-such-file': true,
+  'permission-denied': true,
+  'is-a-directory': true,
+  'symlink-loop': true,
+  'os-error': true,
+  'not-a-file': true,
+  'no-log-in-directory': true,
+  'stdin-read-twice': true,
+  'empty-file': true,
+  'no-content': true,
+  'binary-data': true,
+  'not-an-event-log': true,
+  'no-event-field': true,
+  'cut-short': true,
+  'kubectl-json': true,
+  truncated: true,
+  'lz4-bad-magic': true,
+  'lz4-bad-header': true,
+  'lz4-bad-end': true,
+  'lz4-short-block': true,
+  'lz4-checksum': true,
+  'lz4-corrupt-block': true,
+  'snappy-bad-magic': true,
+  'snappy-bad-block-length': true,
+  'snappy-corrupt-block': true,
+  'snappy-short-block': true,
+  'lzf-bad-magic': true,
+  'lzf-bad-type': true,
+  'lzf-short-chunk': true,
+  'lzf-corrupt-chunk': true,
+  'gzip-truncated': true,
+  'gzip-corrupt': true,
+  'zstd-truncated': true,
+  'zstd-corrupt': true,
+  'zstd-no-progress': true,
+  'zstd-no-decoder': true,
+  'zstd-thread': true,
+  'zip-no-end-record': true,
+  'zip-no-zip64-locator': true,
+  'zip-bad-zip64-record': true,
+  'zip-directory-past-end': true,
+  'zip-bad-directory-entry': true,
+  'zip-bad-local-header': true,
+  'zip-unsupported-method': true,
+  'zip-corrupt-entry': true,
+  'zip-empty': true,
+  internal: true,
 });
 const REMEDY_IDS = members<RemedyId>({
-  'more-heap': true, 'fewer-cores': true, 'more-partitions': true, 'adaptive-skew': true, 'pyspark-own-memory': true, 'raise-overhead': true,
-  'keep-heap-container-kill': true, 'driver-double-heap': true, 'local-mode': true, 'driver-results-hint': true, 'raise-heap-no-layout': true,
-  'raise-execution-no-layout': true, 'raise-overhead-no-layout': true, 'raise-overhead-plain': true, 'persist-less': true, 'lower-memory-fraction': true,
-  'split-huge-record': true, 'keep-heap-array-limit': true, 'stop-auto-broadcast': true, 'shuffle-join-hint': true, 'driver-broadcast-heap': true,
-  'overhead-direct-buffers': true, 'heap-shuffle-buffers': true, 'find-driver-end': true, 'driver-memory-if-oom': true, 'confirm-sigkill': true,
-  'use-g1': true, 'shrink-heap': true, 'network-timeout': true, 'spill-task-share': true, 'kryo-buffer': true, 'collect-less': true,
-  'max-result-size': true, 'driver-holds-results': true, 'metaspace-cap': true, 'metaspace-causes': true, 'thread-limits': true, 'offheap-grow': true,
-  'offheap-raise': true, 'pod-request': true, 'node-reserve': true, 'pyspark-limit': true, 'arrow-batch': true, faulthandler: true, 'salt-keys': true,
-  'driver-overhead': true, 'vmem-check-off': true, 'vmem-ratio': true, 'keep-spark-memory-vmem': true,
+  'more-heap': true,
+  'fewer-cores': true,
+  'more-partitions': true,
+  'adaptive-skew': true,
+  'pyspark-own-memory': true,
+  'raise-overhead': true,
+  'keep-heap-container-kill': true,
+  'driver-double-heap': true,
+  'local-mode': true,
+  'driver-results-hint': true,
+  'raise-heap-no-layout': true,
+  'raise-execution-no-layout': true,
+  'raise-overhead-no-layout': true,
+  'raise-overhead-plain': true,
+  'persist-less': true,
+  'lower-memory-fraction': true,
+  'split-huge-record': true,
+  'keep-heap-array-limit': true,
+  'stop-auto-broadcast': true,
+  'shuffle-join-hint': true,
+  'driver-broadcast-heap': true,
+  'overhead-direct-buffers': true,
+  'heap-shuffle-buffers': true,
+  'find-driver-end': true,
+  'driver-memory-if-oom': true,
+  'confirm-sigkill': true,
+  'use-g1': true,
+  'shrink-heap': true,
+  'network-timeout': true,
+  'spill-task-share': true,
+  'kryo-buffer': true,
+  'collect-less': true,
+  'max-result-size': true,
+  'driver-holds-results': true,
+  'metaspace-cap': true,
+  'metaspace-causes': true,
+  'thread-limits': true,
+  'offheap-grow': true,
+  'offheap-raise': true,
+  'pod-request': true,
+  'node-reserve': true,
+  'pyspark-limit': true,
+  'arrow-batch': true,
+  faulthandler: true,
+  'salt-keys': true,
+  'driver-overhead': true,
+  'vmem-check-off': true,
+  'vmem-ratio': true,
+  'keep-spark-memory-vmem': true,
 });
 const CODES = CLASSIFIERS.map((c) => c.code) as [string, ...string[]];
 
@@ -56,7 +149,9 @@ const size = int.nonnegative();
 
 // --- inspect ---------------------------------------------------------------------------------------
 
-const InputErrorSchema = z.object({ part: z.string().nullable(), code: z.enum(INPUT_ERROR_CODES), data: z.record(z.string(), z.unknown()) }).strict();
+const InputErrorSchema = z
+  .object({ part: z.string().nullable(), code: z.enum(INPUT_ERROR_CODES), data: z.record(z.string(), z.unknown()) })
+  .strict();
 
 const InputSchema = z
   .object({
@@ -105,8 +200,20 @@ export const MemoryReportSchema = z
     clusterManager: z.enum(MANAGERS),
     executor: z
       .object({
-        heap: size, reserved: size, usable: size, user: size, unified: size, storage: size, execution: size, cores: size,
-        perTaskMin: size, perTaskMax: size, overhead: size, offHeap: size, pyspark: size, container: size,
+        heap: size,
+        reserved: size,
+        usable: size,
+        user: size,
+        unified: size,
+        storage: size,
+        execution: size,
+        cores: size,
+        perTaskMin: size,
+        perTaskMax: size,
+        overhead: size,
+        offHeap: size,
+        pyspark: size,
+        container: size,
       })
       .strict(),
     driver: z.object({ heap: size, overhead: size, maxResultSize: size, container: size }).strict(),
@@ -130,26 +237,54 @@ const ids = z.array(z.string());
 const time = int.nullable();
 /** Each evidence message's data, held to src's own type (EvidenceData) by the annotation. */
 const EVIDENCE_DATA: { [K in EvidenceId]: z.ZodType<EvidenceData[K]> } = {
-  matched: z.object({ text: z.string(), source: z.enum(SOURCES), count: int.positive(), executors: ids, stages: ids, firstTime: time, lastTime: time }).strict(),
+  matched: z
+    .object({
+      text: z.string(),
+      source: z.enum(SOURCES),
+      count: int.positive(),
+      executors: ids,
+      stages: ids,
+      firstTime: time,
+      lastTime: time,
+    })
+    .strict(),
   'also-in': z.object({ text: z.string() }).strict(),
   'caused-stage-failure': z.object({ stages: ids, text: z.string() }).strict(),
   'caused-job-failure': z.object({ jobs: int.positive(), text: z.string() }).strict(),
   'log-ends': z.object({ running: int.positive() }).strict(),
   'gc-share': z.object({ share: z.number(), gcMs: size, runMs: size, heavyExecutors: size, severe: z.number() }).strict(),
   'stage-skew': z.object({ stage: size, attempt: size, name: z.string().nullable(), maxMs: size, medianMs: size, tasks: size }).strict(),
-  'stage-spill': z.object({ stage: size, attempt: size, name: z.string().nullable(), spilled: size, diskSpilled: size, tasks: size, largestPeak: size }).strict(),
+  'stage-spill': z
+    .object({ stage: size, attempt: size, name: z.string().nullable(), spilled: size, diskSpilled: size, tasks: size, largestPeak: size })
+    .strict(),
   'heap-peak': z.object({ peak: size, heap: size }).strict(),
 };
 const evidenceOf = <K extends EvidenceId>(id: K) =>
-  z.object({ source: z.string(), text: z.string(), file: z.string().nullable(), line: int.positive().nullable(), messageId: z.literal(id), data: EVIDENCE_DATA[id] }).strict();
+  z
+    .object({
+      source: z.string(),
+      text: z.string(),
+      file: z.string().nullable(),
+      line: int.positive().nullable(),
+      messageId: z.literal(id),
+      data: EVIDENCE_DATA[id],
+    })
+    .strict();
 
 const EvidenceSchema = z
   .discriminatedUnion('messageId', [
-    evidenceOf('matched'), evidenceOf('also-in'), evidenceOf('caused-stage-failure'), evidenceOf('caused-job-failure'), evidenceOf('log-ends'),
-    evidenceOf('gc-share'), evidenceOf('stage-skew'), evidenceOf('stage-spill'), evidenceOf('heap-peak'),
+    evidenceOf('matched'),
+    evidenceOf('also-in'),
+    evidenceOf('caused-stage-failure'),
+    evidenceOf('caused-job-failure'),
+    evidenceOf('log-ends'),
+    evidenceOf('gc-share'),
+    evidenceOf('stage-skew'),
+    evidenceOf('stage-spill'),
+    evidenceOf('heap-peak'),
   ])
   .refine((e) => (e.file === null) === (e.line === null), 'file and line come together')
-  .refine((e) => e.file === null || e.source === `${e.file}:${e.line}`, 'source is file:line');
+  .refine((e) => e.file === null || e.source === `${e.file}:${String(e.line)}`, 'source is file:line');
 
 const RemediationSchema = z
   .object({
@@ -177,7 +312,15 @@ const FindingSchema = z
   })
   .strict();
 
-const VerdictSchema = z.object({ code: z.enum(CODES), role: z.enum(ROLES), region: z.enum(REGIONS), confidence: z.enum(CONFIDENCES), summary: z.string().min(1) }).strict();
+const VerdictSchema = z
+  .object({
+    code: z.enum(CODES),
+    role: z.enum(ROLES),
+    region: z.enum(REGIONS),
+    confidence: z.enum(CONFIDENCES),
+    summary: z.string().min(1),
+  })
+  .strict();
 
 const at = z.object({ file: z.string(), line: int.positive() }).strict();
 const DerivedSourceSchema = z.discriminatedUnion('kind', [
@@ -193,11 +336,18 @@ const LearntSchema = z.discriminatedUnion('kind', [
 ]);
 const LayoutProblemSchema = z.discriminatedUnion('code', [
   z.object({ code: z.literal('heap-unknown') }).strict(),
-  z.object({ code: z.literal('config'), error: z.object({ code: z.string(), data: z.record(z.string(), z.unknown()), message: z.string() }).strict() }).strict(),
+  z
+    .object({
+      code: z.literal('config'),
+      error: z.object({ code: z.string(), data: z.record(z.string(), z.unknown()), message: z.string() }).strict(),
+    })
+    .strict(),
 ]);
 const text = z.string().min(1);
 const ProblemSchema = z.discriminatedUnion('code', [
-  z.object({ code: z.literal('joined'), sources: z.array(z.object({ path: z.string(), kind: z.enum(KINDS) }).strict()).min(2), text }).strict(),
+  z
+    .object({ code: z.literal('joined'), sources: z.array(z.object({ path: z.string(), kind: z.enum(KINDS) }).strict()).min(2), text })
+    .strict(),
   z.object({ code: z.literal('layout'), problem: LayoutProblemSchema, text }).strict(),
   z.object({ code: z.literal('learnt'), fact: LearntSchema, text }).strict(),
   z.object({ code: z.literal('classifier-failed'), classifier: z.string(), detail: z.string(), text }).strict(),

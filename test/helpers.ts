@@ -18,6 +18,7 @@ export const EVENTLOGS = path.join(SHARED, 'eventlogs');
 export const SNIPPETS = path.join(SHARED, 'snippets');
 export const hasShared = existsSync(path.join(EVENTLOGS, 'MANIFEST.tsv'));
 
+// eslint-disable-next-line @typescript-eslint/require-await -- a stream of chunks, as readers receive them
 export async function* chunksOf(buf: Buffer, size: number): AsyncGenerator<Buffer> {
   for (let i = 0; i < buf.length; i += size) yield buf.subarray(i, Math.min(buf.length, i + size));
 }
@@ -51,7 +52,11 @@ export function runCli(args: string[], opts: { input?: Buffer | string; env?: Re
 }
 
 /** JSON lines (scan --format jsonl) as unknown values, for a zod schema to take apart. */
-export const jsonLines = (s: string): unknown[] => s.split('\n').filter((l) => l.trim() !== '').map((l): unknown => JSON.parse(l));
+export const jsonLines = (s: string): unknown[] =>
+  s
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l): unknown => JSON.parse(l));
 
 // --- the reading loop, as the commands run it -----------------------------------------------------
 
@@ -66,7 +71,10 @@ export async function readPaths(paths: string[], opts: ReadOptions = {}): Promis
  * What `diagnose` computes for `paths`: inputs read as diagnose reads them (text logs too), joined
  * per application, each diagnosed. Throws, naming the input, when one could not be read.
  */
-export async function diagnosePaths(paths: string[], overrides: Record<string, string> = {}): Promise<{ reads: InputRead[]; diagnoses: Diagnosis[] }> {
+export async function diagnosePaths(
+  paths: string[],
+  overrides: Record<string, string> = {},
+): Promise<{ reads: InputRead[]; diagnoses: Diagnosis[] }> {
   const reads = await readPaths(paths, { acceptText: true });
   const bad = reads.filter((r) => r.failures.length > 0);
   if (bad.length > 0) throw new Error(bad.map((r) => `${r.path}: ${failuresText(r.failures)}`).join('\n'));
@@ -97,5 +105,9 @@ export const findingOf = (d: Diagnosis, code: string): Finding => only(d.finding
 
 /** The one evidence item of message `id`, typed by it. */
 export function evidenceOf<K extends Evidence['messageId']>(evidence: readonly Evidence[], id: K): Extract<Evidence, { messageId: K }> {
-  return only(evidence.filter((e): e is Extract<Evidence, { messageId: K }> => e.messageId === id), () => true, `${id} evidence`);
+  return only(
+    evidence.filter((e): e is Extract<Evidence, { messageId: K }> => e.messageId === id),
+    () => true,
+    `${id} evidence`,
+  );
 }

@@ -27,12 +27,12 @@ export interface Report {
 }
 
 /** A number that decides whether a finding fires, with where it comes from. */
-export interface Threshold {
+interface Threshold {
   value: number;
   why: string;
 }
 
-export interface ClassifierMeta {
+interface ClassifierMeta {
   /** 'failure': critical when the application failed or did not finish, else a warning (it recovered). */
   kind: 'failure' | 'warning' | 'info';
   /**

@@ -31,7 +31,7 @@ export function direct(matches: Match[]): Match[] {
   return d.length > 0 ? d : matches;
 }
 
-export function executorsOf(matches: Match[]): string[] {
+function executorsOf(matches: Match[]): string[] {
   const ids = new Set<string>();
   for (const { signal } of matches) for (const e of signal.executors) ids.add(e);
   return [...ids].sort(compareIds);
@@ -47,7 +47,7 @@ export function compareIds(a: string, b: string): number {
  * Occurrences of a failure: executors lost count once each (ExecutorRemoved), otherwise every task
  * (or stage, job) that reported it.
  */
-export function occurrences(matches: Match[]): number {
+function occurrences(matches: Match[]): number {
   const removed = matches.filter((x) => x.signal.source === 'executor-removed');
   // Two inputs (an event log and a YARN log) may report the same executor's end: count executors.
   if (removed.length > 0) return executorsOf(removed).length || removed.reduce((n, x) => n + x.signal.count, 0);
@@ -60,7 +60,7 @@ const MAX_EVIDENCE = 4;
 const MAX_TEXT = 400;
 
 /** Evidence: where each matching text was first seen, the text, and how often and where it recurred. */
-export function evidenceOf(matches: Match[], extra: Evidence[] = []): Evidence[] {
+function evidenceOf(matches: Match[], extra: Evidence[] = []): Evidence[] {
   const out: Evidence[] = [];
   const sorted = [...matches].sort((a, b) => (a.signal.firstTime ?? 0) - (b.signal.firstTime ?? 0) || b.signal.count - a.signal.count);
   for (const { signal: s, m } of sorted.slice(0, MAX_EVIDENCE)) {
@@ -91,7 +91,7 @@ export function evidenceOf(matches: Match[], extra: Evidence[] = []): Evidence[]
 }
 
 /** The line of `text` holding the match, cut to MAX_TEXT characters around it. */
-export function excerpt(text: string, at: number): string {
+function excerpt(text: string, at: number): string {
   const start = text.lastIndexOf('\n', at) + 1;
   const endNl = text.indexOf('\n', at);
   const line = text.slice(start, endNl < 0 ? text.length : endNl);

@@ -44,7 +44,7 @@ export function containerWith(l: MemoryLayout, change: { heap?: number; overhead
 }
 
 /** The overhead Spark would derive for a new heap when none is set explicitly (keeps the ratio). */
-export function overheadFor(l: MemoryLayout, conf: Record<string, string>, newHeap: number): number {
+function overheadFor(l: MemoryLayout, conf: Record<string, string>, newHeap: number): number {
   const explicit = conf['spark.executor.memoryOverhead'] ?? conf['spark.yarn.executor.memoryOverhead'];
   if (explicit !== undefined || l.executor.overhead === 0) return l.executor.overhead;
   const factor = l.executor.overhead / l.executor.heap;

@@ -47,5 +47,3 @@ export function decode(codec: Codec, source: AsyncIterable<Buffer>, opts: Decode
       return decodeGzip(source);
   }
 }
-
-export { TruncatedInputError } from './byte-reader.js';

@@ -1,6 +1,6 @@
 import { InputError, type BlockFault } from '../errors.js';
 import { copyMatch } from './copy-match.js';
-import { ByteReader, TruncatedInputError } from './byte-reader.js';
+import { ByteReader } from './byte-reader.js';
 import { xxhash32 } from './xxhash32.js';
 
 /**
@@ -76,7 +76,7 @@ export async function* decodeLz4Block(source: AsyncIterable<Buffer>): AsyncGener
 const blockFault = (what: BlockFault): InputError => new InputError('lz4-corrupt-block', { at: null, what });
 
 /** Decodes one raw LZ4 block (https://github.com/lz4/lz4/blob/dev/doc/lz4_Block_format.md) into dst; returns bytes written. */
-export function lz4DecompressBlock(src: Uint8Array, dst: Uint8Array): number {
+function lz4DecompressBlock(src: Uint8Array, dst: Uint8Array): number {
   let s = 0;
   let d = 0;
   const sEnd = src.length;
@@ -115,5 +115,3 @@ export function lz4DecompressBlock(src: Uint8Array, dst: Uint8Array): number {
   }
   return d;
 }
-
-export { TruncatedInputError };

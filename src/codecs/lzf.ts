@@ -36,7 +36,7 @@ export async function* decodeLzf(source: AsyncIterable<Buffer>): AsyncGenerator<
 }
 
 /** LZF (liblzf lzf_d.c): ctrl < 32 is a literal run of ctrl+1 bytes, else a back reference. */
-export function lzfDecompress(src: Uint8Array, dst: Uint8Array, at = 0): number {
+function lzfDecompress(src: Uint8Array, dst: Uint8Array, at = 0): number {
   let s = 0;
   let d = 0;
   const bad = (): InputError => new InputError('lzf-corrupt-chunk', { at });

@@ -34,7 +34,7 @@ export async function* decodeXerialSnappy(source: AsyncIterable<Buffer>): AsyncG
 }
 
 /** Decodes one raw snappy block (https://github.com/google/snappy/blob/main/format_description.txt). */
-export function snappyDecompress(src: Uint8Array, at = 0): Buffer {
+function snappyDecompress(src: Uint8Array, at = 0): Buffer {
   let s = 0;
   let outLen = 0;
   for (let shift = 0; ; shift += 7) {

@@ -179,7 +179,7 @@ export class KubectlYamlReader {
 }
 
 type Yaml = string | number | boolean | null | Yaml[] | { [k: string]: Yaml };
-export const LINE = Symbol('line');
+const LINE = Symbol('line');
 
 /** Block YAML as kubectl prints it. Not a general YAML parser: no anchors, flow collections or tags. */
 export function parseBlockYaml(input: Array<{ text: string; line: number }>): Yaml {

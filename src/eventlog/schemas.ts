@@ -24,15 +24,15 @@ const metricMap = z.record(z.string(), z.unknown()).transform((r) => {
   return out;
 });
 
-export const LogStart = z.object({ 'Spark Version': str });
+const LogStart = z.object({ 'Spark Version': str });
 
-export const EnvironmentUpdate = z.object({
+const EnvironmentUpdate = z.object({
   'JVM Information': opt(stringMap),
   'Spark Properties': opt(stringMap),
   'System Properties': opt(stringMap),
 });
 
-export const ApplicationStart = z.object({
+const ApplicationStart = z.object({
   'App Name': opt(str),
   'App ID': opt(str),
   Timestamp: opt(num),
@@ -40,21 +40,21 @@ export const ApplicationStart = z.object({
   'App Attempt ID': opt(str),
 });
 
-export const ApplicationEnd = z.object({ Timestamp: opt(num), ExitCode: opt(num) });
+const ApplicationEnd = z.object({ Timestamp: opt(num), ExitCode: opt(num) });
 
-export const ExecutorAdded = z.object({
+const ExecutorAdded = z.object({
   Timestamp: opt(num),
   'Executor ID': str,
   'Executor Info': opt(z.object({ Host: opt(str), 'Total Cores': opt(num), 'Resource Profile Id': opt(num) })),
 });
 
-export const ExecutorRemoved = z.object({
+const ExecutorRemoved = z.object({
   Timestamp: opt(num),
   'Executor ID': str,
   'Removed Reason': opt(str),
 });
 
-export const BlockManagerAdded = z.object({
+const BlockManagerAdded = z.object({
   'Block Manager ID': z.object({ 'Executor ID': str, Host: opt(str), Port: opt(num) }),
   'Maximum Memory': num,
   Timestamp: opt(num),
@@ -63,15 +63,15 @@ export const BlockManagerAdded = z.object({
 });
 
 const resourceRequest = z.object({ 'Resource Name': opt(str), Amount: num });
-export const ResourceProfileAdded = z.object({
+const ResourceProfileAdded = z.object({
   'Resource Profile Id': num,
   'Executor Resource Requests': opt(z.record(z.string(), resourceRequest)),
   'Task Resource Requests': opt(z.record(z.string(), resourceRequest)),
 });
 
-export const JobStart = z.object({ 'Job ID': num, 'Submission Time': opt(num), 'Stage IDs': opt(z.array(num)) });
+const JobStart = z.object({ 'Job ID': num, 'Submission Time': opt(num), 'Stage IDs': opt(z.array(num)) });
 
-export const JobEnd = z.object({
+const JobEnd = z.object({
   'Job ID': num,
   'Completion Time': opt(num),
   'Job Result': z.object({
@@ -89,8 +89,8 @@ const stageInfo = z.object({
   'Completion Time': opt(num),
   'Failure Reason': opt(str),
 });
-export const StageSubmitted = z.object({ 'Stage Info': stageInfo });
-export const StageCompleted = z.object({ 'Stage Info': stageInfo });
+const StageSubmitted = z.object({ 'Stage Info': stageInfo });
+const StageCompleted = z.object({ 'Stage Info': stageInfo });
 
 const stackFrame = z.object({
   'Declaring Class': opt(str),
@@ -99,7 +99,7 @@ const stackFrame = z.object({
   'Line Number': opt(num),
 });
 
-export const TaskEndReason = z.object({
+const TaskEndReason = z.object({
   Reason: str,
   'Class Name': opt(str),
   Description: opt(str),
@@ -112,7 +112,7 @@ export const TaskEndReason = z.object({
   Message: opt(str),
 });
 
-export const TaskEnd = z.object({
+const TaskEnd = z.object({
   'Stage ID': num,
   'Stage Attempt ID': opt(num),
   'Task End Reason': TaskEndReason,
@@ -141,14 +141,14 @@ export const TaskEnd = z.object({
   'Task Executor Metrics': opt(metricMap),
 });
 
-export const StageExecutorMetrics = z.object({
+const StageExecutorMetrics = z.object({
   'Executor ID': str,
   'Stage ID': num,
   'Stage Attempt ID': opt(num),
   'Executor Metrics': metricMap,
 });
 
-export const SQLExecutionStart = z.object({
+const SQLExecutionStart = z.object({
   executionId: num,
   description: opt(str),
   details: opt(str),
@@ -156,7 +156,7 @@ export const SQLExecutionStart = z.object({
   time: opt(num),
 });
 
-export const SQLExecutionEnd = z.object({ executionId: num, time: opt(num), errorMessage: opt(str) });
+const SQLExecutionEnd = z.object({ executionId: num, time: opt(num), errorMessage: opt(str) });
 
 /** Event name (the part after the last '.', so SQL events match by their short name) → schema. */
 export const SCHEMAS = {

@@ -9,7 +9,7 @@ export interface Location {
 }
 
 /** What a counted diagnostic says about one line; words in src/render/words/diagnostics.ts. */
-export interface DiagnosticData {
+interface DiagnosticData {
   /** The last line has no newline and does not parse: the writer stopped mid-event. */
   'truncated-line': Record<string, never>;
   'invalid-json': Record<string, never>;
@@ -20,7 +20,7 @@ export interface DiagnosticData {
   'stream-truncated': { cause: Problem };
 }
 
-export type DiagnosticCode = keyof DiagnosticData;
+type DiagnosticCode = keyof DiagnosticData;
 
 export type Diagnostic = Location & { [C in DiagnosticCode]: { code: C; data: DiagnosticData[C] } }[DiagnosticCode];
 

@@ -18,7 +18,7 @@
 import type { ClusterManager } from '../state/app.js';
 import type { Deploy } from './rules.js';
 
-export type DeployReason =
+type DeployReason =
   | 'option'
   | 'k8s-submit-in-driver'
   | 'master-url'

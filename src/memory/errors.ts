@@ -2,6 +2,7 @@
  * A setting Spark itself would refuse (or that no JVM could run). Carries a stable code and raw data;
  * the words live in src/render/memory-words.ts (memoryErrorText); `message` is the code.
  */
+/** @public Every code, documented where it is declared (part of the JSON contract). */
 export const MEMORY_ERROR_CODES = [
   'size-fractional', // JavaUtils.byteStringAs: "Fractional values are not supported. Input was: …"
   'size-unparseable', // JavaUtils.byteStringAs: "Failed to parse byte string: …"

@@ -11,8 +11,7 @@ export * from './errors.js';
 export * from './jvm.js';
 export * from './deploy.js';
 export * from './rules.js';
-export { parseSize, MiB, GiB, KiB, toMiB } from './sizes.js';
-export { parseVersion, atLeast, holds, type Version } from './version.js';
+export { parseSize, MiB, GiB } from './sizes.js';
 
 /**
  * The layout of one application with what its log observed: data for `memory` and `diagnose`
@@ -107,7 +106,7 @@ export function memoryReport(state: AppState | null, req: MemoryRequest): Memory
  * (spark.submit.pyFiles, spark.pyspark.*), then the driver's main class (PythonRunner, pyspark-shell),
  * then Python operators in the SQL plans (BatchEvalPython, ArrowEvalPython, FlatMapGroupsInPandas…).
  */
-export function pythonEvidence(state: AppState, conf: Record<string, string>): { python: boolean; reason: string } {
+function pythonEvidence(state: AppState, conf: Record<string, string>): { python: boolean; reason: string } {
   if ((conf['spark.yarn.isPython'] ?? '').trim() === 'true') return { python: true, reason: 'spark.yarn.isPython' };
   if ((conf['spark.kubernetes.resource.type'] ?? '').trim().toLowerCase() === 'python')
     return { python: true, reason: 'spark.kubernetes.resource.type' };

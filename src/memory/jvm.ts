@@ -20,19 +20,19 @@ export type Collector = 'parallel' | 'serial' | 'g1' | 'cms' | 'zgc' | 'shenando
 /** HotSpot: every heap is reserved in multiples of 2 MiB on x86-64 Linux (measured: -Xmx441m reserves 442 MiB under all three collectors). */
 export const HEAP_ALIGNMENT = 2 * MiB;
 /** HotSpot Parallel: generation and space alignment 512 KiB (64 KiB pages × 8). */
-export const PARALLEL_SPACE_ALIGNMENT = 512 * 1024;
+const PARALLEL_SPACE_ALIGNMENT = 512 * 1024;
 /** HotSpot Serial: space alignment 64 KiB. */
-export const SERIAL_SPACE_ALIGNMENT = 64 * 1024;
+const SERIAL_SPACE_ALIGNMENT = 64 * 1024;
 /** HotSpot default -XX:NewRatio=2: the young generation is 1/3 of the heap. */
 export const NEW_RATIO = 2;
 /** HotSpot default -XX:MinSurvivorRatio=3: Parallel's largest survivor space is 1/3 of the young generation. */
 export const PARALLEL_MIN_SURVIVOR_RATIO = 3;
 /** HotSpot default -XX:SurvivorRatio=8: eden:survivor:survivor = 8:1:1, a survivor is 1/10 of the young generation. */
-export const SERIAL_SURVIVOR_RATIO = 8;
+const SERIAL_SURVIVOR_RATIO = 8;
 /** G1: about 2048 regions of 1…32 MiB (HeapRegion::setup_heap_region_size; measured: rounded up to a power of two). */
-export const G1_TARGET_REGIONS = 2048;
-export const G1_MIN_REGION = MiB;
-export const G1_MAX_REGION = 32 * MiB;
+const G1_TARGET_REGIONS = 2048;
+const G1_MIN_REGION = MiB;
+const G1_MAX_REGION = 32 * MiB;
 
 const alignUp = (n: number, a: number): number => Math.ceil(n / a) * a;
 const alignDown = (n: number, a: number): number => Math.floor(n / a) * a;
@@ -96,7 +96,7 @@ const FLAG: Array<[RegExp, Collector]> = [
   [/-XX:\+UseEpsilonGC\b/, 'epsilon'],
 ];
 
-export type CollectorReason = 'flag' | 'java-version' | 'spark-version';
+type CollectorReason = 'flag' | 'java-version' | 'spark-version';
 
 export interface CollectorDecision {
   collector: Collector;
@@ -108,7 +108,7 @@ export interface CollectorDecision {
 }
 
 /** "1.8.0_282 (Private Build)" → 8, "17.0.18 (Ubuntu)" → 17, "11.0.20.1" → 11. */
-export function javaMajor(version: string | null | undefined): number | null {
+function javaMajor(version: string | null | undefined): number | null {
   if (!version) return null;
   const m = /^\s*(\d+)(?:\.(\d+))?/.exec(version);
   if (!m) return null;
@@ -121,7 +121,7 @@ export function javaMajor(version: string | null | undefined): number | null {
  * 3.0–3.2,; 8/11/17 in 3.3–3.5; 17/21 from 4.0). Our choice, when
  * the log names no Java: assume the newest, as an unknown Spark version counts as the current one.
  */
-export function assumedJava(v: Version | null): number {
+function assumedJava(v: Version | null): number {
   if (atLeast(v, 4, 0)) return 17;
   if (atLeast(v, 3, 3)) return 17;
   if (atLeast(v, 3, 0)) return 11;

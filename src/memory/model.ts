@@ -41,8 +41,6 @@ import {
 import { checkIntMiB, MiB, parseBool, parseFraction, parseIntStrict, parsePlainIntMiB, parseSize, toMiB } from './sizes.js';
 import { holds, parseVersion, type Version } from './version.js';
 
-export { RESERVED_SYSTEM_MEMORY } from './rules.js';
-
 /**
  * The memory regions Spark configures, computed as Spark computes them. Pure: no I/O, no words.
  * Every size is a whole number of bytes. Which setting means what, for which version, manager, role and
@@ -93,7 +91,7 @@ export interface ExecutorLayout {
   container: number;
 }
 
-export interface DriverLayout {
+interface DriverLayout {
   heap: number;
   overhead: number;
   /** 0 means unlimited (spark.driver.maxResultSize=0). */

@@ -4,6 +4,7 @@
  */
 import type { MemoryData } from './errors.js';
 
+/** @public Every code, documented where it is declared (part of the JSON contract). */
 export const MEMORY_NOTE_CODES = [
   // how the inputs were decided
   'deploy-mode', // { mode, reason }

@@ -6,7 +6,7 @@ import { HEAP_ALIGNMENT, NEW_RATIO, PARALLEL_MIN_SURVIVOR_RATIO } from './jvm.js
 import { MiB } from './sizes.js';
 
 /** Which region each executor metric (ExecutorMetricType.scala) is bounded by. */
-export type Region = 'heap' | 'unified' | 'offHeap' | 'overhead' | 'pyspark' | 'container';
+type Region = 'heap' | 'unified' | 'offHeap' | 'overhead' | 'pyspark' | 'container';
 
 const METRIC_REGION: Record<string, Region> = {
   JVMHeapMemory: 'heap',
@@ -33,7 +33,7 @@ export interface PeakAgainstLimit {
   percent: number | null;
 }
 
-export function regionLimit(e: ExecutorLayout, region: Region): number {
+function regionLimit(e: ExecutorLayout, region: Region): number {
   return region === 'pyspark' && e.pyspark === 0 ? e.overhead : e[region];
 }
 
@@ -50,7 +50,7 @@ export function peaksAgainstLimits(e: ExecutorLayout, peaks: Record<string, numb
   return out;
 }
 
-export interface ObservedExecutor {
+interface ObservedExecutor {
   maxMemory: number | null;
   maxOnHeap: number | null;
   maxOffHeap: number | null;
@@ -74,7 +74,7 @@ export interface Observed {
  *   generation was sized by the host (CMS: the GC thread count) or by the JVM build leaves it;
  * settings-differ: the pool is above what the heap allows: the JVM ran with a bigger heap or other fractions.
  */
-export type VerdictKind =
+type VerdictKind =
   'reproduced' | 'other-collector' | 'version-unknown' | 'heap-unknown' | 'not-local' | 'survivor-gap' | 'settings-differ' | 'unexplained';
 
 /** How one group of BlockManagers (same on-heap size) compares with the model. */
@@ -113,7 +113,7 @@ function impliedMaxMemory(layout: MemoryLayout, pool: number): number | null {
 /** A pool this far under -Xmx is one survivor space of a generational collector: at most Parallel's heap/9 (NewRatio 2, MinSurvivorRatio 3) plus alignment. */
 const survivorBound = (heap: number): number => Math.floor(heap / ((NEW_RATIO + 1) * PARALLEL_MIN_SURVIVOR_RATIO)) + HEAP_ALIGNMENT;
 
-export function judge(layout: MemoryLayout, jvm: JvmLayout, who: 'executors' | 'driver', ids: string[], pool: number): BlockManagerVerdict {
+function judge(layout: MemoryLayout, jvm: JvmLayout, who: 'executors' | 'driver', ids: string[], pool: number): BlockManagerVerdict {
   const formula = jvm.blockManagerOnHeap;
   const base = { who, ids, pool, formula, collector: null, impliedMaxMemory: null, gap: null };
   if (pool === formula) return { ...base, kind: 'reproduced' };

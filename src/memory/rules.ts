@@ -21,7 +21,7 @@ const YARN = 'resource-managers/yarn/src/main/scala/org/apache/spark/deploy/yarn
 const K8S = 'resource-managers/kubernetes/core/src/main/scala/org/apache/spark/deploy/k8s';
 const MESOS = 'resource-managers/mesos/src/main/scala/org/apache/spark/scheduler/cluster/mesos';
 
-export const SRC = {
+const SRC = {
   unified: { file: `${CORE}/memory/UnifiedMemoryManager.scala`, tags: 'v1.6.0–v4.1' },
   static16: { file: `${CORE}/memory/StaticMemoryManager.scala`, tags: 'v1.6.0–v2.4.8 (legacy mode)' },
   staticPre16: { file: `${CORE}/storage/BlockManager.scala getMaxMemory, ${CORE}/shuffle/ShuffleMemoryManager.scala`, tags: 'v1.0–v1.5.2' },
@@ -60,7 +60,7 @@ export const LEGACY_FRACTIONS = { storage: 0.6, storageSafety: 0.9, shuffle: 0.2
 /** config MEMORY_STORAGE_FRACTION default. */
 export const STORAGE_FRACTION_DEFAULT = 0.5;
 /** k8s Constants.NON_JVM_MEMORY_OVERHEAD_FACTOR: set by BasicDriverFeatureStep for Python/R apps in cluster mode (2.4+). */
-export const NON_JVM_OVERHEAD_FACTOR = 0.4;
+const NON_JVM_OVERHEAD_FACTOR = 0.4;
 /** Client.scala AM_MEMORY default (spark.yarn.am.memory). */
 export const YARN_AM_MEMORY_DEFAULT_MIB = 512;
 
@@ -199,7 +199,7 @@ export const PYTHON_FLAG: Partial<Record<ClusterManager, { key: string; value: s
 // ---------------------------------------------------------------------------------------------------
 // Where the overhead comes from.
 
-export type SizeUnit =
+type SizeUnit =
   /** JavaUtils.byteStringAs with MiB as the bare unit (bytesConf(ByteUnit.MiB)). */
   | 'size-mib'
   /** SparkConf.getInt: a plain integer of MiB; a unit is a startup error. */

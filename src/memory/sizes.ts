@@ -7,9 +7,7 @@
  */
 import { MemoryConfigError } from './errors.js';
 
-export { MemoryConfigError } from './errors.js';
-
-export const KiB = 1024;
+const KiB = 1024;
 export const MiB = 1024 * KiB;
 export const GiB = 1024 * MiB;
 
@@ -28,9 +26,9 @@ const SUFFIX: Record<string, bigint> = {
 };
 
 /** Java's Long.MAX_VALUE: the largest number of bytes Spark can hold. */
-export const LONG_MAX = 9223372036854775807n;
+const LONG_MAX = 9223372036854775807n;
 /** Java's Int.MaxValue: Spark keeps MiB amounts (heap, overhead) in Ints (YarnAllocator, ResourceProfile `.toInt`). */
-export const INT_MAX = 2147483647;
+const INT_MAX = 2147483647;
 
 /** Bytes for `value` of setting `key`, whose bare numbers are in `defaultUnit` bytes (1 or MiB). */
 export function parseSize(key: string, value: string, defaultUnit: number): number {

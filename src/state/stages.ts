@@ -4,7 +4,7 @@
  */
 const BUCKETS = 48;
 
-export class Histogram {
+class Histogram {
   readonly counts = new Array<number>(BUCKETS).fill(0);
   n = 0;
   max = 0;

@@ -20,7 +20,12 @@ export async function generateAppDir(root, count) {
     // 20 KB to 300 KB, log-uniform (the corpus: p25 24 KB, median 82 KB, p90 350 KB).
     const size = Math.round(20_000 * 15 ** ((i * 0.618034) % 1));
     await generateLog(path.join(dir, `${appId}_1`), size, {
-      seed: 1000 + i, appId, executors: 2 + (i % 15), fail: i % 5 === 0, tasksPerStage: 8 + (i % 40), classpathEntries: 150 + (i % 200),
+      seed: 1000 + i,
+      appId,
+      executors: 2 + (i % 15),
+      fail: i % 5 === 0,
+      tasksPerStage: 8 + (i % 40),
+      classpathEntries: 150 + (i % 200),
     });
   }
   return apps;

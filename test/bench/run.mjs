@@ -15,7 +15,10 @@ const BIN = path.join(ROOT, 'bin', 'spark-triage.js');
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 const MiB = 1024 * 1024;
-const GNU_TIME = existsSync('/usr/bin/time') && spawnSync('/usr/bin/time', ['-f', '%M', 'true'], { encoding: 'utf8' }).status === 0 ? '/usr/bin/time' : null;
+const GNU_TIME =
+  existsSync('/usr/bin/time') && spawnSync('/usr/bin/time', ['-f', '%M', 'true'], { encoding: 'utf8' }).status === 0
+    ? '/usr/bin/time'
+    : null;
 const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 
 /** Runs a command RUNS times; returns median wall seconds and the largest peak RSS (MiB). */
@@ -40,7 +43,9 @@ const rows = [];
 const row = (name, m, extra = {}) => {
   rows.push({ name, ...m, ...extra });
   const mbs = extra.bytes ? `${(extra.bytes / MiB / m.s).toFixed(0)} MB/s` : extra.apps ? `${(extra.apps / m.s).toFixed(0)} apps/s` : '';
-  console.error(`  ${name.padEnd(44)} ${m.s.toFixed(2).padStart(7)} s  ${mbs.padStart(11)}  ${m.rss !== null ? `${m.rss.toFixed(0)} MiB` : ''}`);
+  console.error(
+    `  ${name.padEnd(44)} ${m.s.toFixed(2).padStart(7)} s  ${mbs.padStart(11)}  ${m.rss !== null ? `${m.rss.toFixed(0)} MiB` : ''}`,
+  );
 };
 try {
   console.error(`generating in ${dir} (scale ${SCALE}) …`);
@@ -98,13 +103,19 @@ try {
     for (const i of j.inputs) delete i.compression;
     return JSON.stringify(j).replaceAll(file, '<log>');
   };
-  console.log(`\nmachine: ${cpus()[0]?.model ?? 'unknown'} × ${cores}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, Node ${process.version}; medians of ${RUNS}; sizes × ${SCALE}`);
+  console.log(
+    `\nmachine: ${cpus()[0]?.model ?? 'unknown'} × ${cores}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, Node ${process.version}; medians of ${RUNS}; sizes × ${SCALE}`,
+  );
   console.log('| run | median s | throughput | peak RSS |\n|---|---|---|---|');
-  for (const r of rows) console.log(`| ${r.name} | ${r.s.toFixed(2)} | ${r.bytes ? `${(r.bytes / MiB / r.s).toFixed(0)} MB/s` : `${(r.apps / r.s).toFixed(0)} apps/s`} | ${r.rss !== null ? `${r.rss.toFixed(0)} MiB` : 'n/a'} |`);
+  for (const r of rows)
+    console.log(
+      `| ${r.name} | ${r.s.toFixed(2)} | ${r.bytes ? `${(r.bytes / MiB / r.s).toFixed(0)} MB/s` : `${(r.apps / r.s).toFixed(0)} apps/s`} | ${r.rss !== null ? `${r.rss.toFixed(0)} MiB` : 'n/a'} |`,
+    );
   console.log('');
   if (py) check('diagnose ≥ 4× the Python baseline', py.s / d1.s >= 4, `${(py.s / d1.s).toFixed(2)}×`);
   check('diagnose ≥ 2× the split2 + JSON.parse baseline', node.s / d1.s >= 2, `${(node.s / d1.s).toFixed(2)}×`);
-  if (d1.rss !== null) check('peak RSS ≤ 200 MiB on 1 GiB and 4 GiB', Math.max(d1.rss, d4.rss) <= 200, `${d1.rss.toFixed(0)} / ${d4.rss.toFixed(0)} MiB`);
+  if (d1.rss !== null)
+    check('peak RSS ≤ 200 MiB on 1 GiB and 4 GiB', Math.max(d1.rss, d4.rss) <= 200, `${d1.rss.toFixed(0)} / ${d4.rss.toFixed(0)} MiB`);
   if (dz) check('zstd throughput ≥ 75% of plain', d1.s / dz.s >= 0.75, `${((d1.s / dz.s) * 100).toFixed(0)}%`);
   if (dz) check('zstd log diagnosed exactly as the plain one', diagnosis(zst1) === diagnosis(plain1), 'JSON reports compared');
   check(`scan with ${cores} jobs ≥ 1.7× one (${nApps} apps)`, s1.s / sN.s >= 1.7, `${(s1.s / sN.s).toFixed(2)}×`);

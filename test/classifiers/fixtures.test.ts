@@ -46,7 +46,11 @@ describe('each finding code on its fixtures (publint-style testFixture)', () => 
           return;
         }
         const f = findingOf(d, exp.code);
-        expect({ role: f.role, region: f.region, severity: f.severity }).toEqual({ role: exp.role, region: exp.region, severity: exp.severity ?? 'critical' });
+        expect({ role: f.role, region: f.region, severity: f.severity }).toEqual({
+          role: exp.role,
+          region: exp.region,
+          severity: exp.severity ?? 'critical',
+        });
         expect(f.evidence.length).toBeGreaterThan(0);
         const verdict = exp.verdict === undefined ? exp.code : exp.verdict;
         if (verdict === null) expect(d.verdict).toBeNull();
@@ -57,7 +61,18 @@ describe('each finding code on its fixtures (publint-style testFixture)', () => 
 });
 
 describe('the registry (like ESLint’s checkRuleFiles)', () => {
-  const helpers = new Set(['define.ts', 'evidence.ts', 'heap-fixes.ts', 'heap-region.ts', 'index.ts', 'match.ts', 'policy.ts', 'remedies.ts', 'remedy.ts', 'yarn-kill.ts']);
+  const helpers = new Set([
+    'define.ts',
+    'evidence.ts',
+    'heap-fixes.ts',
+    'heap-region.ts',
+    'index.ts',
+    'match.ts',
+    'policy.ts',
+    'remedies.ts',
+    'remedy.ts',
+    'yarn-kill.ts',
+  ]);
   const files = readdirSync(path.join(ROOT, 'src', 'classifiers')).filter((f) => f.endsWith('.ts') && !helpers.has(f));
 
   it('registers every classifier file, once, sorted by code, with its file named by its code', () => {
@@ -68,7 +83,10 @@ describe('the registry (like ESLint’s checkRuleFiles)', () => {
   it('gives every code a fixture folder whose expectations name it', () => {
     for (const c of CLASSIFIERS) {
       const exp = expectations(c.code);
-      expect(Object.values(exp).some((e) => e.code === c.code && e.codes.includes(c.code)), c.code).toBe(true);
+      expect(
+        Object.values(exp).some((e) => e.code === c.code && e.codes.includes(c.code)),
+        c.code,
+      ).toBe(true);
     }
   });
 
@@ -92,8 +110,13 @@ describe('evidence', () => {
     expect(ev.map((e) => e.at)).toEqual([10, 14, 15].map((line) => ({ file, line })));
     // 4 failed tasks on executors 1 and 2 in stage 0.0, first and last at 22:13:33 UTC.
     expect(evidenceOf(ev, 'matched').data).toEqual({
-      text: 'java.lang.OutOfMemoryError: Java heap space', source: 'task-exception', count: 4, executors: ['1', '2'], stages: ['0.0'],
-      firstTime: 1700000013200, lastTime: 1700000013230,
+      text: 'java.lang.OutOfMemoryError: Java heap space',
+      source: 'task-exception',
+      count: 4,
+      executors: ['1', '2'],
+      stages: ['0.0'],
+      firstTime: 1700000013200,
+      lastTime: 1700000013230,
     });
     const stage = evidenceOf(ev, 'caused-stage-failure').data;
     expect(stage.stages).toEqual(['0.0']);
@@ -103,7 +126,8 @@ describe('evidence', () => {
 });
 
 describe('remediation is computed from the numbers', () => {
-  const byConf = <R extends { conf: string | null }>(rs: R[]): Record<string, R> => Object.fromEntries(rs.filter((r) => r.conf !== null).map((r) => [r.conf, r]));
+  const byConf = <R extends { conf: string | null }>(rs: R[]): Record<string, R> =>
+    Object.fromEntries(rs.filter((r) => r.conf !== null).map((r) => [r.conf, r]));
 
   it('sizes the overhead from YARN\'s "X of Y physical memory used" with headroom, and warns off the heap', async () => {
     const d = await diagnosePath(path.join(DIR, 'yarn-memory-exceeded', 'spark35-pyspark'));
@@ -114,7 +138,12 @@ describe('remediation is computed from the numbers', () => {
     expect(fixes['spark.executor.pyspark.memory']).toMatchObject({ current: null, suggested: '1g', messageId: 'pyspark-own-memory' });
     expect(fixes['spark.executor.memory']).toMatchObject({ current: '8g', suggested: null, messageId: 'keep-heap-container-kill' });
     expect(fixes['spark.executor.cores']).toMatchObject({ current: '4', suggested: '2', messageId: 'fewer-cores' });
-    expect(Object.keys(fixes).sort()).toEqual(['spark.executor.cores', 'spark.executor.memory', 'spark.executor.memoryOverhead', 'spark.executor.pyspark.memory']);
+    expect(Object.keys(fixes).sort()).toEqual([
+      'spark.executor.cores',
+      'spark.executor.memory',
+      'spark.executor.memoryOverhead',
+      'spark.executor.pyspark.memory',
+    ]);
     // The verdict names Python workers (d.python) as sharing the overhead.
     expect(d.verdict).toEqual({ code: 'yarn-memory-exceeded', role: 'executor', region: 'overhead', confidence: 'high' });
     expect(d.python).toBe(true);
@@ -125,7 +154,12 @@ describe('remediation is computed from the numbers', () => {
     const f = findingOf(d, 'max-result-size');
     const fixes = byConf(f.remediation);
     // 1048.5 MB × 1.5 → 2 GiB; driver needs 2 × 2 GiB + 1 GiB = 5 GiB.
-    expect(fixes['spark.driver.maxResultSize']).toMatchObject({ current: '1g', suggested: '2g', messageId: 'max-result-size', data: { seen: 1099431936 } });
+    expect(fixes['spark.driver.maxResultSize']).toMatchObject({
+      current: '1g',
+      suggested: '2g',
+      messageId: 'max-result-size',
+      data: { seen: 1099431936 },
+    });
     expect(fixes['spark.driver.memory']).toMatchObject({ current: '1g', suggested: '5g' });
   });
 
@@ -134,7 +168,12 @@ describe('remediation is computed from the numbers', () => {
       const d = await diagnosePath(path.join(DIR, 'kryo-buffer-overflow', variant));
       return byConf(findingOf(d, 'kryo-buffer-overflow').remediation)['spark.kryoserializer.buffer.max'];
     };
-    expect(await kryo('spark31')).toMatchObject({ current: '64m', suggested: '256m', messageId: 'kryo-buffer', data: { required: 134217728 } });
+    expect(await kryo('spark31')).toMatchObject({
+      current: '64m',
+      suggested: '256m',
+      messageId: 'kryo-buffer',
+      data: { required: 134217728 },
+    });
     expect(await kryo('spark40-error-class')).toMatchObject({ current: '256m', suggested: '576m', data: { required: 300000000 } });
   });
 

@@ -22,7 +22,9 @@ describe('spark-triage diagnose (built bin)', () => {
     expect(bad.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^spark-triage: .*\/not-eventlogs\/binary-garbage: \S/)]);
     expect(bad.stdout).toContain('application_1700000000000_0042');
     const { report } = diagnoseJson(healthy, garbage);
-    expect(only(report.inputs, (i) => i.path === garbage, 'the garbage input').errors).toEqual([{ part: null, code: 'binary-data', data: { acceptText: true } }]);
+    expect(only(report.inputs, (i) => i.path === garbage, 'the garbage input').errors).toEqual([
+      { part: null, code: 'binary-data', data: { acceptText: true } },
+    ]);
     expect(only(report.inputs, (i) => i.path === healthy, 'the healthy input').errors).toBeUndefined();
     expect(report.applications.map((a) => a.verdict)).toEqual([null]);
   });
@@ -43,7 +45,9 @@ describe('spark-triage diagnose (built bin)', () => {
     const app = only(report.applications, (a) => a.verdict?.code === 'yarn-memory-exceeded', 'the killed application');
     const f = only(app.findings, (x) => x.code === 'yarn-memory-exceeded', 'yarn-memory-exceeded finding');
     expect(f.evidence).toContainEqual(expect.objectContaining({ source: `${kill}:11`, file: kill, line: 11, messageId: 'matched' }));
-    expect(f.remediation).toContainEqual(expect.objectContaining({ conf: 'spark.executor.memoryOverhead', current: '819m', suggested: '1536m', messageId: 'raise-overhead' }));
+    expect(f.remediation).toContainEqual(
+      expect.objectContaining({ conf: 'spark.executor.memoryOverhead', current: '819m', suggested: '1536m', messageId: 'raise-overhead' }),
+    );
   });
 
   it('applies --conf overrides to the layout and the fix', () => {
@@ -64,10 +68,23 @@ describe('spark-triage diagnose (built bin)', () => {
   it('reads text logs given with the event log, and standard input', () => {
     const yarnLogs = fixture('containerlogs', 'yarn-hadoop3', 'yarn-logs.txt');
     const { report } = diagnoseJson(kill, yarnLogs);
-    expect(report.inputs.map((i) => [i.path, i.kind])).toEqual([[kill, 'event-log'], [yarnLogs, 'yarn-aggregated-log']]);
+    expect(report.inputs.map((i) => [i.path, i.kind])).toEqual([
+      [kill, 'event-log'],
+      [yarnLogs, 'yarn-aggregated-log'],
+    ]);
     const app = only(report.applications, () => true, 'the joined application');
-    expect(app.problems).toContainEqual(expect.objectContaining({ code: 'joined', sources: [{ path: kill, kind: 'event-log' }, { path: yarnLogs, kind: 'yarn-aggregated-log' }] }));
-    const stdin = runCli(['diagnose', '--format', 'json', '-'], { input: Buffer.from(JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' } })) });
+    expect(app.problems).toContainEqual(
+      expect.objectContaining({
+        code: 'joined',
+        sources: [
+          { path: kill, kind: 'event-log' },
+          { path: yarnLogs, kind: 'yarn-aggregated-log' },
+        ],
+      }),
+    );
+    const stdin = runCli(['diagnose', '--format', 'json', '-'], {
+      input: Buffer.from(JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' } })),
+    });
     expect(parseJson(DiagnoseReportSchema, stdin.stdout).inputs.map((i) => [i.path, i.kind])).toEqual([['-', 'kubectl-json']]);
   });
 });

@@ -22,16 +22,41 @@ describe('spark-triage inspect (built bin)', () => {
     expect(Object.keys(z.record(z.string(), z.unknown()).parse(raw))).toEqual(['inputs', 'applications']);
     const report = InspectReportSchema.parse(raw);
     expect(only(report.inputs, (i) => i.path === lz4, 'lz4 input')).toEqual({
-      path: lz4, kind: 'event-log', compression: 'lz4', layout: 'single', lines: 304, malformedLines: 0, truncated: false,
+      path: lz4,
+      kind: 'event-log',
+      compression: 'lz4',
+      layout: 'single',
+      lines: 304,
+      malformedLines: 0,
+      truncated: false,
     });
     expect(only(report.inputs, (i) => i.layout === 'rolling', 'rolling input')).toMatchObject({ compression: 'none', truncated: true });
     expect(only(report.applications, (a) => a.appId === 'application_1700000000000_0001', 'lz4 application')).toEqual({
-      appId: 'application_1700000000000_0001', attemptId: '1', appName: 'codec-fixture', sparkVersion: '3.5.1',
-      clusterManager: 'unknown', outcome: 'succeeded', startTime: 1700000000000, endTime: 1700000009000,
-      events: { 'org.apache.spark.sql.execution.ui.SparkListenerSQLExecutionStart': 1, SparkListenerApplicationEnd: 1, SparkListenerApplicationStart: 1, SparkListenerLogStart: 1, SparkListenerTaskEnd: 300 },
-      executors: 4, jobs: { total: 0, failed: 0 }, stages: { total: 3, failed: 0 }, tasks: { total: 300, failed: 0, killed: 0 },
+      appId: 'application_1700000000000_0001',
+      attemptId: '1',
+      appName: 'codec-fixture',
+      sparkVersion: '3.5.1',
+      clusterManager: 'unknown',
+      outcome: 'succeeded',
+      startTime: 1700000000000,
+      endTime: 1700000009000,
+      events: {
+        'org.apache.spark.sql.execution.ui.SparkListenerSQLExecutionStart': 1,
+        SparkListenerApplicationEnd: 1,
+        SparkListenerApplicationStart: 1,
+        SparkListenerLogStart: 1,
+        SparkListenerTaskEnd: 300,
+      },
+      executors: 4,
+      jobs: { total: 0, failed: 0 },
+      stages: { total: 3, failed: 0 },
+      tasks: { total: 300, failed: 0, killed: 0 },
     });
-    expect(only(report.applications, (a) => a.appId === 'application_1700000000000_0002', 'rolling application')).toMatchObject({ outcome: 'incomplete', executors: 1, tasks: { total: 3, failed: 0, killed: 1 } });
+    expect(only(report.applications, (a) => a.appId === 'application_1700000000000_0002', 'rolling application')).toMatchObject({
+      outcome: 'incomplete',
+      executors: 1,
+      tasks: { total: 3, failed: 0, killed: 1 },
+    });
   });
 
   it('gives each corrupt input one error line naming the file, exit 2, no stack trace, and still reports the good ones', () => {
@@ -58,7 +83,10 @@ describe('spark-triage inspect (built bin)', () => {
     const lines = r.stderr.trimEnd().split('\n');
     expect(lines).toHaveLength(6);
     for (const bad of [badMagic, checksum, truncated, garbage, empty, emptyDir]) {
-      expect(lines.filter((l) => l.startsWith(`spark-triage: ${bad}: `)), bad).toHaveLength(1);
+      expect(
+        lines.filter((l) => l.startsWith(`spark-triage: ${bad}: `)),
+        bad,
+      ).toHaveLength(1);
     }
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(r.stdout).toContain(snappy);
@@ -69,13 +97,25 @@ describe('spark-triage inspect (built bin)', () => {
     expect(errorsOf(badMagic)).toEqual([{ part: null, code: 'lz4-bad-magic', data: { at: lz4.length } }]);
     // The flipped bit still decodes; the first block's xxhash32 catches it.
     expect(errorsOf(checksum)).toEqual([{ part: null, code: 'lz4-checksum', data: { at: 0 } }]);
-    expect(errorsOf(truncated)).toEqual([{ part: null, code: 'cut-short', data: { cause: { code: 'truncated', data: { what: 'lz4 block', at: 20000, expected: expect.any(Number), found: expect.any(Number) } } } }]);
+    expect(errorsOf(truncated)).toEqual([
+      {
+        part: null,
+        code: 'cut-short',
+        data: {
+          cause: { code: 'truncated', data: { what: 'lz4 block', at: 20000, expected: expect.any(Number), found: expect.any(Number) } },
+        },
+      },
+    ]);
     expect(errorsOf(garbage)).toEqual([{ part: null, code: 'binary-data', data: { acceptText: false } }]);
     expect(errorsOf(empty)).toEqual([{ part: null, code: 'empty-file', data: {} }]);
     expect(errorsOf(emptyDir)).toEqual([{ part: null, code: 'no-log-in-directory', data: {} }]);
     expect(errorsOf(snappy)).toBeUndefined();
     // The first, good stream of the bad-magic file is still read, and counted.
-    expect(only(report.inputs, (i) => i.path === badMagic, 'bad magic input')).toMatchObject({ compression: 'lz4', layout: 'single', lines: 304 });
+    expect(only(report.inputs, (i) => i.path === badMagic, 'bad magic input')).toMatchObject({
+      compression: 'lz4',
+      layout: 'single',
+      lines: 304,
+    });
     const badMagicApps = inspectJson([badMagic]).report.applications;
     expect(only(badMagicApps, () => true, 'bad magic application').events.SparkListenerTaskEnd).toBe(300);
   });

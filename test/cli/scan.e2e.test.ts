@@ -9,18 +9,25 @@ import { addTraps, generateLogDir } from '../scan/gen.mjs';
 
 const rowsOf = (stdout: string): ScanRow[] => jsonLines(stdout).map((r) => ScanRowSchema.parse(r));
 const isApp = (r: ScanRow): r is ScanAppRow => 'findings' in r;
-const isFailed = (r: ScanRow): boolean => !isApp(r) || r.outcome === 'failed' || r.outcome === 'incomplete' || r.findings.some((f) => f.severity === 'critical');
+const isFailed = (r: ScanRow): boolean =>
+  !isApp(r) || r.outcome === 'failed' || r.outcome === 'incomplete' || r.findings.some((f) => f.severity === 'critical');
 
 /** "by verdict: a 3, b 1" → { a: 3, b: 1 } (the table's totals line). */
 function totals(stdout: string, label: string): Record<string, number> {
   const line = stdout.split('\n').find((l) => l.startsWith(`${label}: `));
   if (line === undefined) throw new Error(`no "${label}:" line`);
-  return Object.fromEntries(line.slice(label.length + 2).split(', ').map((kv) => {
-    const at = kv.lastIndexOf(' ');
-    return [kv.slice(0, at), Number(kv.slice(at + 1))];
-  }));
+  return Object.fromEntries(
+    line
+      .slice(label.length + 2)
+      .split(', ')
+      .map((kv) => {
+        const at = kv.lastIndexOf(' ');
+        return [kv.slice(0, at), Number(kv.slice(at + 1))];
+      }),
+  );
 }
-const count = (keys: string[]): Record<string, number> => keys.reduce<Record<string, number>>((m, k) => ({ ...m, [k]: (m[k] ?? 0) + 1 }), {});
+const count = (keys: string[]): Record<string, number> =>
+  keys.reduce<Record<string, number>>((m, k) => ({ ...m, [k]: (m[k] ?? 0) + 1 }), {});
 
 describe('spark-triage scan (built bin)', () => {
   let root = '';
@@ -62,9 +69,15 @@ describe('spark-triage scan (built bin)', () => {
     const apps = rows.filter(isApp);
     expect(t.stdout).toContain(`\n${rows.length} rows, ${rows.length - apps.length} unreadable\n`);
     expect(totals(t.stdout, 'by verdict')).toEqual(count(apps.map((a) => a.verdict?.code ?? 'no memory failure')));
-    expect(totals(t.stdout, 'by role/region')).toEqual(count(apps.flatMap((a) => (a.verdict ? [`${a.verdict.role}/${a.verdict.region}`] : []))));
+    expect(totals(t.stdout, 'by role/region')).toEqual(
+      count(apps.flatMap((a) => (a.verdict ? [`${a.verdict.role}/${a.verdict.region}`] : []))),
+    );
     const c = runCli(['scan', '--format', 'csv', '--limit', '5', root]);
-    expect(c.stdout.startsWith('path,appId,appName,user,sparkVersion,clusterManager,outcome,durationMs,verdict,role,region,confidence,fix,error\n')).toBe(true);
+    expect(
+      c.stdout.startsWith(
+        'path,appId,appName,user,sparkVersion,clusterManager,outcome,durationMs,verdict,role,region,confidence,fix,error\n',
+      ),
+    ).toBe(true);
     expect(c.stdout.trim().split('\n').length).toBeGreaterThan(5);
   });
 
@@ -82,7 +95,11 @@ describe('spark-triage scan (built bin)', () => {
     log('old-failed', failed, 30);
     log('new-failed', failed, 1);
     log('new-healthy', healthy, 2);
-    const names = (args: string[]): Array<string | null> => rowsOf(runCli(['scan', '--format', 'jsonl', ...args, dir]).stdout).filter(isApp).map((r) => r.appName).sort();
+    const names = (args: string[]): Array<string | null> =>
+      rowsOf(runCli(['scan', '--format', 'jsonl', ...args, dir]).stdout)
+        .filter(isApp)
+        .map((r) => r.appName)
+        .sort();
     expect(names(['--since', '7d'])).toEqual(['new-failed', 'new-healthy']);
     expect(names(['--limit', '1'])).toEqual(['new-failed']);
     expect(names(['--app-name', 'new-*'])).toEqual(['new-failed', 'new-healthy']);
@@ -95,7 +112,9 @@ describe('spark-triage scan (built bin)', () => {
     writeFileSync(path.join(dir, 'secret'), '{"Event":"SparkListenerLogStart","Spark Version":"3.5.1"}\n');
     chmodSync(path.join(dir, 'secret'), 0o000);
     const rows = rowsOf(runCli(['scan', '--format', 'jsonl', dir]).stdout);
-    expect(rows).toEqual([{ path: path.join(dir, 'secret'), error: expect.any(String), errors: [{ part: null, code: 'permission-denied', data: {} }] }]);
+    expect(rows).toEqual([
+      { path: path.join(dir, 'secret'), error: expect.any(String), errors: [{ part: null, code: 'permission-denied', data: {} }] },
+    ]);
   });
 
   it('stops cleanly on Ctrl-C: rows so far flushed, totals say so, exit 130', async () => {
@@ -127,7 +146,12 @@ describe.skipIf(!hasShared)('scan of ../shared/eventlogs as a whole', () => {
     const rows = rowsOf(r.stdout);
     // 113 inputs (eventlogs.test.ts), of which 5 are not event logs; each other input is one application.
     expect(rows.filter(isApp)).toHaveLength(108);
-    expect(rows.filter((x) => !isApp(x)).map((x) => path.basename(x.path)).sort()).toEqual(['MANIFEST.tsv', 'NOT_COLLECTED.tsv', 'driverlog', 'file_event_log_empty_test', 'invalid_log_file']);
+    expect(
+      rows
+        .filter((x) => !isApp(x))
+        .map((x) => path.basename(x.path))
+        .sort(),
+    ).toEqual(['MANIFEST.tsv', 'NOT_COLLECTED.tsv', 'driverlog', 'file_event_log_empty_test', 'invalid_log_file']);
     expect(rows.filter(isApp).some((x) => x.findings.some((f) => f.severity === 'critical'))).toBe(false);
   });
 });

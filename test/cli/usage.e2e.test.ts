@@ -21,7 +21,9 @@ describe('spark-triage usage (built bin)', () => {
     const help = runCli(['--help']);
     expect(help.status).toBe(0);
     for (const c of COMMANDS) expect(help.stdout).toContain(`  ${c} `);
-    const { version } = z.object({ version: z.string() }).parse(JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as unknown);
+    const { version } = z
+      .object({ version: z.string() })
+      .parse(JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as unknown);
     const v = runCli(['--version']);
     expect(v.status).toBe(0);
     expect(v.stdout.trim()).toBe(version);

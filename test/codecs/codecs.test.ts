@@ -80,7 +80,10 @@ describe('corrupt compressed input is an InputError, never a crash', () => {
 
   it('lz4: bad magic after a good stream', async () => {
     const good = readFileSync(fixture('codecs', 'lz4'));
-    expect(await problem('lz4', Buffer.concat([good, Buffer.from('LZ4Blxck' + '\0'.repeat(13))]))).toEqual({ code: 'lz4-bad-magic', data: { at: good.length } });
+    expect(await problem('lz4', Buffer.concat([good, Buffer.from('LZ4Blxck' + '\0'.repeat(13))]))).toEqual({
+      code: 'lz4-bad-magic',
+      data: { at: good.length },
+    });
   });
 
   for (const [file, codec] of cases) {
@@ -93,7 +96,10 @@ describe('corrupt compressed input is an InputError, never a crash', () => {
 
   it('snappy: garbage after the header', async () => {
     const bytes = readFileSync(fixture('codecs', 'snappy'));
-    const p = await problem('snappy', Buffer.concat([bytes.subarray(0, 16), Buffer.from([0, 0, 0, 8, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff])]));
+    const p = await problem(
+      'snappy',
+      Buffer.concat([bytes.subarray(0, 16), Buffer.from([0, 0, 0, 8, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff])]),
+    );
     expect(p.code).toMatch(/^snappy-/);
   });
 
@@ -119,7 +125,10 @@ describe('corrupt compressed input is an InputError, never a crash', () => {
   it('zstd: valid frame followed by garbage is corruption, not truncation', async () => {
     const good = readFileSync(fixture('codecs', 'zstd'));
     // zstd's own reason (ZSTD_getErrorName) is data, carried as given.
-    expect(await problem('zstd', Buffer.concat([good, Buffer.from('not a frame at all')]))).toEqual({ code: 'zstd-corrupt', data: { at: expect.any(Number), reason: 'unknown frame descriptor' } });
+    expect(await problem('zstd', Buffer.concat([good, Buffer.from('not a frame at all')]))).toEqual({
+      code: 'zstd-corrupt',
+      data: { at: expect.any(Number), reason: 'unknown frame descriptor' },
+    });
   });
 });
 

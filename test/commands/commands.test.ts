@@ -14,7 +14,14 @@ import { fixture } from '../helpers.js';
 function memoryIo(): Io & { stdout: () => string; stderr: () => string } {
   const out: string[] = [];
   const err: string[] = [];
-  return { out: (s) => void out.push(s), err: (s) => void err.push(s), isTTY: false, env: {}, stdout: () => out.join(''), stderr: () => err.join('') };
+  return {
+    out: (s) => void out.push(s),
+    err: (s) => void err.push(s),
+    isTTY: false,
+    env: {},
+    stdout: () => out.join(''),
+    stderr: () => err.join(''),
+  };
 }
 const plain = makeStyle(false);
 const kill = fixture('diagnose', 'yarn-memory-exceeded', 'spark35-pyspark');
@@ -53,17 +60,28 @@ describe('inspect command', () => {
     const code = await inspectCommand([kill, garbage, '/no/such/log'], { format: 'json', style: plain }, io);
     expect(code).toBe(EXIT_USAGE);
     const report = parseJson(InspectReportSchema, io.stdout());
-    expect(report.inputs.map((i) => [i.path, i.errors?.map((e) => e.code) ?? []])).toEqual([[kill, []], [garbage, ['binary-data']], ['/no/such/log', ['no-such-file']]]);
+    expect(report.inputs.map((i) => [i.path, i.errors?.map((e) => e.code) ?? []])).toEqual([
+      [kill, []],
+      [garbage, ['binary-data']],
+      ['/no/such/log', ['no-such-file']],
+    ]);
     const lines = io.stderr().trimEnd().split('\n');
     expect(lines).toHaveLength(2);
-    for (const p of [garbage, '/no/such/log']) expect(lines.filter((l) => l.startsWith(`spark-triage: ${p}: `)), p).toHaveLength(1);
+    for (const p of [garbage, '/no/such/log'])
+      expect(
+        lines.filter((l) => l.startsWith(`spark-triage: ${p}: `)),
+        p,
+      ).toHaveLength(1);
   });
 });
 
 describe('memory command', () => {
   it('refuses --from a file that holds no event log, naming it', async () => {
     const io = memoryIo();
-    const code = await memoryCommand({ conf: {}, master: null, sparkVersion: null, from: garbage, python: null, deployMode: null, format: 'json', style: plain }, io);
+    const code = await memoryCommand(
+      { conf: {}, master: null, sparkVersion: null, from: garbage, python: null, deployMode: null, format: 'json', style: plain },
+      io,
+    );
     expect(code).toBe(EXIT_USAGE);
     expect(io.stdout()).toBe('');
     expect(io.stderr()).toMatch(new RegExp(`^spark-triage: ${garbage}: \\S[^\\n]*\\n$`));
@@ -90,7 +108,7 @@ describe('explain command', () => {
     }
   });
 
-  it('shows the policy numbers behind a classifier\'s suggestions', () => {
+  it("shows the policy numbers behind a classifier's suggestions", () => {
     for (const c of CLASSIFIERS) {
       const out = explain(c.code);
       for (const key of c.meta.uses ?? []) {

@@ -9,15 +9,47 @@ const cl = (...p: string[]): string => fixture('containerlogs', ...p);
 
 describe('each container-log format, by content', () => {
   const table: Array<[string, InputKind, { code: string; role: Role; region: Region; executors: string[]; appId: string | null }]> = [
-    ['yarn-hadoop3/yarn-logs.txt', 'yarn-aggregated-log', { code: 'yarn-memory-exceeded', role: 'executor', region: 'overhead', executors: ['4'], appId: 'application_1700000000000_0042' }],
-    ['yarn-hadoop2/yarn-logs.txt', 'yarn-aggregated-log', { code: 'heap-oom', role: 'executor', region: 'execution', executors: ['2'], appId: 'application_1600000000000_0007' }],
-    ['yarn-diagnostics-rm/application-status.txt', 'yarn-diagnostics', { code: 'yarn-memory-exceeded', role: 'driver', region: 'overhead', executors: [], appId: 'application_1650000000000_0099' }],
-    ['kubectl-describe/describe-executor-with-sidecar.txt', 'kubectl-describe', { code: 'oom-killed', role: 'executor', region: 'overhead', executors: ['3'], appId: 'spark-0f1e2d3c4b5a69788796a5b4c3d2e1f0' }],
-    ['kubectl-json/pods-list-sidecar-exit52.json', 'kubectl-json', { code: 'jvm-oom-exit', role: 'executor', region: 'heap', executors: ['1'], appId: 'spark-aa11bb22cc33dd44ee55ff6600112233' }],
-    ['kubectl-yaml/pod-oomkilled.yaml', 'kubectl-json', { code: 'oom-killed', role: 'executor', region: 'overhead', executors: ['7'], appId: 'spark-5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b' }],
-    ['driver-log-k8s-log4j2/driver.log', 'spark-log', { code: 'oom-killed', role: 'executor', region: 'overhead', executors: ['2'], appId: null }],
+    [
+      'yarn-hadoop3/yarn-logs.txt',
+      'yarn-aggregated-log',
+      { code: 'yarn-memory-exceeded', role: 'executor', region: 'overhead', executors: ['4'], appId: 'application_1700000000000_0042' },
+    ],
+    [
+      'yarn-hadoop2/yarn-logs.txt',
+      'yarn-aggregated-log',
+      { code: 'heap-oom', role: 'executor', region: 'execution', executors: ['2'], appId: 'application_1600000000000_0007' },
+    ],
+    [
+      'yarn-diagnostics-rm/application-status.txt',
+      'yarn-diagnostics',
+      { code: 'yarn-memory-exceeded', role: 'driver', region: 'overhead', executors: [], appId: 'application_1650000000000_0099' },
+    ],
+    [
+      'kubectl-describe/describe-executor-with-sidecar.txt',
+      'kubectl-describe',
+      { code: 'oom-killed', role: 'executor', region: 'overhead', executors: ['3'], appId: 'spark-0f1e2d3c4b5a69788796a5b4c3d2e1f0' },
+    ],
+    [
+      'kubectl-json/pods-list-sidecar-exit52.json',
+      'kubectl-json',
+      { code: 'jvm-oom-exit', role: 'executor', region: 'heap', executors: ['1'], appId: 'spark-aa11bb22cc33dd44ee55ff6600112233' },
+    ],
+    [
+      'kubectl-yaml/pod-oomkilled.yaml',
+      'kubectl-json',
+      { code: 'oom-killed', role: 'executor', region: 'overhead', executors: ['7'], appId: 'spark-5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b' },
+    ],
+    [
+      'driver-log-k8s-log4j2/driver.log',
+      'spark-log',
+      { code: 'oom-killed', role: 'executor', region: 'overhead', executors: ['2'], appId: null },
+    ],
     ['executor-stderr-onoom/stderr', 'spark-log', { code: 'heap-oom', role: 'executor', region: 'heap', executors: [], appId: null }],
-    ['driver-log-k8s-sidecar/driver.log', 'spark-log', { code: 'jvm-oom-exit', role: 'executor', region: 'heap', executors: ['4'], appId: null }],
+    [
+      'driver-log-k8s-sidecar/driver.log',
+      'spark-log',
+      { code: 'jvm-oom-exit', role: 'executor', region: 'heap', executors: ['4'], appId: null },
+    ],
     ['kernel-cgroup/dmesg.txt', 'unknown', { code: 'oom-killed', role: 'executor', region: 'overhead', executors: [], appId: null }],
   ];
   for (const [file, kind, exp] of table) {
@@ -38,15 +70,29 @@ describe('each container-log format, by content', () => {
     expect(d.clusterManager).toBe('kubernetes');
     // SPARK_EXECUTOR_MEMORY=16g; pod limit 18022Mi − 16384Mi = 1638Mi of overhead.
     expect(d.memory?.executor).toMatchObject({ heap: 16384 * 2 ** 20, overhead: 1638 * 2 ** 20, container: 18022 * 2 ** 20 });
-    expect(d.memory?.notes).toContainEqual({ kind: 'learnt', fact: { kind: 'setting', key: 'spark.executor.memory', value: '16g', source: { kind: 'pod-env', pod } } });
-    expect(d.problems).toContainEqual({ code: 'learnt', fact: { kind: 'setting', key: 'spark.executor.memoryOverhead', value: '1638m', source: { kind: 'pod-limit', pod, limit: '18022Mi', heap: '16g' } } });
+    expect(d.memory?.notes).toContainEqual({
+      kind: 'learnt',
+      fact: { kind: 'setting', key: 'spark.executor.memory', value: '16g', source: { kind: 'pod-env', pod } },
+    });
+    expect(d.problems).toContainEqual({
+      code: 'learnt',
+      fact: {
+        kind: 'setting',
+        key: 'spark.executor.memoryOverhead',
+        value: '1638m',
+        source: { kind: 'pod-limit', pod, limit: '18022Mi', heap: '16g' },
+      },
+    });
     const yarnLog = cl('yarn-hadoop3', 'yarn-logs.txt');
     const yarn = await diagnosePath(yarnLog);
     expect(yarn.memory?.executor).toMatchObject({ heap: 8192 * 2 ** 20, overhead: 819 * 2 ** 20, cores: 4 });
-    expect(yarn.memory?.notes).toContainEqual({ kind: 'learnt', fact: { kind: 'setting', key: 'spark.executor.memory', value: '8192m', source: { kind: 'xmx', at: { file: yarnLog, line: 25 } } } });
+    expect(yarn.memory?.notes).toContainEqual({
+      kind: 'learnt',
+      fact: { kind: 'setting', key: 'spark.executor.memory', value: '8192m', source: { kind: 'xmx', at: { file: yarnLog, line: 25 } } },
+    });
   });
 
-  it('uses the Spark container\'s exit code, not a sidecar\'s', async () => {
+  it("uses the Spark container's exit code, not a sidecar's", async () => {
     const file = cl('kubectl-json', 'pods-list-sidecar-exit52.json');
     const ev = evidenceOf(findingOf(await diagnosePath(file), 'jvm-oom-exit').evidence, 'matched');
     expect(ev.at).toEqual({ file, line: 37 });
@@ -78,7 +124,23 @@ describe('helpers', () => {
   });
 
   it('parses kubectl block YAML', () => {
-    const lines = ['metadata:', '  name: p', '  labels:', '    a: "1"', 'spec:', '  containers:', '  - env:', '    - name: X', '      value: y', '    name: c', 'x: []'].map((text, i) => ({ text, line: i + 1 }));
-    expect(parseBlockYaml(lines)).toEqual({ metadata: { name: 'p', labels: { a: '1' } }, spec: { containers: [{ env: [{ name: 'X', value: 'y' }], name: 'c' }] }, x: [] });
+    const lines = [
+      'metadata:',
+      '  name: p',
+      '  labels:',
+      '    a: "1"',
+      'spec:',
+      '  containers:',
+      '  - env:',
+      '    - name: X',
+      '      value: y',
+      '    name: c',
+      'x: []',
+    ].map((text, i) => ({ text, line: i + 1 }));
+    expect(parseBlockYaml(lines)).toEqual({
+      metadata: { name: 'p', labels: { a: '1' } },
+      spec: { containers: [{ env: [{ name: 'X', value: 'y' }], name: 'c' }] },
+      x: [],
+    });
   });
 });

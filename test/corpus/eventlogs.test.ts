@@ -53,7 +53,8 @@ describe.skipIf(!hasShared)('the shared corpus of real event logs', async () => 
       const got = r.apps.reduce((n, a) => n + a.stats.events, 0);
       const malformed = rows.reduce((n, m) => n + m.unparseable, 0);
       const gotMalformed = inputJson(r).malformedLines;
-      if (got !== expected || gotMalformed !== malformed) mismatches.push(`${r.path}: events ${got}/${expected}, malformed ${gotMalformed}/${malformed}`);
+      if (got !== expected || gotMalformed !== malformed)
+        mismatches.push(`${r.path}: events ${got}/${expected}, malformed ${gotMalformed}/${malformed}`);
     }
     expect(mismatches).toEqual([]);
   });
@@ -96,7 +97,8 @@ describe.skipIf(!hasShared)('the shared corpus of real event logs', async () => 
     const wrong: string[] = [];
     for (const r of readable) {
       const expected = partsOf(r).find((m) => m.sparkVersion)?.sparkVersion;
-      for (const a of r.apps) if (expected && a.state.sparkVersion !== expected) wrong.push(`${r.path}: ${a.state.sparkVersion} != ${expected}`);
+      for (const a of r.apps)
+        if (expected && a.state.sparkVersion !== expected) wrong.push(`${r.path}: ${String(a.state.sparkVersion)} != ${expected}`);
     }
     expect(wrong).toEqual([]);
     const legacy = reads.filter((r) => r.layout === 'legacy-dir').flatMap((r) => r.apps.map((a) => a.state));
@@ -105,7 +107,8 @@ describe.skipIf(!hasShared)('the shared corpus of real event logs', async () => 
   });
 
   it('counts failed tasks as Spark does, and executors without the driver', () => {
-    const appOf = (p: string) => applicationJson(only(only(reads, (r) => r.path === path.join(EVENTLOGS, p), p).apps, () => true, `${p} application`));
+    const appOf = (p: string) =>
+      applicationJson(only(only(reads, (r) => r.path === path.join(EVENTLOGS, p), p).apps, () => true, `${p} application`));
     const yarnLost = appOf('apache-spark/_historical/26d03b62e2/core/src/test/resources/spark-events/application_1538416563558_0014');
     expect(yarnLost.tasks.failed).toBeGreaterThanOrEqual(8); // ExecutorLostFailure ×8 in the manifest
     expect(yarnLost.clusterManager).toBe('yarn');

@@ -17,7 +17,13 @@ describe('joining inputs of one application (mergeInputs)', () => {
     // The event log's configuration wins; the layout is computed from it.
     expect(app.memory?.executor.heap).toBe(8192 * 2 ** 20);
     expect(app.outcome).toBe('incomplete');
-    expect(app.problems).toContainEqual({ code: 'joined', sources: [{ path: eventLog, kind: 'event-log' }, { path: yarnLogs, kind: 'yarn-aggregated-log' }] });
+    expect(app.problems).toContainEqual({
+      code: 'joined',
+      sources: [
+        { path: eventLog, kind: 'event-log' },
+        { path: yarnLogs, kind: 'yarn-aggregated-log' },
+      ],
+    });
   });
 
   it('text that names no application joins the only application of the batch', async () => {
@@ -29,7 +35,11 @@ describe('joining inputs of one application (mergeInputs)', () => {
 
   it('text that names no application stands alone when the batch holds several', async () => {
     const stderr = cl('executor-stderr-onoom', 'stderr');
-    const { diagnoses } = await diagnosePaths([fixture('diagnose', 'heap-oom', 'spark16-no-frames'), cl('kubectl-yaml', 'pod-oomkilled.yaml'), stderr]);
+    const { diagnoses } = await diagnosePaths([
+      fixture('diagnose', 'heap-oom', 'spark16-no-frames'),
+      cl('kubectl-yaml', 'pod-oomkilled.yaml'),
+      stderr,
+    ]);
     expect(diagnoses).toHaveLength(3);
     expect(only(diagnoses, (d) => d.appId === null, 'the stderr on its own').outcome).toBe('unknown');
   });

@@ -15,7 +15,9 @@ const readAll = (p: string, exact: boolean): Promise<InputRead[]> => readPaths([
 const view = (reads: InputRead[]) =>
   reads.map((r) => ({
     input: inputJson(r),
-    apps: r.apps.filter((a) => a.stats.events > 0).map((a) => ({ summary: applicationJson(a), diagnostics: a.stats.diagnostics, diagnosis: diagnoseApp(a) })),
+    apps: r.apps
+      .filter((a) => a.stats.events > 0)
+      .map((a) => ({ summary: applicationJson(a), diagnostics: a.stats.diagnostics, diagnosis: diagnoseApp(a) })),
   }));
 
 describe('the fast path reads exactly what the full parse reads', () => {
@@ -34,7 +36,13 @@ describe('the fast path reads exactly what the full parse reads', () => {
       await generateLog(file, 3 * 1024 * 1024);
       const fast = view(await readAll(file, false));
       expect(fast).toEqual(view(await readAll(file, true)));
-      expect(only(fast.flatMap((r) => r.apps), () => true, 'application').diagnosis.verdict?.code).toBe('yarn-memory-exceeded');
+      expect(
+        only(
+          fast.flatMap((r) => r.apps),
+          () => true,
+          'application',
+        ).diagnosis.verdict?.code,
+      ).toBe('yarn-memory-exceeded');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -43,15 +51,25 @@ describe('the fast path reads exactly what the full parse reads', () => {
 
 describe('fastTaskEnd', () => {
   const line = (s: string): Buffer => Buffer.from(s);
-  const ok = '{"Event":"SparkListenerTaskEnd","Stage ID":3,"Stage Attempt ID":1,"Task Type":"ResultTask","Task End Reason":{"Reason":"Success"},"Task Info":{"Task ID":9,"Index":1,"Attempt":0,"Launch Time":100,"Executor ID":"7","Host":"h","Locality":"ANY","Speculative":false,"Getting Result Time":0,"Finish Time":350,"Failed":false,"Killed":false,"Accumulables":[{"ID":1,"Name":"x","Value":"[1]"}]},"Task Executor Metrics":{"JVMHeapMemory":123,"MinorGCCount":2},"Task Metrics":{"Executor Run Time":200,"Result Size":10,"JVM GC Time":5,"Memory Bytes Spilled":0,"Disk Bytes Spilled":0,"Shuffle Read Metrics":{}}}';
+  const ok =
+    '{"Event":"SparkListenerTaskEnd","Stage ID":3,"Stage Attempt ID":1,"Task Type":"ResultTask","Task End Reason":{"Reason":"Success"},"Task Info":{"Task ID":9,"Index":1,"Attempt":0,"Launch Time":100,"Executor ID":"7","Host":"h","Locality":"ANY","Speculative":false,"Getting Result Time":0,"Finish Time":350,"Failed":false,"Killed":false,"Accumulables":[{"ID":1,"Name":"x","Value":"[1]"}]},"Task Executor Metrics":{"JVMHeapMemory":123,"MinorGCCount":2},"Task Metrics":{"Executor Run Time":200,"Result Size":10,"JVM GC Time":5,"Memory Bytes Spilled":0,"Disk Bytes Spilled":0,"Shuffle Read Metrics":{}}}';
 
   it('reads the fields the state uses', () => {
     expect(eventName(line(ok))).toBe('SparkListenerTaskEnd');
     expect(fastTaskEnd(line(ok))).toEqual({
       data: {
-        'Stage ID': 3, 'Stage Attempt ID': 1, 'Task End Reason': { Reason: 'Success' },
+        'Stage ID': 3,
+        'Stage Attempt ID': 1,
+        'Task End Reason': { Reason: 'Success' },
         'Task Info': { 'Task ID': 9, 'Executor ID': '7', 'Launch Time': 100, 'Finish Time': 350 },
-        'Task Metrics': { 'Executor Run Time': 200, 'JVM GC Time': 5, 'Result Size': 10, 'Memory Bytes Spilled': 0, 'Disk Bytes Spilled': 0, 'Peak Execution Memory': undefined },
+        'Task Metrics': {
+          'Executor Run Time': 200,
+          'JVM GC Time': 5,
+          'Result Size': 10,
+          'Memory Bytes Spilled': 0,
+          'Disk Bytes Spilled': 0,
+          'Peak Execution Memory': undefined,
+        },
       },
       peaks: { keys: ['JVMHeapMemory', 'MinorGCCount'], ids: [metricId('JVMHeapMemory'), metricId('MinorGCCount')], vals: [123, 2] },
     });
@@ -72,7 +90,8 @@ describe('fastTaskEnd', () => {
 });
 
 describe('fastEnvironment', () => {
-  const env = '{"Event":"SparkListenerEnvironmentUpdate","JVM Information":{"Java Version":"17"},"Spark Properties":{"spark.master":"yarn","x":"a,\\"Hadoop Properties\\":{"},"Hadoop Properties":{"fs.defaultFS":"hdfs://nn","y":"}"},"System Properties":{"sun.java.command":"Main"},"Metrics Properties":{},"Classpath Entries":{"/a.jar":"System Classpath"}}';
+  const env =
+    '{"Event":"SparkListenerEnvironmentUpdate","JVM Information":{"Java Version":"17"},"Spark Properties":{"spark.master":"yarn","x":"a,\\"Hadoop Properties\\":{"},"Hadoop Properties":{"fs.defaultFS":"hdfs://nn","y":"}"},"System Properties":{"sun.java.command":"Main"},"Metrics Properties":{},"Classpath Entries":{"/a.jar":"System Classpath"}}';
 
   it('parses the line without Hadoop Properties and Classpath Entries', () => {
     expect(fastEnvironment(Buffer.from(env))).toEqual({
@@ -84,9 +103,10 @@ describe('fastEnvironment', () => {
     });
   });
 
-  it('leaves to the full parser a line not in JsonProtocol\'s order', () => {
+  it("leaves to the full parser a line not in JsonProtocol's order", () => {
     expect(fastEnvironment(Buffer.from(env.replace(',"Hadoop Properties":{"fs.defaultFS":"hdfs://nn","y":"}"}', '')))).toBeNull();
-    const swapped = '{"Event":"SparkListenerEnvironmentUpdate","System Properties":{},"Hadoop Properties":{},"Spark Properties":{},"Classpath Entries":{}}';
+    const swapped =
+      '{"Event":"SparkListenerEnvironmentUpdate","System Properties":{},"Hadoop Properties":{},"Spark Properties":{},"Classpath Entries":{}}';
     expect(fastEnvironment(Buffer.from(swapped))).toBeNull();
   });
 });

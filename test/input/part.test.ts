@@ -61,11 +61,24 @@ describe('readPart', () => {
   });
 
   it('counts unknown events and skips them; a schema mismatch is a diagnostic', async () => {
-    const { rec, stats } = await read([ok, '{"Event":"com.example.CustomEvent","x":1}', '{"Event":"SparkListenerJobStart","Job ID":"seven"}'].join('\n'));
-    expect(Object.fromEntries(stats.eventCounts)).toEqual({ SparkListenerLogStart: 1, 'com.example.CustomEvent': 1, SparkListenerJobStart: 1 });
+    const { rec, stats } = await read(
+      [ok, '{"Event":"com.example.CustomEvent","x":1}', '{"Event":"SparkListenerJobStart","Job ID":"seven"}'].join('\n'),
+    );
+    expect(Object.fromEntries(stats.eventCounts)).toEqual({
+      SparkListenerLogStart: 1,
+      'com.example.CustomEvent': 1,
+      SparkListenerJobStart: 1,
+    });
     expect(rec.events.map((e) => e.ev.type)).toEqual(['SparkListenerLogStart']);
     expect(stats.schemaMismatches).toBe(1);
-    expect(stats.diagnostics).toEqual([{ file: 'log', line: 3, code: 'schema-mismatch', data: { event: 'SparkListenerJobStart', path: 'Job ID', detail: expect.any(String) } }]);
+    expect(stats.diagnostics).toEqual([
+      {
+        file: 'log',
+        line: 3,
+        code: 'schema-mismatch',
+        data: { event: 'SparkListenerJobStart', path: 'Job ID', detail: expect.any(String) },
+      },
+    ]);
   });
 
   it('matches SQL events by their short name', async () => {
@@ -87,6 +100,7 @@ describe('readPart', () => {
 
   it('reads a 64 MiB line (SQL plans are that big)', async () => {
     const big = 'x'.repeat(64 * 1024 * 1024);
+    // eslint-disable-next-line @typescript-eslint/require-await -- an async source, as readers receive them
     async function* source(): AsyncGenerator<Buffer> {
       yield Buffer.from(`${ok}\n{"Event":"org.apache.spark.sql.execution.ui.SparkListenerSQLExecutionStart","executionId":1,"details":"`);
       for (let i = 0; i < big.length; i += 1 << 20) yield Buffer.from(big.slice(i, i + (1 << 20)));
@@ -101,7 +115,10 @@ describe('readPart', () => {
   });
 
   it('refuses what is not an event log, and an empty file, each with its code', async () => {
-    expect(await refusal('2024-01-01 10:00:00 INFO SparkContext: Running Spark version 3.5.1\n')).toEqual({ code: 'not-an-event-log', data: { readsAs: 'spark-log' } });
+    expect(await refusal('2024-01-01 10:00:00 INFO SparkContext: Running Spark version 3.5.1\n')).toEqual({
+      code: 'not-an-event-log',
+      data: { readsAs: 'spark-log' },
+    });
     expect(await refusal('just some words\n')).toEqual({ code: 'not-an-event-log', data: { readsAs: null } });
     expect(await refusal('')).toEqual({ code: 'empty-file', data: {} });
     expect(await refusal('\n\n  \n')).toEqual({ code: 'no-content', data: { codec: 'none' } });
@@ -113,7 +130,18 @@ describe('readPart', () => {
   it('takes text logs only when asked (diagnose), by content', async () => {
     const app = new AppState();
     const stats = new ReadStats();
-    const kind = await readPart(chunksOf(Buffer.from('23/11/14 22:13:22 ERROR Executor: Exception in task 0.0 in stage 1.0 (TID 7)\njava.lang.OutOfMemoryError: Java heap space\n'), 7), 'stderr', app, stats, { acceptText: true });
+    const kind = await readPart(
+      chunksOf(
+        Buffer.from(
+          '23/11/14 22:13:22 ERROR Executor: Exception in task 0.0 in stage 1.0 (TID 7)\njava.lang.OutOfMemoryError: Java heap space\n',
+        ),
+        7,
+      ),
+      'stderr',
+      app,
+      stats,
+      { acceptText: true },
+    );
     expect(kind).toBe('spark-log');
     expect(stats.kind).toBe('spark-log');
     expect(app.hasEventLog).toBe(false);

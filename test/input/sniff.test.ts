@@ -19,6 +19,8 @@ describe('sniffKind', () => {
     expect(sniffKind(`${'a'.repeat(100)}\u0000`)).toBeNull();
     expect(sniffKind('\u0001\u0002\u0003 abc')).toBeNull();
     // A coloured log line is still text.
-    expect(sniffKind(`24/01/01 10:00:00 \u001b[31mERROR\u001b[0m Executor: Exception in task 0.0 in stage 1.0 (TID 7)\n${'x'.repeat(200)}`)).toBe('spark-log');
+    expect(
+      sniffKind(`24/01/01 10:00:00 \u001b[31mERROR\u001b[0m Executor: Exception in task 0.0 in stage 1.0 (TID 7)\n${'x'.repeat(200)}`),
+    ).toBe('spark-log');
   });
 });

@@ -36,7 +36,7 @@ async function verdictsOfCorpus(): Promise<{ seen: Seen[]; logs: number }> {
           for (const verdict of memoryReport(app.state, {}).report.verdicts) seen.push({ log: rel, verdict });
         } catch (e) {
           if (!(e instanceof MemoryConfigError)) throw e;
-          throw new Error(`${rel}: a real log that ran was refused (${e.code})`);
+          throw new Error(`${rel}: a real log that ran was refused (${e.code})`, { cause: e });
         }
       }
     }

@@ -13,11 +13,23 @@ import { fixture, only, runCli, type CliResult } from '../helpers.js';
  * (inspect, diagnose, memory), Markdown; JSON must give back the exact strings.
  */
 
-const HOSTILE = fixture('hostile');
 const expected = z
   .object({
-    eventLog: z.object({ path: z.string(), appId: z.string(), appName: z.string(), sparkVersion: z.string(), executorId: z.string(), extraJavaOptions: z.string(), failure: z.string(), code: z.string() }).strict(),
-    driverLog: z.object({ path: z.string(), sparkVersion: z.string(), executorId: z.string(), failure: z.string(), code: z.string() }).strict(),
+    eventLog: z
+      .object({
+        path: z.string(),
+        appId: z.string(),
+        appName: z.string(),
+        sparkVersion: z.string(),
+        executorId: z.string(),
+        extraJavaOptions: z.string(),
+        failure: z.string(),
+        code: z.string(),
+      })
+      .strict(),
+    driverLog: z
+      .object({ path: z.string(), sparkVersion: z.string(), executorId: z.string(), failure: z.string(), code: z.string() })
+      .strict(),
     payload: z.string(),
   })
   .strict()
@@ -31,14 +43,31 @@ const firstLine = (s: string): string => s.split('\n')[0]!;
 describe('the hostile fixture', () => {
   it('holds escape sequences, C1, NUL, DEL, bidi, a newline, Markdown and HTML in every field', () => {
     const payload = expected.payload;
-    for (const needle of ['\u001b]0;', '\u0007', '\u001b[31m', '\u001b]8;;', '\u001b\\', '\u009b', '\u0000', '\u007f', '\u202e', '\n# head', '`x`', '[a](b)', '![i](j)', '<img src=x onerror=alert(1)>', '<script>']) {
+    for (const needle of [
+      '\u001b]0;',
+      '\u0007',
+      '\u001b[31m',
+      '\u001b]8;;',
+      '\u001b\\',
+      '\u009b',
+      '\u0000',
+      '\u007f',
+      '\u202e',
+      '\n# head',
+      '`x`',
+      '[a](b)',
+      '![i](j)',
+      '<img src=x onerror=alert(1)>',
+      '<script>',
+    ]) {
       expect(payload, JSON.stringify(needle)).toContain(needle);
     }
     const e = expected.eventLog;
     for (const field of [e.appName, e.sparkVersion, e.extraJavaOptions, e.failure]) expect(field).toContain(payload);
     for (const c of ['\u001b', '\u009b', '\u0000', '\u007f', '\u202e', '`', '<']) expect(e.executorId).toContain(c);
     const raw = readFileSync(DRIVER_LOG);
-    for (const bytes of [[0x1b, 0x5d, 0x30, 0x3b], [0x00], [0x7f], [0xc2, 0x9b], [0xe2, 0x80, 0xae]]) expect(raw.includes(Buffer.from(bytes)), String(bytes)).toBe(true);
+    for (const bytes of [[0x1b, 0x5d, 0x30, 0x3b], [0x00], [0x7f], [0xc2, 0x9b], [0xe2, 0x80, 0xae]])
+      expect(raw.includes(Buffer.from(bytes)), String(bytes)).toBe(true);
   });
 });
 
@@ -49,7 +78,13 @@ interface Check {
   /** The offending lines of `out`, shown escaped. */
   find(out: string): string[];
 }
-const linesMatching = (re: RegExp) => (out: string): string[] => out.split('\n').filter((l) => re.test(l)).map((l) => JSON.stringify(l));
+const linesMatching =
+  (re: RegExp) =>
+  (out: string): string[] =>
+    out
+      .split('\n')
+      .filter((l) => re.test(l))
+      .map((l) => JSON.stringify(l));
 const C0: Check = { name: 'no C0 control (ESC, BEL, NUL…) but tab and newline', find: linesMatching(/[\u0000-\u0008\u000b-\u001f]/) };
 const C1: Check = { name: 'no DEL or C1 control', find: linesMatching(/[\u007f-\u009f]/) };
 const BIDI: Check = { name: 'no bidi control', find: linesMatching(/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/) };
@@ -64,7 +99,7 @@ const MD_SYNTAX: Check = {
   find: (out) =>
     out.split('\n').flatMap((line) => {
       const bad: string[] = [];
-      for (let i = 0; i < line.length; ) {
+      for (let i = 0; i < line.length;) {
         const c = line[i]!;
         if (c === '\\' && i + 1 < line.length && /[!-/:-@[-`{-~]/.test(line[i + 1]!)) {
           i += 2;
@@ -116,11 +151,33 @@ const markdown = (): CliResult => runCli(['diagnose', '--format', 'markdown', EV
 const TEXT_CHECKS = [C0, C1, BIDI, FORGED];
 const SINKS: Sink[] = [
   { name: 'inspect text', run: () => runCli(['inspect', '--no-color', EVENT_LOG]), status: 0, checks: TEXT_CHECKS },
-  { name: 'diagnose text (event log and driver log)', run: () => runCli(['diagnose', '--no-color', EVENT_LOG, DRIVER_LOG]), status: 1, checks: TEXT_CHECKS },
-  { name: 'diagnose text (the raw driver log alone)', run: () => runCli(['diagnose', '--no-color', DRIVER_LOG]), status: 1, checks: TEXT_CHECKS },
+  {
+    name: 'diagnose text (event log and driver log)',
+    run: () => runCli(['diagnose', '--no-color', EVENT_LOG, DRIVER_LOG]),
+    status: 1,
+    checks: TEXT_CHECKS,
+  },
+  {
+    name: 'diagnose text (the raw driver log alone)',
+    run: () => runCli(['diagnose', '--no-color', DRIVER_LOG]),
+    status: 1,
+    checks: TEXT_CHECKS,
+  },
   { name: 'memory --from text', run: () => runCli(['memory', '--no-color', '--from', EVENT_LOG]), status: 0, checks: TEXT_CHECKS },
-  { name: 'diagnose markdown, prose', run: markdown, part: withoutRemediation, status: 1, checks: [C0, C1, BIDI, FORGED, MD_SYNTAX, MD_BACKTICK] },
-  { name: 'diagnose markdown, remediation code spans', run: markdown, part: remediationItem, status: 1, checks: [C0, C1, BIDI, FORGED, MD_SYNTAX, MD_BACKTICK] },
+  {
+    name: 'diagnose markdown, prose',
+    run: markdown,
+    part: withoutRemediation,
+    status: 1,
+    checks: [C0, C1, BIDI, FORGED, MD_SYNTAX, MD_BACKTICK],
+  },
+  {
+    name: 'diagnose markdown, remediation code spans',
+    run: markdown,
+    part: remediationItem,
+    status: 1,
+    checks: [C0, C1, BIDI, FORGED, MD_SYNTAX, MD_BACKTICK],
+  },
 ];
 
 /**
@@ -183,12 +240,18 @@ describe('JSON gives back the exact strings', () => {
     expect(app.sparkVersion).toBe(expected.driverLog.sparkVersion);
     const f = only(app.findings, (x) => x.code === expected.driverLog.code, expected.driverLog.code);
     expect(f.executors).toEqual([expected.driverLog.executorId]);
-    expect(only(f.evidence, (x) => x.messageId === 'matched', 'matched evidence').data).toMatchObject({ text: firstLine(expected.driverLog.failure) });
+    expect(only(f.evidence, (x) => x.messageId === 'matched', 'matched evidence').data).toMatchObject({
+      text: firstLine(expected.driverLog.failure),
+    });
   });
 
   it('inspect and memory: app name, version, executor id', () => {
     const inspect = parseJson(InspectReportSchema, runCli(['inspect', '--format', 'json', EVENT_LOG]).stdout);
-    expect(only(inspect.applications, () => true, 'application')).toMatchObject({ appId: e.appId, appName: e.appName, sparkVersion: e.sparkVersion });
+    expect(only(inspect.applications, () => true, 'application')).toMatchObject({
+      appId: e.appId,
+      appName: e.appName,
+      sparkVersion: e.sparkVersion,
+    });
     const memory = parseJson(MemoryReportSchema, runCli(['memory', '--format', 'json', '--from', EVENT_LOG]).stdout);
     expect(memory.sparkVersion).toBe(e.sparkVersion);
     expect(Object.keys(memory.observed?.executors ?? {})).toEqual([e.executorId]);

@@ -13,7 +13,11 @@ const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 /** @param {string} root @param {number} count @returns {{ apps: number, files: number }} */
 export function generateLogDir(root, count) {
   const diag = path.join(FIXTURES, 'diagnose');
-  const templates = readdirSync(diag).flatMap((d) => readdirSync(path.join(diag, d)).filter((f) => f !== 'expect.json').map((f) => readFileSync(path.join(diag, d, f), 'utf8')));
+  const templates = readdirSync(diag).flatMap((d) =>
+    readdirSync(path.join(diag, d))
+      .filter((f) => f !== 'expect.json')
+      .map((f) => readFileSync(path.join(diag, d, f), 'utf8')),
+  );
   const compressed = ['lz4', 'snappy', 'zstd', 'lzf', 'gzip'].map((c) => path.join(FIXTURES, 'codecs', c));
   const rolling = path.join(FIXTURES, 'layouts', 'rolling-inprogress', 'eventlog_v2_application_1700000000000_0002_1');
   const zip = path.join(FIXTURES, 'layouts', 'zip-attempts', 'eventLogs-application_1700000000000_0005.zip');

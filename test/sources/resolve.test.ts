@@ -18,7 +18,12 @@ describe('layouts', () => {
     expect(r.failures).toEqual([]);
     expect(inputJson(r)).toMatchObject({ compression: 'none', truncated: true, malformedLines: 0 });
     const app = applicationJson(onlyApp(r));
-    expect(app).toMatchObject({ appId: 'application_1700000000000_0002', attemptId: '1', outcome: 'incomplete', tasks: { total: 3, failed: 0, killed: 1 } });
+    expect(app).toMatchObject({
+      appId: 'application_1700000000000_0002',
+      attemptId: '1',
+      outcome: 'incomplete',
+      tasks: { total: 3, failed: 0, killed: 1 },
+    });
   });
 
   it('reads each application of a History Server zip, including a rolling log inside it', async () => {
@@ -46,7 +51,13 @@ describe('layouts', () => {
 
   it('gives every bad input its coded reason and still reads the others', async () => {
     const dir = fixture('layouts', 'not-eventlogs');
-    const inputs = [path.join(dir, 'empty'), path.join(dir, 'binary-garbage'), path.join(dir, 'empty-dir'), fixture('codecs', 'lzf'), '/nonexistent/log'];
+    const inputs = [
+      path.join(dir, 'empty'),
+      path.join(dir, 'binary-garbage'),
+      path.join(dir, 'empty-dir'),
+      fixture('codecs', 'lzf'),
+      '/nonexistent/log',
+    ];
     const reads = await readPaths(inputs);
     const problems = Object.fromEntries(reads.map((r) => [r.path, r.failures.map((f) => f.problem)]));
     expect(problems).toEqual({

@@ -4,9 +4,15 @@ import type { KnownEvent } from '../../src/eventlog/schemas.js';
 import { AppState } from '../../src/state/app.js';
 
 const at = { file: 'x', line: 1 };
-const stageMetrics = (exec: string, metrics: Record<string, number>): KnownEvent =>
-  ({ type: 'SparkListenerStageExecutorMetrics', data: { 'Executor ID': exec, 'Stage ID': 0, 'Stage Attempt ID': 0, 'Executor Metrics': metrics } }) as KnownEvent;
-const row = (metrics: Record<string, number>) => ({ keys: Object.keys(metrics), ids: Object.keys(metrics).map(metricId), vals: Object.values(metrics) });
+const stageMetrics = (exec: string, metrics: Record<string, number>): KnownEvent => ({
+  type: 'SparkListenerStageExecutorMetrics',
+  data: { 'Executor ID': exec, 'Stage ID': 0, 'Stage Attempt ID': 0, 'Executor Metrics': metrics },
+});
+const row = (metrics: Record<string, number>) => ({
+  keys: Object.keys(metrics),
+  ids: Object.keys(metrics).map(metricId),
+  vals: Object.values(metrics),
+});
 
 describe('executor peaks', () => {
   it('keep the maximum whichever path a value came by', () => {

@@ -26,7 +26,7 @@ function sourceText(s: DerivedSource): string {
 }
 
 /** A fact a text log revealed: "spark.executor.memory=8g taken from -Xmx in yarn.log:12". */
-export function learntText(f: Learnt): string {
+function learntText(f: Learnt): string {
   return f.kind === 'setting'
     ? `${f.key}=${f.value} taken from ${sourceText(f.source)}`
     : `pod ${f.pod ?? ''} memory limit ${f.limit} (${f.bytes} bytes)`;
