@@ -1,4 +1,4 @@
-import type { Confidence, Evidence, Region, Remediation, Role, Severity } from '../findings.js';
+import type { Finding, Severity } from '../findings.js';
 import type { MemoryLayout } from '../memory/index.js';
 import type { AppState, Outcome } from '../state/app.js';
 import type { PolicyKey } from './policy.js';
@@ -14,17 +14,9 @@ export interface ClassifierContext {
   python: boolean;
 }
 
-/** What a classifier reports; severity defaults from the classifier's meta and the app's outcome. */
-export interface Report {
-  role: Role;
-  region: Region;
-  confidence: Confidence;
-  occurrences: number;
-  executors: string[];
-  evidence: Evidence[];
-  remediation: Remediation[];
-  severity?: Severity;
-}
+/** What a classifier reports: a finding without its code (the classifier's) and, unless it says, its severity
+ * (from the classifier's meta and the app's outcome). */
+export type Report = Omit<Finding, 'code' | 'severity'> & { severity?: Severity };
 
 /** A number that decides whether a finding fires, with where it comes from. */
 interface Threshold {
