@@ -5,14 +5,21 @@ import { fix, moreHeap } from './remedy.js';
 // HeartbeatReceiver: "Executor heartbeat timed out after N ms" (loss reason) and
 // "Removing executor N with no recent heartbeats" (driver log).
 const PATTERN = /Executor heartbeat timed out after (\d+) ms|with no recent heartbeats/;
-const GC_SHARE = 0.1; // Dr. Elephant ExecutorGcHeuristic "severe" GC/run-time ratio
+// GC time over task run time that Spark's Executors page shades red (SPARK-12149): with it, a lost
+// heartbeat more likely came from GC pauses than from a lost node.
+const GC_SHARE = 0.1;
 
 export default defineClassifier({
   code: 'heartbeat-timeout',
   meta: {
     kind: 'failure',
     rank: 40,
-    thresholds: { gcShare: { value: GC_SHARE, why: 'Dr. Elephant ExecutorGcHeuristic: GC time / run time ≥ 0.10 is severe' } },
+    thresholds: {
+      gcShare: {
+        value: GC_SHARE,
+        why: "GC time over task time that Spark's Executors page shades red (SPARK-12149): medium confidence from here, else low",
+      },
+    },
   },
   classify(ctx, report) {
     const matches = direct(find(ctx, PATTERN));
