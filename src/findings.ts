@@ -1,6 +1,7 @@
 import type { Location } from './input/stats.js';
 import type { EvidenceMessage } from './classifiers/evidence.js';
 import type { RemedyMessage } from './classifiers/remedies.js';
+import type { Need } from './plan/needs.js';
 
 /**
  * What detection hands the renderers: codes and raw data (bytes as integers, ids, counts), never
@@ -8,6 +9,7 @@ import type { RemedyMessage } from './classifiers/remedies.js';
  */
 export const SEVERITIES = ['critical', 'warning', 'info'] as const;
 export const ROLES = ['executor', 'driver'] as const;
+/** Memory regions; 'none' for a failure that is not memory (an executor stopped on request, a lost shuffle, a bug). */
 export const REGIONS = [
   'reserved',
   'user',
@@ -19,6 +21,7 @@ export const REGIONS = [
   'pyspark',
   'container',
   'maxResultSize',
+  'none',
 ] as const;
 export const CONFIDENCES = ['high', 'medium', 'low'] as const;
 
@@ -48,6 +51,9 @@ export interface Finding {
   occurrences: number;
   executors: string[];
   evidence: Evidence[];
+  /** What the application needs by this finding (the plan meets the needs of all findings together). */
+  needs: Need[];
+  /** The plan's changes that meet this finding's needs, then its advice. */
   remediation: Remediation[];
 }
 

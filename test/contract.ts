@@ -16,6 +16,7 @@ import { CONFIDENCES, REGIONS, ROLES, SEVERITIES } from '../src/findings.js';
 import type { InputKind } from '../src/input/sniff.js';
 import type { Layout } from '../src/sources/types.js';
 import type { ClusterManager, Outcome } from '../src/state/app.js';
+import type { Need } from '../src/plan/needs.js';
 import type { SignalSource } from '../src/state/signals.js';
 
 /** The members of a string union, from an object that must name each exactly once. */
@@ -98,6 +99,7 @@ const REMEDY_IDS = members<RemedyId>({
   'adaptive-skew': true,
   'pyspark-own-memory': true,
   'raise-overhead': true,
+  'shift-heap-to-overhead': true,
   'keep-heap-container-kill': true,
   'driver-double-heap': true,
   'local-mode': true,
@@ -141,6 +143,14 @@ const REMEDY_IDS = members<RemedyId>({
   'vmem-check-off': true,
   'vmem-ratio': true,
   'keep-spark-memory-vmem': true,
+  'read-container-log': true,
+  'fetch-failed-cause': true,
+  'context-shutdown-cause': true,
+  'task-exception': true,
+  'job-failure-read': true,
+  'quake-threshold': true,
+  'check-running': true,
+  'check-submitted-settings': true,
 });
 const CODES = CLASSIFIERS.map((c) => c.code) as [string, ...string[]];
 
@@ -258,6 +268,16 @@ const EVIDENCE_DATA: { [K in EvidenceId]: z.ZodType<EvidenceData[K]> } = {
     .object({ stage: size, attempt: size, name: z.string().nullable(), spilled: size, diskSpilled: size, tasks: size, largestPeak: size })
     .strict(),
   'heap-peak': z.object({ peak: size, heap: size }).strict(),
+  'exit-decoded': z
+    .object({
+      code: int,
+      cause: z.string() as z.ZodType<EvidenceData['exit-decoded']['cause']>,
+      memory: z.enum(['yes', 'no', 'maybe']),
+      executors: size,
+    })
+    .strict(),
+  'log-in-progress': z.object({ running: size }).strict(),
+  'limit-stated': z.object({ stated: size, computed: size, role: z.enum(ROLES) }).strict(),
 };
 const evidenceOf = <K extends EvidenceId>(id: K) =>
   z
@@ -282,6 +302,9 @@ const EvidenceSchema = z
     evidenceOf('stage-skew'),
     evidenceOf('stage-spill'),
     evidenceOf('heap-peak'),
+    evidenceOf('exit-decoded'),
+    evidenceOf('log-in-progress'),
+    evidenceOf('limit-stated'),
   ])
   .refine((e) => (e.file === null) === (e.line === null), 'file and line come together')
   .refine((e) => e.file === null || e.source === `${e.file}:${String(e.line)}`, 'source is file:line');
@@ -297,6 +320,54 @@ const RemediationSchema = z
   })
   .strict();
 
+const text = z.string().min(1);
+const NEED_KINDS = [
+  'executor-room',
+  'executor-heap',
+  'task-execution',
+  'driver-heap',
+  'driver-room',
+  'setting',
+  'heap-trim',
+  'admin',
+] as const satisfies readonly Need['kind'][];
+/** A need: its kind and raw data (src/plan/needs.ts), checked by kind where the plan reads it. */
+const NeedSchema = z.object({ kind: z.enum(NEED_KINDS) }).passthrough();
+
+const PlanSchema = z
+  .object({
+    conf: z.record(z.string(), z.string()),
+    admin: z.array(z.object({ file: z.string(), key: z.string(), value: z.string(), why: text }).strict()),
+    executor: z.object({ containerBefore: size, containerAfter: size, heapBefore: size, heapAfter: size }).strict(),
+    driver: z.object({ containerBefore: size, containerAfter: size }).strict().nullable(),
+    executors: size.nullable(),
+    clusterMemoryBefore: size.nullable(),
+    clusterMemoryAfter: size.nullable(),
+    holds: z.boolean(),
+    why: text,
+    strategies: z.array(z.enum(['shift-heap-to-overhead', 'raise-overhead', 'pyspark-memory', 'fewer-cores', 'more-heap'])),
+    changes: z.array(
+      z
+        .object({
+          key: z.string(),
+          from: z.string().nullable(),
+          to: z.string(),
+          reason: text,
+          messageId: z.enum(REMEDY_IDS),
+          data: z.record(z.string(), z.unknown()),
+          findings: z.array(z.enum(CODES)).min(1),
+        })
+        .strict(),
+    ),
+    unmet: z.array(z.object({ finding: z.enum(CODES), need: NeedSchema, why: z.string() }).strict()),
+  })
+  .strict()
+  // The plan's conf is exactly its changes.
+  .refine(
+    (p) => Object.keys(p.conf).length === p.changes.length && p.changes.every((c) => p.conf[c.key] === c.to),
+    'conf lists the changes',
+  );
+
 const FindingSchema = z
   .object({
     code: z.enum(CODES),
@@ -308,6 +379,7 @@ const FindingSchema = z
     occurrences: size,
     executors: ids,
     evidence: z.array(EvidenceSchema).min(1),
+    needs: z.array(NeedSchema),
     remediation: z.array(RemediationSchema),
   })
   .strict();
@@ -339,11 +411,10 @@ const LayoutProblemSchema = z.discriminatedUnion('code', [
   z
     .object({
       code: z.literal('config'),
-      error: z.object({ code: z.string(), data: z.record(z.string(), z.unknown()), message: z.string() }).strict(),
+      error: z.object({ code: z.string(), data: z.record(z.string(), z.unknown()) }).strict(),
     })
     .strict(),
 ]);
-const text = z.string().min(1);
 const ProblemSchema = z.discriminatedUnion('code', [
   z
     .object({ code: z.literal('joined'), sources: z.array(z.object({ path: z.string(), kind: z.enum(KINDS) }).strict()).min(2), text })
@@ -351,6 +422,18 @@ const ProblemSchema = z.discriminatedUnion('code', [
   z.object({ code: z.literal('layout'), problem: LayoutProblemSchema, text }).strict(),
   z.object({ code: z.literal('learnt'), fact: LearntSchema, text }).strict(),
   z.object({ code: z.literal('classifier-failed'), classifier: z.string(), detail: z.string(), text }).strict(),
+  z.object({ code: z.literal('conf-typo'), key: z.string(), nearest: z.string(), text }).strict(),
+  z.object({ code: z.literal('conf-unknown'), key: z.string(), text }).strict(),
+  z
+    .object({
+      code: z.literal('conf-ignored'),
+      key: z.string(),
+      status: z.string(),
+      sparkVersion: z.string().nullable(),
+      manager: z.enum(MANAGERS),
+      text,
+    })
+    .strict(),
 ]);
 
 const applicationShape = {
@@ -361,6 +444,10 @@ const applicationShape = {
   outcome: z.enum(OUTCOMES),
   memory: MemoryReportSchema.nullable(),
   verdict: VerdictSchema.nullable(),
+  /** What failed, for a failed application with no memory cause (a finding whose region is 'none'). */
+  failure: VerdictSchema.nullable(),
+  plan: PlanSchema.nullable(),
+  alternatives: z.array(PlanSchema),
   findings: z.array(FindingSchema),
   problems: z.array(ProblemSchema),
 };

@@ -1,6 +1,6 @@
 import { defineClassifier } from './define.js';
-import { direct, find, reportFrom, roleOf } from './match.js';
-import { fix, morePartitions } from './remedy.js';
+import { direct, find, reportFrom, roleOf, stagesOf } from './match.js';
+import { fix, partitionsNeed } from './remedy.js';
 
 const PATTERN = /OutOfMemoryError: Requested array size exceeds VM limit/;
 
@@ -14,11 +14,10 @@ export default defineClassifier({
     const matches = direct(find(ctx, PATTERN));
     if (matches.length === 0) return;
     report(
-      reportFrom(matches, roleOf(matches), 'user', 'high', [
-        morePartitions(ctx.app),
-        fix(null, null, null, 'split-huge-record'),
-        fix('spark.executor.memory', null, null, 'keep-heap-array-limit'),
-      ]),
+      reportFrom(matches, roleOf(matches), 'user', 'high', {
+        needs: [partitionsNeed(ctx.app, stagesOf(matches))],
+        advice: [fix(null, null, null, 'split-huge-record'), fix('spark.executor.memory', null, null, 'keep-heap-array-limit')],
+      }),
     );
   },
 });

@@ -1,7 +1,6 @@
-import { POLICY } from './policy.js';
 import { defineClassifier } from './define.js';
-import { find, reportFrom } from './match.js';
-import { fix, roundUp, sizeConf } from './remedy.js';
+import { find, reportFrom, stagesOf } from './match.js';
+import { driverHeapNeed, fix, settingNeed } from './remedy.js';
 
 // BroadcastExchangeExec / QueryExecutionErrors (2.x–4.1 wordings, _LEGACY_ERROR_TEMP_2248–2250)
 // and Databricks' OutOfMemorySparkException.
@@ -17,24 +16,19 @@ export default defineClassifier({
   classify(ctx, report) {
     const matches = find(ctx, PATTERN);
     if (matches.length === 0) return;
-    const props = ctx.app.sparkProperties;
-    const heap = ctx.layout?.driver.heap ?? null;
     report(
-      reportFrom(matches, 'driver', 'heap', 'high', [
-        fix(
-          'spark.sql.autoBroadcastJoinThreshold',
-          props['spark.sql.autoBroadcastJoinThreshold'] ?? String(POLICY.autoBroadcastThreshold.value),
-          '-1',
-          'stop-auto-broadcast',
-        ),
-        fix(null, null, null, 'shuffle-join-hint'),
-        fix(
-          'spark.driver.memory',
-          heap !== null ? sizeConf(heap) : null,
-          heap !== null ? sizeConf(roundUp(heap * POLICY.driverGrowth.value, POLICY.heapStep.value)) : null,
-          'driver-broadcast-heap',
-        ),
-      ]),
+      reportFrom(matches, 'driver', 'heap', 'high', {
+        needs: [
+          settingNeed(
+            'spark.sql.autoBroadcastJoinThreshold',
+            '-1',
+            { unit: 'text', sql: true, stages: stagesOf(matches) },
+            'stop-auto-broadcast',
+          ),
+          driverHeapNeed(ctx, 'broadcast'),
+        ],
+        advice: [fix(null, null, null, 'shuffle-join-hint')],
+      }),
     );
   },
 });

@@ -32,6 +32,14 @@ interface ClassifierMeta {
    * explains the heartbeat loss and fetch failures that follow it).
    */
   rank: number;
+  /**
+   * false: what failed is not memory (a process stopped on request, a lost shuffle, a bug). Such a
+   * finding is never the memory verdict; it answers "what did fail" for a failed application with no
+   * memory cause. Default true.
+   */
+  memory?: boolean;
+  /** A last resort: dropped when any other failure was found (job-failed names the failed job, no more). */
+  fallback?: boolean;
   /** Named thresholds, with where each number comes from. */
   thresholds?: Record<string, Threshold>;
   /** The shared suggestion numbers (policy.ts) its remediation uses, for `explain`. */

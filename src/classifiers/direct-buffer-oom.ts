@@ -1,7 +1,7 @@
 import { defineClassifier } from './define.js';
 import { direct, find, reportFrom, roleOf } from './match.js';
-import { containerWith, fix, roundUp, sizeConf } from './remedy.js';
 import { POLICY } from './policy.js';
+import { fix, roomNeed, settingNeed } from './remedy.js';
 
 const PATTERN = /OutOfMemoryError: Direct buffer memory/;
 
@@ -15,26 +15,13 @@ export default defineClassifier({
     const matches = direct(find(ctx, PATTERN));
     if (matches.length === 0) return;
     const l = ctx.layout;
-    const remediation = [];
-    if (l) {
-      const next = roundUp(
-        Math.max(l.executor.overhead * POLICY.overheadGrowth.value, l.executor.overhead + POLICY.directBufferExtra.value),
-        POLICY.overheadStep.value,
-      );
-      remediation.push(
-        fix('spark.executor.memoryOverhead', sizeConf(l.executor.overhead), sizeConf(next), 'overhead-direct-buffers', {
-          container: containerWith(l, { overhead: next }),
-        }),
-      );
-    }
-    remediation.push(
-      fix(
-        'spark.shuffle.io.preferDirectBufs',
-        ctx.app.sparkProperties['spark.shuffle.io.preferDirectBufs'] ?? null,
-        'false',
-        'heap-shuffle-buffers',
-      ),
+    // Netty's pools grow in chunks per arena: at least POLICY.directBufferExtra more room, or POLICY.overheadGrowth.
+    const grown = l ? roomNeed(ctx, l.executor.heap + l.executor.overhead + POLICY.directBufferExtra.value, null) : null;
+    report(
+      reportFrom(matches, roleOf(matches), 'overhead', 'high', {
+        needs: [grown, settingNeed('spark.shuffle.io.preferDirectBufs', 'false', {}, 'heap-shuffle-buffers')],
+        advice: l ? [] : [fix('spark.executor.memoryOverhead', null, null, 'raise-overhead-no-layout', { layout: ctx.layoutProblem! })],
+      }),
     );
-    report(reportFrom(matches, roleOf(matches), 'overhead', 'high', remediation));
   },
 });

@@ -1,6 +1,5 @@
 import { defineClassifier } from './define.js';
-import { POLICY } from './policy.js';
-import { fix, roundUp, sizeConf } from './remedy.js';
+import { fix } from './remedy.js';
 
 // A driver that dies (killed by its container, an OutOfMemoryError, a lost node) stops writing
 // its event log mid-job: no SparkListenerApplicationEnd, jobs started and never ended. The log
@@ -13,9 +12,9 @@ export default defineClassifier({
   },
   classify(ctx, report) {
     const app = ctx.app;
-    if (ctx.outcome !== 'incomplete' || app.jobsTotal <= app.jobsEnded || !app.lastEventAt) return;
+    if (ctx.outcome !== 'incomplete' || app.jobsTotal <= app.jobsEnded || !app.lastEventAt || app.inProgress) return;
     const running = app.jobsTotal - app.jobsEnded;
-    const heap = ctx.layout?.driver.heap ?? null;
+    // No driver-memory need: the log cannot say the driver ran out of memory; its own log can.
     report({
       role: 'driver',
       region: 'heap',
@@ -23,14 +22,10 @@ export default defineClassifier({
       occurrences: running,
       executors: [],
       evidence: [{ at: app.lastEventAt, messageId: 'log-ends', data: { running } }],
+      needs: [],
       remediation: [
         fix(null, null, null, 'find-driver-end', { manager: app.clusterManager, appId: app.appId }),
-        fix(
-          'spark.driver.memory',
-          heap !== null ? sizeConf(heap) : null,
-          heap !== null ? sizeConf(roundUp(heap * POLICY.driverGrowth.value, POLICY.heapStep.value)) : null,
-          'driver-memory-if-oom',
-        ),
+        fix('spark.driver.memory', null, null, 'driver-memory-if-oom'),
       ],
     });
   },

@@ -1,4 +1,5 @@
 import type { SignalSource } from '../state/signals.js';
+import type { ExitCause, MemoryLikelihood } from './exit-codes.js';
 
 /**
  * Evidence messages: an id and its data. The words are in src/render/words/evidence.ts; sizes are
@@ -36,6 +37,12 @@ export interface EvidenceData {
     largestPeak: number;
   };
   'heap-peak': { peak: number; heap: number };
+  /** What an exit code means (exit-codes.ts), and how many executors ended with it. */
+  'exit-decoded': { code: number; cause: ExitCause; memory: MemoryLikelihood; executors: number };
+  /** The log is still being written (.inprogress): `running` jobs had not ended when it was read. */
+  'log-in-progress': { running: number };
+  /** A limit a message states for a container, against the one the log's configuration computes. */
+  'limit-stated': { stated: number; computed: number; role: 'executor' | 'driver' };
 }
 
 export type EvidenceId = keyof EvidenceData;

@@ -1,6 +1,6 @@
 import { defineClassifier } from './define.js';
-import { adaptiveSkew, fewerCores, fix, moreHeap, morePartitions } from './remedy.js';
-import { direct, find, reportFrom, roleOf } from './match.js';
+import { direct, find, reportFrom, roleOf, stagesOf } from './match.js';
+import { fix, partitionsNeed, skewNeed, taskNeed } from './remedy.js';
 
 // MemoryConsumer.allocatePage / TaskMemoryManager (2.0–2.2 plain OutOfMemoryError, 2.3+
 // SparkOutOfMemoryError, 3.3+ error classes), and the hash-relation and aggregation variants.
@@ -17,22 +17,26 @@ export default defineClassifier({
     const matches = direct(find(ctx, PATTERN)).filter((x) => !/off-heap/i.test(x.signal.text));
     if (matches.length === 0) return;
     const l = ctx.layout;
-    const remediation = [];
     const asked = matches.map((x) => /Unable to acquire (\d+) bytes of memory, got (\d+)/.exec(x.signal.text)).find((m) => m);
-    if (l) {
-      remediation.push(morePartitions(ctx.app));
-      const skew = adaptiveSkew(ctx.app);
-      if (skew) remediation.push(skew);
-      const fc = fewerCores(l);
-      if (fc) remediation.push(fc);
-      const share = { slots: l.params.slots, perTaskMin: l.executor.perTaskMin, perTaskMax: l.executor.perTaskMax };
-      const why = asked
-        ? { kind: 'asked' as const, asked: Number(asked[1]), got: Number(asked[2]), ...share }
-        : { kind: 'task-share' as const, ...share };
-      remediation.push(moreHeap(l, ctx.app, why));
-    } else {
-      remediation.push(fix('spark.executor.memory', null, null, 'raise-execution-no-layout', { layout: ctx.layoutProblem! }));
+    const stages = stagesOf(matches);
+    if (!l) {
+      report(
+        reportFrom(matches, roleOf(matches), 'execution', 'high', {
+          needs: [],
+          advice: [fix('spark.executor.memory', null, null, 'raise-execution-no-layout', { layout: ctx.layoutProblem! })],
+        }),
+      );
+      return;
     }
-    report(reportFrom(matches, roleOf(matches), 'execution', 'high', remediation));
+    const share = { slots: l.params.slots, perTaskMin: l.executor.perTaskMin, perTaskMax: l.executor.perTaskMax };
+    const why = asked
+      ? { kind: 'asked' as const, asked: Number(asked[1]), got: Number(asked[2]), ...share }
+      : { kind: 'task-share' as const, ...share };
+    report(
+      reportFrom(matches, roleOf(matches), 'execution', 'high', {
+        needs: [partitionsNeed(ctx.app, stages), skewNeed(ctx, stages), taskNeed(ctx, why)],
+        advice: [],
+      }),
+    );
   },
 });

@@ -1,6 +1,6 @@
 import { defineClassifier } from './define.js';
 import { direct, find, reportFrom } from './match.js';
-import { containerFixes, fix } from './remedy.js';
+import { fix, keepHeapAdvice, roomNeed } from './remedy.js';
 
 // "exit code 137" (K8s ≤3.1), "137(SIGKILL, possible container OOM)" (3.2+), YARN's "Exit code is
 // 137" / "Exit status: 137", standalone "Command exited with code 137".
@@ -16,11 +16,16 @@ export default defineClassifier({
   classify(ctx, report) {
     const matches = direct(find(ctx, PATTERN)).filter((x) => !EXPLAINED.test(x.signal.text));
     if (matches.length === 0) return;
-    const l = ctx.layout;
-    const remediation = l
-      ? containerFixes(l, ctx.app, null, ctx.python)
-      : [fix('spark.executor.memoryOverhead', null, null, 'raise-overhead-plain')];
-    remediation.push(fix(null, null, null, 'confirm-sigkill'));
-    report(reportFrom(matches, 'executor', 'container', 'medium', remediation));
+    const keep = keepHeapAdvice(ctx);
+    report(
+      reportFrom(matches, 'executor', 'container', 'medium', {
+        needs: [roomNeed(ctx, null, null)],
+        advice: [
+          ...(ctx.layout ? [] : [fix('spark.executor.memoryOverhead', null, null, 'raise-overhead-plain')]),
+          ...(keep ? [keep] : []),
+          fix(null, null, null, 'confirm-sigkill'),
+        ],
+      }),
+    );
   },
 });

@@ -1,7 +1,8 @@
 import { defineClassifier } from './define.js';
 import { compareIds } from './match.js';
+import type { Need } from '../plan/needs.js';
 import { POLICY } from './policy.js';
-import { fix, moreHeap } from './remedy.js';
+import { heapNeed, maxPeak, settingNeed } from './remedy.js';
 
 // The ratio is JVM GC time over task run time (the sums of the tasks' "JVM GC Time" and "Executor Run
 // Time"), the measure Spark's own Executors page colours: an executor's task time turns red when GC
@@ -12,6 +13,8 @@ import { fix, moreHeap } from './remedy.js';
 const SEVERE = 0.1;
 const CRITICAL = 0.15;
 const MIN_RUN_TIME_MS = 60_000;
+/** The busiest executor's heap under this share of -Xmx: GC time is churn, not a full heap (heap-underused's own bar). */
+const CHURN_SHARE = 0.5;
 
 export default defineClassifier({
   code: 'gc-pressure',
@@ -26,6 +29,10 @@ export default defineClassifier({
       critical: {
         value: CRITICAL,
         why: "high confidence from here: Dr. Elephant's ExecutorGcHeuristic 'critical' (DEFAULT_GC_SEVERITY_A_THRESHOLDS), over executor lifetime",
+      },
+      churnShare: {
+        value: CHURN_SHARE,
+        why: "our choice: with the busiest executor's heap peak under half of -Xmx, GC time is churn and more heap is not suggested (heap-underused's bar)",
       },
       minRunTimeMs: {
         value: MIN_RUN_TIME_MS,
@@ -44,17 +51,29 @@ export default defineClassifier({
     }
     if (run < MIN_RUN_TIME_MS || gc / run < SEVERE) return;
     const share = gc / run;
-    const remediation = [];
-    if (ctx.layout) remediation.push(moreHeap(ctx.layout, ctx.app, { kind: 'gc', share }));
+    // More heap helps a heap that fills up; with the busiest executor's heap under half full, the time
+    // goes to churn (short-lived garbage), which the collector, not the size, answers.
+    const peak = maxPeak(ctx.app, 'JVMHeapMemory');
+    const churn = ctx.layout !== null && peak !== null && peak < CHURN_SHARE * ctx.layout.executor.heap;
+    const needs = churn ? [] : [heapNeed(ctx, { kind: 'gc', share })];
     const opts = ctx.app.sparkProperties['spark.executor.extraJavaOptions'] ?? null;
     if (
       ctx.layout &&
       ctx.layout.executor.heap >= POLICY.g1HeapFloor.value &&
-      !/UseG1GC|UseZGC|UseShenandoahGC/.test(opts ?? '') &&
+      // An explicit choice of collector (CMS, G1, ZGC, Shenandoah) is the user's: only Java 8's default is changed.
+      !/-XX:\+Use\w+GC\b/.test(opts ?? '') &&
       !/^(?:1[1-9]|[2-9]\d)/.test(ctx.app.javaVersion ?? '')
     ) {
-      remediation.push(
-        fix('spark.executor.extraJavaOptions', opts, `${opts ? `${opts} ` : ''}-XX:+UseG1GC`, 'use-g1', { heap: ctx.layout.executor.heap }),
+      needs.push(
+        settingNeed(
+          'spark.executor.extraJavaOptions',
+          `${opts ? `${opts} ` : ''}-XX:+UseG1GC`,
+          { compare: 'at-least', unit: 'text' },
+          'use-g1',
+          {
+            heap: ctx.layout.executor.heap,
+          },
+        ),
       );
     }
     report({
@@ -71,7 +90,8 @@ export default defineClassifier({
           data: { share, gcMs: gc, runMs: run, heavyExecutors: heavy.length, severe: SEVERE },
         },
       ],
-      remediation,
+      needs: needs.filter((n): n is Need => n !== null),
+      remediation: [],
     });
   },
 });

@@ -1,57 +1,51 @@
 import type { Region, Remediation, Role } from '../findings.js';
+import type { Need } from '../plan/needs.js';
 import type { ClassifierContext } from './define.js';
 import { POLICY } from './policy.js';
-import { adaptiveSkew, fewerCores, fix, maxPeak, moreHeap, morePartitions, roundUp, sizeConf } from './remedy.js';
+import { driverHeapNeed, fix, heapNeed, maxPeak, partitionsNeed, settingNeed, skewNeed, taskNeed } from './remedy.js';
 
-/** Fixes for a full heap, by the region that filled it. Shared by heap-oom, gc-overhead and jvm-oom-exit. */
-export function heapFixes(ctx: ClassifierContext, role: Role, region: Region): Remediation[] {
+/** What a full heap needs, by the region that filled it. Shared by heap-oom, gc-overhead and jvm-oom-exit. */
+export function heapFixes(ctx: ClassifierContext, role: Role, region: Region, stages: string[]): { needs: Need[]; advice: Remediation[] } {
   const l = ctx.layout;
   const app = ctx.app;
+  const needs: Array<Need | null> = [];
+  const advice: Remediation[] = [];
   if (role === 'driver') {
-    const cur = l?.driver.heap ?? 1024 ** 3;
-    const next = roundUp(cur * POLICY.driverGrowth.value, POLICY.heapStep.value);
-    const out = [fix('spark.driver.memory', sizeConf(cur), sizeConf(next), 'driver-double-heap')];
-    if (app.sparkProperties['spark.master']?.startsWith('local')) out.push(fix(null, null, null, 'local-mode'));
-    else out.push(fix(null, null, null, 'driver-results-hint'));
-    return out;
+    needs.push(driverHeapNeed(ctx, 'oom'));
+    advice.push(ctx.app.clusterManager === 'local' ? fix(null, null, null, 'local-mode') : fix(null, null, null, 'driver-results-hint'));
+    return { needs: needs.filter((n): n is Need => n !== null), advice };
   }
-  if (!l) return [fix('spark.executor.memory', null, null, 'raise-heap-no-layout', { layout: ctx.layoutProblem! })];
-  const out: Remediation[] = [];
-  const peak = maxPeak(app, 'JVMHeapMemory');
+  if (!l) return { needs: [], advice: [fix('spark.executor.memory', null, null, 'raise-heap-no-layout', { layout: ctx.layoutProblem! })] };
   switch (region) {
-    case 'execution': {
-      out.push(morePartitions(app));
-      const skew = adaptiveSkew(app);
-      if (skew) out.push(skew);
-      const fc = fewerCores(l);
-      if (fc) out.push(fc);
-      out.push(moreHeap(l, app, { kind: 'execution-slots', slots: l.params.slots }));
+    case 'execution':
+      needs.push(partitionsNeed(app, stages), skewNeed(ctx, stages), taskNeed(ctx, { kind: 'execution-slots', slots: l.params.slots }));
       break;
-    }
     case 'storage':
-      out.push(fix(null, null, null, 'persist-less'));
-      out.push(moreHeap(l, app, { kind: 'storage' }));
+      advice.push(fix(null, null, null, 'persist-less'));
+      needs.push(heapNeed(ctx, { kind: 'storage' }));
       break;
     case 'user': {
       const cur = l.params.memoryFraction;
       if (!l.legacyMode && cur > POLICY.memoryFractionFloor.value) {
         const next = Math.round((cur - POLICY.memoryFractionStep.value) * 10) / 10;
         const grow = Math.floor(l.executor.usable * (cur - next));
-        out.push(
-          fix('spark.memory.fraction', String(cur), String(next), 'lower-memory-fraction', { grow, userAfter: l.executor.user + grow }),
+        needs.push(
+          settingNeed('spark.memory.fraction', String(next), { compare: 'at-most', unit: 'number' }, 'lower-memory-fraction', {
+            grow,
+            userAfter: l.executor.user + grow,
+          }),
         );
       }
-      out.push(moreHeap(l, app, { kind: 'user' }));
-      out.push(morePartitions(app));
+      needs.push(heapNeed(ctx, { kind: 'user' }), partitionsNeed(app, stages));
       break;
     }
-    default:
-      out.push(moreHeap(l, app, peak !== null ? { kind: 'peaked', peak, heap: l.executor.heap } : { kind: 'filled' }));
-      out.push(morePartitions(app));
-      {
-        const fc = fewerCores(l);
-        if (fc) out.push(fc);
-      }
+    default: {
+      const peak = maxPeak(app, 'JVMHeapMemory');
+      needs.push(
+        heapNeed(ctx, peak !== null ? { kind: 'peaked', peak, heap: l.executor.heap } : { kind: 'filled' }),
+        partitionsNeed(app, stages),
+      );
+    }
   }
-  return out;
+  return { needs: needs.filter((n): n is Need => n !== null), advice };
 }

@@ -1,7 +1,7 @@
 import { defineClassifier } from './define.js';
 import { heapFixes } from './heap-fixes.js';
 import { heapRegion } from './heap-region.js';
-import { direct, find, reportFrom, roleOf } from './match.js';
+import { direct, find, reportFrom, roleOf, stagesOf } from './match.js';
 
 // HotSpot's message; GPU OOMs (com.nvidia.spark.rapids…GpuRetryOOM) do not carry it.
 const PATTERN = /java\.lang\.OutOfMemoryError: Java heap space/;
@@ -17,6 +17,6 @@ export default defineClassifier({
     if (matches.length === 0) return;
     const role = roleOf(matches);
     const region = heapRegion(matches);
-    report(reportFrom(matches, role, region, region === 'heap' ? 'medium' : 'high', heapFixes(ctx, role, region)));
+    report(reportFrom(matches, role, region, region === 'heap' ? 'medium' : 'high', heapFixes(ctx, role, region, stagesOf(matches))));
   },
 });

@@ -1,6 +1,6 @@
 import { defineClassifier } from './define.js';
 import { direct, find, reportFrom } from './match.js';
-import { fix, moreHeap } from './remedy.js';
+import { heapNeed, settingNeed } from './remedy.js';
 
 // HeartbeatReceiver: "Executor heartbeat timed out after N ms" (loss reason) and
 // "Removing executor N with no recent heartbeats" (driver log).
@@ -25,9 +25,11 @@ export default defineClassifier({
     const matches = direct(find(ctx, PATTERN));
     if (matches.length === 0) return;
     const gcHeavy = [...ctx.app.executors.values()].some((e) => e.runTime > 0 && e.gcTime / e.runTime >= GC_SHARE);
-    const remediation = [];
-    if (ctx.layout) remediation.push(moreHeap(ctx.layout, ctx.app, { kind: 'heartbeat' }));
-    remediation.push(fix('spark.network.timeout', ctx.app.sparkProperties['spark.network.timeout'] ?? '120s', '300s', 'network-timeout'));
-    report(reportFrom(matches, 'executor', 'heap', gcHeavy ? 'medium' : 'low', remediation));
+    // More heap only when GC explains the lost heartbeats; a timeout alone may be a lost node.
+    const needs = [
+      gcHeavy ? heapNeed(ctx, { kind: 'heartbeat' }) : null,
+      settingNeed('spark.network.timeout', '300s', { compare: 'equals', unit: 'text' }, 'network-timeout'),
+    ];
+    report(reportFrom(matches, 'executor', 'heap', gcHeavy ? 'medium' : 'low', { needs, advice: [] }));
   },
 });

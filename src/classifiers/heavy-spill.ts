@@ -1,7 +1,8 @@
-import type { Evidence } from '../findings.js';
 import { GiB } from '../memory/index.js';
+import type { Evidence } from '../findings.js';
 import { defineClassifier } from './define.js';
-import { adaptiveSkew, fix, morePartitions } from './remedy.js';
+import type { Need } from '../plan/needs.js';
+import { fix, partitionsNeed, skewNeed } from './remedy.js';
 
 const MIN_SPILL = GiB; // below 1 GiB spilled in a stage the cost is small whatever the ratio
 const SPILL_TO_PEAK = 10; // spilled ≥ 10 × the largest task's peak execution memory: spilling, over and over
@@ -21,16 +22,8 @@ export default defineClassifier({
       .filter((s) => s.memorySpilled >= MIN_SPILL && s.memorySpilled >= SPILL_TO_PEAK * Math.max(1, s.peakExecution.max))
       .sort((a, b) => b.memorySpilled - a.memorySpilled);
     if (heavy.length === 0) return;
-    const remediation = [morePartitions(ctx.app)];
-    const skew = adaptiveSkew(ctx.app);
-    if (skew) remediation.push(skew);
-    if (ctx.layout)
-      remediation.push(
-        fix(null, null, null, 'spill-task-share', {
-          perTaskMin: ctx.layout.executor.perTaskMin,
-          perTaskMax: ctx.layout.executor.perTaskMax,
-        }),
-      );
+    const stages = heavy.map((s) => s.key);
+    const l = ctx.layout;
     report({
       role: 'executor',
       region: 'execution',
@@ -51,7 +44,10 @@ export default defineClassifier({
           largestPeak: s.peakExecution.max,
         },
       })),
-      remediation,
+      needs: [partitionsNeed(ctx.app, stages), skewNeed(ctx, stages)].filter((n): n is Need => n !== null),
+      remediation: l
+        ? [fix(null, null, null, 'spill-task-share', { perTaskMin: l.executor.perTaskMin, perTaskMax: l.executor.perTaskMax })]
+        : [],
     });
   },
 });

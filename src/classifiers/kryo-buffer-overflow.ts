@@ -1,8 +1,8 @@
 import { MiB } from '../memory/index.js';
-import { POLICY } from './policy.js';
 import { defineClassifier } from './define.js';
 import { find, reportFrom, roleOf } from './match.js';
-import { fix, parseSizeOr, roundUp, sizeConf } from './remedy.js';
+import { POLICY } from './policy.js';
+import { parseSizeOr, roundUp, settingNeed, sizeConf } from './remedy.js';
 
 // KryoSerializer: "Kryo serialization failed: Buffer overflow. Available: a, required: r" (≤3.5);
 // 4.0+ error class KRYO_BUFFER_OVERFLOW quotes the key.
@@ -23,9 +23,14 @@ export default defineClassifier({
     const cur = parseSizeOr(ctx.app.sparkProperties['spark.kryoserializer.buffer.max'], MiB, POLICY.kryoBufferMaxDefault.value);
     const next = Math.min(POLICY.kryoBufferMaxCap.value, roundUp(Math.max(cur * 2, required * 2), POLICY.kryoStep.value));
     report(
-      reportFrom(matches, roleOf(matches), 'user', 'high', [
-        fix('spark.kryoserializer.buffer.max', sizeConf(cur), sizeConf(next), 'kryo-buffer', { required: required > 0 ? required : null }),
-      ]),
+      reportFrom(matches, roleOf(matches), 'user', 'high', {
+        needs: [
+          settingNeed('spark.kryoserializer.buffer.max', sizeConf(next), { compare: 'at-least', unit: 'mib' }, 'kryo-buffer', {
+            required: required > 0 ? required : null,
+          }),
+        ],
+        advice: [],
+      }),
     );
   },
 });

@@ -1,4 +1,5 @@
-import type { Confidence, Evidence, Region, Role } from '../findings.js';
+import type { Confidence, Evidence, Region, Remediation, Role } from '../findings.js';
+import type { Need } from '../plan/needs.js';
 import type { Signal, SignalSource } from '../state/signals.js';
 import type { ClassifierContext, Report } from './define.js';
 
@@ -107,13 +108,13 @@ export function roleOf(matches: Match[]): Role {
     : 'executor';
 }
 
-/** A finding from matches, with the common fields filled in. */
+/** A finding from matches, with the common fields filled in: what it needs, and its advice. */
 export function reportFrom(
   matches: Match[],
   role: Role,
   region: Region,
   confidence: Confidence,
-  remediation: Report['remediation'],
+  fixes: { needs: Array<Need | null>; advice: Remediation[] },
   extraEvidence: Evidence[] = [],
 ): Report {
   return {
@@ -123,8 +124,14 @@ export function reportFrom(
     occurrences: occurrences(matches),
     executors: executorsOf(matches).filter((e) => e !== 'driver' && e !== '<driver>'),
     evidence: evidenceOf(matches, extraEvidence),
-    remediation,
+    needs: fixes.needs.filter((n): n is Need => n !== null),
+    remediation: fixes.advice,
   };
+}
+
+/** The stage attempts ("3.0") the matched failures were seen in. */
+export function stagesOf(matches: Match[]): string[] {
+  return [...new Set(matches.flatMap((x) => [...x.signal.stages]))].sort();
 }
 
 /** "8.2 GB", "512.5 MB", "1.5 GiB" → bytes (binary multiples, as Hadoop and Spark print them). */

@@ -1,7 +1,7 @@
-import { POLICY } from './policy.js';
 import { defineClassifier } from './define.js';
 import { find, parseHumanSize, reportFrom } from './match.js';
-import { fix, roundUp, sizeConf } from './remedy.js';
+import { POLICY } from './policy.js';
+import { driverHeapNeed, fix, roundUp, settingNeed, sizeConf } from './remedy.js';
 
 // TaskSetManager.canFetchMoreResults: MB/GB up to 2.4, MiB/GiB from 3.0; Databricks drops the
 // parentheses. Executor side: "Result is larger than maxResultSize", TaskResultGetter's wrapper.
@@ -19,18 +19,21 @@ export default defineClassifier({
     if (matches.length === 0) return;
     const sizes = matches.map((x) => (x.m[2] ? parseHumanSize(x.m[2]) : null)).filter((n): n is number => n !== null);
     const seen = sizes.length > 0 ? Math.max(...sizes) : null;
-    const l = ctx.layout;
-    const cur = l?.driver.maxResultSize ?? null;
-    const remediation = [fix(null, null, null, 'collect-less')];
+    const needs = [];
     if (seen !== null) {
       const next = roundUp(seen * POLICY.maxResultHeadroom.value, POLICY.heapStep.value);
-      remediation.push(fix('spark.driver.maxResultSize', cur !== null ? sizeConf(cur) : null, sizeConf(next), 'max-result-size', { seen }));
+      needs.push(
+        settingNeed('spark.driver.maxResultSize', sizeConf(next), { compare: 'at-least', unit: 'bytes' }, 'max-result-size', { seen }),
+      );
       // The driver deserializes what it fetched: keep the heap well above the results it may hold.
-      const heap = l?.driver.heap ?? null;
-      const need = roundUp(next * POLICY.driverResultFactor.value + POLICY.driverResultBase.value, POLICY.heapStep.value);
-      if (heap === null || heap < need)
-        remediation.push(fix('spark.driver.memory', heap !== null ? sizeConf(heap) : null, sizeConf(need), 'driver-holds-results'));
+      needs.push(
+        driverHeapNeed(
+          ctx,
+          'results',
+          roundUp(next * POLICY.driverResultFactor.value + POLICY.driverResultBase.value, POLICY.heapStep.value),
+        ),
+      );
     }
-    report(reportFrom(matches, 'driver', 'maxResultSize', 'high', remediation));
+    report(reportFrom(matches, 'driver', 'maxResultSize', 'high', { needs, advice: [fix(null, null, null, 'collect-less')] }));
   },
 });

@@ -1,6 +1,6 @@
 import { defineClassifier } from './define.js';
 import { direct, find, reportFrom, roleOf } from './match.js';
-import { fix } from './remedy.js';
+import { fix, settingNeed } from './remedy.js';
 
 const PATTERN = /OutOfMemoryError: (?:Metaspace|Compressed class space)/;
 
@@ -19,10 +19,18 @@ export default defineClassifier({
     const m = cur ? /-XX:MaxMetaspaceSize=(\d+)([kmg]?)/i.exec(cur) : null;
     const next = m ? `-XX:MaxMetaspaceSize=${Number(m[1]) * 2}${m[2] ?? ''}` : '-XX:MaxMetaspaceSize=1g';
     report(
-      reportFrom(matches, role, 'overhead', 'high', [
-        fix(key, cur, cur ? (m ? cur.replace(m[0], next) : `${cur} ${next}`) : next, 'metaspace-cap', { doubled: m !== null }),
-        fix(null, null, null, 'metaspace-causes'),
-      ]),
+      reportFrom(matches, role, 'overhead', 'high', {
+        needs: [
+          settingNeed(
+            key,
+            cur ? (m ? cur.replace(m[0], next) : `${cur} ${next}`) : next,
+            { compare: 'at-least', unit: 'text' },
+            'metaspace-cap',
+            { doubled: m !== null },
+          ),
+        ],
+        advice: [fix(null, null, null, 'metaspace-causes')],
+      }),
     );
   },
 });

@@ -1,6 +1,6 @@
 import { defineClassifier } from './define.js';
 import { direct, find, reportFrom, roleOf } from './match.js';
-import { fewerCores, fix } from './remedy.js';
+import { fix } from './remedy.js';
 
 const PATTERN = /OutOfMemoryError: unable to create (?:new )?native thread/;
 
@@ -13,10 +13,6 @@ export default defineClassifier({
   classify(ctx, report) {
     const matches = direct(find(ctx, PATTERN));
     if (matches.length === 0) return;
-    const remediation = [];
-    const fc = ctx.layout ? fewerCores(ctx.layout) : null;
-    if (fc) remediation.push(fc);
-    remediation.push(fix(null, null, null, 'thread-limits'));
-    report(reportFrom(matches, roleOf(matches), 'container', 'medium', remediation));
+    report(reportFrom(matches, roleOf(matches), 'container', 'medium', { needs: [], advice: [fix(null, null, null, 'thread-limits')] }));
   },
 });

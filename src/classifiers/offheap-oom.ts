@@ -1,7 +1,7 @@
-import { POLICY } from './policy.js';
 import { defineClassifier } from './define.js';
 import { direct, find, reportFrom, roleOf } from './match.js';
-import { containerWith, fix, roundUp, sizeConf } from './remedy.js';
+import { POLICY } from './policy.js';
+import { fix, roundUp, settingNeed, sizeConf } from './remedy.js';
 
 // Gluten/Velox (ThrowOnOomMemoryTarget) and Spark's own off-heap pool refusals.
 const PATTERN =
@@ -17,18 +17,19 @@ export default defineClassifier({
     const matches = direct(find(ctx, PATTERN));
     if (matches.length === 0) return;
     const l = ctx.layout;
-    const remediation = [];
+    const needs = [];
+    const advice = [];
     if (l && l.executor.offHeap > 0) {
       const next = roundUp(l.executor.offHeap * POLICY.offHeapGrowth.value, POLICY.heapStep.value);
-      remediation.push(
-        fix('spark.memory.offHeap.size', sizeConf(l.executor.offHeap), sizeConf(next), 'offheap-grow', {
+      needs.push(
+        settingNeed('spark.memory.offHeap.size', sizeConf(next), { compare: 'at-least', unit: 'bytes' }, 'offheap-grow', {
           slots: l.params.slots,
-          container: containerWith(l, {}) - l.executor.offHeap + next,
+          container: l.executor.container - l.executor.offHeap + next,
         }),
       );
     } else {
-      remediation.push(fix('spark.memory.offHeap.size', null, null, 'offheap-raise'));
+      advice.push(fix('spark.memory.offHeap.size', null, null, 'offheap-raise'));
     }
-    report(reportFrom(matches, roleOf(matches), 'offHeap', 'high', remediation));
+    report(reportFrom(matches, roleOf(matches), 'offHeap', 'high', { needs, advice }));
   },
 });

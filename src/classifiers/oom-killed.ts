@@ -1,6 +1,6 @@
 import { defineClassifier } from './define.js';
 import { direct, find, reportFrom } from './match.js';
-import { containerFixes, fix } from './remedy.js';
+import { fix, keepHeapAdvice, podLimit, roomNeed } from './remedy.js';
 
 // kubelet's termination reason, as Spark prints it in every version (2.4 fabric8 toString,
 // 3.x "termination reason: OOMKilled") and as kubectl shows it; and the kernel's own line when a
@@ -16,17 +16,16 @@ export default defineClassifier({
   classify(ctx, report) {
     const matches = direct(find(ctx, PATTERN));
     if (matches.length === 0) return;
-    const l = ctx.layout;
+    const keep = keepHeapAdvice(ctx);
     report(
-      reportFrom(
-        matches,
-        'executor',
-        'overhead',
-        'high',
-        l
-          ? containerFixes(l, ctx.app, null, ctx.python)
+      reportFrom(matches, 'executor', 'overhead', 'high', {
+        needs: [roomNeed(ctx, null, podLimit(ctx))],
+        advice: ctx.layout
+          ? keep
+            ? [keep]
+            : []
           : [fix('spark.executor.memoryOverhead', null, null, 'raise-overhead-no-layout', { layout: ctx.layoutProblem! })],
-      ),
+      }),
     );
   },
 });

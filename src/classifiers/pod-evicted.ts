@@ -1,6 +1,6 @@
 import { defineClassifier } from './define.js';
 import { direct, find, reportFrom } from './match.js';
-import { containerFixes, fix } from './remedy.js';
+import { fix } from './remedy.js';
 
 // kubelet eviction (pkg/kubelet/eviction/helpers.go): pod status.reason "Evicted", message "The node
 // was low on resource: memory. … Container X was using Y, request is Z …" (older: "which exceeds its
@@ -16,16 +16,7 @@ export default defineClassifier({
   classify(ctx, report) {
     const matches = direct(find(ctx, PATTERN));
     if (matches.length === 0) return;
-    const l = ctx.layout;
-    const remediation = [
-      fix(null, null, null, 'pod-request'),
-      ...(l
-        ? containerFixes(l, ctx.app, null, ctx.python).filter(
-            (r) => r.conf === 'spark.executor.memoryOverhead' || r.conf === 'spark.executor.pyspark.memory',
-          )
-        : []),
-      fix(null, null, null, 'node-reserve'),
-    ];
+    // An eviction is the node running short, not the pod passing its own limit: no container change.
     report(
       reportFrom(
         matches,
@@ -34,7 +25,7 @@ export default defineClassifier({
           : 'executor',
         'container',
         'medium',
-        remediation,
+        { needs: [], advice: [fix(null, null, null, 'pod-request'), fix(null, null, null, 'node-reserve')] },
       ),
     );
   },

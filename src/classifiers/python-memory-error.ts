@@ -1,7 +1,7 @@
-import { POLICY } from './policy.js';
 import { defineClassifier } from './define.js';
 import { direct, find, reportFrom } from './match.js';
-import { containerWith, fix, roundUp, sizeConf } from './remedy.js';
+import { POLICY } from './policy.js';
+import { roundUp, settingNeed, sizeConf } from './remedy.js';
 
 // Python's own MemoryError, raised inside a worker (PythonException: Traceback … MemoryError), e.g.
 // when spark.executor.pyspark.memory's RLIMIT_AS (worker.py setrlimit) is reached.
@@ -18,29 +18,29 @@ export default defineClassifier({
     if (matches.length === 0) return;
     const l = ctx.layout;
     const props = ctx.app.sparkProperties;
-    const remediation = [];
+    const needs = [];
     if (l) {
       const cur = l.executor.pyspark;
       const next =
         cur > 0
           ? roundUp(cur * 2, POLICY.heapStep.value)
           : roundUp(Math.max(l.executor.overhead, POLICY.pysparkMin.value), POLICY.heapStep.value);
-      remediation.push(
-        fix('spark.executor.pyspark.memory', cur > 0 ? sizeConf(cur) : null, sizeConf(next), 'pyspark-limit', {
+      needs.push(
+        settingNeed('spark.executor.pyspark.memory', sizeConf(next), { compare: 'at-least', unit: 'mib' }, 'pyspark-limit', {
           doubled: cur > 0,
-          container: containerWith(l, { pyspark: next }),
+          container: l.executor.container - l.executor.pyspark + next,
         }),
       );
     }
     const batch = Number(props['spark.sql.execution.arrow.maxRecordsPerBatch'] ?? String(POLICY.arrowBatch.value));
-    remediation.push(
-      fix(
+    needs.push(
+      settingNeed(
         'spark.sql.execution.arrow.maxRecordsPerBatch',
-        String(batch),
         String(Math.max(POLICY.arrowMin.value, Math.floor(batch / POLICY.arrowShrink.value))),
+        { compare: 'at-most', unit: 'number', sql: false },
         'arrow-batch',
       ),
     );
-    report(reportFrom(matches, 'executor', l && l.executor.pyspark > 0 ? 'pyspark' : 'overhead', 'high', remediation));
+    report(reportFrom(matches, 'executor', l && l.executor.pyspark > 0 ? 'pyspark' : 'overhead', 'high', { needs, advice: [] }));
   },
 });

@@ -15,18 +15,25 @@ export interface RemedyData {
   /** Give Python workers spark.executor.pyspark.memory of their own. */
   'pyspark-own-memory': { pyspark: number; container: number };
   /**
-   * Raise the overhead to what the process used outside the heap plus headroom. `used` is the
-   * container usage YARN reported (null when unknown), `limit` the computed container.
+   * More room outside the heap: `room` is what the need asks for — `margin` above what the process
+   * used outside the heap (`used` − heap) when YARN said, else the room it had grown by `margin` —
+   * met by an overhead of `overhead`; `limit` is the limit it ran at (`limitFrom`: stated in the
+   * message, or computed from the configuration or a pod's limit).
    */
   'raise-overhead': {
     used: number | null;
     limit: number;
+    limitFrom: 'message' | 'configuration' | 'pod';
     outsideHeap: number | null;
-    headroom: number;
+    margin: number;
+    room: number;
     overhead: number;
     container: number;
   };
-  'keep-heap-container-kill': Record<string, never>;
+  /** The same room taken from a heap the log shows underused: the container stays the same. */
+  'shift-heap-to-overhead': { peak: number; heapBefore: number; heap: number; overhead: number; container: number };
+  /** Do not raise the heap for a container kill; `factor`: the overhead grows with the heap by this (null: set explicitly). */
+  'keep-heap-container-kill': { factor: number | null };
   'driver-double-heap': Record<string, never>;
   'local-mode': Record<string, never>;
   'driver-results-hint': Record<string, never>;
@@ -73,6 +80,19 @@ export interface RemedyData {
   'vmem-check-off': Record<string, never>;
   'vmem-ratio': Record<string, never>;
   'keep-spark-memory-vmem': Record<string, never>;
+  /** Where the exited process's own log is, for this cluster manager. */
+  'read-container-log': { manager: ClusterManager; appId: string | null };
+  'fetch-failed-cause': Record<string, never>;
+  'context-shutdown-cause': Record<string, never>;
+  /** A task threw `exception` (a class name): not memory. */
+  'task-exception': { exception: string };
+  'job-failure-read': { manager: ClusterManager; appId: string | null };
+  /** Kyuubi's JVM Quake killed a JVM that spent its time in GC: the heap, like gc-overhead. */
+  'quake-threshold': Record<string, never>;
+  /** The log is still being written: wait for it, or find out whether the driver still runs. */
+  'check-running': { manager: ClusterManager; appId: string | null };
+  /** A stated limit below the computed one: the job ran with other settings than the log shows. */
+  'check-submitted-settings': Record<string, never>;
 }
 
 /** What filled the heap, for a "more heap" remediation. */

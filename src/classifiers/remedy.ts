@@ -1,24 +1,23 @@
 import type { Remediation } from '../findings.js';
-import type { MemoryLayout } from '../memory/index.js';
-import { MiB, parseSize } from '../memory/index.js';
+import { parseSize } from '../memory/index.js';
+import type { Need } from '../plan/needs.js';
+import { defaultOf, keyStatus } from '../plan/keys.js';
 import type { AppState } from '../state/app.js';
+import type { ClassifierContext } from './define.js';
 import { POLICY } from './policy.js';
-import type { HeapWhy, RemedyData, RemedyId } from './remedies.js';
+import type { HeapWhy, RemedyData, RemedyId, RemedyMessage } from './remedies.js';
 
 /**
- * Remediation arithmetic shared by the classifiers. Values are rounded up to steps a person would
- * type (POLICY) and given as spark-submit takes them; the reasons are coded (remedies.ts).
+ * What classifiers say is needed, and their advice. A need is anchored to what the log observed or
+ * to the layout the application ran with (ctx.layout, without the user's --conf): the planner
+ * (src/plan/solve.ts) meets the needs of all findings at once, in settings that exist for the
+ * application's version and cluster manager. Advice is a coded remediation without a value.
  */
 export function roundUp(bytes: number, step: number): number {
   return Math.ceil(bytes / step) * step;
 }
 
-/** A size as a --conf value: whole GiB as "Ng", otherwise whole MiB as "Nm". */
-export function sizeConf(bytes: number): string {
-  return bytes % 2 ** 30 === 0 ? `${bytes / 2 ** 30}g` : `${Math.ceil(bytes / MiB)}m`;
-}
-
-/** A remediation: the setting (or null for advice), its current and suggested values, and the coded reason. */
+/** A remediation without a value: advice, or a setting not to touch (conf set, suggested null). */
 export function fix<K extends RemedyId>(
   conf: string | null,
   current: string | null,
@@ -29,100 +28,152 @@ export function fix<K extends RemedyId>(
   return { conf, current, suggested, messageId, data: data[0] ?? {} } as Remediation;
 }
 
-/** The container total after changing some executor regions. */
-export function containerWith(l: MemoryLayout, change: { heap?: number; overhead?: number; pyspark?: number }): number {
-  const e = l.executor;
-  return (
-    e.container -
-    e.heap -
-    e.overhead -
-    e.pyspark +
-    (change.heap ?? e.heap) +
-    (change.overhead ?? e.overhead) +
-    (change.pyspark ?? e.pyspark)
+const reason = <K extends RemedyId>(
+  messageId: K,
+  ...data: RemedyData[K] extends Record<string, never> ? [] : [RemedyData[K]]
+): RemedyMessage => ({ messageId, data: data[0] ?? {} }) as RemedyMessage;
+
+/**
+ * Room outside the executor heap. With YARN's "X of Y physical memory used": POLICY.headroom above what
+ * the process used outside the heap. Without a figure (OOMKilled, exit 137): the room it had, grown by
+ * POLICY.overheadGrowth. `limit` is the message's when it states one (the truth about that run), else
+ * the configuration's.
+ */
+export function roomNeed(ctx: ClassifierContext, used: number | null, statedLimit: number | null): Need | null {
+  const l = ctx.layout;
+  if (!l) return null;
+  const heap = l.executor.heap;
+  const limit = statedLimit ?? l.executor.container;
+  const had = limit - heap;
+  const margin = used !== null ? POLICY.headroom.value : POLICY.overheadGrowth.value;
+  const wanted = used !== null ? (used - heap) * margin : had * margin;
+  // Never less than it had plus a step: it was killed at that room.
+  const room = Math.ceil(Math.max(wanted, had + POLICY.overheadStep.value));
+  return {
+    kind: 'executor-room',
+    room,
+    basis: { used, limit, limitFrom: statedLimit !== null ? 'message' : 'configuration', heap, margin },
+  };
+}
+
+/**
+ * Room outside the driver's heap, for a killed driver container (the YARN application master: the
+ * driver itself in cluster mode). The AM's heap is spark.yarn.am.memory in client mode.
+ */
+export function driverRoomNeed(ctx: ClassifierContext, used: number | null, statedLimit: number | null): Need | null {
+  const l = ctx.layout;
+  if (!l) return null;
+  const client = l.clusterManager === 'yarn' && l.deployMode === 'client';
+  const heap = client ? parseSizeOr(ctx.app.effectiveConf['spark.yarn.am.memory'], 2 ** 20, 512 * 2 ** 20) : l.driver.heap;
+  const limit = statedLimit ?? (client ? heap + 384 * 2 ** 20 : l.driver.container);
+  const had = limit - heap;
+  const margin = used !== null ? POLICY.headroom.value : POLICY.overheadGrowth.value;
+  const room = Math.ceil(Math.max(used !== null ? (used - heap) * margin : had * margin, had + POLICY.overheadStep.value));
+  return { kind: 'driver-room', room, basis: { used, limit, limitFrom: statedLimit !== null ? 'message' : 'configuration', heap, margin } };
+}
+
+/** The memory limit of the executor pods, as kubectl showed it (the truth about that run, like YARN's message). */
+export function podLimit(ctx: ClassifierContext): number | null {
+  const limits = ctx.app.learnt.filter(
+    (f): f is Extract<typeof f, { kind: 'pod-limit' }> => f.kind === 'pod-limit' && !/-driver$/.test(f.pod ?? ''),
   );
+  return limits.length > 0 ? Math.max(...limits.map((f) => f.bytes)) : null;
 }
 
-/** The overhead Spark would derive for a new heap when none is set explicitly (keeps the ratio). */
-function overheadFor(l: MemoryLayout, conf: Record<string, string>, newHeap: number): number {
-  const explicit = conf['spark.executor.memoryOverhead'] ?? conf['spark.yarn.executor.memoryOverhead'];
-  if (explicit !== undefined || l.executor.overhead === 0) return l.executor.overhead;
-  const factor = l.executor.overhead / l.executor.heap;
-  return Math.max(Math.floor((newHeap / MiB) * factor) * MiB, 384 * MiB);
+/** A bigger executor heap: POLICY.heapGrowth above the heap it ran with, in whole GiB. */
+export function heapNeed(ctx: ClassifierContext, why: HeapWhy): Need | null {
+  const l = ctx.layout;
+  if (!l) return null;
+  return { kind: 'executor-heap', heap: roundUp(l.executor.heap * POLICY.heapGrowth.value, POLICY.heapStep.value), why };
 }
 
-/** Bigger heap, same cores: POLICY.heapGrowth more, rounded to whole GiB, with the container it implies. */
-export function moreHeap(l: MemoryLayout, app: AppState, why: HeapWhy): Remediation {
-  const cur = l.executor.heap;
-  const next = roundUp(cur * POLICY.heapGrowth.value, POLICY.heapStep.value);
-  const container = containerWith(l, { heap: next, overhead: overheadFor(l, app.sparkProperties, next) });
-  return fix('spark.executor.memory', sizeConf(cur), sizeConf(next), 'more-heap', { why, container });
+/** A bigger share of execution memory for each task: POLICY.heapGrowth above its share in that run. */
+export function taskNeed(ctx: ClassifierContext, why: HeapWhy): Need | null {
+  const l = ctx.layout;
+  if (!l) return null;
+  return {
+    kind: 'task-execution',
+    perTask: Math.ceil(l.executor.perTaskMax * POLICY.heapGrowth.value),
+    perTaskBefore: l.executor.perTaskMax,
+    why,
+  };
 }
 
-/** Fewer concurrent tasks per executor: each task's execution share grows. */
-export function fewerCores(l: MemoryLayout, outsideHeap: null | { python: boolean } = null): Remediation | null {
-  const e = l.executor;
-  if (e.cores <= 1) return null;
-  const next = Math.max(1, Math.floor(e.cores / 2));
-  const slots = Math.max(1, Math.floor(next / l.params.taskCpus));
-  const share = l.legacyMode ? Math.floor(e.execution / slots) : Math.floor(e.unified / slots);
-  return fix('spark.executor.cores', String(e.cores), String(next), 'fewer-cores', { share, perTaskMax: e.perTaskMax, outsideHeap });
+/** A bigger driver heap: POLICY.driverGrowth times the heap it ran with, or at least `atLeast`. */
+export function driverHeapNeed(ctx: ClassifierContext, why: 'oom' | 'results' | 'broadcast', atLeast = 0): Need | null {
+  const l = ctx.layout;
+  if (!l) return null;
+  return {
+    kind: 'driver-heap',
+    heap: Math.max(roundUp(l.driver.heap * POLICY.driverGrowth.value, POLICY.heapStep.value), atLeast),
+    reason: why,
+  };
 }
 
-/** More, smaller shuffle partitions: each task holds less at once. */
-export function morePartitions(app: AppState): Remediation {
+/** A setting need; `stages` are where the failure was seen (for SQL settings). */
+export function settingNeed<K extends RemedyId>(
+  key: string,
+  value: string,
+  opts: { compare?: 'at-least' | 'at-most' | 'equals'; unit?: 'bytes' | 'mib' | 'number' | 'text'; sql?: boolean; stages?: string[] },
+  messageId: K,
+  ...data: RemedyData[K] extends Record<string, never> ? [] : [RemedyData[K]]
+): Need {
+  return {
+    kind: 'setting',
+    key,
+    value,
+    compare: opts.compare ?? 'equals',
+    unit: opts.unit ?? 'text',
+    sql: opts.sql ?? key.startsWith('spark.sql.'),
+    stages: opts.stages ?? [],
+    reason: reason(messageId, ...data),
+  };
+}
+
+/** More, smaller shuffle partitions (SQL): POLICY.partitionGrowth times what the application ran with. */
+export function partitionsNeed(app: AppState, stages: string[]): Need {
   const dflt = POLICY.sqlShufflePartitions.value;
   const cur = Number(app.sparkProperties['spark.sql.shuffle.partitions'] ?? String(dflt));
-  const next = Number.isFinite(cur) && cur > 0 ? cur * POLICY.partitionGrowth.value : dflt * POLICY.partitionGrowth.value;
-  return fix('spark.sql.shuffle.partitions', String(Number.isFinite(cur) ? cur : dflt), String(next), 'more-partitions');
-}
-
-export function adaptiveSkew(app: AppState): Remediation | null {
-  if (
-    app.sparkProperties['spark.sql.adaptive.skewJoin.enabled'] === 'true' &&
-    app.sparkProperties['spark.sql.adaptive.enabled'] !== 'false'
-  )
-    return null;
-  return fix(
-    'spark.sql.adaptive.skewJoin.enabled',
-    app.sparkProperties['spark.sql.adaptive.skewJoin.enabled'] ?? null,
-    'true',
-    'adaptive-skew',
+  const next = (Number.isFinite(cur) && cur > 0 ? cur : dflt) * POLICY.partitionGrowth.value;
+  return settingNeed(
+    'spark.sql.shuffle.partitions',
+    String(next),
+    { compare: 'at-least', unit: 'number', sql: true, stages },
+    'more-partitions',
   );
 }
 
-/** The non-heap part of an executor container grew past its overhead: size the overhead to it. */
-export function containerFixes(l: MemoryLayout, app: AppState, observedUse: number | null, python: boolean): Remediation[] {
-  const e = l.executor;
-  const out: Remediation[] = [];
-  const headroom = POLICY.headroom.value;
-  // What the process used beyond the heap: from YARN's "X of Y physical memory used", else at least the limit.
-  const nonHeap = Math.max((observedUse ?? e.container) - e.heap - e.pyspark, e.overhead);
-  const next = roundUp(Math.max(e.overhead * POLICY.overheadGrowth.value, nonHeap * headroom), POLICY.overheadStep.value);
-  const pythonRss = maxPeak(app, 'ProcessTreePythonRSSMemory');
-  if (python && e.pyspark === 0) {
-    const py = roundUp(Math.max((pythonRss ?? next - e.overhead) * headroom, POLICY.pysparkMin.value), POLICY.pysparkStep.value);
-    out.push(
-      fix('spark.executor.pyspark.memory', null, sizeConf(py), 'pyspark-own-memory', {
-        pyspark: py,
-        container: containerWith(l, { pyspark: py }),
-      }),
-    );
+/**
+ * AQE's skew-join splitting, where it exists (3.0+) and is not already on: skewJoin is on by default
+ * from 3.0 but acts only with spark.sql.adaptive.enabled, which is on by default only from 3.2
+ * (SQLConf; keys-table.ts). Null when it is on already, or the version has no such thing.
+ */
+export function skewNeed(ctx: ClassifierContext, stages: string[]): Need | null {
+  const app = { sparkVersion: ctx.app.sparkVersion, manager: ctx.app.clusterManager, deployMode: ctx.layout?.deployMode ?? null };
+  if (keyStatus('spark.sql.adaptive.skewJoin.enabled', app) !== 'ok') return null;
+  const props = ctx.app.sparkProperties;
+  if ((props['spark.sql.adaptive.skewJoin.enabled'] ?? '').trim().toLowerCase() === 'false') {
+    return settingNeed('spark.sql.adaptive.skewJoin.enabled', 'true', { sql: true, stages }, 'adaptive-skew');
   }
-  out.push(
-    fix('spark.executor.memoryOverhead', sizeConf(e.overhead), sizeConf(next), 'raise-overhead', {
-      used: observedUse,
-      limit: e.container,
-      outsideHeap: observedUse !== null ? Math.max(0, observedUse - e.heap) : null,
-      headroom,
-      overhead: next,
-      container: containerWith(l, { overhead: next }),
-    }),
+  const aqe = props['spark.sql.adaptive.enabled'] ?? defaultOf('spark.sql.adaptive.enabled', ctx.app.sparkVersion) ?? 'false';
+  if (aqe.trim().toLowerCase() !== 'true') return settingNeed('spark.sql.adaptive.enabled', 'true', { sql: true, stages }, 'adaptive-skew');
+  return null;
+}
+
+/**
+ * Advice for a container kill: keep the heap. When the overhead is a factor of the heap (no explicit
+ * overhead), a bigger heap does add `factor` × the increase outside it — but the container grows by
+ * (1 + factor) × the increase for it, where the overhead alone would do.
+ */
+export function keepHeapAdvice(ctx: ClassifierContext): Remediation | null {
+  const l = ctx.layout;
+  if (!l) return null;
+  const explicit = ['spark.executor.memoryOverhead', 'spark.yarn.executor.memoryOverhead', 'spark.mesos.executor.memoryOverhead'].some(
+    (k) => ctx.app.effectiveConf[k] !== undefined,
   );
-  const fc = fewerCores(l, { python });
-  if (fc) out.push(fc);
-  out.push(fix('spark.executor.memory', sizeConf(e.heap), null, 'keep-heap-container-kill'));
-  return out;
+  return fix('spark.executor.memory', null, null, 'keep-heap-container-kill', {
+    factor: explicit ? null : l.executor.overhead / l.executor.heap,
+  });
 }
 
 export function maxPeak(app: AppState, metric: string): number | null {
@@ -143,3 +194,5 @@ export function parseSizeOr(value: string | undefined, unit: number, dflt: numbe
     return dflt;
   }
 }
+
+export { sizeConf } from '../plan/solve.js';

@@ -1,6 +1,7 @@
 import type { Evidence } from '../findings.js';
 import { defineClassifier } from './define.js';
-import { adaptiveSkew, fix, morePartitions } from './remedy.js';
+import type { Need } from '../plan/needs.js';
+import { fix, partitionsNeed, skewNeed } from './remedy.js';
 
 const MIN_TASKS = 10; // skew needs a population
 const MIN_MAX_MS = 60_000; // a straggler under a minute costs little
@@ -22,11 +23,7 @@ export default defineClassifier({
       .filter((s) => s.durations.n >= MIN_TASKS && s.durations.max >= MIN_MAX_MS && s.durations.max >= RATIO * s.durations.quantile(0.5))
       .sort((a, b) => b.durations.max - a.durations.max);
     if (skewed.length === 0) return;
-    const remediation = [];
-    const skew = adaptiveSkew(ctx.app);
-    if (skew) remediation.push(skew);
-    remediation.push(morePartitions(ctx.app));
-    remediation.push(fix(null, null, null, 'salt-keys'));
+    const stages = skewed.map((s) => s.key);
     report({
       role: 'executor',
       region: 'execution',
@@ -46,7 +43,8 @@ export default defineClassifier({
           tasks: s.durations.n,
         },
       })),
-      remediation,
+      needs: [skewNeed(ctx, stages), partitionsNeed(ctx.app, stages)].filter((n): n is Need => n !== null),
+      remediation: [fix(null, null, null, 'salt-keys')],
     });
   },
 });

@@ -1,7 +1,7 @@
 import { defineClassifier } from './define.js';
 import { reportFrom } from './match.js';
-import { containerFixes, fix } from './remedy.js';
 import { isAmText, yarnKills } from './yarn-kill.js';
+import { driverRoomNeed, fix, keepHeapAdvice, roomNeed } from './remedy.js';
 
 export default defineClassifier({
   code: 'yarn-memory-exceeded',
@@ -13,21 +13,31 @@ export default defineClassifier({
     const kills = yarnKills(ctx).filter((k) => k.kind === 'physical');
     if (kills.length === 0) return;
     const driver = kills.every((k) => isAmText(k.signal.text));
-    const used = kills.map((k) => k.used).filter((u): u is number => u !== null);
-    const worst = used.length > 0 ? Math.max(...used) : null;
+    // The kill with the most memory used says how much room is needed; its limit is the truth about that run.
+    const worst = kills.filter((k) => k.used !== null).sort((a, b) => b.used! - a.used!)[0] ?? null;
+    const used = worst?.used ?? null;
+    const limit = worst?.limit ?? null;
     const l = ctx.layout;
-    let remediation;
     if (driver) {
-      remediation = [
-        fix('spark.driver.memoryOverhead', l ? `${Math.round(l.driver.overhead / 2 ** 20)}m` : null, null, 'driver-overhead', {
-          used: worst,
+      const need = l ? driverRoomNeed(ctx, used, limit) : null;
+      report(
+        reportFrom(kills, 'driver', 'overhead', 'high', {
+          needs: [need],
+          advice: need ? [] : [fix('spark.driver.memoryOverhead', null, null, 'driver-overhead', { used })],
         }),
-      ];
-    } else if (l) {
-      remediation = containerFixes(l, ctx.app, worst, ctx.python);
-    } else {
-      remediation = [fix('spark.executor.memoryOverhead', null, null, 'raise-overhead-no-layout', { layout: ctx.layoutProblem! })];
+      );
+      return;
     }
-    report(reportFrom(kills, driver ? 'driver' : 'executor', 'overhead', 'high', remediation));
+    const keep = keepHeapAdvice(ctx);
+    report(
+      reportFrom(kills, 'executor', 'overhead', 'high', {
+        needs: [roomNeed(ctx, used, limit)],
+        advice: l
+          ? keep
+            ? [keep]
+            : []
+          : [fix('spark.executor.memoryOverhead', null, null, 'raise-overhead-no-layout', { layout: ctx.layoutProblem! })],
+      }),
+    );
   },
 });

@@ -1,7 +1,7 @@
 import { defineClassifier } from './define.js';
 import { reportFrom } from './match.js';
-import { fix } from './remedy.js';
 import { isAmText, yarnKills } from './yarn-kill.js';
+import { fix } from './remedy.js';
 
 export default defineClassifier({
   code: 'yarn-vmem-exceeded',
@@ -13,11 +13,13 @@ export default defineClassifier({
     const kills = yarnKills(ctx).filter((k) => k.kind === 'virtual');
     if (kills.length === 0) return;
     report(
-      reportFrom(kills, kills.every((k) => isAmText(k.signal.text)) ? 'driver' : 'executor', 'container', 'high', [
-        fix('yarn.nodemanager.vmem-check-enabled', null, 'false', 'vmem-check-off'),
-        fix('yarn.nodemanager.vmem-pmem-ratio', '2.1', '5', 'vmem-ratio'),
-        fix('spark.executor.memory', null, null, 'keep-spark-memory-vmem'),
-      ]),
+      reportFrom(kills, kills.every((k) => isAmText(k.signal.text)) ? 'driver' : 'executor', 'container', 'high', {
+        needs: [
+          { kind: 'admin', key: 'yarn.nodemanager.vmem-check-enabled', value: 'false', reason: { messageId: 'vmem-check-off', data: {} } },
+          { kind: 'admin', key: 'yarn.nodemanager.vmem-pmem-ratio', value: '5', reason: { messageId: 'vmem-ratio', data: {} } },
+        ],
+        advice: [fix('spark.executor.memory', null, null, 'keep-spark-memory-vmem')],
+      }),
     );
   },
 });

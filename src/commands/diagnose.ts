@@ -1,4 +1,4 @@
-import { diagnoseApp } from '../diagnose/index.js';
+import { diagnoseApp, hasCriticalMemoryFailure } from '../diagnose/index.js';
 import { mergeInputs } from '../diagnose/merge.js';
 import { readAll, type InputRead } from '../input/read.js';
 import { renderDiagnosisMarkdown } from '../render/diagnose-markdown.js';
@@ -30,7 +30,7 @@ export async function diagnoseCommand(paths: string[], opts: DiagnoseCommandOpti
   for (const m of mergeInputs(reads)) {
     const d = diagnoseApp(m.primary, { overrides: opts.conf });
     if (m.sources.length > 1) d.problems.unshift({ code: 'joined', sources: m.sources });
-    if (d.findings.some((f) => f.severity === 'critical')) critical++;
+    if (hasCriticalMemoryFailure(d)) critical++;
     if (opts.format === 'json') applications.push(diagnosisJson(d));
     else io.out(`${opts.format === 'markdown' ? renderDiagnosisMarkdown(d) : renderDiagnosisText(d, opts.style)}\n`);
   }

@@ -1,12 +1,16 @@
-import { CLASSIFIERS } from '../classifiers/index.js';
+import { byCode, CLASSIFIERS } from '../classifiers/index.js';
 import type { Classifier, ClassifierContext, Report } from '../classifiers/define.js';
 import type { LayoutProblem } from '../classifiers/remedies.js';
 import { compareFindings, type Finding, type Severity } from '../findings.js';
 import type { AppRead } from '../input/read.js';
 import { appIsPython, MemoryConfigError, memoryReport, type MemoryLayout, type MemoryReport } from '../memory/index.js';
-import type { ClusterManager, Learnt, Outcome } from '../state/app.js';
+import type { AppState, ClusterManager, Learnt, Outcome } from '../state/app.js';
+import { maxPeak } from '../classifiers/remedy.js';
+import type { Remediation } from '../findings.js';
+import { checkUserKey, keyStatus, type AppContext, type KeyStatus } from '../plan/keys.js';
+import { solve, type PlanData } from '../plan/solve.js';
 import { linkConsequences } from './consequences.js';
-import { verdictOf } from './verdict.js';
+import { failureOf, verdictOf } from './verdict.js';
 import type { Verdict } from '../findings.js';
 
 /**
@@ -18,7 +22,13 @@ export type DiagnosisProblem =
   | { code: 'joined'; sources: Array<{ path: string; kind: string }> }
   | { code: 'layout'; problem: LayoutProblem }
   | { code: 'learnt'; fact: Learnt }
-  | { code: 'classifier-failed'; classifier: string; detail: string };
+  | { code: 'classifier-failed'; classifier: string; detail: string }
+  /** A --conf key spark-triage does not know, within a few letters of one it does. */
+  | { code: 'conf-typo'; key: string; nearest: string }
+  /** A --conf key spark-triage does not know: passed on, it changes nothing computed here. */
+  | { code: 'conf-unknown'; key: string }
+  /** A --conf key that does nothing for this Spark version, cluster manager or deploy mode. */
+  | { code: 'conf-ignored'; key: string; status: KeyStatus; sparkVersion: string | null; manager: ClusterManager };
 
 /** One application's diagnosis: the data every renderer works from. */
 export interface Diagnosis {
@@ -31,8 +41,15 @@ export interface Diagnosis {
   python: boolean;
   memory: MemoryReport | null;
   layout: MemoryLayout | null;
+  /** The memory failure that explains the others, or null. */
   verdict: Verdict | null;
+  /** For a failed application with no memory cause: what did fail (a finding whose region is 'none'). */
+  failure: Verdict | null;
   findings: Finding[];
+  /** The changes to apply together, and what they make of the containers and the cluster (null: nothing to change). */
+  plan: PlanData | null;
+  /** Other complete ways to meet the same needs, cheapest first. */
+  alternatives: PlanData[];
   problems: DiagnosisProblem[];
 }
 
@@ -44,28 +61,24 @@ export interface DiagnoseOptions {
 export function diagnoseApp(read: AppRead, opts: DiagnoseOptions = {}): Diagnosis {
   const app = read.state;
   const outcome = app.outcome;
+  const overrides = opts.overrides ?? {};
   const problems: DiagnosisProblem[] = [];
-  let layout: MemoryLayout | null = null;
-  let memory: MemoryReport | null = null;
-  let layoutProblem: LayoutProblem | null = null;
-  const conf = { ...app.effectiveConf, ...(opts.overrides ?? {}) };
-  if (!app.hasEventLog && conf['spark.executor.memory'] === undefined) {
-    // Without an event log, defaults would pass for facts: say what is missing instead.
-    layoutProblem = { code: 'heap-unknown' };
-  } else {
-    try {
-      const r = memoryReport(app, { overrides: opts.overrides ?? {} });
-      layout = r.layout;
-      memory = r.report;
-    } catch (e) {
-      if (!(e instanceof MemoryConfigError)) throw e;
-      layoutProblem = { code: 'config', error: { code: e.code, data: e.data } };
-    }
-  }
+  // Two layouts: the one the application ran with (the log's configuration), which findings measure
+  // their needs against, and the one being tried (with --conf), which the plan starts from. A need
+  // thus stays put when its fix is applied, and re-diagnosing with the plan asks for nothing more.
+  // Without an event log, a --conf heap is a fact the logs lacked, not a what-if.
+  const factsFromUser: Record<string, string> =
+    !app.hasEventLog && app.effectiveConf['spark.executor.memory'] === undefined && overrides['spark.executor.memory'] !== undefined
+      ? { 'spark.executor.memory': overrides['spark.executor.memory'] }
+      : {};
+  const ran = layoutOf(app, factsFromUser);
+  const now = layoutOf(app, overrides);
+  const layoutProblem = ran.problem ?? now.problem;
   if (layoutProblem) problems.push({ code: 'layout', problem: layoutProblem });
   if (!app.hasEventLog) for (const fact of app.learnt) problems.push({ code: 'learnt', fact });
+  const conf = { ...app.effectiveConf, ...overrides };
   const python = appIsPython(app, conf);
-  const ctx: ClassifierContext = { app, layout, layoutProblem, outcome, python };
+  const ctx: ClassifierContext = { app, layout: ran.layout, layoutProblem: ran.problem, outcome, python };
   const findings: Finding[] = [];
   for (const c of CLASSIFIERS) {
     try {
@@ -74,23 +87,129 @@ export function diagnoseApp(read: AppRead, opts: DiagnoseOptions = {}): Diagnosi
       problems.push({ code: 'classifier-failed', classifier: c.code, detail: e instanceof Error ? e.message : String(e) });
     }
   }
+  // A fallback (job-failed) only speaks when nothing else names a failure.
+  const named = findings.some((f) => byCode(f.code)?.meta.kind === 'failure' && !byCode(f.code)?.meta.fallback);
+  if (named) findings.splice(0, findings.length, ...findings.filter((f) => !byCode(f.code)?.meta.fallback));
   const signals = app.signals.all();
   for (const f of findings) linkConsequences(f, signals);
+  dropExplained(findings);
   findings.sort(compareFindings);
+  const context = {
+    sparkVersion: app.sparkVersion,
+    manager: now.layout?.clusterManager ?? app.clusterManager,
+    deployMode: now.layout?.deployMode ?? null,
+  };
+  problems.push(...checkOverrides(overrides, context));
+  const { plan, alternatives } = now.layout
+    ? planFor(app, overrides, conf, now.layout, findings, context)
+    : { plan: null, alternatives: [] };
+  for (const f of findings) f.remediation = [...remediationFrom(plan, f), ...f.remediation];
+  const verdict = verdictOf(findings);
   return {
     appId: app.appId,
     appName: app.appName,
     sparkVersion: app.sparkVersion,
-    clusterManager: layout?.clusterManager ?? app.clusterManager,
+    clusterManager: now.layout?.clusterManager ?? app.clusterManager,
     outcome,
     python,
-    memory,
-    layout,
-    verdict: verdictOf(findings),
+    memory: now.report,
+    layout: now.layout,
+    verdict,
+    failure: failureOf(findings, verdict, outcome),
     findings,
+    plan,
+    alternatives,
     problems,
   };
 }
+
+/**
+ * A failure that is not memory, every line of whose evidence a memory finding already cites, restates
+ * that memory failure (the job that a Python worker crash aborted is not also "a task threw"): dropped.
+ */
+function dropExplained(findings: Finding[]): void {
+  const cited = new Set(
+    findings
+      .filter((f) => byCode(f.code)?.meta.memory !== false)
+      .flatMap((f) => f.evidence.flatMap((e) => (e.at ? [`${e.at.file}:${e.at.line}`] : []))),
+  );
+  const explained = (f: Finding): boolean =>
+    byCode(f.code)?.meta.memory === false &&
+    f.evidence.every((e) => e.at === null || e.messageId === 'exit-decoded' || cited.has(`${e.at.file}:${e.at.line}`));
+  const keep = findings.filter((f) => !explained(f));
+  findings.splice(0, findings.length, ...keep);
+}
+
+/** The layout with `overrides` over the application's configuration, or why there is none. */
+function layoutOf(
+  app: AppState,
+  overrides: Record<string, string>,
+): { layout: MemoryLayout | null; report: MemoryReport | null; problem: LayoutProblem | null } {
+  const conf = { ...app.effectiveConf, ...overrides };
+  // Without an event log, defaults would pass for facts: say what is missing instead.
+  if (!app.hasEventLog && conf['spark.executor.memory'] === undefined)
+    return { layout: null, report: null, problem: { code: 'heap-unknown' } };
+  try {
+    const r = memoryReport(app, { overrides });
+    return { layout: r.layout, report: r.report, problem: null };
+  } catch (e) {
+    if (!(e instanceof MemoryConfigError)) throw e;
+    return { layout: null, report: null, problem: { code: 'config', error: { code: e.code, data: e.data } } };
+  }
+}
+
+/** The plan meeting every finding's needs, from the layout being tried. */
+function planFor(
+  app: AppState,
+  overrides: Record<string, string>,
+  conf: Record<string, string>,
+  now: MemoryLayout,
+  findings: Finding[],
+  context: AppContext,
+): { plan: PlanData | null; alternatives: PlanData[] } {
+  return solve({
+    needs: findings.flatMap((f) => f.needs.map((need) => ({ finding: f.code, need }))),
+    conf,
+    now,
+    layoutWith: (extra) => layoutOf(app, { ...overrides, ...extra }).layout,
+    app: context,
+    heapPeak: maxPeak(app, 'JVMHeapMemory'),
+    pythonRssPeak: maxPeak(app, 'ProcessTreePythonRSSMemory'),
+    executors: app.hasEventLog ? app.maxExecutorsAlive || app.executorCount || null : null,
+    sqlStageIds: app.sqlStages,
+    sqlRan: app.sqlExecutions > 0 || app.sqlStages.size > 0,
+  });
+}
+
+/** A finding's remediation: the plan's changes that meet its needs, as spark-submit takes them. */
+function remediationFrom(plan: PlanData | null, f: Finding): Remediation[] {
+  if (!plan) return [];
+  return plan.changes
+    .filter((c) => c.findings.includes(f.code))
+    .map((c) => ({ conf: c.key, current: c.from, suggested: c.to, ...c.reason }));
+}
+
+/** --conf keys that look misspelt, are unknown, or do nothing for this version and cluster manager. */
+function checkOverrides(overrides: Record<string, string>, app: AppContext): DiagnosisProblem[] {
+  const out: DiagnosisProblem[] = [];
+  for (const key of Object.keys(overrides)) {
+    const check = checkUserKey(key);
+    if (check?.kind === 'typo') out.push({ code: 'conf-typo', key, nearest: check.nearest });
+    else if (check?.kind === 'unknown') out.push({ code: 'conf-unknown', key });
+    else {
+      const status = keyStatus(key, app);
+      if (status !== 'ok' && status !== 'unknown')
+        out.push({ code: 'conf-ignored', key, status, sparkVersion: app.sparkVersion, manager: app.manager });
+    }
+  }
+  return out;
+}
+
+/** A finding about memory (not a "what failed" answer such as an executor stopped on request). */
+export const isMemoryFinding = (f: Finding): boolean => byCode(f.code)?.meta.memory !== false;
+
+/** Whether the diagnosis found a critical memory failure: what `diagnose` exits 1 for. */
+export const hasCriticalMemoryFailure = (d: Diagnosis): boolean => d.findings.some((f) => f.severity === 'critical' && isMemoryFinding(f));
 
 function toFinding(c: Classifier, r: Report, outcome: Outcome): Finding {
   const severity: Severity = r.severity ?? (c.meta.kind === 'failure' ? (outcome === 'succeeded' ? 'warning' : 'critical') : c.meta.kind);
@@ -103,6 +222,7 @@ function toFinding(c: Classifier, r: Report, outcome: Outcome): Finding {
     occurrences: r.occurrences,
     executors: r.executors,
     evidence: r.evidence,
+    needs: r.needs,
     remediation: r.remediation,
   };
 }

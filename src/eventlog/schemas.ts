@@ -69,7 +69,14 @@ const ResourceProfileAdded = z.object({
   'Task Resource Requests': opt(z.record(z.string(), resourceRequest)),
 });
 
-const JobStart = z.object({ 'Job ID': num, 'Submission Time': opt(num), 'Stage IDs': opt(z.array(num)) });
+// Of a job's properties only the SQL execution it belongs to (SQLExecution.EXECUTION_ID_KEY) is kept: the
+// rest (call sites, descriptions) can be large and is dropped by the schema.
+const JobStart = z.object({
+  'Job ID': num,
+  'Submission Time': opt(num),
+  'Stage IDs': opt(z.array(num)),
+  Properties: opt(z.object({ 'spark.sql.execution.id': opt(z.union([str, num])) })),
+});
 
 const JobEnd = z.object({
   'Job ID': num,

@@ -100,6 +100,8 @@ export async function readInput(input: ResolvedInput, opts: ReadOptions = {}): P
 
 function applyHints(app: AppRead): void {
   const { state, log } = app;
+  // Standard input is read as in progress (a piped copy may end mid-frame), but says nothing of the app.
+  state.inProgress = log.parts.some((p) => p.inProgress && p.name !== '-') || log.hints.complete === false;
   state.sparkVersion ??= log.hints.sparkVersion ?? null;
   state.appId ??= log.hints.appIdFromName ?? null;
 }

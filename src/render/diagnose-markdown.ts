@@ -1,10 +1,11 @@
 import type { Diagnosis } from '../diagnose/index.js';
-import { mainFinding, peakText, worstPeaks } from './diagnose-text.js';
-import { escapeMarkdown as md, markdownCode as code } from './escape.js';
+import { failureFinding, mainFinding, peakText, worstPeaks } from './diagnose-text.js';
+import { escapeMarkdown as md, markdownCode as code, shellArg } from './escape.js';
 import { fmtBytes } from './units.js';
 import { verdictSummary } from './words/classifiers.js';
 import { evidenceSource, evidenceText } from './words/evidence.js';
 import { remedyText } from './words/remedies.js';
+import { planWhy, unmetText } from './words/plan.js';
 
 /** For pasting into a ticket: the same content as text, as GitHub-flavoured Markdown. */
 export function renderDiagnosisMarkdown(d: Diagnosis): string {
@@ -12,12 +13,16 @@ export function renderDiagnosisMarkdown(d: Diagnosis): string {
   out.push(`### ${md(d.appId ?? '(no application id)')}${d.appName ? ` — ${md(d.appName)}` : ''}`, '');
   out.push(`${d.clusterManager}, ${d.sparkVersion ? `Spark ${md(d.sparkVersion)}` : 'Spark version unknown'}, **${d.outcome}**`, '');
   const main = mainFinding(d);
+  const failed = failureFinding(d);
   out.push(
     d.verdict && main
       ? `**Verdict:** ${md(verdictSummary(main, d.python))} (\`${d.verdict.code}\`)`
-      : '**Verdict:** no memory failure found',
+      : failed
+        ? `**Verdict:** no memory failure; what failed: ${md(verdictSummary(failed, d.python))} (\`${failed.code}\`)`
+        : '**Verdict:** no memory failure found',
     '',
   );
+  out.push(...planMarkdown(d));
   for (const f of d.findings) {
     out.push(
       `#### \`${f.code}\` — ${f.severity}, ${f.role}, ${f.region}, ${f.confidence} confidence${f.occurrences > 1 ? `, ×${f.occurrences}` : ''}`,
@@ -61,4 +66,40 @@ export function renderDiagnosisMarkdown(d: Diagnosis): string {
     if (peaks.length > 0) out.push(`Peaks: ${peaks.map((p) => md(peakText(p))).join('; ')}`, '');
   }
   return `${out.join('\n')}\n`;
+}
+
+/** The plan as a list to apply together, its before → after, and the alternatives. */
+function planMarkdown(d: Diagnosis): string[] {
+  const p = d.plan;
+  if (!p) return [];
+  const out: string[] = ['#### Fix — apply together', ''];
+  for (const c of p.changes) {
+    out.push(
+      `- ${code(`--conf ${shellArg(`${c.key}=${c.to}`)}`)}${c.from !== null ? ` (now ${code(c.from)})` : ''}: ${md(remedyText({ conf: c.key, current: c.from, suggested: c.to, ...c.reason }))}`,
+    );
+  }
+  for (const a of p.admin)
+    out.push(
+      `- ${code(`${a.key}=${a.value}`)} in ${md(a.file)} (a cluster administrator's change): ${md(remedyText({ conf: a.key, current: null, suggested: a.value, ...a.reason }))}`,
+    );
+  for (const u of p.unmet) out.push(`- not met: ${md(unmetText(u, d.sparkVersion))}`);
+  if (p.changes.length > 0 || p.admin.length > 0 || p.unmet.length > 0) out.push('');
+  out.push('| | before | after |', '|---|---|---|');
+  out.push(`| executor container | ${fmtBytes(p.executor.containerBefore)} | ${fmtBytes(p.executor.containerAfter)} |`);
+  out.push(`| executor heap | ${fmtBytes(p.executor.heapBefore)} | ${fmtBytes(p.executor.heapAfter)} |`);
+  if (p.driver) out.push(`| driver container | ${fmtBytes(p.driver.containerBefore)} | ${fmtBytes(p.driver.containerAfter)} |`);
+  if (p.clusterMemoryBefore !== null && p.clusterMemoryAfter !== null) {
+    out.push(
+      `| cluster memory (${p.executors ?? 0} executors${p.driver ? ' and the driver' : ''}) | ${fmtBytes(p.clusterMemoryBefore)} | ${fmtBytes(p.clusterMemoryAfter)} |`,
+    );
+  }
+  out.push('', `It ${md(planWhy(p))}.`, '');
+  if (d.alternatives.length > 0) {
+    out.push('Alternatives, each complete on its own:', '');
+    d.alternatives.forEach((a, i) =>
+      out.push(`${i + 1}. ${a.changes.map((c) => code(`--conf ${shellArg(`${c.key}=${c.to}`)}`)).join(' ')}: it ${md(planWhy(a))}`),
+    );
+    out.push('');
+  }
+  return out;
 }

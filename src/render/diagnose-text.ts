@@ -1,9 +1,11 @@
 import type { Diagnosis } from '../diagnose/index.js';
 import type { Finding } from '../findings.js';
+import type { PlanData } from '../plan/solve.js';
 import { peaksAgainstLimits } from '../memory/index.js';
-import { escapeControl } from './escape.js';
+import { escapeControl, shellArg } from './escape.js';
 import type { Style } from './style.js';
-import { fmtBytes } from './units.js';
+import { fmtBytes, wrap } from './units.js';
+import { delta, planWhy, unmetText } from './words/plan.js';
 import { verdictSummary } from './words/classifiers.js';
 import { evidenceSource, evidenceText } from './words/evidence.js';
 import { problemText } from './words/problems.js';
@@ -20,9 +22,18 @@ export function renderDiagnosisText(d: Diagnosis, st: Style): string {
       st.dim(`  (${cm}, ${d.sparkVersion ? `Spark ${escapeControl(d.sparkVersion)}` : 'Spark version unknown'}, ${outcome})`),
   );
   const main = mainFinding(d);
+  const failed = failureFinding(d);
   if (d.verdict && main) {
     const sev = main.severity === 'critical' ? st.red : st.yellow;
     out.push(`${sev(st.bold('verdict'))}  ${st.bold(escapeControl(verdictSummary(main, d.python)))}  ${st.dim(`[${d.verdict.code}]`)}`);
+  } else if (failed) {
+    out.push(
+      `${st.red(st.bold('verdict'))}  no memory failure; what failed: ${st.bold(escapeControl(verdictSummary(failed, d.python)))}  ${st.dim(`[${failed.code}]`)}`,
+    );
+  } else if (d.findings.some((f) => f.code === 'still-running')) {
+    out.push(
+      `${st.yellow(st.bold('verdict'))}  no failure recorded yet: the log is still being written (running, or its driver died)  ${st.dim('[still-running]')}`,
+    );
   } else if (d.findings.some((f) => f.code === 'driver-lost')) {
     out.push(
       `${st.yellow(st.bold('verdict'))}  no failure recorded in this log, but it stops while jobs were running: the driver may have died  ${st.dim('[driver-lost]')}`,
@@ -30,9 +41,10 @@ export function renderDiagnosisText(d: Diagnosis, st: Style): string {
   } else {
     out.push(`${st.green(st.bold('verdict'))}  no memory failure found`);
   }
-  if (main) {
+  const shown = main ?? failed;
+  if (shown) {
     out.push('', st.bold('Evidence'));
-    for (const e of main.evidence) out.push(`  ${st.dim(escapeControl(evidenceSource(e)))}`, `    ${escapeControl(evidenceText(e))}`);
+    for (const e of shown.evidence) out.push(`  ${st.dim(escapeControl(evidenceSource(e)))}`, `    ${escapeControl(evidenceText(e))}`);
   }
   if (d.layout) {
     const e = d.layout.executor;
@@ -51,11 +63,8 @@ export function renderDiagnosisText(d: Diagnosis, st: Style): string {
     const peaks = worstPeaks(d);
     if (peaks.length > 0) out.push(`  peaks: ${peaks.map(peakText).join('   ')}`);
   }
-  if (main && main.remediation.length > 0) {
-    out.push('', st.bold('Fix'));
-    out.push(...renderFixes(main, st));
-  }
-  const others = d.findings.filter((f) => f !== main);
+  out.push(...renderPlan(d, shown, st));
+  const others = d.findings.filter((f) => f !== shown);
   if (others.length > 0) {
     out.push('', st.bold('Also found'));
     for (const f of others) {
@@ -69,9 +78,74 @@ export function renderDiagnosisText(d: Diagnosis, st: Style): string {
   return `${out.join('\n')}\n`;
 }
 
+/** The finding that says what failed, for a failed application with no memory cause. */
+export function failureFinding(d: Diagnosis): Finding | null {
+  return d.failure ? (d.findings.find((f) => f.code === d.failure!.code) ?? null) : null;
+}
+
 /** The finding the verdict names. */
 export function mainFinding(d: Diagnosis): Finding | null {
   return d.verdict ? (d.findings.find((f) => f.code === d.verdict!.code) ?? null) : null;
+}
+
+/** Lines of the report are kept within this many columns, as a terminal shows them without wrapping. */
+const WIDTH = 80;
+
+/**
+ * The Fix section: the plan's settings (applied together, each with why), what they make of the
+ * executor container and the cluster, whether that holds what the log observed, the cluster-side
+ * changes and the verdict's advice; then the alternatives, each complete on its own.
+ */
+function renderPlan(d: Diagnosis, main: Finding | null, st: Style): string[] {
+  const out: string[] = [];
+  const p = d.plan;
+  const advice = (main?.remediation ?? []).filter((m) => m.suggested === null);
+  if (!p && advice.length === 0) return out;
+  out.push('', st.bold(p && (p.changes.length > 1 || p.admin.length > 0) ? 'Fix — apply together' : 'Fix'));
+  if (p) {
+    for (const c of p.changes) {
+      out.push(
+        `  ${st.green(`--conf ${shellArg(`${c.key}=${c.to}`)}`)}${c.from !== null ? st.dim(`  (now ${escapeControl(c.from)})`) : ''}`,
+      );
+      out.push(...wrap(escapeControl(remedyText({ conf: c.key, current: c.from, suggested: c.to, ...c.reason })), WIDTH, '      '));
+    }
+    for (const a of p.admin) {
+      out.push(`  ${st.yellow(`${a.file}: ${a.key}=${a.value}`)}${st.dim("  (a cluster administrator's change)")}`);
+      out.push(...wrap(remedyText({ conf: a.key, current: null, suggested: a.value, ...a.reason }), WIDTH, '      '));
+    }
+    out.push(...wrap(planSummary(p), WIDTH, '  '));
+    for (const u of p.unmet) out.push(...wrap(st.yellow(`not met: ${escapeControl(unmetText(u, d.sparkVersion))}`), WIDTH, '  '));
+  }
+  for (const m of advice)
+    out.push(
+      ...wrap(`• ${m.conf ? `${escapeControl(m.conf)}: ` : ''}${escapeControl(remedyText(m))}`, WIDTH, '  ').map((l, i) =>
+        i === 0 ? l : `  ${l}`,
+      ),
+    );
+  if (d.alternatives.length > 0) {
+    out.push('', st.bold('Alternatives'));
+    d.alternatives.forEach((a, i) => {
+      const settings = a.changes.map((c) => `--conf ${shellArg(`${c.key}=${c.to}`)}`).join(' ');
+      out.push(...wrap(`${i + 1}. ${settings}`, WIDTH, '  ').map((l, j) => (j === 0 ? l : `   ${l}`)));
+      out.push(...wrap(planWhy(a), WIDTH, '     '));
+    });
+  }
+  return out;
+}
+
+/** "executor container 8.8 GiB → 9.5 GiB; 4 executors and the driver: 36.6 GiB → 39.6 GiB (+3 GiB); holds …". */
+function planSummary(p: PlanData): string {
+  const exec = `executor container ${fmtBytes(p.executor.containerBefore)} → ${fmtBytes(p.executor.containerAfter)}`;
+  const cluster =
+    p.clusterMemoryBefore !== null && p.clusterMemoryAfter !== null
+      ? `; ${p.executors ?? 0} executor${p.executors === 1 ? '' : 's'}${p.driver ? ' and the driver' : ''}: ${fmtBytes(p.clusterMemoryBefore)} → ${fmtBytes(p.clusterMemoryAfter)} (${delta(p.clusterMemoryBefore, p.clusterMemoryAfter)})`
+      : '';
+  const holds = p.holds
+    ? p.changes.length === 0 && p.admin.length === 0
+      ? 'the settings in effect already hold what the log observed'
+      : 'this holds what the log observed'
+    : 'settings alone cannot meet every need (below)';
+  return `${exec}${cluster}; ${holds}`;
 }
 
 function renderFixes(f: Finding, st: Style): string[] {
@@ -80,7 +154,7 @@ function renderFixes(f: Finding, st: Style): string[] {
     const conf = m.conf !== null ? escapeControl(m.conf) : null;
     const now = m.current !== null ? st.dim(` (now ${escapeControl(m.current)})`) : '';
     const reason = escapeControl(remedyText(m));
-    if (conf && m.suggested) out.push(`  ${st.green(`--conf ${conf}=${escapeControl(m.suggested)}`)}${now}`, `      ${reason}`);
+    if (conf && m.suggested) out.push(`  ${st.green(`--conf ${shellArg(`${conf}=${m.suggested}`)}`)}${now}`, `      ${reason}`);
     else if (conf) out.push(`  ${st.yellow(conf)}${now}: ${reason}`);
     else out.push(`  • ${reason}`);
   }

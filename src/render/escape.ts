@@ -46,3 +46,13 @@ export function escapeCsv(s: string): string {
   const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
+
+/**
+ * A spark-submit argument as a POSIX shell reads it: as it is when it holds only characters no shell
+ * treats specially, else in single quotes (a quote inside closes, escapes and reopens them). Escaped
+ * for the terminal too: what cannot be shown is shown visibly (escapeControl).
+ */
+export function shellArg(s: string): string {
+  const shown = escapeControl(s);
+  return /^[\w@%+=:,./-]+$/.test(shown) ? shown : `'${shown.replace(/'/g, "'\\''")}'`;
+}

@@ -9,6 +9,8 @@ import { evidenceSource, evidenceText } from './words/evidence.js';
 import { inputErrorText } from './words/input-errors.js';
 import { problemText, reportNoteText } from './words/problems.js';
 import { remedyText } from './words/remedies.js';
+import { planWhy } from './words/plan.js';
+import type { PlanData } from '../plan/solve.js';
 
 /**
  * The JSON contracts (README): every structured field the detection produced, and beside each coded
@@ -118,6 +120,7 @@ const remediationJson = (m: Remediation): object => ({
 });
 
 const findingJson = (f: Finding): object => ({
+  needs: f.needs,
   code: f.code,
   severity: f.severity,
   role: f.role,
@@ -132,6 +135,7 @@ const findingJson = (f: Finding): object => ({
 /** One application of `diagnose --format json` (and a `scan --format jsonl` row, with its path). */
 export function diagnosisJson(d: Diagnosis): Record<string, unknown> {
   const main = d.verdict ? d.findings.find((f) => f.code === d.verdict!.code) : undefined;
+  const failed = d.failure ? d.findings.find((f) => f.code === d.failure!.code) : undefined;
   return {
     appId: d.appId,
     appName: d.appName,
@@ -140,8 +144,42 @@ export function diagnosisJson(d: Diagnosis): Record<string, unknown> {
     outcome: d.outcome,
     memory: d.memory ? memoryJson(d.memory) : null,
     verdict: d.verdict && main ? { ...d.verdict, summary: verdictSummary(main, d.python) } : null,
+    failure: d.failure && failed ? { ...d.failure, summary: verdictSummary(failed, d.python) } : null,
+    plan: d.plan ? planJson(d.plan) : null,
+    alternatives: d.alternatives.map(planJson),
     findings: d.findings.map(findingJson),
     problems: d.problems.map((p) => ({ ...p, text: problemText(p) })),
+  };
+}
+
+/** A plan as the README's contract gives it: the settings, what they make of the memory, and words beside the codes. */
+function planJson(p: PlanData): object {
+  return {
+    conf: p.conf,
+    admin: p.admin.map((a) => ({
+      file: a.file,
+      key: a.key,
+      value: a.value,
+      why: remedyText({ conf: a.key, current: null, suggested: a.value, ...a.reason }),
+    })),
+    executor: p.executor,
+    driver: p.driver,
+    executors: p.executors,
+    clusterMemoryBefore: p.clusterMemoryBefore,
+    clusterMemoryAfter: p.clusterMemoryAfter,
+    holds: p.holds,
+    why: planWhy(p),
+    strategies: p.strategies,
+    changes: p.changes.map((c) => ({
+      key: c.key,
+      from: c.from,
+      to: c.to,
+      reason: remedyText({ conf: c.key, current: c.from, suggested: c.to, ...c.reason }),
+      messageId: c.reason.messageId,
+      data: c.reason.data,
+      findings: c.findings,
+    })),
+    unmet: p.unmet.map((u) => ({ finding: u.finding, need: u.need, why: u.why })),
   };
 }
 

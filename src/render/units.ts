@@ -44,3 +44,20 @@ export function plural(n: number, word: string, pluralWord = `${word}s`): string
 export function compactIds(ids: readonly string[]): string {
   return ids.length > 6 ? `${ids.slice(0, 6).join(', ')} … (${ids.length})` : ids.join(', ');
 }
+
+/**
+ * Words wrapped to `width` columns, each line after the first (and the first) indented by `indent`.
+ * A word longer than a line stays whole on a line of its own.
+ */
+export function wrap(text: string, width: number, indent: string): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/ +/)) {
+    if (line !== '' && indent.length + line.length + 1 + word.length > width) {
+      lines.push(indent + line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  if (line !== '') lines.push(indent + line);
+  return lines;
+}

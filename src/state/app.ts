@@ -70,6 +70,9 @@ export interface ResourceProfile {
 
 const DRIVER_IDS = new Set(['driver', '<driver>']);
 
+/** SQL stage ids kept: as many as stage attempts are worth keeping; beyond, a log this large ran SQL anyway. */
+const MAX_SQL_STAGES = 100_000;
+
 /**
  * The fold over one application's events: everything later stages read, bounded by the number of
  * executors, stages and resource profiles, never by the number of tasks or lines.
@@ -103,12 +106,23 @@ export class AppState implements EventVisitor {
   driverBlockManager: { maxMemory: number; maxOnHeap: number | null; maxOffHeap: number | null } | null = null;
   readonly resourceProfiles = new Map<number, ResourceProfile>();
 
+  /** Whether the log was still being written (.inprogress, or a rolling log not marked complete). */
+  inProgress = false;
+  /** Stages of jobs that belong to a SQL execution (DataFrame/SQL code), by stage id; bounded like the stages. */
+  readonly sqlStages = new Set<number>();
+  sqlExecutions = 0;
+  /** Executors alive at once, at most: the cluster memory an application held (ExecutorAdded − ExecutorRemoved). */
+  maxExecutorsAlive = 0;
+  private readonly alive = new Set<string>();
+
   jobsTotal = 0;
   jobsEnded = 0;
   jobsFailed = 0;
   /** Where the log's last event was read: where a driver that died stopped writing. */
   lastEventAt: Location | null = null;
   lastJobFailed = false;
+  /** Whether the last SQL execution to end ended with an error (a query can fail in the driver, with no job). */
+  lastSqlFailed = false;
   tasksTotal = 0;
   tasksFailed = 0;
   tasksKilled = 0;
@@ -151,6 +165,8 @@ export class AppState implements EventVisitor {
         e.cores = d['Executor Info']?.['Total Cores'] ?? e.cores;
         e.resourceProfileId = d['Executor Info']?.['Resource Profile Id'] ?? e.resourceProfileId;
         e.addedAt = d.Timestamp ?? e.addedAt;
+        this.alive.add(e.id);
+        this.maxExecutorsAlive = Math.max(this.maxExecutorsAlive, this.alive.size);
         break;
       }
       case 'SparkListenerExecutorRemoved': {
@@ -158,6 +174,7 @@ export class AppState implements EventVisitor {
         e.removedAt = ev.data.Timestamp ?? null;
         e.removedReason = ev.data['Removed Reason'] ?? null;
         e.removedAtLocation = at;
+        this.alive.delete(e.id);
         if (e.removedReason) this.signals.add({ source: 'executor-removed', text: e.removedReason, executor: e.id, time: e.removedAt, at });
         break;
       }
@@ -191,6 +208,9 @@ export class AppState implements EventVisitor {
       }
       case 'SparkListenerJobStart':
         this.jobsTotal++;
+        if (ev.data.Properties?.['spark.sql.execution.id'] !== undefined && ev.data.Properties['spark.sql.execution.id'] !== null) {
+          for (const id of ev.data['Stage IDs'] ?? []) if (this.sqlStages.size < MAX_SQL_STAGES) this.sqlStages.add(id);
+        }
         break;
       case 'SparkListenerJobEnd': {
         const failed = ev.data['Job Result'].Result === 'JobFailed';
@@ -288,6 +308,7 @@ export class AppState implements EventVisitor {
         this.observePeaks(ev.data['Executor ID'], ev.data['Executor Metrics']);
         break;
       case 'SparkListenerSQLExecutionStart': {
+        this.sqlExecutions++;
         const plan = ev.data.physicalPlanDescription ?? '';
         for (const m of plan.matchAll(PYTHON_OPS)) {
           this.plans.pythonUdf++;
@@ -297,6 +318,7 @@ export class AppState implements EventVisitor {
         break;
       }
       case 'SparkListenerSQLExecutionEnd':
+        this.lastSqlFailed = Boolean(ev.data.errorMessage);
         if (ev.data.errorMessage) this.signals.add({ source: 'sql-failure', text: ev.data.errorMessage, time: ev.data.time ?? null, at });
         break;
     }
@@ -304,15 +326,17 @@ export class AppState implements EventVisitor {
 
   /**
    * How the application ended. No ApplicationEnd → incomplete (the driver died, or is still
-   * running). With one, the ExitCode Spark 4 writes decides; before that, an application whose
-   * last job failed is taken as failed, since an uncaught job failure is what ends a failed driver.
-   * Container logs and kubectl output do not say: unknown.
+   * running). A non-zero ExitCode (Spark 4 writes one) is failed. Otherwise an application whose last
+   * job, or last SQL execution, failed is taken as failed, since an uncaught failure is what ends a
+   * failed driver — also on Spark 4, whose shutdown hook stops the SparkContext with ExitCode 0
+   * after the driver's main threw (SparkContext.stop(), seen on real 4.0.1 runs). Container logs and
+   * kubectl output do not say: unknown.
    */
   get outcome(): Outcome {
     if (!this.hasEventLog) return 'unknown';
     if (!this.ended) return 'incomplete';
-    if (this.exitCode !== null) return this.exitCode === 0 ? 'succeeded' : 'failed';
-    return this.lastJobFailed ? 'failed' : 'succeeded';
+    if (this.exitCode !== null && this.exitCode !== 0) return 'failed';
+    return this.lastJobFailed || this.lastSqlFailed ? 'failed' : 'succeeded';
   }
 
   /** Stage attempts seen (submitted, completed, or running tasks). */

@@ -152,6 +152,7 @@ describe.skipIf(!hasShared)('scan of ../shared/eventlogs as a whole', () => {
         .map((x) => path.basename(x.path))
         .sort(),
     ).toEqual(['MANIFEST.tsv', 'NOT_COLLECTED.tsv', 'driverlog', 'file_event_log_empty_test', 'invalid_log_file']);
-    expect(rows.filter(isApp).some((x) => x.findings.some((f) => f.severity === 'critical'))).toBe(false);
+    // No memory failure in the corpus; failed applications are answered by findings of region 'none'.
+    expect(rows.filter(isApp).some((x) => x.findings.some((f) => f.severity === 'critical' && f.region !== 'none'))).toBe(false);
   });
 });

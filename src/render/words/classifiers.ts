@@ -12,6 +12,54 @@ export interface ClassifierWords {
 }
 
 export const CLASSIFIER_WORDS: Readonly<Record<string, ClassifierWords>> = {
+  'context-shutdown': {
+    title: 'The SparkContext was shut down under the running jobs',
+    detects:
+      '"Job N cancelled because SparkContext was shut down", "SparkContext has been shutdown" in a job, stage or SQL failure of an application that failed. The driver stopped (Ctrl-C, spark-submit killed, the application\'s own stop(), YARN killing the application master): not memory by itself.',
+    fix: "Read the driver's log for what came before the shutdown; a memory failure there is diagnosed with it.",
+  },
+  'executor-exit': {
+    title: 'Executors exited with codes that are not memory',
+    detects:
+      "An exit code in an executor's removal or loss reason (YARN Exit status, Kubernetes exit code, standalone Command exited) that cannot be memory: 143 SIGTERM (preemption, release, kill on request), 50 uncaught exception, 56 heartbeat failure, -102 preempted, 53 local disk, and the others of src/classifiers/exit-codes.ts. Only for applications that failed.",
+    fix: "Read the exited process's own log (yarn logs -containerId, kubectl logs --previous) for the cause each code points to.",
+  },
+  'fetch-failed': {
+    title: 'Shuffle output was lost with an executor (FetchFailed)',
+    detects:
+      'FetchFailedException, MetadataFetchFailedException, "Missing an output location for shuffle" in an application that failed: the executor holding shuffle output was lost. A consequence: the cause is why that executor died.',
+    fix: 'Find why the executor died (the other findings); an external shuffle service or decommissioning keeps shuffle files past an executor.',
+  },
+  'job-failed': {
+    title: 'A job failed, for a reason the logs given do not name',
+    detects:
+      "The application failed (its last job or SQL execution failed, or Spark 4's ExitCode), and no other finding names a cause: the failure text of its jobs is given as evidence.",
+    fix: "Read the driver's log for the exception; give it to diagnose with the event log.",
+  },
+  'jvm-quake-exit': {
+    title: "Kyuubi's JVM Quake killed a JVM for spending its time in GC (exit 502, seen as 246)",
+    detects:
+      '"JVM GC has reached the threshold" (SparkJVMQuake), or exit code 246 or 502: Kyuubi\'s plugin kills a JVM whose GC time outruns its work, and System.exit(502) reaches the cluster as 246.',
+    fix: 'The heap is what fills: the same fixes as gc-overhead (more heap, fewer cores, more partitions).',
+  },
+  'limit-mismatch': {
+    title: "YARN enforced a limit other than the container the log's configuration computes",
+    detects:
+      'A YARN memory kill stating its limit ("X of Y physical memory used") where Y differs from the container computed from the log\'s configuration by more than the message\'s rounding.',
+    fix: 'Above: YARN rounded the request up to a multiple of yarn.scheduler.minimum-allocation-mb. Below: the job ran with other settings than the log shows; the stated limit is the truth, and the plan is sized from it.',
+  },
+  'still-running': {
+    title: 'The log is still being written: the application runs, or its driver died without closing it',
+    detects:
+      'An .inprogress log (or a rolling log not marked complete) without SparkListenerApplicationEnd. The log alone cannot tell a running application from a dead driver.',
+    fix: "Check whether the application still runs (yarn application -status, kubectl get pod); if not, diagnose the log with the driver's log.",
+  },
+  'task-failed': {
+    title: 'A job failed because a task threw an exception that is not memory',
+    detects:
+      '"Task N in stage S failed M times, most recent failure: Lost task …: <exception>" in a job, stage or SQL failure, where the exception is not a memory error nor an executor loss.',
+    fix: 'The code or the data the task read is the cause: the exception at the evidence says where.',
+  },
   'array-size-oom': {
     title: 'A single array would exceed 2^31 elements (OutOfMemoryError: Requested array size exceeds VM limit)',
     detects:
@@ -172,6 +220,7 @@ const REGION_PHRASE: Record<Region, string> = {
   pyspark: "the Python workers' memory overflowed",
   container: 'the container limit was hit outside the heap',
   maxResultSize: 'results collected to the driver passed spark.driver.maxResultSize',
+  none: 'not memory',
 };
 
 export const wordsFor = (code: string): ClassifierWords => CLASSIFIER_WORDS[code] ?? { title: code, detects: '', fix: '' };
@@ -184,6 +233,7 @@ export function verdictSummary(f: Finding, python: boolean): string {
       : f.executors.length > 0
         ? `${f.executors.length} executor${f.executors.length === 1 ? '' : 's'}`
         : 'executors';
+  if (f.region === 'none') return `${who}: ${lowerFirst(wordsFor(f.code).title)} — ${f.confidence} confidence`;
   const region =
     f.region === 'overhead' && python ? 'the overhead (Python workers share it) overflowed, not the heap' : REGION_PHRASE[f.region];
   return `${who}: ${lowerFirst(wordsFor(f.code).title)}: ${region} — ${f.confidence} confidence`;

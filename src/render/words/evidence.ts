@@ -2,6 +2,7 @@ import type { EvidenceData, EvidenceId } from '../../classifiers/evidence.js';
 import type { Evidence } from '../../findings.js';
 import type { SignalSource } from '../../state/signals.js';
 import { compactIds, fmtBytes, fmtDuration, plural } from '../units.js';
+import { EXIT_CAUSE } from './exit-codes.js';
 
 const SOURCE_WORD: Record<SignalSource, string> = {
   'task-exception': 'task',
@@ -43,6 +44,14 @@ const WORDS: { [K in EvidenceId]: (d: EvidenceData[K]) => string } = {
   'stage-spill': (d) =>
     `${stageName(d.stage, d.attempt, d.name)}: ${fmtBytes(d.spilled)} spilled from memory (${fmtBytes(d.diskSpilled)} on disk) over ${d.tasks} tasks; ` +
     `largest task peak ${fmtBytes(d.largestPeak)}`,
+  'exit-decoded': (d) => `exit ${d.code}${d.executors > 1 ? ` (${d.executors} executors)` : ''}: ${EXIT_CAUSE[d.cause]}`,
+  'log-in-progress': (d) =>
+    `the log is still being written (.inprogress) and stops here${d.running > 0 ? `, with ${plural(d.running, 'job')} running` : ''}`,
+  'limit-stated': (d) =>
+    `YARN enforced ${fmtBytes(d.stated)} where the log's configuration computes a container of ${fmtBytes(d.computed)}: ` +
+    (d.stated > d.computed
+      ? "YARN rounds requests up to a multiple of yarn.scheduler.minimum-allocation-mb (or the Fair Scheduler's increment)"
+      : 'the job ran with other settings than the log shows (a cluster default, or a different submission)'),
   'heap-peak': (d) =>
     `highest JVMHeapMemory peak of any executor: ${fmtBytes(d.peak)} of a ${fmtBytes(d.heap)} heap (${Math.round((d.peak / d.heap) * 100)}%)`,
 };

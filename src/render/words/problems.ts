@@ -2,7 +2,8 @@ import type { LayoutProblem } from '../../classifiers/remedies.js';
 import type { DiagnosisProblem } from '../../diagnose/index.js';
 import type { ReportNote } from '../../memory/index.js';
 import { memoryErrorText, memoryNoteText } from '../memory-words.js';
-import type { DerivedSource, Learnt } from '../../state/app.js';
+import type { KeyStatus } from '../../plan/keys.js';
+import type { ClusterManager, DerivedSource, Learnt } from '../../state/app.js';
 
 export function layoutProblemText(p: LayoutProblem): string {
   return p.code === 'heap-unknown'
@@ -46,8 +47,31 @@ export function problemText(p: DiagnosisProblem): string {
       return `learnt: ${learntText(p.fact)}`;
     case 'classifier-failed':
       return `classifier ${p.classifier} failed: ${p.detail}`;
+    case 'conf-typo':
+      return `--conf ${p.key}: not a setting spark-triage knows; did you mean ${p.nearest}?`;
+    case 'conf-unknown':
+      return `--conf ${p.key}: not a setting spark-triage knows; it is passed on, and changes nothing computed here`;
+    case 'conf-ignored':
+      return `--conf ${p.key}: ${ignoredWhy(p.status, p.sparkVersion, p.manager)}, so it is ignored here`;
   }
 }
 
 /** A note of a memory report: the model's, or a fact a text log revealed. */
 export const reportNoteText = (n: ReportNote): string => (n.kind === 'model' ? memoryNoteText(n.note) : learntText(n.fact));
+
+function ignoredWhy(status: KeyStatus, version: string | null, manager: ClusterManager): string {
+  const v = version !== null ? `Spark ${version}` : 'this Spark version';
+  switch (status) {
+    case 'not-yet':
+      return `${v} does not have it (it came later)`;
+    case 'removed':
+      return `${v} no longer reads it`;
+    case 'not-on-manager':
+      return `it does nothing on ${manager}`;
+    case 'not-in-mode':
+      return 'it does nothing in this deploy mode';
+    case 'ok':
+    case 'unknown':
+      return 'it does nothing here';
+  }
+}

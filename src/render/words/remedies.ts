@@ -27,6 +27,13 @@ function heapWhy(w: HeapWhy): string {
   }
 }
 
+function containerLogWhere(manager: ClusterManager, appId: string | null): string {
+  if (manager === 'yarn') return `yarn logs -applicationId ${appId ?? '<app id>'} -containerId <the container>`;
+  if (manager === 'kubernetes') return 'kubectl logs <the pod> --previous';
+  if (manager === 'standalone') return "the worker's work/<app id>/<executor id>/stderr";
+  return "the executor's stderr";
+}
+
 function whereTheDriverEnded(manager: ClusterManager, appId: string | null): string {
   if (manager === 'yarn')
     return `yarn logs -applicationId ${appId ?? '<app id>'} (the AM container ends in _000001), or yarn application -status`;
@@ -50,11 +57,23 @@ const WORDS: { [K in RemedyId]: (d: RemedyData[K]) => string } = {
   'pyspark-own-memory': (d) =>
     `Python workers share the overhead today with no limit of their own; give them ${fmtBytes(d.pyspark)} (added to the container on YARN and Kubernetes, Spark 2.4+) ` +
     `so the JVM's non-heap memory keeps its overhead; container becomes ${fmtBytes(d.container)}`,
-  'raise-overhead': (d) =>
-    `${d.used !== null ? `the process used ${fmtBytes(d.used)} where the container allows ${fmtBytes(d.limit)}, ${fmtBytes(d.outsideHeap)} of it outside the heap` : 'the container limit was reached outside the heap'}; ` +
-    `${Math.round(d.headroom * 100 - 100)}% headroom gives ${fmtBytes(d.overhead)}; container becomes ${fmtBytes(d.container)}`,
-  'keep-heap-container-kill': () =>
-    'do not raise the heap: the heap did not overflow, the container did; a bigger heap leaves the same room outside it and the kill comes back',
+  'raise-overhead': (d) => {
+    const pct = Math.round((d.margin - 1) * 100);
+    const allowed = d.limitFrom === 'message' ? 'YARN allowed' : d.limitFrom === 'pod' ? 'the pod allows' : 'the container allows';
+    const why =
+      d.used !== null
+        ? `the process used ${fmtBytes(d.used)} where ${allowed} ${fmtBytes(d.limit)}, ${fmtBytes(d.outsideHeap)} of it outside the heap; ${pct}% above that is ${fmtBytes(d.room)}`
+        : `the container was killed at its limit (${fmtBytes(d.limit)}) with no figure of what it used; ${pct}% more room outside the heap is ${fmtBytes(d.room)}`;
+    return `${why}: an overhead of ${fmtBytes(d.overhead)} makes the container ${fmtBytes(d.container)}`;
+  },
+  'shift-heap-to-overhead': (d) =>
+    `no executor's heap held more than ${fmtBytes(d.peak)} of ${fmtBytes(d.heapBefore)}: ${fmtBytes(d.heapBefore - d.heap)} of it moves outside the heap ` +
+    `(heap ${fmtBytes(d.heap)}, overhead ${fmtBytes(d.overhead)}), and the container stays ${fmtBytes(d.container)}`,
+  'keep-heap-container-kill': (d) =>
+    d.factor === null
+      ? 'do not raise the heap: the heap did not overflow, the container did; with the overhead set explicitly, a bigger heap leaves the same room outside it and the kill comes back'
+      : `do not raise the heap: the heap did not overflow, the container did; with the overhead at ${Math.round(d.factor * 100)}% of the heap, a bigger heap adds only ` +
+        `${Math.round(d.factor * 100)}% of its increase outside it while the container grows by ${Math.round((1 + d.factor) * 100)}% of it`,
   'driver-double-heap': () => 'the driver JVM ran out of heap; double it',
   'local-mode': () => 'in local mode tasks run inside the driver: spark.executor.memory has no effect',
   'driver-results-hint': () => 'look for collect(), toPandas(), large broadcasts or many small tasks accumulating results on the driver',
@@ -119,6 +138,23 @@ const WORDS: { [K in RemedyId]: (d: RemedyData[K]) => string } = {
     'a NodeManager setting (yarn-site.xml): the JVM reserves far more address space than it uses (YARN-4714); the physical check still protects the node',
   'vmem-ratio': () => 'or allow more virtual memory per unit of physical memory (yarn-site.xml)',
   'keep-spark-memory-vmem': () => 'do not raise Spark memory for this: a bigger container reserves more address space in proportion',
+  'read-container-log': (d) => `read the process's own log for the cause: ${containerLogWhere(d.manager, d.appId)}`,
+  'fetch-failed-cause': () =>
+    'shuffle output was lost with the executor that held it: find why that executor died (the other findings, its own log); an external shuffle service or decommissioning keeps shuffle files past an executor',
+  'context-shutdown-cause': () =>
+    "the SparkContext was stopped under the running jobs (Ctrl-C, spark-submit killed, the application's own stop(), YARN killing the application master): the driver's log says what came first",
+  'task-exception': (d) => `a task threw ${d.exception}, not a memory error: the code or the data it read at the evidence is the cause`,
+  'job-failure-read': (d) => `the job failed without a known cause: read the driver's log (${containerLogWhere(d.manager, d.appId)})`,
+  'quake-threshold': () =>
+    "Kyuubi's JVM Quake kills a JVM once its GC time outruns its work (spark.jvmQuake.killThreshold); the heap is what fills, as with GC overhead",
+  'check-running': (d) =>
+    d.manager === 'yarn'
+      ? `yarn application -status ${d.appId ?? '<app id>'} says whether it still runs; if not, its driver died: diagnose this log with the driver's log`
+      : d.manager === 'kubernetes'
+        ? "kubectl get pod <driver pod> says whether it still runs; if not, its driver died: diagnose this log with the driver pod's describe and log"
+        : "if the application no longer runs, its driver died: diagnose this log with the driver's log",
+  'check-submitted-settings': () =>
+    "compare the settings the job was submitted with (spark-defaults.conf, the cluster defaults, the submit command) with the log's: the limit YARN enforced is the truth about that run",
 };
 
 /** Why a remediation is suggested, unescaped (the caller escapes it for its sink). */

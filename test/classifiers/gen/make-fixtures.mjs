@@ -416,7 +416,7 @@ add(
     middle: [...failTasks(lost('2', y23), 2, ['2']), removed('2', y23)],
     jobFailed: abort(`ExecutorLostFailure (executor 2 exited caused by one of the running tasks) Reason: ${y23}`),
   }),
-  { code: 'yarn-memory-exceeded', role: 'executor', region: 'overhead' },
+  { code: 'yarn-memory-exceeded', role: 'executor', region: 'overhead', codes: ['limit-mismatch', 'yarn-memory-exceeded'] },
 );
 const y24 =
   'Container killed by YARN for exceeding memory limits.  8.6 GB of 8.5 GB physical memory used. Consider boosting spark.yarn.executor.memoryOverhead or disabling yarn.nodemanager.vmem-check-enabled because of YARN-4714.';
@@ -428,7 +428,7 @@ add(
     middle: [...failTasks(lost('3', y24), 2, ['3']), removed('3', y24)],
     jobFailed: abort(`ExecutorLostFailure (executor 3 exited caused by one of the running tasks) Reason: ${y24}`),
   }),
-  { code: 'yarn-memory-exceeded', role: 'executor', region: 'overhead' },
+  { code: 'yarn-memory-exceeded', role: 'executor', region: 'overhead', codes: ['limit-mismatch', 'yarn-memory-exceeded'] },
 );
 const y35 =
   'Container killed by YARN for exceeding physical memory limits. 9.1 GB of 8.8 GB physical memory used. Consider boosting spark.executor.memoryOverhead.';
@@ -869,6 +869,127 @@ add(
     ],
   }),
   none,
+);
+
+// --- failures that are not memory: what did fail (issue 14) ---
+// Exit 143 as a YARN NodeManager reports a kill on request (TalkingData/Fregata#12), 56 as Kubernetes'
+// ExecutorPodsLifecycleManager prints it (4.0: "56(unexpected)"), the AM releasing a container.
+const sigterm =
+  'Container marked as failed: container_e50_1481285758114_1471903_01_000599 on host: node-2. Exit status: 143. Diagnostics: Container killed on request. Exit code is 143\nContainer exited with a non-zero exit code 143\nKilled by external signal';
+add(
+  'executor-exit',
+  'spark35-yarn-sigterm',
+  app({
+    middle: [...failTasks(lost('2', sigterm), 4, ['2']), removed('2', sigterm)],
+    jobFailed: abort(`ExecutorLostFailure (executor 2 exited caused by one of the running tasks) Reason: ${sigterm}`),
+  }),
+  { code: 'executor-exit', role: 'executor', region: 'none', verdict: null, failure: 'executor-exit' },
+);
+const k56 =
+  'The executor with id 3 exited with exit code 56(unexpected).\n\nThe API gave the following container statuses:\n\n\t container name: spark-kubernetes-executor\n\t exit code: 56\n\t termination reason: Error\n';
+add(
+  'executor-exit',
+  'spark40-k8s-heartbeat-exit',
+  app({
+    version: '4.0.1',
+    master: 'k8s://https://kubernetes.default.svc',
+    middle: [...failTasks(lost('3', k56), 4, ['3']), removed('3', k56)],
+    jobFailed: abort(`ExecutorLostFailure (executor 3 exited caused by one of the running tasks) Reason: ${k56}`),
+    exitCode: 1,
+  }),
+  { code: 'executor-exit', role: 'executor', region: 'none', verdict: null, failure: 'executor-exit' },
+);
+// DAGScheduler after the executor holding shuffle output was lost (dmlc/xgboost#2311).
+const fetch =
+  'org.apache.spark.shuffle.MetadataFetchFailedException: Missing an output location for shuffle 15\n\tat org.apache.spark.MapOutputTracker$$anonfun$org$apache$spark$MapOutputTracker$$convertMapStatuses$2.apply(MapOutputTracker.scala:697)';
+add(
+  'fetch-failed',
+  'spark24-missing-output-location',
+  app({
+    version: '2.4.8',
+    middle: [
+      task({
+        reason: { Reason: 'FetchFailed', 'Block Manager Address': null, 'Shuffle ID': 15, 'Map ID': 3, 'Reduce ID': 7, Message: fetch },
+      }),
+    ],
+    stageFailure: `ShuffleMapStage 96 (count at UserSkuPrediction.scala:433) failed due to ${fetch}`,
+    jobFailed: `Job aborted due to stage failure: ShuffleMapStage 96 (count at UserSkuPrediction.scala:433) has failed the maximum allowable number of times: 4. Most recent failure reason: ${fetch}`,
+  }),
+  { code: 'fetch-failed', role: 'executor', region: 'none', verdict: null, failure: 'fetch-failed' },
+);
+// Ctrl-C on spark-submit: the shutdown hook stops the SparkContext under the job (saalfeldlab/render#110).
+add(
+  'context-shutdown',
+  'spark30-ctrl-c',
+  app({
+    version: '3.0.1',
+    middle: [task()],
+    stageFailure: 'Stage cancelled because SparkContext was shut down',
+    jobFailed: 'Job 0 cancelled because SparkContext was shut down',
+  }),
+  { code: 'context-shutdown', role: 'driver', region: 'none', verdict: null, failure: 'context-shutdown' },
+);
+// A bug, not memory: the task threw the same exception four times (TaskSetManager's abort message).
+const npe = 'java.lang.NullPointerException: Cannot invoke "String.length()" because "s" is null';
+add(
+  'task-failed',
+  'spark35-null-pointer',
+  app({
+    middle: failTasks(exc('java.lang.NullPointerException', 'Cannot invoke "String.length()" because "s" is null')),
+    stageFailure: abort(npe),
+    jobFailed: abort(npe),
+  }),
+  { code: 'task-failed', role: 'executor', region: 'none', verdict: null, failure: 'task-failed' },
+);
+// Spark 4 writes ExitCode 1 when the main threw; the job's own message is all there is.
+add(
+  'job-failed',
+  'spark40-exit-code',
+  app({ version: '4.0.1', middle: [task()], stageFailure: false, jobFailed: 'Job 0 cancelled part of cancelled job group 7', exitCode: 1 }),
+  { code: 'job-failed', role: 'driver', region: 'none', verdict: null, failure: 'job-failed' },
+);
+// Kyuubi's JVM Quake: "JVM GC has reached the threshold!!!", then exit 502, which YARN reports as 246.
+const quake =
+  'Container from a bad node: container_e18_1700000000000_0042_01_000003 on host: node-3. Exit status: 246. Diagnostics: [2024-03-01 10:02:11.507]Exception from container-launch.\nContainer id: container_e18_1700000000000_0042_01_000003\nExit code: 246';
+add(
+  'jvm-quake-exit',
+  'spark35-yarn-246',
+  app({
+    middle: [...failTasks(lost('3', quake), 4, ['3']), removed('3', quake)],
+    jobFailed: abort(`ExecutorLostFailure (executor 3 exited caused by one of the running tasks) Reason: ${quake}`),
+  }),
+  { code: 'jvm-quake-exit', role: 'executor', region: 'heap', codes: ['jvm-quake-exit'] },
+);
+// A log still being written: no ApplicationEnd, jobs running, and the file is .inprogress.
+const running = app({ middle: [task()], stageFailure: false, ended: false })
+  .split('\n')
+  .filter((l) => !l.includes('"SparkListenerJobEnd"'))
+  .join('\n');
+add('still-running', 'spark35-yarn.inprogress', running, {
+  code: 'still-running',
+  role: 'driver',
+  region: 'none',
+  severity: 'info',
+  verdict: null,
+});
+// YARN enforced more than the configuration's container: its request was rounded to minimum-allocation-mb.
+const rounded =
+  'Container killed by YARN for exceeding physical memory limits. 10.2 GB of 10 GB physical memory used. Consider boosting spark.executor.memoryOverhead.';
+add(
+  'limit-mismatch',
+  'spark35-yarn-rounded-up',
+  app({
+    middle: [...failTasks(lost('1', rounded), 2, ['1']), removed('1', rounded)],
+    jobFailed: abort(`ExecutorLostFailure (executor 1 exited caused by one of the running tasks) Reason: ${rounded}`),
+  }),
+  {
+    code: 'limit-mismatch',
+    role: 'executor',
+    region: 'container',
+    severity: 'info',
+    verdict: 'yarn-memory-exceeded',
+    codes: ['limit-mismatch', 'yarn-memory-exceeded'],
+  },
 );
 
 for (const [code, variants] of Object.entries(cases)) {

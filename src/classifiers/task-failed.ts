@@ -1,0 +1,23 @@
+import { defineClassifier } from './define.js';
+import { find, reportFrom } from './match.js';
+import { fix } from './remedy.js';
+
+// A job aborted because one task failed spark.task.maxFailures times with an exception that is not
+// memory (TaskSetManager: "Task 3 in stage 1.0 failed 4 times, most recent failure: Lost task …: <exception>").
+const PATTERN =
+  /failed \d+ times?, most recent failure: Lost task [\d.]+ in stage [\d.]+ (?:\([^)]*\)\s*)+: ([\w.$]+(?:Exception|Error))\b/;
+const MEMORY = /OutOfMemory|MemoryError|ExecutorLostFailure|FetchFailed|Kryo|maxResultSize|SparkOutOfMemoryError|UNABLE_TO_ACQUIRE_MEMORY/;
+
+export default defineClassifier({
+  code: 'task-failed',
+  meta: { kind: 'failure', memory: false, rank: 47 },
+  classify(ctx, report) {
+    if (ctx.outcome === 'succeeded') return;
+    const matches = find(ctx, PATTERN, ['stage-failure', 'job-failure', 'sql-failure']).filter((x) => !MEMORY.test(x.signal.text));
+    if (matches.length === 0) return;
+    const exception = matches[matches.length - 1]!.m[1]!;
+    report(
+      reportFrom(matches, 'executor', 'none', 'high', { needs: [], advice: [fix(null, null, null, 'task-exception', { exception })] }),
+    );
+  },
+});

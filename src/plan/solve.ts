@@ -1,0 +1,467 @@
+import type { RemedyMessage } from '../classifiers/remedies.js';
+import { POLICY } from '../classifiers/policy.js';
+import { GiB, MiB, parseSize, type MemoryLayout } from '../memory/index.js';
+import { adminFile, defaultOf, keyStatus, type AppContext, type KeyStatus } from './keys.js';
+import type { Need, SettingUnit } from './needs.js';
+
+/** One setting of a plan: its value now (null: unset) and to be, and why. */
+interface PlanChange {
+  key: string;
+  from: string | null;
+  to: string;
+  reason: RemedyMessage;
+  /** The findings whose needs this change meets. */
+  findings: string[];
+}
+
+interface AdminChange {
+  file: string;
+  key: string;
+  value: string;
+  reason: RemedyMessage;
+}
+
+/** How a plan meets the executor's needs, for its summary. */
+type Strategy = 'shift-heap-to-overhead' | 'raise-overhead' | 'pyspark-memory' | 'fewer-cores' | 'more-heap';
+
+/**
+ * A set of changes to apply together and what they make of the application: the containers and the
+ * cluster memory before (as it runs now) and after, and whether the layout after holds every need.
+ */
+export interface PlanData {
+  conf: Record<string, string>;
+  changes: PlanChange[];
+  admin: AdminChange[];
+  strategies: Strategy[];
+  executor: { containerBefore: number; containerAfter: number; heapBefore: number; heapAfter: number };
+  driver: { containerBefore: number; containerAfter: number } | null;
+  executors: number | null;
+  clusterMemoryBefore: number | null;
+  clusterMemoryAfter: number | null;
+  /** Every need is met by the layout after (cluster-side changes aside, which the layout cannot show). */
+  holds: boolean;
+  /** Needs no change could meet here, with why. */
+  unmet: Array<{ finding: string; need: Need; why: KeyStatus | 'no-layout' | 'refused' | 'sql-not-run' }>;
+}
+
+export interface PlanInput {
+  needs: Array<{ finding: string; need: Need }>;
+  /** The configuration in effect now: the log's, with the user's --conf over it. */
+  conf: Record<string, string>;
+  /** Its layout. */
+  now: MemoryLayout;
+  /** The layout with `extra` settings over `conf`; null when Spark would refuse them. */
+  layoutWith: (extra: Record<string, string>) => MemoryLayout | null;
+  app: AppContext;
+  /** The highest JVMHeapMemory any executor reported, and Python workers' RSS: what a shrink must keep. */
+  heapPeak: number | null;
+  pythonRssPeak: number | null;
+  /** Executors alive at once (the log's), for cluster memory. */
+  executors: number | null;
+  /** Whether the stages a SQL setting would touch ran SQL: stage ids of SQL jobs, and whether any SQL ran. */
+  sqlStageIds: ReadonlySet<number>;
+  sqlRan: boolean;
+}
+
+/** Options that tell the alternatives apart. */
+interface Options {
+  /** Meet an execution need by fewer cores (else by more heap). */
+  taskByCores: boolean;
+  /** Meet a room need by moving heap to the overhead (when the heap's peak leaves room), by the overhead alone, or by PySpark memory. */
+  roomBy: 'shift' | 'raise' | 'pyspark';
+}
+
+const ALL_OPTIONS: Options[] = [
+  { taskByCores: true, roomBy: 'shift' },
+  { taskByCores: true, roomBy: 'raise' },
+  { taskByCores: false, roomBy: 'shift' },
+  { taskByCores: false, roomBy: 'raise' },
+  { taskByCores: true, roomBy: 'pyspark' },
+  { taskByCores: false, roomBy: 'pyspark' },
+];
+
+/** A heap is never cut below this by a move to the overhead or a trim: our choice (POLICY.underusedFloor). */
+const MIN_HEAP = POLICY.underusedFloor.value;
+
+/**
+ * The plan: among the ways to meet every need (execution by fewer cores or by more heap; container
+ * room by moving heap the log shows unused to the overhead, by more overhead, or by PySpark memory),
+ * the one that holds with the least cluster memory; the others that hold are the alternatives, each
+ * complete on its own. Null when there is nothing to meet.
+ */
+export function solve(input: PlanInput): { plan: PlanData | null; alternatives: PlanData[] } {
+  if (input.needs.length === 0) return { plan: null, alternatives: [] };
+  const built: PlanData[] = [];
+  for (const o of ALL_OPTIONS) {
+    const p = build(input, o);
+    if (p && !built.some((b) => sameConf(b.conf, p.conf))) built.push(p);
+  }
+  if (built.length === 0) return { plan: null, alternatives: [] };
+  const cost = (p: PlanData): number => p.clusterMemoryAfter ?? p.executor.containerAfter;
+  built.sort((a, b) => Number(b.holds) - Number(a.holds) || cost(a) - cost(b) || a.changes.length - b.changes.length);
+  const [plan, ...rest] = built;
+  return { plan: plan!, alternatives: rest.filter((p) => p.holds).slice(0, 3) };
+}
+
+function sameConf(a: Record<string, string>, b: Record<string, string>): boolean {
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
+}
+
+const roundUp = (bytes: number, step: number): number => Math.ceil(bytes / step) * step;
+const mibValue = (bytes: number): string => String(Math.ceil(bytes / MiB));
+/** A size as a --conf value: whole GiB as "Ng", otherwise whole MiB as "Nm". */
+export const sizeConf = (bytes: number): string => (bytes % GiB === 0 ? `${bytes / GiB}g` : `${Math.ceil(bytes / MiB)}m`);
+
+function build(input: PlanInput, o: Options): PlanData | null {
+  const { now, app } = input;
+  const conf: Record<string, string> = {};
+  const changes = new Map<string, PlanChange>();
+  const admin = new Map<string, AdminChange>();
+  const unmet: PlanData['unmet'] = [];
+  const strategies = new Set<Strategy>();
+  const set = (key: string, to: string, reason: RemedyMessage, finding: string): boolean => {
+    const status = keyStatus(key, app);
+    if (status !== 'ok' && status !== 'unknown') return false;
+    conf[key] = to;
+    const prev = changes.get(key);
+    changes.set(key, { key, from: valueNow(input, key), to, reason, findings: [...new Set([...(prev?.findings ?? []), finding])] });
+    return true;
+  };
+  const layout = (): MemoryLayout | null => input.layoutWith(conf);
+  const needs = input.needs;
+  const ofKind = <K extends Need['kind']>(k: K): Array<{ finding: string; need: Extract<Need, { kind: K }> }> =>
+    needs.filter((n): n is { finding: string; need: Extract<Need, { kind: K }> } => n.need.kind === k);
+
+  // --- settings that are not region sizes, and cluster-side ones -------------------------------------
+  const bestSetting = new Map<string, { finding: string; need: Extract<Need, { kind: 'setting' }> }>();
+  for (const n of ofKind('setting')) {
+    const prev = bestSetting.get(n.need.key);
+    // Two needs of one setting: the stronger wins (the higher at-least, the lower at-most).
+    const stronger =
+      prev &&
+      n.need.compare !== 'equals' &&
+      Math.sign(compareSetting(n.need.key, n.need.value, prev.need.value, n.need.unit)) === (n.need.compare === 'at-least' ? 1 : -1);
+    if (!prev || stronger) bestSetting.set(n.need.key, n);
+  }
+  for (const { finding, need } of bestSetting.values()) {
+    if (need.sql && !sqlApplies(input, need.stages)) {
+      unmet.push({ finding, need, why: 'sql-not-run' });
+      continue;
+    }
+    if (settingMet(input.conf, app, need)) continue;
+    if (!set(need.key, need.value, need.reason, finding)) unmet.push({ finding, need, why: keyStatus(need.key, app) });
+  }
+  for (const { need } of ofKind('admin'))
+    admin.set(need.key, { file: adminFile(need.key) ?? (need.key.startsWith('yarn.') ? 'yarn-site.xml' : 'kubelet'), key: need.key, value: need.value, reason: need.reason });
+
+  // --- the driver ------------------------------------------------------------------------------------
+  const driverHeap = maxOf(ofKind('driver-heap'), (n) => n.need.heap);
+  if (driverHeap && now.driver.heap < driverHeap.need.heap) {
+    set('spark.driver.memory', sizeConf(roundUp(driverHeap.need.heap, MiB)), driverHeapReason(driverHeap.need.reason), driverHeap.finding);
+  }
+  const driverRoom = maxOf(ofKind('driver-room'), (n) => n.need.room);
+  if (driverRoom) {
+    const k = driverRoomKey(app);
+    const current = driverRoomNow(input, layout() ?? now);
+    if (current < driverRoom.need.room) {
+      const next = roundUp(driverRoom.need.room, POLICY.overheadStep.value);
+      set(
+        k.key,
+        k.intMiB ? mibValue(next) : sizeConf(next),
+        { messageId: 'driver-overhead', data: { used: driverRoom.need.basis.used } },
+        driverRoom.finding,
+      );
+    }
+  }
+
+  // --- the executor heap and each task's share of it -----------------------------------------------------
+  const heapKey = app.manager === 'local' ? 'spark.driver.memory' : 'spark.executor.memory';
+  const heapNeed = maxOf(ofKind('executor-heap'), (n) => n.need.heap);
+  if (heapNeed && now.executor.heap < heapNeed.need.heap) {
+    const next = roundUp(heapNeed.need.heap, POLICY.heapStep.value);
+    const after = input.layoutWith({ ...conf, [heapKey]: sizeConf(next) });
+    set(
+      heapKey,
+      sizeConf(next),
+      { messageId: 'more-heap', data: { why: heapNeed.need.why, container: after?.executor.container ?? now.executor.container } },
+      heapNeed.finding,
+    );
+    strategies.add('more-heap');
+  }
+  const taskNeed = maxOf(ofKind('task-execution'), (n) => n.need.perTask);
+  if (taskNeed && (layout() ?? now).executor.perTaskMax < taskNeed.need.perTask) {
+    const met = o.taskByCores ? fewerCores(input, conf, taskNeed.need.perTask) : null;
+    if (met) {
+      set(
+        'spark.executor.cores',
+        String(met.cores),
+        { messageId: 'fewer-cores', data: { share: met.share, perTaskMax: now.executor.perTaskMax, outsideHeap: null } },
+        taskNeed.finding,
+      );
+      strategies.add('fewer-cores');
+    } else {
+      const heap = heapForTasks(input, conf, heapKey, taskNeed.need.perTask);
+      if (heap !== null) {
+        const after = input.layoutWith({ ...conf, [heapKey]: sizeConf(heap) });
+        set(
+          heapKey,
+          sizeConf(heap),
+          { messageId: 'more-heap', data: { why: taskNeed.need.why, container: after?.executor.container ?? now.executor.container } },
+          taskNeed.finding,
+        );
+        strategies.add('more-heap');
+      }
+    }
+  }
+
+  // --- room outside the executor heap ----------------------------------------------------------------------
+  const roomNeed = maxOf(ofKind('executor-room'), (n) => n.need.room);
+  const heapPressure = heapNeed !== null || taskNeed !== null;
+  if (roomNeed) {
+    const l = layout() ?? now;
+    const room = l.executor.container - l.executor.heap;
+    if (room < roomNeed.need.room) {
+      // The overhead after, in steps a person would type; the room it adds is what it grows by.
+      const delta = roundUp(l.executor.overhead + roomNeed.need.room - room, POLICY.overheadStep.value) - l.executor.overhead;
+      const ov = overheadKey(app);
+      const keep = input.heapPeak !== null ? Math.ceil(input.heapPeak * POLICY.headroom.value) : null;
+      const basis = roomNeed.need.basis;
+      const raiseReason = (overhead: number, container: number): RemedyMessage => ({
+        messageId: 'raise-overhead',
+        data: {
+          used: basis.used,
+          limit: basis.limit,
+          limitFrom: basis.limitFrom,
+          outsideHeap: basis.used !== null ? Math.max(0, basis.used - basis.heap) : null,
+          margin: basis.margin,
+          room: roomNeed.need.room,
+          overhead,
+          container,
+        },
+      });
+      if (o.roomBy === 'shift' && !heapPressure && keep !== null && l.executor.heap - delta >= Math.max(keep, MIN_HEAP)) {
+        const heap = l.executor.heap - delta;
+        const overhead = l.executor.overhead + delta;
+        set(
+          heapKey,
+          sizeConf(heap),
+          {
+            messageId: 'shift-heap-to-overhead',
+            data: { peak: input.heapPeak!, heapBefore: l.executor.heap, heap, overhead, container: l.executor.container },
+          },
+          roomNeed.finding,
+        );
+        set(ov.key, ov.intMiB ? mibValue(overhead) : sizeConf(overhead), raiseReason(overhead, l.executor.container), roomNeed.finding);
+        strategies.add('shift-heap-to-overhead');
+      } else if (o.roomBy === 'pyspark' && now.python.sparkFlag && keyStatus('spark.executor.pyspark.memory', app) === 'ok') {
+        // Python workers get a limit of their own (worker.py's RLIMIT_AS); the JVM keeps the overhead.
+        const py = roundUp(
+          Math.max((input.pythonRssPeak ?? delta) * POLICY.headroom.value, POLICY.pysparkMin.value, delta),
+          POLICY.pysparkStep.value,
+        );
+        const after = input.layoutWith({ ...conf, 'spark.executor.pyspark.memory': sizeConf(py) });
+        if (!after || after.executor.pyspark === 0) return null;
+        set(
+          'spark.executor.pyspark.memory',
+          sizeConf(py),
+          { messageId: 'pyspark-own-memory', data: { pyspark: py, container: after.executor.container } },
+          roomNeed.finding,
+        );
+        strategies.add('pyspark-memory');
+      } else if (o.roomBy !== 'pyspark') {
+        const overhead = l.executor.overhead + delta;
+        const after = input.layoutWith({ ...conf, [ov.key]: ov.intMiB ? mibValue(overhead) : sizeConf(overhead) });
+        set(
+          ov.key,
+          ov.intMiB ? mibValue(overhead) : sizeConf(overhead),
+          raiseReason(overhead, after?.executor.container ?? l.executor.container + delta),
+          roomNeed.finding,
+        );
+        strategies.add('raise-overhead');
+      } else return null;
+    } else if (o.roomBy !== 'raise') return null; // nothing to choose between: one plan is enough
+  } else if (o.roomBy !== 'raise') return null;
+  if (!taskNeed && !o.taskByCores) return null;
+
+  // --- a heap the log shows half empty --------------------------------------------------------------------
+  const trim = ofKind('heap-trim')[0];
+  if (trim && !heapPressure && roomNeed === null && conf[heapKey] === undefined && trim.need.heap < now.executor.heap) {
+    set(heapKey, sizeConf(trim.need.heap), { messageId: 'shrink-heap', data: { saves: now.executor.heap - trim.need.heap } }, trim.finding);
+  }
+
+  const after = layout();
+  if (!after) return null; // Spark would refuse the combination: not a plan
+  for (const n of needs)
+    if (!needMet(input, after, conf, n.need) && !unmet.some((u) => u.need === n.need))
+      unmet.push({ finding: n.finding, need: n.need, why: 'refused' });
+  const executors = input.executors;
+  const driverContainer = (l: MemoryLayout): number => (l.driver.overhead > 0 ? l.driver.container : 0);
+  const cluster = (l: MemoryLayout): number | null => (executors !== null ? executors * l.executor.container + driverContainer(l) : null);
+  return {
+    conf,
+    changes: [...changes.values()],
+    admin: [...admin.values()],
+    strategies: [...strategies],
+    executor: {
+      containerBefore: now.executor.container,
+      containerAfter: after.executor.container,
+      heapBefore: now.executor.heap,
+      heapAfter: after.executor.heap,
+    },
+    driver:
+      now.driver.overhead > 0 || after.driver.overhead > 0
+        ? { containerBefore: now.driver.container, containerAfter: after.driver.container }
+        : null,
+    executors,
+    clusterMemoryBefore: cluster(now),
+    clusterMemoryAfter: cluster(after),
+    holds: unmet.every((u) => u.need.kind === 'heap-trim' || u.why === 'sql-not-run'),
+    unmet: unmet.filter((u) => u.need.kind !== 'heap-trim'),
+  };
+}
+
+/**
+ * A setting's value in effect now, as spark-submit would take it: what the configuration says, else for
+ * the region sizes what the layout computed (an overhead derived from the heap is still a value), else
+ * the version's default.
+ */
+function valueNow(input: PlanInput, key: string): string | null {
+  const set = input.conf[key];
+  if (set !== undefined) return set;
+  const { executor, driver } = input.now;
+  switch (key) {
+    case 'spark.executor.memory':
+      return input.app.manager === 'local' ? null : sizeConf(executor.heap);
+    case 'spark.driver.memory':
+      return sizeConf(input.app.manager === 'local' ? executor.heap : driver.heap);
+    case 'spark.executor.memoryOverhead':
+      return sizeConf(executor.overhead);
+    case 'spark.yarn.executor.memoryOverhead':
+    case 'spark.mesos.executor.memoryOverhead':
+      return mibValue(executor.overhead);
+    case 'spark.driver.memoryOverhead':
+      return driver.overhead > 0 ? sizeConf(driver.overhead) : null;
+    case 'spark.executor.cores':
+      return String(executor.cores);
+    case 'spark.driver.maxResultSize':
+      return sizeConf(driver.maxResultSize);
+    default:
+      return defaultOf(key, input.app.sparkVersion);
+  }
+}
+
+function maxOf<T>(xs: T[], by: (x: T) => number): T | null {
+  let best: T | null = null;
+  for (const x of xs) if (best === null || by(x) > by(best)) best = x;
+  return best;
+}
+
+/** Fewer cores per executor until each task's share meets `perTask`, with the same container. */
+function fewerCores(input: PlanInput, conf: Record<string, string>, perTask: number): { cores: number; share: number } | null {
+  for (let c = input.now.executor.cores - 1; c >= 1; c--) {
+    const l = input.layoutWith({ ...conf, 'spark.executor.cores': String(c) });
+    if (l && l.executor.perTaskMax >= perTask) return { cores: c, share: l.executor.perTaskMax };
+  }
+  return null;
+}
+
+/** The smallest heap, in whole GiB, whose per-task share meets `perTask` (up to 8× the heap now). */
+function heapForTasks(input: PlanInput, conf: Record<string, string>, heapKey: string, perTask: number): number | null {
+  const start = roundUp(input.now.executor.heap + 1, POLICY.heapStep.value);
+  for (let h = start; h <= input.now.executor.heap * 8; h += POLICY.heapStep.value) {
+    const l = input.layoutWith({ ...conf, [heapKey]: sizeConf(h) });
+    if (l && l.executor.perTaskMax >= perTask) return h;
+  }
+  return null;
+}
+
+/**
+ * The setting Spark reads for the executor overhead in this version and manager (src/memory/rules.ts):
+ * spark.executor.memoryOverhead from 2.3; spark.yarn.executor.memoryOverhead before, a plain number of MiB;
+ * spark.mesos.executor.memoryOverhead on Mesos, also a plain number of MiB (a unit is a startup error there).
+ */
+function overheadKey(app: AppContext): { key: string; intMiB: boolean } {
+  if (app.manager === 'mesos') return { key: 'spark.mesos.executor.memoryOverhead', intMiB: true };
+  if (keyStatus('spark.executor.memoryOverhead', app) !== 'not-yet') return { key: 'spark.executor.memoryOverhead', intMiB: false };
+  return { key: 'spark.yarn.executor.memoryOverhead', intMiB: true };
+}
+
+/** The driver's: the application master's in YARN client mode; the driver's own in cluster mode. */
+function driverRoomKey(app: AppContext): { key: string; intMiB: boolean } {
+  if (app.manager === 'yarn' && app.deployMode === 'client') return { key: 'spark.yarn.am.memoryOverhead', intMiB: true };
+  if (app.manager === 'mesos') return { key: 'spark.mesos.driver.memoryOverhead', intMiB: true };
+  if (keyStatus('spark.driver.memoryOverhead', app) !== 'not-yet') return { key: 'spark.driver.memoryOverhead', intMiB: false };
+  return { key: 'spark.yarn.driver.memoryOverhead', intMiB: true };
+}
+
+/** Room outside the driver's heap now: the AM's overhead in YARN client mode, else the driver container's. */
+function driverRoomNow(input: PlanInput, l: MemoryLayout): number {
+  const k = driverRoomKey(input.app);
+  if (k.key === 'spark.yarn.am.memoryOverhead') {
+    const set = input.conf[k.key];
+    const am = sizeOrNull(input.conf['spark.yarn.am.memory'], MiB) ?? 512 * MiB;
+    return set !== undefined ? (sizeOrNull(set, MiB) ?? 0) : Math.max(Math.floor((am / MiB) * 0.1), 384) * MiB;
+  }
+  return l.driver.container - l.driver.heap;
+}
+
+function driverHeapReason(reason: 'oom' | 'results' | 'broadcast'): RemedyMessage {
+  if (reason === 'results') return { messageId: 'driver-holds-results', data: {} };
+  if (reason === 'broadcast') return { messageId: 'driver-broadcast-heap', data: {} };
+  return { messageId: 'driver-double-heap', data: {} };
+}
+
+function sizeOrNull(v: string | undefined, unit: number): number | null {
+  if (v === undefined) return null;
+  try {
+    return parseSize('', v, unit);
+  } catch {
+    return null;
+  }
+}
+
+/** a vs b as values of `key`: > 0 when a asks for more. */
+function compareSetting(key: string, a: string, b: string, unit: SettingUnit): number {
+  if (unit === 'bytes' || unit === 'mib')
+    return (sizeOrNull(a, unit === 'mib' ? MiB : 1) ?? 0) - (sizeOrNull(b, unit === 'mib' ? MiB : 1) ?? 0);
+  if (unit === 'number') return Number(a) - Number(b);
+  return a === b ? 0 : 1;
+}
+
+/** Whether the configuration (or the version's default) already meets a setting need. */
+function settingMet(conf: Record<string, string>, app: AppContext, need: Extract<Need, { kind: 'setting' }>): boolean {
+  const cur = conf[need.key] ?? defaultOf(need.key, app.sparkVersion);
+  if (cur === null || cur === undefined) return false;
+  if (need.unit === 'text')
+    return need.compare === 'equals' ? cur.trim().toLowerCase() === need.value.trim().toLowerCase() : cur.includes(need.value);
+  const c = compareSetting(need.key, cur, need.value, need.unit);
+  return need.compare === 'at-least' ? c >= 0 : need.compare === 'at-most' ? c <= 0 : c === 0;
+}
+
+function sqlApplies(input: PlanInput, stages: string[]): boolean {
+  if (!input.sqlRan) return false;
+  if (stages.length === 0) return true;
+  return stages.some((s) => input.sqlStageIds.has(Number(s.split('.')[0])));
+}
+
+/** Whether the layout after (and the settings after) meet one need. */
+function needMet(input: PlanInput, l: MemoryLayout, conf: Record<string, string>, need: Need): boolean {
+  switch (need.kind) {
+    case 'executor-room':
+      return l.executor.container - l.executor.heap >= need.room;
+    case 'executor-heap':
+      return l.executor.heap >= need.heap;
+    case 'task-execution':
+      return l.executor.perTaskMax >= need.perTask;
+    case 'driver-heap':
+      return l.driver.heap >= need.heap;
+    case 'driver-room':
+      return driverRoomNow({ ...input, conf: { ...input.conf, ...conf } }, l) >= need.room;
+    case 'setting':
+      return settingMet({ ...input.conf, ...conf }, input.app, need) || (need.sql && !sqlApplies(input, need.stages));
+    case 'heap-trim':
+    case 'admin':
+      return true;
+  }
+}

@@ -1,0 +1,109 @@
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { diagnoseApp, type Diagnosis } from '../../src/diagnose/index.js';
+import { mergeInputs } from '../../src/diagnose/merge.js';
+import { parseSize } from '../../src/memory/index.js';
+import { keyStatus } from '../../src/plan/keys.js';
+import { EVENTLOGS, fixture, hasShared, readPaths, SNIPPETS } from '../helpers.js';
+
+/**
+ * The plan's promises, held on every fixture, every real log and every snippet: applying the plan is a
+ * fixed point (re-diagnosing with its settings asks for nothing more, and says the layout holds), no
+ * setting moves both ways in one report, and every setting exists and does something for the
+ * application's Spark version and cluster manager.
+ */
+async function diagnosesOf(
+  paths: string[],
+): Promise<Array<{ name: string; d: Diagnosis; again: (o: Record<string, string>) => Diagnosis }>> {
+  const reads = await readPaths(paths, { acceptText: true });
+  return mergeInputs(reads).map((m) => ({
+    name: m.sources.map((s) => path.relative(path.dirname(paths[0]!), s.path)).join(' + '),
+    d: diagnoseApp(m.primary),
+    again: (overrides) => diagnoseApp(m.primary, { overrides }),
+  }));
+}
+
+/** A value as a number to compare directions: sizes in bytes, else the number it is; null for text. */
+function magnitude(key: string, v: string | null): number | null {
+  if (v === null) return null;
+  if (/^-?\d+(\.\d+)?$/.test(v.trim())) return Number(v);
+  try {
+    return parseSize(key, v, 2 ** 20);
+  } catch {
+    return null;
+  }
+}
+
+function holdPromises(all: Array<{ name: string; d: Diagnosis; again: (o: Record<string, string>) => Diagnosis }>): void {
+  let withPlan = 0;
+  for (const { name, d, again } of all) {
+    const ctx = { sparkVersion: d.sparkVersion, manager: d.clusterManager, deployMode: d.layout?.deployMode ?? null };
+    // No key moves both ways in one report: the plan and every finding's remediation agree.
+    const moves = new Map<string, Set<number>>();
+    const note = (key: string, from: string | null, to: string | null): void => {
+      const a = magnitude(key, from);
+      const b = magnitude(key, to);
+      if (a === null || b === null || a === b) return;
+      moves.set(key, (moves.get(key) ?? new Set()).add(Math.sign(b - a)));
+    };
+    for (const c of d.plan?.changes ?? []) note(c.key, c.from, c.to);
+    for (const f of d.findings) for (const r of f.remediation) if (r.conf !== null) note(r.conf, r.current, r.suggested);
+    for (const [key, dirs] of moves) expect(dirs.size, `${name}: ${key} moves both ways`).toBe(1);
+    // Every finding's suggested value is the plan's.
+    for (const f of d.findings) {
+      for (const r of f.remediation)
+        if (r.conf !== null && r.suggested !== null) expect(d.plan?.conf[r.conf], `${name}: ${f.code} ${r.conf}`).toBe(r.suggested);
+    }
+    if (!d.plan) continue;
+    withPlan++;
+    // Keys that exist, and do something, for this version and manager.
+    for (const key of Object.keys(d.plan.conf)) expect(keyStatus(key, ctx), `${name}: ${key}`).toBe('ok');
+    // A fixed point: with the plan applied, nothing more to change, and the layout holds.
+    const next = again(d.plan.conf);
+    expect(next.plan?.conf ?? {}, `${name}: the plan applied asks for more`).toEqual({});
+    if (d.plan.holds) expect(next.plan?.holds, `${name}: the plan applied does not hold`).toBe(true);
+  }
+  expect(withPlan).toBeGreaterThan(0);
+}
+
+const fixtureCases = (): string[] => {
+  const dir = fixture('diagnose');
+  return readdirSync(dir).flatMap((code) =>
+    readdirSync(path.join(dir, code))
+      .filter((v) => v !== 'expect.json')
+      .map((v) => path.join(dir, code, v)),
+  );
+};
+
+describe('the fix plan', () => {
+  it('holds its promises on every diagnose fixture', async () => {
+    const all = [];
+    for (const f of fixtureCases()) all.push(...(await diagnosesOf([f])));
+    holdPromises(all);
+  });
+
+  it('holds them on the container-log fixtures', async () => {
+    const dir = fixture('containerlogs');
+    const all = [];
+    for (const f of readdirSync(dir)) all.push(...(await diagnosesOf([path.join(dir, f)])));
+    holdPromises(all);
+  });
+
+  it.skipIf(!hasShared)('holds them on every real event log and snippet', async () => {
+    const all = [];
+    all.push(...(await diagnosesOf([EVENTLOGS])));
+    for (const f of readdirSync(SNIPPETS)) all.push(...(await diagnosesOf([path.join(SNIPPETS, f)])));
+    holdPromises(all);
+  });
+
+  it('is one plan for a YARN kill of a Python app: the overhead, with the Python workers’ own memory as an alternative', async () => {
+    const [x] = await diagnosesOf([fixture('diagnose', 'yarn-memory-exceeded', 'spark35-pyspark')]);
+    const d = x!.d;
+    expect(Object.keys(d.plan!.conf)).toEqual(['spark.executor.memoryOverhead']);
+    expect(d.alternatives.map((a) => Object.keys(a.conf))).toContainEqual(['spark.executor.pyspark.memory']);
+    // Re-diagnosing with the tool's own overhead does not ask for more (v1 asked 1536m, then 2304m, then 3g).
+    const again = x!.again({ 'spark.executor.memoryOverhead': '1536m' });
+    expect(again.plan).toMatchObject({ conf: {}, holds: true });
+  });
+});
