@@ -153,7 +153,12 @@ function build(input: PlanInput, o: Options): PlanData | null {
     if (!set(need.key, need.value, need.reason, finding)) unmet.push({ finding, need, why: keyStatus(need.key, app) });
   }
   for (const { need } of ofKind('admin'))
-    admin.set(need.key, { file: adminFile(need.key) ?? (need.key.startsWith('yarn.') ? 'yarn-site.xml' : 'kubelet'), key: need.key, value: need.value, reason: need.reason });
+    admin.set(need.key, {
+      file: adminFile(need.key) ?? (need.key.startsWith('yarn.') ? 'yarn-site.xml' : 'kubelet'),
+      key: need.key,
+      value: need.value,
+      reason: need.reason,
+    });
 
   // --- the driver ------------------------------------------------------------------------------------
   const driverHeap = maxOf(ofKind('driver-heap'), (n) => n.need.heap);
