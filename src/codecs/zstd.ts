@@ -26,7 +26,11 @@ export interface ZstdOptions {
 }
 
 const HELPER_MIN = 1 << 20;
-/** Decoded bytes the helper may have handed over and this thread not yet taken. */
+/**
+ * Bytes of piece buffers the helper may have handed over and this thread not yet taken. Counted by
+ * buffer, not by the bytes filled in it: what it pins is the buffer. Our choice: 8 pieces of 1 MiB
+ * keep the helper busy while the parser works through one, and bound what a bomb can queue.
+ */
 const HELPER_AHEAD = 8 << 20;
 /** Compressed chunks posted to the helper and not yet decoded. */
 const INPUT_AHEAD = 2;
@@ -43,7 +47,7 @@ export async function* decodeZstd(source: AsyncIterable<Buffer>, opts: ZstdOptio
 async function* decodeHere(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   const z = new ZstdWasmStream();
   // Pieces come from the read-buffer pool and go back there when the line splitter is done.
-  const alloc = (n: number): Buffer => takeChunk().subarray(0, n);
+  const alloc = (): Buffer => takeChunk();
   try {
     for await (const chunk of source) {
       yield* z.decode(chunk, alloc);
@@ -56,6 +60,10 @@ async function* decodeHere(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer
 }
 
 // ---- the helper thread: one per process, started on first need, kept (unreferenced) for later logs.
+//
+// Neither the worker nor a session's port keeps the process alive, except while this thread waits
+// on the port: a reader that abandons its stream without closing it (readPart, when the decoded
+// bytes turn out not to be a log) once left the process running forever after its last output.
 
 const HELPER_URL = new URL('./zstd-thread.js', import.meta.url);
 let helperChecked: boolean | null = null;
@@ -78,8 +86,11 @@ class Helper {
   }
 
   open(): Session {
+    // Inputs are read one at a time per thread (src/input/read.ts), so a session still open when the
+    // next one starts was abandoned by its reader: close it, or the helper, blocked on its counter
+    // until the reader takes a piece it never will, would serve nobody else.
+    for (const old of this.sessions) this.close(old);
     const s = new Session();
-    if (this.sessions.size === 0) this.worker.ref();
     this.sessions.add(s);
     const open: HelperOpen = { port: s.remote, ctl: s.ctl.buffer, ahead: HELPER_AHEAD };
     this.worker.postMessage(open, [s.remote]);
@@ -89,7 +100,6 @@ class Helper {
   close(s: Session): void {
     if (!this.sessions.delete(s)) return;
     s.close();
-    if (this.sessions.size === 0) this.worker.unref();
   }
 }
 
@@ -104,11 +114,15 @@ class Session {
   /** [0]: decoded bytes handed over and not yet taken here; [1]: 1 once this side stops reading. */
   readonly ctl = new Int32Array(new SharedArrayBuffer(8));
   readonly pieces: Buffer[] = [];
+  /** What each piece in `pieces` was booked at on the shared counter (its buffer's size). */
+  readonly costs: number[] = [];
   done = false;
   error: Error | null = null;
   inputsInFlight = 0;
   private wakeReader: (() => void) | null = null;
   private wakeFeeder: (() => void) | null = null;
+  /** Reader and feeder waiting on the port: it keeps the process alive only while one does. */
+  private waiting = 0;
   private readonly giveBack = (ab: ArrayBuffer): void => {
     if (!this.stopped) this.port.postMessage({ type: 'recycle', ab } satisfies ToHelper, [ab]);
   };
@@ -119,6 +133,7 @@ class Session {
     this.port = port1;
     this.remote = port2;
     port1.on('message', (m: FromHelper) => this.receive(m));
+    port1.unref();
   }
 
   send(m: ToHelper, transfer: ArrayBuffer[] = []): void {
@@ -137,6 +152,7 @@ class Session {
         const piece = Buffer.from(m.ab, 0, m.length);
         returnTo(m.ab, this.giveBack);
         this.pieces.push(piece);
+        this.costs.push(m.ab.byteLength);
         break;
       }
       case 'taken':
@@ -160,11 +176,20 @@ class Session {
   }
 
   readerWaits(): Promise<void> {
-    return new Promise((r) => (this.wakeReader = r));
+    return this.wait(new Promise((r) => (this.wakeReader = r)));
   }
 
   feederWaits(): Promise<void> {
-    return new Promise((r) => (this.wakeFeeder = r));
+    return this.wait(new Promise((r) => (this.wakeFeeder = r)));
+  }
+
+  private async wait(p: Promise<void>): Promise<void> {
+    if (this.waiting++ === 0 && !this.stopped) this.port.ref();
+    try {
+      await p;
+    } finally {
+      if (--this.waiting === 0 && !this.stopped) this.port.unref();
+    }
   }
 
   /** This side stops reading: the helper drops the stream, even while blocked on `ctl`. */
@@ -212,7 +237,7 @@ async function* decodeOnHelper(source: AsyncIterable<Buffer>): AsyncGenerator<Bu
       if (s.pieces.length === 0) s.drain();
       const piece = s.pieces.shift();
       if (piece !== undefined) {
-        Atomics.sub(s.ctl, 0, piece.length);
+        Atomics.sub(s.ctl, 0, s.costs.shift()!);
         Atomics.notify(s.ctl, 0);
         yield piece;
         continue;
