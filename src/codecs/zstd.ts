@@ -5,7 +5,7 @@ import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from '
 import { InputError, TruncatedInputError, type Problem } from '../errors.js';
 import { recycleChunk, returnTo, takeChunk } from '../sources/chunk-pool.js';
 import { peek } from '../sources/peek.js';
-import type { FromHelper, HelperOpen, ToHelper } from './zstd-thread.js';
+import { HELD, PARKED, type FromHelper, type HelperOpen, type ToHelper } from './zstd-thread.js';
 import { ZstdWasmStream } from './zstd-wasm.js';
 
 /**
@@ -35,13 +35,25 @@ const HELPER_AHEAD = 8 << 20;
 /** Compressed chunks posted to the helper and not yet decoded. */
 const INPUT_AHEAD = 2;
 
-export async function* decodeZstd(source: AsyncIterable<Buffer>, opts: ZstdOptions = {}): AsyncGenerator<Buffer> {
-  if (opts.helperThread && helperUsable()) {
-    const { stream, ended } = await peek(source, HELPER_MIN);
-    yield* ended ? decodeHere(stream) : decodeOnHelper(stream);
-    return;
-  }
-  yield* decodeHere(source);
+export function decodeZstd(source: AsyncIterable<Buffer>, opts: ZstdOptions = {}): AsyncIterableIterator<Buffer> {
+  if (!opts.helperThread || !helperUsable()) return decodeHere(source);
+  const holder: SessionHolder = { session: null };
+  const inner = decodeLarge(source, holder);
+  const outer: AsyncIterableIterator<Buffer> = {
+    next: () => inner.next(),
+    return: () => inner.return(undefined),
+    throw: (e: unknown) => inner.throw(e),
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+  abandoned.register(outer, holder);
+  return outer;
+}
+
+async function* decodeLarge(source: AsyncIterable<Buffer>, holder: SessionHolder): AsyncGenerator<Buffer> {
+  const { stream, ended } = await peek(source, HELPER_MIN);
+  yield* ended ? decodeHere(stream) : decodeOnHelper(stream, holder);
 }
 
 async function* decodeHere(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
@@ -69,6 +81,20 @@ const HELPER_URL = new URL('./zstd-thread.js', import.meta.url);
 let helperChecked: boolean | null = null;
 const helperUsable = (): boolean => (helperChecked ??= availableParallelism() > 1 && existsSync(fileURLToPath(HELPER_URL)));
 
+/** The session of one decoded stream, once open; shared with `abandoned`, which must not hold the stream itself. */
+interface SessionHolder {
+  session: Session | null;
+}
+
+/**
+ * A stream its reader dropped without closing (readPart drops the decoded stream of a file that
+ * turns out not to be a log) is closed once collected: the helper then frees its decoder. Until
+ * then it only waits, parked, and never holds up another stream.
+ */
+const abandoned = new FinalizationRegistry<SessionHolder>((holder) => {
+  if (holder.session !== null) helper?.close(holder.session);
+});
+
 class Helper {
   private readonly worker: Worker;
   private readonly sessions = new Set<Session>();
@@ -86,10 +112,6 @@ class Helper {
   }
 
   open(): Session {
-    // Inputs are read one at a time per thread (src/input/read.ts), so a session still open when the
-    // next one starts was abandoned by its reader: close it, or the helper, blocked on its counter
-    // until the reader takes a piece it never will, would serve nobody else.
-    for (const old of this.sessions) this.close(old);
     const s = new Session();
     this.sessions.add(s);
     const open: HelperOpen = { port: s.remote, ctl: s.ctl.buffer, ahead: HELPER_AHEAD };
@@ -111,7 +133,7 @@ class Helper {
 class Session {
   private readonly port: MessagePort;
   readonly remote: MessagePort;
-  /** [0]: decoded bytes handed over and not yet taken here; [1]: 1 once this side stops reading. */
+  /** [HELD]: bytes of pieces handed over and not yet taken here; [PARKED]: 1 while the helper waits for room. */
   readonly ctl = new Int32Array(new SharedArrayBuffer(8));
   readonly pieces: Buffer[] = [];
   /** What each piece in `pieces` was booked at on the shared counter (its buffer's size). */
@@ -121,8 +143,6 @@ class Session {
   inputsInFlight = 0;
   private wakeReader: (() => void) | null = null;
   private wakeFeeder: (() => void) | null = null;
-  /** Reader and feeder waiting on the port: it keeps the process alive only while one does. */
-  private waiting = 0;
   private readonly giveBack = (ab: ArrayBuffer): void => {
     if (!this.stopped) this.port.postMessage({ type: 'recycle', ab } satisfies ToHelper, [ab]);
   };
@@ -175,28 +195,35 @@ class Session {
     this.wakeFeeder?.();
   }
 
-  readerWaits(): Promise<void> {
-    return this.wait(new Promise((r) => (this.wakeReader = r)));
-  }
-
-  feederWaits(): Promise<void> {
-    return this.wait(new Promise((r) => (this.wakeFeeder = r)));
-  }
-
-  private async wait(p: Promise<void>): Promise<void> {
-    if (this.waiting++ === 0 && !this.stopped) this.port.ref();
+  /**
+   * The reader waits for a piece: only then does the port keep the process alive. (The feeder's
+   * waits do not: a feeder waiting while nobody reads belongs to an abandoned stream.)
+   */
+  async readerWaits(): Promise<void> {
+    if (!this.stopped) this.port.ref();
     try {
-      await p;
+      await new Promise<void>((r) => (this.wakeReader = r));
     } finally {
-      if (--this.waiting === 0 && !this.stopped) this.port.unref();
+      if (!this.stopped) this.port.unref();
     }
   }
 
-  /** This side stops reading: the helper drops the stream, even while blocked on `ctl`. */
+  feederWaits(): Promise<void> {
+    return new Promise((r) => (this.wakeFeeder = r));
+  }
+
+  /** A piece was taken: the helper, parked for want of room, is told once half the room is free. */
+  took(cost: number): void {
+    const held = Atomics.sub(this.ctl, HELD, cost) - cost;
+    if (held < HELPER_AHEAD / 2 && Atomics.load(this.ctl, PARKED) === 1 && Atomics.compareExchange(this.ctl, PARKED, 1, 0) === 1) {
+      this.send({ type: 'room' });
+    }
+  }
+
+  /** This side stops reading: the helper drops the stream. */
   close(): void {
+    if (this.stopped) return;
     this.stopped = true;
-    Atomics.store(this.ctl, 1, 1);
-    Atomics.notify(this.ctl, 0);
     this.send({ type: 'close' });
     this.port.close();
     this.wakeFeeder?.();
@@ -213,10 +240,11 @@ let helperSessions = 0;
 /** Streams decoded on the helper thread so far in this process (for tests and diagnostics). */
 export const zstdHelperSessions = (): number => helperSessions;
 
-async function* decodeOnHelper(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+async function* decodeOnHelper(source: AsyncIterable<Buffer>, holder: SessionHolder): AsyncGenerator<Buffer> {
   const h = (helper ??= new Helper());
   helperSessions++;
   const s = h.open();
+  holder.session = s;
   const feed = (async () => {
     try {
       for await (const chunk of source) {
@@ -237,8 +265,7 @@ async function* decodeOnHelper(source: AsyncIterable<Buffer>): AsyncGenerator<Bu
       if (s.pieces.length === 0) s.drain();
       const piece = s.pieces.shift();
       if (piece !== undefined) {
-        Atomics.sub(s.ctl, 0, s.costs.shift()!);
-        Atomics.notify(s.ctl, 0);
+        s.took(s.costs.shift()!);
         yield piece;
         continue;
       }
@@ -247,6 +274,7 @@ async function* decodeOnHelper(source: AsyncIterable<Buffer>): AsyncGenerator<Bu
       await s.readerWaits();
     }
   } finally {
+    holder.session = null;
     h.close(s);
     await feed;
   }
