@@ -5,7 +5,7 @@ import { LogScanner } from '../containerlogs/scanner.js';
 import { YarnAggregatedReader } from '../containerlogs/yarn-aggregated.js';
 import { InputError, TruncatedInputError } from '../errors.js';
 import { readEventLines } from '../eventlog/events.js';
-import { LineSplitter } from '../eventlog/lines.js';
+import { LineSplitter, MAX_LINE_BYTES } from '../eventlog/lines.js';
 import { recycleChunk } from '../sources/chunk-pool.js';
 import { peek } from '../sources/peek.js';
 import type { AppState } from '../state/app.js';
@@ -79,7 +79,12 @@ async function readTextLines(
   tolerateTruncation: boolean,
 ): Promise<void> {
   const reader = textReader(kind, app, file);
-  const splitter = new LineSplitter((line, n) => reader.line(line.toString('utf8'), n));
+  const splitter = new LineSplitter((line, n) => reader.line(line.toString('utf8'), n), {
+    onLongLine: (line, bytes) => {
+      stats.longLines++;
+      stats.diagnose({ file, line, code: 'line-too-long', data: { bytes, limit: MAX_LINE_BYTES } });
+    },
+  });
   try {
     for await (const chunk of body) {
       splitter.push(chunk);
@@ -92,9 +97,10 @@ async function readTextLines(
   } finally {
     stats.lines += splitter.lines;
   }
+  const counted = splitter.lines;
   const tail = splitter.end();
+  stats.lines += splitter.lines - counted; // the last line, read or skipped for its length
   if (tail) {
-    stats.lines++;
     reader.line(tail.line.toString('utf8'), tail.lineNo);
   }
   reader.end();

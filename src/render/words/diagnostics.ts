@@ -14,5 +14,7 @@ export function diagnosticText(d: Diagnostic): string {
       return `${d.data.event} does not match its schema (${d.data.detail === '' ? 'does not match' : `${d.data.path || '(event)'}: ${d.data.detail}`})`;
     case 'stream-truncated':
       return inputErrorText(d.data.cause);
+    case 'line-too-long':
+      return `line of ${d.data.bytes} bytes skipped: longer than the ${d.data.limit} bytes read per line`;
   }
 }
