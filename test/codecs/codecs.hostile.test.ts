@@ -11,7 +11,7 @@ import { decode } from '../../dist/codecs/index.js';
 import { ByteReader } from '../../dist/codecs/byte-reader.js';
 import { zstdHelperSessions } from '../../dist/codecs/zstd.js';
 import { InputError, TruncatedInputError } from '../../dist/errors.js';
-import { readAll } from '../../dist/input/read.js';
+import { readAll, type InputRead } from '../../src/input/read.js';
 import { chunksOf, collect, fixture, ROOT } from '../helpers.js';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'spark-triage-hostile-codecs-'));
@@ -57,7 +57,7 @@ const blockHeader = (last: boolean, type: number, size: number): Buffer => {
 type Block = { raw: Buffer } | { rle: number; size: number } | { compressed: Buffer };
 /** A frame with a 1 MiB window, no content size; with `checksum`, 4 bytes of checksum (here deliberately wrong). */
 function zstdFrame(blocks: Block[], checksum = false): Buffer {
-  const parts = [ZSTD_MAGIC, Buffer.from([checksum ? 0x04 : 0x00, 0x50])];
+  const parts: Buffer[] = [ZSTD_MAGIC, Buffer.from([checksum ? 0x04 : 0x00, 0x50])];
   blocks.forEach((b, i) => {
     const last = i === blocks.length - 1;
     if ('raw' in b) parts.push(blockHeader(last, 0, b.raw.length), b.raw);
@@ -90,7 +90,7 @@ describe('zstd', () => {
     it(`a log decoding to exactly ${want.decodedBytes} bytes (a multiple of 1 MiB) is read whole, not "truncated"`, async () => {
       const bytes = readFileSync(fixture('hostile-bytes', 'zstd-exact-mib', name));
       expect((await collect(decode('zstd', chunksOf(bytes, 1 << 20)))).length).toBe(want.decodedBytes);
-      const reads = [];
+      const reads: InputRead[] = [];
       for await (const r of readAll([fixture('hostile-bytes', 'zstd-exact-mib', name)])) reads.push(r);
       expect(reads[0]!.failures).toEqual([]);
       expect(reads[0]!.apps[0]!.stats.truncated).toBe(false);

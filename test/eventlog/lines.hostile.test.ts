@@ -5,7 +5,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CR_SNIFF_BYTES, LineSplitter, MAX_LINE_BYTES } from '../../src/eventlog/lines.js';
-import { readAll } from '../../src/input/read.js';
+import { readAll, type InputRead } from '../../src/input/read.js';
 import { fixture, ROOT } from '../helpers.js';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'spark-triage-hostile-lines-'));
@@ -133,7 +133,7 @@ describe('LineSplitter: CR line ends (classic Mac OS)', () => {
   it('an event log with CR line ends is read, not "no events"', async () => {
     const file = path.join(tmp, 'mac.jsonl');
     writeFileSync(file, readFileSync(fixture('codecs', 'source.jsonl'), 'latin1').replace(/\n/g, '\r'), 'latin1');
-    const reads = [];
+    const reads: InputRead[] = [];
     for await (const r of readAll([file])) reads.push(r);
     expect(reads[0]!.failures).toEqual([]);
     expect(reads[0]!.apps[0]!.stats.events).toBe(304);
@@ -170,7 +170,7 @@ function zstdLongTail(mib: number): Buffer {
     return Buffer.from([v & 255, (v >>> 8) & 255, (v >>> 16) & 255]);
   };
   const head = Buffer.from(SOURCE.slice(0, 100).join('\n') + '\n{"Event":"org.example.Long","pad":"');
-  const parts = [Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0x00, 0x50]), bh(false, 0, head.length), head];
+  const parts: Buffer[] = [Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0x00, 0x50]), bh(false, 0, head.length), head];
   const n = mib * 8;
   for (let i = 0; i < n; i++) parts.push(bh(i === n - 1, 1, 1 << 17), Buffer.from([0x61]));
   return Buffer.concat(parts);
@@ -187,7 +187,7 @@ describe('long lines through the CLI', () => {
     expect(out.inputs[0].lines).toBe(101);
     expect(out.applications[0].appId).toBe('application_1700000000000_0001');
     expect(r.rssMiB).toBeLessThan(RSS_LIMIT_MIB);
-    const reads = [];
+    const reads: InputRead[] = [];
     for await (const x of readAll([file])) reads.push(x);
     const stats = reads[0]!.apps[0]!.stats;
     expect(stats.longLines).toBe(1);
