@@ -45,3 +45,20 @@ export function joinFsPath(dir: FsPath, name: Buffer): FsPath {
   const sep = d.length > 0 && d[d.length - 1] !== 0x2f ? Buffer.from('/') : Buffer.alloc(0);
   return Buffer.concat([d, sep, name]);
 }
+
+/**
+ * The bytes a shown path stands for, when it holds `\xNN` escapes (as shownPath writes them); null
+ * when it holds none. Lets a path printed by this tool be given back to it (by a user, or by scan,
+ * which passes units on by their shown path), for a name that is not UTF-8.
+ */
+export function fsPathFromShown(shown: string): Buffer | null {
+  if (!/\\x[0-9a-f]{2}/.test(shown)) return null;
+  const parts: Buffer[] = [];
+  let last = 0;
+  for (const m of shown.matchAll(/\\x([0-9a-f]{2})/g)) {
+    parts.push(Buffer.from(shown.slice(last, m.index), 'utf8'), Buffer.from([parseInt(m[1]!, 16)]));
+    last = m.index + m[0].length;
+  }
+  parts.push(Buffer.from(shown.slice(last), 'utf8'));
+  return Buffer.concat(parts);
+}

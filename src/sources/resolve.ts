@@ -1,10 +1,10 @@
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeSync, type Stats } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { InputError, problemOf } from '../errors.js';
 import { readFileChunks } from './file-chunks.js';
 import { appIdFromName, classifyGroup, isIgnoredName, type GroupLayout } from './layout.js';
-import { shownPath, type FsPath } from './names.js';
+import { fsPathFromShown, shownPath, type FsPath } from './names.js';
 import { peek } from './peek.js';
 import type { AppLog, Input, LayoutHints, Part } from './types.js';
 import { walkLogDir } from './walk.js';
@@ -45,18 +45,33 @@ export async function* resolveInputs(paths: readonly FsPath[]): AsyncGenerator<R
 }
 
 /** A path given as bytes (a name that is not UTF-8, from a directory listing) is opened as such, shown escaped. */
-async function* resolvePath(p: FsPath): AsyncGenerator<ResolvedInput> {
-  const shown = shownPath(p);
-  let st;
+async function* resolvePath(given: FsPath): AsyncGenerator<ResolvedInput> {
+  const shown = shownPath(given);
+  let p = given;
+  let st: Stats | null;
   try {
     st = statSync(p);
   } catch (e) {
-    yield { path: shown, layout: 'single', apps: [], error: problemOf(e) };
-    return;
+    // A shown path given back (by scan, or pasted by a user): `\xNN` stands for a byte of a name that is not UTF-8.
+    const bytes = typeof given === 'string' && (e as NodeJS.ErrnoException).code === 'ENOENT' ? fsPathFromShown(given) : null;
+    st = bytes !== null ? statOrNull(bytes) : null;
+    if (st === null) {
+      yield { path: shown, layout: 'single', apps: [], error: problemOf(e) };
+      return;
+    }
+    p = bytes!;
   }
   if (st.isDirectory()) yield* resolveDirectory(p, shown);
   else if (st.isFile()) yield resolveFile(p, shown);
   else yield { path: shown, layout: 'single', apps: [], error: { code: 'not-a-file', data: {} } };
+}
+
+function statOrNull(p: FsPath): Stats | null {
+  try {
+    return statSync(p);
+  } catch {
+    return null;
+  }
 }
 
 function resolveFile(file: FsPath, shown: string): ResolvedInput {

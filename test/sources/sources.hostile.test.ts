@@ -260,6 +260,17 @@ describe('file names that are not UTF-8', () => {
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout).inputs[0].path).toBe(`${dir}/app-\\xff\\xfe-é.log`);
   });
+
+  it('a shown path given back (by scan, or pasted) opens the file it shows', async () => {
+    const dir = fresh('names');
+    writeFileSync(Buffer.concat([Buffer.from(dir + '/app-'), Buffer.from([0xff]), Buffer.from('.log')]), SOURCE);
+    const reads = await readPaths([`${dir}/app-\\xff.log`]);
+    expect(problems(reads)).toEqual([]);
+    expect(reads[0]!.path).toBe(`${dir}/app-\\xff.log`);
+    const r = spawnSync(process.execPath, [BIN, 'scan', '--format', 'csv', dir], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(`${dir}/app-\\xff.log,application_1700000000000_0001,codec-fixture`);
+  });
 });
 
 describe('rolling logs with parts missing', () => {
