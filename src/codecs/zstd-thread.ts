@@ -1,6 +1,7 @@
-import { type MessagePort, parentPort, receiveMessageOnPort } from 'node:worker_threads';
-import { problemOf, TruncatedInputError, type Problem } from '../errors.js';
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import { problemOf, TruncatedInputError } from '../errors.js';
 import { OUT_SIZE, ZstdWasmStream } from './zstd-wasm.js';
+import { HELD, HELPER_MARK, PARKED, type FromHelper, type HelperOpen, type ToHelper } from './zstd-protocol.js';
 
 /**
  * The zstd helper thread (see ./zstd.ts): decodes the streams the main thread opens, each on a
@@ -14,26 +15,6 @@ import { OUT_SIZE, ZstdWasmStream } from './zstd-wasm.js';
  * not map 1 GiB of fresh memory; they are taken off the port between pieces: left queued while one
  * chunk decoded (a 2 MB file decoding to 20 GB), they once held 20.6 GiB.
  */
-export interface HelperOpen {
-  port: MessagePort;
-  /** [0]: bytes of pieces handed over and not yet taken; [1]: 1 while this stream is parked. */
-  ctl: SharedArrayBuffer;
-  ahead: number;
-}
-
-export type ToHelper =
-  { type: 'data'; chunk: ArrayBuffer } | { type: 'end' } | { type: 'close' } | { type: 'recycle'; ab: ArrayBuffer } | { type: 'room' };
-
-export type FromHelper =
-  | { type: 'piece'; ab: ArrayBuffer; length: number }
-  | { type: 'taken' }
-  | { type: 'done' }
-  | { type: 'error'; problem: Problem; truncated: boolean };
-
-/** Indexes into a stream's shared counter. */
-export const HELD = 0;
-export const PARKED = 1;
-
 /** Piece buffers kept for reuse: as many as can be ahead of the readers, and a few more. */
 const MAX_FREE = 16;
 const free: ArrayBuffer[] = [];
@@ -154,4 +135,5 @@ function serve({ port, ctl: shared, ahead }: HelperOpen): void {
   });
 }
 
-parentPort?.on('message', (m: HelperOpen) => serve(m));
+// Only as the helper: this module must never take over another thread's messages (a scan worker's).
+if ((workerData as Record<string, unknown> | null)?.[HELPER_MARK] === true) parentPort?.on('message', (m: HelperOpen) => serve(m));

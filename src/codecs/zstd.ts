@@ -5,7 +5,7 @@ import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from '
 import { InputError, TruncatedInputError, type Problem } from '../errors.js';
 import { recycleChunk, returnTo, takeChunk } from '../sources/chunk-pool.js';
 import { peek } from '../sources/peek.js';
-import { HELD, PARKED, type FromHelper, type HelperOpen, type ToHelper } from './zstd-thread.js';
+import { HELD, HELPER_MARK, PARKED, type FromHelper, type HelperOpen, type ToHelper } from './zstd-protocol.js';
 import { ZstdWasmStream } from './zstd-wasm.js';
 
 /**
@@ -100,7 +100,7 @@ class Helper {
   private readonly sessions = new Set<Session>();
 
   constructor() {
-    this.worker = new Worker(HELPER_URL);
+    this.worker = new Worker(HELPER_URL, { workerData: { [HELPER_MARK]: true } });
     this.worker.unref();
     const failAll = (why: string): void => {
       helper = null;

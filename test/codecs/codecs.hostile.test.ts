@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -149,6 +149,24 @@ describe('zstd', () => {
     expect(r.signal).toBeNull(); // not killed by the timeout: it exited by itself
     expect(r.status).toBe(2);
     expect(JSON.parse(r.stdout).inputs[0].error ?? r.stderr).toMatch(/binary/);
+  });
+
+  it('the helper module serves no other thread: scan on worker threads reads every log', () => {
+    const dir = path.join(tmp, 'scan-workers');
+    mkdirSync(dir, { recursive: true });
+    for (const c of ['zstd', 'lz4', 'snappy', 'lzf', 'gzip']) copyFileSync(fixture('codecs', c), path.join(dir, `app.${c}`));
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'spark-triage.js'), 'scan', '--jobs', '2', '--format', 'csv', dir], {
+      encoding: 'utf8',
+    });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(
+      r.stdout
+        .trim()
+        .split('\n')
+        .slice(1)
+        .filter((l) => l.includes('application_1700000000000_0001')),
+    ).toHaveLength(5);
   });
 
   it('a 1.3 MB file that decodes to 2 GiB on the helper thread stays within the RSS bound', () => {

@@ -102,7 +102,7 @@ const WORDS: { [C in InputErrorCode]: (d: InputErrorData[C]) => string } = {
       : `corrupt zip entry ${d.entry}: decodes to ${d.actual} bytes, its directory entry declares ${d.declared}`,
   'stdin-too-large': (d) => `the zip on standard input is larger than the ${d.limit} bytes spooled; save it to a file and pass the file`,
   'temp-dir-unusable': (d) =>
-    `cannot spool the zip on standard input to the temporary directory ${d.dir}: ${d.errno}: ${d.detail} (set TMPDIR)`,
+    `cannot spool the zip on standard input to the temporary directory ${d.dir}: ${d.detail.startsWith(`${d.errno}:`) ? d.detail : `${d.errno}: ${d.detail}`} (set TMPDIR to a writable directory)`,
   'bad-glob': (d) => `--app-name ${d.glob}: the range at character ${d.at + 1} runs backwards (write [a-z], not [z-a])`,
   internal: (d) => `internal error: ${d.detail}`,
 };
