@@ -45,6 +45,8 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-argument': 'off',
       '@typescript-eslint/no-unsafe-call': 'off',
       '@typescript-eslint/no-unsafe-return': 'off',
+      // Tests feed readers async generators of fixed chunks, which need no await.
+      '@typescript-eslint/require-await': 'off',
     },
   },
 );

@@ -45,8 +45,9 @@ export interface InputErrorData {
   'gzip-truncated': Record<string, never>;
   'gzip-corrupt': { detail: string };
   'zstd-truncated': { at: number };
-  'zstd-corrupt': { at: number; reason: string };
-  'zstd-no-progress': { at: number };
+  /** `at`: where the damaged unit starts (frame header, block, checksum); `unit` absent in older results. */
+  'zstd-corrupt': { at: number; reason: string; unit?: ZstdUnit };
+  'zstd-no-progress': { at: number; unit?: ZstdUnit };
   'zstd-no-decoder': Record<string, never>;
   'zstd-thread': { detail: string };
   // --- zip ----------------------------------------------------------------------------------------
@@ -59,9 +60,31 @@ export interface InputErrorData {
   'zip-unsupported-method': { entry: string; method: number };
   'zip-corrupt-entry': { entry: string; detail: string };
   'zip-empty': Record<string, never>;
+  /** Two entries share bytes (a zip bomb's construction; no writer does it). */
+  'zip-overlapping-entries': { entry: string; other: string };
+  /** An entry's data runs into the central directory. */
+  'zip-entry-out-of-bounds': { entry: string };
+  /** The entries declare more decoded bytes than the zip's size allows (src/sources/zip.ts ZIP_MAX_RATIO). */
+  'zip-too-large': { declared: number; limit: number };
+  'zip-directory-too-large': { bytes: number; limit: number };
+  'zip-encrypted-entry': { entry: string };
+  'zip-crc-mismatch': { entry: string; expected: number; actual: number };
+  /** The entry decodes to a size other than its directory's; `atLeast`: reading stopped once it exceeded it. */
+  'zip-entry-size-mismatch': { entry: string; declared: number; actual: number; atLeast: boolean };
+  // --- standard input -----------------------------------------------------------------------------
+  /** A zip on standard input is larger than we spool (src/sources/resolve.ts STDIN_SPOOL_MAX). */
+  'stdin-too-large': { limit: number };
+  /** The temporary directory a zip on standard input is spooled to cannot be used. */
+  'temp-dir-unusable': { dir: string; errno: string; detail: string };
+  // --- command-line values -------------------------------------------------------------------------
+  /** A glob (scan --app-name) that cannot be compiled; `at`: the 0-based character where it goes wrong. */
+  'bad-glob': { glob: string; at: number; reason: 'reversed-range' };
   // --- anything else is a bug, still reported in one line ------------------------------------------
   internal: { detail: string };
 }
+
+/** The part of a zstd stream a decoding error lies in (src/codecs/zstd-frames.ts). */
+export type ZstdUnit = 'frame-header' | 'block' | 'checksum' | 'skippable-frame' | 'unknown-data';
 
 /** What went wrong inside a compressed block (lz4, snappy): told apart for whoever debugs a file. */
 export type BlockFault =

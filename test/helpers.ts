@@ -18,7 +18,6 @@ export const EVENTLOGS = path.join(SHARED, 'eventlogs');
 export const SNIPPETS = path.join(SHARED, 'snippets');
 export const hasShared = existsSync(path.join(EVENTLOGS, 'MANIFEST.tsv'));
 
-// eslint-disable-next-line @typescript-eslint/require-await -- a stream of chunks, as readers receive them
 export async function* chunksOf(buf: Buffer, size: number): AsyncGenerator<Buffer> {
   for (let i = 0; i < buf.length; i += size) yield buf.subarray(i, Math.min(buf.length, i + size));
 }

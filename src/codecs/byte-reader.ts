@@ -2,7 +2,9 @@ import { TruncatedInputError } from '../errors.js';
 
 /**
  * Pulls exact byte counts out of a chunked async source, for the block-framed codecs
- * (lz4-java, xerial snappy, lzf). Holds at most one block plus one source chunk.
+ * (lz4-java, xerial snappy, lzf). Holds at most one block plus one source chunk. Callers check a
+ * block's declared size against their format's limit before asking for it: this reader gathers
+ * whatever it is asked for.
  */
 export class ByteReader {
   private buf: Buffer = Buffer.alloc(0);
@@ -15,18 +17,25 @@ export class ByteReader {
 
   /** True when n bytes are buffered; false when the source ended first. */
   async ensure(n: number): Promise<boolean> {
-    while (this.buf.length - this.pos < n) {
-      if (this.done) return false;
+    if (this.buf.length - this.pos >= n) return true;
+    if (this.done) return false;
+    // Chunks are gathered first and joined once: joining at each chunk copied a large block again
+    // per chunk (quadratic: a 256 MiB block took 24 s).
+    const parts: Buffer[] = [];
+    let have = this.buf.length - this.pos;
+    if (have > 0) parts.push(this.buf.subarray(this.pos));
+    while (have < n) {
       const next = await this.source.next();
       if (next.done) {
         this.done = true;
-        return false;
+        break;
       }
-      const rest = this.buf.length - this.pos;
-      this.buf = rest === 0 ? next.value : Buffer.concat([this.buf.subarray(this.pos), next.value]);
-      this.pos = 0;
+      parts.push(next.value);
+      have += next.value.length;
     }
-    return true;
+    this.buf = parts.length === 1 ? parts[0]! : Buffer.concat(parts, have);
+    this.pos = 0;
+    return have >= n;
   }
 
   /** Bytes buffered and not yet taken. */

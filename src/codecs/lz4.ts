@@ -20,6 +20,18 @@ const HEADER = LZ4_MAGIC.length + 13;
 const METHOD_RAW = 0x10;
 const METHOD_LZ4 = 0x20;
 const SEED = 0x9747b28c;
+/**
+ * The largest block lz4-java writes: its LZ4BlockOutputStream takes block sizes up to
+ * 1 << (COMPRESSION_LEVEL_BASE 10 + 15) = 32 MiB, and the token's low nibble says the level, so
+ * `originalLen > 1 << level` is already refused as LZ4BlockInputStream refuses it.
+ */
+const MAX_BLOCK = 1 << 25;
+/**
+ * LZ4_compressBound (lz4.h): the most an LZ4 block of n bytes can take compressed. lz4-java stores a
+ * block raw when compressing does not shrink it, so a real block is smaller still; a length past
+ * this bound is a damaged header, refused before anything is read or allocated for it.
+ */
+const lz4CompressBound = (n: number): number => n + Math.floor(n / 255) + 16;
 
 export async function* decodeLz4Block(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   const r = new ByteReader(source[Symbol.asyncIterator]());
@@ -39,6 +51,8 @@ export async function* decodeLz4Block(source: AsyncIterable<Buffer>): AsyncGener
       originalLen < 0 ||
       compressedLen < 0 ||
       originalLen > 1 << level ||
+      originalLen > MAX_BLOCK ||
+      compressedLen > lz4CompressBound(originalLen) ||
       (method !== METHOD_RAW && method !== METHOD_LZ4) ||
       (originalLen === 0 && compressedLen !== 0) ||
       (method === METHOD_RAW && originalLen !== compressedLen)

@@ -8,6 +8,9 @@ import { ByteReader } from './byte-reader.js';
  *
  *   'Z' 'V' 0x00 | length (uint16 BE) | stored bytes
  *   'Z' 'V' 0x01 | compressed length (uint16 BE) | original length (uint16 BE) | LZF data
+ *
+ * Every length is 16 bits, so a chunk is at most 64 KiB (compress-lzf's LZFChunk.MAX_CHUNK_LEN
+ * 0xFFFF) however damaged its header: nothing here can allocate more.
  */
 export const LZF_MAGIC = Buffer.from('ZV', 'latin1');
 

@@ -14,6 +14,24 @@ import { ByteReader } from './byte-reader.js';
  */
 export const SNAPPY_MAGIC = Buffer.from([0x82, 0x53, 0x4e, 0x41, 0x50, 0x50, 0x59, 0x00]);
 const HEADER = SNAPPY_MAGIC.length + 8;
+/**
+ * The largest block we decode. Spark writes SnappyOutputStream with its block size from
+ * spark.io.compression.snappy.blockSize (default 32 KiB; CompressionCodec.scala), so every block
+ * decodes to at most that. snappy-java's own reader accepts compressed chunks up to 512 MiB
+ * (SnappyInputStream.MAX_CHUNK_SIZE) and the snappy format lengths up to 2^32 - 1, but buffering
+ * such a block would break the 200 MiB memory bound. Our choice: 32 MiB, 1024 times Spark's
+ * default and the same bound lz4-java's format puts on its blocks.
+ */
+const SNAPPY_MAX_BLOCK = 32 << 20;
+/** snappy::MaxCompressedLength (snappy.cc): 32 + n + n / 6, the most a block of n bytes takes compressed. */
+const maxCompressedLength = (n: number): number => 32 + n + Math.floor(n / 6);
+/** The compressed chunk length we accept: what a SNAPPY_MAX_BLOCK block can take at most. */
+const SNAPPY_MAX_CHUNK = maxCompressedLength(SNAPPY_MAX_BLOCK);
+/**
+ * The most one compressed byte can stand for: a 3-byte copy (tag 2) writes up to 64 bytes. A
+ * declared length beyond this many times the block's size cannot be decoded from it.
+ */
+const MAX_EXPANSION = 64 / 3;
 
 export async function* decodeXerialSnappy(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   const r = new ByteReader(source[Symbol.asyncIterator]());
@@ -27,7 +45,7 @@ export async function* decodeXerialSnappy(source: AsyncIterable<Buffer>): AsyncG
       continue;
     }
     const len = (await r.read(4, 'snappy block length')).readInt32BE(0);
-    if (len <= 0) throw new InputError('snappy-bad-block-length', { at, length: len });
+    if (len <= 0 || len > SNAPPY_MAX_CHUNK) throw new InputError('snappy-bad-block-length', { at, length: len });
     const block = await r.read(len, 'snappy block');
     yield snappyDecompress(block, at);
   }
@@ -43,6 +61,9 @@ function snappyDecompress(src: Uint8Array, at = 0): Buffer {
     outLen += (b & 0x7f) * 2 ** shift;
     if (b < 0x80) break;
   }
+  // Checked before allocating: a damaged varint once asked Node for up to 32 GiB (ERR_OUT_OF_RANGE).
+  if (outLen > SNAPPY_MAX_BLOCK || outLen > (src.length - s) * MAX_EXPANSION)
+    throw new InputError('snappy-corrupt-block', { at, what: 'bad-length' });
   const dst = Buffer.allocUnsafe(outLen);
   let d = 0;
   const bad = (what: BlockFault): InputError => new InputError('snappy-corrupt-block', { at, what });

@@ -1,6 +1,7 @@
 import { InputError } from '../errors.js';
 import { TruncatedInputError } from './byte-reader.js';
 import { ZSTD_WASM_BASE64 } from './vendor/zstd-wasm.js';
+import { ZstdFrameWalker } from './zstd-frames.js';
 
 /**
  * Zstandard's own streaming decoder (ZSTD_decompressStream), compiled to WebAssembly (the build
@@ -88,15 +89,24 @@ const MAX_KEPT_MEMORY = 64 << 20;
 
 /**
  * One zstd stream (any number of frames, skippable frames included). `decode` yields decoded
- * pieces as they come, each in a buffer of its own; `end` says whether the input stopped inside a
- * frame.
+ * bytes as they come, packed into buffers from `alloc` (each yielded full, except the last of a
+ * `decode` call); `end` says whether the input stopped inside a frame.
+ *
+ * The input is fed to the decoder one unit at a time (a frame header, a block, a checksum: see
+ * ./zstd-frames.ts), so a damaged unit is named by the byte where it starts.
  */
 export class ZstdWasmStream {
   private readonly heap: WasmHeap;
   private readonly dctx: number;
-  /** The last call's hint: 0 exactly when the input so far ends on a frame boundary. */
+  private readonly walker = new ZstdFrameWalker();
+  /**
+   * The decoder's hint after its last call that made progress: 0 exactly when the input so far
+   * ends on a frame boundary. A call that made no progress does not count: called again after a
+   * frame ended (as when the frame's output exactly filled the output buffer), zstd starts loading
+   * the next frame's header and hints 9, which once made every log decoding to an exact multiple
+   * of 1 MiB "truncated".
+   */
   private pending = 0;
-  private consumed = 0;
   private freed = false;
 
   constructor() {
@@ -105,55 +115,73 @@ export class ZstdWasmStream {
     if (this.dctx === 0) throw new InputError('zstd-no-decoder');
   }
 
+  /** Compressed bytes seen so far. */
+  get consumed(): number {
+    return this.walker.pos;
+  }
+
   /**
-   * Decodes `chunk` (the next bytes of the stream), yielding output as it is produced, each piece
-   * in a buffer from `alloc` (at most OUT_SIZE bytes are asked for).
+   * Decodes `chunk` (the next bytes of the stream), yielding output as it is produced, packed into
+   * buffers from `alloc` (any size from 1 byte; OUT_SIZE suits): each is yielded once full, and the
+   * last, partly filled, at the end of the chunk. Pieces are thus few and large whatever the frames
+   * look like, which bounds what a consumer holds per piece.
    */
-  *decode<T extends Uint8Array>(chunk: Uint8Array, alloc: (n: number) => T): Generator<T> {
+  *decode<T extends Uint8Array>(chunk: Uint8Array, alloc: () => T): Generator<T> {
     const h = this.heap;
     const { ex, io } = h;
     const w = io >>> 2;
+    let out: T | null = null;
+    let outLen = 0;
     for (let off = 0; off < chunk.length;) {
-      const n = Math.min(IN_SIZE, chunk.length - off);
+      const n = this.walker.span(chunk, off, IN_SIZE);
+      const { unitStart: at, unit } = this.walker;
       h.u8.set(chunk.subarray(off, off + n), h.inBuf);
       h.u32[w] = h.inBuf;
       h.u32[w + 1] = n;
       h.u32[w + 2] = 0;
-      let before = -1;
       for (;;) {
         h.u32[w + 3] = h.outBuf;
         h.u32[w + 4] = OUT_SIZE;
         h.u32[w + 5] = 0;
+        const before = h.u32[w + 2]!;
         const ret = ex.ZSTD_decompressStream(this.dctx, io + 12, io) >>> 0;
         h.refresh();
         if (ret > 0xffffffff - ERROR_MAX_CODE) {
           const code = 0x1_0000_0000 - ret;
-          throw new InputError('zstd-corrupt', { at: this.consumed + h.u32[w + 2]!, reason: ERROR_NAMES[code] ?? `zstd error ${code}` });
+          throw new InputError('zstd-corrupt', { at, unit, reason: ERROR_NAMES[code] ?? `zstd error ${code}` });
         }
-        this.pending = ret;
         const produced = h.u32[w + 5]!;
-        if (produced > 0) {
-          const piece = alloc(produced);
-          piece.set(h.u8.subarray(h.outBuf, h.outBuf + produced));
-          yield piece;
+        const taken = h.u32[w + 2]!;
+        if (produced > 0 || taken > before) this.pending = ret;
+        for (let p = 0; p < produced;) {
+          if (out === null) {
+            out = alloc();
+            outLen = 0;
+          }
+          const k = Math.min(produced - p, out.length - outLen);
+          out.set(h.u8.subarray(h.outBuf + p, h.outBuf + p + k), outLen);
+          outLen += k;
+          p += k;
+          if (outLen === out.length) {
+            yield out;
+            out = null;
+          }
         }
         // Done with this input once it is all taken and the output was not filled: a full output
         // buffer may mean the decoder still holds decoded bytes (zstd's documented contract).
-        const taken = h.u32[w + 2]!;
         if (taken === n && produced < OUT_SIZE) break;
         // zstd makes progress or returns an error; never spin on a decoder that did neither.
-        if (produced === 0 && taken === before) throw new InputError('zstd-no-progress', { at: this.consumed + taken });
-        before = taken;
+        if (produced === 0 && taken === before) throw new InputError('zstd-no-progress', { at, unit });
       }
       off += n;
-      this.consumed += n;
     }
+    if (out !== null && outLen > 0) yield out.subarray(0, outLen) as T;
   }
 
   /** The stream ended: throws TruncatedInputError when it stopped inside a frame. Frees the decoder. */
   end(): void {
     this.free();
-    if (this.pending !== 0) throw new TruncatedInputError('zstd-truncated', { at: this.consumed });
+    if (this.pending !== 0 || !this.walker.atFrameBoundary) throw new TruncatedInputError('zstd-truncated', { at: this.walker.pos });
   }
 
   free(): void {

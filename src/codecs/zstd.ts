@@ -5,7 +5,7 @@ import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from '
 import { InputError, TruncatedInputError, type Problem } from '../errors.js';
 import { recycleChunk, returnTo, takeChunk } from '../sources/chunk-pool.js';
 import { peek } from '../sources/peek.js';
-import type { FromHelper, HelperOpen, ToHelper } from './zstd-thread.js';
+import { HELD, HELPER_MARK, PARKED, type FromHelper, type HelperOpen, type ToHelper } from './zstd-protocol.js';
 import { ZstdWasmStream } from './zstd-wasm.js';
 
 /**
@@ -26,24 +26,40 @@ export interface ZstdOptions {
 }
 
 const HELPER_MIN = 1 << 20;
-/** Decoded bytes the helper may have handed over and this thread not yet taken. */
+/**
+ * Bytes of piece buffers the helper may have handed over and this thread not yet taken. Counted by
+ * buffer, not by the bytes filled in it: what it pins is the buffer. Our choice: 8 pieces of 1 MiB
+ * keep the helper busy while the parser works through one, and bound what a bomb can queue.
+ */
 const HELPER_AHEAD = 8 << 20;
 /** Compressed chunks posted to the helper and not yet decoded. */
 const INPUT_AHEAD = 2;
 
-export async function* decodeZstd(source: AsyncIterable<Buffer>, opts: ZstdOptions = {}): AsyncGenerator<Buffer> {
-  if (opts.helperThread && helperUsable()) {
-    const { stream, ended } = await peek(source, HELPER_MIN);
-    yield* ended ? decodeHere(stream) : decodeOnHelper(stream);
-    return;
-  }
-  yield* decodeHere(source);
+export function decodeZstd(source: AsyncIterable<Buffer>, opts: ZstdOptions = {}): AsyncIterableIterator<Buffer> {
+  if (!opts.helperThread || !helperUsable()) return decodeHere(source);
+  const holder: SessionHolder = { session: null };
+  const inner = decodeLarge(source, holder);
+  const outer: AsyncIterableIterator<Buffer> = {
+    next: () => inner.next(),
+    return: () => inner.return(undefined),
+    throw: (e: unknown) => inner.throw(e),
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+  abandoned.register(outer, holder);
+  return outer;
+}
+
+async function* decodeLarge(source: AsyncIterable<Buffer>, holder: SessionHolder): AsyncGenerator<Buffer> {
+  const { stream, ended } = await peek(source, HELPER_MIN);
+  yield* ended ? decodeHere(stream) : decodeOnHelper(stream, holder);
 }
 
 async function* decodeHere(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   const z = new ZstdWasmStream();
   // Pieces come from the read-buffer pool and go back there when the line splitter is done.
-  const alloc = (n: number): Buffer => takeChunk().subarray(0, n);
+  const alloc = (): Buffer => takeChunk();
   try {
     for await (const chunk of source) {
       yield* z.decode(chunk, alloc);
@@ -56,17 +72,35 @@ async function* decodeHere(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer
 }
 
 // ---- the helper thread: one per process, started on first need, kept (unreferenced) for later logs.
+//
+// Neither the worker nor a session's port keeps the process alive, except while this thread waits
+// on the port: a reader that abandons its stream without closing it (readPart, when the decoded
+// bytes turn out not to be a log) once left the process running forever after its last output.
 
 const HELPER_URL = new URL('./zstd-thread.js', import.meta.url);
 let helperChecked: boolean | null = null;
 const helperUsable = (): boolean => (helperChecked ??= availableParallelism() > 1 && existsSync(fileURLToPath(HELPER_URL)));
+
+/** The session of one decoded stream, once open; shared with `abandoned`, which must not hold the stream itself. */
+interface SessionHolder {
+  session: Session | null;
+}
+
+/**
+ * A stream its reader dropped without closing (readPart drops the decoded stream of a file that
+ * turns out not to be a log) is closed once collected: the helper then frees its decoder. Until
+ * then it only waits, parked, and never holds up another stream.
+ */
+const abandoned = new FinalizationRegistry<SessionHolder>((holder) => {
+  if (holder.session !== null) helper?.close(holder.session);
+});
 
 class Helper {
   private readonly worker: Worker;
   private readonly sessions = new Set<Session>();
 
   constructor() {
-    this.worker = new Worker(HELPER_URL);
+    this.worker = new Worker(HELPER_URL, { workerData: { [HELPER_MARK]: true } });
     this.worker.unref();
     const failAll = (why: string): void => {
       helper = null;
@@ -79,7 +113,6 @@ class Helper {
 
   open(): Session {
     const s = new Session();
-    if (this.sessions.size === 0) this.worker.ref();
     this.sessions.add(s);
     const open: HelperOpen = { port: s.remote, ctl: s.ctl.buffer, ahead: HELPER_AHEAD };
     this.worker.postMessage(open, [s.remote]);
@@ -89,7 +122,6 @@ class Helper {
   close(s: Session): void {
     if (!this.sessions.delete(s)) return;
     s.close();
-    if (this.sessions.size === 0) this.worker.unref();
   }
 }
 
@@ -101,9 +133,11 @@ class Helper {
 class Session {
   private readonly port: MessagePort;
   readonly remote: MessagePort;
-  /** [0]: decoded bytes handed over and not yet taken here; [1]: 1 once this side stops reading. */
+  /** [HELD]: bytes of pieces handed over and not yet taken here; [PARKED]: 1 while the helper waits for room. */
   readonly ctl = new Int32Array(new SharedArrayBuffer(8));
   readonly pieces: Buffer[] = [];
+  /** What each piece in `pieces` was booked at on the shared counter (its buffer's size). */
+  readonly costs: number[] = [];
   done = false;
   error: Error | null = null;
   inputsInFlight = 0;
@@ -119,6 +153,7 @@ class Session {
     this.port = port1;
     this.remote = port2;
     port1.on('message', (m: FromHelper) => this.receive(m));
+    port1.unref();
   }
 
   send(m: ToHelper, transfer: ArrayBuffer[] = []): void {
@@ -137,6 +172,7 @@ class Session {
         const piece = Buffer.from(m.ab, 0, m.length);
         returnTo(m.ab, this.giveBack);
         this.pieces.push(piece);
+        this.costs.push(m.ab.byteLength);
         break;
       }
       case 'taken':
@@ -159,19 +195,35 @@ class Session {
     this.wakeFeeder?.();
   }
 
-  readerWaits(): Promise<void> {
-    return new Promise((r) => (this.wakeReader = r));
+  /**
+   * The reader waits for a piece: only then does the port keep the process alive. (The feeder's
+   * waits do not: a feeder waiting while nobody reads belongs to an abandoned stream.)
+   */
+  async readerWaits(): Promise<void> {
+    if (!this.stopped) this.port.ref();
+    try {
+      await new Promise<void>((r) => (this.wakeReader = r));
+    } finally {
+      if (!this.stopped) this.port.unref();
+    }
   }
 
   feederWaits(): Promise<void> {
     return new Promise((r) => (this.wakeFeeder = r));
   }
 
-  /** This side stops reading: the helper drops the stream, even while blocked on `ctl`. */
+  /** A piece was taken: the helper, parked for want of room, is told once half the room is free. */
+  took(cost: number): void {
+    const held = Atomics.sub(this.ctl, HELD, cost) - cost;
+    if (held < HELPER_AHEAD / 2 && Atomics.load(this.ctl, PARKED) === 1 && Atomics.compareExchange(this.ctl, PARKED, 1, 0) === 1) {
+      this.send({ type: 'room' });
+    }
+  }
+
+  /** This side stops reading: the helper drops the stream. */
   close(): void {
+    if (this.stopped) return;
     this.stopped = true;
-    Atomics.store(this.ctl, 1, 1);
-    Atomics.notify(this.ctl, 0);
     this.send({ type: 'close' });
     this.port.close();
     this.wakeFeeder?.();
@@ -188,10 +240,11 @@ let helperSessions = 0;
 /** Streams decoded on the helper thread so far in this process (for tests and diagnostics). */
 export const zstdHelperSessions = (): number => helperSessions;
 
-async function* decodeOnHelper(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+async function* decodeOnHelper(source: AsyncIterable<Buffer>, holder: SessionHolder): AsyncGenerator<Buffer> {
   const h = (helper ??= new Helper());
   helperSessions++;
   const s = h.open();
+  holder.session = s;
   const feed = (async () => {
     try {
       for await (const chunk of source) {
@@ -212,8 +265,7 @@ async function* decodeOnHelper(source: AsyncIterable<Buffer>): AsyncGenerator<Bu
       if (s.pieces.length === 0) s.drain();
       const piece = s.pieces.shift();
       if (piece !== undefined) {
-        Atomics.sub(s.ctl, 0, piece.length);
-        Atomics.notify(s.ctl, 0);
+        s.took(s.costs.shift()!);
         yield piece;
         continue;
       }
@@ -222,6 +274,7 @@ async function* decodeOnHelper(source: AsyncIterable<Buffer>): AsyncGenerator<Bu
       await s.readerWaits();
     }
   } finally {
+    holder.session = null;
     h.close(s);
     await feed;
   }

@@ -3,7 +3,7 @@ import { problemOf } from '../errors.js';
 import { escapeControl } from '../render/escape.js';
 import type { Style } from '../render/style.js';
 import { inputErrorText } from '../render/words/input-errors.js';
-import { globToRegExp, parseSince } from '../scan/filters.js';
+import { compileGlob, parseSince, type Glob } from '../scan/filters.js';
 import { runScan } from '../scan/index.js';
 import type { ScanFormat } from '../scan/output.js';
 import { EXIT_INTERRUPTED, EXIT_OK, UsageError, type Io } from './io.js';
@@ -17,6 +17,15 @@ export interface ScanCommandOptions {
   jobs: string | null;
   style: Style;
   color: boolean;
+}
+
+/** --app-name compiled; a glob a shell would refuse ([z-a]) is bad usage, said in one line. */
+function globOrUsage(glob: string): Glob {
+  try {
+    return compileGlob(glob);
+  } catch (e) {
+    throw new UsageError(escapeControl(inputErrorText(problemOf(e))));
+  }
 }
 
 /** A positive whole number given on the command line, or null when not given. */
@@ -46,7 +55,7 @@ export async function scanCommand(dir: string, opts: ScanCommandOptions, io: Io)
         jobs: jobs ?? 'auto',
         failedOnly: opts.failedOnly,
         since,
-        appName: opts.appName !== null ? globToRegExp(opts.appName) : null,
+        appName: opts.appName !== null ? globOrUsage(opts.appName) : null,
         limit,
       },
       { out: io.out, progress: io.errIsTTY ? io.err : null, style: opts.style, color: opts.color },

@@ -2,7 +2,7 @@ import { InputError, TruncatedInputError } from '../errors.js';
 import type { Location, ReadStats } from '../input/stats.js';
 import { recycleChunk } from '../sources/chunk-pool.js';
 import { eventName, fastEnvironment, fastTaskEnd, looksComplete, type MetricsRow } from './fast.js';
-import { LineSplitter } from './lines.js';
+import { LineSplitter, MAX_LINE_BYTES } from './lines.js';
 import { isKnownEvent, SCHEMAS, shortEventName, type KnownEvent, type KnownEventName } from './schemas.js';
 
 /** What folds the events of one application (src/state/app.ts). */
@@ -118,7 +118,12 @@ export async function readEventLines(
     visitor.onEvent({ type, data: parsed.data } as KnownEvent, { file, line: lineNo });
   };
 
-  const splitter = new LineSplitter((line, n) => handle(line, n, false));
+  const splitter = new LineSplitter((line, n) => handle(line, n, false), {
+    onLongLine: (line, bytes) => {
+      stats.longLines++;
+      stats.diagnose({ file, line, code: 'line-too-long', data: { bytes, limit: MAX_LINE_BYTES } });
+    },
+  });
   let truncation: TruncatedInputError | null = null;
   try {
     try {
@@ -135,9 +140,10 @@ export async function readEventLines(
     } finally {
       stats.lines += splitter.lines;
     }
+    const counted = splitter.lines;
     const tail = splitter.end();
+    stats.lines += splitter.lines - counted; // the last line, read or skipped for its length
     if (tail) {
-      stats.lines++;
       handle(tail.line, tail.lineNo, true);
     }
   } finally {

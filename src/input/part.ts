@@ -5,7 +5,7 @@ import { LogScanner } from '../containerlogs/scanner.js';
 import { YarnAggregatedReader } from '../containerlogs/yarn-aggregated.js';
 import { InputError, TruncatedInputError } from '../errors.js';
 import { readEventLines } from '../eventlog/events.js';
-import { LineSplitter } from '../eventlog/lines.js';
+import { LineSplitter, MAX_LINE_BYTES } from '../eventlog/lines.js';
 import { recycleChunk } from '../sources/chunk-pool.js';
 import { peek } from '../sources/peek.js';
 import type { AppState } from '../state/app.js';
@@ -54,8 +54,10 @@ export async function readPart(
     throw new InputError('no-content', { codec });
   }
   const kind = sniffKind(text);
-  if (kind === null) throw new InputError('binary-data', { acceptText: opts.acceptText ?? false });
-  if (kind !== 'event-log' && !opts.acceptText) {
+  if (kind === null || (kind !== 'event-log' && !opts.acceptText)) {
+    // Given up after 64 KiB: close the stream so its file, decoder thread session and buffers go now.
+    await body[Symbol.asyncIterator]().return?.();
+    if (kind === null) throw new InputError('binary-data', { acceptText: opts.acceptText ?? false });
     throw new InputError('not-an-event-log', { readsAs: kind !== 'unknown' ? kind : null });
   }
   stats.kind ??= kind;
@@ -79,7 +81,12 @@ async function readTextLines(
   tolerateTruncation: boolean,
 ): Promise<void> {
   const reader = textReader(kind, app, file);
-  const splitter = new LineSplitter((line, n) => reader.line(line.toString('utf8'), n));
+  const splitter = new LineSplitter((line, n) => reader.line(line.toString('utf8'), n), {
+    onLongLine: (line, bytes) => {
+      stats.longLines++;
+      stats.diagnose({ file, line, code: 'line-too-long', data: { bytes, limit: MAX_LINE_BYTES } });
+    },
+  });
   try {
     for await (const chunk of body) {
       splitter.push(chunk);
@@ -92,9 +99,10 @@ async function readTextLines(
   } finally {
     stats.lines += splitter.lines;
   }
+  const counted = splitter.lines;
   const tail = splitter.end();
+  stats.lines += splitter.lines - counted; // the last line, read or skipped for its length
   if (tail) {
-    stats.lines++;
     reader.line(tail.line.toString('utf8'), tail.lineNo);
   }
   reader.end();

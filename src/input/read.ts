@@ -104,6 +104,8 @@ function applyHints(app: AppRead): void {
   state.inProgress = log.parts.some((p) => p.inProgress && p.name !== '-') || log.hints.complete === false;
   state.sparkVersion ??= log.hints.sparkVersion ?? null;
   state.appId ??= log.hints.appIdFromName ?? null;
+  const missing = log.hints.missingParts;
+  if (missing && log.parts[0]) app.stats.diagnose({ file: log.parts[0].name, line: 1, code: 'missing-parts', data: missing });
 }
 
 function relativePart(inputPath: string, partName: string): string {

@@ -13,7 +13,7 @@ export function sniffKind(head: string): InputKind | null {
   const t = head.replace(/^\ufeff/, '').trimStart();
   if (/^\{\s*"Event"\s*:/.test(t)) return 'event-log';
   if (/^[{[]/.test(t) && /"(?:apiVersion|kind)"\s*:/.test(t.slice(0, 4096))) return 'kubectl-json';
-  if (/^apiVersion:\s*\S+/m.test(t.slice(0, 4096)) && /^kind:\s*(?:Pod|List)\b/m.test(t)) return 'kubectl-json';
+  if (isKubectlYaml(t)) return 'kubectl-json';
   if (/^Container: container_\S+ on \S+/m.test(t) && /^(?:LogType:|LogAggregationType:)/m.test(t)) return 'yarn-aggregated-log';
   if (/^Name:\s+\S+[\s\S]*^Namespace:\s+\S+/m.test(t) || /^\s*(?:Last )?State:\s+(?:Terminated|Waiting|Running)\s*$/m.test(t))
     return 'kubectl-describe';
@@ -31,6 +31,19 @@ export function sniffKind(head: string): InputKind | null {
   )
     return 'spark-log';
   return 'unknown';
+}
+
+/**
+ * `kubectl get pod -o yaml` (a Pod: `kind: Pod` at the top level) or `kubectl get pods -o yaml` (a
+ * List). kubectl writes a map's keys in alphabetical order, so a List is `apiVersion`, `items`,
+ * then its own `kind: List` after every pod: past the 64 KiB sniffed when the pods are large. Its
+ * items are told by their own keys instead: `- apiVersion: v1` then `  kind: Pod`.
+ */
+function isKubectlYaml(t: string): boolean {
+  const start = t.slice(0, 4096);
+  if (!/^apiVersion:\s*\S+/m.test(start)) return false;
+  if (/^kind:\s*(?:Pod|List)\b/m.test(t)) return true;
+  return /^items:\s*$/m.test(start) && /^(?:- | {2})kind:\s*Pod\s*$/m.test(t);
 }
 
 function isBinary(s: string): boolean {

@@ -18,6 +18,10 @@ interface DiagnosticData {
   'schema-mismatch': { event: string; path: string; detail: string };
   /** The compressed stream ended mid-frame here (normal for a log still being written). */
   'stream-truncated': { cause: Problem };
+  /** A line longer than MAX_LINE_BYTES (src/eventlog/lines.ts) was skipped, never held: its length in bytes. */
+  'line-too-long': { bytes: number; limit: number };
+  /** A rolling log lacks these parts (events_<N>_…): what they held is missing from the reading. */
+  'missing-parts': { indices: number[]; total: number };
 }
 
 type DiagnosticCode = keyof DiagnosticData;
@@ -31,6 +35,8 @@ export class ReadStats {
   kind: InputKind | null = null;
   lines = 0;
   malformedLines = 0;
+  /** Lines skipped for being longer than MAX_LINE_BYTES (each also a 'line-too-long' diagnostic, the first few kept). */
+  longLines = 0;
   schemaMismatches = 0;
   truncated = false;
   events = 0;

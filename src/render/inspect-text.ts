@@ -50,9 +50,11 @@ function renderApp(r: InputRead, a: AppRead, st: Style): string {
     .join(', ');
   const more = counts.length > 6 ? `, … ${plural(counts.length - 6, 'more type')}` : '';
   lines.push(row('events', `${a.stats.events} (${shown}${more})`));
-  if (a.stats.malformedLines > 0 || a.stats.truncated || a.stats.schemaMismatches > 0) {
+  if (a.stats.malformedLines > 0 || a.stats.truncated || a.stats.schemaMismatches > 0 || a.stats.diagnostics.length > 0) {
     const bits = [];
     if (a.stats.malformedLines > 0) bits.push(plural(a.stats.malformedLines, 'malformed line'));
+    if (a.stats.longLines > 0) bits.push(plural(a.stats.longLines, 'line', 'lines') + ' too long to read');
+    if (a.stats.diagnostics.some((d) => d.code === 'missing-parts')) bits.push('missing parts');
     if (a.stats.schemaMismatches > 0) bits.push(plural(a.stats.schemaMismatches, 'event', 'events') + ' not matching their schema');
     if (a.stats.truncated) bits.push('truncated tail');
     lines.push(row('problems', st.yellow(bits.join(', '))));

@@ -25,7 +25,11 @@ export interface InputSummary {
   layout: InputRead['layout'];
   lines: number;
   malformedLines: number;
+  /** Lines longer than the reader's limit (MAX_LINE_BYTES), skipped and counted. */
+  longLines: number;
   truncated: boolean;
+  /** Parts a rolling log lacks, by index. */
+  missingParts?: number[];
   /** Every failure in one line, as printed on stderr. */
   error?: string;
   errors?: Array<{ part: string | null; code: string; data: unknown }>;
@@ -60,8 +64,11 @@ export function inputJson(r: InputRead): InputSummary {
     layout: r.layout,
     lines: sum(r.apps, (a) => a.stats.lines),
     malformedLines: sum(r.apps, (a) => a.stats.malformedLines),
+    longLines: sum(r.apps, (a) => a.stats.longLines),
     truncated: r.apps.some((a) => a.stats.truncated),
   };
+  const missing = r.apps.flatMap((a) => a.log.hints.missingParts?.indices ?? []);
+  if (missing.length > 0) s.missingParts = missing;
   if (r.failures.length > 0) {
     s.error = failuresText(r.failures);
     s.errors = r.failures.map((f) => ({ part: f.part, code: f.problem.code, data: f.problem.data }));

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Style } from '../render/style.js';
 import type { Problem } from '../errors.js';
+import type { Glob } from './filters.js';
 import { prepareRow, RowWriter, type PreparedRow, type ScanFormat } from './output.js';
 import { scanUnit, type ScanRow } from './row.js';
 import { walkLogDir, type Unit } from '../sources/walk.js';
@@ -13,7 +14,7 @@ export interface ScanOptions {
   jobs: number | 'auto';
   failedOnly: boolean;
   since: number | null;
-  appName: RegExp | null;
+  appName: Glob | null;
   limit: number | null;
 }
 

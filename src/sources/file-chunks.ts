@@ -1,6 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { setImmediate as turn } from 'node:timers/promises';
 import { POOLED_SIZE, takeChunk } from './chunk-pool.js';
+import type { FsPath } from './names.js';
 
 const MAX_CHUNK = POOLED_SIZE;
 
@@ -11,26 +12,63 @@ const MAX_CHUNK = POOLED_SIZE;
  * file was most of the garbage a directory scan made. The event loop gets a turn per file and every
  * 64 MiB, so Ctrl-C and progress are never starved. Each chunk is a buffer of its own that nobody
  * else holds; full-size ones come from ./chunk-pool.ts and go back there when their reader is done.
+ *
+ * No descriptor is held while a chunk is out: the file is opened for each read (positioned) and
+ * closed before the chunk is yielded. A reader that stops early and never closes this generator
+ * (readPart, when a file turns out not to be a log) once leaked one descriptor per such file; at
+ * `ulimit -n 1024`, a directory of stray files made every later log fail with EMFILE. An open and
+ * a close per MiB cost nothing measurable.
  */
-export async function* readFileChunks(file: string): AsyncGenerator<Buffer> {
+export async function* readFileChunks(file: FsPath): AsyncGenerator<Buffer> {
   await turn();
-  const fd = openSync(file, 'r');
-  try {
-    const size = fstatSync(fd).size;
-    let chunk = Math.min(MAX_CHUNK, Math.max(size, 64 * 1024));
-    let read = 0;
-    for (let i = 1; ; i++) {
-      const buf = chunk === MAX_CHUNK ? takeChunk() : Buffer.allocUnsafe(chunk);
-      const n = readSync(fd, buf, 0, chunk, null);
-      if (n === 0) return;
-      read += n;
-      yield n === chunk ? buf : buf.subarray(0, n);
-      // A short read at the size stat gave is the end; an .inprogress log that grew reads on.
-      if (n < chunk && read >= size) return;
-      chunk = MAX_CHUNK;
-      if (i % 64 === 0) await turn();
+  let size = -1;
+  let read = 0;
+  let chunk = 0;
+  for (let i = 1; ; i++) {
+    const fd = openSync(file, 'r');
+    let buf: Buffer;
+    let n: number;
+    try {
+      if (size < 0) {
+        size = fstatSync(fd).size;
+        chunk = Math.min(MAX_CHUNK, Math.max(size, 64 * 1024));
+      }
+      buf = chunk === MAX_CHUNK ? takeChunk() : Buffer.allocUnsafe(chunk);
+      n = readSync(fd, buf, 0, chunk, read);
+    } finally {
+      closeSync(fd);
     }
-  } finally {
-    closeSync(fd);
+    if (n === 0) return;
+    read += n;
+    yield n === chunk ? buf : buf.subarray(0, n);
+    // A short read at the size stat gave is the end; an .inprogress log that grew reads on.
+    if (n < chunk && read >= size) return;
+    chunk = MAX_CHUNK;
+    if (i % 64 === 0) await turn();
+  }
+}
+
+/**
+ * `length` bytes of a file from `start` (a zip entry's data), in chunks of at most 1 MiB, holding
+ * no descriptor between chunks (as readFileChunks). Ends early, without error, if the file does;
+ * the caller checks what it got.
+ */
+export async function* readFileRange(file: FsPath, start: number, length: number): AsyncGenerator<Buffer> {
+  let pos = start;
+  const end = start + length;
+  for (let i = 1; pos < end; i++) {
+    const want = Math.min(MAX_CHUNK, end - pos);
+    const buf = Buffer.allocUnsafe(want);
+    const fd = openSync(file, 'r');
+    let n: number;
+    try {
+      n = readSync(fd, buf, 0, want, pos);
+    } finally {
+      closeSync(fd);
+    }
+    if (n === 0) return;
+    pos += n;
+    yield n === want ? buf : buf.subarray(0, n);
+    if (i % 64 === 0) await turn();
   }
 }

@@ -12,6 +12,10 @@ export interface GroupLayout {
 }
 
 const ROLLING_PART = /^events_(\d+)_/;
+/** EventLogFileWriter.COMPACTED: the History Server's compaction writes events_<N>_<app>.compact. */
+const COMPACTED = '.compact';
+/** Missing part numbers listed in the hint; the total is always given. */
+const MAX_MISSING_LISTED = 20;
 const LEGACY_PART = /^EVENT_LOG_(\d+)$/;
 const DATABRICKS_PART = /^eventlog-\d{4}-\d{2}-\d{2}--\d{2}-\d{2}(\.gz)?$/;
 const APP_ID = /(application_\d+_\d+|app-\d{14}-\d{4,}|local-\d{10,}|spark-application-\d+)(?:_(\d+))?/;
@@ -20,10 +24,18 @@ export function classifyGroup(dirName: string, names: string[]): GroupLayout | n
   const rolling = names.filter((n) => ROLLING_PART.test(n));
   if (rolling.length > 0) {
     const num = (n: string): number => Number(ROLLING_PART.exec(n)![1]);
+    // RollingEventLogFilesFileReader (EventLogFileReaders.scala): a compacted file sorts after the
+    // plain file of its number, and replaces every file before it (dropBeforeLastCompactFile).
+    const order = (n: string): number => num(n) + (n.endsWith(COMPACTED) ? 0.1 : 0);
+    const sorted = rolling.sort((a, b) => order(a) - order(b));
+    const lastCompact = sorted.findLastIndex((n) => n.endsWith(COMPACTED));
+    const files = lastCompact >= 0 ? sorted.slice(lastCompact) : sorted;
     const status = names.find((n) => n.startsWith('appstatus_'));
     const hints: LayoutHints = { appIdFromName: appIdFromName(dirName) };
     if (status !== undefined) hints.complete = !status.endsWith('.inprogress');
-    return { layout: 'rolling', files: rolling.sort((a, b) => num(a) - num(b)), hints };
+    const missing = missingParts(lastCompact >= 0 ? num(files[0]!) : 1, files.map(num));
+    if (missing !== undefined) hints.missingParts = missing;
+    return { layout: 'rolling', files, hints };
   }
   const legacy = names.filter((n) => LEGACY_PART.test(n));
   if (legacy.length > 0) {
@@ -42,6 +54,29 @@ export function classifyGroup(dirName: string, names: string[]): GroupLayout | n
     return { layout: 'databricks-rolled', files: [...dated, 'eventlog'], hints: {} };
   }
   return null;
+}
+
+/**
+ * The part numbers absent between `first` and the last present one. Spark numbers parts from 1
+ * (RollingEventLogFilesWriter) and its reader refuses a log with a gap ("Found missing event log
+ * file"); it does not check that the first is 1, so a log whose first parts were lost (a partial
+ * copy, a cleaner) reads without them. We read what is there and say what is not.
+ */
+function missingParts(first: number, present: number[]): { indices: number[]; total: number } | undefined {
+  const last = present[present.length - 1];
+  if (last === undefined) return undefined;
+  const have = new Set(present);
+  const indices: number[] = [];
+  let total = 0;
+  // Present numbers are few; walk the gaps between them, not every number up to the last.
+  const stops = [first - 1, ...[...have].filter((n) => n >= first).sort((a, b) => a - b)];
+  for (let i = 1; i < stops.length; i++) {
+    const gap = stops[i]! - stops[i - 1]! - 1;
+    if (gap <= 0) continue;
+    total += gap;
+    for (let n = stops[i - 1]! + 1; n < stops[i]! && indices.length < MAX_MISSING_LISTED; n++) indices.push(n);
+  }
+  return total > 0 ? { indices, total } : undefined;
 }
 
 /** The application id (and attempt) a Spark event-log file or directory name carries. */

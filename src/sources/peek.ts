@@ -1,8 +1,10 @@
+const EMPTY = Buffer.alloc(0);
+
 export interface Peeked {
   /** The first n bytes (fewer when the stream is shorter). */
   head: Buffer;
-  /** The whole stream again, from its first byte. */
-  stream: AsyncIterable<Buffer>;
+  /** The whole stream again, from its first byte. Its return() closes the source, even if it was never read. */
+  stream: AsyncIterableIterator<Buffer>;
   /** The source ended within the first n bytes (without an error). */
   ended: boolean;
 }
@@ -10,7 +12,9 @@ export interface Peeked {
 /**
  * Returns the first n bytes of a stream and a stream that still yields everything. An error met
  * while reading ahead is raised by the returned stream after the bytes before it, where the reader
- * would have met it (a truncated compressed tail stays a truncation, not a failure to start).
+ * would have met it (a truncated compressed tail stays a truncation, not a failure to start); an
+ * error before the first byte is thrown at once (there is nothing to hand over first: a zip entry
+ * in an unsupported method once read as an "empty file").
  */
 export async function peek(source: AsyncIterable<Buffer>, n: number): Promise<Peeked> {
   const it = source[Symbol.asyncIterator]();
@@ -29,21 +33,55 @@ export async function peek(source: AsyncIterable<Buffer>, n: number): Promise<Pe
       len += r.value.length;
     }
   } catch (e) {
+    if (len === 0) throw e;
     failure = e;
     ended = true;
   }
   const head = Buffer.concat(taken, len).subarray(0, n);
-  async function* stream(): AsyncGenerator<Buffer> {
-    yield* taken;
-    // Rethrown as caught: the error of the stream being peeked, whatever its type.
-    // eslint-disable-next-line @typescript-eslint/only-throw-error
-    if (failure !== null) throw failure;
-    if (ended) return;
-    for (;;) {
-      const r = await it.next();
-      if (r.done) return;
-      yield r.value;
+  let i = 0;
+  let closed = false;
+  const close = async (): Promise<IteratorReturnResult<undefined>> => {
+    if (!closed) {
+      closed = true;
+      taken.length = 0;
+      if (!ended) await it.return?.();
     }
-  }
-  return { head, stream: stream(), ended: ended && failure === null };
+    return { done: true, value: undefined };
+  };
+  const stream: AsyncIterableIterator<Buffer> = {
+    async next(): Promise<IteratorResult<Buffer>> {
+      if (closed) return { done: true, value: undefined };
+      if (i < taken.length) {
+        const value = taken[i]!;
+        taken[i++] = EMPTY; // handed over: the reader may recycle it
+        return { done: false, value };
+      }
+      if (failure !== null) {
+        const e = failure;
+        failure = null;
+        closed = true;
+        // Rethrown as caught: the error of the stream being peeked, whatever its type.
+        // eslint-disable-next-line @typescript-eslint/only-throw-error
+        throw e;
+      }
+      if (ended) return close();
+      try {
+        const r = await it.next();
+        if (r.done) {
+          ended = true;
+          return close();
+        }
+        return r;
+      } catch (e) {
+        ended = true; // a source that threw is finished
+        closed = true;
+        throw e;
+      }
+    },
+    return: close,
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+  return { head, stream, ended: ended && failure === null };
 }

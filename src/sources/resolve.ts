@@ -1,14 +1,13 @@
-import { closeSync, createWriteStream, openSync, readSync, statSync } from 'node:fs';
-import { readFileChunks } from './file-chunks.js';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeSync, type Stats } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { InputError, problemOf } from '../errors.js';
-import { peek } from './peek.js';
+import { readFileChunks } from './file-chunks.js';
 import { appIdFromName, classifyGroup, isIgnoredName, type GroupLayout } from './layout.js';
-import { walkLogDir } from './walk.js';
+import { fsPathFromShown, shownPath, type FsPath } from './names.js';
+import { peek } from './peek.js';
 import type { AppLog, Input, LayoutHints, Part } from './types.js';
+import { walkLogDir } from './walk.js';
 import { listZip, openZipEntry, ZIP_EMPTY_MAGIC, ZIP_MAGIC } from './zip.js';
 
 export interface ResolvedInput extends Input {
@@ -16,8 +15,8 @@ export interface ResolvedInput extends Input {
   dispose?: () => Promise<void>;
 }
 
-const filePart = (file: string, inProgress = isInProgressName(file)): Part => ({
-  name: file,
+const filePart = (file: FsPath, shown: string, inProgress = isInProgressName(shown)): Part => ({
+  name: shown,
   open: () => readFileChunks(file),
   inProgress,
 });
@@ -35,7 +34,7 @@ const singleHints = (file: string): LayoutHints => {
  * extension. Never writes to or deletes an input. Errors become inputs with `error` set, so one bad
  * path never stops a batch.
  */
-export async function* resolveInputs(paths: string[]): AsyncGenerator<ResolvedInput> {
+export async function* resolveInputs(paths: readonly FsPath[]): AsyncGenerator<ResolvedInput> {
   for (const p of paths) {
     if (p === '-') {
       yield await resolveStdin();
@@ -45,20 +44,37 @@ export async function* resolveInputs(paths: string[]): AsyncGenerator<ResolvedIn
   }
 }
 
-async function* resolvePath(p: string): AsyncGenerator<ResolvedInput> {
-  let st;
+/** A path given as bytes (a name that is not UTF-8, from a directory listing) is opened as such, shown escaped. */
+async function* resolvePath(given: FsPath): AsyncGenerator<ResolvedInput> {
+  const shown = shownPath(given);
+  let p = given;
+  let st: Stats | null;
   try {
     st = statSync(p);
   } catch (e) {
-    yield { path: p, layout: 'single', apps: [], error: problemOf(e) };
-    return;
+    // A shown path given back (by scan, or pasted by a user): `\xNN` stands for a byte of a name that is not UTF-8.
+    const bytes = typeof given === 'string' && (e as NodeJS.ErrnoException).code === 'ENOENT' ? fsPathFromShown(given) : null;
+    st = bytes !== null ? statOrNull(bytes) : null;
+    if (st === null) {
+      yield { path: shown, layout: 'single', apps: [], error: problemOf(e) };
+      return;
+    }
+    p = bytes!;
   }
-  if (st.isDirectory()) yield* resolveDirectory(p);
-  else if (st.isFile()) yield await resolveFile(p);
-  else yield { path: p, layout: 'single', apps: [], error: { code: 'not-a-file', data: {} } };
+  if (st.isDirectory()) yield* resolveDirectory(p, shown);
+  else if (st.isFile()) yield resolveFile(p, shown);
+  else yield { path: shown, layout: 'single', apps: [], error: { code: 'not-a-file', data: {} } };
 }
 
-async function resolveFile(file: string): Promise<ResolvedInput> {
+function statOrNull(p: FsPath): Stats | null {
+  try {
+    return statSync(p);
+  } catch {
+    return null;
+  }
+}
+
+function resolveFile(file: FsPath, shown: string): ResolvedInput {
   let head: Buffer;
   try {
     // Four bytes tell a zip; read synchronously, as every input is read one at a time per thread.
@@ -70,35 +86,35 @@ async function resolveFile(file: string): Promise<ResolvedInput> {
       closeSync(fd);
     }
   } catch (e) {
-    return { path: file, layout: 'single', apps: [], error: problemOf(e) };
+    return { path: shown, layout: 'single', apps: [], error: problemOf(e) };
   }
-  if (head.equals(ZIP_MAGIC) || head.equals(ZIP_EMPTY_MAGIC)) return resolveZip(file, file);
-  return { path: file, layout: 'single', apps: [{ parts: [filePart(file)], hints: singleHints(file) }] };
+  if (head.equals(ZIP_MAGIC) || head.equals(ZIP_EMPTY_MAGIC)) return resolveZip(file, shown);
+  return { path: shown, layout: 'single', apps: [{ parts: [filePart(file, shown)], hints: singleHints(shown) }] };
 }
 
-async function* resolveDirectory(dir: string): AsyncGenerator<ResolvedInput> {
+async function* resolveDirectory(dir: FsPath, shown: string): AsyncGenerator<ResolvedInput> {
   let found = false;
   for await (const unit of walkLogDir(dir)) {
     found = true;
     if (unit.error !== undefined) yield { path: unit.path, layout: 'single', apps: [], error: unit.error };
-    else if (unit.group) yield groupInput(unit.path, unit.group);
-    else yield await resolveFile(unit.path);
+    else if (unit.group) yield groupInput(unit.path, unit.group, unit.groupPaths!);
+    else yield resolveFile(unit.fsPath, unit.path);
   }
-  if (!found) yield { path: dir, layout: 'single', apps: [], error: { code: 'no-log-in-directory', data: {} } };
+  if (!found) yield { path: shown, layout: 'single', apps: [], error: { code: 'no-log-in-directory', data: {} } };
 }
 
-function groupInput(dir: string, group: GroupLayout): ResolvedInput {
+function groupInput(dir: string, group: GroupLayout, paths: FsPath[]): ResolvedInput {
   const last = group.files.length - 1;
   const parts = group.files.map((f, i) =>
-    filePart(path.join(dir, f), isInProgressName(f) || (group.hints.complete === false && i === last)),
+    filePart(paths[i]!, path.join(dir, f), isInProgressName(f) || (group.hints.complete === false && i === last)),
   );
   return { path: dir, layout: group.layout, apps: [{ parts, hints: group.hints }] };
 }
 
-async function resolveZip(zipPath: string, shownAs: string): Promise<ResolvedInput> {
+function resolveZip(zipPath: FsPath, shownAs: string): ResolvedInput {
   let entries;
   try {
-    entries = await listZip(zipPath);
+    entries = listZip(zipPath);
   } catch (e) {
     return { path: shownAs, layout: 'zip', apps: [], error: problemOf(e) };
   }
@@ -129,15 +145,118 @@ async function resolveZip(zipPath: string, shownAs: string): Promise<ResolvedInp
   return { path: shownAs, layout: 'zip', apps };
 }
 
+/**
+ * The most of a zip on standard input spooled to disk. Our choice: a History Server download of
+ * even a 40 GiB log zips to a few GiB, and the temporary directory is often memory (tmpfs).
+ */
+const STDIN_SPOOL_MAX = 4 * 1024 * 1024 * 1024;
+
+/** Temporary directories made for stdin zips and not yet removed: removed at exit, however it comes. */
+const spools = new Set<string>();
+let cleanupInstalled = false;
+
+function removeSpools(): void {
+  for (const dir of spools) rmSync(dir, { recursive: true, force: true });
+  spools.clear();
+}
+
+/**
+ * Removes the spooled copies on exit, whatever ends the process: a normal end, process.exit (as on
+ * EPIPE when stdout's reader went away), SIGINT, SIGTERM, SIGHUP. A signal is then raised again,
+ * unless someone else handles it too (scan's Ctrl-C), so the process still ends as it would have.
+ * SIGPIPE is ignored by Node (writes fail with EPIPE instead), and stays so.
+ */
+function installCleanup(): void {
+  if (cleanupInstalled) return;
+  cleanupInstalled = true;
+  process.on('exit', removeSpools);
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    const onSignal = (): void => {
+      removeSpools();
+      process.removeListener(sig, onSignal);
+      if (process.listenerCount(sig) === 0) process.kill(process.pid, sig);
+    };
+    process.on(sig, onSignal);
+  }
+  process.on('SIGPIPE', removeSpools);
+}
+
+/**
+ * Writes `source` to a new private file in a new private temporary directory; returns the
+ * directory and file. Throws InputError 'stdin-too-large' past `limit` bytes, 'temp-dir-unusable'
+ * when the directory cannot be made or written (missing, read-only, full); nothing is left behind.
+ */
+export async function spool(source: AsyncIterable<Buffer>, limit = STDIN_SPOOL_MAX): Promise<{ dir: string; file: string }> {
+  const base = tmpdir();
+  const unusable = (e: unknown): InputError => {
+    const err = e as NodeJS.ErrnoException;
+    return new InputError('temp-dir-unusable', {
+      dir: base,
+      errno: err.code ?? 'error',
+      detail: (err.message ?? String(e)).split('\n')[0]!,
+    });
+  };
+  // Handlers first: a signal between making the directory and handling signals would leave it behind.
+  installCleanup();
+  let dir: string;
+  try {
+    dir = mkdtempSync(path.join(base, 'spark-triage-')); // mode 0700
+  } catch (e) {
+    throw unusable(e);
+  }
+  spools.add(dir);
+  const file = path.join(dir, 'stdin.zip');
+  try {
+    let fd: number;
+    try {
+      fd = openSync(file, 'wx', 0o600);
+    } catch (e) {
+      throw unusable(e);
+    }
+    try {
+      let total = 0;
+      for await (const chunk of source) {
+        total += chunk.length;
+        if (total > limit) throw new InputError('stdin-too-large', { limit });
+        try {
+          for (let off = 0; off < chunk.length;) off += writeSync(fd, chunk, off);
+        } catch (e) {
+          throw unusable(e); // ENOSPC, EDQUOT, EIO
+        }
+      }
+    } finally {
+      closeSync(fd);
+    }
+  } catch (e) {
+    spools.delete(dir);
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
+  return { dir, file };
+}
+
 async function resolveStdin(): Promise<ResolvedInput> {
   const { head, stream } = await peek(process.stdin as AsyncIterable<Buffer>, 4);
   if (head.equals(ZIP_MAGIC) || head.equals(ZIP_EMPTY_MAGIC)) {
     // A zip's directory is at its end: spool it to a private temporary file to read it.
-    const dir = await mkdtemp(path.join(tmpdir(), 'spark-triage-'));
-    const file = path.join(dir, 'stdin.zip');
-    await pipeline(stream, createWriteStream(file));
-    const input = await resolveZip(file, '-');
-    return { ...input, dispose: () => rm(dir, { recursive: true, force: true }) };
+    let spooled;
+    try {
+      spooled = await spool(stream);
+    } catch (e) {
+      return { path: '-', layout: 'zip', apps: [], error: problemOf(e) };
+    }
+    const { dir, file } = spooled;
+    const remove = (): Promise<void> => {
+      spools.delete(dir);
+      rmSync(dir, { recursive: true, force: true });
+      return Promise.resolve();
+    };
+    const input = resolveZip(file, '-');
+    if (input.error !== undefined) {
+      await remove(); // an input with an error is never read, nor disposed of
+      return input;
+    }
+    return { ...input, dispose: remove };
   }
   let used = false;
   const part: Part = {

@@ -27,6 +27,13 @@ export interface LayoutHints {
   complete?: boolean;
   /** The app id the file or directory name carries, for logs whose events lack it (Spark ≤ 1.2). */
   appIdFromName?: string;
+  /**
+   * A rolling log (eventlog_v2_*) whose numbered parts have gaps, or lacks its first ones
+   * (events_1_… and on, or after the last .compact file): the missing numbers (the first 20 of
+   * them) and how many are missing. The parts present are read; what the missing ones held
+   * (for part 1: the application start, its configuration) is not there. Absent when none is missing.
+   */
+  missingParts?: { indices: number[]; total: number };
 }
 
 /** What the user named (or what a directory walk found): one log, or a zip of several. */

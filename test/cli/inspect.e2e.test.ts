@@ -28,6 +28,7 @@ describe('spark-triage inspect (built bin)', () => {
       layout: 'single',
       lines: 304,
       malformedLines: 0,
+      longLines: 0,
       truncated: false,
     });
     expect(only(report.inputs, (i) => i.layout === 'rolling', 'rolling input')).toMatchObject({ compression: 'none', truncated: true });

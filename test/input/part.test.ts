@@ -98,9 +98,9 @@ describe('readPart', () => {
     expect(p.code === 'cut-short' && p.data.cause).toMatchObject({ code: 'truncated', data: { what: 'lz4 block', at: 9000 } });
   });
 
-  it('reads a 64 MiB line (SQL plans are that big)', async () => {
-    const big = 'x'.repeat(64 * 1024 * 1024);
-    // eslint-disable-next-line @typescript-eslint/require-await -- an async source, as readers receive them
+  it('reads a 16 MiB line (SQL plans can be that big), and skips and counts one past MAX_LINE_BYTES', async () => {
+    const big = 'x'.repeat(16 * 1024 * 1024);
+
     async function* source(): AsyncGenerator<Buffer> {
       yield Buffer.from(`${ok}\n{"Event":"org.apache.spark.sql.execution.ui.SparkListenerSQLExecutionStart","executionId":1,"details":"`);
       for (let i = 0; i < big.length; i += 1 << 20) yield Buffer.from(big.slice(i, i + (1 << 20)));
@@ -112,6 +112,20 @@ describe('readPart', () => {
     expect(rec.events.map((e) => e.at.line)).toEqual([1, 2, 3]);
     const sql = rec.events.find((e) => e.ev.type === 'SparkListenerSQLExecutionStart')?.ev;
     expect(sql?.type === 'SparkListenerSQLExecutionStart' && sql.data.details?.length).toBe(big.length);
+
+    const huge = 'x'.repeat(40 * 1024 * 1024);
+
+    async function* tooLong(): AsyncGenerator<Buffer> {
+      yield Buffer.from(`${ok}\n{"Event":"org.apache.spark.sql.execution.ui.SparkListenerSQLExecutionStart","executionId":1,"details":"`);
+      for (let i = 0; i < huge.length; i += 1 << 20) yield Buffer.from(huge.slice(i, i + (1 << 20)));
+      yield Buffer.from(`","time":7}\n${ok}\n`);
+    }
+    const rec2 = new Recorder();
+    const stats2 = new ReadStats();
+    await readPart(tooLong(), 'huge', rec2, stats2);
+    expect(rec2.events.map((e) => e.at.line)).toEqual([1, 3]);
+    expect(stats2.longLines).toBe(1);
+    expect(stats2.diagnostics.find((d) => d.code === 'line-too-long')).toMatchObject({ line: 2, data: { limit: 32 * 1024 * 1024 } });
   });
 
   it('refuses what is not an event log, and an empty file, each with its code', async () => {

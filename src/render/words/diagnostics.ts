@@ -14,5 +14,9 @@ export function diagnosticText(d: Diagnostic): string {
       return `${d.data.event} does not match its schema (${d.data.detail === '' ? 'does not match' : `${d.data.path || '(event)'}: ${d.data.detail}`})`;
     case 'stream-truncated':
       return inputErrorText(d.data.cause);
+    case 'missing-parts':
+      return `the rolling log lacks part${d.data.indices.length === 1 ? '' : 's'} ${d.data.indices.join(', ')} of ${d.data.total}: what ${d.data.indices.length === 1 ? 'it' : 'they'} held is missing`;
+    case 'line-too-long':
+      return `line of ${d.data.bytes} bytes skipped: longer than the ${d.data.limit} bytes read per line`;
   }
 }

@@ -1,4 +1,4 @@
-import type { BlockFault, InputErrorCode, InputErrorData, Problem } from '../../errors.js';
+import type { BlockFault, InputErrorCode, InputErrorData, Problem, ZstdUnit } from '../../errors.js';
 
 const BLOCK_FAULTS: Record<BlockFault, string> = {
   'bad-length': 'bad length',
@@ -12,6 +12,29 @@ const BLOCK_FAULTS: Record<BlockFault, string> = {
   'truncated-copy': 'truncated copy',
   'copy-out-of-range': 'copy out of range',
 };
+
+const ZSTD_UNITS: Record<ZstdUnit, string> = {
+  'frame-header': 'frame header',
+  block: 'block',
+  checksum: 'frame checksum',
+  'skippable-frame': 'skippable frame',
+  'unknown-data': 'data (not a zstd frame)',
+};
+const zstdUnit = (u: ZstdUnit | undefined): string => (u === undefined ? 'data' : ZSTD_UNITS[u]);
+
+/** Zip compression methods (APPNOTE 4.4.5) a History Server never writes but an archiver may. */
+const ZIP_METHODS: Record<number, string> = {
+  1: 'Shrink',
+  6: 'Implode',
+  9: 'Deflate64',
+  12: 'bzip2 (method 12)',
+  14: 'LZMA (method 14)',
+  93: 'Zstandard (method 93)',
+  95: 'xz (method 95)',
+  98: 'PPMd (method 98)',
+  99: 'AES encryption (method 99)',
+};
+const hex8 = (n: number): string => n.toString(16).padStart(8, '0');
 
 /** One line for the user per input error code; data are shown as given (the sink escapes them). */
 const WORDS: { [C in InputErrorCode]: (d: InputErrorData[C]) => string } = {
@@ -52,8 +75,8 @@ const WORDS: { [C in InputErrorCode]: (d: InputErrorData[C]) => string } = {
   'gzip-truncated': () => 'truncated gzip stream',
   'gzip-corrupt': (d) => `corrupt gzip data: ${d.detail}`,
   'zstd-truncated': (d) => `truncated zstd frame (input ends at byte ${d.at})`,
-  'zstd-corrupt': (d) => `corrupt zstd data near byte ${d.at}: ${d.reason}`,
-  'zstd-no-progress': (d) => `corrupt zstd data near byte ${d.at}: the decoder made no progress`,
+  'zstd-corrupt': (d) => `corrupt zstd ${zstdUnit(d.unit)} at byte ${d.at}: ${d.reason}`,
+  'zstd-no-progress': (d) => `corrupt zstd ${zstdUnit(d.unit)} at byte ${d.at}: the decoder made no progress`,
   'zstd-no-decoder': () => 'zstd: cannot allocate the decoder',
   'zstd-thread': (d) => `zstd decoder thread ${d.detail}`,
   'zip-no-end-record': () => 'corrupt zip: no end-of-central-directory record (truncated download?)',
@@ -63,9 +86,24 @@ const WORDS: { [C in InputErrorCode]: (d: InputErrorData[C]) => string } = {
   'zip-bad-directory-entry': (d) => `corrupt zip: bad central directory entry ${d.index}`,
   'zip-bad-local-header': (d) => `corrupt zip: bad local header for ${d.entry}`,
   'zip-unsupported-method': (d) =>
-    `zip entry ${d.entry} uses compression method ${d.method}; only stored and deflated entries are supported`,
+    `zip entry ${d.entry} is compressed with ${ZIP_METHODS[d.method] ?? `method ${d.method}`}; only stored and deflated entries can be read (unzip it and pass the files)`,
   'zip-corrupt-entry': (d) => `corrupt zip entry ${d.entry}: ${d.detail}`,
   'zip-empty': () => 'the zip holds no files',
+  'zip-overlapping-entries': (d) => `corrupt zip: entry ${d.entry} overlaps entry ${d.other} (a zip bomb's construction); not read`,
+  'zip-entry-out-of-bounds': (d) => `corrupt zip: entry ${d.entry} runs into the central directory`,
+  'zip-too-large': (d) =>
+    `zip entries declare ${d.declared} bytes decoded, more than the ${d.limit} read from a zip of this size (a zip bomb?); unzip it and pass the files`,
+  'zip-directory-too-large': (d) => `zip central directory of ${d.bytes} bytes is larger than the ${d.limit} read`,
+  'zip-encrypted-entry': (d) => `zip entry ${d.entry} is encrypted; decrypt the zip and pass the files`,
+  'zip-crc-mismatch': (d) => `corrupt zip entry ${d.entry}: CRC-32 ${hex8(d.actual)} does not match ${hex8(d.expected)} in the directory`,
+  'zip-entry-size-mismatch': (d) =>
+    d.atLeast
+      ? `corrupt zip entry ${d.entry}: decodes to more than the ${d.declared} bytes its directory entry declares`
+      : `corrupt zip entry ${d.entry}: decodes to ${d.actual} bytes, its directory entry declares ${d.declared}`,
+  'stdin-too-large': (d) => `the zip on standard input is larger than the ${d.limit} bytes spooled; save it to a file and pass the file`,
+  'temp-dir-unusable': (d) =>
+    `cannot spool the zip on standard input to the temporary directory ${d.dir}: ${d.detail.startsWith(`${d.errno}:`) ? d.detail : `${d.errno}: ${d.detail}`} (set TMPDIR to a writable directory)`,
+  'bad-glob': (d) => `--app-name ${d.glob}: the range at character ${d.at + 1} runs backwards (write [a-z], not [z-a])`,
   internal: (d) => `internal error: ${d.detail}`,
 };
 
