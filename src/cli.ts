@@ -14,11 +14,18 @@ import type { ClusterManager } from './state/app.js';
 
 export type { Io } from './commands/io.js';
 
-// A reader that stopped reading (`| head`) is not an error: stop quietly, as Unix tools do.
+// A reader that stopped reading (`| head`) is not an error: stop quietly, as Unix tools do. Any other
+// failure to write (a full disk: ENOSPC) is one line on stderr, if stderr still takes it, and exit 2 —
+// never a stack trace, and never 1, which says a memory failure was diagnosed.
+let writeFailed = false;
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(0);
-    throw e;
+    if (!writeFailed && stream === process.stdout) {
+      writeFailed = true;
+      process.stderr.write(`spark-triage: cannot write the output: ${escapeControl(inputErrorText(problemOf(e)))}\n`);
+    }
+    process.exit(2);
   });
 }
 

@@ -52,6 +52,7 @@ const INPUT_ERROR_CODES = members<InputErrorCode>({
   'not-a-file': true,
   'no-log-in-directory': true,
   'stdin-read-twice': true,
+  interrupted: true,
   'empty-file': true,
   'no-content': true,
   'binary-data': true,
@@ -205,6 +206,7 @@ const ApplicationSummarySchema = z
     jobs: z.object({ total: size, failed: size }).strict(),
     stages: z.object({ total: size, failed: size }).strict(),
     tasks: z.object({ total: size, failed: size, killed: size }).strict(),
+    overflow: z.object({ stages: size, executors: size, properties: size, learnt: size, otherEvents: size }).strict().optional(),
   })
   .strict();
 

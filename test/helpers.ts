@@ -38,6 +38,16 @@ export interface CliResult {
   stderr: string;
 }
 
+/** The peak RSS every bomb and cap case is held to (issue 12). */
+export const RSS_LIMIT_MIB = 200;
+
+/** Runs the built CLI as it is (no NO_COLOR, no TZ): exit code, output, and its peak RSS in MiB. */
+export function runCliMeasured(args: string[]): { code: number | null; stdout: string; stderr: string; rssMiB: number } {
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'test', 'measure-cli.mjs'), ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const m = /\nMAXRSS (\d+)\n$/.exec(r.stderr);
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr.replace(/\nMAXRSS \d+\n$/, ''), rssMiB: m ? Number(m[1]) / 1024 : NaN };
+}
+
 /**
  * Runs the built `spark-triage` (npm test builds first) with colour off and UTC, as a user would.
  * `env` adds to (or, with undefined values, removes from) the environment.

@@ -1,6 +1,7 @@
 import { diagnoseApp, hasCriticalMemoryFailure } from '../diagnose/index.js';
 import { mergeInputs } from '../diagnose/merge.js';
 import { readAll, type InputRead } from '../input/read.js';
+import { jsonText } from '../render/escape.js';
 import { renderDiagnosisMarkdown } from '../render/diagnose-markdown.js';
 import { renderDiagnosisText } from '../render/diagnose-text.js';
 import { diagnosisJson, inputJson } from '../render/json.js';
@@ -36,6 +37,6 @@ export async function diagnoseCommand(paths: string[], opts: DiagnoseCommandOpti
   }
   const code = unreadable > 0 ? EXIT_USAGE : critical > 0 ? EXIT_DIAGNOSED : EXIT_OK;
   if (opts.format === 'json')
-    io.out(`${JSON.stringify({ inputs: reads.map(inputJson), applications, exit: { code, critical, unreadable } }, null, 2)}\n`);
+    io.out(`${jsonText({ inputs: reads.map(inputJson), applications, exit: { code, critical, unreadable } }, 2)}\n`);
   return code;
 }

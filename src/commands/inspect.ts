@@ -1,4 +1,5 @@
 import { readAll } from '../input/read.js';
+import { jsonText } from '../render/escape.js';
 import { applicationJson, inputJson, type ApplicationSummary, type InputSummary } from '../render/json.js';
 import { renderInspectText } from '../render/inspect-text.js';
 import type { Style } from '../render/style.js';
@@ -27,6 +28,6 @@ export async function inspectCommand(paths: string[], opts: InspectOptions, io: 
       io.out(renderInspectText([read], opts.style));
     }
   }
-  if (opts.format === 'json') io.out(`${JSON.stringify({ inputs, applications }, null, 2)}\n`);
+  if (opts.format === 'json') io.out(`${jsonText({ inputs, applications }, 2)}\n`);
   return unreadable ? EXIT_USAGE : EXIT_OK;
 }

@@ -1,6 +1,6 @@
 import { readAll } from '../input/read.js';
 import { memoryReport, MemoryConfigError } from '../memory/index.js';
-import { escapeControl } from '../render/escape.js';
+import { escapeControl, jsonText } from '../render/escape.js';
 import { failuresText, memoryJson } from '../render/json.js';
 import { renderMemoryText } from '../render/memory-text.js';
 import { memoryErrorText } from '../render/memory-words.js';
@@ -47,7 +47,7 @@ export async function memoryCommand(opts: MemoryCommandOptions, io: Io): Promise
       python: opts.python,
       deployMode: opts.deployMode,
     });
-    io.out(opts.format === 'json' ? `${JSON.stringify(memoryJson(report), null, 2)}\n` : renderMemoryText(layout, report, opts.style));
+    io.out(opts.format === 'json' ? `${jsonText(memoryJson(report), 2)}\n` : renderMemoryText(layout, report, opts.style));
     return EXIT_OK;
   } catch (e) {
     if (!(e instanceof MemoryConfigError)) throw e;

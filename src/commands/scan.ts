@@ -45,8 +45,13 @@ export async function scanCommand(dir: string, opts: ScanCommandOptions, io: Io)
   const limit = positive(opts.limit, '--limit');
   const jobs = positive(opts.jobs, '--jobs');
   const ac = new AbortController();
-  const onSigint = (): void => ac.abort();
-  process.once('SIGINT', onSigint);
+  // The first Ctrl-C stops cleanly (rows so far, totals); a second one ends the process at once.
+  const onSigint = (): void => {
+    if (!ac.signal.aborted) return ac.abort();
+    process.removeListener('SIGINT', onSigint);
+    process.kill(process.pid, 'SIGINT');
+  };
+  process.on('SIGINT', onSigint);
   try {
     const result = await runScan(
       {

@@ -3,7 +3,15 @@ import type { Location, ReadStats } from '../input/stats.js';
 import { recycleChunk } from '../sources/chunk-pool.js';
 import { eventName, fastEnvironment, fastTaskEnd, looksComplete, type MetricsRow } from './fast.js';
 import { LineSplitter, MAX_LINE_BYTES } from './lines.js';
+import { MAX_JSON_DEPTH, MAX_JSON_VALUES, SHAPE_CHECK_BYTES, shapeExcess } from './shape.js';
 import { isKnownEvent, SCHEMAS, shortEventName, type KnownEvent, type KnownEventName } from './schemas.js';
+
+/**
+ * Distinct event names counted one by one. Spark's own are about 40 (JsonProtocol and the SQL, streaming
+ * and plugin listeners); 1,000 leaves room for any listener a platform adds, while a log inventing a
+ * name per line (one million took 547 MiB) is counted under "other".
+ */
+export const MAX_EVENT_NAMES = 1_000;
 
 /** What folds the events of one application (src/state/app.ts). */
 export interface EventVisitor {
@@ -31,11 +39,16 @@ export async function readEventLines(
   // uses it, and its count, flushed into stats at the end; cheaper than map updates per line.
   type NameEntry = { type: string; known: boolean; n: number };
   const names = new Map<string, NameEntry>();
+  // Past MAX_EVENT_NAMES distinct names (a hostile log may invent millions), the rest share one entry.
+  const other: NameEntry = { type: '(other)', known: false, n: 0 };
   const info = (name: string): NameEntry => {
     let e = names.get(name);
     if (!e) {
       const type = shortEventName(name);
-      e = { type, known: isKnownEvent(type), n: 0 };
+      const known = isKnownEvent(type);
+      // Known names always get their entry (there are a few dozen): the events we read are never lost.
+      if (!known && names.size >= MAX_EVENT_NAMES) return other;
+      e = { type, known, n: 0 };
       names.set(name, e);
     }
     return e;
@@ -48,6 +61,15 @@ export async function readEventLines(
     let start = 0;
     while (start < line.length && (line[start] === 0x20 || line[start] === 0x09)) start++;
     if (start === line.length) return;
+    if (line.length >= SHAPE_CHECK_BYTES) {
+      const excess = shapeExcess(line);
+      if (excess !== null) {
+        stats.longLines++;
+        const max = excess.limit === 'depth' ? MAX_JSON_DEPTH : MAX_JSON_VALUES;
+        stats.diagnose({ file, line: lineNo, code: 'line-too-complex', data: { bytes: line.length, limit: excess.limit, max } });
+        return;
+      }
+    }
     if (!exact && start === 0 && !last) {
       // Fast path (fast.ts): events we do not use are counted by name; successful tasks read in place.
       const name = eventName(line);
@@ -148,7 +170,16 @@ export async function readEventLines(
     }
   } finally {
     // Also when a codec fails mid-stream: what was read before stays counted.
-    for (const [name, e] of names) if (e.n > 0) stats.eventCounts.set(name, (stats.eventCounts.get(name) ?? 0) + e.n);
+    for (const [name, e] of names) {
+      if (e.n === 0) continue;
+      const had = stats.eventCounts.get(name);
+      if (had === undefined && !e.known && stats.eventCounts.size >= MAX_EVENT_NAMES) other.n += e.n;
+      else stats.eventCounts.set(name, (had ?? 0) + e.n);
+    }
+    if (other.n > 0) {
+      if (stats.otherEvents === 0) stats.diagnose({ file, line: 1, code: 'event-names-capped', data: { limit: MAX_EVENT_NAMES } });
+      stats.otherEvents += other.n;
+    }
   }
   if (truncation) throw new InputError('cut-short', { cause: truncation.problem });
   if (stats.events === before && !stats.truncated) {

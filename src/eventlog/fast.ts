@@ -65,12 +65,21 @@ class NameCache {
   }
 }
 
+/**
+ * The most executor metric names given ids, for the whole process (a scan worker reads many logs).
+ * Spark's ExecutorMetricType names ~30, and metrics plugins a few more; a hostile log may invent
+ * millions. Our choice: 1,000; the names past it are not kept (metricId -1).
+ */
+export const MAX_METRIC_NAMES = 1_000;
+
 /** Executor metric names by id, so per-executor peaks can be kept in arrays instead of records. */
 const metricIds = new Map<string, number>();
 const metricNamesById: string[] = [];
+/** The id of an executor metric name, or -1 when MAX_METRIC_NAMES others came first. */
 export function metricId(name: string): number {
   let id = metricIds.get(name);
   if (id === undefined) {
+    if (metricNamesById.length >= MAX_METRIC_NAMES) return -1;
     id = metricNamesById.length;
     metricIds.set(name, id);
     metricNamesById.push(name);

@@ -29,6 +29,8 @@ export type LongLineHandler = (lineNo: number, bytes: number) => void;
  * peak RSS, 24 → 158, 32 → 192, 48 → 259 (a 64 MiB line cost 325 MiB, 128 MiB 578 MiB). Our
  * choice: 32 MiB, the longest line that keeps the 200 MiB bound, 32 times the longest real one we
  * have; a longer line is skipped, counted and named ('line-too-long'), never held past this.
+ * That bound holds for lines shaped like Spark's; a line shaped to cost more (deep or dense
+ * JSON) is measured before it is parsed (shape.ts), which bounds it to ~300 MiB.
  */
 export const MAX_LINE_BYTES = 32 * 1024 * 1024;
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Codec } from '../codecs/index.js';
-import { problemOf, type Problem } from '../errors.js';
+import { InputError, problemOf, type Problem } from '../errors.js';
 import { resolveInputs, type ResolvedInput } from '../sources/resolve.js';
 import type { AppLog, Layout } from '../sources/types.js';
 import { AppState } from '../state/app.js';
@@ -39,6 +39,16 @@ export interface ReadOptions {
   exact?: boolean;
   /** Decode large compressed parts on a helper thread (diagnose, inspect; not scan's workers). */
   helperThread?: boolean;
+  /** Stops reading between chunks (scan's Ctrl-C): the part then fails with 'interrupted'. */
+  signal?: AbortSignal;
+}
+
+/** `source`, ending with InputError 'interrupted' at the first chunk after `signal` fires. */
+async function* stopOn(source: AsyncIterable<Buffer>, signal: AbortSignal): AsyncGenerator<Buffer> {
+  for await (const chunk of source) {
+    if (signal.aborted) throw new InputError('interrupted');
+    yield chunk;
+  }
 }
 
 /** An application log that yielded something: events, or (text inputs) a readable log. */
@@ -76,7 +86,9 @@ export async function readInput(input: ResolvedInput, opts: ReadOptions = {}): P
       result.apps.push(app);
       for (const part of log.parts) {
         try {
-          await readPart(part.open(), part.name, app.state, app.stats, {
+          if (opts.signal?.aborted) throw new InputError('interrupted');
+          const raw = part.open();
+          await readPart(opts.signal ? stopOn(raw, opts.signal) : raw, part.name, app.state, app.stats, {
             inProgress: part.inProgress,
             acceptText: opts.acceptText ?? false,
             exact: opts.exact ?? false,

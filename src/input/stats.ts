@@ -20,6 +20,10 @@ interface DiagnosticData {
   'stream-truncated': { cause: Problem };
   /** A line longer than MAX_LINE_BYTES (src/eventlog/lines.ts) was skipped, never held: its length in bytes. */
   'line-too-long': { bytes: number; limit: number };
+  /** A line nested deeper than MAX_JSON_DEPTH or holding more than MAX_JSON_VALUES values (src/eventlog/shape.ts) was skipped unparsed. */
+  'line-too-complex': { bytes: number; limit: 'depth' | 'values'; max: number };
+  /** More distinct event names than MAX_EVENT_NAMES (src/eventlog/events.ts): the rest counted together. */
+  'event-names-capped': { limit: number };
   /** A rolling log lacks these parts (events_<N>_…): what they held is missing from the reading. */
   'missing-parts': { indices: number[]; total: number };
 }
@@ -35,8 +39,13 @@ export class ReadStats {
   kind: InputKind | null = null;
   lines = 0;
   malformedLines = 0;
-  /** Lines skipped for being longer than MAX_LINE_BYTES (each also a 'line-too-long' diagnostic, the first few kept). */
+  /**
+   * Lines skipped unread for their size: longer than MAX_LINE_BYTES ('line-too-long'), or shaped to
+   * cost far more than their length ('line-too-complex'); each a diagnostic, the first few kept.
+   */
   longLines = 0;
+  /** Events whose names came past MAX_EVENT_NAMES distinct ones: counted, not by name. */
+  otherEvents = 0;
   schemaMismatches = 0;
   truncated = false;
   events = 0;

@@ -40,11 +40,26 @@ export function markdownCode(s: string): string {
 /**
  * CSV (RFC 4180) for spreadsheets: a cell quoted when it holds a quote, comma or line break, and
  * a cell that a spreadsheet would run as a formula (= + - @, tab or CR first) prefixed with a
- * quote, as OWASP's CSV-injection guidance and the spreadsheet tools expect.
+ * quote, as OWASP's CSV-injection guidance and the spreadsheet tools expect. Controls are shown
+ * visibly as in the terminal (a CSV is read with cat and less too, and a line break inside a cell
+ * breaks many CSV readers); the exact strings are JSON's.
  */
 export function escapeCsv(s: string): string {
-  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+  const shown = escapeControl(s);
+  const safe = /^[=+\-@\t\r]/.test(shown) ? `'${shown}` : shown;
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/** What JSON.stringify leaves raw in strings though a terminal may act on it: DEL, C1, bidi, separators. */
+const JSON_UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * JSON whose strings are exactly the input's, but printable: JSON.stringify escapes C0 controls
+ * only, so DEL, C1 (0x9b is CSI to some terminals) and the reordering characters are written as
+ * \uNNNN escapes too. Outside strings JSON is ASCII, so replacing everywhere touches strings only.
+ */
+export function jsonText(value: unknown, indent?: number): string {
+  return JSON.stringify(value, null, indent).replace(JSON_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /**

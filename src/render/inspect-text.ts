@@ -50,11 +50,20 @@ function renderApp(r: InputRead, a: AppRead, st: Style): string {
     .join(', ');
   const more = counts.length > 6 ? `, … ${plural(counts.length - 6, 'more type')}` : '';
   lines.push(row('events', `${a.stats.events} (${shown}${more})`));
+  const o = a.state.overflow;
+  const capped = [
+    o.stages > 0 ? plural(o.stages, 'stage attempt') : '',
+    o.executors > 0 ? plural(o.executors, 'executor') : '',
+    o.properties > 0 ? plural(o.properties, 'Spark property', 'Spark properties') : '',
+    o.learnt > 0 ? plural(o.learnt, 'setting from text logs', 'settings from text logs') : '',
+  ].filter((x) => x !== '');
+  if (capped.length > 0) lines.push(row('limits', st.yellow(`past the caps, counted but not kept one by one: ${capped.join(', ')}`)));
   if (a.stats.malformedLines > 0 || a.stats.truncated || a.stats.schemaMismatches > 0 || a.stats.diagnostics.length > 0) {
     const bits = [];
     if (a.stats.malformedLines > 0) bits.push(plural(a.stats.malformedLines, 'malformed line'));
-    if (a.stats.longLines > 0) bits.push(plural(a.stats.longLines, 'line', 'lines') + ' too long to read');
+    if (a.stats.longLines > 0) bits.push(plural(a.stats.longLines, 'line', 'lines') + ' too long or too complex to read');
     if (a.stats.diagnostics.some((d) => d.code === 'missing-parts')) bits.push('missing parts');
+    if (a.stats.otherEvents > 0) bits.push(`${plural(a.stats.otherEvents, 'event')} under other names`);
     if (a.stats.schemaMismatches > 0) bits.push(plural(a.stats.schemaMismatches, 'event', 'events') + ' not matching their schema');
     if (a.stats.truncated) bits.push('truncated tail');
     lines.push(row('problems', st.yellow(bits.join(', '))));

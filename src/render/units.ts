@@ -16,13 +16,19 @@ function trim(x: number): string {
   return x >= 100 ? x.toFixed(0) : x.toFixed(1).replace(/\.0$/, '');
 }
 
+/**
+ * Epoch milliseconds as ISO-8601 UTC, or null when there is no time or it lies past what a date can
+ * hold (±8.64e15 ms): a log's timestamp is data, and a wild one must not stop the report.
+ */
+export function isoTime(ms: number | null | undefined): string | null {
+  if (ms === null || ms === undefined || !Number.isFinite(ms) || Math.abs(ms) > 8.64e15) return null;
+  return new Date(ms).toISOString();
+}
+
 /** Epoch milliseconds as ISO-8601 UTC to the second. */
 export function fmtTime(ms: number | null | undefined): string {
-  if (ms === null || ms === undefined) return '?';
-  return new Date(ms)
-    .toISOString()
-    .replace('.000Z', 'Z')
-    .replace(/\.\d{3}Z$/, 'Z');
+  const iso = isoTime(ms);
+  return iso === null ? '?' : iso.replace('.000Z', 'Z').replace(/\.\d{3}Z$/, 'Z');
 }
 
 export function fmtDuration(ms: number): string {

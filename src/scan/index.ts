@@ -45,13 +45,22 @@ export const autoJobs = (bytes: number): number =>
  * Resolves to 'done' or 'interrupted'.
  */
 export async function runScan(opts: ScanOptions, io: ScanIo, signal: AbortSignal): Promise<'done' | 'interrupted'> {
+  const writer = new RowWriter(opts.format, io.out, io.style);
+  writer.open(); // an unusable $TMPDIR is said before the walk, not after it
+  try {
+    return await scanInto(writer, opts, io, signal);
+  } finally {
+    writer.cleanup();
+  }
+}
+
+async function scanInto(writer: RowWriter, opts: ScanOptions, io: ScanIo, signal: AbortSignal): Promise<'done' | 'interrupted'> {
   let units: Unit[] = [];
   for await (const u of walkLogDir(opts.root)) {
     if (opts.since !== null && u.error === undefined && u.mtime < opts.since) continue;
     units.push(u);
   }
   if (opts.limit !== null) units = units.sort((a, b) => b.mtime - a.mtime).slice(0, opts.limit);
-  const writer = new RowWriter(opts.format, io.out, io.style);
   const total = units.length;
   let done = 0;
   const started = Date.now();
@@ -85,7 +94,11 @@ export async function runScan(opts: ScanOptions, io: ScanIo, signal: AbortSignal
     // The main thread is one of the N: it only orders and writes rows besides, and on a machine of
     // N cores an extra thread would compete with the workers (and V8's own background work).
     const local = async (): Promise<void> => {
-      for (let u = next(); u; u = next()) accept(prep(u.error !== undefined ? [unreadable(u.path, u.error)] : await scanUnit(u.path)));
+      for (let u = next(); u; u = next()) {
+        const rows = u.error !== undefined ? [unreadable(u.path, u.error)] : await scanUnit(u.path, signal);
+        if (rows.some(cutShort)) break; // a log cut short by Ctrl-C is not a row
+        accept(prep(rows));
+      }
     };
     const jobs = opts.jobs === 'auto' ? autoJobs(units.reduce((sum, u) => sum + u.bytes, 0)) : opts.jobs;
     const threads = Math.min(jobs, Math.max(1, total)) - 1;
@@ -95,13 +108,14 @@ export async function runScan(opts: ScanOptions, io: ScanIo, signal: AbortSignal
     ]);
   } finally {
     if (io.progress) io.progress(`\r${' '.repeat(72)}\r`);
-    const interrupted = signal.aborted;
-    writer.finish(interrupted ? `interrupted after ${done} of ${total}` : undefined);
   }
+  // Not in `finally`: after a failure (the temporary file unwritable) the rows are not printed.
+  writer.finish(signal.aborted ? `interrupted after ${done} of ${total}` : undefined);
   return signal.aborted ? 'interrupted' : 'done';
 }
 
 const unreadable = (path: string, problem: Problem): ScanRow => ({ path, failures: [{ part: null, problem }] });
+const cutShort = (r: ScanRow): boolean => 'failures' in r && r.failures.some((f) => f.problem.code === 'interrupted');
 
 const PREFETCH = 2;
 
@@ -142,8 +156,12 @@ async function pool(
             };
             w.on('message', (msg: { rows: PreparedRow[] }) => {
               inFlight--;
-              accept(msg.rows);
-              feed();
+              try {
+                accept(msg.rows);
+                feed();
+              } catch (e) {
+                reject(e instanceof Error ? e : new Error(String(e))); // the rows' temporary file unwritable: the scan ends with one line, no stack
+              }
             });
             w.on('error', reject);
             signal.addEventListener('abort', () => resolve(), { once: true });

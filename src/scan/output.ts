@@ -1,10 +1,10 @@
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { escapeControl, escapeCsv } from '../render/escape.js';
+import { escapeControl, escapeCsv, jsonText } from '../render/escape.js';
 import { diagnosisJson, failuresText } from '../render/json.js';
 import { makeStyle, type Style } from '../render/style.js';
 import { remedyText } from '../render/words/remedies.js';
+import { makePrivateTempDir, tempUnusable } from '../sources/temp.js';
 import { isFailedRow, type ScanRow } from './row.js';
 
 export type ScanFormat = 'table' | 'jsonl' | 'csv';
@@ -32,7 +32,7 @@ export function prepareRow(row: ScanRow, format: ScanFormat, color: boolean): Pr
     roleRegion: 'failures' in row || !row.app.verdict ? null : `${row.app.verdict.role}/${row.app.verdict.region}`,
   };
   if (format === 'jsonl')
-    return { ...base, text: `${JSON.stringify('failures' in row ? errorJson(row) : { ...diagnosisJson(row.app), path: row.path })}\n` };
+    return { ...base, text: `${jsonText('failures' in row ? errorJson(row) : { ...diagnosisJson(row.app), path: row.path })}\n` };
   const cells = rowCells(row, format === 'csv');
   if (format === 'csv') return { ...base, text: `${cells.map(escapeCsv).join(',')}\n` };
   const line = tableLine(cells.map((c) => escapeControl(c)));
@@ -43,9 +43,12 @@ export function prepareRow(row: ScanRow, format: ScanFormat, color: boolean): Pr
  * Writes scan rows as they finish, failed applications first: those go out at once; the others
  * wait in a private temporary file and follow at the end, so memory stays flat however many
  * applications there are. Totals per verdict code and region are counters.
+ *
+ * The temporary file is made by `open`, before any log is read: an unusable $TMPDIR is said at
+ * once, not after an hour of scanning.
  */
 export class RowWriter {
-  private spoolDir: string | null = null;
+  private spoolDir: { dir: string; remove: () => void } | null = null;
   private spoolFd: number | null = null;
   private readonly byCode = new Map<string, number>();
   private readonly byRegion = new Map<string, number>();
@@ -58,6 +61,19 @@ export class RowWriter {
     private readonly out: (s: string) => void,
     private readonly st: Style,
   ) {}
+
+  /** Makes the private temporary file rows wait in. Throws InputError 'temp-dir-unusable'. */
+  open(): void {
+    if (this.spoolDir) return;
+    const made = makePrivateTempDir('spark-triage-scan-', 'scan-rows');
+    try {
+      this.spoolFd = openSync(path.join(made.dir, 'rows.jsonl'), 'wx', 0o600);
+    } catch (e) {
+      made.remove();
+      throw tempUnusable(e, 'scan-rows', made.dir);
+    }
+    this.spoolDir = made;
+  }
 
   add(row: PreparedRow): void {
     this.rows++;
@@ -76,7 +92,7 @@ export class RowWriter {
     if (this.spoolFd !== null) {
       closeSync(this.spoolFd);
       this.spoolFd = null;
-      const fd = openSync(path.join(this.spoolDir!, 'rows.jsonl'), 'r');
+      const fd = openSync(path.join(this.spoolDir!.dir, 'rows.jsonl'), 'r');
       try {
         const buf = Buffer.alloc(1 << 16);
         if (!this.headerDone) this.header();
@@ -93,16 +109,17 @@ export class RowWriter {
   cleanup(): void {
     if (this.spoolFd !== null) closeSync(this.spoolFd);
     this.spoolFd = null;
-    if (this.spoolDir) rmSync(this.spoolDir, { recursive: true, force: true });
+    this.spoolDir?.remove();
     this.spoolDir = null;
   }
 
   private spool(line: string): void {
-    if (this.spoolFd === null) {
-      this.spoolDir = mkdtempSync(path.join(tmpdir(), 'spark-triage-scan-'));
-      this.spoolFd = openSync(path.join(this.spoolDir, 'rows.jsonl'), 'w', 0o600);
+    if (this.spoolFd === null) this.open();
+    try {
+      writeSync(this.spoolFd!, line);
+    } catch (e) {
+      throw tempUnusable(e, 'scan-rows', this.spoolDir!.dir); // ENOSPC, EDQUOT, EIO
     }
-    writeSync(this.spoolFd, line);
   }
 
   private header(): void {

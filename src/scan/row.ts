@@ -8,10 +8,10 @@ export type ScanRow =
   | { path: string; failures: InputFailure[] };
 
 /** Reads and diagnoses one unit (a zip may hold several attempts: one row each). */
-export async function scanUnit(unitPath: string): Promise<ScanRow[]> {
+export async function scanUnit(unitPath: string, signal?: AbortSignal): Promise<ScanRow[]> {
   const rows: ScanRow[] = [];
   try {
-    for await (const read of readAll([unitPath])) {
+    for await (const read of readAll([unitPath], { signal })) {
       for (const a of read.apps.filter(hasContent)) {
         rows.push({ path: read.path, app: diagnoseApp(a), user: a.state.user, startTime: a.state.startTime, endTime: a.state.endTime });
       }

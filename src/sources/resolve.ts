@@ -1,11 +1,11 @@
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeSync, type Stats } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, openSync, readSync, statSync, writeSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { InputError, problemOf } from '../errors.js';
 import { readFileChunks } from './file-chunks.js';
 import { appIdFromName, classifyGroup, isIgnoredName, type GroupLayout } from './layout.js';
 import { fsPathFromShown, shownPath, type FsPath } from './names.js';
 import { peek } from './peek.js';
+import { makePrivateTempDir, tempUnusable } from './temp.js';
 import type { AppLog, Input, LayoutHints, Part } from './types.js';
 import { walkLogDir } from './walk.js';
 import { listZip, openZipEntry, ZIP_EMPTY_MAGIC, ZIP_MAGIC } from './zip.js';
@@ -151,67 +151,21 @@ function resolveZip(zipPath: FsPath, shownAs: string): ResolvedInput {
  */
 const STDIN_SPOOL_MAX = 4 * 1024 * 1024 * 1024;
 
-/** Temporary directories made for stdin zips and not yet removed: removed at exit, however it comes. */
-const spools = new Set<string>();
-let cleanupInstalled = false;
-
-function removeSpools(): void {
-  for (const dir of spools) rmSync(dir, { recursive: true, force: true });
-  spools.clear();
-}
-
-/**
- * Removes the spooled copies on exit, whatever ends the process: a normal end, process.exit (as on
- * EPIPE when stdout's reader went away), SIGINT, SIGTERM, SIGHUP. A signal is then raised again,
- * unless someone else handles it too (scan's Ctrl-C), so the process still ends as it would have.
- * SIGPIPE is ignored by Node (writes fail with EPIPE instead), and stays so.
- */
-function installCleanup(): void {
-  if (cleanupInstalled) return;
-  cleanupInstalled = true;
-  process.on('exit', removeSpools);
-  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    const onSignal = (): void => {
-      removeSpools();
-      process.removeListener(sig, onSignal);
-      if (process.listenerCount(sig) === 0) process.kill(process.pid, sig);
-    };
-    process.on(sig, onSignal);
-  }
-  process.on('SIGPIPE', removeSpools);
-}
-
 /**
  * Writes `source` to a new private file in a new private temporary directory; returns the
- * directory and file. Throws InputError 'stdin-too-large' past `limit` bytes, 'temp-dir-unusable'
- * when the directory cannot be made or written (missing, read-only, full); nothing is left behind.
+ * directory's remover and the file. Throws InputError 'stdin-too-large' past `limit` bytes,
+ * 'temp-dir-unusable' when the directory cannot be made or written (missing, read-only, full);
+ * nothing is left behind.
  */
-export async function spool(source: AsyncIterable<Buffer>, limit = STDIN_SPOOL_MAX): Promise<{ dir: string; file: string }> {
-  const base = tmpdir();
-  const unusable = (e: unknown): InputError => {
-    const err = e as NodeJS.ErrnoException;
-    return new InputError('temp-dir-unusable', {
-      dir: base,
-      errno: err.code ?? 'error',
-      detail: (err.message ?? String(e)).split('\n')[0]!,
-    });
-  };
-  // Handlers first: a signal between making the directory and handling signals would leave it behind.
-  installCleanup();
-  let dir: string;
-  try {
-    dir = mkdtempSync(path.join(base, 'spark-triage-')); // mode 0700
-  } catch (e) {
-    throw unusable(e);
-  }
-  spools.add(dir);
+export async function spool(source: AsyncIterable<Buffer>, limit = STDIN_SPOOL_MAX): Promise<{ remove: () => void; file: string }> {
+  const { dir, remove } = makePrivateTempDir('spark-triage-', 'stdin-zip');
   const file = path.join(dir, 'stdin.zip');
   try {
     let fd: number;
     try {
       fd = openSync(file, 'wx', 0o600);
     } catch (e) {
-      throw unusable(e);
+      throw tempUnusable(e, 'stdin-zip', dir);
     }
     try {
       let total = 0;
@@ -221,18 +175,17 @@ export async function spool(source: AsyncIterable<Buffer>, limit = STDIN_SPOOL_M
         try {
           for (let off = 0; off < chunk.length;) off += writeSync(fd, chunk, off);
         } catch (e) {
-          throw unusable(e); // ENOSPC, EDQUOT, EIO
+          throw tempUnusable(e, 'stdin-zip', dir); // ENOSPC, EDQUOT, EIO
         }
       }
     } finally {
       closeSync(fd);
     }
   } catch (e) {
-    spools.delete(dir);
-    rmSync(dir, { recursive: true, force: true });
+    remove();
     throw e;
   }
-  return { dir, file };
+  return { remove, file };
 }
 
 async function resolveStdin(): Promise<ResolvedInput> {
@@ -245,18 +198,13 @@ async function resolveStdin(): Promise<ResolvedInput> {
     } catch (e) {
       return { path: '-', layout: 'zip', apps: [], error: problemOf(e) };
     }
-    const { dir, file } = spooled;
-    const remove = (): Promise<void> => {
-      spools.delete(dir);
-      rmSync(dir, { recursive: true, force: true });
-      return Promise.resolve();
-    };
+    const { remove, file } = spooled;
     const input = resolveZip(file, '-');
     if (input.error !== undefined) {
-      await remove(); // an input with an error is never read, nor disposed of
+      remove(); // an input with an error is never read, nor disposed of
       return input;
     }
-    return { ...input, dispose: remove };
+    return { ...input, dispose: () => Promise.resolve(remove()) };
   }
   let used = false;
   const part: Part = {

@@ -70,6 +70,24 @@ export interface ResourceProfile {
 
 const DRIVER_IDS = new Set(['driver', '<driver>']);
 
+/**
+ * What the fold keeps is bounded, whatever the log holds (a hostile log may name millions of stages or
+ * executors): beyond these, events still count but fold into one shared record, and `overflow` says
+ * how many were not kept one by one. Stage attempts make room first: the oldest clean one goes
+ * (evictStage), so a streaming application of 100,000 micro-batch stages keeps its last 20,000. Real logs stay far below: the largest in ../shared/eventlogs has
+ * 1,143 stage attempts and 400 executors. Each kept stage costs ~1.3 KiB (two histograms), an executor
+ * ~1 KiB: the caps hold the fold near 26 MiB and 20 MiB.
+ */
+export const MAX_STAGE_ATTEMPTS = 20_000;
+/** Kept stage attempts looked at, oldest first, for one that may make room for a new one. */
+const EVICTION_LOOK = 64;
+export const MAX_EXECUTORS = 20_000;
+/** Settings learnt from text logs: every spark.* flag of a command line is one; real logs name a few dozen. */
+const MAX_LEARNT = 1_000;
+/** Spark properties kept: real logs set a few hundred; a hostile one may set millions, over several lines. */
+export const MAX_PROPERTIES = 10_000;
+/** Resource profiles kept (stage-level scheduling, 3.1+): real applications define a handful. */
+const MAX_RESOURCE_PROFILES = 1_000;
 /** SQL stage ids kept: as many as stage attempts are worth keeping; beyond, a log this large ran SQL anyway. */
 const MAX_SQL_STAGES = 100_000;
 
@@ -152,7 +170,7 @@ export class AppState implements EventVisitor {
         break;
       case 'SparkListenerEnvironmentUpdate': {
         const d = ev.data;
-        if (d['Spark Properties']) this.sparkProperties = { ...this.sparkProperties, ...d['Spark Properties'] };
+        if (d['Spark Properties']) this.addProperties(d['Spark Properties']);
         this.javaVersion = d['JVM Information']?.['Java Version'] ?? d['System Properties']?.['java.version'] ?? this.javaVersion;
         this.javaCommand = d['System Properties']?.['sun.java.command'] ?? this.javaCommand;
         break;
@@ -160,6 +178,7 @@ export class AppState implements EventVisitor {
       case 'SparkListenerExecutorAdded': {
         const d = ev.data;
         if (DRIVER_IDS.has(d['Executor ID'])) break;
+        if (this.pastExecutorCap(d['Executor ID'])) this.overflow.executors++;
         const e = this.executor(d['Executor ID']);
         e.host = d['Executor Info']?.Host ?? e.host;
         e.cores = d['Executor Info']?.['Total Cores'] ?? e.cores;
@@ -199,6 +218,7 @@ export class AppState implements EventVisitor {
         const d = ev.data;
         const pick = (r: Record<string, { Amount: number }> | null | undefined): Record<string, number> =>
           Object.fromEntries(Object.entries(r ?? {}).map(([k, v]) => [k, v.Amount]));
+        if (this.resourceProfiles.size >= MAX_RESOURCE_PROFILES && !this.resourceProfiles.has(d['Resource Profile Id'])) break;
         this.resourceProfiles.set(d['Resource Profile Id'], {
           id: d['Resource Profile Id'],
           executor: pick(d['Executor Resource Requests']),
@@ -227,11 +247,18 @@ export class AppState implements EventVisitor {
       case 'SparkListenerStageCompleted': {
         const s = ev.data['Stage Info'];
         const st = this.stage(s['Stage ID'], s['Stage Attempt ID'] ?? 0);
-        st.name = s['Stage Name'] ?? st.name;
-        st.numTasks = s['Number of Tasks'] ?? st.numTasks;
+        const kept = st !== this.overflowStage;
+        if (!kept && ev.type === 'SparkListenerStageSubmitted') this.overflow.stages++;
+        if (kept) {
+          st.name = s['Stage Name'] ?? st.name;
+          st.numTasks = s['Number of Tasks'] ?? st.numTasks;
+          if (ev.type === 'SparkListenerStageCompleted') st.completed = true;
+        }
         if (ev.type === 'SparkListenerStageCompleted' && s['Failure Reason']) {
-          st.failureReason = s['Failure Reason'];
-          this.signals.add({ source: 'stage-failure', text: s['Failure Reason'], stage: st.key, time: s['Completion Time'] ?? null, at });
+          if (kept) st.failureReason = s['Failure Reason'];
+          else this.overflow.failedStages++;
+          const key = kept ? st.key : `${s['Stage ID']}.${s['Stage Attempt ID'] ?? 0}`;
+          this.signals.add({ source: 'stage-failure', text: s['Failure Reason'], stage: key, time: s['Completion Time'] ?? null, at });
         }
         break;
       }
@@ -251,6 +278,7 @@ export class AppState implements EventVisitor {
         const time = info['Finish Time'] ?? null;
         const m = d['Task Metrics'];
         const st = this.stage(d['Stage ID'], d['Stage Attempt ID'] ?? 0);
+        const stageKey = st === this.overflowStage ? `${d['Stage ID']}.${d['Stage Attempt ID'] ?? 0}` : st.key;
         st.tasks++;
         if (failed) st.failedTasks++;
         if (info['Launch Time'] && info['Finish Time']) st.durations.add(info['Finish Time'] - info['Launch Time']);
@@ -284,7 +312,7 @@ export class AppState implements EventVisitor {
             text: `${cls}: ${desc}${causes ? `\n${causes}` : ''}`,
             frames,
             executor: execId,
-            stage: st.key,
+            stage: stageKey,
             time,
             at,
           });
@@ -295,7 +323,7 @@ export class AppState implements EventVisitor {
             text: r['Loss Reason'] ?? 'executor lost (no reason logged before Spark 1.6)',
             causedByApp: r['Exit Caused By App'] ?? null,
             executor: lost,
-            stage: st.key,
+            stage: stageKey,
             time,
             at,
           });
@@ -339,21 +367,27 @@ export class AppState implements EventVisitor {
     return this.lastJobFailed || this.lastSqlFailed ? 'failed' : 'succeeded';
   }
 
-  /** Stage attempts seen (submitted, completed, or running tasks). */
+  /** Stage attempts seen (submitted, completed, or running tasks); beyond the cap, those submitted. */
   get stagesTotal(): number {
-    return this.stages.size;
+    return this.stages.size + this.overflow.stages;
   }
 
   get stagesFailed(): number {
-    let n = 0;
+    let n = this.overflow.failedStages;
     for (const st of this.stages.values()) if (st.failureReason !== null) n++;
     return n;
   }
 
   /** Executors other than the driver, as ExecutorAdded, BlockManagerAdded and the tasks they ran name them. */
   get executorCount(): number {
-    return this.executors.size;
+    return this.executors.size + this.overflow.executors;
   }
+
+  /** What was not kept one by one, past MAX_STAGE_ATTEMPTS, MAX_EXECUTORS, MAX_LEARNT and MAX_PROPERTIES. */
+  readonly overflow = { stages: 0, failedStages: 0, executors: 0, learnt: 0, properties: 0 };
+  /** Where the events of stages and executors past the caps go: counted, never listed. */
+  private readonly overflowStage: StageStats = newStage(-1, 0);
+  private overflowExecutor: ExecutorState | null = null;
 
   get clusterManager(): ClusterManager {
     const cm = clusterManagerOf(this.sparkProperties['spark.master'] ?? this.derivedConf['spark.master']);
@@ -363,6 +397,10 @@ export class AppState implements EventVisitor {
   /** Records a setting a log revealed; the first source wins, and the event log's own value over all. */
   derive(key: string, value: string, source: DerivedSource): void {
     if (this.derivedConf[key] !== undefined) return;
+    if (this.learnt.length >= MAX_LEARNT) {
+      this.overflow.learnt++;
+      return;
+    }
     this.derivedConf[key] = value;
     this.learnt.push({ kind: 'setting', key, value, source });
   }
@@ -374,29 +412,17 @@ export class AppState implements EventVisitor {
 
   executor(id: string): ExecutorState {
     let e = this.executors.get(id);
+    if (!e && this.executors.size >= MAX_EXECUTORS) return (this.overflowExecutor ??= blankExecutor('(more)'));
     if (!e) {
-      e = {
-        id,
-        host: null,
-        cores: null,
-        resourceProfileId: 0,
-        addedAt: null,
-        removedAt: null,
-        removedReason: null,
-        removedAtLocation: null,
-        maxMemory: null,
-        maxOnHeap: null,
-        maxOffHeap: null,
-        peaks: {},
-        peakById: [],
-        tasks: 0,
-        failedTasks: 0,
-        runTime: 0,
-        gcTime: 0,
-      };
+      e = blankExecutor(id);
       this.executors.set(id, e);
     }
     return e;
+  }
+
+  /** Whether an executor id is one the fold would not keep (new, past MAX_EXECUTORS). */
+  private pastExecutorCap(id: string): boolean {
+    return this.executors.size >= MAX_EXECUTORS && !this.executors.has(id);
   }
 
   /** The stage attempt's statistics; tasks arrive grouped by stage, so the last one is kept at hand. */
@@ -405,6 +431,7 @@ export class AppState implements EventVisitor {
     if (last && last.stageId === id && last.attempt === attempt) return last;
     const key = `${id}.${attempt}`;
     let st = this.stages.get(key);
+    if (!st && this.stages.size >= MAX_STAGE_ATTEMPTS && !this.evictStage()) return this.overflowStage;
     if (!st) {
       st = newStage(id, attempt);
       this.stages.set(key, st);
@@ -414,6 +441,41 @@ export class AppState implements EventVisitor {
   }
 
   private lastStage: StageStats | null = null;
+
+  /**
+   * Makes room for a new stage attempt by dropping the oldest kept one that completed cleanly (no
+   * failure, no failed task): a long streaming application's recent and failed stages are what
+   * explain its end. It is counted in overflow.stages. Looks at the oldest EVICTION_LOOK only, so
+   * a log of failed stages costs no more per stage; false when none of them may go.
+   */
+  private evictStage(): boolean {
+    let looked = 0;
+    for (const [key, st] of this.stages) {
+      if (++looked > EVICTION_LOOK) return false;
+      if (!st.completed || st.failureReason !== null || st.failedTasks > 0) continue;
+      this.stages.delete(key);
+      this.overflow.stages++;
+      if (this.lastStage === st) this.lastStage = null;
+      return true;
+    }
+    return false;
+  }
+
+  /** Later values win, as a later EnvironmentUpdate's would; new keys past MAX_PROPERTIES are not kept. */
+  private addProperties(props: Record<string, string>): void {
+    let size = Object.keys(this.sparkProperties).length;
+    for (const k of Object.keys(props)) {
+      if (!Object.hasOwn(this.sparkProperties, k)) {
+        if (size >= MAX_PROPERTIES) {
+          this.overflow.properties++;
+          continue;
+        }
+        size++;
+      }
+      // A data property even for "__proto__" (a key a log may hold), as JSON.parse and spreading make it.
+      Object.defineProperty(this.sparkProperties, k, { value: props[k]!, writable: true, enumerable: true, configurable: true });
+    }
+  }
 
   onExecutorMetrics(executorId: string, m: MetricsRow): void {
     if (DRIVER_IDS.has(executorId)) return;
@@ -429,7 +491,30 @@ export class AppState implements EventVisitor {
   }
 }
 
+function blankExecutor(id: string): ExecutorState {
+  return {
+    id,
+    host: null,
+    cores: null,
+    resourceProfileId: 0,
+    addedAt: null,
+    removedAt: null,
+    removedReason: null,
+    removedAtLocation: null,
+    maxMemory: null,
+    maxOnHeap: null,
+    maxOffHeap: null,
+    peaks: {},
+    peakById: [],
+    tasks: 0,
+    failedTasks: 0,
+    runTime: 0,
+    gcTime: 0,
+  };
+}
+
 function raisePeak(e: ExecutorState, id: number, v: number): void {
+  if (id < 0) return; // a name past MAX_METRIC_NAMES
   const byId = e.peakById;
   while (byId.length <= id) byId.push(-Infinity);
   if (v > byId[id]!) {

@@ -39,6 +39,8 @@ export interface StageStats {
   name: string | null;
   numTasks: number | null;
   failureReason: string | null;
+  /** StageCompleted was read for this attempt. */
+  completed: boolean;
   tasks: number;
   failedTasks: number;
   durations: Histogram;
@@ -57,6 +59,7 @@ export function newStage(stageId: number, attempt: number): StageStats {
     key: `${stageId}.${attempt}`,
     name: null,
     numTasks: null,
+    completed: false,
     failureReason: null,
     tasks: 0,
     failedTasks: 0,

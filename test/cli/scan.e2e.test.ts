@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
@@ -117,8 +117,10 @@ describe('spark-triage scan (built bin)', () => {
     ]);
   });
 
-  it('stops cleanly on Ctrl-C: rows so far flushed, totals say so, exit 130', async () => {
-    const child = spawn(process.execPath, [BIN, 'scan', '--jobs', '1', root], { env: { ...process.env, NO_COLOR: '1' } });
+  it('stops cleanly on Ctrl-C: rows so far flushed, totals say so, exit 130, its temporary file removed', async () => {
+    const t = mkdtempSync(path.join(tmpdir(), 'st-scan-tmp-'));
+    onTestFinished(() => rmSync(t, { recursive: true, force: true }));
+    const child = spawn(process.execPath, [BIN, 'scan', '--jobs', '1', root], { env: { ...process.env, NO_COLOR: '1', TMPDIR: t } });
     let out = '';
     child.stdout.on('data', (c: Buffer) => {
       if (out === '') setTimeout(() => child.kill('SIGINT'), 50);
@@ -127,6 +129,26 @@ describe('spark-triage scan (built bin)', () => {
     const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
     expect(status).toBe(130);
     expect(out).toMatch(/\n\d+ rows(, \d+ unreadable)? \(interrupted after \d+ of \d+\)\n/);
+    expect(readdirSync(t)).toEqual([]);
+  });
+
+  it('an unusable temporary directory is said before any log is read: one line naming it, exit 2, no rows', () => {
+    const missing = path.join(root, 'no-such-tmp');
+    const r = runCli(['scan', '--format', 'jsonl', root], { env: { TMPDIR: missing } });
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trimEnd().split('\n')).toEqual([
+      `spark-triage: cannot keep scan rows in the temporary directory ${missing}: ENOENT: no such file or directory, mkdtemp '${missing}/spark-triage-scan-XXXXXX' (set TMPDIR to a writable directory)`,
+    ]);
+  });
+
+  it('leaves nothing in the temporary directory after a whole scan', () => {
+    const t = mkdtempSync(path.join(tmpdir(), 'st-scan-tmp-'));
+    onTestFinished(() => rmSync(t, { recursive: true, force: true }));
+    const r = runCli(['scan', '--jobs', '2', '--format', 'csv', root], { env: { TMPDIR: t } });
+    expect(r.status).toBe(0);
+    expect(r.stdout.split('\n').length).toBeGreaterThan(expectedApps);
+    expect(readdirSync(t)).toEqual([]);
   });
 
   it('refuses bad usage with exit 2 and one line', () => {

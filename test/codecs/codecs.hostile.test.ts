@@ -3,7 +3,6 @@ import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 // The zstd helper thread runs compiled code (dist/codecs/zstd-thread.js, built by `pretest`): the
 // codecs are driven through dist/ here, like test/codecs/zstd-thread.test.ts does.
@@ -12,31 +11,10 @@ import { ByteReader } from '../../dist/codecs/byte-reader.js';
 import { zstdHelperSessions } from '../../dist/codecs/zstd.js';
 import { InputError, TruncatedInputError } from '../../dist/errors.js';
 import { readAll, type InputRead } from '../../src/input/read.js';
-import { chunksOf, collect, fixture, ROOT } from '../helpers.js';
+import { chunksOf, collect, fixture, ROOT, RSS_LIMIT_MIB, runCliMeasured } from '../helpers.js';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'spark-triage-hostile-codecs-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-/** The RSS bound every bomb and cap case is held to (issue 12). */
-const RSS_LIMIT_MIB = 200;
-
-/**
- * Runs the built CLI in a child process: exit code, output, and its peak RSS in MiB (getrusage).
- * The runner is a file, not `node -e`: worker threads inherit execArgv, `-e` and its script with it.
- */
-function runCli(args: string[]): { code: number | null; stdout: string; stderr: string; rssMiB: number } {
-  const runner = path.join(tmp, 'run-cli.mjs');
-  writeFileSync(
-    runner,
-    `const { main } = await import(${JSON.stringify(pathToFileURL(path.join(ROOT, 'dist', 'cli.js')).href)});
-process.on('exit', () => process.stderr.write('\\nMAXRSS ' + process.resourceUsage().maxRSS + '\\n'));
-process.exitCode = await main(['node', 'spark-triage', ...process.argv.slice(2)]);
-`,
-  );
-  const r = spawnSync(process.execPath, [runner, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
-  const m = /\nMAXRSS (\d+)\n$/.exec(r.stderr);
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr.replace(/\nMAXRSS \d+\n$/, ''), rssMiB: m ? Number(m[1]) / 1024 : NaN };
-}
 
 async function failure(it: AsyncIterable<Buffer>): Promise<unknown> {
   try {
@@ -180,7 +158,7 @@ describe('zstd', () => {
     const bomb = zstdFrame(Array.from({ length: 2048 }, () => line).flat());
     const file = path.join(tmp, 'bomb.zstd');
     writeFileSync(file, Buffer.concat([noiseFrames(1200 << 10), bomb]));
-    const r = runCli(['inspect', '--format', 'json', file]);
+    const r = runCliMeasured(['inspect', '--format', 'json', file]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).applications[0].events['org.example.Bomb']).toBe(2048);
@@ -193,7 +171,7 @@ describe('zstd', () => {
     const one = Buffer.concat([ZSTD_MAGIC, Buffer.from([0x20, line.length]), blockHeader(true, 0, line.length), line]);
     const file = path.join(tmp, 'tiny.zstd');
     writeFileSync(file, Buffer.concat(Array.from({ length: 20_000 }, () => one)));
-    const r = runCli(['inspect', '--format', 'json', file]);
+    const r = runCliMeasured(['inspect', '--format', 'json', file]);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).applications[0].events['org.example.Tiny']).toBe(20_000);
     expect(r.rssMiB).toBeLessThan(RSS_LIMIT_MIB);

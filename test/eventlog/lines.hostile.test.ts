@@ -1,33 +1,13 @@
-import { spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CR_SNIFF_BYTES, LineSplitter, MAX_LINE_BYTES } from '../../src/eventlog/lines.js';
 import { readAll, type InputRead } from '../../src/input/read.js';
-import { fixture, ROOT } from '../helpers.js';
+import { fixture, RSS_LIMIT_MIB, runCliMeasured } from '../helpers.js';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'spark-triage-hostile-lines-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-/** The RSS bound every bomb and cap case is held to (issue 12). */
-const RSS_LIMIT_MIB = 200;
-
-/** Runs the built CLI in a child: exit code, output, peak RSS in MiB. (A runner file: workers inherit `-e`.) */
-function runCli(args: string[]): { code: number | null; stdout: string; stderr: string; rssMiB: number } {
-  const runner = path.join(tmp, 'run-cli.mjs');
-  writeFileSync(
-    runner,
-    `const { main } = await import(${JSON.stringify(pathToFileURL(path.join(ROOT, 'dist', 'cli.js')).href)});
-process.on('exit', () => process.stderr.write('\\nMAXRSS ' + process.resourceUsage().maxRSS + '\\n'));
-process.exitCode = await main(['node', 'spark-triage', ...process.argv.slice(2)]);
-`,
-  );
-  const r = spawnSync(process.execPath, [runner, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
-  const m = /\nMAXRSS (\d+)\n$/.exec(r.stderr);
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr.replace(/\nMAXRSS \d+\n$/, ''), rssMiB: m ? Number(m[1]) / 1024 : NaN };
-}
 
 /** Splits `chunks` and returns what came out: lines as text with their numbers, skipped lines, and the tail. */
 function split(
@@ -180,7 +160,7 @@ describe('long lines through the CLI', () => {
   it('a 2 GiB line without a newline is skipped and named; the log is read; memory stays bounded', async () => {
     const file = path.join(tmp, 'long-tail.zstd');
     writeFileSync(file, zstdLongTail(2048));
-    const r = runCli(['inspect', '--format', 'json', file]);
+    const r = runCliMeasured(['inspect', '--format', 'json', file]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
@@ -202,7 +182,7 @@ describe('long lines through the CLI', () => {
   it('a 64 MiB SQL plan line (past the limit) is skipped within the bound; the events after it are read', () => {
     const file = path.join(tmp, 'plan-64.jsonl');
     sqlPlanLog(file, 64);
-    const r = runCli(['inspect', '--format', 'json', file]);
+    const r = runCliMeasured(['inspect', '--format', 'json', file]);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.inputs[0].lines).toBe(305);
@@ -215,7 +195,7 @@ describe('long lines through the CLI', () => {
   it('a 24 MiB SQL plan line (under the limit) is read within the bound', () => {
     const file = path.join(tmp, 'plan-24.jsonl');
     sqlPlanLog(file, 24);
-    const r = runCli(['inspect', '--format', 'json', file]);
+    const r = runCliMeasured(['inspect', '--format', 'json', file]);
     expect(r.code).toBe(0);
     // The codec fixture's own SQL event, and the 24 MiB one.
     expect(JSON.parse(r.stdout).applications[0].events['org.apache.spark.sql.execution.ui.SparkListenerSQLExecutionStart']).toBe(2);

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { DiagnoseReportSchema, InspectReportSchema, MemoryReportSchema, parseJson } from '../contract.js';
-import { fixture, only, runCli, type CliResult } from '../helpers.js';
+import { DiagnoseReportSchema, InspectReportSchema, MemoryReportSchema, parseJson, ScanRowSchema, type ScanAppRow } from '../contract.js';
+import { fixture, jsonLines, only, runCli, type CliResult } from '../helpers.js';
 
 /**
  * Text from a log is data (BRIEF): fixtures/hostile/ (test/render/gen/make-hostile.mjs) carries
@@ -34,6 +34,7 @@ const expected = z
   })
   .strict()
   .parse(JSON.parse(readFileSync(fixture('hostile', 'expect.json'), 'utf8')) as unknown);
+const HOSTILE_DIR = fixture('hostile');
 const EVENT_LOG = fixture('hostile', expected.eventLog.path);
 const DRIVER_LOG = fixture('hostile', expected.driverLog.path);
 /** Evidence quotes a failure's first line. */
@@ -127,6 +128,19 @@ const MD_SYNTAX: Check = {
 /** No backtick from the input reaches Markdown unescaped: the payload's "`x`" must come out as "\`x\`" or "'x'". */
 const MD_BACKTICK: Check = { name: 'no backtick from the input, unescaped', find: linesMatching(/(?:^|[^\\])`x|x`/) };
 
+/** CSV: a line break from the input stays inside its cell as "\\n": each line is a whole row (the header's column count, at least). */
+const CSV_ONE_LINE_PER_ROW: Check = {
+  name: 'one line per row',
+  find: (out) =>
+    out
+      .trimEnd()
+      .split('\n')
+      .filter((l) => !/^[^,]*,/.test(l) || /^"[^"]*$/.test(l))
+      .map((l) => JSON.stringify(l)),
+};
+/** CSV: no cell a spreadsheet would run as a formula (OWASP CSV injection): = + - @ first, quoted or not. */
+const CSV_NO_FORMULA: Check = { name: 'no cell starts a formula', find: linesMatching(/(?:^|,)"?[=+\-@]/) };
+
 interface Sink {
   name: string;
   run: () => CliResult;
@@ -164,6 +178,13 @@ const SINKS: Sink[] = [
     checks: TEXT_CHECKS,
   },
   { name: 'memory --from text', run: () => runCli(['memory', '--no-color', '--from', EVENT_LOG]), status: 0, checks: TEXT_CHECKS },
+  { name: 'scan table', run: () => runCli(['scan', '--no-color', '--jobs', '1', HOSTILE_DIR]), status: 0, checks: TEXT_CHECKS },
+  {
+    name: 'scan csv',
+    run: () => runCli(['scan', '--format', 'csv', '--jobs', '1', HOSTILE_DIR]),
+    status: 0,
+    checks: [...TEXT_CHECKS, CSV_ONE_LINE_PER_ROW, CSV_NO_FORMULA],
+  },
   {
     name: 'diagnose markdown, prose',
     run: markdown,
@@ -243,6 +264,33 @@ describe('JSON gives back the exact strings', () => {
     expect(only(f.evidence, (x) => x.messageId === 'matched', 'matched evidence').data).toMatchObject({
       text: firstLine(expected.driverLog.failure),
     });
+  });
+
+  it('scan jsonl: the application row holds the exact app name, version and failure', () => {
+    const r = runCli(['scan', '--format', 'jsonl', '--jobs', '1', HOSTILE_DIR]);
+    expect(r.status).toBe(0);
+    const rows = jsonLines(r.stdout).map((x) => ScanRowSchema.parse(x));
+    const app = only(
+      rows.filter((x): x is ScanAppRow => 'findings' in x),
+      () => true,
+      'the application row',
+    );
+    expect([app.appName, app.sparkVersion]).toEqual([e.appName, e.sparkVersion]);
+    const f = only(app.findings, (x) => x.code === e.code, e.code);
+    expect(only(f.evidence, (x) => x.messageId === 'matched', 'matched evidence').data).toMatchObject({ text: firstLine(e.failure) });
+  });
+
+  it('no output leaves DEL, C1 or a bidi control raw: JSON escapes them as \\uNNNN (JSON.stringify does not)', () => {
+    const outputs = {
+      diagnose: runCli(['diagnose', '--format', 'json', EVENT_LOG, DRIVER_LOG]).stdout,
+      inspect: runCli(['inspect', '--format', 'json', EVENT_LOG]).stdout,
+      memory: runCli(['memory', '--format', 'json', '--from', EVENT_LOG]).stdout,
+      scan: runCli(['scan', '--format', 'jsonl', '--jobs', '1', HOSTILE_DIR]).stdout,
+    };
+    for (const [name, out] of Object.entries(outputs)) {
+      expect(out, name).toContain('\\u009b'); // the C1 CSI is there, escaped
+      expect(linesMatching(/[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/)(out), name).toEqual([]);
+    }
   });
 
   it('inspect and memory: app name, version, executor id', () => {

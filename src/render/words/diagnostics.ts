@@ -14,9 +14,15 @@ export function diagnosticText(d: Diagnostic): string {
       return `${d.data.event} does not match its schema (${d.data.detail === '' ? 'does not match' : `${d.data.path || '(event)'}: ${d.data.detail}`})`;
     case 'stream-truncated':
       return inputErrorText(d.data.cause);
+    case 'event-names-capped':
+      return `more than ${d.data.limit} distinct event names: the events of the others are counted together, not by name`;
     case 'missing-parts':
       return `the rolling log lacks part${d.data.indices.length === 1 ? '' : 's'} ${d.data.indices.join(', ')} of ${d.data.total}: what ${d.data.indices.length === 1 ? 'it' : 'they'} held is missing`;
     case 'line-too-long':
       return `line of ${d.data.bytes} bytes skipped: longer than the ${d.data.limit} bytes read per line`;
+    case 'line-too-complex':
+      return d.data.limit === 'depth'
+        ? `line of ${d.data.bytes} bytes skipped: nested deeper than the ${d.data.max} levels read (Jackson's limit, which Spark 3.5+ reads with)`
+        : `line of ${d.data.bytes} bytes skipped: holds more than the ${d.data.max} JSON values read per line`;
   }
 }

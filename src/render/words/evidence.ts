@@ -1,7 +1,7 @@
 import type { EvidenceData, EvidenceId } from '../../classifiers/evidence.js';
 import type { Evidence } from '../../findings.js';
 import type { SignalSource } from '../../state/signals.js';
-import { compactIds, fmtBytes, fmtDuration, plural } from '../units.js';
+import { compactIds, fmtBytes, fmtDuration, isoTime, plural } from '../units.js';
 import { EXIT_CAUSE } from './exit-codes.js';
 
 const SOURCE_WORD: Record<SignalSource, string> = {
@@ -13,7 +13,7 @@ const SOURCE_WORD: Record<SignalSource, string> = {
   'sql-failure': 'SQL failure',
 };
 
-const clock = (ms: number): string => new Date(ms).toISOString().slice(11, 19);
+const clock = (ms: number): string => isoTime(ms)?.slice(11, 19) ?? '?';
 
 /** "[2 tasks; executors 1, 2; stage 3.0; 12:00:01–12:00:09 UTC]": how often and where a text recurred. */
 function tally(d: EvidenceData['matched']): string {

@@ -46,6 +46,7 @@ const WORDS: { [C in InputErrorCode]: (d: InputErrorData[C]) => string } = {
   'not-a-file': () => 'not a regular file or directory',
   'no-log-in-directory': () => 'no Spark event log found in this directory',
   'stdin-read-twice': () => 'standard input can be read only once',
+  interrupted: () => 'reading stopped by an interrupt',
   'empty-file': () => 'empty file',
   'no-content': (d) =>
     d.codec === 'none'
@@ -102,7 +103,7 @@ const WORDS: { [C in InputErrorCode]: (d: InputErrorData[C]) => string } = {
       : `corrupt zip entry ${d.entry}: decodes to ${d.actual} bytes, its directory entry declares ${d.declared}`,
   'stdin-too-large': (d) => `the zip on standard input is larger than the ${d.limit} bytes spooled; save it to a file and pass the file`,
   'temp-dir-unusable': (d) =>
-    `cannot spool the zip on standard input to the temporary directory ${d.dir}: ${d.detail.startsWith(`${d.errno}:`) ? d.detail : `${d.errno}: ${d.detail}`} (set TMPDIR to a writable directory)`,
+    `cannot ${d.for === 'scan-rows' ? 'keep scan rows in' : 'spool the zip on standard input to'} the temporary directory ${d.dir}: ${d.detail.startsWith(`${d.errno}:`) ? d.detail : `${d.errno}: ${d.detail}`} (set TMPDIR to a writable directory)`,
   'bad-glob': (d) => `--app-name ${d.glob}: the range at character ${d.at + 1} runs backwards (write [a-z], not [z-a])`,
   internal: (d) => `internal error: ${d.detail}`,
 };
