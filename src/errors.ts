@@ -15,6 +15,8 @@ export interface InputErrorData {
   'no-log-in-directory': Record<string, never>;
   'stdin-read-twice': Record<string, never>;
   interrupted: Record<string, never>;
+  /** Read again (a batch too large to hold), the input no longer holds what it held. */
+  'input-changed': Record<string, never>;
   // --- what the bytes are ----------------------------------------------------------------------
   'empty-file': Record<string, never>;
   /** Only blank lines (codec 'none'), or a compressed stream that decodes to nothing. */
@@ -76,7 +78,7 @@ export interface InputErrorData {
   /** A zip on standard input is larger than we spool (src/sources/resolve.ts STDIN_SPOOL_MAX). */
   'stdin-too-large': { limit: number };
   /** The temporary directory a zip on standard input is spooled to cannot be used. */
-  'temp-dir-unusable': { dir: string; errno: string; detail: string; for: 'stdin-zip' | 'scan-rows' };
+  'temp-dir-unusable': { dir: string; errno: string; detail: string; for: 'stdin-zip' | 'scan-rows' | 'output' };
   // --- command-line values -------------------------------------------------------------------------
   /** A glob (scan --app-name) that cannot be compiled; `at`: the 0-based character where it goes wrong. */
   'bad-glob': { glob: string; at: number; reason: 'reversed-range' };

@@ -53,6 +53,7 @@ const INPUT_ERROR_CODES = members<InputErrorCode>({
   'no-log-in-directory': true,
   'stdin-read-twice': true,
   interrupted: true,
+  'input-changed': true,
   'empty-file': true,
   'no-content': true,
   'binary-data': true,

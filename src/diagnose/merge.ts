@@ -8,44 +8,81 @@ export interface MergedApp {
   sources: Array<{ path: string; kind: string }>;
 }
 
-/**
- * Joins the inputs of one application: container logs, kubectl output and driver logs are matched
- * to an event log by application id (found in the text, or derived from YARN container ids and
- * Spark pod labels). Text that names no application joins the only application of the batch, if
- * there is exactly one; otherwise it stands alone. Attempts of one application stay separate; text
- * joins the latest attempt.
- */
-export function mergeInputs(reads: InputRead[]): MergedApp[] {
-  const all = reads.flatMap((r) => r.apps.filter(hasContent).map((a) => ({ read: r, app: a })));
-  const logs = all.filter((x) => x.app.state.hasEventLog);
-  const texts = all.filter((x) => !x.app.state.hasEventLog);
-  const merged: MergedApp[] = logs.map((x) => ({ primary: x.app, sources: [{ path: x.read.path, kind: x.read.kind }] }));
-  const byId = new Map<string, MergedApp>();
-  for (const m of merged) if (m.primary.state.appId) byId.set(m.primary.state.appId, m); // later attempts win
-  const loose: typeof texts = [];
-  for (const t of texts) {
-    const id = t.app.state.appId;
-    let target = id ? byId.get(id) : undefined;
-    if (!target && id) {
-      target = { primary: t.app, sources: [{ path: t.read.path, kind: t.read.kind }] };
-      merged.push(target);
-      byId.set(id, target);
-      continue;
-    }
-    if (!target) {
-      loose.push(t);
-      continue;
-    }
-    absorb(target, t.app, t.read);
-  }
-  for (const t of loose) {
-    if (merged.length === 1) absorb(merged[0]!, t.app, t.read);
-    else merged.push({ primary: t.app, sources: [{ path: t.read.path, kind: t.read.kind }] });
-  }
-  return merged;
+/** What joining needs to know of an application read: whether it came from an event log, and its id. */
+export interface MergeKey {
+  hasEventLog: boolean;
+  appId: string | null;
 }
 
-function absorb(target: MergedApp, app: AppRead, read: InputRead): void {
+/** One application to diagnose: the index of its primary read, and those joined into it, in order. */
+export interface MergePlan {
+  primary: number;
+  joined: number[];
+}
+
+/**
+ * How the inputs of one application join, from their keys alone (so a batch too large to hold can
+ * be read again, one application at a time): container logs, kubectl output and driver logs are
+ * matched to an event log by application id (found in the text, or derived from YARN container ids
+ * and Spark pod labels). Text that names no application joins the only application of the batch,
+ * if there is exactly one; otherwise it stands alone. Attempts of one application stay separate;
+ * text joins the latest attempt.
+ */
+export function planMerge(keys: readonly MergeKey[]): MergePlan[] {
+  const plans: MergePlan[] = [];
+  const byId = new Map<string, MergePlan>();
+  keys.forEach((k, i) => {
+    if (!k.hasEventLog) return;
+    const plan = { primary: i, joined: [] };
+    plans.push(plan);
+    if (k.appId) byId.set(k.appId, plan); // later attempts win
+  });
+  const loose: number[] = [];
+  keys.forEach((k, i) => {
+    if (k.hasEventLog) return;
+    const target = k.appId ? byId.get(k.appId) : undefined;
+    if (target) target.joined.push(i);
+    else if (k.appId) {
+      const plan = { primary: i, joined: [] };
+      plans.push(plan);
+      byId.set(k.appId, plan);
+    } else loose.push(i);
+  });
+  for (const i of loose) {
+    if (plans.length === 1) plans[0]!.joined.push(i);
+    else plans.push({ primary: i, joined: [] });
+  }
+  return plans;
+}
+
+/** The key of an application read. */
+export const mergeKey = (app: AppRead): MergeKey => ({ hasEventLog: app.state.hasEventLog, appId: app.state.appId });
+
+/** A read application with where it came from. */
+export interface SourcedApp {
+  app: AppRead;
+  source: { path: string; kind: string };
+}
+
+/** One planned application, its reads at hand: the others folded into the primary. */
+export function joinPlanned(primary: SourcedApp, joined: readonly SourcedApp[]): MergedApp {
+  const target: MergedApp = { primary: primary.app, sources: [primary.source] };
+  for (const j of joined) absorb(target, j.app, j.source);
+  return target;
+}
+
+/** Joins the inputs of a batch held in memory (see planMerge). */
+export function mergeInputs(reads: InputRead[]): MergedApp[] {
+  const all: SourcedApp[] = reads.flatMap((r) => r.apps.filter(hasContent).map((app) => ({ app, source: { path: r.path, kind: r.kind } })));
+  return planMerge(all.map((x) => mergeKey(x.app))).map((p) =>
+    joinPlanned(
+      all[p.primary]!,
+      p.joined.map((i) => all[i]!),
+    ),
+  );
+}
+
+function absorb(target: MergedApp, app: AppRead, source: { path: string; kind: string }): void {
   const into = target.primary.state;
   const from = app.state;
   absorbSignals(into.signals, from.signals);
@@ -56,5 +93,5 @@ function absorb(target: MergedApp, app: AppRead, read: InputRead): void {
   into.clusterManagerHint ??= from.clusterManagerHint;
   into.appId ??= from.appId;
   into.sparkVersion ??= from.sparkVersion;
-  target.sources.push({ path: read.path, kind: read.kind });
+  target.sources.push(source);
 }

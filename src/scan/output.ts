@@ -1,10 +1,9 @@
-import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { escapeControl, escapeCsv, jsonText } from '../render/escape.js';
 import { diagnosisJson, failuresText } from '../render/json.js';
 import { makeStyle, type Style } from '../render/style.js';
 import { remedyText } from '../render/words/remedies.js';
-import { makePrivateTempDir, tempUnusable } from '../sources/temp.js';
+import { TempSpool } from '../sources/temp.js';
 import { isFailedRow, type ScanRow } from './row.js';
 
 export type ScanFormat = 'table' | 'jsonl' | 'csv';
@@ -48,8 +47,7 @@ export function prepareRow(row: ScanRow, format: ScanFormat, color: boolean): Pr
  * once, not after an hour of scanning.
  */
 export class RowWriter {
-  private spoolDir: { dir: string; remove: () => void } | null = null;
-  private spoolFd: number | null = null;
+  private spool: TempSpool | null = null;
   private readonly byCode = new Map<string, number>();
   private readonly byRegion = new Map<string, number>();
   rows = 0;
@@ -64,15 +62,7 @@ export class RowWriter {
 
   /** Makes the private temporary file rows wait in. Throws InputError 'temp-dir-unusable'. */
   open(): void {
-    if (this.spoolDir) return;
-    const made = makePrivateTempDir('spark-triage-scan-', 'scan-rows');
-    try {
-      this.spoolFd = openSync(path.join(made.dir, 'rows.jsonl'), 'wx', 0o600);
-    } catch (e) {
-      made.remove();
-      throw tempUnusable(e, 'scan-rows', made.dir);
-    }
-    this.spoolDir = made;
+    this.spool ??= new TempSpool('spark-triage-scan-', 'scan-rows');
   }
 
   add(row: PreparedRow): void {
@@ -84,42 +74,23 @@ export class RowWriter {
       if (row.roleRegion) this.byRegion.set(row.roleRegion, (this.byRegion.get(row.roleRegion) ?? 0) + 1);
     }
     if (row.failed) this.emit(row.text);
-    else this.spool(row.text);
+    else {
+      this.open();
+      this.spool!.write(row.text);
+    }
   }
 
   /** Prints the spooled rows, then the totals (table only: jsonl and csv stay pure data). */
   finish(note?: string): void {
-    if (this.spoolFd !== null) {
-      closeSync(this.spoolFd);
-      this.spoolFd = null;
-      const fd = openSync(path.join(this.spoolDir!.dir, 'rows.jsonl'), 'r');
-      try {
-        const buf = Buffer.alloc(1 << 16);
-        if (!this.headerDone) this.header();
-        for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0;) this.out(buf.toString('utf8', 0, n));
-      } finally {
-        closeSync(fd);
-      }
-    }
-    this.cleanup();
     if (!this.headerDone) this.header();
+    this.spool?.drainTo(this.out);
+    this.spool = null;
     if (this.format === 'table') this.out(this.totals(note));
   }
 
   cleanup(): void {
-    if (this.spoolFd !== null) closeSync(this.spoolFd);
-    this.spoolFd = null;
-    this.spoolDir?.remove();
-    this.spoolDir = null;
-  }
-
-  private spool(line: string): void {
-    if (this.spoolFd === null) this.open();
-    try {
-      writeSync(this.spoolFd!, line);
-    } catch (e) {
-      throw tempUnusable(e, 'scan-rows', this.spoolDir!.dir); // ENOSPC, EDQUOT, EIO
-    }
+    this.spool?.remove();
+    this.spool = null;
   }
 
   private header(): void {

@@ -1,6 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 import { InputError } from '../errors.js';
 
 /** Private temporary directories made and not yet removed: removed at exit, however it comes. */
@@ -36,7 +37,7 @@ function installCleanup(): void {
 }
 
 /** What a temporary directory is for, named in the error when it cannot be made. */
-export type TempUse = 'stdin-zip' | 'scan-rows';
+export type TempUse = 'stdin-zip' | 'scan-rows' | 'output';
 
 /** The coded error for a temporary directory that cannot be made or written (missing, read-only, full). */
 export function tempUnusable(e: unknown, use: TempUse, dir = tmpdir()): InputError {
@@ -72,4 +73,71 @@ export function makePrivateTempDir(prefix: string, use: TempUse): { dir: string;
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Text written to a private temporary file and read back once, in order: output that must wait
+ * (scan's rows that are not failures, inspect's applications after its inputs) without being held
+ * in memory. Throws InputError 'temp-dir-unusable' when the file cannot be made or written.
+ */
+export class TempSpool {
+  private readonly made: { dir: string; remove: () => void };
+  private fd: number | null;
+  private readonly file: string;
+
+  constructor(
+    prefix: string,
+    private readonly use: TempUse,
+  ) {
+    this.made = makePrivateTempDir(prefix, use);
+    this.file = path.join(this.made.dir, 'spool');
+    try {
+      this.fd = openSync(this.file, 'wx', 0o600);
+    } catch (e) {
+      this.made.remove();
+      throw tempUnusable(e, use, this.made.dir);
+    }
+  }
+
+  write(text: string): void {
+    try {
+      writeSync(this.fd!, text);
+    } catch (e) {
+      throw tempUnusable(e, this.use, this.made.dir); // ENOSPC, EDQUOT, EIO
+    }
+  }
+
+  /** Hands what was written to `out` in chunks of 64 KiB, then removes the file. */
+  drainTo(out: (s: string) => void): void {
+    closeSync(this.fd!);
+    this.fd = null;
+    const fd = openSync(this.file, 'r');
+    try {
+      const buf = Buffer.alloc(1 << 16);
+      const decoder = new StringDecoder('utf8');
+      for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0;) out(decoder.write(buf.subarray(0, n)));
+      const rest = decoder.end();
+      if (rest) out(rest);
+    } finally {
+      closeSync(fd);
+      this.remove();
+    }
+  }
+
+  /** Hands what was written back line by line (without the newline), then removes the file. */
+  drainLines(each: (line: string) => void): void {
+    let rest = '';
+    this.drainTo((chunk) => {
+      const lines = (rest + chunk).split('\n');
+      rest = lines.pop()!;
+      for (const l of lines) each(l);
+    });
+    if (rest !== '') each(rest);
+  }
+
+  remove(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+    this.made.remove();
+  }
 }

@@ -379,6 +379,16 @@ export class AppState implements EventVisitor {
   }
 
   /** Executors other than the driver, as ExecutorAdded, BlockManagerAdded and the tasks they ran name them. */
+  /**
+   * Roughly the bytes this state holds, for a batch deciding what it can keep (commands/diagnose.ts).
+   * Measured with the heap (node --expose-gc, 2,000 small logs held): ~12 KiB for a small log with
+   * its read statistics; a kept stage ~1.3 KiB, an executor ~1 KiB, a signal ~1.5 KiB (texts to 4,000
+   * characters: counted as 8 KiB here, the most they hold).
+   */
+  footprint(): number {
+    return 12 * 1024 + 1331 * this.stages.size + 1024 * this.executors.size + 8 * 1024 * this.signals.all().length;
+  }
+
   get executorCount(): number {
     return this.executors.size + this.overflow.executors;
   }

@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { fixture, ROOT, runCli } from '../helpers.js';
+import { BIN, fixture, FIXTURES, ROOT, runCli } from '../helpers.js';
 
 const ESC = '\u001b';
 const kill = fixture('diagnose', 'yarn-memory-exceeded', 'spark35-pyspark');
@@ -47,5 +48,40 @@ describe('spark-triage usage (built bin)', () => {
     expect(runCli(['diagnose', kill], { env: forced }).stdout).toContain(ESC);
     // NO_COLOR is honoured too (runCli sets it).
     expect(runCli(['diagnose', kill], { env: { FORCE_COLOR: undefined } }).stdout).not.toContain(ESC);
+  });
+});
+
+describe('when the output cannot be written', () => {
+  const out = (file: string, args: string[]): { status: number | null; stderr: string } => {
+    const fd = openSync(file, 'w');
+    try {
+      const r = spawnSync(process.execPath, [BIN, ...args], { stdio: ['ignore', fd, 'pipe'], encoding: 'utf8' });
+      return { status: r.status, stderr: r.stderr };
+    } finally {
+      closeSync(fd);
+    }
+  };
+
+  it.skipIf(!existsSync('/dev/full'))('a full disk (ENOSPC) is one line and exit 2, for every command', () => {
+    for (const args of [['diagnose', kill], ['inspect', kill], ['memory', '--from', kill], ['scan', path.dirname(kill)], ['explain']]) {
+      const r = out('/dev/full', args);
+      expect([args[0], r.status, r.stderr]).toEqual([
+        args[0],
+        2,
+        'spark-triage: cannot write the output: ENOSPC: no space left on device, write\n',
+      ]);
+    }
+  });
+
+  it('a reader that stops reading (| head) ends it quietly: exit 0, nothing on stderr', async () => {
+    // Far more than a pipe holds (64 KiB), so writes go on after the reader is gone.
+    const child = spawn(process.execPath, [BIN, 'scan', '--jobs', '1', '--format', 'jsonl', FIXTURES], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect([status, stderr]).toEqual([0, '']);
   });
 });

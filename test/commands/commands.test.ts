@@ -54,6 +54,38 @@ describe('diagnose command', () => {
   });
 });
 
+describe('diagnose command, a batch too large to hold', () => {
+  // Every input the fixtures hold, in the order given: event logs, the container logs that join
+  // them, and inputs that fail (the zip and codec cases), in one batch.
+  const batch = [
+    kill,
+    fixture('containerlogs', 'yarn-hadoop3', 'yarn-logs.txt'),
+    fixture('containerlogs', 'kubectl-yaml', 'pod-oomkilled.yaml'),
+    fixture('diagnose'),
+    fixture('containerlogs'),
+    fixture('layouts'),
+    fixture('codecs'),
+  ];
+
+  for (const format of ['json', 'text', 'markdown'] as const) {
+    it(`${format}: read again one application at a time, the output is the same byte for byte`, async () => {
+      const held = memoryIo();
+      const again = memoryIo();
+      const codeHeld = await diagnoseCommand(batch, { format, conf: {}, style: plain }, held);
+      const codeAgain = await diagnoseCommand(batch, { format, conf: {}, style: plain, heldBytes: 0 }, again);
+      expect(codeAgain).toBe(codeHeld);
+      expect(again.stdout()).toBe(held.stdout());
+      expect(again.stderr()).toBe(held.stderr());
+      expect(held.stdout().length).toBeGreaterThan(100_000); // the batch is real: many applications
+      if (format === 'json') {
+        const report = parseJson(DiagnoseReportSchema, held.stdout());
+        expect(report.applications.length).toBeGreaterThan(50);
+        expect(report.applications.some((a) => a.problems.some((p) => p.code === 'joined'))).toBe(true);
+      }
+    });
+  }
+});
+
 describe('inspect command', () => {
   it('reads every input, one stderr line per unreadable one, exit 2', async () => {
     const io = memoryIo();

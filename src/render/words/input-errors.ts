@@ -42,11 +42,12 @@ const WORDS: { [C in InputErrorCode]: (d: InputErrorData[C]) => string } = {
   'permission-denied': () => 'permission denied',
   'is-a-directory': () => 'is a directory',
   'symlink-loop': () => 'too many levels of symbolic links',
-  'os-error': (d) => `${d.errno}: ${d.detail}`,
+  'os-error': (d) => (d.detail.startsWith(`${d.errno}:`) ? d.detail : `${d.errno}: ${d.detail}`),
   'not-a-file': () => 'not a regular file or directory',
   'no-log-in-directory': () => 'no Spark event log found in this directory',
   'stdin-read-twice': () => 'standard input can be read only once',
   interrupted: () => 'reading stopped by an interrupt',
+  'input-changed': () => 'changed while the batch was read (a batch too large to hold is read twice); run again',
   'empty-file': () => 'empty file',
   'no-content': (d) =>
     d.codec === 'none'
@@ -103,10 +104,12 @@ const WORDS: { [C in InputErrorCode]: (d: InputErrorData[C]) => string } = {
       : `corrupt zip entry ${d.entry}: decodes to ${d.actual} bytes, its directory entry declares ${d.declared}`,
   'stdin-too-large': (d) => `the zip on standard input is larger than the ${d.limit} bytes spooled; save it to a file and pass the file`,
   'temp-dir-unusable': (d) =>
-    `cannot ${d.for === 'scan-rows' ? 'keep scan rows in' : 'spool the zip on standard input to'} the temporary directory ${d.dir}: ${d.detail.startsWith(`${d.errno}:`) ? d.detail : `${d.errno}: ${d.detail}`} (set TMPDIR to a writable directory)`,
+    `cannot ${TEMP_USE[d.for]} the temporary directory ${d.dir}: ${d.detail.startsWith(`${d.errno}:`) ? d.detail : `${d.errno}: ${d.detail}`} (set TMPDIR to a writable directory)`,
   'bad-glob': (d) => `--app-name ${d.glob}: the range at character ${d.at + 1} runs backwards (write [a-z], not [z-a])`,
   internal: (d) => `internal error: ${d.detail}`,
 };
+
+const TEMP_USE = { 'scan-rows': 'keep scan rows in', output: 'keep output in', 'stdin-zip': 'spool the zip on standard input to' } as const;
 
 /** The user's line for a coded input problem (unescaped: the caller escapes it for its sink). */
 export function inputErrorText(p: Problem): string {
