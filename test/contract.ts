@@ -207,7 +207,10 @@ const ApplicationSummarySchema = z
     jobs: z.object({ total: size, failed: size }).strict(),
     stages: z.object({ total: size, failed: size }).strict(),
     tasks: z.object({ total: size, failed: size, killed: size }).strict(),
-    overflow: z.object({ stages: size, executors: size, properties: size, learnt: size, otherEvents: size }).strict().optional(),
+    overflow: z
+      .object({ stages: size, executors: size, properties: size, learnt: size, signals: size, otherEvents: size })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -437,6 +440,9 @@ const ProblemSchema = z.discriminatedUnion('code', [
   z.object({ code: z.literal('layout'), problem: LayoutProblemSchema, text }).strict(),
   z.object({ code: z.literal('learnt'), fact: LearntSchema, text }).strict(),
   z.object({ code: z.literal('classifier-failed'), classifier: z.string(), detail: z.string(), text }).strict(),
+  z
+    .object({ code: z.literal('capped'), stages: size, executors: size, properties: size, learnt: size, signals: size, lines: size, text })
+    .strict(),
   z.object({ code: z.literal('conf-typo'), key: z.string(), nearest: z.string(), text }).strict(),
   z.object({ code: z.literal('conf-unknown'), key: z.string(), text }).strict(),
   z

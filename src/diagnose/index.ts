@@ -23,6 +23,8 @@ export type DiagnosisProblem =
   | { code: 'layout'; problem: LayoutProblem }
   | { code: 'learnt'; fact: Learnt }
   | { code: 'classifier-failed'; classifier: string; detail: string }
+  /** What the fold did not keep one by one past its caps (state/app.ts, state/signals.ts), and lines too long or complex to read. */
+  | { code: 'capped'; stages: number; executors: number; properties: number; learnt: number; signals: number; lines: number }
   /** A --conf key spark-triage does not know, within a few letters of one it does. */
   | { code: 'conf-typo'; key: string; nearest: string }
   /** A --conf key spark-triage does not know: passed on, it changes nothing computed here. */
@@ -76,6 +78,15 @@ export function diagnoseApp(read: AppRead, opts: DiagnoseOptions = {}): Diagnosi
   const layoutProblem = ran.problem ?? now.problem;
   if (layoutProblem) problems.push({ code: 'layout', problem: layoutProblem });
   if (!app.hasEventLog) for (const fact of app.learnt) problems.push({ code: 'learnt', fact });
+  const capped = {
+    stages: app.overflow.stages,
+    executors: app.overflow.executors,
+    properties: app.overflow.properties,
+    learnt: app.overflow.learnt,
+    signals: app.signals.dropped,
+    lines: read.stats.longLines,
+  };
+  if (Object.values(capped).some((n) => n > 0)) problems.push({ code: 'capped', ...capped });
   const conf = { ...app.effectiveConf, ...overrides };
   const python = appIsPython(app, conf);
   const ctx: ClassifierContext = { app, layout: ran.layout, layoutProblem: ran.problem, outcome, python };

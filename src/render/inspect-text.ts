@@ -56,6 +56,7 @@ function renderApp(r: InputRead, a: AppRead, st: Style): string {
     o.executors > 0 ? plural(o.executors, 'executor') : '',
     o.properties > 0 ? plural(o.properties, 'Spark property', 'Spark properties') : '',
     o.learnt > 0 ? plural(o.learnt, 'setting from text logs', 'settings from text logs') : '',
+    a.state.signals.dropped > 0 ? plural(a.state.signals.dropped, 'failure message', 'failure messages') : '',
   ].filter((x) => x !== '');
   if (capped.length > 0) lines.push(row('limits', st.yellow(`past the caps, counted but not kept one by one: ${capped.join(', ')}`)));
   if (a.stats.malformedLines > 0 || a.stats.truncated || a.stats.schemaMismatches > 0 || a.stats.diagnostics.length > 0) {

@@ -50,7 +50,7 @@ export interface ApplicationSummary {
   stages: { total: number; failed: number };
   tasks: { total: number; failed: number; killed: number };
   /** Only when a cap was reached: what was counted but not kept one by one (README: Limits). */
-  overflow?: { stages: number; executors: number; properties: number; learnt: number; otherEvents: number };
+  overflow?: { stages: number; executors: number; properties: number; learnt: number; signals: number; otherEvents: number };
 }
 
 /** All failures of an input in one line: "part: reason; part: reason". */
@@ -94,13 +94,14 @@ export function applicationJson(a: AppRead): ApplicationSummary {
     jobs: { total: s.jobsTotal, failed: s.jobsFailed },
     stages: { total: s.stagesTotal, failed: s.stagesFailed },
     tasks: { total: s.tasksTotal, failed: s.tasksFailed, killed: s.tasksKilled },
-    ...(s.overflow.stages + s.overflow.executors + s.overflow.properties + s.overflow.learnt + a.stats.otherEvents > 0
+    ...(s.overflow.stages + s.overflow.executors + s.overflow.properties + s.overflow.learnt + s.signals.dropped + a.stats.otherEvents > 0
       ? {
           overflow: {
             stages: s.overflow.stages,
             executors: s.overflow.executors,
             properties: s.overflow.properties,
             learnt: s.overflow.learnt,
+            signals: s.signals.dropped,
             otherEvents: a.stats.otherEvents,
           },
         }

@@ -90,6 +90,14 @@ describe('the fix plan', () => {
     holdPromises(all);
   });
 
+  it('holds them on every real-Spark case (the event log joined with its driver, executor and YARN logs)', async () => {
+    const dir = fixture('real-spark');
+    const all = [];
+    for (const v of readdirSync(dir))
+      for (const c of readdirSync(path.join(dir, v))) all.push(...(await diagnosesOf([path.join(dir, v, c)])));
+    holdPromises(all);
+  });
+
   it.skipIf(!hasShared)('holds them on every real event log and snippet', async () => {
     const all = [];
     all.push(...(await diagnosesOf([EVENTLOGS])));

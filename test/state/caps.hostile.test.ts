@@ -6,6 +6,7 @@ import { MAX_EVENT_NAMES } from '../../src/eventlog/events.js';
 import { MAX_METRIC_NAMES, metricId } from '../../src/eventlog/fast.js';
 import { readAll, type AppRead } from '../../src/input/read.js';
 import { MAX_EXECUTORS, MAX_PROPERTIES, MAX_STAGE_ATTEMPTS } from '../../src/state/app.js';
+import { SignalBook } from '../../src/state/signals.js';
 import { RSS_LIMIT_MIB, runCliMeasured } from '../helpers.js';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'spark-triage-caps-'));
@@ -16,6 +17,7 @@ interface Overflow {
   executors: number;
   properties: number;
   learnt: number;
+  signals: number;
   otherEvents: number;
 }
 
@@ -187,6 +189,27 @@ describe('ten times past each cap, the CLI stays within the bound', () => {
       if (what === 'stages') expect(a.stages.total).toBe(count);
       check(a.overflow!);
       expect(r.rssMiB).toBeLessThan(RSS_LIMIT_MIB);
+      if (what !== 'stages') return;
+      // diagnose says what it did not keep, in the problems of the application.
+      const d = runCliMeasured(['diagnose', '--format', 'json', file]);
+      const problems = (JSON.parse(d.stdout) as { applications: { problems: { code: string; stages?: number }[] }[] }).applications[0]!
+        .problems;
+      expect(problems.find((p) => p.code === 'capped')).toMatchObject({ stages: MAX_STAGE_ATTEMPTS * 9 });
+      expect(d.rssMiB).toBeLessThan(RSS_LIMIT_MIB);
     });
   }
+});
+
+describe('failure messages are kept up to MAX_SIGNALS distinct ones', () => {
+  it('counts the distinct messages past the cap, and only counts repeats of a kept one', () => {
+    const book = new SignalBook();
+    const at = { file: 'x.log', line: 1 };
+    // Numbers are not what makes messages distinct (they are the same message of another task): letters are.
+    const word = (i: number): string => i.toString(26).replace(/\d/g, (d) => 'qrstuvwxyz'[Number(d)]!);
+    for (let i = 0; i < 1_000; i++) book.add({ source: 'stage-failure', text: `Lost task: hostile ${word(i)}`, at });
+    for (let i = 0; i < 50; i++) book.add({ source: 'stage-failure', text: `Lost task: hostile ${word(0)}`, at });
+    expect(book.all()).toHaveLength(400);
+    expect(book.dropped).toBe(600);
+    expect(book.all()[0]!.count).toBe(51);
+  });
 });

@@ -33,6 +33,8 @@ function learntText(f: Learnt): string {
     : `pod ${f.pod ?? ''} memory limit ${f.limit} (${f.bytes} bytes)`;
 }
 
+const count = (n: number, one: string, many = `${one}s`): string => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+
 /** A diagnosis problem as one line, unescaped. */
 export function problemText(p: DiagnosisProblem): string {
   switch (p.code) {
@@ -47,6 +49,18 @@ export function problemText(p: DiagnosisProblem): string {
       return `learnt: ${learntText(p.fact)}`;
     case 'classifier-failed':
       return `classifier ${p.classifier} failed: ${p.detail}`;
+    case 'capped': {
+      const past = [
+        p.stages > 0 ? count(p.stages, 'stage attempt') : '',
+        p.executors > 0 ? count(p.executors, 'executor') : '',
+        p.properties > 0 ? count(p.properties, 'Spark property', 'Spark properties') : '',
+        p.learnt > 0 ? count(p.learnt, 'setting from text logs', 'settings from text logs') : '',
+        p.signals > 0 ? count(p.signals, 'distinct failure message') : '',
+      ].filter((x) => x !== '');
+      const lines = p.lines > 0 ? `${count(p.lines, 'line')} too long or too complex to read were skipped` : '';
+      const kept = past.length > 0 ? `past the caps, counted but not kept one by one: ${past.join(', ')}` : '';
+      return `limits: ${[kept, lines].filter((x) => x !== '').join('; ')} (README, Limits)`;
+    }
     case 'conf-typo':
       return `--conf ${p.key}: not a setting spark-triage knows; did you mean ${p.nearest}?`;
     case 'conf-unknown':
