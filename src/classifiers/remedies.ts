@@ -33,7 +33,8 @@ export interface RemedyData {
   /** The same room taken from a heap the log shows underused: the container stays the same. */
   'shift-heap-to-overhead': { peak: number; heapBefore: number; heap: number; overhead: number; container: number };
   /** Do not raise the heap for a container kill; `factor`: the overhead grows with the heap by this (null: set explicitly). */
-  'keep-heap-container-kill': { factor: number | null };
+  /** factor: the overhead's factor of the heap, null when the overhead is set; minimum/until: the overhead sits at its minimum until the heap reaches `until`. */
+  'keep-heap-container-kill': { factor: number | null; minimum: number | null; until: number | null };
   'driver-double-heap': Record<string, never>;
   'local-mode': Record<string, never>;
   'driver-results-hint': Record<string, never>;

@@ -1,5 +1,5 @@
 import type { Remediation } from '../findings.js';
-import { parseSize } from '../memory/index.js';
+import { MiB, parseSize } from '../memory/index.js';
 import type { Need } from '../plan/needs.js';
 import { defaultOf, keyStatus } from '../plan/keys.js';
 import type { AppState } from '../state/app.js';
@@ -163,16 +163,21 @@ export function skewNeed(ctx: ClassifierContext, stages: string[]): Need | null 
 /**
  * Advice for a container kill: keep the heap. When the overhead is a factor of the heap (no explicit
  * overhead), a bigger heap does add `factor` × the increase outside it — but the container grows by
- * (1 + factor) × the increase for it, where the overhead alone would do.
+ * (1 + factor) × the increase for it, where the overhead alone would do. While the overhead sits at
+ * its minimum (384 MiB unless set), a bigger heap adds nothing outside it until factor × heap passes
+ * that minimum: `minimum` is then the minimum and `until` the heap where the factor takes over.
  */
 export function keepHeapAdvice(ctx: ClassifierContext): Remediation | null {
   const l = ctx.layout;
   if (!l) return null;
-  const explicit = ['spark.executor.memoryOverhead', 'spark.yarn.executor.memoryOverhead', 'spark.mesos.executor.memoryOverhead'].some(
-    (k) => ctx.app.effectiveConf[k] !== undefined,
-  );
+  const d = l.notes.find((n) => n.code === 'overhead-default' && n.data.role === 'executor')?.data;
+  const factor = typeof d?.factor === 'number' ? d.factor : null;
+  const minMiB = typeof d?.minMiB === 'number' ? d.minMiB : null;
+  const atMinimum = factor !== null && factor > 0 && minMiB !== null && d?.overheadMiB === minMiB;
   return fix('spark.executor.memory', null, null, 'keep-heap-container-kill', {
-    factor: explicit ? null : l.executor.overhead / l.executor.heap,
+    factor,
+    minimum: atMinimum ? minMiB * MiB : null,
+    until: atMinimum ? Math.ceil(minMiB / factor) * MiB : null,
   });
 }
 

@@ -131,6 +131,14 @@ describe('evidence', () => {
 });
 
 describe('remediation is computed from the numbers', () => {
+  it('keeps the heap of a container kill whose overhead sits at its minimum: a bigger heap adds nothing outside it', async () => {
+    // Real Spark 3.5.6 on a MiniYARNCluster: 512m heap, overhead max(0.10 × 512, 384) = 384 MiB, the minimum,
+    // until the heap passes 384 / 0.10 = 3,840 MiB (v1 said "a bigger heap adds 75% of its increase outside it").
+    const d = await diagnosePath(fixture('real-spark', '3.5.6', 'yarn-pmem-cluster'));
+    const keep = findingOf(d, 'yarn-memory-exceeded').remediation.find((r) => r.messageId === 'keep-heap-container-kill');
+    expect(keep?.data).toEqual({ factor: 0.1, minimum: 384 * 2 ** 20, until: 3840 * 2 ** 20 });
+  });
+
   const byConf = <R extends { conf: string | null }>(rs: R[]): Record<string, R> =>
     Object.fromEntries(rs.filter((r) => r.conf !== null).map((r) => [r.conf, r]));
 
@@ -140,7 +148,12 @@ describe('remediation is computed from the numbers', () => {
     const fixes = byConf(f.remediation);
     // 8g heap, overhead max(0.10 × 8192, 384) = 819m; used 9.1 GB → 1.1 GiB outside the heap × 1.25 → 1.4 GiB → 1536m.
     expect(fixes['spark.executor.memoryOverhead']).toMatchObject({ current: '819m', suggested: '1536m', messageId: 'raise-overhead' });
-    expect(fixes['spark.executor.memory']).toMatchObject({ current: null, suggested: null, messageId: 'keep-heap-container-kill' });
+    expect(fixes['spark.executor.memory']).toMatchObject({
+      current: null,
+      suggested: null,
+      messageId: 'keep-heap-container-kill',
+      data: { factor: 0.1, minimum: null, until: null },
+    });
     expect(Object.keys(fixes).sort()).toEqual(['spark.executor.memory', 'spark.executor.memoryOverhead']);
     // One plan: the overhead alone, with the container and cluster before and after.
     expect(d.plan).toMatchObject({ conf: { 'spark.executor.memoryOverhead': '1536m' }, holds: true, executors: 4 });

@@ -72,8 +72,11 @@ const WORDS: { [K in RemedyId]: (d: RemedyData[K]) => string } = {
   'keep-heap-container-kill': (d) =>
     d.factor === null
       ? 'do not raise the heap: the heap did not overflow, the container did; with the overhead set explicitly, a bigger heap leaves the same room outside it and the kill comes back'
-      : `do not raise the heap: the heap did not overflow, the container did; with the overhead at ${Math.round(d.factor * 100)}% of the heap, a bigger heap adds only ` +
-        `${Math.round(d.factor * 100)}% of its increase outside it while the container grows by ${Math.round((1 + d.factor) * 100)}% of it`,
+      : d.minimum !== null && d.until !== null
+        ? `do not raise the heap: the heap did not overflow, the container did; the overhead sits at its minimum of ${fmtBytes(d.minimum)}, ` +
+          `so a bigger heap adds nothing outside it until the heap passes ${fmtBytes(d.until)}, and the kill comes back`
+        : `do not raise the heap: the heap did not overflow, the container did; with the overhead at ${Math.round(d.factor * 100)}% of the heap, a bigger heap adds only ` +
+          `${Math.round(d.factor * 100)}% of its increase outside it while the container grows by ${Math.round((1 + d.factor) * 100)}% of it`,
   'driver-double-heap': () => 'the driver JVM ran out of heap; double it',
   'local-mode': () => 'in local mode tasks run inside the driver: spark.executor.memory has no effect',
   'driver-results-hint': () => 'look for collect(), toPandas(), large broadcasts or many small tasks accumulating results on the driver',
