@@ -1,4 +1,5 @@
 import type { ClassifierContext } from './define.js';
+import { AM_ID } from '../state/signals.js';
 import { direct, find, parseHumanSize, type Match } from './match.js';
 
 /**
@@ -7,7 +8,7 @@ import { direct, find, parseHumanSize, type Match } from './match.js';
  * "exceeding physical|virtual memory limits") and the NodeManager's own (Hadoop 2 "running beyond
  * physical memory limits", Hadoop 3 "beyond the 'PHYSICAL' memory limit", cgroups "is under oom").
  */
-const KILL =
+export const KILL =
   /Container killed by YARN for exceeding (?:(physical|virtual) )?memory limits|running beyond (physical|virtual) memory limits|beyond the '(PHYSICAL|VIRTUAL)' memory limit|is under oom because it exceeded its (physical) memory limit|(?:Exit status|exitCode|exit status):\s*(-10[34])\b/;
 const USAGE = /([0-9.]+ [KMGT]i?B) of ([0-9.]+ [KMGT]i?B) (physical|virtual) memory used/;
 
@@ -29,5 +30,19 @@ export function yarnKills(ctx: ClassifierContext): YarnKill[] {
   });
 }
 
-/** The AM / driver container: its id ends in _000001, or YARN says "AM Container". */
-export const isAmText = (text: string): boolean => /AM Container for|container_(?:e\d+_)?\d+_\d+_\d+_0*1\b/.test(text);
+/**
+ * The application master's container: its id ends in _000001 (the first container of an attempt), YARN
+ * says "AM Container", or the text scanner gave it the client-mode AM's id. It is the driver in cluster
+ * mode only.
+ */
+export const isAmKill = (k: Match): boolean =>
+  k.signal.executors.has(AM_ID) || /AM Container for|container_(?:e\d+_)?\d+_\d+_\d+_0*1\b/.test(k.signal.text);
+
+/**
+ * Whether the killed AM ran in client mode (ExecutorLauncher: not the driver, sized by spark.yarn.am.*):
+ * the AM's own lines said so (the scanner's AM_ID), or the application's configuration does.
+ */
+export function amInClientMode(ctx: ClassifierContext, kills: Match[]): boolean {
+  if (kills.some((k) => k.signal.executors.has(AM_ID))) return true;
+  return (ctx.app.effectiveConf['spark.submit.deployMode'] ?? '').trim().toLowerCase() === 'client';
+}
