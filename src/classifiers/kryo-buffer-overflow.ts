@@ -5,9 +5,9 @@ import { POLICY } from './policy.js';
 import { parseSizeOr, roundUp, settingNeed, sizeConf } from './remedy.js';
 
 // KryoSerializer: "Kryo serialization failed: Buffer overflow. Available: a, required: r" (≤3.5);
-// 4.0+ error class KRYO_BUFFER_OVERFLOW quotes the key.
+// 4.0+ error class KRYO_BUFFER_OVERFLOW quotes the key and ends " SQLSTATE: 54006" (error-conditions.json).
 const PATTERN =
-  /Kryo serialization failed: Buffer overflow|KRYO_BUFFER_OVERFLOW|Kryo serialization failed:[^\n]*spark\.kryoserializer\.buffer\.max/;
+  /Kryo serialization failed: Buffer overflow|KRYO_BUFFER_OVERFLOW|Kryo serialization failed:[^\n]*spark\.kryoserializer\.buffer\.max|SQLSTATE: 54006\b/;
 
 export default defineClassifier({
   code: 'kryo-buffer-overflow',

@@ -1,7 +1,7 @@
 import { defineClassifier } from './define.js';
 import { reportFrom } from './match.js';
 import { fix } from './remedy.js';
-import { isAmKill, KILL, yarnKills } from './yarn-kill.js';
+import { isAmKill, STATED_PHYSICAL, yarnKills } from './yarn-kill.js';
 
 /**
  * YARN's message states the limit it enforced ("9.1 GB of 8.8 GB physical memory used"); a limit that
@@ -19,7 +19,7 @@ export default defineClassifier({
     rank: 72,
     thresholds: { tolerance: { value: TOLERANCE, why: 'YARN prints the limit in GB with one decimal (±0.05 GiB)' } },
   },
-  triggers: [KILL],
+  triggers: [STATED_PHYSICAL],
   classify(ctx, report) {
     const l = ctx.layout;
     if (!l) return;

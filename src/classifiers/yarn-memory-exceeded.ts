@@ -1,7 +1,7 @@
 import type { Evidence } from '../findings.js';
 import { defineClassifier } from './define.js';
 import { lineOf, reportFrom } from './match.js';
-import { amInClientMode, isAmKill, KILL, yarnKills } from './yarn-kill.js';
+import { amInClientMode, isAmKill, PHYSICAL_KILL, yarnKills } from './yarn-kill.js';
 import { driverRoomNeed, fix, keepHeapAdvice, roomNeed } from './remedy.js';
 
 export default defineClassifier({
@@ -10,7 +10,7 @@ export default defineClassifier({
     kind: 'failure',
     rank: 10,
   },
-  triggers: [KILL],
+  triggers: [PHYSICAL_KILL],
   classify(ctx, report) {
     const kills = yarnKills(ctx).filter((k) => k.kind === 'physical');
     if (kills.length === 0) return;

@@ -1,6 +1,6 @@
 import { defineClassifier } from './define.js';
 import { reportFrom } from './match.js';
-import { isAmKill, KILL, yarnKills } from './yarn-kill.js';
+import { isAmKill, VIRTUAL_KILL, yarnKills } from './yarn-kill.js';
 import { fix } from './remedy.js';
 
 export default defineClassifier({
@@ -9,7 +9,7 @@ export default defineClassifier({
     kind: 'failure',
     rank: 11,
   },
-  triggers: [KILL],
+  triggers: [VIRTUAL_KILL],
   classify(ctx, report) {
     const kills = yarnKills(ctx).filter((k) => k.kind === 'virtual');
     if (kills.length === 0) return;

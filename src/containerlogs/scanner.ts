@@ -279,7 +279,7 @@ export class LogScanner {
     }
     if (
       (m =
-        /(?:Container \[pid=\d+,containerID=|containerID=|Container marked as failed: |Container from a bad node: |Completed container )(container_[\w]+)[\s\S]*/.exec(
+        /(?:Container \[pid=\d+,containerID=|containerID=|Container marked as failed: |Container from a bad node: |Completed container |Container (?=container_\w+(?: on host: \S+)? was preempted))(container_[\w]+)[\s\S]*/.exec(
           text,
         ))
     ) {
