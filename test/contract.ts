@@ -170,6 +170,7 @@ const REMEDY_IDS = members<RemedyId>({
   'hash-build-side': true,
   'heap-minimum': true,
   'onoom-explained': true,
+  'not-spark-pod': true,
 });
 const HOLDER_KINDS = members<HolderKind>({
   sorter: true,

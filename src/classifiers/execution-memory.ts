@@ -93,8 +93,9 @@ export default defineClassifier({
   },
 });
 
+/** A hash relation exists only in a SQL plan: the setting applies whether or not the inputs show the plan. */
 function buildSideNeed(stages: string[]): Need {
-  return settingNeed('spark.sql.autoBroadcastJoinThreshold', '-1', { unit: 'text', sql: true, stages }, 'hash-build-side');
+  return settingNeed('spark.sql.autoBroadcastJoinThreshold', '-1', { unit: 'text', sql: false, stages }, 'hash-build-side');
 }
 
 /** Smaller Arrow batches for a Python UDF whose input queue (HybridRowQueue) held the memory. */

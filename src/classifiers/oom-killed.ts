@@ -1,3 +1,4 @@
+import { POD_PREFIX } from '../state/signals.js';
 import { defineClassifier } from './define.js';
 import { direct, find, processEvidence, reportFrom, roleOf } from './match.js';
 import { driverRoomNeed, fix, keepHeapAdvice, podLimit, roomNeed } from './remedy.js';
@@ -19,6 +20,20 @@ export default defineClassifier({
     const matches = direct(find(ctx, PATTERN));
     if (matches.length === 0) return;
     const role = roleOf(matches);
+    if (matches.every((x) => x.signal.executors.size > 0 && [...x.signal.executors].every((e) => e.startsWith(POD_PREFIX)))) {
+      // Another workload's pod on the node, not this application's: its own limit, no Spark setting.
+      report(
+        reportFrom(
+          matches,
+          'executor',
+          'container',
+          'high',
+          { needs: [], advice: [fix(null, null, null, 'not-spark-pod')] },
+          processEvidence(ctx, matches, role),
+        ),
+      );
+      return;
+    }
     if (role === 'driver') {
       report(
         reportFrom(

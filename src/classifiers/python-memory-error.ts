@@ -8,7 +8,8 @@ import { fix, roundUp, settingNeed, sizeConf } from './remedy.js';
 // pyspark.errors…PythonException "An exception was thrown from the Python worker"), e.g. when
 // spark.executor.pyspark.memory's RLIMIT_AS (worker.py setrlimit) is reached; or in the driver's own
 // Python process (toPandas, collect), which the text scanner gives to the driver.
-const PATTERN = /(?:PythonException|Traceback)[\s\S]*?^\s*MemoryError\b|(?:^|: )MemoryError\b(?:: [^\n]*)?$|\bpyspark\.errors\.[\w.]*MemoryError/m;
+const PATTERN =
+  /(?:PythonException|Traceback)[\s\S]*?^\s*MemoryError\b|(?:^|: )MemoryError\b(?:: [^\n]*)?$|\bpyspark\.errors\.[\w.]*MemoryError/m;
 
 export default defineClassifier({
   code: 'python-memory-error',

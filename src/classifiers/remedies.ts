@@ -105,6 +105,8 @@ export interface RemedyData {
   'hash-build-side': Record<string, never>;
   /** Spark refuses to start a JVM whose heap is under `minimum` bytes. */
   'heap-minimum': { minimum: number };
+  /** A pod that is not Spark's was OOMKilled: its own memory limit, nothing in Spark's settings. */
+  'not-spark-pod': Record<string, never>;
   /** The SIGKILL was the JVM's own -XX:OnOutOfMemoryError hook: fix the OutOfMemoryError, not the container. */
   'onoom-explained': Record<string, never>;
 }

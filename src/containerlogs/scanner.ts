@@ -28,6 +28,8 @@ const MAX_ENTRY_CHARS = 16 * 1024;
  * past this many such signals, the oldest goes out with what is known.
  */
 const MAX_PENDING = 64;
+/** Job-failure texts remembered per log to count each once (our choice: past this many, repeats count again). */
+const MAX_JOB_TEXTS = 256;
 /** A TaskMemoryManager dump is printed right before the error it explains: it is forgotten this many entries later. Our choice. */
 const DUMP_ENTRIES = 50;
 
@@ -85,6 +87,7 @@ export class LogScanner {
   private settled = false;
   private pending: Pending[] = [];
   private dump: OpenDump | null = null;
+  private readonly jobFailures = new Set<string>();
 
   constructor(
     private readonly app: AppState,
@@ -164,20 +167,34 @@ export class LogScanner {
     this.settled = this.resolved().settled;
     const pending = this.pending;
     this.pending = [];
-    for (const p of pending) this.app.signals.add(this.finish(p));
+    for (const p of pending) this.add(this.finish(p));
   }
 
   private emit(p: Pending | SignalInput): void {
     if (!('bare' in p)) {
-      this.app.signals.add(p);
+      this.add(p);
       return;
     }
     if (this.resolved().settled) {
-      this.app.signals.add(this.finish(p));
+      this.add(this.finish(p));
       return;
     }
     this.pending.push(p);
-    if (this.pending.length > MAX_PENDING) this.app.signals.add(this.finish(this.pending.shift()!));
+    if (this.pending.length > MAX_PENDING) this.add(this.finish(this.pending.shift()!));
+  }
+
+  /**
+   * A driver's log quotes one job's abort several times (DAGScheduler, the stage, "Exception in thread
+   * main", the client's report): a job failure is counted once per text in a log, as the event log's
+   * JobFailed is once per job.
+   */
+  private add(s: SignalInput): void {
+    if (s.source === 'job-failure') {
+      const key = s.text.slice(0, 400).replace(/\d+/g, '#');
+      if (this.jobFailures.has(key)) return;
+      if (this.jobFailures.size < MAX_JOB_TEXTS) this.jobFailures.add(key);
+    }
+    this.app.signals.add(s);
   }
 
   /** A context signal with the log's role: its executor id, and a bare message's source. */
@@ -236,9 +253,12 @@ export class LogScanner {
     if ((m = /The executor with id (\S+) exited with exit code[\s\S]*/.exec(text))) return [sig('executor-removed', m.index, m[0], m[1]!)];
     if (/The executor with id (\S+) was deleted by a user or the framework/.test(text)) return [];
     if ((m = /Lost executor (\S+) on [^:\n]*:\s*([\s\S]*)/.exec(text))) return [sig('executor-removed', bodyAt(text, m, 2), m[2]!, m[1]!)];
-    // Standalone (StandaloneSchedulerBackend): "Executor app-…/3 removed: Command exited with code 52".
+    // Standalone (StandaloneSchedulerBackend): "Executor app-…/3 removed: Command exited with code 52", and the
+    // app client's "Executor updated: app-…/3 is now EXITED (Command exited with code 52)" before it.
     if ((m = /Executor app-[\w-]+\/(\d+) removed: ([\s\S]*)/.exec(text)))
       return [sig('executor-removed', bodyAt(text, m, 2), m[2]!, m[1]!)];
+    if ((m = /Executor updated: app-[\w-]+\/(\d+) is now (?:EXITED|FAILED|KILLED|LOST) \(([^)\n]*)\)/.exec(text)))
+      return [sig('executor-removed', m.index + m[0].length - 1 - m[2]!.length, m[2]!, m[1]!)];
     // Databricks: the driver's own end ("Driver down cause: driver state change (exit code: 137)").
     if ((m = /Driver down cause:[^\n]*/.exec(text))) return [sig('executor-removed', m.index, m[0], 'driver')];
     const out: Array<Pending | SignalInput> = [];
@@ -308,8 +328,12 @@ export class LogScanner {
       return [sig('job-failure', m.index, m[0], 'driver')];
     }
     if ((m = /Job aborted due to stage failure:[\s\S]*/.exec(text))) return [sig('job-failure', m.index, m[0], null)];
-    // A message on its own (a pasted error, an OnOutOfMemoryError hook's "# java.lang.OutOfMemoryError…").
+    // A message on its own (a pasted error, an OnOutOfMemoryError hook's "# java.lang.OutOfMemoryError…"), from
+    // the line that holds what made the entry worth reading: the lines before it are context, not the failure.
+    const from = text.lastIndexOf('\n', ANY_TRIGGER.exec(text)?.index ?? 0) + 1;
+    const skip = text.slice(0, from).split('\n').length - 1;
     const body = e.lines
+      .slice(skip)
       .map((l) =>
         l
           .replace(LOG4J_HEADER, '')
@@ -317,7 +341,7 @@ export class LogScanner {
           .replace(/^#\s*/, ''),
       )
       .join('\n');
-    return [{ sig: sig('task-exception', 0, body, null), bare: true, hint: null }];
+    return [{ sig: sig('task-exception', from, body, null), bare: true, hint: null }];
   }
 
   /** Where offset `at` of the entry's text is in the file. */
@@ -335,7 +359,9 @@ export class LogScanner {
   private executorForContainer(containerId: string): string | null | undefined {
     if (containerId === this.ctx.containerId && this.ctx.role === 'am') return undefined;
     if (/_0*1$/.test(containerId)) return this.amExecutor();
-    return this.ctx.containerExecutors.get(containerId) ?? null;
+    // In `yarn logs`, the AM's lines about a container come before that container's launch script names
+    // its executor: the container id holds the place until then (YarnAggregatedReader renames or forgets it).
+    return this.ctx.containerExecutors.get(containerId) ?? (this.ctx.containerId !== null ? containerId : null);
   }
 
   /** The AM's executor id: a client-mode AM is not the driver. */

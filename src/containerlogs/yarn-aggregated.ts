@@ -68,5 +68,8 @@ export class YarnAggregatedReader {
 
   end(): void {
     this.scanner?.end();
+    // Containers named before their launch script was read: their executor ids, now known; the rest unknown.
+    for (const [container, executor] of this.containerExecutors) this.app.signals.renameExecutor(container, executor);
+    this.app.signals.forgetExecutors((id) => id.startsWith('container_'));
   }
 }

@@ -98,7 +98,7 @@ export class SignalBook {
 
   add(s: SignalInput): void {
     const text = s.text.length > MAX_TEXT ? s.text.slice(0, MAX_TEXT) : s.text;
-    const key = `${s.source}\u0000${text.slice(0, 400).replace(/\d+/g, '#')}`;
+    const key = keyOf(s.source, text);
     let sig = this.byKey.get(key);
     if (!sig) {
       if (this.byKey.size >= MAX_SIGNALS) {
@@ -146,27 +146,60 @@ export class SignalBook {
     }
   }
 
+  /** Forgets the executor ids `drop` picks (placeholders never resolved, such as a container whose launch script was not in the input). */
+  forgetExecutors(drop: (id: string) => boolean): void {
+    for (const s of this.byKey.values()) for (const id of [...s.executors]) if (drop(id)) s.executors.delete(id);
+  }
+
+  /**
+   * Folds in a signal another input of the application read. The same text from two inputs is one
+   * failure seen twice (an event log's ExecutorRemoved and the driver's "Lost executor", a job's abort
+   * in the event log and in the driver's output): its count is the larger of the two, its executors,
+   * stages and places are joined. A text only the other input has is added as it was counted there.
+   */
+  merge(from: Signal): void {
+    const key = keyOf(from.source, from.text);
+    const sig = this.byKey.get(key);
+    if (!sig) {
+      if (this.byKey.size >= MAX_SIGNALS) {
+        this.dropped++;
+        return;
+      }
+      this.byKey.set(key, {
+        ...from,
+        frames: [...from.frames],
+        executors: new Set(from.executors),
+        stages: new Set(from.stages),
+        locations: from.locations.slice(0, MAX_LOCATIONS),
+        lineMapped: from.lineMapped.slice(0, MAX_LOCATIONS),
+      });
+      return;
+    }
+    sig.count = Math.max(sig.count, from.count);
+    for (const e of from.executors) if (sig.executors.size < MAX_IDS) sig.executors.add(e);
+    for (const st of from.stages) if (sig.stages.size < MAX_IDS) sig.stages.add(st);
+    if (from.firstTime !== null && (sig.firstTime === null || from.firstTime < sig.firstTime)) sig.firstTime = from.firstTime;
+    if (from.lastTime !== null && (sig.lastTime === null || from.lastTime > sig.lastTime)) sig.lastTime = from.lastTime;
+    from.locations.forEach((at, i) => {
+      if (sig.locations.length < MAX_LOCATIONS && !sig.locations.some((l) => l.file === at.file)) {
+        sig.locations.push(at);
+        sig.lineMapped.push(from.lineMapped[i] ?? false);
+      }
+    });
+    if (from.dump && (!sig.dump || (from.dump.consumers[0]?.bytes ?? 0) > (sig.dump.consumers[0]?.bytes ?? 0))) sig.dump = from.dump;
+  }
+
   all(): Signal[] {
     return [...this.byKey.values()];
   }
 }
 
-/** Folds another book's signals into `into` (same keys add up): several inputs of one application. */
+/** One failure text, whatever its numbers: the source and the first 400 characters with digits masked. */
+function keyOf(source: SignalSource, text: string): string {
+  return `${source}\u0000${text.slice(0, 400).replace(/\d+/g, '#')}`;
+}
+
+/** Folds another book's signals into `into`: several inputs of one application (SignalBook.merge). */
 export function absorbSignals(into: SignalBook, from: SignalBook): void {
-  for (const s of from.all()) {
-    const base = { source: s.source, text: s.text, frames: s.frames, causedByApp: s.causedByApp, dump: s.dump };
-    const execs = [...s.executors];
-    const stages = [...s.stages];
-    // Replay each occurrence's identity once, then the count, so sets and locations merge too.
-    for (let i = 0; i < s.count; i++) {
-      into.add({
-        ...base,
-        executor: execs[i] ?? null,
-        stage: stages[i] ?? null,
-        time: i === 0 ? s.firstTime : i === s.count - 1 ? s.lastTime : null,
-        at: s.locations[Math.min(i, s.locations.length - 1)]!,
-        lineMapped: s.lineMapped[Math.min(i, s.locations.length - 1)] ?? false,
-      });
-    }
-  }
+  for (const s of from.all()) into.merge(s);
 }

@@ -1,9 +1,12 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseBlockYaml } from '../../src/containerlogs/kubectl-json.js';
 import { parseQuantity } from '../../src/containerlogs/pods.js';
-import type { InputKind } from '../../src/input/sniff.js';
+import { joinsApplication, type InputKind } from '../../src/input/sniff.js';
+import { verdictSummary } from '../../src/render/words/classifiers.js';
 import type { Region, Role } from '../../src/findings.js';
-import { diagnosePath, diagnosePaths, evidenceOf, findingOf, fixture, only } from '../helpers.js';
+import { diagnosePath, diagnosePaths, evidenceOf, findingOf, fixture, only, readPaths } from '../helpers.js';
 
 const cl = (...p: string[]): string => fixture('containerlogs', ...p);
 
@@ -51,6 +54,41 @@ describe('each container-log format, by content', () => {
       { code: 'jvm-oom-exit', role: 'executor', region: 'heap', executors: ['4'], appId: null },
     ],
     ['kernel-cgroup/dmesg.txt', 'unknown', { code: 'oom-killed', role: 'executor', region: 'overhead', executors: [], appId: null }],
+    [
+      'executor-tmm-dump-sorter/stderr',
+      'spark-log',
+      { code: 'execution-memory', role: 'executor', region: 'execution', executors: [], appId: null },
+    ],
+    [
+      'executor-tmm-dump-hash-relation/stderr',
+      'spark-log',
+      { code: 'execution-memory', role: 'executor', region: 'execution', executors: [], appId: null },
+    ],
+    [
+      'yarn-diagnostics-xmx/application-status.txt',
+      'yarn-diagnostics',
+      { code: 'yarn-memory-exceeded', role: 'executor', region: 'overhead', executors: [], appId: 'application_1700000000000_0077' },
+    ],
+    [
+      'kubectl-describe-non-spark/describe.txt',
+      'kubectl-describe',
+      { code: 'oom-killed', role: 'executor', region: 'container', executors: [], appId: null },
+    ],
+    [
+      'driver-log-heap-minimum/driver.log',
+      'spark-log',
+      { code: 'heap-below-minimum', role: 'driver', region: 'reserved', executors: [], appId: null },
+    ],
+    [
+      'driver-log-yarn-client-am/driver.log',
+      'yarn-diagnostics',
+      { code: 'yarn-memory-exceeded', role: 'driver', region: 'overhead', executors: [], appId: 'application_1708400000000_0012' },
+    ],
+    [
+      'driver-log-standalone-exit52/driver.log',
+      'spark-log',
+      { code: 'jvm-oom-exit', role: 'executor', region: 'heap', executors: ['0'], appId: null },
+    ],
   ];
   for (const [file, kind, exp] of table) {
     it(`${file}: ${kind} → ${exp.code}`, async () => {
@@ -142,5 +180,163 @@ describe('helpers', () => {
       spec: { containers: [{ env: [{ name: 'X', value: 'y' }], name: 'c' }] },
       x: [],
     });
+  });
+});
+
+describe('issue 16: what real text says, read right', () => {
+  const byConf = <R extends { conf: string | null }>(rs: R[]): Record<string, R> =>
+    Object.fromEntries(rs.filter((r) => r.conf !== null).map((r) => [r.conf, r]));
+
+  it('names who held the memory from TaskMemoryManager’s dump, and fixes by what it was', async () => {
+    const sorter = await diagnosePath(cl('executor-tmm-dump-sorter', 'stderr'), { 'spark.executor.memory': '8g' });
+    const f = findingOf(sorter, 'execution-memory');
+    expect(evidenceOf(f.evidence, 'memory-holder')).toMatchObject({
+      at: { line: 5 },
+      data: {
+        task: '172030',
+        consumer: 'org.apache.spark.util.collection.unsafe.sort.UnsafeExternalSorter',
+        kind: 'sorter',
+        bytes: Math.round(2.1 * 2 ** 30),
+        consumers: 2,
+      },
+    });
+    // A sorter that cannot get a page after spilling: its share per task is too small.
+    expect(f.needs.map((n) => n.kind)).toContain('task-execution');
+    const hash = await diagnosePath(cl('executor-tmm-dump-hash-relation', 'stderr'), { 'spark.executor.memory': '8g' });
+    const h = findingOf(hash, 'execution-memory');
+    expect(evidenceOf(h.evidence, 'memory-holder').data).toMatchObject({
+      consumer: 'org.apache.spark.sql.execution.joins.LongToUnsafeRowMap',
+      kind: 'hash-relation',
+      bytes: 1792 * 2 ** 20,
+    });
+    // A hash join's build side: stop broadcasting it, not more heap.
+    expect(byConf(h.remediation)['spark.sql.autoBroadcastJoinThreshold']).toMatchObject({ suggested: '-1', messageId: 'hash-build-side' });
+    expect(h.needs.map((n) => n.kind)).not.toContain('task-execution');
+  });
+
+  it('reads Gluten’s consumer tree and sizes the off-heap pool from the one it states', async () => {
+    const d = await diagnosePath(fixture('snippets-16', '10_gluten_tmm_dump_then_offheap_oom_consumer_tree.txt'), {
+      'spark.executor.memory': '8g',
+    });
+    const f = findingOf(d, 'offheap-oom');
+    expect(evidenceOf(f.evidence, 'native-memory').data).toEqual({
+      task: 'Task.88388',
+      used: Math.round(1578.4 * 2 ** 20),
+      taskCap: 2 * 2 ** 30,
+      pool: 16 * 2 ** 30,
+      largest: null,
+      largestBytes: null,
+      operator: null,
+      operatorBytes: null,
+    });
+    expect(evidenceOf(f.evidence, 'memory-holder').data).toMatchObject({ kind: 'native', bytes: Math.round(1578.4 * 2 ** 20) });
+    // 16 GiB × 1.5.
+    expect(byConf(f.remediation)['spark.memory.offHeap.size']).toMatchObject({ suggested: '24g', messageId: 'offheap-stated' });
+    const wide = findingOf(
+      await diagnosePath(fixture('snippets-16', '11_gluten_glutenexception_consumer_tree_wholestageiterator.txt')),
+      'offheap-oom',
+    );
+    expect(evidenceOf(wide.evidence, 'native-memory').data).toMatchObject({
+      task: 'Task.342',
+      taskCap: 3.5 * 2 ** 30,
+      largest: 'WholeStageIterator.147',
+      largestBytes: Math.round(3.4 * 2 ** 30),
+    });
+  });
+
+  it('computes the overhead from "2.9 GB of 2.4 GB" and the -Xmx of the killed command line', async () => {
+    const file = cl('yarn-diagnostics-xmx', 'application-status.txt');
+    const d = await diagnosePath(file);
+    expect(d.problems).toContainEqual({
+      code: 'learnt',
+      fact: { kind: 'setting', key: 'spark.executor.memory', value: '2048m', source: { kind: 'xmx', at: { file, line: 10 } } },
+    });
+    const f = findingOf(d, 'yarn-memory-exceeded');
+    // (2.9 GiB − 2 GiB) × 1.25 = 1152 MiB → 1280m in steps of 256 MiB.
+    expect(byConf(f.remediation)['spark.executor.memoryOverhead']).toMatchObject({
+      current: '384m',
+      suggested: '1280m',
+      data: { used: Math.round(2.9 * 2 ** 30), limit: Math.round(2.4 * 2 ** 30), limitFrom: 'message' },
+    });
+    expect(evidenceOf(f.evidence, 'matched').at).toEqual({ file, line: 7 });
+  });
+
+  it('says a client-mode YARN application master is not the driver, and sizes its own overhead', async () => {
+    const d = await diagnosePath(cl('driver-log-yarn-client-am', 'driver.log'), { 'spark.executor.memory': '4g' });
+    const f = findingOf(d, 'yarn-memory-exceeded');
+    expect(f.role).toBe('driver');
+    expect(evidenceOf(f.evidence, 'process').data).toEqual({ kind: 'yarn-am', mode: 'client' });
+    expect(Object.keys(d.plan?.conf ?? {})).toEqual(['spark.yarn.am.memoryOverhead']);
+    expect(d.verdict).toMatchObject({ code: 'yarn-memory-exceeded', role: 'driver', region: 'overhead' });
+  });
+
+  it('does not call a pod that is not Spark’s an executor, nor suggest a Spark setting for it', async () => {
+    const d = await diagnosePath(cl('kubectl-describe-non-spark', 'describe.txt'));
+    const f = findingOf(d, 'oom-killed');
+    expect(f.executors).toEqual([]);
+    expect(evidenceOf(f.evidence, 'process').data).toEqual({ kind: 'pod', pods: ['metrics-sidecar-7d9f8b6c5-x2k4p'] });
+    expect(f.needs).toEqual([]);
+    expect(f.remediation.map((r) => r.messageId)).toEqual(['not-spark-pod']);
+    expect(verdictSummary(f, false)).toMatch(/^pod metrics-sidecar-7d9f8b6c5-x2k4p: /);
+  });
+
+  it('words an eviction as the node’s memory, not the pod’s limit', async () => {
+    const d = await diagnosePath(fixture('diagnose', 'pod-evicted', 'spark33-k8s'));
+    const s = verdictSummary(findingOf(d, 'pod-evicted'), false);
+    expect(s).toMatch(/node ran short of memory/);
+    expect(s).not.toMatch(/container limit/);
+  });
+
+  it('counts one executor once, however many lines and inputs report its end', async () => {
+    const d = await diagnosePath(cl('driver-log-standalone-exit52', 'driver.log'));
+    const f = findingOf(d, 'jvm-oom-exit');
+    expect({ occurrences: f.occurrences, executors: f.executors }).toEqual({ occurrences: 1, executors: ['0'] });
+    expect(evidenceOf(f.evidence, 'exit-decoded').data).toEqual({
+      code: 52,
+      cause: 'jvm-oom',
+      memory: 'yes',
+      executors: 1,
+      badNode: false,
+    });
+    const dir = fixture('real-spark', '3.5.6', 'yarn-pmem-client');
+    const alone = findingOf(await diagnosePath(path.join(dir, 'application_1795950974884_0001.lz4')), 'yarn-memory-exceeded');
+    const { diagnoses } = await diagnosePaths(
+      ['application_1795950974884_0001.lz4', 'driver.log', 'yarn-logs.txt'].map((f) => path.join(dir, f)),
+    );
+    const joined = findingOf(
+      only(diagnoses, () => true, 'diagnosis'),
+      'yarn-memory-exceeded',
+    );
+    expect({ occurrences: joined.occurrences, executors: joined.executors }).toEqual({
+      occurrences: alone.occurrences,
+      executors: alone.executors,
+    });
+    expect(evidenceOf(joined.evidence, 'caused-job-failure').data.jobs).toBe(1);
+    // `yarn logs` alone: the AM's lines name containers before their launch scripts name the executors.
+    const yarn = findingOf(await diagnosePath(path.join(dir, 'yarn-logs.txt')), 'yarn-memory-exceeded');
+    expect({ occurrences: yarn.occurrences, executors: yarn.executors }).toEqual({ occurrences: 4, executors: ['1', '2', '3', '4'] });
+  });
+
+  it('cites the line of the message in `yarn application -status` and in spark-submit’s client output', async () => {
+    for (const v of ['3.3.3', '3.5.6', '4.0.1']) {
+      for (const name of ['driver.log', 'yarn-status.txt']) {
+        const file = fixture('real-spark', v, 'yarn-pmem-cluster', name);
+        const lines = readFileSync(file, 'utf8').split('\n');
+        const f = findingOf(await diagnosePath(file), 'yarn-memory-exceeded');
+        for (const e of f.evidence.filter((x) => x.messageId === 'matched'))
+          expect(lines[e.at!.line - 1], `${v}/${name}:${e.at!.line}`).toContain('physical memory');
+      }
+    }
+  });
+
+  it('joins text of no known kind only when it holds a failure', async () => {
+    const [tsv] = await readPaths([cl('stray-tsv', 'runs.tsv')], { acceptText: true });
+    expect(tsv!.kind).toBe('unknown');
+    expect(tsv!.apps[0]!.state.appId).toBe('application_1700000000000_0042');
+    expect(joinsApplication(tsv!.kind, tsv!.apps[0]!.state.signals.all().length)).toBe(false);
+    const [dmesg] = await readPaths([cl('kernel-cgroup', 'dmesg.txt')], { acceptText: true });
+    expect(joinsApplication(dmesg!.kind, dmesg!.apps[0]!.state.signals.all().length)).toBe(true);
+    const [log] = await readPaths([cl('no-failure', 'driver.log')], { acceptText: true });
+    expect(joinsApplication(log!.kind, log!.apps[0]!.state.signals.all().length)).toBe(true);
   });
 });

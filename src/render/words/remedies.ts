@@ -166,6 +166,8 @@ const WORDS: { [K in RemedyId]: (d: RemedyData[K]) => string } = {
   'hash-build-side': () =>
     "a hash join's build side outgrew a task's memory: without broadcasting it Spark plans a sort-merge join, which spills instead of failing",
   'heap-minimum': (d) => `Spark refuses to start a JVM whose heap is under ${fmtBytes(d.minimum)} (1.5 × the 300 MiB it reserves)`,
+  'not-spark-pod': () =>
+    "not a pod of this Spark application: raise that pod's own memory limit (its resources.limits.memory), or keep it off the Spark nodes; no Spark setting changes it",
   'onoom-explained': () =>
     'the JVM killed itself on an OutOfMemoryError (-XX:OnOutOfMemoryError="kill -9 %p"): fix that OutOfMemoryError (the heap finding), not the container',
   'check-submitted-settings': () =>
