@@ -107,10 +107,15 @@ export class RoleEvidence {
 
   /** Reads one line; true when the answer may have changed. */
   see(line: string): boolean {
-    if (!ANY.test(line)) return false;
+    if (this.local || (this.executor && !this.driver) || !ANY.test(line)) return false;
     const before = this.key();
-    if (!this.local && LOCAL.test(line)) this.local = true;
-    if (!this.driver && DRIVER.some((r) => r.test(line))) this.driver = true;
+    if (LOCAL.test(line)) this.local = true;
+    if (this.driver) {
+      // A driver's log can only turn out to be local mode's one JVM now.
+      if (!this.executorWeak && EXECUTOR_WEAK.some((r) => r.test(line))) this.executorWeak = true;
+      return this.key() !== before;
+    }
+    if (DRIVER.some((r) => r.test(line))) this.driver = true;
     if (!this.executor && EXECUTOR.some((r) => r.test(line))) this.executor = true;
     if (!this.executorWeak && EXECUTOR_WEAK.some((r) => r.test(line))) this.executorWeak = true;
     if (!this.am && AM.some((r) => r.test(line))) this.am = true;

@@ -231,7 +231,7 @@ export class LogScanner {
         at: this.locate(e, text, at + lead),
         lineMapped: e.contiguous,
         causedByApp: null,
-        dump: dump && (!/\(TID (\d+)\)/.test(body) || new RegExp(`\\(TID ${dump.task}\\)`).test(body)) ? dump : null,
+        dump: dump && tidMatches(text, dump.task) ? dump : null,
       };
     };
     const ctx = (source: SignalSource, at: number, body: string, hint: Pending['hint'] = null, stage: string | null = null): Pending => ({
@@ -477,6 +477,12 @@ export class LogScanner {
 function bodyAt(text: string, m: RegExpExecArray, g: number): number {
   const group = m[g]!;
   return m.index + m[0].lastIndexOf(group);
+}
+
+/** Whether an entry is about task `tid`, or names no task (the dump is printed right before its task's error). */
+function tidMatches(entry: string, tid: string): boolean {
+  const m = /\(TID (\d+)[,)]/.exec(entry);
+  return m === null || m[1] === tid;
 }
 
 /** One segment of a JSON string value: the escapes a notebook or JSON log writes. */

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { CLASSIFIERS } from '../../src/classifiers/index.js';
 import { diagnosisJson } from '../../src/render/json.js';
 import { CLASSIFIER_WORDS, wordsFor } from '../../src/render/words/classifiers.js';
+import { evidenceText } from '../../src/render/words/evidence.js';
 import { DiagnosisSchema } from '../contract.js';
 import { diagnosePath, evidenceOf, findingOf, fixture, ROOT } from '../helpers.js';
 
@@ -131,6 +132,20 @@ describe('evidence', () => {
     expect(stage.stages).toEqual(['0.0']);
     expect(stage.text).toMatch(/^Job aborted due to stage failure: Task 3 in stage 0\.0 failed 4 times/);
     expect(evidenceOf(ev, 'caused-job-failure').data.jobs).toBe(1);
+  });
+});
+
+describe('exit codes', () => {
+  it('decodes 52 and 137 behind YARN 3.x’s "Container from a bad node", saying the words are not evidence of a bad node', async () => {
+    for (const [code, variant, exit] of [
+      ['jvm-oom-exit', 'spark40-yarn-bad-node', 52],
+      ['exit-137', 'spark35-yarn-bad-node', 137],
+    ] as const) {
+      const f = findingOf(await diagnosePath(path.join(DIR, code, variant)), code);
+      const decoded = evidenceOf(f.evidence, 'exit-decoded');
+      expect(decoded.data).toMatchObject({ code: exit, badNode: true });
+      expect(evidenceText(decoded)).toMatch(/not evidence of a bad node/);
+    }
   });
 });
 

@@ -1,8 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parseBlockYaml } from '../../src/containerlogs/kubectl-json.js';
 import { parseQuantity } from '../../src/containerlogs/pods.js';
+import { LogScanner } from '../../src/containerlogs/scanner.js';
+import { AppState } from '../../src/state/app.js';
+import type { MemoryDump } from '../../src/state/signals.js';
 import { joinsApplication, type InputKind } from '../../src/input/sniff.js';
 import { verdictSummary } from '../../src/render/words/classifiers.js';
 import type { Region, Role } from '../../src/findings.js';
@@ -338,5 +342,131 @@ describe('issue 16: what real text says, read right', () => {
     expect(joinsApplication(dmesg!.kind, dmesg!.apps[0]!.state.signals.all().length)).toBe(true);
     const [log] = await readPaths([cl('no-failure', 'driver.log')], { acceptText: true });
     expect(joinsApplication(log!.kind, log!.apps[0]!.state.signals.all().length)).toBe(true);
+  });
+});
+
+describe('issue 16: whose process a failure was in', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'st-roles-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  /** `yarn logs` of one AM container (Hadoop 3 layout) holding `lines` in its stderr. */
+  const amLog = (name: string, lines: string[]): string => {
+    const file = path.join(dir, name);
+    const body = lines.join('\n');
+    writeFileSync(
+      file,
+      [
+        'Container: container_e18_1700000000000_0042_01_000001 on node-1.example.com_8041_1700000099000',
+        'LogAggregationType: AGGREGATED',
+        '============================================================================================',
+        'LogType:stderr',
+        'LogLastModifiedTime:Tue Nov 14 22:15:10 +0000 2023',
+        `LogLength:${body.length}`,
+        'LogContents:',
+        body,
+        '',
+        'End of LogType:stderr',
+        '',
+      ].join('\n'),
+    );
+    return file;
+  };
+  const oom = ['Exception in thread "dispatcher-event-loop-3" java.lang.OutOfMemoryError: Java heap space'];
+
+  it('reads the first container of an attempt as the driver when it runs the SparkContext (cluster mode)', async () => {
+    const file = amLog('cluster.txt', [
+      '23/11/14 22:13:19 INFO ApplicationMaster: Starting the user application in a separate Thread',
+      ...oom,
+      '23/11/14 22:13:20 INFO SparkContext: Running Spark version 3.5.1',
+    ]);
+    const f = findingOf(await diagnosePath(file, { 'spark.executor.memory': '4g' }), 'heap-oom');
+    expect(f.role).toBe('driver');
+    expect(f.evidence.some((e) => e.messageId === 'process')).toBe(false);
+    expect(f.needs.map((n) => n.kind)).toEqual(['driver-heap']);
+  });
+
+  it('reads it as ExecutorLauncher, not the driver, in client mode', async () => {
+    const file = amLog('client.txt', [
+      '23/11/14 22:13:19 INFO ApplicationMaster: Preparing Local resources',
+      '23/11/14 22:13:19 INFO ApplicationMaster: Waiting for Spark driver to be reachable.',
+      ...oom,
+    ]);
+    const f = findingOf(await diagnosePath(file, { 'spark.executor.memory': '4g' }), 'heap-oom');
+    expect(f.role).toBe('driver');
+    expect(evidenceOf(f.evidence, 'process').data).toEqual({ kind: 'yarn-am', mode: 'client' });
+    // Its heap is spark.yarn.am.memory: no driver-memory need.
+    expect(f.needs).toEqual([]);
+    expect(f.remediation.map((r) => [r.conf, r.messageId])).toEqual([['spark.yarn.am.memory', 'am-memory']]);
+  });
+
+  it('gives an executor’s own log its OutOfMemoryError in any thread, and an unknown text none', async () => {
+    const exec = path.join(dir, 'executor-stderr');
+    writeFileSync(
+      exec,
+      ['23/11/14 22:13:19 INFO CoarseGrainedExecutorBackend: Started daemon with process name: 14@node-3', ...oom, ''].join('\n'),
+    );
+    expect(findingOf(await diagnosePath(exec), 'heap-oom').role).toBe('executor');
+    const driver = path.join(dir, 'driver-log');
+    writeFileSync(driver, [...oom, '23/11/14 22:13:20 INFO DAGScheduler: Job 0 failed: count at Job.scala:12, took 81.2 s', ''].join('\n'));
+    // The marker comes after the error: the signal waits for it.
+    expect(findingOf(await diagnosePath(driver), 'heap-oom').role).toBe('driver');
+  });
+
+  it('puts a MemoryError of the driver’s own Python (toPandas) in the driver, outside every JVM setting', async () => {
+    const f = findingOf(await diagnosePath(cl('driver-python-topandas-memoryerror', 'notebook-output.txt')), 'python-memory-error');
+    expect({ role: f.role, region: f.region, needs: f.needs }).toEqual({ role: 'driver', region: 'pyspark', needs: [] });
+    expect(f.remediation.map((r) => r.messageId)).toEqual(['driver-python-memory', 'collect-less']);
+  });
+});
+
+describe('TaskMemoryManager’s dump, by version', () => {
+  /** The dump the scanner attaches to the error after it. */
+  const dumpOf = (lines: string[]): MemoryDump | null => {
+    const app = new AppState();
+    const scanner = new LogScanner(app, { file: 'stderr', role: null, executorId: null, containerId: null, containerExecutors: new Map() });
+    lines.forEach((l, i) => scanner.line(l, i + 1));
+    scanner.end();
+    return only(app.signals.all(), () => true, 'signal').dump;
+  };
+  const error =
+    '17/03/01 10:00:02 ERROR Executor: Exception in task 1.0 in stage 2.0 (TID 41)\njava.lang.OutOfMemoryError: Unable to acquire 262144 bytes of memory, got 0';
+
+  it('reads 2.x (MB, no unmanaged memory), keeps the largest first, and splits the consumer at the last ": "', () => {
+    const d = dumpOf([
+      '17/03/01 10:00:01 INFO TaskMemoryManager: Memory used in task 41',
+      '17/03/01 10:00:01 INFO TaskMemoryManager: Acquired by HybridRowQueue(org.apache.spark.memory.TaskMemoryManager@1f2e3d4c,/tmp/spark-1,3,org.apache.spark.serializer.SerializerManager@5a6b7c8d): 64.0 MB',
+      '17/03/01 10:00:01 INFO TaskMemoryManager: Acquired by org.apache.spark.unsafe.map.BytesToBytesMap@7f3e21: 1024.0 MB',
+      '17/03/01 10:00:01 INFO TaskMemoryManager: 262144 bytes of memory were used by task 41 but are not associated with specific consumers',
+      '17/03/01 10:00:01 INFO TaskMemoryManager: 1140850688 bytes of memory are used for execution and 4096 bytes of memory are used for storage',
+      ...error.split('\n'),
+    ]);
+    expect(d).toMatchObject({
+      task: '41',
+      consumers: [
+        { consumer: 'org.apache.spark.unsafe.map.BytesToBytesMap@7f3e21', bytes: 1024 * 2 ** 20 },
+        { consumer: expect.stringMatching(/^HybridRowQueue\(/), bytes: 64 * 2 ** 20 },
+      ],
+      consumerCount: 2,
+      unassigned: 262144,
+      execution: 1140850688,
+      storage: 4096,
+      unmanaged: null,
+      at: { file: 'stderr', line: 1 },
+    });
+  });
+
+  it('reads 4.1’s totals with unmanaged memory, and forgets a dump of another task', () => {
+    const d = dumpOf([
+      '26/01/05 23:05:10 INFO TaskMemoryManager: Memory used in task 41',
+      '26/01/05 23:05:10 INFO TaskMemoryManager: Acquired by org.apache.spark.util.collection.unsafe.sort.UnsafeExternalSorter@3e02e759: 2.1 GiB',
+      '26/01/05 23:05:10 INFO TaskMemoryManager: 2255814656 bytes of memory are used for execution and 0 bytes of memory are used for storage and 1048576 bytes of unmanaged memory are used',
+      ...error.split('\n'),
+    ]);
+    expect(d).toMatchObject({ execution: 2255814656, storage: 0, unmanaged: 1048576 });
+    const other = dumpOf([
+      '26/01/05 23:05:10 INFO TaskMemoryManager: Memory used in task 99',
+      '26/01/05 23:05:10 INFO TaskMemoryManager: Acquired by org.apache.spark.util.collection.unsafe.sort.UnsafeExternalSorter@3e02e759: 2.1 GiB',
+      ...error.split('\n'),
+    ]);
+    expect(other).toBeNull();
   });
 });

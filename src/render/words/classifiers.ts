@@ -21,7 +21,7 @@ export const CLASSIFIER_WORDS: Readonly<Record<string, ClassifierWords>> = {
     fix: "Read the driver's log for what came before the shutdown; a memory failure there is diagnosed with it.",
   },
   'executor-exit': {
-    title: 'Executors exited with codes that are not memory',
+    title: 'A process exited with a code that is not memory (executors, or the YARN application master)',
     detects:
       "An exit code in an executor's removal or loss reason (YARN Exit status, Kubernetes exit code, standalone Command exited) that cannot be memory: 143 SIGTERM (preemption, release, kill on request), 50 uncaught exception, 56 heartbeat failure, -102 preempted, 53 local disk, and the others of src/classifiers/exit-codes.ts. Only for applications that failed.",
     fix: "Read the exited process's own log (yarn logs -containerId, kubectl logs --previous) for the cause each code points to.",

@@ -102,7 +102,7 @@ const WORDS: { [K in RemedyId]: (d: RemedyData[K]) => string } = {
   'driver-memory-if-oom': () =>
     "only if the driver ran out of memory: it holds collected results, broadcast tables being built, and every task's status",
   'confirm-sigkill': () =>
-    'confirm in the executor stderr (java.lang.OutOfMemoryError before "kill -9" means the heap, not the container) and the node kernel log',
+    'confirm in the killed process\'s stderr (java.lang.OutOfMemoryError before "kill -9" means the heap, not the container) and the node kernel log',
   'use-g1': (d) => `G1 handles ${fmtBytes(d.heap)} heaps with shorter pauses than Java 8's default Parallel collector`,
   'shrink-heap': (d) => `the peak plus 50% headroom; saves ${fmtBytes(d.saves)} per executor`,
   'network-timeout': () => 'only buys time while the memory pressure is fixed; if the node itself was lost, this is not a memory problem',
