@@ -1,4 +1,4 @@
-import { ANY_TRIGGER } from '../classifiers/triggers.js';
+import { anyTrigger, firstTrigger } from '../classifiers/triggers.js';
 import type { Location } from '../input/stats.js';
 import type { AppState } from '../state/app.js';
 import { AM_ID, MAX_CONSUMERS, type MemoryDump, type SignalInput, type SignalSource } from '../state/signals.js';
@@ -143,7 +143,7 @@ export class LogScanner {
     if (!e) return;
     if (this.dump && ++this.dump.age > DUMP_ENTRIES) this.dump = null;
     const text = e.lines.join('\n');
-    if (!ANY_TRIGGER.test(text)) return;
+    if (!anyTrigger(text)) return;
     for (const p of this.classify(text, e)) this.emit(p);
   }
 
@@ -330,7 +330,7 @@ export class LogScanner {
     if ((m = /Job aborted due to stage failure:[\s\S]*/.exec(text))) return [sig('job-failure', m.index, m[0], null)];
     // A message on its own (a pasted error, an OnOutOfMemoryError hook's "# java.lang.OutOfMemoryError…"), from
     // the line that holds what made the entry worth reading: the lines before it are context, not the failure.
-    const from = text.lastIndexOf('\n', ANY_TRIGGER.exec(text)?.index ?? 0) + 1;
+    const from = text.lastIndexOf('\n', Math.max(0, firstTrigger(text))) + 1;
     const skip = text.slice(0, from).split('\n').length - 1;
     const body = e.lines
       .slice(skip)
