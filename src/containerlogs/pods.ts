@@ -78,7 +78,7 @@ export function emitPod(app: AppState, pod: PodFacts): void {
       const heapBytes = heap
         ? parseQuantity(heap.replace(/([kmgt])b?$/i, (u) => ({ k: 'Ki', m: 'Mi', g: 'Gi', t: 'Ti' })[u[0]!.toLowerCase()]!))
         : null;
-      if (limit !== null) app.learnt.push({ kind: 'pod-limit', pod: pod.name, limit: spark.limitMemory, bytes: limit });
+      if (limit !== null) app.learn({ kind: 'pod-limit', pod: pod.name, limit: spark.limitMemory, bytes: limit });
       if (limit !== null && heap !== undefined && heapBytes !== null && limit > heapBytes && role !== 'driver') {
         app.derive('spark.executor.memoryOverhead', `${Math.floor((limit - heapBytes) / 2 ** 20)}m`, {
           kind: 'pod-limit',

@@ -22,6 +22,8 @@ export type DiagnosisProblem =
   | { code: 'joined'; sources: Array<{ path: string; kind: string }> }
   | { code: 'layout'; problem: LayoutProblem }
   | { code: 'learnt'; fact: Learnt }
+  /** More facts than MAX_LEARNT (src/state/app.ts): `kept` listed, `more` only counted. */
+  | { code: 'learnt-capped'; kept: number; more: number }
   | { code: 'classifier-failed'; classifier: string; detail: string }
   /** A --conf key spark-triage does not know, within a few letters of one it does. */
   | { code: 'conf-typo'; key: string; nearest: string }
@@ -76,6 +78,8 @@ export function diagnoseApp(read: AppRead, opts: DiagnoseOptions = {}): Diagnosi
   const layoutProblem = ran.problem ?? now.problem;
   if (layoutProblem) problems.push({ code: 'layout', problem: layoutProblem });
   if (!app.hasEventLog) for (const fact of app.learnt) problems.push({ code: 'learnt', fact });
+  if (!app.hasEventLog && app.overflow.learnt > 0)
+    problems.push({ code: 'learnt-capped', kept: app.learnt.length, more: app.overflow.learnt });
   const conf = { ...app.effectiveConf, ...overrides };
   const python = appIsPython(app, conf);
   const ctx: ClassifierContext = { app, layout: ran.layout, layoutProblem: ran.problem, outcome, python };
