@@ -166,13 +166,19 @@ export function reportFrom(
   fixes: { needs: Array<Need | null>; advice: Remediation[] },
   extraEvidence: Evidence[] = [],
 ): Report {
+  // Every exit code the matched texts state is decoded, whichever rule matched them (a YARN kill's
+  // -104 or 143, a pod's 137), once: a rule that decodes one itself keeps its own.
+  const decoded = [...new Set(matches.map((x) => statedExitCode(x.signal.text)))]
+    .filter((c): c is number => c !== null && c !== 0)
+    .filter((c) => !extraEvidence.some((e) => e.messageId === 'exit-decoded' && e.data.code === c))
+    .flatMap((c) => exitEvidence(matches, c));
   return {
     role,
     region,
     confidence,
     occurrences: occurrences(matches),
     executors: executorsOf(matches).filter((e) => !isDriverSide(e) && !e.startsWith(POD_PREFIX)),
-    evidence: evidenceOf(matches, extraEvidence),
+    evidence: evidenceOf(matches, [...extraEvidence, ...decoded]),
     needs: fixes.needs.filter((n): n is Need => n !== null),
     remediation: fixes.advice,
   };

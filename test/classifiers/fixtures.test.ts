@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { CLASSIFIERS } from '../../src/classifiers/index.js';
 import { diagnosisJson } from '../../src/render/json.js';
@@ -145,6 +146,45 @@ describe('exit codes', () => {
       const decoded = evidenceOf(f.evidence, 'exit-decoded');
       expect(decoded.data).toMatchObject({ code: exit, badNode: true });
       expect(evidenceText(decoded)).toMatch(/not evidence of a bad node/);
+    }
+  });
+
+  const tmp = mkdtempSync(path.join(tmpdir(), 'st-exits-'));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it('decodes the code any rule’s texts state: YARN’s -104 and -103, a pod’s 137, standalone’s 143', async () => {
+    const cases = [
+      [
+        'yarn-memory-exceeded',
+        'Container marked as failed: container_e18_1700000000000_0042_01_000003 on host: node-3. Exit status: -104. Diagnostics: Container killed on request.',
+        { code: -104, cause: 'yarn-pmem', memory: 'yes' },
+      ],
+      [
+        'yarn-vmem-exceeded',
+        'Container marked as failed: container_1467148440412_0020_02_000002 on host: node-2. Exit status: -103. Diagnostics: Container killed on request.',
+        { code: -103, cause: 'yarn-vmem', memory: 'yes' },
+      ],
+      [
+        'oom-killed',
+        'pod spark-exec-3 container spark-kubernetes-executor last state: terminated, exit code: 137, termination reason: OOMKilled',
+        { code: 137, cause: 'sigkill', memory: 'maybe' },
+      ],
+      [
+        'executor-exit',
+        'Executor app-20240301100000-0001/3 removed: Command exited with code 143',
+        { code: 143, cause: 'sigterm', memory: 'no' },
+      ],
+    ] as const;
+    for (const [code, line, exit] of cases) {
+      const file = path.join(tmp, `${code}.log`);
+      writeFileSync(file, `24/03/01 10:00:00 ERROR TaskSetManager: ${line}\n`);
+      const f = findingOf(await diagnosePath(file), code);
+      const decoded = f.evidence.filter((e) => e.messageId === 'exit-decoded');
+      expect(
+        decoded.map((e) => e.data),
+        code,
+      ).toEqual([expect.objectContaining(exit)]);
+      expect(decoded[0]!.at).toEqual({ file, line: 1 });
     }
   });
 });
