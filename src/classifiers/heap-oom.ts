@@ -5,9 +5,13 @@ import { direct, find, processEvidence, reportFrom, roleOf, stagesOf } from './m
 
 // HotSpot's message; GPU OOMs (com.nvidia.spark.rapids…GpuRetryOOM) do not carry it.
 const PATTERN = /java\.lang\.OutOfMemoryError: Java heap space/;
-// Structured Streaming's HDFS-backed state store could not load a version in the executor's heap
-// (4.0+ error class CANNOT_LOAD_STATE_STORE.HDFS_STORE_PROVIDER_OUT_OF_MEMORY, SQLSTATE 58030).
-const STATE_STORE = /HDFS_STORE_PROVIDER_OUT_OF_MEMORY|Could not load HDFS state store with id \S+ because of an out of memory exception/;
+// Structured Streaming's state store could not load a version: HDFSBackedStateStoreProvider and
+// RocksDBStateStoreProvider catch the JVM's OutOfMemoryError while loading and throw
+// QueryExecutionErrors.notEnoughMemoryToLoadStore (4.0+ error classes
+// CANNOT_LOAD_STATE_STORE.HDFS_ / ROCKSDB_STORE_PROVIDER_OUT_OF_MEMORY, SQLSTATE 58030; wordings from
+// error-conditions.json of spark-common-utils 4.0.0; the id is StateStoreId.toString, which holds spaces).
+const STATE_STORE =
+  /(?:HDFS|ROCKSDB)_STORE_PROVIDER_OUT_OF_MEMORY|Could not load (?:HDFS|RocksDB) state store with id [^\n]*? because of an out of memory exception/;
 
 export default defineClassifier({
   code: 'heap-oom',

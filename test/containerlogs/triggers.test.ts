@@ -52,7 +52,8 @@ const EXAMPLES: Record<string, Array<string | { line: string; conf?: Record<stri
   ],
   'heap-oom': [
     'java.lang.OutOfMemoryError: Java heap space',
-    'org.apache.spark.sql.execution.streaming.state.StateStoreProviderError: [CANNOT_LOAD_STATE_STORE.HDFS_STORE_PROVIDER_OUT_OF_MEMORY] An error occurred during loading state. Could not load HDFS state store with id 0_3 because of an out of memory exception. SQLSTATE: 58030',
+    'org.apache.spark.SparkException: [CANNOT_LOAD_STATE_STORE.HDFS_STORE_PROVIDER_OUT_OF_MEMORY] An error occurred during loading state. Could not load HDFS state store with id StateStoreId[ checkpointRootLocation=/chk/state, operatorId=0, partitionId=3, storeName=default ] because of an out of memory exception. SQLSTATE: 58030',
+    'org.apache.spark.SparkException: [CANNOT_LOAD_STATE_STORE.ROCKSDB_STORE_PROVIDER_OUT_OF_MEMORY] An error occurred during loading state. Could not load RocksDB state store with id StateStoreId[ checkpointRootLocation=/chk/state, operatorId=0, partitionId=3, storeName=default ] because of an out of memory exception. SQLSTATE: 58030',
   ],
   'heartbeat-timeout': [
     'Executor heartbeat timed out after 125000 ms',
