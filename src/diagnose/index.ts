@@ -76,7 +76,6 @@ export function diagnoseApp(read: AppRead, opts: DiagnoseOptions = {}): Diagnosi
   const ran = layoutOf(app, factsFromUser);
   const now = layoutOf(app, overrides);
   const layoutProblem = ran.problem ?? now.problem;
-  if (layoutProblem) problems.push({ code: 'layout', problem: layoutProblem });
   if (!app.hasEventLog) for (const fact of app.learnt) problems.push({ code: 'learnt', fact });
   if (!app.hasEventLog && app.overflow.learnt > 0)
     problems.push({ code: 'learnt-capped', kept: app.learnt.length, more: app.overflow.learnt });
@@ -98,6 +97,10 @@ export function diagnoseApp(read: AppRead, opts: DiagnoseOptions = {}): Diagnosi
   for (const f of findings) linkConsequences(f, signals);
   dropExplained(findings);
   findings.sort(compareFindings);
+  // An unknown executor heap is said where it matters: a finding in an executor. Not for a driver's
+  // failure (its heap is another setting), nor for an input with no finding.
+  const heapMatters = findings.some((f) => f.role === 'executor' && f.severity !== 'info');
+  if (layoutProblem && (layoutProblem.code !== 'heap-unknown' || heapMatters)) problems.unshift({ code: 'layout', problem: layoutProblem });
   const context = {
     sparkVersion: app.sparkVersion,
     manager: now.layout?.clusterManager ?? app.clusterManager,

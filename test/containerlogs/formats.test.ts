@@ -153,6 +153,14 @@ describe('each container-log format, by content', () => {
     const d = await diagnosePath(cl('no-failure', 'driver.log'));
     expect(d.findings).toEqual([]);
     expect(d.verdict).toBeNull();
+    expect(d.problems).toEqual([]); // no note that the executor heap is unknown: nothing needs it
+  });
+
+  it('says the executor heap is unknown only where an executor failed, not for the driver’s own failure', async () => {
+    const d = await diagnosePath(cl('driver-python-topandas-memoryerror', 'notebook-output.txt'));
+    expect(d.findings.map((f) => [f.code, f.role])).toEqual([['python-memory-error', 'driver']]);
+    expect(d.memory).toBeNull();
+    expect(d.problems.filter((p) => p.code === 'layout')).toEqual([]);
   });
 });
 
