@@ -28,6 +28,8 @@ export interface InputErrorData {
   /** A compressed stream cut mid-frame in a file not marked .inprogress. */
   'cut-short': { cause: Problem };
   'kubectl-json': { line: number; detail: string };
+  /** kubectl JSON nested deeper than `max` levels (MAX_JSON_DEPTH), first at `line`. */
+  'kubectl-json-depth': { line: number; max: number };
   // --- codecs ------------------------------------------------------------------------------------
   /** The stream ended while `what` was being read, at byte `at`: `expected` bytes wanted, `found` there. */
   truncated: { what: string; at: number; expected: number; found: number };

@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { CLASSIFIERS } from '../src/classifiers/index.js';
-import type { EvidenceData, EvidenceId } from '../src/classifiers/evidence.js';
+import type { EvidenceData, EvidenceId, HolderKind } from '../src/classifiers/evidence.js';
 import type { RemedyId } from '../src/classifiers/remedies.js';
 import type { Codec } from '../src/codecs/index.js';
 import type { InputErrorCode } from '../src/errors.js';
@@ -61,6 +61,7 @@ const INPUT_ERROR_CODES = members<InputErrorCode>({
   'no-event-field': true,
   'cut-short': true,
   'kubectl-json': true,
+  'kubectl-json-depth': true,
   truncated: true,
   'lz4-bad-magic': true,
   'lz4-bad-header': true,
@@ -163,6 +164,22 @@ const REMEDY_IDS = members<RemedyId>({
   'quake-threshold': true,
   'check-running': true,
   'check-submitted-settings': true,
+  'am-memory': true,
+  'offheap-stated': true,
+  'driver-python-memory': true,
+  'python-native-crash': true,
+  'hash-build-side': true,
+  'heap-minimum': true,
+  'onoom-explained': true,
+  'not-spark-pod': true,
+});
+const HOLDER_KINDS = members<HolderKind>({
+  sorter: true,
+  'hash-map': true,
+  'hash-relation': true,
+  'python-queue': true,
+  native: true,
+  other: true,
 });
 const CODES = CLASSIFIERS.map((c) => c.code) as [string, ...string[]];
 
@@ -292,10 +309,33 @@ const EVIDENCE_DATA: { [K in EvidenceId]: z.ZodType<EvidenceData[K]> } = {
       cause: z.string() as z.ZodType<EvidenceData['exit-decoded']['cause']>,
       memory: z.enum(['yes', 'no', 'maybe']),
       executors: size,
+      badNode: z.boolean(),
     })
     .strict(),
   'log-in-progress': z.object({ running: size }).strict(),
   'limit-stated': z.object({ stated: size, computed: size, role: z.enum(ROLES) }).strict(),
+  process: z.union([
+    z.object({ kind: z.literal('local-mode') }).strict(),
+    z.object({ kind: z.literal('yarn-am'), mode: z.literal('client') }).strict(),
+    z.object({ kind: z.literal('pod'), pods: z.array(z.string()).min(1) }).strict(),
+  ]),
+  'memory-holder': z
+    .object({ task: z.string(), consumer: z.string(), kind: z.enum(HOLDER_KINDS), bytes: size, consumers: int.positive(), taskBytes: size })
+    .strict(),
+  'native-memory': z
+    .object({
+      task: z.string().nullable(),
+      used: size.nullable(),
+      taskCap: size.nullable(),
+      pool: size.nullable(),
+      largest: z.string().nullable(),
+      largestBytes: size.nullable(),
+      operator: z.string().nullable(),
+      operatorBytes: size.nullable(),
+    })
+    .strict(),
+  'onoom-kill': z.object({ signal: z.literal('kill -9') }).strict(),
+  'python-dump': z.object({ fatal: z.string().nullable() }).strict(),
 };
 const evidenceOf = <K extends EvidenceId>(id: K) =>
   z
@@ -323,6 +363,11 @@ const EvidenceSchema = z
     evidenceOf('exit-decoded'),
     evidenceOf('log-in-progress'),
     evidenceOf('limit-stated'),
+    evidenceOf('process'),
+    evidenceOf('memory-holder'),
+    evidenceOf('native-memory'),
+    evidenceOf('onoom-kill'),
+    evidenceOf('python-dump'),
   ])
   .refine((e) => (e.file === null) === (e.line === null), 'file and line come together')
   .refine((e) => e.file === null || e.source === `${e.file}:${String(e.line)}`, 'source is file:line');
@@ -439,6 +484,7 @@ const ProblemSchema = z.discriminatedUnion('code', [
     .strict(),
   z.object({ code: z.literal('layout'), problem: LayoutProblemSchema, text }).strict(),
   z.object({ code: z.literal('learnt'), fact: LearntSchema, text }).strict(),
+  z.object({ code: z.literal('learnt-capped'), kept: z.number().int(), more: z.number().int().positive(), text }).strict(),
   z.object({ code: z.literal('classifier-failed'), classifier: z.string(), detail: z.string(), text }).strict(),
   z
     .object({ code: z.literal('capped'), stages: size, executors: size, properties: size, learnt: size, signals: size, lines: size, text })

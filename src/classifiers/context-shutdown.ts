@@ -9,6 +9,7 @@ const PATTERN = /cancelled because SparkContext was shut down|SparkContext was s
 export default defineClassifier({
   code: 'context-shutdown',
   meta: { kind: 'failure', memory: false, rank: 48 },
+  triggers: [PATTERN],
   classify(ctx, report) {
     if (ctx.outcome === 'succeeded') return;
     const matches = find(ctx, PATTERN);

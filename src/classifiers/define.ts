@@ -53,6 +53,13 @@ interface ClassifierMeta {
 export interface Classifier {
   code: string;
   meta: ClassifierMeta;
+  /**
+   * The texts this classifier looks for in failure signals, exactly the patterns its classify()
+   * matches with: the text-log scanner turns an entry into signals only when one of them (of any
+   * classifier) is in it (src/classifiers/triggers.ts), so no rule can be starved by that filter.
+   * Empty for classifiers that read metrics or the outcome, not failure texts.
+   */
+  triggers: readonly RegExp[];
   classify(ctx: ClassifierContext, report: (r: Report) => void): void;
 }
 

@@ -11,6 +11,7 @@ export default defineClassifier({
     kind: 'failure',
     rank: 23,
   },
+  triggers: [PATTERN],
   classify(ctx, report) {
     const matches = direct(find(ctx, PATTERN));
     if (matches.length === 0) return;

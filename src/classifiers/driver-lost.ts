@@ -10,6 +10,7 @@ export default defineClassifier({
     kind: 'warning',
     rank: 50,
   },
+  triggers: [],
   classify(ctx, report) {
     const app = ctx.app;
     if (ctx.outcome !== 'incomplete' || app.jobsTotal <= app.jobsEnded || !app.lastEventAt || app.inProgress) return;

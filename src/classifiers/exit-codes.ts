@@ -102,7 +102,22 @@ export function decodeExit(code: number): { cause: ExitCause; memory: MemoryLike
  */
 export function statedExitCode(text: string): number | null {
   let code: number | null = null;
-  for (const m of text.matchAll(/(?:exit(?:ed with)? (?:code|status)(?: is)?|exitCode|exit code)\s*[:=]?\s*(-?\d{1,4})\b/gi))
-    code = Number(m[1]);
+  for (const m of text.matchAll(STATED)) code = Number(m[1]);
+  if (code === null) for (const [re, c] of EXIT_TEXTS) if (re.test(text)) code = c;
   return code;
 }
+
+const STATED = /(?:exit(?:ed with)? (?:code|status)(?: is)?|exitCode|exit code)\s*[:=]?\s*(-?\d{1,4})\b/gi;
+
+/**
+ * Messages a process prints as it exits with a known code, for texts that do not state the code:
+ * Executor.reportHeartBeat logs "Exit as unable to send heartbeats to driver more than N times" and
+ * exits ExecutorExitCode.HEARTBEAT_FAILURE (56), every version; YarnAllocator's "was preempted" is -102.
+ */
+const EXIT_TEXTS: Array<[RegExp, number]> = [
+  [/Exit as unable to send heartbeats to driver/, 56],
+  [/\bwas preempted\b/i, -102],
+];
+
+/** YARN 3.x/4.x word every process exit as "Container from a bad node: … Exit status: N" (YarnAllocator): not evidence of a bad node. */
+export const BAD_NODE = /Container from a bad node:/;

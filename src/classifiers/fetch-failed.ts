@@ -9,6 +9,7 @@ const PATTERN = /FetchFailed(?:Exception)?|MetadataFetchFailedException|Missing 
 export default defineClassifier({
   code: 'fetch-failed',
   meta: { kind: 'failure', memory: false, rank: 45 },
+  triggers: [PATTERN],
   classify(ctx, report) {
     if (ctx.outcome === 'succeeded') return;
     const matches = find(ctx, PATTERN);

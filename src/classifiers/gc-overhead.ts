@@ -1,7 +1,7 @@
 import { defineClassifier } from './define.js';
 import { heapFixes } from './heap-fixes.js';
 import { heapRegion } from './heap-region.js';
-import { direct, find, reportFrom, roleOf, stagesOf } from './match.js';
+import { direct, find, processEvidence, reportFrom, roleOf, stagesOf } from './match.js';
 
 const PATTERN = /OutOfMemoryError: GC overhead limit exceeded/;
 
@@ -11,11 +11,21 @@ export default defineClassifier({
     kind: 'failure',
     rank: 21,
   },
+  triggers: [PATTERN],
   classify(ctx, report) {
     const matches = direct(find(ctx, PATTERN));
     if (matches.length === 0) return;
     const role = roleOf(matches);
     const region = heapRegion(matches);
-    report(reportFrom(matches, role, region, 'high', heapFixes(ctx, role, region, stagesOf(matches))));
+    report(
+      reportFrom(
+        matches,
+        role,
+        region,
+        'high',
+        heapFixes(ctx, role, region, stagesOf(matches), matches),
+        processEvidence(ctx, matches, role),
+      ),
+    );
   },
 });

@@ -40,6 +40,7 @@ export default defineClassifier({
       },
     },
   },
+  triggers: [],
   classify(ctx, report) {
     let run = 0;
     let gc = 0;

@@ -1,15 +1,26 @@
 import type { Region, Remediation, Role } from '../findings.js';
 import type { Need } from '../plan/needs.js';
 import type { ClassifierContext } from './define.js';
+import { inAm, type Match } from './match.js';
 import { POLICY } from './policy.js';
 import { driverHeapNeed, fix, heapNeed, maxPeak, partitionsNeed, settingNeed, skewNeed, taskNeed } from './remedy.js';
 
-/** What a full heap needs, by the region that filled it. Shared by heap-oom, gc-overhead and jvm-oom-exit. */
-export function heapFixes(ctx: ClassifierContext, role: Role, region: Region, stages: string[]): { needs: Need[]; advice: Remediation[] } {
+/** What a full heap needs, by the region that filled it. Shared by heap-oom, gc-overhead, jvm-oom-exit and jvm-quake-exit. */
+export function heapFixes(
+  ctx: ClassifierContext,
+  role: Role,
+  region: Region,
+  stages: string[],
+  matches: Match[] = [],
+): { needs: Need[]; advice: Remediation[] } {
   const l = ctx.layout;
   const app = ctx.app;
   const needs: Array<Need | null> = [];
   const advice: Remediation[] = [];
+  if (role === 'driver' && inAm(matches)) {
+    // A client-mode YARN application master (ExecutorLauncher): its heap is spark.yarn.am.memory, not the driver's.
+    return { needs: [], advice: [fix('spark.yarn.am.memory', null, null, 'am-memory')] };
+  }
   if (role === 'driver') {
     needs.push(driverHeapNeed(ctx, 'oom'));
     advice.push(ctx.app.clusterManager === 'local' ? fix(null, null, null, 'local-mode') : fix(null, null, null, 'driver-results-hint'));

@@ -19,6 +19,7 @@ export default defineClassifier({
       gcPressure: { value: GC_PRESSURE, why: "no trim at or above gc-pressure's bar: a heap busy collecting is under pressure" },
     },
   },
+  triggers: [],
   classify(ctx, report) {
     const l = ctx.layout;
     if (!l || ctx.outcome !== 'succeeded' || l.executor.heap < MIN_HEAP) return;

@@ -1,9 +1,11 @@
 import { defineClassifier } from './define.js';
-import { direct, find, reportFrom } from './match.js';
+import { direct, find, processEvidence, reportFrom, roleOf } from './match.js';
 import { heapNeed, settingNeed } from './remedy.js';
 
-// HeartbeatReceiver: "Executor heartbeat timed out after N ms" (loss reason) and
-// "Removing executor N with no recent heartbeats" (driver log).
+// HeartbeatReceiver (driver side): "Executor heartbeat timed out after N ms" (loss reason) and
+// "Removing executor N with no recent heartbeats" (driver log). The opposite direction — an executor
+// that could not reach the driver and exited 56 ("Exit as unable to send heartbeats to driver") — is
+// not the executor's memory: executor-exit decodes it.
 const PATTERN = /Executor heartbeat timed out after (\d+) ms|with no recent heartbeats/;
 // GC time over task run time that Spark's Executors page shades red (SPARK-12149): with it, a lost
 // heartbeat more likely came from GC pauses than from a lost node.
@@ -21,6 +23,7 @@ export default defineClassifier({
       },
     },
   },
+  triggers: [PATTERN],
   classify(ctx, report) {
     const matches = direct(find(ctx, PATTERN));
     if (matches.length === 0) return;
@@ -30,6 +33,8 @@ export default defineClassifier({
       gcHeavy ? heapNeed(ctx, { kind: 'heartbeat' }) : null,
       settingNeed('spark.network.timeout', '300s', { compare: 'equals', unit: 'text' }, 'network-timeout'),
     ];
-    report(reportFrom(matches, 'executor', 'heap', gcHeavy ? 'medium' : 'low', { needs, advice: [] }));
+    // In local mode the one JVM (executor driver) stopped answering itself: its heap is the driver's.
+    const role = roleOf(matches);
+    report(reportFrom(matches, role, 'heap', gcHeavy ? 'medium' : 'low', { needs, advice: [] }, processEvidence(ctx, matches, role)));
   },
 });

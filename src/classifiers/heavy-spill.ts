@@ -17,6 +17,7 @@ export default defineClassifier({
       spillToPeak: { value: SPILL_TO_PEAK, why: "spill ≥ 10× the biggest task's in-memory peak means repeated spill cycles" },
     },
   },
+  triggers: [],
   classify(ctx, report) {
     const heavy = [...ctx.app.stages.values()]
       .filter((s) => s.memorySpilled >= MIN_SPILL && s.memorySpilled >= SPILL_TO_PEAK * Math.max(1, s.peakExecution.max))

@@ -10,6 +10,7 @@ import exit137 from './exit-137.js';
 import fetchFailed from './fetch-failed.js';
 import gcOverhead from './gc-overhead.js';
 import gcPressure from './gc-pressure.js';
+import heapBelowMinimum from './heap-below-minimum.js';
 import heapOom from './heap-oom.js';
 import heapUnderused from './heap-underused.js';
 import heartbeatTimeout from './heartbeat-timeout.js';
@@ -27,6 +28,7 @@ import oomKilled from './oom-killed.js';
 import podEvicted from './pod-evicted.js';
 import pythonMemoryError from './python-memory-error.js';
 import pythonWorkerCrash from './python-worker-crash.js';
+import pythonWorkerFault from './python-worker-fault.js';
 import stillRunning from './still-running.js';
 import taskFailed from './task-failed.js';
 import taskSkew from './task-skew.js';
@@ -46,6 +48,7 @@ export const CLASSIFIERS: readonly Classifier[] = [
   fetchFailed,
   gcOverhead,
   gcPressure,
+  heapBelowMinimum,
   heapOom,
   heapUnderused,
   heartbeatTimeout,
@@ -63,6 +66,7 @@ export const CLASSIFIERS: readonly Classifier[] = [
   podEvicted,
   pythonMemoryError,
   pythonWorkerCrash,
+  pythonWorkerFault,
   stillRunning,
   taskFailed,
   taskSkew,

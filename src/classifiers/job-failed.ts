@@ -9,6 +9,7 @@ const ANY = /\S/;
 export default defineClassifier({
   code: 'job-failed',
   meta: { kind: 'failure', memory: false, rank: 99, fallback: true },
+  triggers: [],
   classify(ctx, report) {
     if (ctx.outcome !== 'failed') return;
     const matches = find(ctx, ANY, ['job-failure', 'sql-failure', 'stage-failure']);

@@ -1,5 +1,5 @@
 import { defineClassifier } from './define.js';
-import { direct, find, reportFrom, roleOf, stagesOf } from './match.js';
+import { direct, exitEvidence, find, processEvidence, reportFrom, roleOf, stagesOf } from './match.js';
 import { heapFixes } from './heap-fixes.js';
 import { fix } from './remedy.js';
 
@@ -11,16 +11,24 @@ const PATTERN = /JVM GC has reached the threshold|(?:exit(?:ed with)? (?:code|st
 export default defineClassifier({
   code: 'jvm-quake-exit',
   meta: { kind: 'failure', rank: 19 },
+  triggers: [PATTERN],
   classify(ctx, report) {
     const matches = direct(find(ctx, PATTERN));
     if (matches.length === 0) return;
     const role = roleOf(matches);
-    const fixes = heapFixes(ctx, role, 'heap', stagesOf(matches));
+    const fixes = heapFixes(ctx, role, 'heap', stagesOf(matches), matches);
     report(
-      reportFrom(matches, role, 'heap', 'high', {
-        needs: fixes.needs,
-        advice: [fix(null, null, null, 'quake-threshold'), ...fixes.advice],
-      }),
+      reportFrom(
+        matches,
+        role,
+        'heap',
+        'high',
+        {
+          needs: fixes.needs,
+          advice: [fix(null, null, null, 'quake-threshold'), ...fixes.advice],
+        },
+        [...exitEvidence(matches, 246), ...exitEvidence(matches, 502), ...processEvidence(ctx, matches, role)],
+      ),
     );
   },
 });

@@ -1,7 +1,7 @@
 import { defineClassifier } from './define.js';
 import { reportFrom } from './match.js';
 import { fix } from './remedy.js';
-import { isAmText, yarnKills } from './yarn-kill.js';
+import { isAmKill, STATED_PHYSICAL, yarnKills } from './yarn-kill.js';
 
 /**
  * YARN's message states the limit it enforced ("9.1 GB of 8.8 GB physical memory used"); a limit that
@@ -19,10 +19,11 @@ export default defineClassifier({
     rank: 72,
     thresholds: { tolerance: { value: TOLERANCE, why: 'YARN prints the limit in GB with one decimal (±0.05 GiB)' } },
   },
+  triggers: [STATED_PHYSICAL],
   classify(ctx, report) {
     const l = ctx.layout;
     if (!l) return;
-    const kills = yarnKills(ctx).filter((k) => k.kind === 'physical' && k.limit !== null && !isAmText(k.signal.text));
+    const kills = yarnKills(ctx).filter((k) => k.kind === 'physical' && k.limit !== null && !isAmKill(k));
     const off = kills.filter((k) => Math.abs(k.limit! - l.executor.container) > TOLERANCE);
     if (off.length === 0) return;
     const stated = Math.max(...off.map((k) => k.limit!));

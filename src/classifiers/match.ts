@@ -1,7 +1,9 @@
 import type { Confidence, Evidence, Region, Remediation, Role } from '../findings.js';
 import type { Need } from '../plan/needs.js';
-import type { Signal, SignalSource } from '../state/signals.js';
+import type { Location } from '../input/stats.js';
+import { AM_ID, POD_PREFIX, type Signal, type SignalSource } from '../state/signals.js';
 import type { ClassifierContext, Report } from './define.js';
+import { BAD_NODE, decodeExit, statedExitCode } from './exit-codes.js';
 
 /** Task- and executor-level sources name the failure where it happened; the rest repeat it. */
 const DIRECT: ReadonlySet<SignalSource> = new Set(['task-exception', 'executor-lost', 'executor-removed']);
@@ -38,6 +40,10 @@ function executorsOf(matches: Match[]): string[] {
   return [...ids].sort(compareIds);
 }
 
+/** Ids that are not executors: the driver (event logs write "driver", older ones "<driver>") and a client-mode YARN AM. */
+const NOT_EXECUTORS = new Set(['driver', '<driver>', AM_ID]);
+export const isDriverSide = (id: string): boolean => NOT_EXECUTORS.has(id);
+
 export function compareIds(a: string, b: string): number {
   const na = Number(a);
   const nb = Number(b);
@@ -65,7 +71,7 @@ function evidenceOf(matches: Match[], extra: Evidence[] = []): Evidence[] {
   const out: Evidence[] = [];
   const sorted = [...matches].sort((a, b) => (a.signal.firstTime ?? 0) - (b.signal.firstTime ?? 0) || b.signal.count - a.signal.count);
   for (const { signal: s, m } of sorted.slice(0, MAX_EVIDENCE)) {
-    const loc = s.locations[0]!;
+    const loc = lineOf(s, 0, m.index);
     const text = excerpt(s.text, m.index);
     out.push({
       at: loc,
@@ -82,13 +88,22 @@ function evidenceOf(matches: Match[], extra: Evidence[] = []): Evidence[] {
     });
     // The same text seen in other inputs of the application (a YARN log beside the event log).
     const files = new Set([loc.file]);
-    for (const other of s.locations) {
-      if (files.has(other.file)) continue;
+    s.locations.forEach((other, i) => {
+      if (files.has(other.file)) return;
       files.add(other.file);
-      out.push({ at: other, messageId: 'also-in', data: { text } });
-    }
+      out.push({ at: lineOf(s, i, m.index), messageId: 'also-in', data: { text } });
+    });
   }
   return [...out, ...extra];
+}
+
+/** The line of location `i` that holds offset `at` of the signal's text: its first line, or further down a text log's lines. */
+export function lineOf(s: Signal, i: number, at: number): Location {
+  const loc = s.locations[i]!;
+  if (!s.lineMapped[i]) return loc;
+  let n = 0;
+  for (let p = s.text.indexOf('\n'); p !== -1 && p < at; p = s.text.indexOf('\n', p + 1)) n++;
+  return { file: loc.file, line: loc.line + n };
 }
 
 /** The line of `text` holding the match, cut to MAX_TEXT characters around it. */
@@ -101,11 +116,45 @@ function excerpt(text: string, at: number): string {
   return `${from > 0 ? '…' : ''}${line.slice(from, from + MAX_TEXT)}…`;
 }
 
-/** The role a matched failure belongs to: the driver when it ran in the driver JVM. */
+/**
+ * The role a matched failure belongs to: the driver when it ran in the driver JVM (local mode's one JVM
+ * included) or in the YARN application master, the JSON contract's nearest role for it (the evidence says
+ * which: processEvidence).
+ */
 export function roleOf(matches: Match[]): Role {
-  return matches.every((x) => x.signal.executors.size > 0 && [...x.signal.executors].every((e) => e === 'driver' || e === '<driver>'))
-    ? 'driver'
-    : 'executor';
+  return matches.every((x) => x.signal.executors.size > 0 && [...x.signal.executors].every(isDriverSide)) ? 'driver' : 'executor';
+}
+
+/** Whether every match is a client-mode YARN application master's (ExecutorLauncher): not the driver. */
+export const inAm = (matches: Match[]): boolean =>
+  matches.length > 0 && matches.every((x) => x.signal.executors.size > 0 && [...x.signal.executors].every((e) => e === AM_ID));
+
+/**
+ * Local mode: a task ran on "executor driver", the one JVM that is both (event logs and driver logs
+ * say so in every version); or the application's master is local.
+ */
+function isLocal(ctx: ClassifierContext, matches: Match[]): boolean {
+  if (ctx.app.clusterManager === 'local') return true;
+  return matches.some(
+    (x) => (x.signal.source === 'task-exception' || x.signal.source === 'executor-lost') && x.signal.executors.has('driver'),
+  );
+}
+
+/**
+ * What the process was when it was not plainly an executor or the driver: local mode's one JVM, a
+ * client-mode YARN application master, a pod that is not Spark's. Evidence the finding carries, since
+ * the role itself is only 'driver' or 'executor' in the JSON contract.
+ */
+export function processEvidence(ctx: ClassifierContext, matches: Match[], role: Role): Evidence[] {
+  const first = matches[0];
+  if (!first) return [];
+  const at = lineOf(first.signal, 0, first.m.index);
+  if (role === 'driver' && isLocal(ctx, matches)) return [{ at, messageId: 'process', data: { kind: 'local-mode' } }];
+  if (role === 'driver' && inAm(matches)) return [{ at, messageId: 'process', data: { kind: 'yarn-am', mode: 'client' } }];
+  const pods = [...new Set(matches.flatMap((x) => [...x.signal.executors].filter((e) => e.startsWith(POD_PREFIX))))];
+  if (pods.length > 0)
+    return [{ at, messageId: 'process', data: { kind: 'pod', pods: pods.map((p) => p.slice(POD_PREFIX.length)).sort() } }];
+  return [];
 }
 
 /** A finding from matches, with the common fields filled in: what it needs, and its advice. */
@@ -117,13 +166,19 @@ export function reportFrom(
   fixes: { needs: Array<Need | null>; advice: Remediation[] },
   extraEvidence: Evidence[] = [],
 ): Report {
+  // Every exit code the matched texts state is decoded, whichever rule matched them (a YARN kill's
+  // -104 or 143, a pod's 137), once: a rule that decodes one itself keeps its own.
+  const decoded = [...new Set(matches.map((x) => statedExitCode(x.signal.text)))]
+    .filter((c): c is number => c !== null && c !== 0)
+    .filter((c) => !extraEvidence.some((e) => e.messageId === 'exit-decoded' && e.data.code === c))
+    .flatMap((c) => exitEvidence(matches, c));
   return {
     role,
     region,
     confidence,
     occurrences: occurrences(matches),
-    executors: executorsOf(matches).filter((e) => e !== 'driver' && e !== '<driver>'),
-    evidence: evidenceOf(matches, extraEvidence),
+    executors: executorsOf(matches).filter((e) => !isDriverSide(e) && !e.startsWith(POD_PREFIX)),
+    evidence: evidenceOf(matches, [...extraEvidence, ...decoded]),
     needs: fixes.needs.filter((n): n is Need => n !== null),
     remediation: fixes.advice,
   };
@@ -140,4 +195,24 @@ export function parseHumanSize(s: string): number | null {
   if (!m) return null;
   const pow = ' KMGTP'.indexOf((m[2] || ' ').toUpperCase());
   return Math.round(Number(m[1]) * 1024 ** Math.max(0, pow));
+}
+
+/** What exit `code` means, as evidence: the matched texts that state it, how many executors, and whether YARN called it a bad node. */
+export function exitEvidence(matches: Match[], code: number): Evidence[] {
+  const stating = matches.filter((x) => statedExitCode(x.signal.text) === code);
+  if (stating.length === 0) return [];
+  const { cause, memory } = decodeExit(code);
+  return [
+    {
+      at: lineOf(stating[0]!.signal, 0, Math.max(0, stating[0]!.signal.text.lastIndexOf(String(code)))),
+      messageId: 'exit-decoded',
+      data: {
+        code,
+        cause,
+        memory,
+        executors: executorsOf(stating).filter((e) => !isDriverSide(e)).length,
+        badNode: stating.some((x) => BAD_NODE.test(x.signal.text)),
+      },
+    },
+  ];
 }

@@ -14,6 +14,7 @@ export default defineClassifier({
     kind: 'failure',
     rank: 5,
   },
+  triggers: [PATTERN],
   classify(ctx, report) {
     const matches = find(ctx, PATTERN);
     if (matches.length === 0) return;

@@ -10,6 +10,7 @@ export default defineClassifier({
     kind: 'failure',
     rank: 25,
   },
+  triggers: [PATTERN],
   classify(ctx, report) {
     const matches = direct(find(ctx, PATTERN));
     if (matches.length === 0) return;

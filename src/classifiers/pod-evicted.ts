@@ -13,6 +13,7 @@ export default defineClassifier({
     kind: 'failure',
     rank: 14,
   },
+  triggers: [PATTERN],
   classify(ctx, report) {
     const matches = direct(find(ctx, PATTERN));
     if (matches.length === 0) return;

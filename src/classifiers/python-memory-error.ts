@@ -1,11 +1,15 @@
+import type { Need } from '../plan/needs.js';
 import { defineClassifier } from './define.js';
-import { direct, find, reportFrom } from './match.js';
+import { direct, find, processEvidence, reportFrom, roleOf } from './match.js';
 import { POLICY } from './policy.js';
-import { roundUp, settingNeed, sizeConf } from './remedy.js';
+import { fix, roundUp, settingNeed, sizeConf } from './remedy.js';
 
-// Python's own MemoryError, raised inside a worker (PythonException: Traceback … MemoryError), e.g.
-// when spark.executor.pyspark.memory's RLIMIT_AS (worker.py setrlimit) is reached.
-const PATTERN = /(?:PythonException|Traceback)[\s\S]*?^\s*MemoryError\b|^MemoryError\b|\bpyspark\.errors\.[\w.]*MemoryError/m;
+// Python's own MemoryError: raised inside a worker (PythonException: Traceback … MemoryError; 4.x
+// pyspark.errors…PythonException "An exception was thrown from the Python worker"), e.g. when
+// spark.executor.pyspark.memory's RLIMIT_AS (worker.py setrlimit) is reached; or in the driver's own
+// Python process (toPandas, collect), which the text scanner gives to the driver.
+const PATTERN =
+  /(?:PythonException|Traceback)[\s\S]*?^\s*MemoryError\b|(?:^|: )MemoryError\b(?:: [^\n]*)?$|\bpyspark\.errors\.[\w.]*MemoryError/m;
 
 export default defineClassifier({
   code: 'python-memory-error',
@@ -13,12 +17,29 @@ export default defineClassifier({
     kind: 'failure',
     rank: 29,
   },
+  triggers: [PATTERN],
   classify(ctx, report) {
     const matches = direct(find(ctx, PATTERN));
     if (matches.length === 0) return;
+    const role = roleOf(matches);
+    // A task's worker on "executor driver" (local mode) is still a worker; the driver's own Python has no task.
+    if (role === 'driver' && !matches.some((x) => x.signal.source === 'task-exception' || x.signal.source === 'executor-lost')) {
+      // The driver's Python process: outside every JVM setting; it holds what toPandas()/collect() brought back.
+      report(
+        reportFrom(
+          matches,
+          'driver',
+          'pyspark',
+          'high',
+          { needs: [], advice: [fix(null, null, null, 'driver-python-memory'), fix(null, null, null, 'collect-less')] },
+          processEvidence(ctx, matches, role),
+        ),
+      );
+      return;
+    }
     const l = ctx.layout;
     const props = ctx.app.sparkProperties;
-    const needs = [];
+    const needs: Need[] = [];
     if (l) {
       const cur = l.executor.pyspark;
       const next =
@@ -41,6 +62,15 @@ export default defineClassifier({
         'arrow-batch',
       ),
     );
-    report(reportFrom(matches, 'executor', l && l.executor.pyspark > 0 ? 'pyspark' : 'overhead', 'high', { needs, advice: [] }));
+    report(
+      reportFrom(
+        matches,
+        role,
+        l && l.executor.pyspark > 0 ? 'pyspark' : 'overhead',
+        'high',
+        { needs, advice: [] },
+        processEvidence(ctx, matches, role),
+      ),
+    );
   },
 });

@@ -94,6 +94,22 @@ export interface RemedyData {
   'check-running': { manager: ClusterManager; appId: string | null };
   /** A stated limit below the computed one: the job ran with other settings than the log shows. */
   'check-submitted-settings': Record<string, never>;
+  /** A client-mode YARN application master (ExecutorLauncher) ran out of heap: spark.yarn.am.memory, not the driver's. */
+  'am-memory': Record<string, never>;
+  /** The off-heap pool the message states (Gluten's spark.gluten.memory.offHeap.size.in.bytes) and each task's cap. */
+  'offheap-stated': { stated: number; taskCap: number | null };
+  /** The driver's own Python process (toPandas, collect) ran out of memory: outside every JVM setting. */
+  'driver-python-memory': Record<string, never>;
+  /** A Python worker crashed with a faulthandler dump (`fatal`: the signal Python named): a native crash, not memory. */
+  'python-native-crash': { fatal: string | null };
+  /** A hash join's build side outgrew a task's memory: stop broadcasting it (a sort-merge join spills). */
+  'hash-build-side': Record<string, never>;
+  /** Spark refuses to start a JVM whose heap is under `minimum` bytes. */
+  'heap-minimum': { minimum: number };
+  /** A pod that is not Spark's was OOMKilled: its own memory limit, nothing in Spark's settings. */
+  'not-spark-pod': Record<string, never>;
+  /** The SIGKILL was the JVM's own -XX:OnOutOfMemoryError hook: fix the OutOfMemoryError, not the container. */
+  'onoom-explained': Record<string, never>;
 }
 
 /** What filled the heap, for a "more heap" remediation. */
@@ -106,7 +122,9 @@ export type HeapWhy =
   | { kind: 'asked'; asked: number; got: number; slots: number; perTaskMin: number; perTaskMax: number }
   | { kind: 'task-share'; slots: number; perTaskMin: number; perTaskMax: number }
   | { kind: 'gc'; share: number }
-  | { kind: 'heartbeat' };
+  | { kind: 'heartbeat' }
+  /** Spark's own floor: the heap must be at least `minimum` bytes (1.5 × the 300 MiB it reserves). */
+  | { kind: 'minimum'; minimum: number };
 
 /**
  * Why no memory layout could be computed for an application: the heap is unknown (no event log

@@ -7,6 +7,7 @@ import { fix } from './remedy.js';
 export default defineClassifier({
   code: 'still-running',
   meta: { kind: 'info', rank: 70 },
+  triggers: [],
   classify(ctx, report) {
     const app = ctx.app;
     if (ctx.outcome !== 'incomplete' || !app.inProgress || !app.lastEventAt) return;

@@ -6,11 +6,15 @@ import { fix } from './remedy.js';
 // memory (TaskSetManager: "Task 3 in stage 1.0 failed 4 times, most recent failure: Lost task …: <exception>").
 const PATTERN =
   /failed \d+ times?, most recent failure: Lost task [\d.]+ in stage [\d.]+ (?:\([^)]*\)\s*)+: ([\w.$]+(?:Exception|Error))\b/;
-const MEMORY = /OutOfMemory|MemoryError|ExecutorLostFailure|FetchFailed|Kryo|maxResultSize|SparkOutOfMemoryError|UNABLE_TO_ACQUIRE_MEMORY/;
+// Failures another classifier names: memory errors, executor losses, and a Python worker's crash
+// (python-worker-crash, python-worker-fault), which is not the task's own exception.
+const MEMORY =
+  /OutOfMemory|MemoryError|ExecutorLostFailure|FetchFailed|Kryo|maxResultSize|SparkOutOfMemoryError|UNABLE_TO_ACQUIRE_MEMORY|Python worker exited unexpectedly|Fatal Python error/;
 
 export default defineClassifier({
   code: 'task-failed',
   meta: { kind: 'failure', memory: false, rank: 47 },
+  triggers: [PATTERN],
   classify(ctx, report) {
     if (ctx.outcome === 'succeeded') return;
     const matches = find(ctx, PATTERN, ['stage-failure', 'job-failure', 'sql-failure']).filter((x) => !MEMORY.test(x.signal.text));

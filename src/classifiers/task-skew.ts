@@ -18,6 +18,7 @@ export default defineClassifier({
       minTasks: { value: MIN_TASKS, why: 'a median needs tasks' },
     },
   },
+  triggers: [],
   classify(ctx, report) {
     const skewed = [...ctx.app.stages.values()]
       .filter((s) => s.durations.n >= MIN_TASKS && s.durations.max >= MIN_MAX_MS && s.durations.max >= RATIO * s.durations.quantile(0.5))

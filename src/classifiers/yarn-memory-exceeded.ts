@@ -1,6 +1,7 @@
+import type { Evidence } from '../findings.js';
 import { defineClassifier } from './define.js';
-import { reportFrom } from './match.js';
-import { isAmText, yarnKills } from './yarn-kill.js';
+import { lineOf, reportFrom } from './match.js';
+import { amInClientMode, isAmKill, PHYSICAL_KILL, yarnKills } from './yarn-kill.js';
 import { driverRoomNeed, fix, keepHeapAdvice, roomNeed } from './remedy.js';
 
 export default defineClassifier({
@@ -9,22 +10,35 @@ export default defineClassifier({
     kind: 'failure',
     rank: 10,
   },
+  triggers: [PHYSICAL_KILL],
   classify(ctx, report) {
     const kills = yarnKills(ctx).filter((k) => k.kind === 'physical');
     if (kills.length === 0) return;
-    const driver = kills.every((k) => isAmText(k.signal.text));
+    const am = kills.every(isAmKill);
     // The kill with the most memory used says how much room is needed; its limit is the truth about that run.
     const worst = kills.filter((k) => k.used !== null).sort((a, b) => b.used! - a.used!)[0] ?? null;
     const used = worst?.used ?? null;
     const limit = worst?.limit ?? null;
     const l = ctx.layout;
-    if (driver) {
+    if (am) {
+      // The application master's container: the driver's in cluster mode; in client mode ExecutorLauncher's,
+      // whose room is spark.yarn.am.memoryOverhead (the plan's driver-room key in client mode).
       const need = l ? driverRoomNeed(ctx, used, limit) : null;
+      const process: Evidence[] = amInClientMode(ctx, kills)
+        ? [{ at: lineOf(kills[0]!.signal, 0, kills[0]!.m.index), messageId: 'process', data: { kind: 'yarn-am', mode: 'client' } }]
+        : [];
       report(
-        reportFrom(kills, 'driver', 'overhead', 'high', {
-          needs: [need],
-          advice: need ? [] : [fix('spark.driver.memoryOverhead', null, null, 'driver-overhead', { used })],
-        }),
+        reportFrom(
+          kills,
+          'driver',
+          'overhead',
+          'high',
+          {
+            needs: [need],
+            advice: need ? [] : [fix('spark.driver.memoryOverhead', null, null, 'driver-overhead', { used })],
+          },
+          process,
+        ),
       );
       return;
     }

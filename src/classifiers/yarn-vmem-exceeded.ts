@@ -1,6 +1,6 @@
 import { defineClassifier } from './define.js';
 import { reportFrom } from './match.js';
-import { isAmText, yarnKills } from './yarn-kill.js';
+import { isAmKill, VIRTUAL_KILL, yarnKills } from './yarn-kill.js';
 import { fix } from './remedy.js';
 
 export default defineClassifier({
@@ -9,11 +9,12 @@ export default defineClassifier({
     kind: 'failure',
     rank: 11,
   },
+  triggers: [VIRTUAL_KILL],
   classify(ctx, report) {
     const kills = yarnKills(ctx).filter((k) => k.kind === 'virtual');
     if (kills.length === 0) return;
     report(
-      reportFrom(kills, kills.every((k) => isAmText(k.signal.text)) ? 'driver' : 'executor', 'container', 'high', {
+      reportFrom(kills, kills.every(isAmKill) ? 'driver' : 'executor', 'container', 'high', {
         needs: [
           { kind: 'admin', key: 'yarn.nodemanager.vmem-check-enabled', value: 'false', reason: { messageId: 'vmem-check-off', data: {} } },
           { kind: 'admin', key: 'yarn.nodemanager.vmem-pmem-ratio', value: '5', reason: { messageId: 'vmem-ratio', data: {} } },

@@ -1,5 +1,6 @@
 import type { Location } from '../input/stats.js';
 import type { AppState } from '../state/app.js';
+import { POD_PREFIX } from '../state/signals.js';
 
 /** What kubectl (describe, -o json, -o yaml) says about one pod, in one shape. */
 export interface PodFacts {
@@ -56,10 +57,19 @@ export function emitPod(app: AppState, pod: PodFacts): void {
   const role = labels['spark-role'] ?? (/-driver$/.test(pod.name ?? '') ? 'driver' : /-exec-\d+$/.test(pod.name ?? '') ? 'executor' : null);
   const spark =
     pod.containers.find((c) => SPARK_CONTAINERS.includes(c.name ?? '')) ?? (pod.containers.length === 1 ? pod.containers[0] : undefined);
+  // A pod with nothing of Spark's (no spark-role label, no app selector, no Spark container or SPARK_ env,
+  // no driver/executor name) is some other workload on the node: named as the pod, never "executors".
+  const isSpark =
+    role !== null ||
+    appId !== null ||
+    pod.containers.some((c) => SPARK_CONTAINERS.includes(c.name ?? '') || Object.keys(c.env).some((k) => k.startsWith('SPARK_')));
   const execId =
     role === 'driver'
       ? 'driver'
-      : (labels['spark-exec-id'] ?? spark?.env.SPARK_EXECUTOR_ID ?? /-exec-(\d+)$/.exec(pod.name ?? '')?.[1] ?? null);
+      : (labels['spark-exec-id'] ??
+        spark?.env.SPARK_EXECUTOR_ID ??
+        /-exec-(\d+)$/.exec(pod.name ?? '')?.[1] ??
+        (!isSpark && pod.name ? `${POD_PREFIX}${pod.name}` : null));
   if (spark) {
     const heap = role === 'driver' ? spark.env.SPARK_DRIVER_MEMORY : spark.env.SPARK_EXECUTOR_MEMORY;
     if (heap) app.derive(role === 'driver' ? 'spark.driver.memory' : 'spark.executor.memory', heap, { kind: 'pod-env', pod: pod.name });
@@ -68,7 +78,7 @@ export function emitPod(app: AppState, pod: PodFacts): void {
       const heapBytes = heap
         ? parseQuantity(heap.replace(/([kmgt])b?$/i, (u) => ({ k: 'Ki', m: 'Mi', g: 'Gi', t: 'Ti' })[u[0]!.toLowerCase()]!))
         : null;
-      if (limit !== null) app.learnt.push({ kind: 'pod-limit', pod: pod.name, limit: spark.limitMemory, bytes: limit });
+      if (limit !== null) app.learn({ kind: 'pod-limit', pod: pod.name, limit: spark.limitMemory, bytes: limit });
       if (limit !== null && heap !== undefined && heapBytes !== null && limit > heapBytes && role !== 'driver') {
         app.derive('spark.executor.memoryOverhead', `${Math.floor((limit - heapBytes) / 2 ** 20)}m`, {
           kind: 'pod-limit',

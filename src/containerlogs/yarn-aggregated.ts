@@ -5,8 +5,9 @@ import { LogScanner, type ScanContext } from './scanner.js';
  * `yarn logs -applicationId …` (LogToolUtils / AggregatedLogFormat): "Container: <id> on <node>"
  * headers, then per file "LogType:<name>", "Log Upload Time:"/"LogLastModifiedTime:", "LogLength:",
  * "Log Contents:" (Hadoop 2) or "LogContents:" (Hadoop 3), the bytes, "End of LogType:<name>".
- * Each container's files are scanned with what the container is: the AM (…_000001) or an executor,
- * whose id its launch_container.sh names (--executor-id).
+ * Each container's files are scanned with what the container is: the AM (…_000001: the driver in
+ * cluster mode, ExecutorLauncher in client mode, as its own lines say) or an executor, whose id its
+ * launch_container.sh names (--executor-id).
  */
 export class YarnAggregatedReader {
   private scanner: LogScanner | null = null;
@@ -30,8 +31,8 @@ export class YarnAggregatedReader {
       // Until the launch script names the executor, its signals carry the container id.
       this.ctx = {
         file: this.file,
-        role: am ? 'driver' : 'executor',
-        executorId: am ? 'driver' : containerId,
+        role: am ? 'am' : 'executor',
+        executorId: am ? null : containerId,
         containerId,
         containerExecutors: this.containerExecutors,
       };
@@ -67,5 +68,8 @@ export class YarnAggregatedReader {
 
   end(): void {
     this.scanner?.end();
+    // Containers named before their launch script was read: their executor ids, now known; the rest unknown.
+    for (const [container, executor] of this.containerExecutors) this.app.signals.renameExecutor(container, executor);
+    this.app.signals.forgetExecutors((id) => id.startsWith('container_'));
   }
 }

@@ -22,6 +22,8 @@ export type DiagnosisProblem =
   | { code: 'joined'; sources: Array<{ path: string; kind: string }> }
   | { code: 'layout'; problem: LayoutProblem }
   | { code: 'learnt'; fact: Learnt }
+  /** More facts than MAX_LEARNT (src/state/app.ts): `kept` listed, `more` only counted. */
+  | { code: 'learnt-capped'; kept: number; more: number }
   | { code: 'classifier-failed'; classifier: string; detail: string }
   /** What the fold did not keep one by one past its caps (state/app.ts, state/signals.ts), and lines too long or complex to read. */
   | { code: 'capped'; stages: number; executors: number; properties: number; learnt: number; signals: number; lines: number }
@@ -76,13 +78,15 @@ export function diagnoseApp(read: AppRead, opts: DiagnoseOptions = {}): Diagnosi
   const ran = layoutOf(app, factsFromUser);
   const now = layoutOf(app, overrides);
   const layoutProblem = ran.problem ?? now.problem;
-  if (layoutProblem) problems.push({ code: 'layout', problem: layoutProblem });
   if (!app.hasEventLog) for (const fact of app.learnt) problems.push({ code: 'learnt', fact });
+  if (!app.hasEventLog && app.overflow.learnt > 0)
+    problems.push({ code: 'learnt-capped', kept: app.learnt.length, more: app.overflow.learnt });
   const capped = {
     stages: app.overflow.stages,
     executors: app.overflow.executors,
     properties: app.overflow.properties,
-    learnt: app.overflow.learnt,
+    // Without an event log the facts learnt are listed, and their excess said by learnt-capped.
+    learnt: app.hasEventLog ? app.overflow.learnt : 0,
     signals: app.signals.dropped,
     lines: read.stats.longLines,
   };
@@ -105,6 +109,10 @@ export function diagnoseApp(read: AppRead, opts: DiagnoseOptions = {}): Diagnosi
   for (const f of findings) linkConsequences(f, signals);
   dropExplained(findings);
   findings.sort(compareFindings);
+  // An unknown executor heap is said where it matters: a finding in an executor. Not for a driver's
+  // failure (its heap is another setting), nor for an input with no finding.
+  const heapMatters = findings.some((f) => f.role === 'executor' && f.severity !== 'info');
+  if (layoutProblem && (layoutProblem.code !== 'heap-unknown' || heapMatters)) problems.unshift({ code: 'layout', problem: layoutProblem });
   const context = {
     sparkVersion: app.sparkVersion,
     manager: now.layout?.clusterManager ?? app.clusterManager,

@@ -1,11 +1,12 @@
 import { decode, detectCodec, MAGIC_BYTES } from '../codecs/index.js';
 import { KubectlDescribeReader } from '../containerlogs/kubectl-describe.js';
-import { KubectlJsonReader, KubectlYamlReader } from '../containerlogs/kubectl-json.js';
+import { KubectlJsonReader, KubectlYamlReader, MAX_POD_CHARS } from '../containerlogs/kubectl-json.js';
 import { LogScanner } from '../containerlogs/scanner.js';
 import { YarnAggregatedReader } from '../containerlogs/yarn-aggregated.js';
 import { InputError, TruncatedInputError } from '../errors.js';
 import { readEventLines } from '../eventlog/events.js';
 import { LineSplitter, MAX_LINE_BYTES } from '../eventlog/lines.js';
+import { MAX_JSON_DEPTH } from '../eventlog/shape.js';
 import { recycleChunk } from '../sources/chunk-pool.js';
 import { peek } from '../sources/peek.js';
 import type { AppState } from '../state/app.js';
@@ -65,6 +66,8 @@ export async function readPart(
     const before = stats.events;
     await readEventLines(body, file, app, stats, opts.inProgress ?? false, opts.exact ?? false);
     if (stats.events > before) app.hasEventLog = true;
+  } else if (kind === 'kubectl-json' && /^\uFEFF?\s*[{[]/.test(text)) {
+    await readKubectlJson(body, file, app, stats, opts.inProgress ?? true);
   } else {
     await readTextLines(body, file, app, stats, kind, opts.inProgress ?? true);
   }
@@ -108,6 +111,37 @@ async function readTextLines(
   reader.end();
 }
 
+/**
+ * `kubectl get pods -o json`: the bytes go to the JSON reader as they come, never gathered into
+ * lines, so a pod list on one line of any length is read in the memory of one pod.
+ */
+async function readKubectlJson(
+  body: AsyncIterable<Buffer>,
+  file: string,
+  app: AppState,
+  stats: ReadStats,
+  tolerateTruncation: boolean,
+): Promise<void> {
+  const reader = new KubectlJsonReader(app, file, (line, chars) =>
+    stats.diagnose({ file, line, code: 'pod-too-large', data: { chars, limit: MAX_POD_CHARS } }),
+  );
+  try {
+    for await (const chunk of body) {
+      reader.chunk(chunk);
+      recycleChunk(chunk);
+    }
+  } catch (e) {
+    if (!(e instanceof TruncatedInputError) || !tolerateTruncation) throw e;
+    stats.truncated = true;
+    stats.diagnose({ file, line: reader.lines + 1, code: 'stream-truncated', data: { cause: e.problem } });
+  } finally {
+    stats.lines += reader.lines;
+  }
+  reader.end();
+  if (reader.tooDeep !== null) throw new InputError('kubectl-json-depth', { line: reader.tooDeep, max: MAX_JSON_DEPTH });
+  if (reader.failed) throw new InputError('kubectl-json', reader.failed);
+}
+
 function textReader(kind: Exclude<InputKind, 'event-log'>, app: AppState, file: string): { line(t: string, n: number): void; end(): void } {
   switch (kind) {
     case 'yarn-aggregated-log':
@@ -115,30 +149,10 @@ function textReader(kind: Exclude<InputKind, 'event-log'>, app: AppState, file: 
     case 'kubectl-describe':
       return new KubectlDescribeReader(app, file);
     case 'kubectl-json':
-      return new KubectlPodReader(app, file);
+      return new KubectlYamlReader(app, file); // JSON is read by readKubectlJson
     default:
       // spark-log, yarn-diagnostics and unknown text: one scanner, no container context.
       if (kind === 'yarn-diagnostics') app.clusterManagerHint ??= 'yarn';
       return new LogScanner(app, { file, role: null, executorId: null, containerId: null, containerExecutors: new Map() });
-  }
-}
-
-/** JSON or YAML, told apart on the first line. */
-class KubectlPodReader {
-  private inner: KubectlJsonReader | KubectlYamlReader | null = null;
-  constructor(
-    private readonly app: AppState,
-    private readonly file: string,
-  ) {}
-  line(t: string, n: number): void {
-    if (!this.inner) {
-      if (t.trim() === '') return;
-      this.inner = /^\s*[{[]/.test(t) ? new KubectlJsonReader(this.app, this.file) : new KubectlYamlReader(this.app, this.file);
-    }
-    this.inner.line(t, n);
-  }
-  end(): void {
-    this.inner?.end();
-    if (this.inner instanceof KubectlJsonReader && this.inner.failed) throw new InputError('kubectl-json', this.inner.failed);
   }
 }

@@ -18,7 +18,7 @@ export function sniffKind(head: string): InputKind | null {
   if (/^Name:\s+\S+[\s\S]*^Namespace:\s+\S+/m.test(t) || /^\s*(?:Last )?State:\s+(?:Terminated|Waiting|Running)\s*$/m.test(t))
     return 'kubectl-describe';
   if (
-    /failed \d+ times due to AM Container for|Application report for application_|^\s*diagnostics: |Failing this attempt\.\s*Diagnostics:|\[ExitDiagnostics\]|containerID=container_\S+, state=COMPLETE, exitStatus=/m.test(
+    /failed \d+ times (?:\([^)\n]*\) )?due to AM Container for|Application report for application_|^\s*diagnostics: |^Application Report\s*:|Failing this attempt\.\s*Diagnostics:|\[ExitDiagnostics\]|containerID=container_\S+, state=COMPLETE, exitStatus=/m.test(
       t,
     )
   )
@@ -56,4 +56,14 @@ function isBinary(s: string): boolean {
     if ((c < 32 && c !== 9 && c !== 10 && c !== 13) || c === 0xfffd) bad++;
   }
   return bad / n > 0.1;
+}
+
+/**
+ * Whether a text input is evidence about the application it names, to be joined to it by diagnose: a
+ * Spark, YARN or Kubernetes log is; text of no known kind (a TSV export, notes, a listing) only when it
+ * holds a failure the classifiers read (`failureSignals`: the signals reading it gave). An application
+ * id mentioned in passing is not evidence.
+ */
+export function joinsApplication(kind: InputKind, failureSignals: number): boolean {
+  return kind !== 'unknown' || failureSignals > 0;
 }

@@ -22,6 +22,8 @@ interface DiagnosticData {
   'line-too-long': { bytes: number; limit: number };
   /** A line nested deeper than MAX_JSON_DEPTH or holding more than MAX_JSON_VALUES values (src/eventlog/shape.ts) was skipped unparsed. */
   'line-too-complex': { bytes: number; limit: 'depth' | 'values'; max: number };
+  /** A kubectl "pod" of more JSON than MAX_POD_CHARS (src/containerlogs/kubectl-json.ts) was skipped, never built. */
+  'pod-too-large': { chars: number; limit: number };
   /** More distinct event names than MAX_EVENT_NAMES (src/eventlog/events.ts): the rest counted together. */
   'event-names-capped': { limit: number };
   /** A rolling log lacks these parts (events_<N>_…): what they held is missing from the reading. */

@@ -83,7 +83,7 @@ export const MAX_STAGE_ATTEMPTS = 20_000;
 const EVICTION_LOOK = 64;
 export const MAX_EXECUTORS = 20_000;
 /** Settings learnt from text logs: every spark.* flag of a command line is one; real logs name a few dozen. */
-const MAX_LEARNT = 1_000;
+export const MAX_LEARNT = 1_000;
 /** Spark properties kept: real logs set a few hundred; a hostile one may set millions, over several lines. */
 export const MAX_PROPERTIES = 10_000;
 /** Resource profiles kept (stage-level scheduling, 3.1+): real applications define a handful. */
@@ -407,12 +407,21 @@ export class AppState implements EventVisitor {
   /** Records a setting a log revealed; the first source wins, and the event log's own value over all. */
   derive(key: string, value: string, source: DerivedSource): void {
     if (this.derivedConf[key] !== undefined) return;
+    if (this.learn({ kind: 'setting', key, value, source })) this.derivedConf[key] = value;
+  }
+
+  /**
+   * Records a fact a text log revealed, while fewer than MAX_LEARNT are kept; past that it is only
+   * counted (overflow.learnt). Whether it was kept. Every fact goes through here: a list of 20,000
+   * pods states 20,000 limits.
+   */
+  learn(fact: Learnt): boolean {
     if (this.learnt.length >= MAX_LEARNT) {
       this.overflow.learnt++;
-      return;
+      return false;
     }
-    this.derivedConf[key] = value;
-    this.learnt.push({ kind: 'setting', key, value, source });
+    this.learnt.push(fact);
+    return true;
   }
 
   /** The configuration to compute with: the event log's properties over what the logs revealed. */

@@ -1,10 +1,12 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { CLASSIFIERS } from '../../src/classifiers/index.js';
 import { diagnosisJson } from '../../src/render/json.js';
 import { CLASSIFIER_WORDS, wordsFor } from '../../src/render/words/classifiers.js';
+import { evidenceText } from '../../src/render/words/evidence.js';
 import { DiagnosisSchema } from '../contract.js';
 import { diagnosePath, evidenceOf, findingOf, fixture, ROOT } from '../helpers.js';
 
@@ -23,6 +25,8 @@ const ExpectedSchema = z
     absent: z.array(z.string()).optional(),
     /** The exact set of finding codes the variant produces, severity info included. */
     codes: z.array(z.string()),
+    /** The codes of the diagnosis' problems (default none): a heap Spark itself refuses has no layout. */
+    problems: z.array(z.string()).optional(),
   })
   .strict();
 type Expected = z.infer<typeof ExpectedSchema>;
@@ -40,7 +44,7 @@ describe('each finding code on its fixtures (publint-style testFixture)', () => 
         const d = await diagnosePath(path.join(DIR, folder, variant));
         DiagnosisSchema.parse(JSON.parse(JSON.stringify(diagnosisJson(d))) as unknown);
         expect(sortedSet(d.findings.map((f) => f.code)), 'the exact set of codes (expect.json "codes")').toEqual(sortedSet(exp.codes));
-        expect(d.problems).toEqual([]);
+        expect(d.problems.map((p) => p.code)).toEqual(exp.problems ?? []);
         for (const code of exp.absent ?? []) expect(d.findings.map((x) => x.code)).not.toContain(code);
         if (exp.code === null) {
           expect(d.findings.filter((f) => f.severity !== 'info')).toEqual([]);
@@ -71,11 +75,13 @@ describe('the registry (like ESLint’s checkRuleFiles)', () => {
     'exit-codes.ts',
     'heap-fixes.ts',
     'heap-region.ts',
+    'holders.ts',
     'index.ts',
     'match.ts',
     'policy.ts',
     'remedies.ts',
     'remedy.ts',
+    'triggers.ts',
     'yarn-kill.ts',
   ]);
   const files = readdirSync(path.join(ROOT, 'src', 'classifiers')).filter((f) => f.endsWith('.ts') && !helpers.has(f));
@@ -127,6 +133,59 @@ describe('evidence', () => {
     expect(stage.stages).toEqual(['0.0']);
     expect(stage.text).toMatch(/^Job aborted due to stage failure: Task 3 in stage 0\.0 failed 4 times/);
     expect(evidenceOf(ev, 'caused-job-failure').data.jobs).toBe(1);
+  });
+});
+
+describe('exit codes', () => {
+  it('decodes 52 and 137 behind YARN 3.x’s "Container from a bad node", saying the words are not evidence of a bad node', async () => {
+    for (const [code, variant, exit] of [
+      ['jvm-oom-exit', 'spark40-yarn-bad-node', 52],
+      ['exit-137', 'spark35-yarn-bad-node', 137],
+    ] as const) {
+      const f = findingOf(await diagnosePath(path.join(DIR, code, variant)), code);
+      const decoded = evidenceOf(f.evidence, 'exit-decoded');
+      expect(decoded.data).toMatchObject({ code: exit, badNode: true });
+      expect(evidenceText(decoded)).toMatch(/not evidence of a bad node/);
+    }
+  });
+
+  const tmp = mkdtempSync(path.join(tmpdir(), 'st-exits-'));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it('decodes the code any rule’s texts state: YARN’s -104 and -103, a pod’s 137, standalone’s 143', async () => {
+    const cases = [
+      [
+        'yarn-memory-exceeded',
+        'Container marked as failed: container_e18_1700000000000_0042_01_000003 on host: node-3. Exit status: -104. Diagnostics: Container killed on request.',
+        { code: -104, cause: 'yarn-pmem', memory: 'yes' },
+      ],
+      [
+        'yarn-vmem-exceeded',
+        'Container marked as failed: container_1467148440412_0020_02_000002 on host: node-2. Exit status: -103. Diagnostics: Container killed on request.',
+        { code: -103, cause: 'yarn-vmem', memory: 'yes' },
+      ],
+      [
+        'oom-killed',
+        'pod spark-exec-3 container spark-kubernetes-executor last state: terminated, exit code: 137, termination reason: OOMKilled',
+        { code: 137, cause: 'sigkill', memory: 'maybe' },
+      ],
+      [
+        'executor-exit',
+        'Executor app-20240301100000-0001/3 removed: Command exited with code 143',
+        { code: 143, cause: 'sigterm', memory: 'no' },
+      ],
+    ] as const;
+    for (const [code, line, exit] of cases) {
+      const file = path.join(tmp, `${code}.log`);
+      writeFileSync(file, `24/03/01 10:00:00 ERROR TaskSetManager: ${line}\n`);
+      const f = findingOf(await diagnosePath(file), code);
+      const decoded = f.evidence.filter((e) => e.messageId === 'exit-decoded');
+      expect(
+        decoded.map((e) => e.data),
+        code,
+      ).toEqual([expect.objectContaining(exit)]);
+      expect(decoded[0]!.at).toEqual({ file, line: 1 });
+    }
   });
 });
 

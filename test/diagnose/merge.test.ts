@@ -1,4 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { diagnosePaths, findingOf, fixture, only } from '../helpers.js';
 
 const cl = (...p: string[]): string => fixture('containerlogs', ...p);
@@ -42,5 +45,35 @@ describe('joining inputs of one application (mergeInputs)', () => {
     ]);
     expect(diagnoses).toHaveLength(3);
     expect(only(diagnoses, (d) => d.appId === null, 'the stderr on its own').outcome).toBe('unknown');
+  });
+
+  describe('a directory of one application with a stray table in it', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'st-merge-dir-'));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('joins its logs, not a TSV that merely lists the application id', async () => {
+      copyFileSync(fixture('diagnose', 'yarn-memory-exceeded', 'spark35-pyspark'), path.join(dir, 'application_1700000000000_0042'));
+      copyFileSync(cl('yarn-hadoop3', 'yarn-logs.txt'), path.join(dir, 'yarn-logs.txt'));
+      copyFileSync(cl('stray-tsv', 'runs.tsv'), path.join(dir, 'runs.tsv'));
+      const { reads, diagnoses } = await diagnosePaths([dir]);
+      expect(reads.map((r) => [path.basename(r.path), r.kind]).sort()).toEqual([
+        ['application_1700000000000_0042', 'event-log'],
+        ['runs.tsv', 'unknown'],
+        ['yarn-logs.txt', 'yarn-aggregated-log'],
+      ]);
+      const d = only(diagnoses, () => true, 'the one application');
+      expect(d.appId).toBe('application_1700000000000_0042');
+      const joined = only(d.problems, (p) => p.code === 'joined', 'joined problem');
+      expect(joined.code === 'joined' && joined.sources.map((x) => path.basename(x.path))).toEqual([
+        'application_1700000000000_0042',
+        'yarn-logs.txt',
+      ]);
+    });
+
+    it('diagnoses the table on its own when it is all there is', async () => {
+      const { diagnoses } = await diagnosePaths([cl('stray-tsv', 'runs.tsv')]);
+      const d = only(diagnoses, () => true, 'the table');
+      expect([d.verdict, d.findings]).toEqual([null, []]);
+    });
   });
 });

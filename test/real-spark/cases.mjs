@@ -58,16 +58,7 @@ const all = (...reasons) => reasons.filter(Boolean).join(' — AND — ') || und
 /** No job failed: the query died in the driver while building the broadcast. */
 const QUERY_FAILED_IN_DRIVER =
   'spark-triage gives severity warning (outcome succeeded): no job failed — the broadcast\'s collect job succeeded and the query then failed in the driver building the relation — yet the application failed (driver exit 1, "Exception in thread "main"" in driver.log). From 3.4 SparkListenerSQLExecutionEnd.errorMessage records it and the outcome is failed; 3.3 leaves no trace of it in the event log';
-/** A user data structure is user memory in Spark's model; the frames say so. */
-const USER_FRAMES =
-  "spark-triage gives region heap: the innermost frames are the application's own closure (sparktriage.realspark.RealSparkApps.lambda$userMapGrows under JavaRDDLike.mapPartitions) filling a java.util.HashMap — a user data structure, which Spark's memory model counts as user memory; src/classifiers/heap-region.ts recognises only Spark's own classes (serializer buffers) as user";
-/** The SIGKILL is the JVM's own -XX:OnOutOfMemoryError reaction: the OOM is the cause. */
-const ONOOM_RANK =
-  'spark-triage\'s verdict is exit-137 (rank 13) over its own heap-oom finding (rank 20): the executors\' stdout has the JVM banner "# java.lang.OutOfMemoryError: Java heap space / # -XX:OnOutOfMemoryError="kill -9 %p" / # Executing /bin/sh -c "kill -9 <pid>"", so the exit 137 is the JVM killing itself on a heap OutOfMemoryError — the heap OOM explains the kill, not the reverse';
 
-/** Why spark-triage misreads a plain driver log (see the report of issue 15). */
-const DRIVER_LOG_ROLE =
-  'spark-triage gives role executor: driver.log is the driver JVM\'s own output (SparkContext, DAGScheduler, TaskSetManager lines, "Running Spark version") ending with the JVM\'s "# java.lang.OutOfMemoryError: Java heap space / # -XX:OnOutOfMemoryError" banner, but src/containerlogs/scanner.ts only knows a driver from a YARN AM container or a local-mode "Lost executor driver"; a bare message in any other spark-log becomes a task-exception with no executor, hence role executor';
 const withDriver = ['eventlog', 'driver.log'];
 
 export const CASES = [
@@ -95,7 +86,6 @@ export const CASES = [
       {
         inputs: ['eventlog', 'executor-logs'],
         expect: { code: 'heap-oom', role: 'executor', region: 'heap', also: ['exit-137'] },
-        knownMismatch: ONOOM_RANK,
       },
     ],
   },
@@ -113,7 +103,7 @@ export const CASES = [
     },
     timeoutMs: 420_000,
     sanity: [/GC overhead limit exceeded/],
-    checks: (v) => [{ inputs: eventlog, expect: { code: 'gc-overhead', role: 'executor', region: 'user' }, knownMismatch: USER_FRAMES }],
+    checks: (v) => [{ inputs: eventlog, expect: { code: 'gc-overhead', role: 'executor', region: 'user' } }],
   },
   {
     name: 'jvm-oom-exit',
@@ -187,7 +177,7 @@ export const CASES = [
       // still running: still-running, information, no verdict and no driver-memory plan (issue 14).
       { inputs: eventlog, expect: { code: 'still-running', role: 'driver', region: 'none', severity: 'info', verdict: null } },
       // With the driver's output: the driver's heap.
-      { inputs: withDriver, expect: { code: 'heap-oom', role: 'driver', region: 'heap' }, knownMismatch: DRIVER_LOG_ROLE },
+      { inputs: withDriver, expect: { code: 'heap-oom', role: 'driver', region: 'heap' } },
     ],
   },
   {

@@ -9,6 +9,8 @@ export interface ClassifierWords {
   title: string;
   detects: string;
   fix: string;
+  /** What the region means for this code, when the region's own phrase would mislead (an eviction is the node's memory, not the pod's limit). */
+  region?: string;
 }
 
 export const CLASSIFIER_WORDS: Readonly<Record<string, ClassifierWords>> = {
@@ -19,7 +21,7 @@ export const CLASSIFIER_WORDS: Readonly<Record<string, ClassifierWords>> = {
     fix: "Read the driver's log for what came before the shutdown; a memory failure there is diagnosed with it.",
   },
   'executor-exit': {
-    title: 'Executors exited with codes that are not memory',
+    title: 'A process exited with a code that is not memory (executors, or the YARN application master)',
     detects:
       "An exit code in an executor's removal or loss reason (YARN Exit status, Kubernetes exit code, standalone Command exited) that cannot be memory: 143 SIGTERM (preemption, release, kill on request), 50 uncaught exception, 56 heartbeat failure, -102 preempted, 53 local disk, and the others of src/classifiers/exit-codes.ts. Only for applications that failed.",
     fix: "Read the exited process's own log (yarn logs -containerId, kubectl logs --previous) for the cause each code points to.",
@@ -106,6 +108,12 @@ export const CLASSIFIER_WORDS: Readonly<Record<string, ClassifierWords>> = {
       'Sum of task "JVM GC Time" over sum of "Executor Run Time", for the application and per executor (Dr. Elephant ExecutorGcHeuristic thresholds).',
     fix: 'Give tasks more heap (more memory or fewer cores per executor), cache less, or use G1 on large heaps.',
   },
+  'heap-below-minimum': {
+    title: 'Spark refused to start a JVM whose heap is below its minimum (1.5 × the 300 MiB it reserves)',
+    detects:
+      '"System memory N must be at least M" (the driver, or local mode) or "Executor memory N must be at least M" from UnifiedMemoryManager, and the 3.5+ error classes INVALID_DRIVER_MEMORY / INVALID_EXECUTOR_MEMORY (SQLSTATE F0000). A configuration too small to start, not a running job filling its memory.',
+    fix: 'Give that JVM at least the minimum the message states: spark.driver.memory (--driver-memory) or spark.executor.memory (--executor-memory).',
+  },
   'heap-oom': {
     title: 'A JVM ran out of heap (java.lang.OutOfMemoryError: Java heap space)',
     detects:
@@ -173,6 +181,7 @@ export const CLASSIFIER_WORDS: Readonly<Record<string, ClassifierWords>> = {
   },
   'pod-evicted': {
     title: 'Kubernetes evicted a pod because its node ran low on memory',
+    region: "the node ran short of memory (node pressure, not the pod's own limit)",
     detects:
       'Pod status reason Evicted with "The node was low on resource: memory" (kubectl describe Events, pod JSON/YAML). The kubelet evicts pods using more memory than they requested first.',
     fix: 'Keep memory requests equal to limits (Spark sets both to the container size unless a pod template lowers the request), size the overhead to real use, and reserve node memory for the system (kubelet --system-reserved, eviction thresholds).',
@@ -184,10 +193,16 @@ export const CLASSIFIER_WORDS: Readonly<Record<string, ClassifierWords>> = {
     fix: 'Raise spark.executor.pyspark.memory (or set it), process smaller batches (spark.sql.execution.arrow.maxRecordsPerBatch), avoid toPandas()/collect of big groups in UDFs.',
   },
   'python-worker-crash': {
-    title: 'A Python worker process died (often killed for memory, or a native crash)',
+    title: 'A Python worker process died without a traceback (most often killed for memory; the cause is not shown)',
     detects:
-      '"Python worker exited unexpectedly (crashed)" in a task failure. Python workers live outside the JVM: in spark.executor.pyspark.memory when set, else in the overhead.',
-    fix: 'Give Python workers their own memory (spark.executor.pyspark.memory) or more overhead; turn on the faulthandler to see native crashes.',
+      '"Python worker exited unexpectedly (crashed)" in a task failure with no faulthandler dump: the same words for every runner (RDD, UDF, Arrow/pandas) and version. A SIGKILL (an OOM killer) and a native crash with the faulthandler off look alike, so confidence is low. Python workers live outside the JVM: in spark.executor.pyspark.memory when set, else in the overhead. With a dump anywhere in the inputs it is python-worker-fault instead.',
+    fix: 'Turn on the faulthandler (spark.python.worker.faulthandler.enabled; 4.0+ SQL UDFs: spark.sql.execution.pyspark.udf.faulthandler.enabled) to tell a native crash from a kill; for a kill, give Python workers their own memory (spark.executor.pyspark.memory) or more overhead.',
+  },
+  'python-worker-fault': {
+    title: 'A Python worker crashed with a traceback (faulthandler): a native crash, not a memory limit',
+    detects:
+      '"Python worker exited unexpectedly (crashed): Fatal Python error: Segmentation fault" (3.2+ with the faulthandler on), "Fatal Python error: …" in an executor\'s stderr, or the 4.1 dump Spark asks for itself. faulthandler runs on SIGSEGV, SIGABRT, SIGBUS, SIGFPE and SIGILL; the SIGKILL of an OOM killer leaves no dump, so no memory setting is suggested.',
+    fix: 'Read the dump: the innermost Python frame names the call (ctypes, a C extension, Arrow or NumPy) that crashed; upgrade or work around that library.',
   },
   'task-skew': {
     title: "Some tasks took far longer than their stage's median: skewed partitions",
@@ -225,17 +240,26 @@ const REGION_PHRASE: Record<Region, string> = {
 
 export const wordsFor = (code: string): ClassifierWords => CLASSIFIER_WORDS[code] ?? { title: code, detects: '', fix: '' };
 
+/** Who failed: the role, or what the evidence says the process was (local mode's one JVM, a client-mode YARN AM, pods that are not Spark's). */
+function whoFailed(f: Finding): string {
+  const process = f.evidence.find((e) => e.messageId === 'process');
+  if (process?.messageId === 'process') {
+    const d = process.data;
+    if (d.kind === 'local-mode') return 'driver (local mode: one JVM)';
+    if (d.kind === 'yarn-am') return 'YARN application master (client mode)';
+    return d.pods.length === 1 ? `pod ${d.pods[0]!}` : `${d.pods.length} pods`;
+  }
+  if (f.role === 'driver') return 'driver';
+  return f.executors.length > 0 ? `${f.executors.length} executor${f.executors.length === 1 ? '' : 's'}` : 'executors';
+}
+
 /** One sentence: who, what killed it, which region, how sure. */
 export function verdictSummary(f: Finding, python: boolean): string {
-  const who =
-    f.role === 'driver'
-      ? 'driver'
-      : f.executors.length > 0
-        ? `${f.executors.length} executor${f.executors.length === 1 ? '' : 's'}`
-        : 'executors';
+  const who = whoFailed(f);
   if (f.region === 'none') return `${who}: ${lowerFirst(wordsFor(f.code).title)} — ${f.confidence} confidence`;
   const region =
-    f.region === 'overhead' && python ? 'the overhead (Python workers share it) overflowed, not the heap' : REGION_PHRASE[f.region];
+    wordsFor(f.code).region ??
+    (f.region === 'overhead' && python ? 'the overhead (Python workers share it) overflowed, not the heap' : REGION_PHRASE[f.region]);
   return `${who}: ${lowerFirst(wordsFor(f.code).title)}: ${region} — ${f.confidence} confidence`;
 }
 

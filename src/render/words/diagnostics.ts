@@ -20,6 +20,8 @@ export function diagnosticText(d: Diagnostic): string {
       return `the rolling log lacks part${d.data.indices.length === 1 ? '' : 's'} ${d.data.indices.join(', ')} of ${d.data.total}: what ${d.data.indices.length === 1 ? 'it' : 'they'} held is missing`;
     case 'line-too-long':
       return `line of ${d.data.bytes} bytes skipped: longer than the ${d.data.limit} bytes read per line`;
+    case 'pod-too-large':
+      return `pod of ${d.data.chars} characters of JSON skipped: larger than the ${d.data.limit} read per pod (Kubernetes keeps no pod this large)`;
     case 'line-too-complex':
       return d.data.limit === 'depth'
         ? `line of ${d.data.bytes} bytes skipped: nested deeper than the ${d.data.max} levels read (Jackson's limit, which Spark 3.5+ reads with)`

@@ -1,4 +1,4 @@
-import type { EvidenceData, EvidenceId } from '../../classifiers/evidence.js';
+import type { EvidenceData, EvidenceId, HolderKind } from '../../classifiers/evidence.js';
 import type { Evidence } from '../../findings.js';
 import type { SignalSource } from '../../state/signals.js';
 import { compactIds, fmtBytes, fmtDuration, isoTime, plural } from '../units.js';
@@ -13,8 +13,17 @@ const SOURCE_WORD: Record<SignalSource, string> = {
   'sql-failure': 'SQL failure',
 };
 
-const clock = (ms: number): string => isoTime(ms)?.slice(11, 19) ?? '?';
+/** What each kind of TaskMemoryManager consumer is (src/classifiers/holders.ts). */
+const HOLDER: Record<HolderKind, string> = {
+  sorter: 'a sorter: sort, sort-merge join, window, or a shuffle write',
+  'hash-map': 'a hash map: hash aggregate or RDD aggregation',
+  'hash-relation': "a hash join's build side (broadcast or shuffled hash join)",
+  'python-queue': "a Python UDF's input queue",
+  native: "a native engine's memory (Gluten/Velox)",
+  other: 'a memory consumer',
+};
 
+const clock = (ms: number): string => isoTime(ms)?.slice(11, 19) ?? '?';
 /** "[2 tasks; executors 1, 2; stage 3.0; 12:00:01–12:00:09 UTC]": how often and where a text recurred. */
 function tally(d: EvidenceData['matched']): string {
   const parts = [`${d.count} ${SOURCE_WORD[d.source]}${d.count === 1 ? '' : 's'}`];
@@ -44,7 +53,9 @@ const WORDS: { [K in EvidenceId]: (d: EvidenceData[K]) => string } = {
   'stage-spill': (d) =>
     `${stageName(d.stage, d.attempt, d.name)}: ${fmtBytes(d.spilled)} spilled from memory (${fmtBytes(d.diskSpilled)} on disk) over ${d.tasks} tasks; ` +
     `largest task peak ${fmtBytes(d.largestPeak)}`,
-  'exit-decoded': (d) => `exit ${d.code}${d.executors > 1 ? ` (${d.executors} executors)` : ''}: ${EXIT_CAUSE[d.cause]}`,
+  'exit-decoded': (d) =>
+    `exit ${d.code}${d.executors > 1 ? ` (${d.executors} executors)` : ''}: ${EXIT_CAUSE[d.cause]}` +
+    (d.badNode ? ' ("Container from a bad node" is how YARN 3.x words every exit code, not evidence of a bad node)' : ''),
   'log-in-progress': (d) =>
     `the log is still being written (.inprogress) and stops here${d.running > 0 ? `, with ${plural(d.running, 'job')} running` : ''}`,
   'limit-stated': (d) =>
@@ -52,6 +63,28 @@ const WORDS: { [K in EvidenceId]: (d: EvidenceData[K]) => string } = {
     (d.stated > d.computed
       ? "YARN rounds requests up to a multiple of yarn.scheduler.minimum-allocation-mb (or the Fair Scheduler's increment)"
       : 'the job ran with other settings than the log shows (a cluster default, or a different submission)'),
+  process: (d) =>
+    d.kind === 'local-mode'
+      ? 'local mode: the driver and its executor are one JVM ("executor driver"); its heap is spark.driver.memory, and spark.executor.memory has no effect'
+      : d.kind === 'yarn-am'
+        ? 'the YARN application master in client mode (ExecutorLauncher) is not the driver: its memory is spark.yarn.am.memory and spark.yarn.am.memoryOverhead'
+        : `${plural(d.pods.length, 'pod')} ${d.pods.join(', ')} ${d.pods.length === 1 ? 'is' : 'are'} not Spark's (no spark-role label, no Spark container): not executors of this application`,
+  'memory-holder': (d) =>
+    `TaskMemoryManager, task ${d.task}: ${d.consumer} held ${fmtBytes(d.bytes)} (${HOLDER[d.kind]}), the largest of ${plural(d.consumers, 'consumer')} holding ${fmtBytes(d.taskBytes)}`,
+  'native-memory': (d) => {
+    const parts: string[] = [];
+    if (d.task !== null && d.used !== null)
+      parts.push(`${d.task} used ${fmtBytes(d.used)}${d.taskCap !== null ? ` of a per-task cap of ${fmtBytes(d.taskCap)}` : ''}`);
+    else if (d.taskCap !== null) parts.push(`each task may use ${fmtBytes(d.taskCap)}`);
+    if (d.pool !== null) parts.push(`off-heap pool ${fmtBytes(d.pool)}`);
+    if (d.largest !== null && d.largestBytes !== null) parts.push(`largest under the task: ${d.largest} (${fmtBytes(d.largestBytes)})`);
+    if (d.operator !== null && d.operatorBytes !== null) parts.push(`largest operator: ${d.operator} (${fmtBytes(d.operatorBytes)})`);
+    return `native engine's memory: ${parts.join('; ') || 'no figures'}`;
+  },
+  'onoom-kill': () =>
+    'the JVM\'s -XX:OnOutOfMemoryError hook ran "kill -9" on itself: the SIGKILL (exit 137) followed an OutOfMemoryError, not a container limit',
+  'python-dump': (d) =>
+    `the worker left a faulthandler dump${d.fatal !== null ? ` (Fatal Python error: ${d.fatal})` : ''}: it caught a signal and wrote its traceback, which a SIGKILL from an OOM killer never allows`,
   'heap-peak': (d) =>
     `highest JVMHeapMemory peak of any executor: ${fmtBytes(d.peak)} of a ${fmtBytes(d.heap)} heap (${Math.round((d.peak / d.heap) * 100)}%)`,
 };

@@ -59,6 +59,7 @@ const WORDS: { [C in InputErrorCode]: (d: InputErrorData[C]) => string } = {
   'no-event-field': () => 'not a Spark event log: no line has an "Event" field',
   'cut-short': (d) => `${inputErrorText(d.cause)}; the file is not marked .inprogress, so it was cut short after it was written`,
   'kubectl-json': (d) => `not valid JSON near line ${d.line}: ${d.detail}`,
+  'kubectl-json-depth': (d) => `JSON nested deeper than ${d.max} levels at line ${d.line}: no kubectl output nests so deep`,
   truncated: (d) => `truncated ${d.what} at byte ${d.at}: expected ${d.expected} bytes, found ${d.found}`,
   'lz4-bad-magic': (d) => `bad lz4 block magic at byte ${d.at}`,
   'lz4-bad-header': (d) => `corrupt lz4 block header at byte ${d.at}`,

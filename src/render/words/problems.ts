@@ -47,6 +47,8 @@ export function problemText(p: DiagnosisProblem): string {
         : `memory layout: ${layoutProblemText(p.problem)}`;
     case 'learnt':
       return `learnt: ${learntText(p.fact)}`;
+    case 'learnt-capped':
+      return `learnt: ${p.more} more facts from the text logs, counted, not listed (the first ${p.kept} are)`;
     case 'classifier-failed':
       return `classifier ${p.classifier} failed: ${p.detail}`;
     case 'capped': {

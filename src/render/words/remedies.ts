@@ -24,6 +24,8 @@ function heapWhy(w: HeapWhy): string {
       return `tasks spent ${(w.share * 100).toFixed(1)}% of their time in GC`;
     case 'heartbeat':
       return 'long GC pauses stop the heartbeat thread';
+    case 'minimum':
+      return `Spark refuses to start a JVM whose heap is under ${fmtBytes(w.minimum)} (1.5 × the 300 MiB it reserves)`;
   }
 }
 
@@ -103,7 +105,7 @@ const WORDS: { [K in RemedyId]: (d: RemedyData[K]) => string } = {
   'driver-memory-if-oom': () =>
     "only if the driver ran out of memory: it holds collected results, broadcast tables being built, and every task's status",
   'confirm-sigkill': () =>
-    'confirm in the executor stderr (java.lang.OutOfMemoryError before "kill -9" means the heap, not the container) and the node kernel log',
+    'confirm in the killed process\'s stderr (java.lang.OutOfMemoryError before "kill -9" means the heap, not the container) and the node kernel log',
   'use-g1': (d) => `G1 handles ${fmtBytes(d.heap)} heaps with shorter pauses than Java 8's default Parallel collector`,
   'shrink-heap': (d) => `the peak plus 50% headroom; saves ${fmtBytes(d.saves)} per executor`,
   'network-timeout': () => 'only buys time while the memory pressure is fixed; if the node itself was lost, this is not a memory problem',
@@ -156,6 +158,21 @@ const WORDS: { [K in RemedyId]: (d: RemedyData[K]) => string } = {
       : d.manager === 'kubernetes'
         ? "kubectl get pod <driver pod> says whether it still runs; if not, its driver died: diagnose this log with the driver pod's describe and log"
         : "if the application no longer runs, its driver died: diagnose this log with the driver's log",
+  'am-memory': () =>
+    'the YARN application master (client mode: ExecutorLauncher) ran out of heap: raise spark.yarn.am.memory; spark.driver.memory sizes the driver, which runs elsewhere',
+  'offheap-stated': (d) =>
+    `the native engine was given an off-heap pool of ${fmtBytes(d.stated)}${d.taskCap !== null ? ` (${fmtBytes(d.taskCap)} per task)` : ''}; 50% more, or fewer concurrent tasks (each task's cap is the pool divided by the task slots)`,
+  'driver-python-memory': () =>
+    "the driver's own Python process ran out of memory (toPandas(), collect()): it is outside every JVM setting — bring back less, or use Arrow (spark.sql.execution.arrow.pyspark.enabled) and toLocalIterator()",
+  'python-native-crash': (d) =>
+    `a native crash${d.fatal !== null ? ` (${d.fatal})` : ''} in the Python worker, not a memory limit: the traceback in the dump names the extension or call (ctypes, a C library, Arrow/NumPy) that crashed`,
+  'hash-build-side': () =>
+    "a hash join's build side outgrew a task's memory: without broadcasting it Spark plans a sort-merge join, which spills instead of failing",
+  'heap-minimum': (d) => `Spark refuses to start a JVM whose heap is under ${fmtBytes(d.minimum)} (1.5 × the 300 MiB it reserves)`,
+  'not-spark-pod': () =>
+    "not a pod of this Spark application: raise that pod's own memory limit (its resources.limits.memory), or keep it off the Spark nodes; no Spark setting changes it",
+  'onoom-explained': () =>
+    'the JVM killed itself on an OutOfMemoryError (-XX:OnOutOfMemoryError="kill -9 %p"): fix that OutOfMemoryError (the heap finding), not the container',
   'check-submitted-settings': () =>
     "compare the settings the job was submitted with (spark-defaults.conf, the cluster defaults, the submit command) with the log's: the limit YARN enforced is the truth about that run",
 };

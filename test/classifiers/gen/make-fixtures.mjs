@@ -681,17 +681,11 @@ add(
   'spark35-pyspark-memory-set',
   app({
     conf: { 'spark.executor.pyspark.memory': '2g', 'spark.yarn.isPython': 'true' },
-    middle: failTasks(
-      exc(
-        'org.apache.spark.SparkException',
-        'Python worker exited unexpectedly (crashed): Fatal Python error: Segmentation fault\n\nThread 0x00007f (most recent call first):\n  File "/opt/job.py", line 12 in score',
-      ),
-    ),
+    middle: failTasks(exc('org.apache.spark.SparkException', 'Python worker exited unexpectedly (crashed)')),
     jobFailed: abort('org.apache.spark.SparkException: Python worker exited unexpectedly (crashed)'),
   }),
   { code: 'python-worker-crash', role: 'executor', region: 'pyspark' },
 );
-
 // --- python-memory-error ---
 const pyTrace =
   'Traceback (most recent call last):\n  File "/opt/spark/python/lib/pyspark.zip/pyspark/worker.py", line 1231, in main\n    process()\n  File "/opt/job.py", line 40, in explode_rows\n    rows = [r for r in big]\nMemoryError\n';
@@ -989,6 +983,175 @@ add(
     severity: 'info',
     verdict: 'yarn-memory-exceeded',
     codes: ['limit-mismatch', 'yarn-memory-exceeded'],
+  },
+);
+
+// --- issue 16: error classes, bad-node wording, user frames, Python crashes with and without a dump ---
+// YARN 3.x/4.x word every process exit "Container from a bad node" (YarnAllocator); 4.0 adds
+// "Possible causes:" from ExecutorExitCode.explainExitCode. The code, not the words, says what it was.
+const bad52 =
+  'Container from a bad node: container_e18_1700000000000_0042_01_000003 on host: node-3. Exit status: 52. Possible causes: OutOfMemoryError Diagnostics: [2024-03-01 10:02:11.507]Exception from container-launch.\nContainer id: container_e18_1700000000000_0042_01_000003\nExit code: 52';
+add(
+  'jvm-oom-exit',
+  'spark40-yarn-bad-node',
+  app({
+    version: '4.0.1',
+    middle: [removed('3', bad52), ...failTasks(lost('3', bad52), 2, ['3'])],
+    jobFailed: abort(`ExecutorLostFailure (executor 3 exited caused by one of the running tasks) Reason: ${bad52}`),
+  }),
+  { code: 'jvm-oom-exit', role: 'executor', region: 'heap' },
+);
+const bad137 =
+  'Container from a bad node: container_e18_1700000000000_0042_01_000002 on host: node-2. Exit status: 137. Diagnostics: [2024-03-01 10:02:11.507]Container killed on request. Exit code is 137\n[2024-03-01 10:02:11.508]Container exited with a non-zero exit code 137.\n[2024-03-01 10:02:11.508]Killed by external signal\n.';
+add(
+  'exit-137',
+  'spark35-yarn-bad-node',
+  app({
+    middle: [removed('2', bad137), ...failTasks(lost('2', bad137), 2, ['2'])],
+    jobFailed: abort(`ExecutorLostFailure (executor 2 exited caused by one of the running tasks) Reason: ${bad137}`),
+  }),
+  { code: 'exit-137', role: 'executor', region: 'container' },
+);
+
+// The application's own closure filling a java.util.HashMap (the real-Spark gc-overhead case's frames):
+// the objects are the user's, user memory in Spark's model.
+add(
+  'heap-oom',
+  'spark35-user-closure-hashmap',
+  app({
+    middle: failTasks(
+      exc(
+        'java.lang.OutOfMemoryError',
+        'Java heap space',
+        frames(
+          'java.util.HashMap.resize',
+          'java.util.HashMap.putVal',
+          'java.util.HashMap.put',
+          'com.acme.etl.Enrich.lambda$lookupTable$1',
+          'org.apache.spark.api.java.JavaRDDLike.$anonfun$mapPartitions$1',
+          'org.apache.spark.rdd.MapPartitionsRDD.compute',
+        ),
+      ),
+    ),
+    jobFailed: abort('java.lang.OutOfMemoryError: Java heap space'),
+  }),
+  { code: 'heap-oom', role: 'executor', region: 'user' },
+);
+
+// Spark 4.0 prints the SQLSTATE after the message (SparkThrowableHelper.getMessage).
+const e40 = '[UNABLE_TO_ACQUIRE_MEMORY] Unable to acquire 65536 bytes of memory, got 0. SQLSTATE: 53200';
+add(
+  'execution-memory',
+  'spark40-sqlstate',
+  app({
+    version: '4.0.1',
+    middle: failTasks(exc('org.apache.spark.memory.SparkOutOfMemoryError', e40)),
+    jobFailed: abort(`org.apache.spark.memory.SparkOutOfMemoryError: ${e40}`),
+  }),
+  { code: 'execution-memory', role: 'executor', region: 'execution' },
+);
+// 4.1: the pointer array and the aggregation map have error classes of their own (82002, 82001).
+const e41 = '[AGGREGATE_OUT_OF_MEMORY] No enough memory for aggregation SQLSTATE: 82001';
+add(
+  'execution-memory',
+  'spark41-aggregate-class',
+  app({
+    version: '4.1.0',
+    middle: failTasks(exc('org.apache.spark.memory.SparkOutOfMemoryError', e41)),
+    jobFailed: abort(`org.apache.spark.memory.SparkOutOfMemoryError: ${e41}`),
+    sql: '== Physical Plan ==\n*(2) HashAggregate(keys=[k#1], functions=[count(1)])\n+- Exchange hashpartitioning(k#1, 200)',
+  }),
+  { code: 'execution-memory', role: 'executor', region: 'execution' },
+);
+// The build side of a hash join (_LEGACY_ERROR_TEMP_2106): not broadcasting it makes a sort-merge join.
+const hr = "Can't acquire 1048576 bytes memory to build hash relation, got 74448 bytes.";
+add(
+  'execution-memory',
+  'spark35-hash-relation',
+  app({
+    middle: failTasks(exc('org.apache.spark.memory.SparkOutOfMemoryError', hr)),
+    jobFailed: abort(`org.apache.spark.memory.SparkOutOfMemoryError: ${hr}`),
+    sql: '== Physical Plan ==\n*(3) BroadcastHashJoin [k#1], [k#2], Inner, BuildRight\n:- Scan parquet a\n+- BroadcastExchange HashedRelationBroadcastMode',
+  }),
+  { code: 'execution-memory', role: 'executor', region: 'execution' },
+);
+
+// 4.0's bare form names the SQL-side faulthandler switch (PythonRunner: "Consider setting …").
+add(
+  'python-worker-crash',
+  'spark40-consider-faulthandler',
+  app({
+    version: '4.0.1',
+    conf: { 'spark.yarn.isPython': 'true' },
+    middle: failTasks(
+      exc(
+        'org.apache.spark.SparkException',
+        "Python worker exited unexpectedly (crashed). Consider setting 'spark.sql.execution.pyspark.udf.faulthandler.enabled' or'spark.python.worker.faulthandler.enabled' configuration to 'true' for the better Python traceback.",
+      ),
+    ),
+    jobFailed: abort('org.apache.spark.SparkException: Python worker exited unexpectedly (crashed).'),
+  }),
+  { code: 'python-worker-crash', role: 'executor', region: 'overhead' },
+);
+
+// --- python-worker-fault: a faulthandler dump is a native crash, not memory [snippets-16 12, 14] ---
+add(
+  'python-worker-fault',
+  'spark32-segfault',
+  app({
+    version: '3.2.4',
+    conf: { 'spark.executor.pyspark.memory': '2g', 'spark.yarn.isPython': 'true', 'spark.python.worker.faulthandler.enabled': 'true' },
+    middle: failTasks(
+      exc(
+        'org.apache.spark.SparkException',
+        'Python worker exited unexpectedly (crashed): Fatal Python error: Segmentation fault\n\nCurrent thread 0x000000010965b5c0 (most recent call first):\n  File "/usr/lib/python3.9/ctypes/__init__.py", line 525 in string_at\n  File "/opt/job.py", line 3 in f',
+      ),
+    ),
+    jobFailed: abort(
+      'org.apache.spark.SparkException: Python worker exited unexpectedly (crashed): Fatal Python error: Segmentation fault',
+    ),
+  }),
+  { code: 'python-worker-fault', role: 'executor', region: 'none', verdict: null, failure: 'python-worker-fault' },
+);
+add(
+  'python-worker-fault',
+  'spark41-daemon-dump',
+  app({
+    version: '4.1.0',
+    conf: { 'spark.yarn.isPython': 'true' },
+    middle: failTasks(
+      exc(
+        'org.apache.spark.SparkException',
+        'Python worker exited unexpectedly (crashed): Current thread 0x00000001f0796140 (most recent call first):\n  File "/opt/spark/python/pyspark/daemon.py", line 95 in worker\n  File "/opt/spark/python/pyspark/daemon.py", line 228 in manager',
+      ),
+    ),
+    jobFailed: abort('org.apache.spark.SparkException: Python worker exited unexpectedly (crashed): Current thread 0x00000001f0796140'),
+  }),
+  { code: 'python-worker-fault', role: 'executor', region: 'none', verdict: null, failure: 'python-worker-fault' },
+);
+
+// --- heap-below-minimum: an executor Spark refused to start (UnifiedMemoryManager.getMaxMemory). YARN
+// quotes the tail of its stderr in the container's diagnostics (Hadoop 3: "Last 4096 bytes of stderr :").
+const minExec =
+  'Container from a bad node: container_e18_1700000000000_0042_01_000002 on host: node-2. Exit status: 1. Diagnostics: [2024-03-01 10:02:11.507]Exception from container-launch.\nContainer id: container_e18_1700000000000_0042_01_000002\nExit code: 1\n[2024-03-01 10:02:11.508]Container exited with a non-zero exit code 1. Error file: prelaunch.err.\nLast 4096 bytes of prelaunch.err :\nLast 4096 bytes of stderr :\nException in thread "main" java.lang.IllegalArgumentException: Executor memory 314572800 must be at least 471859200. Please increase executor memory using the --executor-memory option or spark.executor.memory in Spark configuration.\n\tat org.apache.spark.memory.UnifiedMemoryManager$.getMaxMemory(UnifiedMemoryManager.scala:228)\n.';
+add(
+  'heap-below-minimum',
+  'spark34-yarn-executor-stderr-tail',
+  app({
+    version: '3.4.1',
+    conf: { 'spark.executor.memory': '300m' },
+    middle: [removed('1', minExec), removed('2', minExec)],
+    stageFailure: false,
+    jobFailed: 'Job 0 cancelled because SparkContext was shut down',
+    exitCode: 1,
+  }),
+  {
+    code: 'heap-below-minimum',
+    role: 'executor',
+    region: 'reserved',
+    codes: ['context-shutdown', 'heap-below-minimum'],
+    // The memory model refuses the 300m heap just as Spark did: no layout, the minimum is said without a plan.
+    problems: ['layout'],
   },
 );
 
