@@ -5,6 +5,7 @@ import { explainCommand } from './commands/explain.js';
 import { inspectCommand } from './commands/inspect.js';
 import { collectConf, EXIT_OK, EXIT_USAGE, UsageError, type Io } from './commands/io.js';
 import { memoryCommand } from './commands/memory.js';
+import { mergeCommand } from './commands/merge.js';
 import { scanCommand } from './commands/scan.js';
 import { problemOf } from './errors.js';
 import { escapeControl } from './render/escape.js';
@@ -34,6 +35,7 @@ const processIo = (): Io => ({
   err: (s) => void process.stderr.write(s),
   isTTY: process.stdout.isTTY === true,
   errIsTTY: process.stderr.isTTY === true,
+  columns: process.stdout.columns,
   env: process.env,
 });
 
@@ -167,8 +169,14 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .option('--failed-only', 'only applications that failed, did not finish, or have a critical finding')
     .option('--since <when>', 'only logs modified since a date (2024-01-31) or a duration ago (7d, 12h, 30m, 2w)')
     .option('--app-name <glob>', 'only applications whose name matches (*, ?, [abc])')
-    .option('--limit <n>', 'only the N most recently modified logs')
+    .option('--limit <n>', 'only the N most recently modified logs (with --app-name: the N newest whose name matches)')
     .option('-j, --jobs <n>', 'threads, the main one included (default: the number of cores, when the logs are large enough to repay them)')
+    .option('--state <file>', 'remember what was diagnosed in FILE; later runs read only new or changed logs')
+    .option('--new-only', 'with --state: rows only for logs read in this run')
+    .option(
+      '--shard <k/n>',
+      "this run's share of the logs, k of n (a number n alone: k from JOB_COMPLETION_INDEX, a Kubernetes Indexed Job)",
+    )
     .option(noColor, noColorHelp)
     .action(
       async (
@@ -180,6 +188,9 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
           appName?: string;
           limit?: string;
           jobs?: string;
+          state?: string;
+          newOnly?: boolean;
+          shard?: string;
           color?: boolean;
         },
       ) => {
@@ -192,6 +203,9 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
             appName: opts.appName ?? null,
             limit: opts.limit ?? null,
             jobs: opts.jobs ?? null,
+            state: opts.state ?? null,
+            newOnly: opts.newOnly === true,
+            shard: opts.shard ?? null,
             style: style(opts),
             color: color(opts),
           },
@@ -199,6 +213,21 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         );
       },
     );
+
+  program
+    .command('merge')
+    .summary('combine the JSONL of scan shards into one table, CSV or JSONL')
+    .description(
+      'Reads the rows of `scan --format jsonl` runs (shards of one directory, or nights of one cluster) and writes them as one ' +
+        'scan would: failed first, totals per verdict, region and warning. Exit 2 when a line is not a scan row (named, the rest go on).',
+    )
+    .argument('<file...>', 'JSONL files written by scan --format jsonl (- for standard input)')
+    .addOption(formatOption(['table', 'jsonl', 'csv'], 'table'))
+    .option('--root <dir>', 'the scanned directory: the table shows paths under it as scan does')
+    .option(noColor, noColorHelp)
+    .action(async (files: string[], opts: { format: 'table' | 'jsonl' | 'csv'; root?: string; color?: boolean }) => {
+      code = await mergeCommand(files, { format: opts.format, root: opts.root ?? '', style: style(opts), color: color(opts) }, io);
+    });
 
   program
     .command('explain')

@@ -81,6 +81,8 @@ export interface InputErrorData {
   'stdin-too-large': { limit: number };
   /** The temporary directory a zip on standard input is spooled to cannot be used. */
   'temp-dir-unusable': { dir: string; errno: string; detail: string; for: 'stdin-zip' | 'scan-rows' | 'output' };
+  /** scan --state: the state file could not be read, written or replaced. */
+  'state-unusable': { file: string; errno: string; detail: string };
   // --- command-line values -------------------------------------------------------------------------
   /** A glob (scan --app-name) that cannot be compiled; `at`: the 0-based character where it goes wrong. */
   'bad-glob': { glob: string; at: number; reason: 'reversed-range' };

@@ -97,6 +97,7 @@ const INPUT_ERROR_CODES = members<InputErrorCode>({
   'bad-glob': true,
   'stdin-too-large': true,
   'temp-dir-unusable': true,
+  'state-unusable': true,
   'zip-crc-mismatch': true,
   'zip-directory-too-large': true,
   'zip-encrypted-entry': true,
@@ -530,7 +531,16 @@ export const DiagnoseReportSchema = z
 
 // --- scan --------------------------------------------------------------------------------------------
 
-const ScanAppRowSchema = z.object({ ...applicationShape, path: z.string() }).strict();
+const ScanAppRowSchema = z
+  .object({
+    ...applicationShape,
+    path: z.string(),
+    attempt: z.string().nullable(),
+    user: z.string().nullable(),
+    startTime: int.nullable(),
+    endTime: int.nullable(),
+  })
+  .strict();
 const ScanErrorRowSchema = z.object({ path: z.string(), error: z.string().min(1), errors: z.array(InputErrorSchema).min(1) }).strict();
 export const ScanRowSchema = z.union([ScanAppRowSchema, ScanErrorRowSchema]);
 export type ScanRow = z.infer<typeof ScanRowSchema>;

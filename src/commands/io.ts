@@ -10,6 +10,8 @@ export interface Io {
   isTTY: boolean;
   /** stderr is a terminal: scan draws its progress bar there. */
   errIsTTY?: boolean;
+  /** The terminal's width when stdout is one. */
+  columns?: number;
   env: NodeJS.ProcessEnv;
 }
 

@@ -15,6 +15,9 @@ export interface ScanCommandOptions {
   appName: string | null;
   limit: string | null;
   jobs: string | null;
+  state: string | null;
+  newOnly: boolean;
+  shard: string | null;
   style: Style;
   color: boolean;
 }
@@ -35,6 +38,34 @@ function positive(v: string | null, name: string): number | null {
   return Number(v);
 }
 
+/** The most shards a scan is cut into: our choice, far past any cluster of machines a scan needs. */
+const MAX_SHARDS = 10_000;
+
+/**
+ * --shard k/n (1 ≤ k ≤ n), or n alone under a Kubernetes Indexed Job: k is JOB_COMPLETION_INDEX + 1
+ * (the index counts from 0). Kubernetes gives a pod its index but not the completion count, so n is
+ * written beside `completions: n` in the Job.
+ */
+export function parseShard(v: string, env: NodeJS.ProcessEnv): { k: number; n: number } {
+  const m = /^(?:(\d+)\/)?(\d+)$/.exec(v);
+  const n = m ? Number(m[2]) : NaN;
+  if (!m || !(n >= 1 && n <= MAX_SHARDS)) throw new UsageError(`--shard ${escapeControl(v)}: not k/n with 1 ≤ k ≤ n ≤ ${MAX_SHARDS}`);
+  if (m[1] !== undefined) {
+    const k = Number(m[1]);
+    if (!(k >= 1 && k <= n)) throw new UsageError(`--shard ${escapeControl(v)}: not k/n with 1 ≤ k ≤ n ≤ ${MAX_SHARDS}`);
+    return { k, n };
+  }
+  const index = env.JOB_COMPLETION_INDEX;
+  if (index === undefined || !/^\d+$/.test(index) || Number(index) >= n)
+    throw new UsageError(
+      `--shard ${n}: JOB_COMPLETION_INDEX is ${index === undefined ? 'not set' : escapeControl(index)} (run it in a Kubernetes Indexed Job of ${n} completions, or give --shard k/${n})`,
+    );
+  return { k: Number(index) + 1, n };
+}
+
+/** The table's width: the terminal's, or 80 when stdout is not one. */
+const tableWidth = (io: Io): number => (io.isTTY && io.columns !== undefined && io.columns >= 40 ? io.columns : 80);
+
 /** `scan`: batch-diagnose a log directory, one row per application; Ctrl-C stops cleanly (exit 130). */
 export async function scanCommand(dir: string, opts: ScanCommandOptions, io: Io): Promise<number> {
   const st = await stat(dir).catch((e: unknown) => e as Error);
@@ -43,6 +74,8 @@ export async function scanCommand(dir: string, opts: ScanCommandOptions, io: Io)
   const since = opts.since !== null ? parseSince(opts.since) : null;
   if (opts.since !== null && since === null) throw new UsageError(`--since ${escapeControl(opts.since)}: not a date or a duration like 7d`);
   const limit = positive(opts.limit, '--limit');
+  const shard = opts.shard !== null ? parseShard(opts.shard, io.env) : null;
+  if (opts.newOnly && opts.state === null) throw new UsageError('--new-only: needs --state (the logs read before are known only from it)');
   const jobs = positive(opts.jobs, '--jobs');
   const ac = new AbortController();
   // The first Ctrl-C stops cleanly (rows so far, totals); a second one ends the process at once.
@@ -62,8 +95,11 @@ export async function scanCommand(dir: string, opts: ScanCommandOptions, io: Io)
         since,
         appName: opts.appName !== null ? globOrUsage(opts.appName) : null,
         limit,
+        shard,
+        state: opts.state,
+        newOnly: opts.newOnly,
       },
-      { out: io.out, progress: io.errIsTTY ? io.err : null, style: opts.style, color: opts.color },
+      { out: io.out, progress: io.errIsTTY ? io.err : null, style: opts.style, color: opts.color, width: tableWidth(io) },
       ac.signal,
     );
     return result === 'interrupted' ? EXIT_INTERRUPTED : EXIT_OK;

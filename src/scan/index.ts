@@ -1,9 +1,11 @@
 import { availableParallelism } from 'node:os';
+import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Style } from '../render/style.js';
 import type { Problem } from '../errors.js';
 import type { Glob } from './filters.js';
-import { prepareRow, RowWriter, type PreparedRow, type ScanFormat } from './output.js';
+import { prepareRow, prepareView, RowWriter, type RowView, type PreparedRow, type ScanFormat, type TableShape } from './output.js';
+import { ScanState } from './state.js';
 import { scanUnit, type ScanRow } from './row.js';
 import { walkLogDir, type Unit } from '../sources/walk.js';
 
@@ -16,6 +18,12 @@ export interface ScanOptions {
   since: number | null;
   appName: Glob | null;
   limit: number | null;
+  /** --shard k/n: this run's share of the logs (1 ≤ k ≤ n). */
+  shard: { k: number; n: number } | null;
+  /** --state FILE: what earlier runs diagnosed; null without it. */
+  state: string | null;
+  /** --new-only: rows only for logs read in this run, not those the state already had. */
+  newOnly: boolean;
 }
 
 export interface ScanIo {
@@ -24,6 +32,8 @@ export interface ScanIo {
   progress: ((s: string) => void) | null;
   style: Style;
   color: boolean;
+  /** The table's width: the terminal's columns, or 80. */
+  width: number;
 }
 
 /**
@@ -45,23 +55,68 @@ export const autoJobs = (bytes: number): number =>
  * Resolves to 'done' or 'interrupted'.
  */
 export async function runScan(opts: ScanOptions, io: ScanIo, signal: AbortSignal): Promise<'done' | 'interrupted'> {
-  const writer = new RowWriter(opts.format, io.out, io.style);
+  // Rows go to stdout and the progress bar to stderr: on one terminal, the bar is cleared before a row.
+  let barShown = false;
+  const out = (s: string): void => {
+    if (barShown && io.progress) io.progress(CLEAR_LINE);
+    barShown = false;
+    io.out(s);
+  };
+  const progress = io.progress
+    ? (s: string): void => {
+        barShown = true;
+        io.progress!(s);
+      }
+    : null;
+  const root = opts.root.replace(/\/+$/, '');
+  const writer = new RowWriter(opts.format, out, io.style, { width: io.width, root });
   writer.open(); // an unusable $TMPDIR is said before the walk, not after it
+  const state = opts.state !== null ? ScanState.open(opts.state) : null;
   try {
-    return await scanInto(writer, opts, io, signal);
+    const result = await scanInto(writer, state, opts, { ...io, out, progress }, signal);
+    state?.commit(result === 'done');
+    return result;
   } finally {
+    state?.discard();
     writer.cleanup();
   }
 }
 
-async function scanInto(writer: RowWriter, opts: ScanOptions, io: ScanIo, signal: AbortSignal): Promise<'done' | 'interrupted'> {
+/** Erases the progress bar's line (carriage return, erase line). */
+const CLEAR_LINE = '\r\u001b[K';
+
+/** The share of --shard k/n a log belongs to: FNV-1a of its path under the root, stable as logs come and go. */
+export function shardOf(relPath: string, n: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < relPath.length; i++) {
+    h ^= relPath.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return (h % n) + 1;
+}
+
+async function scanInto(
+  writer: RowWriter,
+  state: ScanState | null,
+  opts: ScanOptions,
+  io: ScanIo,
+  signal: AbortSignal,
+): Promise<'done' | 'interrupted'> {
   let units: Unit[] = [];
+  const root = opts.root.replace(/\/+$/, '');
   for await (const u of walkLogDir(opts.root)) {
-    if (opts.since !== null && u.error === undefined && u.mtime < opts.since) continue;
+    // Time first (an unreadable path too, when its time is known), then the shard.
+    if (opts.since !== null && u.mtime > 0 && u.mtime < opts.since) continue;
+    if (opts.shard && shardOf(path.relative(root, u.path), opts.shard.n) !== opts.shard.k) continue;
     units.push(u);
   }
-  if (opts.limit !== null) units = units.sort((a, b) => b.mtime - a.mtime).slice(0, opts.limit);
+  // Newest first when --limit counts: without --app-name the N newest logs; with it, logs are read
+  // newest first until N rows match the name (the name is known only once a log is read).
+  if (opts.limit !== null) units = units.sort((a, b) => b.mtime - a.mtime);
+  if (opts.limit !== null && opts.appName === null) units = units.slice(0, opts.limit);
   const total = units.length;
+  let accepted = 0;
+  const full = (): boolean => opts.limit !== null && accepted >= opts.limit;
   let done = 0;
   const started = Date.now();
   let lastDraw = 0;
@@ -78,43 +133,97 @@ async function scanInto(writer: RowWriter, opts: ScanOptions, io: ScanIo, signal
       `\r[${'='.repeat(filled)}${' '.repeat(width - filled)}] ${done}/${total} apps · ${rate.toFixed(1)}/s · ETA ${Math.floor(eta / 60)}:${String(eta % 60).padStart(2, '0')} `,
     );
   };
-  const accept = (rows: PreparedRow[]): void => {
+  const shape = { width: io.width, root };
+  const accept = (u: Unit, rows: PreparedRow[], stored = false): void => {
+    // A log's rows are remembered whole, whatever the filters show of them.
+    if (!stored) state?.record(u.path, ...stateKey(u), rows);
+    if (stored && opts.newOnly) rows = [];
     for (const row of rows) {
+      if (full()) break;
       if (opts.failedOnly && !row.failed) continue;
-      if (opts.appName && !row.error && !opts.appName.test(row.appName ?? '')) continue;
+      if (opts.appName && (row.error || !opts.appName.test(row.appName ?? ''))) continue;
       writer.add(row);
+      accepted++;
     }
     done++;
     draw();
   };
+  /** The rows a state file holds for an unchanged log, made ready again; null: read the log. */
+  const storedRows = (u: Unit): PreparedRow[] | null => {
+    if (!state) return null;
+    if (opts.newOnly) return state.carry(u.path, ...stateKey(u)) ? [] : null;
+    const stored = state.rowsOf(u.path, ...stateKey(u));
+    if (stored === null) return null;
+    const rows: PreparedRow[] = [];
+    for (const r of stored) {
+      // As JSONL, a stored row is copied as it is; other formats are made from it again.
+      if (opts.format === 'jsonl') {
+        rows.push({ ...r, json: `${r.json}\n`, text: `${r.json}\n` });
+        continue;
+      }
+      // Written by this very build (the state checks): its shape is the contract's, not checked again.
+      const raw = parseRow(r.json);
+      if (raw === null) return null; // a line that is not a row: read the log again
+      rows.push(prepareView(raw, `${r.json}\n`, opts.format, io.color, shape));
+    }
+    state.record(u.path, ...stateKey(u), rows);
+    return rows;
+  };
   try {
     const queue = units.values();
-    const next = (): Unit | undefined => (signal.aborted ? undefined : queue.next().value);
-    const prep = (rows: ScanRow[]): PreparedRow[] => rows.map((r) => prepareRow(r, opts.format, io.color));
+    // Logs a state file already holds are answered here, in order, without a thread.
+    const next = (): Unit | undefined => {
+      for (;;) {
+        if (signal.aborted || full()) return undefined;
+        const u = queue.next().value;
+        if (!u) return undefined;
+        const stored = storedRows(u);
+        if (stored === null) return u;
+        accept(u, stored, true);
+      }
+    };
+    const prep = (rows: ScanRow[]): PreparedRow[] => rows.map((r) => prepareRow(r, opts.format, io.color, shape));
     // The main thread is one of the N: it only orders and writes rows besides, and on a machine of
     // N cores an extra thread would compete with the workers (and V8's own background work).
     const local = async (): Promise<void> => {
       for (let u = next(); u; u = next()) {
         const rows = u.error !== undefined ? [unreadable(u.path, u.error)] : await scanUnit(u.path, signal);
         if (rows.some(cutShort)) break; // a log cut short by Ctrl-C is not a row
-        accept(prep(rows));
+        accept(u, prep(rows));
       }
     };
     const jobs = opts.jobs === 'auto' ? autoJobs(units.reduce((sum, u) => sum + u.bytes, 0)) : opts.jobs;
     const threads = Math.min(jobs, Math.max(1, total)) - 1;
     await Promise.all([
       local(),
-      threads > 0 ? pool(threads, next, accept, prep, signal, { format: opts.format, color: io.color }) : Promise.resolve(),
+      threads > 0 ? pool(threads, next, accept, prep, signal, { format: opts.format, color: io.color, shape }) : Promise.resolve(),
     ]);
   } finally {
-    if (io.progress) io.progress(`\r${' '.repeat(72)}\r`);
+    if (io.progress) io.progress(CLEAR_LINE);
   }
   // Not in `finally`: after a failure (the temporary file unwritable) the rows are not printed.
   writer.finish(signal.aborted ? `interrupted after ${done} of ${total}` : undefined);
   return signal.aborted ? 'interrupted' : 'done';
 }
 
+/** A stored row, or null when the line is not one (a truncated or edited state file). */
+function parseRow(line: string): RowView | null {
+  try {
+    const v = JSON.parse(line) as Record<string, unknown> | null;
+    if (v === null || typeof v.path !== 'string') return null;
+    return Array.isArray(v.findings) || typeof v.error === 'string' ? (v as RowView) : null;
+  } catch {
+    return null;
+  }
+}
+
 const unreadable = (path: string, problem: Problem): ScanRow => ({ path, failures: [{ part: null, problem }] });
+
+/**
+ * What tells a state file that a log is unchanged: its size and time; a path that could not be
+ * listed (a dangling link) has neither, and is remembered by its error until it is listed again.
+ */
+const stateKey = (u: Unit): [bytes: number, mtime: number] => (u.error !== undefined ? [-1, 0] : [u.bytes, u.mtime]);
 const cutShort = (r: ScanRow): boolean => 'failures' in r && r.failures.some((f) => f.problem.code === 'interrupted');
 
 const PREFETCH = 2;
@@ -123,10 +232,10 @@ const PREFETCH = 2;
 async function pool(
   n: number,
   next: () => Unit | undefined,
-  accept: (rows: PreparedRow[]) => void,
+  accept: (u: Unit, rows: PreparedRow[]) => void,
   prep: (rows: ScanRow[]) => PreparedRow[],
   signal: AbortSignal,
-  workerData: { format: ScanFormat; color: boolean },
+  workerData: { format: ScanFormat; color: boolean; shape: TableShape },
 ): Promise<void> {
   const url = new URL('./worker.js', import.meta.url);
   const workers = Array.from({ length: n }, () => new Worker(url, { workerData }));
@@ -137,27 +246,31 @@ async function pool(
           new Promise<void>((resolve, reject) => {
             let id = 0;
             let inFlight = 0;
+            const sent = new Map<number, Unit>();
             let drained = false;
             // Two units queued per worker, so it never waits for the next path between units.
             const feed = (): void => {
               while (!drained && inFlight < PREFETCH) {
                 let u = next();
                 while (u?.error !== undefined) {
-                  accept(prep([unreadable(u.path, u.error)]));
+                  accept(u, prep([unreadable(u.path, u.error)]));
                   u = next();
                 }
                 if (!u) drained = true;
                 else {
                   inFlight++;
-                  w.postMessage({ id: ++id, path: u.path });
+                  sent.set(++id, u);
+                  w.postMessage({ id, path: u.path });
                 }
               }
               if (drained && inFlight === 0) resolve();
             };
-            w.on('message', (msg: { rows: PreparedRow[] }) => {
+            w.on('message', (msg: { id: number; rows: PreparedRow[] }) => {
               inFlight--;
+              const u = sent.get(msg.id)!;
+              sent.delete(msg.id);
               try {
-                accept(msg.rows);
+                accept(u, msg.rows);
                 feed();
               } catch (e) {
                 reject(e instanceof Error ? e : new Error(String(e))); // the rows' temporary file unwritable: the scan ends with one line, no stack

@@ -1,47 +1,294 @@
-import path from 'node:path';
+import { z } from 'zod';
 import { escapeControl, escapeCsv, jsonText } from '../render/escape.js';
 import { diagnosisJson, failuresText } from '../render/json.js';
 import { makeStyle, type Style } from '../render/style.js';
-import { remedyText } from '../render/words/remedies.js';
 import { TempSpool } from '../sources/temp.js';
-import { isFailedRow, type ScanRow } from './row.js';
+import type { ScanRow } from './row.js';
 
 export type ScanFormat = 'table' | 'jsonl' | 'csv';
 
-/** A row made ready where it was computed (a worker thread): the writer only orders and writes it. */
+/**
+ * A scan row as JSONL prints it, the one form every other is made from: a diagnosis (the `diagnose`
+ * applications[] object) with its path, user and times, or the errors of a path. `merge` and
+ * `--state` read it back, so a table, CSV or totals made from stored rows equal a fresh scan's.
+ */
+function rowJson(row: ScanRow): Record<string, unknown> {
+  if ('failures' in row)
+    return {
+      path: row.path,
+      error: failuresText(row.failures),
+      errors: row.failures.map((f) => ({ part: f.part, code: f.problem.code, data: f.problem.data })),
+    };
+  return {
+    ...diagnosisJson(row.app),
+    path: row.path,
+    attempt: row.attempt,
+    user: row.user,
+    startTime: row.startTime,
+    endTime: row.endTime,
+  };
+}
+
+const verdictView = z.object({ code: z.string(), role: z.string(), region: z.string(), confidence: z.string() }).nullable();
+/**
+ * What the table, CSV and totals read of a JSON row: the fields they show, checked (a shard's file
+ * given to `merge` is input like any other). Unknown fields are kept.
+ */
+export const RowView = z.union([
+  z
+    .object({
+      path: z.string(),
+      appId: z.string().nullable(),
+      appName: z.string().nullable(),
+      sparkVersion: z.string().nullable(),
+      clusterManager: z.string(),
+      outcome: z.string(),
+      attempt: z.string().nullable().optional(),
+      user: z.string().nullable().optional(),
+      startTime: z.number().nullable().optional(),
+      endTime: z.number().nullable().optional(),
+      verdict: verdictView,
+      failure: verdictView,
+      plan: z
+        .object({ conf: z.record(z.string(), z.string()) })
+        .passthrough()
+        .nullable(),
+      findings: z.array(
+        z
+          .object({
+            code: z.string(),
+            severity: z.string(),
+            remediation: z.array(
+              z.object({ conf: z.string().nullable(), suggested: z.string().nullable(), reason: z.string() }).passthrough(),
+            ),
+          })
+          .passthrough(),
+      ),
+    })
+    .passthrough(),
+  z.object({ path: z.string(), error: z.string(), errors: z.array(z.unknown()) }).passthrough(),
+]);
+export type RowView = z.infer<typeof RowView>;
+type AppView = Extract<RowView, { findings: unknown }>;
+const isError = (r: RowView): r is Extract<RowView, { error: string }> => 'error' in r;
+
+/** A row made ready where it was computed (a worker thread): the writer only orders, counts and writes it. */
 export interface PreparedRow {
   failed: boolean;
   error: boolean;
   appName: string | null;
   verdictCode: string | null;
   roleRegion: string | null;
+  /** Warning codes besides the verdict: a scan that hid them counted GC pressure as "no memory failure". */
+  warnings: string[];
   /** The row in the output format, with its newline. */
   text: string;
+  /** The row as JSONL prints it (for --state), with its newline. */
+  json: string;
 }
 
-/** Formats one row for `format`; pure, so it runs in the worker that diagnosed the application. */
-export function prepareRow(row: ScanRow, format: ScanFormat, color: boolean): PreparedRow {
+/** Where the table's width comes from: the terminal's columns, or 80. */
+export interface TableShape {
+  width: number;
+  /** The scanned directory, which paths are shown relative to. */
+  root: string;
+}
+
+/**
+ * Formats one diagnosed row for `format`; pure, so it runs in the worker that diagnosed the
+ * application. Its own JSON needs no checking: the contract tests hold it to RowView's shape.
+ */
+export function prepareRow(row: ScanRow, format: ScanFormat, color: boolean, shape: TableShape): PreparedRow {
+  const obj = rowJson(row);
+  return prepareView(obj as RowView, `${jsonText(obj)}\n`, format, color, shape);
+}
+
+/** Formats a row read back as JSON (from a state file or a shard's output). */
+export function prepareView(v: RowView, json: string, format: ScanFormat, color: boolean, shape: TableShape): PreparedRow {
   const st = makeStyle(color);
-  const failed = isFailedRow(row);
+  const failed = isFailedView(v);
+  const app = isError(v) ? null : (v);
   const base = {
     failed,
-    error: 'failures' in row,
-    appName: 'failures' in row ? null : row.app.appName,
-    verdictCode: 'failures' in row ? null : (row.app.verdict?.code ?? null),
-    roleRegion: 'failures' in row || !row.app.verdict ? null : `${row.app.verdict.role}/${row.app.verdict.region}`,
+    error: app === null,
+    appName: app?.appName ?? null,
+    verdictCode: app?.verdict?.code ?? null,
+    roleRegion: app?.verdict ? `${app.verdict.role}/${app.verdict.region}` : null,
+    warnings: app ? warningCodes(app) : [],
+    json,
   };
-  if (format === 'jsonl')
-    return { ...base, text: `${jsonText('failures' in row ? errorJson(row) : { ...diagnosisJson(row.app), path: row.path })}\n` };
-  const cells = rowCells(row, format === 'csv');
-  if (format === 'csv') return { ...base, text: `${cells.map(escapeCsv).join(',')}\n` };
-  const line = tableLine(cells.map((c) => escapeControl(c)));
-  return { ...base, text: `${'failures' in row ? st.yellow(line) : failed ? st.red(line) : line}\n` };
+  if (format === 'jsonl') return { ...base, text: json };
+  if (format === 'csv') return { ...base, text: `${csvCells(v).map(escapeCsv).join(',')}\n` };
+  const lines = tableRow(v, shape);
+  const paint = app === null ? st.yellow : failed ? st.red : (s: string): string => s;
+  return {
+    ...base,
+    text: `${paint(lines[0]!)}\n${lines
+      .slice(1)
+      .map((l) => `${st.dim(l)}\n`)
+      .join('')}`,
+  };
+}
+
+/** Failed first: a failed or unfinished application, or any critical finding (as isFailedRow). */
+function isFailedView(v: RowView): boolean {
+  if (isError(v)) return true;
+  const a = v;
+  return a.outcome === 'failed' || a.outcome === 'incomplete' || a.findings.some((f) => f.severity === 'critical');
+}
+
+const warningsOf = (a: AppView): number => a.findings.filter((f) => f.severity === 'warning' && f.code !== a.verdict?.code).length;
+
+/** The warnings besides the verdict, by code. */
+const warningCodes = (a: AppView): string[] =>
+  a.findings.filter((f) => f.severity === 'warning' && f.code !== a.verdict?.code).map((f) => f.code);
+
+/** The verdict's first change, "key=value" (a CSV cell starting with "-" reads as a formula), else its advice. */
+function topFix(a: AppView): string {
+  const main = a.verdict
+    ? a.findings.find((f) => f.code === a.verdict!.code)
+    : a.failure
+      ? a.findings.find((f) => f.code === a.failure!.code)
+      : undefined;
+  const r = main?.remediation.find((x) => x.conf && x.suggested) ?? main?.remediation[0];
+  if (!r) return '';
+  return r.conf && r.suggested ? `${r.conf}=${r.suggested}` : r.reason;
+}
+
+const CSV_COLUMNS = [
+  'path',
+  'appId',
+  'appName',
+  'user',
+  'sparkVersion',
+  'clusterManager',
+  'outcome',
+  'durationMs',
+  'verdict',
+  'role',
+  'region',
+  'confidence',
+  'fix',
+  'error',
+  'warnings',
+];
+
+function csvCells(v: RowView): string[] {
+  if (isError(v)) return [v.path, '', '', '', '', '', '', '', '', '', '', '', '', v.error, ''];
+  const a = v;
+  const dur = durationOf(a);
+  const x = a.verdict;
+  return [
+    a.path,
+    a.appId ?? '',
+    a.appName ?? '',
+    a.user ?? '',
+    a.sparkVersion ?? '',
+    a.clusterManager,
+    a.outcome,
+    dur === null ? '' : String(dur),
+    x?.code ?? '',
+    x?.role ?? '',
+    x?.region ?? '',
+    x?.confidence ?? '',
+    topFix(a),
+    '',
+    warningCodes(a).join(' '),
+  ];
+}
+
+const durationOf = (a: AppView): number | null =>
+  a.startTime !== null && a.startTime !== undefined && a.endTime !== null && a.endTime !== undefined ? a.endTime - a.startTime : null;
+
+/**
+ * The table's columns: what a person triaging needs at 80 columns (severity, the log, outcome,
+ * verdict, warnings), the rest from 140. The fix goes on a line of its own under its row.
+ */
+interface Column {
+  head: string;
+  width: number;
+  cell: (a: AppView | null, v: RowView) => string;
+  wide?: true;
+  right?: true;
+}
+const COLUMNS: Column[] = [
+  { head: 'sev', width: 4, cell: (a, v) => severityWord(a, v) },
+  // The log, and the attempt when it has one: a History Server zip holds several of one application.
+  { head: 'log', width: 0, cell: (a, v) => (a?.attempt ? `${v.path} #${a.attempt}` : v.path) },
+  { head: 'name', width: 20, wide: true, cell: (a) => a?.appName ?? '' },
+  { head: 'user', width: 10, wide: true, cell: (a) => a?.user ?? '' },
+  { head: 'spark', width: 7, wide: true, cell: (a) => a?.sparkVersion ?? '' },
+  { head: 'manager', width: 10, wide: true, cell: (a) => a?.clusterManager ?? '' },
+  { head: 'outcome', width: 10, cell: (a) => (a ? a.outcome : 'unreadable') },
+  { head: 'duration', width: 8, wide: true, cell: (a) => (a && durationOf(a) !== null ? compactDuration(durationOf(a)!) : '') },
+  { head: 'verdict', width: 22, cell: (a) => a?.verdict?.code ?? a?.failure?.code ?? '' },
+  { head: 'role/region', width: 18, wide: true, cell: (a) => (a?.verdict ? `${a.verdict.role}/${a.verdict.region}` : '') },
+  { head: 'warn', width: 4, right: true, cell: (a) => (a && warningsOf(a) > 0 ? String(warningsOf(a)) : '') },
+];
+/** From this many columns on, the table shows the wide columns too. */
+const WIDE_FROM = 140;
+/** The log column never narrower than this. */
+const MIN_LOG = 24;
+
+function columnsFor(width: number): Array<Column & { width: number }> {
+  const cols = COLUMNS.filter((c) => !c.wide || width >= WIDE_FROM);
+  const fixed = cols.reduce((n, c) => n + c.width, 0) + cols.length - 1;
+  return cols.map((c) => (c.width === 0 ? { ...c, width: Math.max(MIN_LOG, width - fixed) } : c));
+}
+
+/** crit: a critical memory finding; fail: failed otherwise; warn: a warning; err: unreadable; ok. */
+function severityWord(a: AppView | null, v: RowView): string {
+  if (a === null) return 'err';
+  if (a.verdict && a.findings.some((f) => f.code === a.verdict!.code && f.severity === 'critical')) return 'crit';
+  if (isFailedView(v)) return 'fail';
+  return a.findings.some((f) => f.severity === 'warning') ? 'warn' : 'ok';
+}
+
+/** A row's line, and under it the fix or the error, each cut to the width. */
+function tableRow(v: RowView, shape: TableShape): string[] {
+  const a = isError(v) ? null : (v);
+  const shown = { ...v, path: relative(shape.root, v.path) } as RowView;
+  const cols = columnsFor(shape.width);
+  const line = cols
+    .map((c) => {
+      const s = escapeControl(c.cell(a, shown));
+      return c.right ? s.padStart(c.width) : fit(s, c.width, c.head === 'log');
+    })
+    .join(' ')
+    .trimEnd();
+  const under = a === null ? `error: ${(v as { error: string }).error}` : fixLine(a);
+  return under === '' ? [line] : [line, fit(`     ${escapeControl(under)}`, shape.width).trimEnd()];
+}
+
+/** The plan's settings as spark-submit takes them, else the verdict's (or failure's) advice. */
+function fixLine(a: AppView): string {
+  const conf = Object.entries(a.plan?.conf ?? {});
+  if (conf.length > 0) return `fix: ${conf.map(([k, val]) => `--conf ${k}=${val}`).join(' ')}`;
+  const t = a.verdict || a.failure ? topFix(a) : '';
+  return t === '' ? '' : `fix: ${t}`;
+}
+
+const relative = (root: string, p: string): string => (root !== '' && p.startsWith(`${root}/`) ? p.slice(root.length + 1) : p);
+
+/** Pads or cuts to w; the log column keeps its end, the part that names the file. */
+function fit(s: string, w: number, keepEnd = false): string {
+  if (s.length <= w) return s.padEnd(w);
+  return keepEnd ? `…${s.slice(-(w - 1))}` : `${s.slice(0, w - 1)}…`;
+}
+
+/** 42s, 2m16s, 1h05m, 3d02h. */
+function compactDuration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  if (s < 86400) return `${Math.floor(s / 3600)}h${String(Math.floor(s / 60) % 60).padStart(2, '0')}m`;
+  return `${Math.floor(s / 86400)}d${String(Math.floor(s / 3600) % 24).padStart(2, '0')}h`;
 }
 
 /**
  * Writes scan rows as they finish, failed applications first: those go out at once; the others
  * wait in a private temporary file and follow at the end, so memory stays flat however many
- * applications there are. Totals per verdict code and region are counters.
+ * applications there are. Totals per verdict code, region and warning are counters.
  *
  * The temporary file is made by `open`, before any log is read: an unusable $TMPDIR is said at
  * once, not after an hour of scanning.
@@ -50,6 +297,7 @@ export class RowWriter {
   private spool: TempSpool | null = null;
   private readonly byCode = new Map<string, number>();
   private readonly byRegion = new Map<string, number>();
+  private readonly byWarning = new Map<string, number>();
   rows = 0;
   errors = 0;
   private headerDone = false;
@@ -58,6 +306,7 @@ export class RowWriter {
     private readonly format: ScanFormat,
     private readonly out: (s: string) => void,
     private readonly st: Style,
+    private readonly shape: TableShape,
   ) {}
 
   /** Makes the private temporary file rows wait in. Throws InputError 'temp-dir-unusable'. */
@@ -72,6 +321,7 @@ export class RowWriter {
       const key = row.verdictCode ?? 'no memory failure';
       this.byCode.set(key, (this.byCode.get(key) ?? 0) + 1);
       if (row.roleRegion) this.byRegion.set(row.roleRegion, (this.byRegion.get(row.roleRegion) ?? 0) + 1);
+      for (const w of row.warnings) this.byWarning.set(w, (this.byWarning.get(w) ?? 0) + 1);
     }
     if (row.failed) this.emit(row.text);
     else {
@@ -96,7 +346,13 @@ export class RowWriter {
   private header(): void {
     this.headerDone = true;
     if (this.format === 'csv') this.out(`${CSV_COLUMNS.join(',')}\n`);
-    if (this.format === 'table') this.out(`${this.st.bold(tableLine(TABLE_HEADER))}\n`);
+    if (this.format === 'table') {
+      const head = columnsFor(this.shape.width)
+        .map((c) => (c.right ? c.head.padStart(c.width) : c.head.padEnd(c.width)))
+        .join(' ')
+        .trimEnd();
+      this.out(`${this.st.bold(head)}\n`);
+    }
   }
 
   private emit(text: string): void {
@@ -111,107 +367,26 @@ export class RowWriter {
         .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
         .map(([k, n]) => `${k} ${n}`)
         .join(', ');
-    if (this.byCode.size > 0) lines.push(`by verdict: ${fmt(this.byCode)}`);
-    if (this.byRegion.size > 0) lines.push(`by role/region: ${fmt(this.byRegion)}`);
+    const w = this.format === 'table' ? this.shape.width : Infinity;
+    if (this.byCode.size > 0) lines.push(wrap(`by verdict: ${fmt(this.byCode)}`, w));
+    if (this.byRegion.size > 0) lines.push(wrap(`by role/region: ${fmt(this.byRegion)}`, w));
+    if (this.byWarning.size > 0) lines.push(wrap(`warnings: ${fmt(this.byWarning)}`, w));
     return `${lines.join('\n')}\n`;
   }
 }
 
-const CSV_COLUMNS = [
-  'path',
-  'appId',
-  'appName',
-  'user',
-  'sparkVersion',
-  'clusterManager',
-  'outcome',
-  'durationMs',
-  'verdict',
-  'role',
-  'region',
-  'confidence',
-  'fix',
-  'error',
-];
-const TABLE_HEADER = ['application', 'name', 'user', 'spark', 'manager', 'outcome', 'duration', 'verdict', 'role/region', 'top fix'];
-const WIDTHS = [32, 20, 10, 8, 10, 10, 9, 22, 18, 0];
-
-/** The verdict's first change: "--conf key=value" in the table, "key=value" in CSV (a cell starting with "-" reads as a formula). */
-function topFix(row: Extract<ScanRow, { app: unknown }>, csv: boolean): string {
-  const main = row.app.verdict ? row.app.findings.find((f) => f.code === row.app.verdict!.code) : undefined;
-  const r = main?.remediation.find((x) => x.conf && x.suggested) ?? main?.remediation[0];
-  if (!r) return '';
-  if (r.conf && r.suggested) return `${csv ? '' : '--conf '}${r.conf}=${r.suggested}`;
-  return remedyText(r);
-}
-
-function rowCells(row: ScanRow, csv: boolean): string[] {
-  if ('failures' in row) {
-    const why = failuresText(row.failures);
-    return csv
-      ? [row.path, '', '', '', '', '', '', '', '', '', '', '', '', why]
-      : [row.path, '', '', '', '', 'unreadable', '', '', '', why];
+/** A totals line folded at its commas to `width`, the lines after the first indented. */
+function wrap(line: string, width: number): string {
+  if (line.length <= width) return line;
+  const out: string[] = [];
+  let cur = '';
+  for (const part of line.split(', ')) {
+    const next = cur === '' ? part : `${cur}, ${part}`;
+    if (next.length > width && cur !== '') {
+      out.push(`${cur},`);
+      cur = `  ${part}`;
+    } else cur = next;
   }
-  const a = row.app;
-  const dur = row.startTime !== null && row.endTime !== null ? row.endTime - row.startTime : null;
-  const v = a.verdict;
-  if (csv)
-    return [
-      row.path,
-      a.appId ?? '',
-      a.appName ?? '',
-      row.user ?? '',
-      a.sparkVersion ?? '',
-      a.clusterManager,
-      a.outcome,
-      dur === null ? '' : String(dur),
-      v?.code ?? '',
-      v?.role ?? '',
-      v?.region ?? '',
-      v?.confidence ?? '',
-      topFix(row, true),
-      '',
-    ];
-  return [
-    a.appId ?? path.basename(row.path),
-    a.appName ?? '',
-    row.user ?? '',
-    a.sparkVersion ?? '',
-    a.clusterManager,
-    a.outcome,
-    dur === null ? '' : compactDuration(dur),
-    v?.code ?? '',
-    v ? `${v.role}/${v.region}` : '',
-    topFix(row, false),
-  ];
-}
-
-function tableLine(cells: string[]): string {
-  return cells
-    .map((c, i) => (WIDTHS[i] ? fit(c, WIDTHS[i], i === 0) : c))
-    .join(' ')
-    .trimEnd();
-}
-
-/** Pads or cuts to w; paths (the first column) keep their end, the part that names the file. */
-function fit(s: string, w: number, keepEnd = false): string {
-  if (s.length <= w) return s.padEnd(w);
-  return keepEnd && s.includes('/') ? `…${s.slice(-(w - 1))}` : `${s.slice(0, w - 1)}…`;
-}
-
-/** 42s, 2m16s, 1h05m, 3d02h. */
-function compactDuration(ms: number): string {
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
-  if (s < 86400) return `${Math.floor(s / 3600)}h${String(Math.floor(s / 60) % 60).padStart(2, '0')}m`;
-  return `${Math.floor(s / 86400)}d${String(Math.floor(s / 3600) % 24).padStart(2, '0')}h`;
-}
-
-function errorJson(row: Extract<ScanRow, { failures: unknown }>): object {
-  return {
-    path: row.path,
-    error: failuresText(row.failures),
-    errors: row.failures.map((f) => ({ part: f.part, code: f.problem.code, data: f.problem.data })),
-  };
+  out.push(cur);
+  return out.join('\n');
 }

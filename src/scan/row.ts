@@ -4,7 +4,7 @@ import { hasContent, readAll, type InputFailure } from '../input/read.js';
 
 /** One application of a scan, or one path that could not be read. */
 export type ScanRow =
-  | { path: string; app: Diagnosis; user: string | null; startTime: number | null; endTime: number | null }
+  | { path: string; app: Diagnosis; attempt: string | null; user: string | null; startTime: number | null; endTime: number | null }
   | { path: string; failures: InputFailure[] };
 
 /** Reads and diagnoses one unit (a zip may hold several attempts: one row each). */
@@ -13,7 +13,8 @@ export async function scanUnit(unitPath: string, signal?: AbortSignal): Promise<
   try {
     for await (const read of readAll([unitPath], { signal })) {
       for (const a of read.apps.filter(hasContent)) {
-        rows.push({ path: read.path, app: diagnoseApp(a), user: a.state.user, startTime: a.state.startTime, endTime: a.state.endTime });
+        const s = a.state;
+        rows.push({ path: read.path, app: diagnoseApp(a), attempt: s.attemptId, user: s.user, startTime: s.startTime, endTime: s.endTime });
       }
       if (read.failures.length > 0) rows.push({ path: read.path, failures: read.failures });
     }
@@ -21,10 +22,4 @@ export async function scanUnit(unitPath: string, signal?: AbortSignal): Promise<
     rows.push({ path: unitPath, failures: [{ part: null, problem: problemOf(e) }] });
   }
   return rows;
-}
-
-/** Failed first: a failed or unfinished application, or any critical finding. */
-export function isFailedRow(row: ScanRow): boolean {
-  if ('failures' in row) return true;
-  return row.app.outcome === 'failed' || row.app.outcome === 'incomplete' || row.app.findings.some((f) => f.severity === 'critical');
 }

@@ -1,8 +1,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { prepareRow, type ScanFormat } from './output.js';
+import { prepareRow, type ScanFormat, type TableShape } from './output.js';
 import { scanUnit } from './row.js';
 
-const { format, color } = workerData as { format: ScanFormat; color: boolean };
+const { format, color, shape } = workerData as { format: ScanFormat; color: boolean; shape: TableShape };
 
 // Units arrive ahead of need ({ id, path }) and are done one at a time, in order; each answer
 // ({ id, rows }) carries its rows already formatted, cheaper to hand over than a diagnosis object.
@@ -14,7 +14,7 @@ async function drain(): Promise<void> {
   busy = true;
   for (let job = queue.shift(); job; job = queue.shift()) {
     const rows = await scanUnit(job.path);
-    parentPort!.postMessage({ id: job.id, rows: rows.map((r) => prepareRow(r, format, color)) });
+    parentPort!.postMessage({ id: job.id, rows: rows.map((r) => prepareRow(r, format, color, shape)) });
   }
   busy = false;
 }

@@ -14,8 +14,12 @@ const isFailed = (r: ScanRow): boolean =>
 
 /** "by verdict: a 3, b 1" → { a: 3, b: 1 } (the table's totals line). */
 function totals(stdout: string, label: string): Record<string, number> {
-  const line = stdout.split('\n').find((l) => l.startsWith(`${label}: `));
-  if (line === undefined) throw new Error(`no "${label}:" line`);
+  const lines = stdout.split('\n');
+  const at = lines.findIndex((l) => l.startsWith(`${label}: `));
+  if (at < 0) throw new Error(`no "${label}:" line`);
+  // Folded to the table's width: the lines after the first are indented.
+  let line = lines[at]!;
+  for (let i = at + 1; lines[i]?.startsWith('  '); i++) line += ` ${lines[i]!.trim()}`;
   return Object.fromEntries(
     line
       .slice(label.length + 2)
@@ -64,7 +68,7 @@ describe('spark-triage scan (built bin)', () => {
   it('prints a table whose totals per verdict and region count the rows, and a CSV with a header', () => {
     const t = runCli(['scan', root]);
     expect(t.status).toBe(0);
-    expect(t.stdout).toMatch(/^application\s+name\s+user\s+spark\s+manager\s+outcome\s+duration\s+verdict\s+role\/region\s+top fix\n/);
+    expect(t.stdout).toMatch(/^sev\s+log\s+outcome\s+verdict\s+warn\n/);
     const rows = rowsOf(runCli(['scan', '--format', 'jsonl', root]).stdout);
     const apps = rows.filter(isApp);
     expect(t.stdout).toContain(`\n${rows.length} rows, ${rows.length - apps.length} unreadable\n`);
@@ -75,7 +79,7 @@ describe('spark-triage scan (built bin)', () => {
     const c = runCli(['scan', '--format', 'csv', '--limit', '5', root]);
     expect(
       c.stdout.startsWith(
-        'path,appId,appName,user,sparkVersion,clusterManager,outcome,durationMs,verdict,role,region,confidence,fix,error\n',
+        'path,appId,appName,user,sparkVersion,clusterManager,outcome,durationMs,verdict,role,region,confidence,fix,error,warnings\n',
       ),
     ).toBe(true);
     expect(c.stdout.trim().split('\n').length).toBeGreaterThan(5);
@@ -104,6 +108,9 @@ describe('spark-triage scan (built bin)', () => {
     expect(names(['--limit', '1'])).toEqual(['new-failed']);
     expect(names(['--app-name', 'new-*'])).toEqual(['new-failed', 'new-healthy']);
     expect(names(['--failed-only'])).toEqual(['new-failed', 'old-failed']);
+    // The name first, then --limit: the newest log whose name matches (v1 took the newest log, then found no match).
+    expect(names(['--app-name', 'old-*', '--limit', '1'])).toEqual(['old-failed']);
+    expect(names(['--app-name', 'new-*', '--limit', '1'])).toEqual(['new-failed']);
   });
 
   it.skipIf(process.getuid?.() === 0)('reports an unreadable file as an error row and goes on', () => {

@@ -106,6 +106,8 @@ const WORDS: { [C in InputErrorCode]: (d: InputErrorData[C]) => string } = {
   'stdin-too-large': (d) => `the zip on standard input is larger than the ${d.limit} bytes spooled; save it to a file and pass the file`,
   'temp-dir-unusable': (d) =>
     `cannot ${TEMP_USE[d.for]} the temporary directory ${d.dir}: ${d.detail.startsWith(`${d.errno}:`) ? d.detail : `${d.errno}: ${d.detail}`} (set TMPDIR to a writable directory)`,
+  'state-unusable': (d) =>
+    `--state ${d.file}: ${d.detail.startsWith(`${d.errno}:`) ? d.detail : `${d.errno}: ${d.detail}`} (the state file must be readable, and its directory writable)`,
   'bad-glob': (d) => `--app-name ${d.glob}: the range at character ${d.at + 1} runs backwards (write [a-z], not [z-a])`,
   internal: (d) => `internal error: ${d.detail}`,
 };

@@ -1,0 +1,70 @@
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { problemOf } from '../errors.js';
+import { escapeControl, jsonText } from '../render/escape.js';
+import type { Style } from '../render/style.js';
+import { inputErrorText } from '../render/words/input-errors.js';
+import { prepareView, RowView, RowWriter, type ScanFormat } from '../scan/output.js';
+import { EXIT_OK, EXIT_USAGE, type Io } from './io.js';
+
+export interface MergeOptions {
+  format: ScanFormat;
+  /** The scanned directory, for the table's paths; '' to show them whole. */
+  root: string;
+  style: Style;
+  color: boolean;
+}
+
+/** The longest line merge reads: a scan row of an application at every cap is far shorter. Our choice. */
+const MAX_ROW_CHARS = 64 * 1024 * 1024;
+
+/**
+ * `merge`: the rows of several `scan --format jsonl` runs written as one scan writes them — the
+ * shards of one directory give the table, CSV, JSONL and totals a single scan gives (row order
+ * aside: failed first, then the rest, each in the order read). Rows stream through; memory stays
+ * flat. A line that is not a scan row is said (file and line) and skipped; the exit code is then 2.
+ */
+export async function mergeCommand(files: string[], opts: MergeOptions, io: Io): Promise<number> {
+  const shape = { width: io.isTTY && io.columns !== undefined && io.columns >= 40 ? io.columns : 80, root: opts.root.replace(/\/+$/, '') };
+  const writer = new RowWriter(opts.format, io.out, opts.style, shape);
+  writer.open();
+  let bad = 0;
+  try {
+    for (const file of files) {
+      const shown = escapeControl(file);
+      const stream = file === '-' ? process.stdin : createReadStream(file);
+      let n = 0;
+      try {
+        for await (const line of createInterface({ input: stream, crlfDelay: Infinity })) {
+          n++;
+          if (line.trim() === '') continue;
+          const v = line.length <= MAX_ROW_CHARS ? parse(line) : null;
+          if (v === null) {
+            io.err(`spark-triage: ${shown}:${n}: not a row of scan --format jsonl\n`);
+            bad++;
+            continue;
+          }
+          // Written again as scan writes JSON (C1 and bidi controls escaped), not as the file had it.
+          writer.add(prepareView(v, `${jsonText(v)}\n`, opts.format, opts.color, shape));
+        }
+      } catch (e) {
+        io.err(`spark-triage: ${shown}: ${escapeControl(inputErrorText(problemOf(e)))}\n`);
+        bad++;
+      }
+    }
+    writer.finish();
+  } finally {
+    writer.cleanup();
+  }
+  return bad > 0 ? EXIT_USAGE : EXIT_OK;
+}
+
+/** The row as written (its keys in their order), once it is known to have a scan row's shape. */
+function parse(line: string): RowView | null {
+  try {
+    const raw: unknown = JSON.parse(line);
+    return RowView.safeParse(raw).success ? (raw as RowView) : null;
+  } catch {
+    return null;
+  }
+}
