@@ -23,8 +23,12 @@ export default defineClassifier({
     if (ctx.outcome === 'succeeded') return;
     const matches: Array<Match & { code: number }> = [];
     const found = [...find(ctx, EXIT, ['executor-removed', 'executor-lost']), ...find(ctx, HEARTBEAT_EXIT, ['executor-removed'])];
+    const idle = ctx.app.idleSince;
     for (const x of direct(found.filter((x, i) => found.findIndex((y) => y.signal === x.signal) === i))) {
       if (MEMORY_TEXT.test(x.signal.text)) continue;
+      // Executors stopped after the last job ended, none started since, are the application's teardown
+      // (a standalone worker stops them with SIGTERM, 143): they failed no job.
+      if (idle !== null && x.signal.firstTime !== null && x.signal.firstTime >= idle) continue;
       const code = statedExitCode(x.signal.text);
       if (code === null || decodeExit(code).memory !== 'no' || code === 0) continue;
       matches.push({ ...x, code });

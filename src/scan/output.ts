@@ -107,7 +107,7 @@ export function prepareRow(row: ScanRow, format: ScanFormat, color: boolean, sha
 export function prepareView(v: RowView, json: string, format: ScanFormat, color: boolean, shape: TableShape): PreparedRow {
   const st = makeStyle(color);
   const failed = isFailedView(v);
-  const app = isError(v) ? null : (v);
+  const app = isError(v) ? null : v;
   const base = {
     failed,
     error: app === null,
@@ -246,7 +246,7 @@ function severityWord(a: AppView | null, v: RowView): string {
 
 /** A row's line, and under it the fix or the error, each cut to the width. */
 function tableRow(v: RowView, shape: TableShape): string[] {
-  const a = isError(v) ? null : (v);
+  const a = isError(v) ? null : v;
   const shown = { ...v, path: relative(shape.root, v.path) } as RowView;
   const cols = columnsFor(shape.width);
   const line = cols

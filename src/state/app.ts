@@ -139,6 +139,8 @@ export class AppState implements EventVisitor {
   /** Where the log's last event was read: where a driver that died stopped writing. */
   lastEventAt: Location | null = null;
   lastJobFailed = false;
+  /** When the last running job ended, while none has started since (ms); null while one runs, or before any. */
+  idleSince: number | null = null;
   /** Whether the last SQL execution to end ended with an error (a query can fail in the driver, with no job). */
   lastSqlFailed = false;
   tasksTotal = 0;
@@ -228,6 +230,7 @@ export class AppState implements EventVisitor {
       }
       case 'SparkListenerJobStart':
         this.jobsTotal++;
+        this.idleSince = null;
         if (ev.data.Properties?.['spark.sql.execution.id'] !== undefined && ev.data.Properties['spark.sql.execution.id'] !== null) {
           for (const id of ev.data['Stage IDs'] ?? []) if (this.sqlStages.size < MAX_SQL_STAGES) this.sqlStages.add(id);
         }
@@ -241,6 +244,7 @@ export class AppState implements EventVisitor {
           if (msg) this.signals.add({ source: 'job-failure', text: msg, time: ev.data['Completion Time'] ?? null, at });
         }
         this.lastJobFailed = failed;
+        if (this.jobsEnded >= this.jobsTotal) this.idleSince = ev.data['Completion Time'] ?? this.idleSince;
         break;
       }
       case 'SparkListenerStageSubmitted':

@@ -189,6 +189,16 @@ describe('exit codes', () => {
   });
 });
 
+describe('teardown is not a failure', () => {
+  it('executors a standalone worker stops (exit 143) after the last job ended fail no job', async () => {
+    // Real Spark 3.3.3 on local-cluster: job 1 fails of execution memory at 10:54:57.114; at 10:54:58
+    // the worker stops executor 0 with SIGTERM as the application ends.
+    const d = await diagnosePath(fixture('real-spark', '3.3.3', 'execution-memory'));
+    expect(d.verdict?.code).toBe('execution-memory');
+    expect(d.findings.map((f) => f.code)).not.toContain('executor-exit');
+  });
+});
+
 describe('remediation is computed from the numbers', () => {
   it('keeps the heap of a container kill whose overhead sits at its minimum: a bigger heap adds nothing outside it', async () => {
     // Real Spark 3.5.6 on a MiniYARNCluster: 512m heap, overhead max(0.10 × 512, 384) = 384 MiB, the minimum,
