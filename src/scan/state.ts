@@ -3,6 +3,7 @@ import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, readSync, re
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../errors.js';
+import type { PreparedRow } from './output.js';
 
 /**
  * What `scan --state FILE` remembers between runs: for each log (a unit of the walk), its size and
@@ -20,16 +21,8 @@ import { InputError } from '../errors.js';
  */
 const FORMAT = 2;
 
-/** A row as the state keeps it: its JSON line, and what the writer counts and filters by. */
-export interface StoredRow {
-  json: string;
-  failed: boolean;
-  error: boolean;
-  appName: string | null;
-  verdictCode: string | null;
-  roleRegion: string | null;
-  warnings: string[];
-}
+/** A row as the state keeps it: its JSON line, and what the writer counts and filters by (not its text in a format). */
+type StoredRow = Omit<PreparedRow, 'text'>;
 
 interface Entry {
   bytes: number;
