@@ -62,6 +62,7 @@ export async function scanCommand(dir: string, opts: ScanCommandOptions, io: Io)
         since,
         appName: opts.appName !== null ? globOrUsage(opts.appName) : null,
         limit,
+        filters: { root: dir, failedOnly: opts.failedOnly, since: opts.since, appName: opts.appName, limit },
       },
       { out: io.out, progress: io.errIsTTY ? io.err : null, style: opts.style, color: opts.color },
       ac.signal,

@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type { Style } from '../render/style.js';
 import type { Problem } from '../errors.js';
 import type { Glob } from './filters.js';
+import type { ScanFilters } from '../render/html/scan.js';
 import { prepareRow, RowWriter, type PreparedRow, type ScanFormat } from './output.js';
 import { scanUnit, type ScanRow } from './row.js';
 import { walkLogDir, type Unit } from '../sources/walk.js';
@@ -16,6 +17,8 @@ export interface ScanOptions {
   since: number | null;
   appName: Glob | null;
   limit: number | null;
+  /** The filters as given, for the HTML page to say. */
+  filters?: ScanFilters;
 }
 
 export interface ScanIo {
@@ -45,7 +48,7 @@ export const autoJobs = (bytes: number): number =>
  * Resolves to 'done' or 'interrupted'.
  */
 export async function runScan(opts: ScanOptions, io: ScanIo, signal: AbortSignal): Promise<'done' | 'interrupted'> {
-  const writer = new RowWriter(opts.format, io.out, io.style);
+  const writer = new RowWriter(opts.format, io.out, io.style, opts.filters ?? null);
   writer.open(); // an unusable $TMPDIR is said before the walk, not after it
   try {
     return await scanInto(writer, opts, io, signal);
@@ -90,12 +93,12 @@ async function scanInto(writer: RowWriter, opts: ScanOptions, io: ScanIo, signal
   try {
     const queue = units.values();
     const next = (): Unit | undefined => (signal.aborted ? undefined : queue.next().value);
-    const prep = (rows: ScanRow[]): PreparedRow[] => rows.map((r) => prepareRow(r, opts.format, io.color));
+    const prep = (rows: ScanRow[]): PreparedRow[] => rows.map((r, i) => prepareRow(r, opts.format, io.color, i));
     // The main thread is one of the N: it only orders and writes rows besides, and on a machine of
     // N cores an extra thread would compete with the workers (and V8's own background work).
     const local = async (): Promise<void> => {
       for (let u = next(); u; u = next()) {
-        const rows = u.error !== undefined ? [unreadable(u.path, u.error)] : await scanUnit(u.path, signal);
+        const rows = u.error !== undefined ? [unreadable(u.path, u.error)] : await scanUnit(u.path, signal, opts.format === 'html');
         if (rows.some(cutShort)) break; // a log cut short by Ctrl-C is not a row
         accept(prep(rows));
       }

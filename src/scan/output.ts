@@ -3,10 +3,11 @@ import { escapeControl, escapeCsv, jsonText } from '../render/escape.js';
 import { diagnosisJson, failuresText } from '../render/json.js';
 import { makeStyle, type Style } from '../render/style.js';
 import { remedyText } from '../render/words/remedies.js';
+import { appRowHtml, errorRowHtml, ScanPage, type RowFacts, type ScanFilters } from '../render/html/scan.js';
 import { TempSpool } from '../sources/temp.js';
 import { isFailedRow, type ScanRow } from './row.js';
 
-export type ScanFormat = 'table' | 'jsonl' | 'csv';
+export type ScanFormat = 'table' | 'jsonl' | 'csv' | 'html';
 
 /** A row made ready where it was computed (a worker thread): the writer only orders and writes it. */
 export interface PreparedRow {
@@ -17,10 +18,12 @@ export interface PreparedRow {
   roleRegion: string | null;
   /** The row in the output format, with its newline. */
   text: string;
+  /** What the HTML page's summaries need of an application's row. */
+  facts?: RowFacts;
 }
 
 /** Formats one row for `format`; pure, so it runs in the worker that diagnosed the application. */
-export function prepareRow(row: ScanRow, format: ScanFormat, color: boolean): PreparedRow {
+export function prepareRow(row: ScanRow, format: ScanFormat, color: boolean, index = 0): PreparedRow {
   const st = makeStyle(color);
   const failed = isFailedRow(row);
   const base = {
@@ -30,6 +33,11 @@ export function prepareRow(row: ScanRow, format: ScanFormat, color: boolean): Pr
     verdictCode: 'failures' in row ? null : (row.app.verdict?.code ?? null),
     roleRegion: 'failures' in row || !row.app.verdict ? null : `${row.app.verdict.role}/${row.app.verdict.region}`,
   };
+  if (format === 'html') {
+    if ('failures' in row) return { ...base, text: errorRowHtml(row.path, failuresText(row.failures)) };
+    const { text, facts } = appRowHtml(row, index, failed);
+    return { ...base, text, facts };
+  }
   if (format === 'jsonl')
     return { ...base, text: `${jsonText('failures' in row ? errorJson(row) : { ...diagnosisJson(row.app), path: row.path })}\n` };
   const cells = rowCells(row, format === 'csv');
@@ -53,12 +61,16 @@ export class RowWriter {
   rows = 0;
   errors = 0;
   private headerDone = false;
+  private readonly page: ScanPage | null;
 
   constructor(
     private readonly format: ScanFormat,
     private readonly out: (s: string) => void,
     private readonly st: Style,
-  ) {}
+    filters: ScanFilters | null = null,
+  ) {
+    this.page = format === 'html' ? new ScanPage(filters) : null;
+  }
 
   /** Makes the private temporary file rows wait in. Throws InputError 'temp-dir-unusable'. */
   open(): void {
@@ -73,6 +85,7 @@ export class RowWriter {
       this.byCode.set(key, (this.byCode.get(key) ?? 0) + 1);
       if (row.roleRegion) this.byRegion.set(row.roleRegion, (this.byRegion.get(row.roleRegion) ?? 0) + 1);
     }
+    if (row.facts) this.page?.add(row.facts);
     if (row.failed) this.emit(row.text);
     else {
       this.open();
@@ -86,6 +99,7 @@ export class RowWriter {
     this.spool?.drainTo(this.out);
     this.spool = null;
     if (this.format === 'table') this.out(this.totals(note));
+    if (this.page) this.out(this.page.end(this.rows, this.errors, this.byCode, this.byRegion, note));
   }
 
   cleanup(): void {
@@ -97,6 +111,7 @@ export class RowWriter {
     this.headerDone = true;
     if (this.format === 'csv') this.out(`${CSV_COLUMNS.join(',')}\n`);
     if (this.format === 'table') this.out(`${this.st.bold(tableLine(TABLE_HEADER))}\n`);
+    if (this.page) this.out(this.page.start());
   }
 
   private emit(text: string): void {
