@@ -4,7 +4,7 @@ import type { PlanData } from '../../plan/solve.js';
 import type { TimelineView } from '../../state/timeline.js';
 import { failureFinding, mainFinding } from '../diagnose-text.js';
 import { shellArg } from '../escape.js';
-import { fmtBytes, plural } from '../units.js';
+import { fmtBytes, fmtDuration, fmtTime, plural } from '../units.js';
 import { verdictSummary } from '../words/classifiers.js';
 import { evidenceSource, evidenceText } from '../words/evidence.js';
 import { delta, planWhy, unmetText } from '../words/plan.js';
@@ -94,7 +94,16 @@ function planHtml(d: Diagnosis, main: Finding | null): string {
   if (!p && advice.length === 0) return '';
   const out: string[] = [];
   const together = p && (p.changes.length > 1 || p.admin.length > 0);
-  out.push(`<section class="card plan"><h2>${together ? 'Fix — apply together' : 'Fix'}</h2>`);
+  // A plan with no failure behind it (a heap that could shrink) is a saving, not a fix.
+  const saving =
+    !d.verdict &&
+    !d.failure &&
+    p !== null &&
+    p.clusterMemoryAfter !== null &&
+    p.clusterMemoryBefore !== null &&
+    p.clusterMemoryAfter < p.clusterMemoryBefore;
+  const title = saving ? 'Could save' : together ? 'Fix — apply together' : 'Fix';
+  out.push(`<section class="card plan"><h2>${title}</h2>`);
   if (p) {
     if (p.changes.length > 0) {
       out.push(`<code class="conf">${p.changes.map((c) => html(conf(c.key, c.to))).join(' \\\n')}</code>`);
@@ -161,8 +170,9 @@ function memoryHtml(d: Diagnosis): string {
   const legend = pic.regions
     .map((r) => `<span><span class="sw r-${r}"></span>${html(regionWord(r))}</span>`)
     .concat(
-      '<span>● peak of one executor (red: past its region)</span>',
-      '<span>┆ limit the kill happened at · <span class="sev critical">│</span> used when killed · ⬚ container after the plan</span>',
+      pic.peaks ? ['<span>● peak of one executor (red: past its region), on the span of its region</span>'] : [],
+      pic.kill ? ['<span>┆ the limit the kill happened at · <span class="sev critical">│</span> what was used when killed</span>'] : [],
+      pic.after ? ['<span>⬚ the container after the plan</span>'] : [],
     )
     .join('');
   return `<section class="card"><h2>Memory, to scale</h2>${pic.svg}<div class="legend">${legend}</div>${regionTable(d)}</section>`;
@@ -213,7 +223,7 @@ function findingsHtml(d: Diagnosis, shown: Finding | null): string {
     out.push(
       `<div class="f"><div><span class="sev ${f.severity}">${f.severity}</span> <code>${html(f.code)}</code> <span class="muted">${html(`${f.role} · ${f.region} · ${f.confidence} confidence${f.occurrences > 1 ? ` · ×${f.occurrences}` : ''}`)}${ex}</span></div>`,
     );
-    out.push(f === shown ? '<p class="muted">Its evidence is above.</p>' : evidenceList(f, 6));
+    out.push(f === shown ? '<p class="muted">Its evidence is listed above.</p>' : evidenceList(f, 6));
     const fixes = f.remediation.map((m) =>
       m.conf && m.suggested
         ? `<li><code>${html(conf(m.conf, m.suggested))}</code>${m.current ? ` <span class="muted">(now ${html(m.current)})</span>` : ''}: ${html(remedyText(m))}</li>`
@@ -260,6 +270,13 @@ function timelineHtml(t: TimelineView | null, d: Diagnosis): string {
   return `<section class="card"><h2>Timeline</h2>${svg}${legend}${cut}</section>`;
 }
 
+/** "started … · ran …", from the timeline's ends. */
+function when(t: TimelineView | null): string {
+  if (!t || t.start === null) return '';
+  const ran = t.end !== null && t.end >= t.start ? ` · ran ${fmtDuration(t.end - t.start)}` : '';
+  return `<span class="tag">${html(`started ${fmtTime(t.start)}${ran}`)}</span>`;
+}
+
 /** One application as a section with `id`; `timeline` when the reader has it (event logs). */
 export function diagnosisSection(d: Diagnosis, id: string, timeline: TimelineView | null): string {
   const v = verdictLine(d);
@@ -270,16 +287,16 @@ export function diagnosisSection(d: Diagnosis, id: string, timeline: TimelineVie
   const manager = d.clusterManager === 'unknown' ? 'cluster manager unknown' : d.clusterManager;
   out.push(
     `<div class="apphead"><h1 class="id">${html(d.appId ?? '(no application id)')}</h1>${d.appName ? `<span class="name">${html(d.appName)}</span>` : ''}` +
-      `<span class="tags"><span class="tag">${html(manager)}</span><span class="tag">${html(version)}</span><span class="tag ${d.outcome}">${html(d.outcome)}</span></span></div>`,
+      `<span class="tags"><span class="tag">${html(manager)}</span><span class="tag">${html(version)}</span><span class="tag ${d.outcome}">${html(d.outcome)}</span>${when(timeline)}</span></div>`,
   );
   out.push(
     `<div class="verdict ${v.severity}"><div class="label">${html(v.label)}</div><div class="text">${html(v.text)}</div>` +
       `${v.code ? `<div class="muted"><code>${html(v.code)}</code>${main ? ` · ${html(`${main.role} · ${main.region}`)}` : ''}</div>` : ''}</div>`,
   );
-  if (main && main.evidence.length > 0) out.push(`<section class="card"><h2>Evidence</h2>${evidenceList(main)}</section>`);
   out.push(planHtml(d, main));
   out.push(memoryHtml(d));
   out.push(timelineHtml(timeline, d));
+  if (main && main.evidence.length > 0) out.push(`<section class="card"><h2>Evidence</h2>${evidenceList(main)}</section>`);
   out.push(alternativesHtml(d));
   out.push(findingsHtml(d, main && main.evidence.length > 0 ? main : null));
   out.push(notesHtml(d));

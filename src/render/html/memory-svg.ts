@@ -15,11 +15,15 @@ import { REGION_COLOUR } from './page.js';
 /** viewBox units: a left gutter for row labels, then the bars. */
 const VIEW_WIDTH = 1000;
 const GUTTER = 150;
-const BAR_WIDTH = VIEW_WIDTH - GUTTER - 10;
+/** The right column holds each peak strip's maximum. */
+const RIGHT = 170;
+const BAR_WIDTH = VIEW_WIDTH - GUTTER - RIGHT;
 const BAR_HEIGHT = 28;
 const STRIP_HEIGHT = 16;
 /** A segment narrower than this (viewBox units) gets no label inside it. */
 const LABEL_MIN_WIDTH = 70;
+/** viewBox units the title above a bar may take ("container 8.8 GiB = heap 8 GiB + overhead 819 MiB"). */
+const TITLE_ROOM = 420;
 
 type SegRegion = keyof typeof REGION_COLOUR;
 
@@ -116,6 +120,10 @@ export interface MemoryPicture {
   svg: string;
   /** The regions shown, for the legend. */
   regions: SegRegion[];
+  /** What else is drawn, for the legend: peak strips, a kill, a container after the plan. */
+  peaks: boolean;
+  kill: boolean;
+  after: boolean;
 }
 
 /** The whole picture for one application, or null without a layout. */
@@ -182,7 +190,10 @@ export function memorySvg(d: Diagnosis): MemoryPicture | null {
         `<rect class="after" x="${fix(x(0))}" y="${top - 3}" width="${fix(after * scale)}" height="${BAR_HEIGHT + 6}"><title>${html(`container after the plan: ${fmtBytes(after)}`)}</title></rect>`,
       );
       parts.push(
-        `<text x="${fix(x(after))}" y="${top - 6}" text-anchor="end">${html(`container after the plan ${fmtBytes(after)}`)}</text>`,
+        // Above the bar, right-aligned, when clear of the bar's title; else below it.
+        x(after) - GUTTER > TITLE_ROOM
+          ? `<text x="${fix(x(after))}" y="${top - 6}" text-anchor="end">${html(`container after the plan ${fmtBytes(after)}`)}</text>`
+          : `<text x="${fix(x(after) + 4)}" y="${top + BAR_HEIGHT + 12}">${html(`after the plan ${fmtBytes(after)}`)}</text>`,
       );
     }
     if (!kill) return;
@@ -249,6 +260,8 @@ export function memorySvg(d: Diagnosis): MemoryPicture | null {
       if (!pk) continue;
       const span = regionSpan(pk.region);
       if (!span) continue;
+      // A region of no size (no overhead outside a container manager) limits nothing: no strip.
+      if (span[1] <= span[0]) continue;
       spanOf = span;
       const px = Math.round(Math.min(x(span[0] + pk.value), GUTTER + BAR_WIDTH + 6));
       const dot = dots.get(px) ?? { value: pk.value, ids: [], over: pk.limit > 0 && pk.value > pk.limit };
@@ -270,7 +283,7 @@ export function memorySvg(d: Diagnosis): MemoryPicture | null {
       );
     }
     const pct = top.percent !== null ? ` · ${top.percent}% of ${top.region}` : '';
-    parts.push(`<text x="${VIEW_WIDTH}" y="${cy - 7}" text-anchor="end" class="muted">${html(`max ${fmtBytes(top.value)}${pct}`)}</text>`);
+    parts.push(`<text x="${VIEW_WIDTH}" y="${cy + 4}" text-anchor="end" class="muted">${html(`max ${fmtBytes(top.value)}${pct}`)}</text>`);
     y += STRIP_HEIGHT + 6;
   }
 
@@ -279,8 +292,9 @@ export function memorySvg(d: Diagnosis): MemoryPicture | null {
     y += 10;
     const dr = l.driver;
     const drvTitle =
-      dr.container > 0
-        ? `container ${fmtBytes(dr.container)} = heap ${fmtBytes(dr.heap)} + overhead ${fmtBytes(dr.overhead)}`
+      // The text report's rule: the driver has a container of its own when it has an overhead (cluster mode).
+      dr.overhead > 0
+        ? `container ${fmtBytes(dr.container)} = heap ${fmtBytes(dr.heap)}${dr.overhead ? ` + overhead ${fmtBytes(dr.overhead)}` : ''}`
         : `heap ${fmtBytes(dr.heap)} (no driver container: ${l.deployMode === 'client' ? 'client mode' : l.clusterManager})`;
     bar('Driver', drvTitle, drv, drvTotal);
     const top = y;
@@ -299,7 +313,13 @@ export function memorySvg(d: Diagnosis): MemoryPicture | null {
   const svg =
     `<svg class="memory" viewBox="0 0 ${VIEW_WIDTH} ${height}" role="img" aria-label="memory layout to scale" data-bytes-per-unit="${1 / scale}">` +
     `${parts.join('')}</svg>`;
-  return { svg, regions: [...regions] };
+  return {
+    svg,
+    regions: [...regions],
+    peaks: parts.some((p) => p.startsWith('<circle class="peak')),
+    kill: execKill !== null || drvKill !== null,
+    after: afterExec !== null || afterDrv !== null,
+  };
 }
 
 export const regionWord = (r: SegRegion): string => SEGMENT_WORD[r];

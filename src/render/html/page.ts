@@ -38,6 +38,7 @@ code{background:var(--code);padding:1px 4px;border-radius:3px;word-break:break-a
 .top{order:-2}
 .index{order:-1}
 .app{display:flex;flex-direction:column;gap:14px;scroll-margin-top:12px}
+main>.app+.app{margin-top:18px;padding-top:26px;border-top:3px solid var(--line)}
 .apphead{display:flex;flex-wrap:wrap;align-items:baseline;gap:4px 14px}
 .apphead .id{font-weight:600}
 .tags{display:flex;gap:6px;flex-wrap:wrap}
