@@ -27,6 +27,16 @@ const TITLE_ROOM = 420;
 
 type SegRegion = keyof typeof REGION_COLOUR;
 
+/** The colour of the span a peak strip is drawn over: its region's. */
+const STRIP_COLOUR: Record<string, string> = {
+  heap: REGION_COLOUR.heap,
+  unified: REGION_COLOUR.execution,
+  overhead: REGION_COLOUR.overhead,
+  offHeap: REGION_COLOUR.offHeap,
+  pyspark: REGION_COLOUR.pyspark,
+  container: REGION_COLOUR.notCounted,
+};
+
 interface Segment {
   region: SegRegion;
   bytes: number;
@@ -255,6 +265,7 @@ export function memorySvg(d: Diagnosis): MemoryPicture | null {
     const dots = new Map<number, { value: number; ids: string[]; over: boolean }>();
     let top: { value: number; limit: number; percent: number | null; region: string; id: string } | null = null;
     let spanOf: [number, number] | null = null;
+    let regionOf: string | null = null;
     for (const id of ids) {
       const pk = peaksAgainstLimits(e, { [metric]: observed[id]!.peaks[metric] ?? 0 })[0];
       if (!pk) continue;
@@ -263,6 +274,7 @@ export function memorySvg(d: Diagnosis): MemoryPicture | null {
       // A region of no size (no overhead outside a container manager) limits nothing: no strip.
       if (span[1] <= span[0]) continue;
       spanOf = span;
+      regionOf = pk.region;
       const px = Math.round(Math.min(x(span[0] + pk.value), GUTTER + BAR_WIDTH + 6));
       const dot = dots.get(px) ?? { value: pk.value, ids: [], over: pk.limit > 0 && pk.value > pk.limit };
       dot.ids.push(id);
@@ -273,7 +285,7 @@ export function memorySvg(d: Diagnosis): MemoryPicture | null {
     const cy = y + STRIP_HEIGHT / 2;
     parts.push(`<text x="0" y="${cy + 4}" class="muted">${html(words)}</text>`);
     parts.push(
-      `<line class="grid" x1="${fix(x(spanOf[0]))}" x2="${fix(x(spanOf[1]))}" y1="${cy}" y2="${cy}" stroke-width="6" stroke-linecap="round"/>`,
+      `<line x1="${fix(x(spanOf[0]))}" x2="${fix(x(spanOf[1]))}" y1="${cy}" y2="${cy}" stroke="${STRIP_COLOUR[regionOf!] ?? '#c3cad1'}" stroke-opacity="0.35" stroke-width="6" stroke-linecap="round"/>`,
     );
     parts.push(`<line class="axis" x1="${fix(x(spanOf[1]))}" x2="${fix(x(spanOf[1]))}" y1="${cy - 6}" y2="${cy + 6}"/>`);
     for (const [px, dot] of dots) {

@@ -25,6 +25,8 @@ const STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10
   (s) => s * 1000,
 );
 const MAX_TICKS = 8;
+/** viewBox units a kill's label takes ("yarn-memory-exceeded" at 11px): closer kills share one. */
+const KILL_LABEL_ROOM = 160;
 
 export interface KillMark {
   time: number;
@@ -174,12 +176,16 @@ export function timelineSvg(t: TimelineView, kills: KillMark[], killed: Readonly
 
   if (y <= 18) return null;
   const bottom = y;
-  for (const k of kills) {
+  // A label per kill line, unless one was written near it (the same code twice reads as a smudge).
+  const labelled: number[] = [];
+  for (const k of [...kills].sort((a, b) => a.time - b.time)) {
     if (k.time < t0 || k.time > t1) continue;
     const kx = x(k.time);
     parts.push(
       `<line class="kill" x1="${fix(kx)}" x2="${fix(kx)}" y1="14" y2="${bottom}"><title>${html(`${k.code} at ${fmtTime(k.time)}`)}</title></line>`,
     );
+    if (labelled.some((l) => Math.abs(l - kx) < KILL_LABEL_ROOM)) continue;
+    labelled.push(kx);
     const anchor = kx > GUTTER + PLOT * 0.75 ? 'end' : 'start';
     parts.push(
       `<text class="killtext" x="${fix(kx + (anchor === 'end' ? -4 : 4))}" y="${bottom + 12}" text-anchor="${anchor}">${html(k.code)}</text>`,
