@@ -20,12 +20,15 @@ const RIGHT = 170;
 const BAR_WIDTH = VIEW_WIDTH - GUTTER - RIGHT;
 const BAR_HEIGHT = 28;
 const STRIP_HEIGHT = 16;
-/** A segment narrower than this (viewBox units) gets no label inside it. */
-const LABEL_MIN_WIDTH = 70;
-/** viewBox units the title above a bar may take ("container 8.8 GiB = heap 8 GiB + overhead 819 MiB"). */
-const TITLE_ROOM = 420;
+/** The width of a character of a label inside a segment (11px bold system-ui), in viewBox units at 1000 px: a little over the real one. */
+const CHAR_WIDTH = 7;
+/** The width of a character of the 11px text above a bar, in viewBox units at 1000 px: a little over the real one. */
+const TEXT_CHAR_WIDTH = 6.2;
 
 type SegRegion = keyof typeof REGION_COLOUR;
+
+/** Managers that run no container around an executor: nothing kills it at a size (memory/rules.ts CONTAINER_RULES). */
+const NO_CONTAINER = new Set(['standalone', 'local']);
 
 /** The colour of the span a peak strip is drawn over: its region's. */
 const STRIP_COLOUR: Record<string, string> = {
@@ -141,6 +144,8 @@ export function memorySvg(d: Diagnosis): MemoryPicture | null {
   const l = d.layout;
   if (!l) return null;
   const local = l.clusterManager === 'local';
+  // What the plan's 'container after' is where no container is run: the JVM's memory.
+  const vessel = NO_CONTAINER.has(l.clusterManager) ? 'memory' : 'container';
   const exec = executorSegments(l);
   const drv = driverSegments(l);
   const execKill = killOf(d, 'executor-room');
@@ -170,7 +175,9 @@ export function memorySvg(d: Diagnosis): MemoryPicture | null {
   let y = 4;
   const regions = new Set<SegRegion>();
 
+  let titleLength = 0;
   const bar = (role: string, title: string, segs: Segment[], total: number): void => {
+    titleLength = title.length;
     parts.push(`<text x="0" y="${y + 12}" font-weight="600">${html(role)}</text>`);
     parts.push(`<text x="${GUTTER}" y="${y + 12}">${html(title)}</text>`);
     y += 20;
@@ -183,11 +190,11 @@ export function memorySvg(d: Diagnosis): MemoryPicture | null {
       parts.push(
         `<rect class="seg" data-region="${s.region}" data-bytes="${s.bytes}" x="${fix(x(at))}" y="${y}" width="${fix(w)}" height="${BAR_HEIGHT}" fill="${REGION_COLOUR[s.region]}"><title>${html(`${SEGMENT_WORD[s.region]} ${fmtBytes(s.bytes)} — ${SEGMENT_TITLE[s.region]}`)}</title></rect>`,
       );
-      if (w >= LABEL_MIN_WIDTH) {
+      // The region and its size when they fit, else the size alone, else nothing (the legend and the hover say it).
+      const words = [`${SEGMENT_WORD[s.region]} ${fmtBytes(s.bytes)}`, fmtBytes(s.bytes)].find((t) => t.length * CHAR_WIDTH + 10 <= w);
+      if (words !== undefined) {
         const dark = s.region === 'execution' || s.region === 'notCounted';
-        parts.push(
-          `<text class="lbl${dark ? ' dark' : ''}" x="${fix(x(at) + 5)}" y="${y + 18}">${html(`${SEGMENT_WORD[s.region]} ${fmtBytes(s.bytes)}`)}</text>`,
-        );
+        parts.push(`<text class="lbl${dark ? ' dark' : ''}" x="${fix(x(at) + 5)}" y="${y + 18}">${html(words)}</text>`);
       }
       at += s.bytes;
     }
@@ -197,12 +204,12 @@ export function memorySvg(d: Diagnosis): MemoryPicture | null {
   const marker = (kill: { limit: number; used: number | null; code: string } | null, after: number | null, top: number): void => {
     if (after !== null) {
       parts.push(
-        `<rect class="after" x="${fix(x(0))}" y="${top - 3}" width="${fix(after * scale)}" height="${BAR_HEIGHT + 6}"><title>${html(`container after the plan: ${fmtBytes(after)}`)}</title></rect>`,
+        `<rect class="after" x="${fix(x(0))}" y="${top - 3}" width="${fix(after * scale)}" height="${BAR_HEIGHT + 6}"><title>${html(`${vessel} after the plan: ${fmtBytes(after)}`)}</title></rect>`,
       );
       parts.push(
         // Above the bar, right-aligned, when clear of the bar's title; else below it.
-        x(after) - GUTTER > TITLE_ROOM
-          ? `<text x="${fix(x(after))}" y="${top - 6}" text-anchor="end">${html(`container after the plan ${fmtBytes(after)}`)}</text>`
+        x(after) - GUTTER > (titleLength + vessel.length + 24) * TEXT_CHAR_WIDTH
+          ? `<text x="${fix(x(after))}" y="${top - 6}" text-anchor="end">${html(`${vessel} after the plan ${fmtBytes(after)}`)}</text>`
           : `<text x="${fix(x(after) + 4)}" y="${top + BAR_HEIGHT + 12}">${html(`after the plan ${fmtBytes(after)}`)}</text>`,
       );
     }
@@ -230,7 +237,7 @@ export function memorySvg(d: Diagnosis): MemoryPicture | null {
   const e = l.executor;
   const heapWords = `heap ${fmtBytes(e.heap)}`;
   const execTitle =
-    e.container > 0
+    e.container > 0 && !NO_CONTAINER.has(l.clusterManager)
       ? `container ${fmtBytes(e.container)} = ${heapWords}${e.overhead ? ` + overhead ${fmtBytes(e.overhead)}` : ''}${e.offHeap ? ` + off-heap ${fmtBytes(e.offHeap)}` : ''}${e.pyspark ? ` + PySpark ${fmtBytes(e.pyspark)}` : ''}`
       : `${heapWords}${e.offHeap ? ` + off-heap ${fmtBytes(e.offHeap)}` : ''} (no container: ${l.clusterManager})`;
   bar(local ? 'Executor (driver JVM)' : 'Executor', execTitle, exec, execTotal);
