@@ -3,7 +3,7 @@ import { joinPlanned, mergeKey, planMerge, type MergeKey, type SourcedApp } from
 import { hasContent, readInput, type AppRead, type InputRead, type ReadOptions } from '../input/read.js';
 import { renderDiagnosisMarkdown } from '../render/diagnose-markdown.js';
 import { renderDiagnosisText } from '../render/diagnose-text.js';
-import { diagnosisSection, indexEnd, indexRow, indexStart, sectionRef, type SectionRef } from '../render/html/diagnosis.js';
+import { diagnosisSection, emptyPage, indexEnd, indexRow, indexStart, sectionRef, type SectionRef } from '../render/html/diagnosis.js';
 import { pageEnd, pageStart } from '../render/html/page.js';
 import { JsonDocWriter } from '../render/json-doc.js';
 import { diagnosisJson, inputJson } from '../render/json.js';
@@ -127,6 +127,7 @@ async function diagnoseBatch(paths: string[], opts: DiagnoseCommandOptions, io: 
   }
   const code = unreadable > 0 ? EXIT_USAGE : critical > 0 ? EXIT_DIAGNOSED : EXIT_OK;
   if (page) {
+    if (sections === 0) io.out(emptyPage());
     // The index comes last, as the sections are written as they are diagnosed; the page shows it first (CSS order).
     if (sections > 1) {
       io.out(indexStart(`${sections} applications`));

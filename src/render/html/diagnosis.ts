@@ -304,6 +304,9 @@ export function diagnosisSection(d: Diagnosis, id: string, timeline: TimelineVie
   return out.filter(Boolean).join('\n') + '\n';
 }
 
+/** What a page with no application says (every input unreadable, or empty: stderr said which). */
+export const emptyPage = (): string => '<p class="card">No application could be read from the inputs given.</p>\n';
+
 /** The index of a page's applications, written a row at a time: a link to each section, with its verdict. */
 export const indexStart = (title: string): string =>
   `<nav class="card index"><h2>${html(title)}</h2><table><tr><th>application</th><th>name</th><th>outcome</th><th>verdict</th></tr>`;

@@ -16,7 +16,7 @@ import { REGION_COLOUR } from './page.js';
 const VIEW_WIDTH = 1000;
 const GUTTER = 150;
 /** The right column holds each peak strip's maximum. */
-const RIGHT = 170;
+const RIGHT = 200;
 const BAR_WIDTH = VIEW_WIDTH - GUTTER - RIGHT;
 const BAR_HEIGHT = 28;
 const STRIP_HEIGHT = 16;

@@ -102,14 +102,15 @@ svg.babar{display:inline-block;width:200px;height:14px}
 .findings .f:first-child{border-top:0}
 details>summary{cursor:pointer}
 .rows{display:flex;flex-direction:column;gap:6px}
-.row>summary{display:grid;grid-template-columns:minmax(0,2.4fr) minmax(0,1.6fr) 90px 70px minmax(0,1.7fr) minmax(0,1.2fr);gap:10px;padding:8px 12px;background:var(--card);border:1px solid var(--line);border-radius:6px;list-style:none;align-items:baseline}
+.row>summary{display:grid;grid-template-columns:minmax(0,2.3fr) minmax(0,1.5fr) 92px 96px minmax(0,1.7fr) minmax(0,1.2fr);gap:10px;padding:8px 12px;background:var(--card);border:1px solid var(--line);border-radius:6px;list-style:none;align-items:baseline}
 .row>summary::-webkit-details-marker{display:none}
 .row.failed>summary{border-left:4px solid var(--crit)}
 .row.error>summary{border-left:4px solid var(--warn)}
 .row>summary span{overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+.row>summary .tag{justify-self:start}
 .row[open]>summary{border-radius:6px 6px 0 0}
 .row>.app{border:1px solid var(--line);border-top:0;border-radius:0 0 6px 6px;padding:14px;background:#fbfcfd}
-.rowhead{display:grid;grid-template-columns:minmax(0,2.4fr) minmax(0,1.6fr) 90px 70px minmax(0,1.7fr) minmax(0,1.2fr);gap:10px;padding:0 12px;font-size:12px;color:var(--muted);font-weight:600}
+.rowhead{display:grid;grid-template-columns:minmax(0,2.3fr) minmax(0,1.5fr) 92px 96px minmax(0,1.7fr) minmax(0,1.2fr);gap:10px;padding:0 12px;font-size:12px;color:var(--muted);font-weight:600}
 .cols{display:grid;grid-template-columns:1fr 1fr;gap:18px}
 @media (max-width:800px){.cols{grid-template-columns:1fr}}
 @media print{body{background:#fff}main{max-width:none;padding:0}.card,.verdict{break-inside:avoid;border-color:#bbb}.conf{background:#fff;color:#000;border:1px solid #999}a{color:inherit;text-decoration:none}}

@@ -93,7 +93,7 @@ export function appRowHtml(row: AppRowInput, index: number, failed: boolean): { 
 
 /** A path that could not be read, as a row. */
 export function errorRowHtml(path: string, why: string): string {
-  return `<details class="row error"><summary><span>${html(path)}</span><span></span><span class="tag failed">unreadable</span><span></span><span class="muted">${html(why)}</span><span></span></summary></details>\n`;
+  return `<details class="row error"><summary><span>${html(path)}</span><span></span><span class="tag failed">unreadable</span><span></span><span class="muted" title="${html(why)}">${html(why)}</span><span></span></summary></details>\n`;
 }
 
 interface Ranked {
