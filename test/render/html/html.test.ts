@@ -87,7 +87,8 @@ describe('diagnose --format html', () => {
     }));
     expect(segs.map((s) => s.region)).toEqual(['reserved', 'user', 'storage', 'execution', 'overhead']);
     expect(segs.reduce((n, s) => n + s.bytes, 0)).toBe(Number(bar[1]));
-    const perByte = segs[0]!.width / segs[0]!.bytes;
+    // Widths are written to 1/100 of a unit: the scale from the whole bar, each segment within rounding.
+    const perByte = segs.reduce((n, s) => n + s.width, 0) / segs.reduce((n, s) => n + s.bytes, 0);
     for (const [i, s] of segs.entries()) {
       expect(Math.abs(s.width - s.bytes * perByte)).toBeLessThan(0.02);
       if (i > 0) expect(Math.abs(s.x - (segs[i - 1]!.x + segs[i - 1]!.width))).toBeLessThan(0.02);
