@@ -20,6 +20,8 @@ export interface RowFacts {
   anchor: string;
   label: string;
   name: string | null;
+  /** The verdict's code, or what failed. */
+  code: string | null;
   failed: boolean;
   /** UTC day the application ended (or started), "2024-01-31". */
   day: string | null;
@@ -70,6 +72,7 @@ export function appRowHtml(row: AppRowInput, index: number, failed: boolean): { 
     anchor,
     label: a.appId ?? row.path,
     name: a.appName,
+    code: main?.code ?? null,
     failed,
     day: when ? when.slice(0, 10) : null,
     delta,
@@ -100,6 +103,7 @@ interface Ranked {
   anchor: string;
   label: string;
   name: string | null;
+  code: string | null;
   delta: number;
   hours: number | null;
   /** |delta| × hours when the duration is known; the rank. */
@@ -137,6 +141,7 @@ export class ScanPage {
         anchor: f.anchor,
         label: f.label,
         name: f.name,
+        code: f.code,
         delta: f.delta,
         hours: f.hours,
         weight: Math.abs(f.delta) * (f.hours ?? 0),
@@ -218,7 +223,7 @@ function rankTable(list: Ranked[]): string {
   if (list.length === 0) return '<p class="muted">None.</p>';
   const rows = list.map(
     (r) =>
-      `<tr><td><a href="#${r.anchor}">${html(r.label)}</a>${r.name ? `<div class="muted">${html(r.name)}</div>` : ''}</td><td class="num">${html(`${r.delta > 0 ? '+' : '−'}${fmtBytes(Math.abs(r.delta))}`)}</td><td class="num">${r.hours !== null ? html(`${fmtBytes(Math.abs(r.delta) * r.hours)}·h`) : '—'}</td></tr>`,
+      `<tr><td><a href="#${r.anchor}">${html(r.label)}</a>${r.name || r.code ? `<div class="muted">${html([r.name, r.code].filter(Boolean).join(' · '))}</div>` : ''}</td><td class="num">${html(`${r.delta > 0 ? '+' : '−'}${fmtBytes(Math.abs(r.delta))}`)}</td><td class="num">${r.hours !== null ? html(`${fmtBytes(Math.abs(r.delta) * r.hours)}·h`) : '—'}</td></tr>`,
   );
   return `<table><tr><th>application</th><th class="num">memory</th><th class="num">× hours</th></tr>${rows.join('')}</table>`;
 }
