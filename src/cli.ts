@@ -148,12 +148,14 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         'Exit 0: no critical finding; 1: a failure was diagnosed; 2: bad usage or an unreadable input (2 wins over 1).',
     )
     .argument('<path...>', 'event logs, directories or zips; - reads standard input')
-    .addOption(formatOption(['text', 'json', 'markdown'], 'text'))
+    .addOption(formatOption(['text', 'json', 'markdown', 'html'], 'text'))
     .option('--conf <key=value>', 'override a Spark setting for the memory layout (repeatable)', collectConf)
     .option(noColor, noColorHelp)
-    .action(async (paths: string[], opts: { format: 'text' | 'json' | 'markdown'; conf?: Record<string, string>; color?: boolean }) => {
-      code = await diagnoseCommand(paths, { format: opts.format, conf: opts.conf ?? {}, style: style(opts) }, io);
-    });
+    .action(
+      async (paths: string[], opts: { format: 'text' | 'json' | 'markdown' | 'html'; conf?: Record<string, string>; color?: boolean }) => {
+        code = await diagnoseCommand(paths, { format: opts.format, conf: opts.conf ?? {}, style: style(opts) }, io);
+      },
+    );
 
   program
     .command('scan')
@@ -165,7 +167,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         'Exit 0 when the scan completed (whatever it found), 2 on bad usage, 130 when interrupted.',
     )
     .argument('<dir>', 'the log directory')
-    .addOption(formatOption(['table', 'jsonl', 'csv'], 'table'))
+    .addOption(formatOption(['table', 'jsonl', 'csv', 'html'], 'table'))
     .option('--failed-only', 'only applications that failed, did not finish, or have a critical finding')
     .option('--since <when>', 'only logs modified since a date (2024-01-31) or a duration ago (7d, 12h, 30m, 2w)')
     .option('--app-name <glob>', 'only applications whose name matches (*, ?, [abc])')
@@ -182,7 +184,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       async (
         dir: string,
         opts: {
-          format: 'table' | 'jsonl' | 'csv';
+          format: 'table' | 'jsonl' | 'csv' | 'html';
           failedOnly?: boolean;
           since?: string;
           appName?: string;

@@ -3,6 +3,8 @@ import { joinPlanned, mergeKey, planMerge, type MergeKey, type SourcedApp } from
 import { hasContent, readInput, type AppRead, type InputRead, type ReadOptions } from '../input/read.js';
 import { renderDiagnosisMarkdown } from '../render/diagnose-markdown.js';
 import { renderDiagnosisText } from '../render/diagnose-text.js';
+import { diagnosisSection, emptyPage, indexEnd, indexRow, indexStart, sectionRef, type SectionRef } from '../render/html/diagnosis.js';
+import { pageEnd, pageStart } from '../render/html/page.js';
 import { JsonDocWriter } from '../render/json-doc.js';
 import { diagnosisJson, inputJson } from '../render/json.js';
 import type { Style } from '../render/style.js';
@@ -11,7 +13,7 @@ import { TempSpool } from '../sources/temp.js';
 import { EXIT_DIAGNOSED, EXIT_OK, EXIT_USAGE, reportFailures, type Io } from './io.js';
 
 export interface DiagnoseCommandOptions {
-  format: 'text' | 'json' | 'markdown';
+  format: 'text' | 'json' | 'markdown' | 'html';
   conf: Record<string, string>;
   style: Style;
   /** HELD_BYTES unless given (tests read everything twice with 0). */
@@ -55,7 +57,8 @@ interface BatchApp extends MergeKey {
  * beyond it they are read again. Output is written as each application is diagnosed, JSON too.
  */
 export async function diagnoseCommand(paths: string[], opts: DiagnoseCommandOptions, io: Io): Promise<number> {
-  const summaries = opts.format === 'json' ? new TempSpool('spark-triage-out-', 'output') : null;
+  // JSON's input summaries, or the HTML page's index: written as the batch goes, read back at the end.
+  const summaries = opts.format === 'json' || opts.format === 'html' ? new TempSpool('spark-triage-out-', 'output') : null;
   try {
     return await diagnoseBatch(paths, opts, io, summaries);
   } finally {
@@ -89,7 +92,7 @@ async function diagnoseBatch(paths: string[], opts: DiagnoseCommandOptions, io: 
     }
     inputs.push({ path: read.path, read: keep ? read : null, pending });
     // JSON says every input before any application: what it says waits on disk, not in memory.
-    summaries?.write(`${JSON.stringify(inputJson(read))}\n`);
+    if (opts.format === 'json') summaries?.write(`${JSON.stringify(inputJson(read))}\n`);
   }
 
   const doc = opts.format === 'json' ? new JsonDocWriter(io.out) : null;
@@ -99,6 +102,9 @@ async function diagnoseBatch(paths: string[], opts: DiagnoseCommandOptions, io: 
     doc.closeArray();
     doc.openArray('applications');
   }
+  const page = opts.format === 'html';
+  if (page) io.out(pageStart('spark-triage diagnosis'));
+  let sections = 0;
   let critical = 0;
   for (const plan of planMerge(apps)) {
     const members: SourcedApp[] = [];
@@ -113,9 +119,23 @@ async function diagnoseBatch(paths: string[], opts: DiagnoseCommandOptions, io: 
     if (m.sources.length > 1) d.problems.unshift({ code: 'joined', sources: m.sources });
     if (hasCriticalMemoryFailure(d)) critical++;
     if (doc) doc.item(diagnosisJson(d));
-    else io.out(`${opts.format === 'markdown' ? renderDiagnosisMarkdown(d) : renderDiagnosisText(d, opts.style)}\n`);
+    else if (page) {
+      const id = `app-${++sections}`;
+      io.out(diagnosisSection(d, id, m.primary.state.timelineView()));
+      summaries!.write(`${JSON.stringify(sectionRef(d, id))}\n`);
+    } else io.out(`${opts.format === 'markdown' ? renderDiagnosisMarkdown(d) : renderDiagnosisText(d, opts.style)}\n`);
   }
   const code = unreadable > 0 ? EXIT_USAGE : critical > 0 ? EXIT_DIAGNOSED : EXIT_OK;
+  if (page) {
+    if (sections === 0) io.out(emptyPage());
+    // The index comes last, as the sections are written as they are diagnosed; the page shows it first (CSS order).
+    if (sections > 1) {
+      io.out(indexStart(`${sections} applications`));
+      summaries!.drainLines((line) => io.out(indexRow(JSON.parse(line) as SectionRef)));
+      io.out(indexEnd());
+    }
+    io.out(pageEnd());
+  }
   if (doc) {
     doc.closeArray();
     doc.member('exit', { code, critical, unreadable });

@@ -98,6 +98,7 @@ export async function scanCommand(dir: string, opts: ScanCommandOptions, io: Io)
         shard,
         state: opts.state,
         newOnly: opts.newOnly,
+        filters: { root: dir, failedOnly: opts.failedOnly, since: opts.since, appName: opts.appName, limit },
       },
       { out: io.out, progress: io.errIsTTY ? io.err : null, style: opts.style, color: opts.color, width: tableWidth(io) },
       ac.signal,

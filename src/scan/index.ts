@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import type { Style } from '../render/style.js';
 import type { Problem } from '../errors.js';
 import type { Glob } from './filters.js';
+import type { ScanFilters } from '../render/html/scan.js';
 import { prepareRow, prepareView, RowWriter, type RowView, type PreparedRow, type ScanFormat, type TableShape } from './output.js';
 import { ScanState } from './state.js';
 import { scanUnit, type ScanRow } from './row.js';
@@ -24,6 +25,8 @@ export interface ScanOptions {
   state: string | null;
   /** --new-only: rows only for logs read in this run, not those the state already had. */
   newOnly: boolean;
+  /** The filters as given, for the HTML page to say. */
+  filters?: ScanFilters;
 }
 
 export interface ScanIo {
@@ -69,7 +72,7 @@ export async function runScan(opts: ScanOptions, io: ScanIo, signal: AbortSignal
       }
     : null;
   const root = opts.root.replace(/\/+$/, '');
-  const writer = new RowWriter(opts.format, out, io.style, { width: io.width, root });
+  const writer = new RowWriter(opts.format, out, io.style, { width: io.width, root }, opts.filters ?? null);
   writer.open(); // an unusable $TMPDIR is said before the walk, not after it
   const state = opts.state !== null ? ScanState.open(opts.state) : null;
   try {
@@ -150,7 +153,8 @@ async function scanInto(
   };
   /** The rows a state file holds for an unchanged log, made ready again; null: read the log. */
   const storedRows = (u: Unit): PreparedRow[] | null => {
-    if (!state) return null;
+    // The HTML page is drawn from the diagnosis and its timeline, which a state does not keep: read again.
+    if (!state || opts.format === 'html') return null;
     if (opts.newOnly) return state.carry(u.path, ...stateKey(u)) ? [] : null;
     const stored = state.rowsOf(u.path, ...stateKey(u));
     if (stored === null) return null;
@@ -182,12 +186,12 @@ async function scanInto(
         accept(u, stored, true);
       }
     };
-    const prep = (rows: ScanRow[]): PreparedRow[] => rows.map((r) => prepareRow(r, opts.format, io.color, shape));
+    const prep = (rows: ScanRow[]): PreparedRow[] => rows.map((r, i) => prepareRow(r, opts.format, io.color, shape, i));
     // The main thread is one of the N: it only orders and writes rows besides, and on a machine of
     // N cores an extra thread would compete with the workers (and V8's own background work).
     const local = async (): Promise<void> => {
       for (let u = next(); u; u = next()) {
-        const rows = u.error !== undefined ? [unreadable(u.path, u.error)] : await scanUnit(u.path, signal);
+        const rows = u.error !== undefined ? [unreadable(u.path, u.error)] : await scanUnit(u.path, signal, opts.format === 'html');
         if (rows.some(cutShort)) break; // a log cut short by Ctrl-C is not a row
         accept(u, prep(rows));
       }

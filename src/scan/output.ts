@@ -2,10 +2,11 @@ import { z } from 'zod';
 import { escapeControl, escapeCsv, jsonText } from '../render/escape.js';
 import { diagnosisJson, failuresText } from '../render/json.js';
 import { makeStyle, type Style } from '../render/style.js';
+import { appRowHtml, errorRowHtml, ScanPage, type RowFacts, type ScanFilters } from '../render/html/scan.js';
 import { TempSpool } from '../sources/temp.js';
 import type { ScanRow } from './row.js';
 
-export type ScanFormat = 'table' | 'jsonl' | 'csv';
+export type ScanFormat = 'table' | 'jsonl' | 'csv' | 'html';
 
 /**
  * A scan row as JSONL prints it, the one form every other is made from: a diagnosis (the `diagnose`
@@ -85,6 +86,8 @@ export interface PreparedRow {
   text: string;
   /** The row as JSONL prints it (for --state), with its newline. */
   json: string;
+  /** What the HTML page's summaries need of an application's row. */
+  facts?: RowFacts;
 }
 
 /** Where the table's width comes from: the terminal's columns, or 80. */
@@ -98,9 +101,15 @@ export interface TableShape {
  * Formats one diagnosed row for `format`; pure, so it runs in the worker that diagnosed the
  * application. Its own JSON needs no checking: the contract tests hold it to RowView's shape.
  */
-export function prepareRow(row: ScanRow, format: ScanFormat, color: boolean, shape: TableShape): PreparedRow {
+export function prepareRow(row: ScanRow, format: ScanFormat, color: boolean, shape: TableShape, index = 0): PreparedRow {
   const obj = rowJson(row);
-  return prepareView(obj as RowView, `${jsonText(obj)}\n`, format, color, shape);
+  const json = `${jsonText(obj)}\n`;
+  if (format !== 'html') return prepareView(obj as RowView, json, format, color, shape);
+  // The page is made from the diagnosis itself (and its timeline), not from the JSON row.
+  const base = prepareView(obj as RowView, json, 'jsonl', false, shape);
+  if ('failures' in row) return { ...base, text: errorRowHtml(row.path, failuresText(row.failures)) };
+  const { text, facts } = appRowHtml(row, index, base.failed);
+  return { ...base, text, facts };
 }
 
 /** Formats a row read back as JSON (from a state file or a shard's output). */
@@ -301,13 +310,17 @@ export class RowWriter {
   rows = 0;
   errors = 0;
   private headerDone = false;
+  private readonly page: ScanPage | null;
 
   constructor(
     private readonly format: ScanFormat,
     private readonly out: (s: string) => void,
     private readonly st: Style,
     private readonly shape: TableShape,
-  ) {}
+    filters: ScanFilters | null = null,
+  ) {
+    this.page = format === 'html' ? new ScanPage(filters) : null;
+  }
 
   /** Makes the private temporary file rows wait in. Throws InputError 'temp-dir-unusable'. */
   open(): void {
@@ -323,6 +336,7 @@ export class RowWriter {
       if (row.roleRegion) this.byRegion.set(row.roleRegion, (this.byRegion.get(row.roleRegion) ?? 0) + 1);
       for (const w of row.warnings) this.byWarning.set(w, (this.byWarning.get(w) ?? 0) + 1);
     }
+    if (row.facts) this.page?.add(row.facts);
     if (row.failed) this.emit(row.text);
     else {
       this.open();
@@ -336,6 +350,7 @@ export class RowWriter {
     this.spool?.drainTo(this.out);
     this.spool = null;
     if (this.format === 'table') this.out(this.totals(note));
+    if (this.page) this.out(this.page.end(this.rows, this.errors, this.byCode, this.byRegion, note));
   }
 
   cleanup(): void {
@@ -353,6 +368,7 @@ export class RowWriter {
         .trimEnd();
       this.out(`${this.st.bold(head)}\n`);
     }
+    if (this.page) this.out(this.page.start());
   }
 
   private emit(text: string): void {

@@ -13,8 +13,8 @@ async function drain(): Promise<void> {
   if (busy) return;
   busy = true;
   for (let job = queue.shift(); job; job = queue.shift()) {
-    const rows = await scanUnit(job.path);
-    parentPort!.postMessage({ id: job.id, rows: rows.map((r) => prepareRow(r, format, color, shape)) });
+    const rows = await scanUnit(job.path, undefined, format === 'html');
+    parentPort!.postMessage({ id: job.id, rows: rows.map((r, i) => prepareRow(r, format, color, shape, i)) });
   }
   busy = false;
 }

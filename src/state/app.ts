@@ -4,6 +4,7 @@ import type { Location } from '../input/stats.js';
 import type { KnownEvent } from '../eventlog/schemas.js';
 import { SignalBook } from './signals.js';
 import { newStage, type StageStats } from './stages.js';
+import { Timeline, type TimelineView } from './timeline.js';
 
 /** Where a setting learnt from a text log came from. */
 export type DerivedSource =
@@ -149,6 +150,8 @@ export class AppState implements EventVisitor {
   readonly signals = new SignalBook();
   readonly stages = new Map<string, StageStats>();
   readonly plans: PlanFlags = { pythonUdf: 0, pandasOrArrowUdf: 0, broadcastJoin: 0 };
+  /** Jobs, stages and failed tasks in time, for pictures (bounded: timeline.ts). */
+  readonly timeline = new Timeline();
 
   onEvent(ev: KnownEvent, at: Location): void {
     this.lastEventAt = at;
@@ -186,6 +189,7 @@ export class AppState implements EventVisitor {
         e.cores = d['Executor Info']?.['Total Cores'] ?? e.cores;
         e.resourceProfileId = d['Executor Info']?.['Resource Profile Id'] ?? e.resourceProfileId;
         e.addedAt = d.Timestamp ?? e.addedAt;
+        this.timeline.see(e.addedAt);
         this.alive.add(e.id);
         this.maxExecutorsAlive = Math.max(this.maxExecutorsAlive, this.alive.size);
         break;
@@ -195,6 +199,7 @@ export class AppState implements EventVisitor {
         e.removedAt = ev.data.Timestamp ?? null;
         e.removedReason = ev.data['Removed Reason'] ?? null;
         e.removedAtLocation = at;
+        this.timeline.see(e.removedAt);
         this.alive.delete(e.id);
         if (e.removedReason) this.signals.add({ source: 'executor-removed', text: e.removedReason, executor: e.id, time: e.removedAt, at });
         break;
@@ -231,6 +236,7 @@ export class AppState implements EventVisitor {
       case 'SparkListenerJobStart':
         this.jobsTotal++;
         this.idleSince = null;
+        this.timeline.jobStart(ev.data['Job ID'], ev.data['Submission Time'] ?? null);
         if (ev.data.Properties?.['spark.sql.execution.id'] !== undefined && ev.data.Properties['spark.sql.execution.id'] !== null) {
           for (const id of ev.data['Stage IDs'] ?? []) if (this.sqlStages.size < MAX_SQL_STAGES) this.sqlStages.add(id);
         }
@@ -238,6 +244,7 @@ export class AppState implements EventVisitor {
       case 'SparkListenerJobEnd': {
         const failed = ev.data['Job Result'].Result === 'JobFailed';
         this.jobsEnded++;
+        this.timeline.jobEnd(ev.data['Job ID'], ev.data['Completion Time'] ?? null, failed);
         if (failed) {
           this.jobsFailed++;
           const msg = ev.data['Job Result'].Exception?.Message;
@@ -252,6 +259,14 @@ export class AppState implements EventVisitor {
         const s = ev.data['Stage Info'];
         const st = this.stage(s['Stage ID'], s['Stage Attempt ID'] ?? 0);
         const kept = st !== this.overflowStage;
+        this.timeline.stage(
+          s['Stage ID'],
+          s['Stage Attempt ID'] ?? 0,
+          s['Submission Time'] ?? null,
+          ev.type === 'SparkListenerStageCompleted' ? (s['Completion Time'] ?? null) : null,
+          ev.type === 'SparkListenerStageCompleted' && Boolean(s['Failure Reason']),
+          s['Stage Name'] ?? null,
+        );
         if (!kept && ev.type === 'SparkListenerStageSubmitted') this.overflow.stages++;
         if (kept) {
           st.name = s['Stage Name'] ?? st.name;
@@ -284,7 +299,10 @@ export class AppState implements EventVisitor {
         const st = this.stage(d['Stage ID'], d['Stage Attempt ID'] ?? 0);
         const stageKey = st === this.overflowStage ? `${d['Stage ID']}.${d['Stage Attempt ID'] ?? 0}` : st.key;
         st.tasks++;
-        if (failed) st.failedTasks++;
+        if (failed) {
+          st.failedTasks++;
+          this.timeline.failedTask(time, execId, stageKey, reason);
+        }
         if (info['Launch Time'] && info['Finish Time']) st.durations.add(info['Finish Time'] - info['Launch Time']);
         if (m) {
           st.peakExecution.add(m['Peak Execution Memory'] ?? 0);
@@ -390,7 +408,14 @@ export class AppState implements EventVisitor {
    * characters: counted as 8 KiB here, the most they hold).
    */
   footprint(): number {
-    return 12 * 1024 + 1331 * this.stages.size + 1024 * this.executors.size + 8 * 1024 * this.signals.all().length;
+    return (
+      12 * 1024 + 1331 * this.stages.size + 1024 * this.executors.size + 8 * 1024 * this.signals.all().length + this.timeline.footprint()
+    );
+  }
+
+  /** The application in time, as the renderers draw it. */
+  timelineView(): TimelineView {
+    return this.timeline.view(this.startTime, this.endTime, this.executors.values());
   }
 
   get executorCount(): number {

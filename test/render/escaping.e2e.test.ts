@@ -141,6 +141,9 @@ const CSV_ONE_LINE_PER_ROW: Check = {
 /** CSV: no cell a spreadsheet would run as a formula (OWASP CSV injection): = + - @ first, quoted or not. */
 const CSV_NO_FORMULA: Check = { name: 'no cell starts a formula', find: linesMatching(/(?:^|,)"?[=+\-@]/) };
 
+/** HTML: no tag from the input: every "<" and ">" of the payload comes out as "&lt;" and "&gt;". */
+const HTML_MARKUP: Check = { name: 'no tag from the input', find: linesMatching(/<(?:script|img|b)\b|onerror=alert\(1\)>/) };
+
 interface Sink {
   name: string;
   run: () => CliResult;
@@ -184,6 +187,18 @@ const SINKS: Sink[] = [
     run: () => runCli(['scan', '--format', 'csv', '--jobs', '1', HOSTILE_DIR]),
     status: 0,
     checks: [...TEXT_CHECKS, CSV_ONE_LINE_PER_ROW, CSV_NO_FORMULA],
+  },
+  {
+    name: 'diagnose html',
+    run: () => runCli(['diagnose', '--format', 'html', EVENT_LOG, DRIVER_LOG]),
+    status: 1,
+    checks: [...TEXT_CHECKS, HTML_MARKUP],
+  },
+  {
+    name: 'scan html',
+    run: () => runCli(['scan', '--format', 'html', '--jobs', '1', HOSTILE_DIR]),
+    status: 0,
+    checks: [...TEXT_CHECKS, HTML_MARKUP],
   },
   {
     name: 'diagnose markdown, prose',
