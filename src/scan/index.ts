@@ -5,6 +5,8 @@ import type { Problem } from '../errors.js';
 import type { Glob } from './filters.js';
 import { prepareRow, RowWriter, type PreparedRow, type ScanFormat } from './output.js';
 import { scanUnit, type ScanRow } from './row.js';
+import { remoteConfig } from '../sources/remote/config.js';
+import { isRemote, listRemoteUnits } from '../sources/remote/index.js';
 import { walkLogDir, type Unit } from '../sources/walk.js';
 
 export interface ScanOptions {
@@ -56,8 +58,13 @@ export async function runScan(opts: ScanOptions, io: ScanIo, signal: AbortSignal
 
 async function scanInto(writer: RowWriter, opts: ScanOptions, io: ScanIo, signal: AbortSignal): Promise<'done' | 'interrupted'> {
   let units: Unit[] = [];
-  for await (const u of walkLogDir(opts.root)) {
+  const listing = isRemote(opts.root) ? listRemoteUnits(opts.root, { since: opts.since }) : walkLogDir(opts.root);
+  for await (const u of listing) {
+    // A URL whose listing fails names nothing to scan: one line and exit 2, as a missing directory.
+    if (u.error !== undefined && u.path === opts.root && units.length === 0) throw new ListingError(u.path, u.error);
     if (opts.since !== null && u.error === undefined && u.mtime < opts.since) continue;
+    // A listing that names the application (a History Server's) spares reading logs --app-name drops.
+    if (opts.appName && u.error === undefined && typeof u.appName === 'string' && !opts.appName.test(u.appName)) continue;
     units.push(u);
   }
   if (opts.limit !== null) units = units.sort((a, b) => b.mtime - a.mtime).slice(0, opts.limit);
@@ -104,7 +111,9 @@ async function scanInto(writer: RowWriter, opts: ScanOptions, io: ScanIo, signal
     const threads = Math.min(jobs, Math.max(1, total)) - 1;
     await Promise.all([
       local(),
-      threads > 0 ? pool(threads, next, accept, prep, signal, { format: opts.format, color: io.color }) : Promise.resolve(),
+      threads > 0
+        ? pool(threads, next, accept, prep, signal, { format: opts.format, color: io.color, remote: remoteConfig() })
+        : Promise.resolve(),
     ]);
   } finally {
     if (io.progress) io.progress(`\r${' '.repeat(72)}\r`);
@@ -112,6 +121,17 @@ async function scanInto(writer: RowWriter, opts: ScanOptions, io: ScanIo, signal
   // Not in `finally`: after a failure (the temporary file unwritable) the rows are not printed.
   writer.finish(signal.aborted ? `interrupted after ${done} of ${total}` : undefined);
   return signal.aborted ? 'interrupted' : 'done';
+}
+
+/** The root of a scan (a URL) could not be listed at all. */
+export class ListingError extends Error {
+  override readonly name = 'ListingError';
+  constructor(
+    readonly path: string,
+    readonly problem: Problem,
+  ) {
+    super(problem.code);
+  }
 }
 
 const unreadable = (path: string, problem: Problem): ScanRow => ({ path, failures: [{ part: null, problem }] });
@@ -126,7 +146,7 @@ async function pool(
   accept: (rows: PreparedRow[]) => void,
   prep: (rows: ScanRow[]) => PreparedRow[],
   signal: AbortSignal,
-  workerData: { format: ScanFormat; color: boolean },
+  workerData: { format: ScanFormat; color: boolean; remote: ReturnType<typeof remoteConfig> },
 ): Promise<void> {
   const url = new URL('./worker.js', import.meta.url);
   const workers = Array.from({ length: n }, () => new Worker(url, { workerData }));

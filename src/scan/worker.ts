@@ -1,8 +1,10 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { prepareRow, type ScanFormat } from './output.js';
+import { configureRemote, type RemoteConfig } from '../sources/remote/config.js';
 import { scanUnit } from './row.js';
 
-const { format, color } = workerData as { format: ScanFormat; color: boolean };
+const { format, color, remote } = workerData as { format: ScanFormat; color: boolean; remote: RemoteConfig };
+configureRemote(remote);
 
 // Units arrive ahead of need ({ id, path }) and are done one at a time, in order; each answer
 // ({ id, rows }) carries its rows already formatted, cheaper to hand over than a diagnosis object.

@@ -1,0 +1,83 @@
+import { InputError } from '../../errors.js';
+import type { ResolvedInput } from '../types.js';
+import type { Unit } from '../walk.js';
+import { listAttempts, parseHistoryUrl, resolveHistory } from './history-server.js';
+
+/**
+ * Inputs that live elsewhere, named by URL: a History Server (http, https) over its REST API,
+ * object stores (s3, s3a; abfss, wasbs) and HDFS (hdfs, webhdfs) through ./store-walk.ts. Each
+ * store's client is loaded only when a URL of its kind is given: a local run loads none.
+ */
+
+/** `scheme://…`: a URL, not a path (a local path never holds `://` after a bare scheme). */
+export const isRemote = (p: string): boolean => /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(p);
+
+const schemeOf = (url: string): string => url.slice(0, url.indexOf(':')).toLowerCase();
+
+const badUrl = (url: string, reason: InputError<'bad-url'>['data']['reason']): ResolvedInput => ({
+  path: url,
+  layout: 'single',
+  apps: [],
+  error: { code: 'bad-url', data: { reason } },
+});
+
+/** Every input a URL names (one per application attempt or log); a failure is an input with `error`. */
+export async function* resolveRemote(url: string): AsyncGenerator<ResolvedInput> {
+  switch (schemeOf(url)) {
+    case 'http':
+    case 'https':
+      yield* resolveHistory(url);
+      return;
+    case 'gs':
+      yield badUrl(url, 'gcs');
+      return;
+    default:
+      yield badUrl(url, 'scheme');
+  }
+}
+
+/** What scan may filter on before opening anything. */
+export interface ListFilter {
+  /** Only logs updated since (ms); a server that can filter is asked to. */
+  since: number | null;
+}
+
+/**
+ * Scan's units under a URL, from listings alone (no log opened): each carries its URL (resolved
+ * again by whoever reads it), its last modification and size when the listing says them, and its
+ * application's name when the listing says it (History Server).
+ */
+export async function* listRemoteUnits(url: string, filter: ListFilter): AsyncGenerator<Unit> {
+  const unreadable = (e: unknown, path = url): Unit => ({
+    path,
+    fsPath: path,
+    mtime: 0,
+    bytes: 0,
+    group: null,
+    groupPaths: null,
+    error: e instanceof InputError ? e.problem : { code: 'internal', data: { detail: String(e) } },
+  });
+  switch (schemeOf(url)) {
+    case 'http':
+    case 'https': {
+      const t = parseHistoryUrl(url);
+      if (t instanceof InputError) {
+        yield unreadable(t);
+        return;
+      }
+      try {
+        for await (const a of listAttempts(t, filter.since)) {
+          yield { path: a.url, fsPath: a.url, mtime: a.lastUpdated, bytes: 0, group: null, groupPaths: null, appName: a.name };
+        }
+      } catch (e) {
+        yield unreadable(e);
+      }
+      return;
+    }
+    case 'gs':
+      yield unreadable(new InputError('bad-url', { reason: 'gcs' }));
+      return;
+    default:
+      yield unreadable(new InputError('bad-url', { reason: 'scheme' }));
+  }
+}
