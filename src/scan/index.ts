@@ -60,13 +60,14 @@ async function scanInto(writer: RowWriter, opts: ScanOptions, io: ScanIo, signal
   let units: Unit[] = [];
   const listing = isRemote(opts.root) ? listRemoteUnits(opts.root, { since: opts.since }) : walkLogDir(opts.root);
   for await (const u of listing) {
-    // A URL whose listing fails names nothing to scan: one line and exit 2, as a missing directory.
-    if (u.error !== undefined && u.path === opts.root && units.length === 0) throw new ListingError(u.path, u.error);
     if (opts.since !== null && u.error === undefined && u.mtime < opts.since) continue;
     // A listing that names the application (a History Server's) spares reading logs --app-name drops.
     if (opts.appName && u.error === undefined && typeof u.appName === 'string' && !opts.appName.test(u.appName)) continue;
     units.push(u);
   }
+  // A URL whose listing failed names nothing to scan: one line and exit 2, as a missing directory.
+  const only = units.length === 1 ? units[0]! : null;
+  if (only?.error !== undefined && isRemote(opts.root)) throw new ListingError(opts.root, only.error);
   if (opts.limit !== null) units = units.sort((a, b) => b.mtime - a.mtime).slice(0, opts.limit);
   const total = units.length;
   let done = 0;
@@ -109,8 +110,11 @@ async function scanInto(writer: RowWriter, opts: ScanOptions, io: ScanIo, signal
     };
     const jobs = opts.jobs === 'auto' ? autoJobs(units.reduce((sum, u) => sum + u.bytes, 0)) : opts.jobs;
     const threads = Math.min(jobs, Math.max(1, total)) - 1;
+    // Logs from a server wait on the network more than on the CPU: the main thread keeps a few in
+    // flight, so one request's round trip overlaps another's reading.
+    const lanes = isRemote(opts.root) ? REMOTE_IN_FLIGHT : 1;
     await Promise.all([
-      local(),
+      ...Array.from({ length: lanes }, local),
       threads > 0
         ? pool(threads, next, accept, prep, signal, { format: opts.format, color: io.color, remote: remoteConfig() })
         : Promise.resolve(),
@@ -138,6 +142,13 @@ const unreadable = (path: string, problem: Problem): ScanRow => ({ path, failure
 const cutShort = (r: ScanRow): boolean => 'failures' in r && r.failures.some((f) => f.problem.code === 'interrupted');
 
 const PREFETCH = 2;
+
+/**
+ * Logs the main thread reads at once from a remote listing. Our choice: enough to hide a round
+ * trip of tens of milliseconds behind the reading of small logs; each holds one application's
+ * state (bounded by its caps), so memory stays flat.
+ */
+const REMOTE_IN_FLIGHT = 4;
 
 /** N worker threads, each fed the next unit when it answers; a slow log holds one worker only. */
 async function pool(

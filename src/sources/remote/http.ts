@@ -13,7 +13,7 @@ import { InputError } from '../../errors.js';
  * 3 (AWS SDK docs, "Retry behavior"); a History Server replaying a large application answers 503s
  * for longer than that, so 6 attempts with backoff cover ~20 s of trouble.
  */
-const MAX_ATTEMPTS = 6;
+export const MAX_ATTEMPTS = 6;
 /** First backoff; doubled each attempt, with full jitter (as the AWS SDKs do). Our choice. */
 const BACKOFF_BASE_MS = 250;
 /** Longest wait between attempts, Retry-After included. Our choice: a scan should not stall for minutes. */
@@ -23,7 +23,7 @@ const HEADERS_TIMEOUT_MS = 120_000;
 /** Bytes of an error response's body kept for its message. */
 const DETAIL_BYTES = 300;
 
-const backoff = (attempt: number): number => Math.random() * Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** attempt);
+export const backoff = (attempt: number): number => Math.random() * Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** attempt);
 
 /** 408, 429 (throttled) and 5xx are worth another try; other statuses are answers. */
 const retriable = (status: number): boolean => status === 408 || status === 429 || status >= 500;

@@ -2,6 +2,10 @@ import { InputError } from '../../errors.js';
 import type { ResolvedInput } from '../types.js';
 import type { Unit } from '../walk.js';
 import { listAttempts, parseHistoryUrl, resolveHistory } from './history-server.js';
+import type * as S3Module from './s3.js';
+
+// Each store's module is imported when a URL of its kind comes: its SDK with it, never at start-up.
+const s3 = (): Promise<typeof S3Module> => import('./s3.js');
 
 /**
  * Inputs that live elsewhere, named by URL: a History Server (http, https) over its REST API,
@@ -27,6 +31,10 @@ export async function* resolveRemote(url: string): AsyncGenerator<ResolvedInput>
     case 'http':
     case 'https':
       yield* resolveHistory(url);
+      return;
+    case 's3':
+    case 's3a':
+      yield* (await s3()).resolveS3(url);
       return;
     case 'gs':
       yield badUrl(url, 'gcs');
@@ -74,6 +82,14 @@ export async function* listRemoteUnits(url: string, filter: ListFilter): AsyncGe
       }
       return;
     }
+    case 's3':
+    case 's3a':
+      try {
+        yield* (await s3()).listS3Units(url);
+      } catch (e) {
+        yield unreadable(e);
+      }
+      return;
     case 'gs':
       yield unreadable(new InputError('bad-url', { reason: 'gcs' }));
       return;

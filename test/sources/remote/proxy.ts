@@ -51,8 +51,9 @@ export async function startProxy(opts: ProxyOptions): Promise<Proxy> {
       res.writeHead(429, { 'Retry-After': '1' }).end('Too Many Requests');
       return;
     }
-    const headers = { ...req.headers, host: target.host };
-    delete headers.authorization;
+    // The Host header stays as the client sent it: a SigV4 signature covers it.
+    const headers = { ...req.headers };
+    if (opts.authorization !== undefined) delete headers.authorization;
     const up = request({ host: target.hostname, port: target.port, path, method: req.method, headers }, (upRes) => {
       res.writeHead(upRes.statusCode ?? 502, upRes.headers);
       if (fault !== 'drop-mid-body') {
