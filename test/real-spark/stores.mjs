@@ -117,3 +117,72 @@ export async function startS3proxy({ dir, timeoutMs = 60_000 }) {
   await waitFor(endpoint, proc, logFile, timeoutMs);
   return { endpoint, identity, credential, logFile, stop: proc.stop };
 }
+
+/**
+ * Hadoop's MiniDFSCluster (hdfs/: a NameNode and a DataNode in one JVM) with WebHDFS on loopback,
+ * holding a copy of `dir` at `hdfsDir`, and `privateFile` (if given) in /private, mode 0700, owned
+ * by the superuser: another HADOOP_USER_NAME is refused it.
+ * @param {{ dir: string, hdfsDir?: string, privateFile?: string, timeoutMs?: number }} options
+ */
+export async function startHdfs({ dir, hdfsDir = '/spark-logs', privateFile, timeoutMs = 180_000 }) {
+  const lib = built('hdfs');
+  const jar = path.join(HERE, 'hdfs', 'target', 'mini-hdfs.jar');
+  const run = mkdtempSync(path.join(tmpdir(), 'spark-triage-hdfs-'));
+  const logFile = path.join(run, 'hdfs.log');
+  const fd = openSync(logFile, 'w');
+  const child = spawn(
+    'java',
+    [
+      '-Xmx512m',
+      // The NameNode's Jersey/JAXB (shaded in the minicluster jar) defines classes reflectively.
+      '--add-opens=java.base/java.lang=ALL-UNNAMED',
+      '-cp',
+      `${jar}${path.delimiter}${lib}/*`,
+      'sparktriage.realspark.hdfs.MiniHdfs',
+      path.join(run, 'cluster'),
+      path.resolve(dir),
+      hdfsDir,
+      ...(privateFile ? [path.resolve(privateFile)] : []),
+    ],
+    { detached: true, stdio: ['pipe', 'pipe', fd] },
+  );
+  closeSync(fd);
+  let exited = null;
+  child.on('exit', (code, signal) => (exited = code ?? signal));
+  const stop = () =>
+    new Promise((resolve) => {
+      if (exited !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.stdin.end(); // MiniHdfs shuts the cluster down when its input closes
+      setTimeout(() => {
+        try {
+          process.kill(-child.pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }, 20_000).unref();
+    });
+  const address = await new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(
+      () => reject(new Error(`MiniDFSCluster did not start within ${timeoutMs / 1000}s (log: ${logFile})`)),
+      timeoutMs,
+    );
+    child.stdout.setEncoding('utf8').on('data', (s) => {
+      out += s;
+      const m = /WEBHDFS (\S+)\n/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    child.once('exit', () => {
+      clearTimeout(timer);
+      reject(new Error(`MiniDFSCluster exited while starting:\n${readFileSync(logFile, 'utf8').slice(-3000)}`));
+    });
+  }).catch(async (e) => {
+    await stop();
+    throw e;
+  });
+  return { address, hdfsDir, logFile, stop };
+}

@@ -127,7 +127,7 @@ const TEMP_USE = {
 } as const;
 
 const BAD_URL: Record<InputErrorData['bad-url']['reason'], string> = {
-  scheme: 'not a URL this tool reads (http, https, s3, s3a, hdfs, webhdfs, abfss, wasbs)',
+  scheme: 'not a URL this tool reads (http, https, s3, s3a, hdfs, webhdfs, swebhdfs)',
   'no-bucket': 'the URL names no bucket or container',
   'no-host': 'the URL names no host',
   'history-path': 'not a History Server address: expected its root, /history/<app id>, or /api/v1/applications[/<app id>[/<attempt>]]',

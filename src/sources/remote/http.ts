@@ -30,7 +30,7 @@ const retriable = (status: number): boolean => status === 408 || status === 429 
 
 export type Headers = ReadonlyArray<readonly [string, string]>;
 
-/** One line of an error response's body (an S3 XML `<Message>`, a History Server's text). */
+/** One line of an error response's body: WebHDFS's RemoteException, S3's XML `<Message>`, a server's text. */
 async function detailOf(res: Response): Promise<string> {
   let text: string;
   try {
@@ -38,11 +38,15 @@ async function detailOf(res: Response): Promise<string> {
   } catch {
     return res.statusText;
   }
-  const msg = /<Message>([^<]*)<\/Message>/.exec(text)?.[1] ?? /"message"\s*:\s*"([^"]*)"/.exec(text)?.[1] ?? text;
-  const line = msg
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+  let msg: string | null = null;
+  try {
+    const o = JSON.parse(text) as { RemoteException?: { message?: unknown }; message?: unknown };
+    const m = o.RemoteException?.message ?? o.message;
+    if (typeof m === 'string') msg = m;
+  } catch {
+    msg = /<Message>([^<]*)<\/Message>/.exec(text)?.[1] ?? null;
+  }
+  const line = (msg ?? text.replace(/<[^>]*>/g, ' ')).split('\n')[0]!.replace(/\s+/g, ' ').trim();
   return (line || res.statusText).slice(0, DETAIL_BYTES);
 }
 

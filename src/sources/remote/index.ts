@@ -3,6 +3,7 @@ import type { ResolvedInput } from '../types.js';
 import type { Unit } from '../walk.js';
 import { listAttempts, parseHistoryUrl, resolveHistory } from './history-server.js';
 import type * as S3Module from './s3.js';
+import { listWebHdfsUnits, resolveWebHdfs } from './webhdfs.js';
 
 // Each store's module is imported when a URL of its kind comes: its SDK with it, never at start-up.
 const s3 = (): Promise<typeof S3Module> => import('./s3.js');
@@ -35,6 +36,11 @@ export async function* resolveRemote(url: string): AsyncGenerator<ResolvedInput>
     case 's3':
     case 's3a':
       yield* (await s3()).resolveS3(url);
+      return;
+    case 'hdfs':
+    case 'webhdfs':
+    case 'swebhdfs':
+      yield* resolveWebHdfs(url);
       return;
     case 'gs':
       yield badUrl(url, 'gcs');
@@ -86,6 +92,15 @@ export async function* listRemoteUnits(url: string, filter: ListFilter): AsyncGe
     case 's3a':
       try {
         yield* (await s3()).listS3Units(url);
+      } catch (e) {
+        yield unreadable(e);
+      }
+      return;
+    case 'hdfs':
+    case 'webhdfs':
+    case 'swebhdfs':
+      try {
+        yield* listWebHdfsUnits(url);
       } catch (e) {
         yield unreadable(e);
       }

@@ -67,7 +67,7 @@ async function* readObject(
       for (;;) {
         let r: IteratorResult<Uint8Array>;
         try {
-          r = await it.next();
+          r = await withIdleLimit(it.next());
         } catch (e) {
           if (e instanceof InputError) throw e;
           if (progressed) failures = 0;
@@ -91,6 +91,27 @@ async function* readObject(
     } finally {
       await it.return?.().catch(() => undefined);
     }
+  }
+}
+
+/**
+ * The longest a body may stay silent before its connection counts as dropped (and the read is
+ * resumed). Our choice: a stalled connection otherwise holds a scan forever; no healthy server
+ * pauses two minutes mid-object.
+ */
+const BODY_IDLE_MS = 120_000;
+
+async function withIdleLimit<T>(p: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      p,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no data for ${BODY_IDLE_MS / 1000} s`)), BODY_IDLE_MS);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -218,8 +239,9 @@ export async function* resolveStore(store: Store, key: string): AsyncGenerator<R
   for await (const unit of walkStore(store, key)) {
     found = true;
     if (unit.error !== undefined) {
-      // The directory is not there either: say what the user named was not found.
-      yield { path: unit.path, layout: 'single', apps: [], error: unit.error };
+      // The directory named is not there either (or not listable): name it as the user did.
+      const named = unit.path === store.url(asDir(key)) ? store.url(key) : unit.path;
+      yield { path: named, layout: 'single', apps: [], error: unit.error };
     } else if (unit.group) {
       const dirKey = asDir(keyOf(store, unit.path, key));
       const last = unit.group.files.length - 1;

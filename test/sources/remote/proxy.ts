@@ -42,7 +42,8 @@ export async function startProxy(opts: ProxyOptions): Promise<Proxy> {
       return;
     }
     const i = faults.findIndex((f) => path.includes(f.pathIncludes));
-    const fault = i >= 0 ? faults.splice(i, 1)[0]!.fault : null;
+    const taken = i >= 0 ? faults.splice(i, 1)[0]! : null;
+    const fault = taken?.fault ?? null;
     if (fault === 'status-503') {
       res.writeHead(503).end('Service Unavailable');
       return;
@@ -56,7 +57,9 @@ export async function startProxy(opts: ProxyOptions): Promise<Proxy> {
     if (opts.authorization !== undefined) delete headers.authorization;
     const up = request({ host: target.hostname, port: target.port, path, method: req.method, headers }, (upRes) => {
       res.writeHead(upRes.statusCode ?? 502, upRes.headers);
-      if (fault !== 'drop-mid-body') {
+      // Only a body can be cut: a redirect or an error answer passes, and the fault waits for the next.
+      if (fault === 'drop-mid-body' && upRes.statusCode !== 200 && upRes.statusCode !== 206) faults.push(taken!);
+      if (fault !== 'drop-mid-body' || (upRes.statusCode !== 200 && upRes.statusCode !== 206)) {
         upRes.pipe(res);
         return;
       }
