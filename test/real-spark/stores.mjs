@@ -7,7 +7,7 @@
 // s3proxy is built once with Maven (s3proxy/pom.xml, target/lib). Needs java and mvn
 // (haveJavaAndMaven() says whether they are there).
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -115,7 +115,7 @@ export async function startS3proxy({ dir, timeoutMs = 60_000 }) {
   const proc = jvm(['-Xmx256m', '-cp', jar, 'org.gaul.s3proxy.Main', '--properties', props], logFile);
   const endpoint = `http://127.0.0.1:${port}`;
   await waitFor(endpoint, proc, logFile, timeoutMs);
-  return { endpoint, identity, credential, logFile, stop: proc.stop };
+  return { endpoint, identity, credential, logFile, stop: () => proc.stop().then(() => rmSync(run, { recursive: true, force: true })) };
 }
 
 /**
@@ -184,5 +184,58 @@ export async function startHdfs({ dir, hdfsDir = '/spark-logs', privateFile, tim
     await stop();
     throw e;
   });
-  return { address, hdfsDir, logFile, stop };
+  return { address, hdfsDir, logFile, stop: () => stop().then(() => rmSync(run, { recursive: true, force: true })) };
+}
+
+/**
+ * Azurite's Blob service (the npm devDependency: Azure Storage's own emulator) on loopback, its data
+ * in a new temporary directory. Its account and key are Azurite's documented development ones.
+ */
+export async function startAzurite({ timeoutMs = 60_000 } = {}) {
+  const main = path.join(HERE, '..', '..', 'node_modules', 'azurite', 'dist', 'src', 'blob', 'main.js');
+  const port = await freePort();
+  const run = mkdtempSync(path.join(tmpdir(), 'spark-triage-azurite-'));
+  const logFile = path.join(run, 'azurite.log');
+  const fd = openSync(logFile, 'w');
+  const child = spawn(
+    process.execPath,
+    [main, '--blobHost', '127.0.0.1', '--blobPort', String(port), '--location', run, '--skipApiVersionCheck'],
+    {
+      detached: true,
+      stdio: ['ignore', fd, fd],
+    },
+  );
+  closeSync(fd);
+  let exited = null;
+  child.on('exit', (code, signal) => (exited = code ?? signal));
+  const proc = {
+    exited: () => exited,
+    stop: () =>
+      new Promise((resolve) => {
+        if (exited !== null) return resolve();
+        child.once('exit', () => resolve());
+        try {
+          process.kill(-child.pid, 'SIGTERM');
+        } catch {
+          resolve();
+        }
+        // Azurite closes gracefully, waiting on idle keep-alive connections: not for long.
+        setTimeout(() => {
+          try {
+            process.kill(-child.pid, 'SIGKILL');
+          } catch {
+            // already gone
+          }
+        }, 2_000).unref();
+      }),
+  };
+  const endpoint = `http://127.0.0.1:${port}/devstoreaccount1`;
+  await waitFor(endpoint, proc, logFile, timeoutMs);
+  return {
+    endpoint,
+    account: 'devstoreaccount1',
+    // Azurite's well-known development key (its README), not a secret.
+    key: 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==',
+    stop: () => proc.stop().then(() => rmSync(run, { recursive: true, force: true })),
+  };
 }

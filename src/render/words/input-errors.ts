@@ -127,8 +127,8 @@ const TEMP_USE = {
 } as const;
 
 const BAD_URL: Record<InputErrorData['bad-url']['reason'], string> = {
-  scheme: 'not a URL this tool reads (http, https, s3, s3a, hdfs, webhdfs, swebhdfs)',
-  'no-bucket': 'the URL names no bucket or container',
+  scheme: 'not a URL this tool reads (http, https, s3, s3a, hdfs, webhdfs, swebhdfs, abfss, abfs, wasbs, wasb)',
+  'no-bucket': 'the URL names no bucket or container (abfss://<container>@<account>.dfs.core.windows.net/<path>)',
   'no-host': 'the URL names no host',
   'history-path': 'not a History Server address: expected its root, /history/<app id>, or /api/v1/applications[/<app id>[/<attempt>]]',
   'not-history-server': 'the server does not answer as a Spark History Server (its /api/v1/applications is not a JSON list)',

@@ -2,11 +2,13 @@ import { InputError } from '../../errors.js';
 import type { ResolvedInput } from '../types.js';
 import type { Unit } from '../walk.js';
 import { listAttempts, parseHistoryUrl, resolveHistory } from './history-server.js';
+import type * as AzureModule from './azure.js';
 import type * as S3Module from './s3.js';
 import { listWebHdfsUnits, resolveWebHdfs } from './webhdfs.js';
 
 // Each store's module is imported when a URL of its kind comes: its SDK with it, never at start-up.
 const s3 = (): Promise<typeof S3Module> => import('./s3.js');
+const azure = (): Promise<typeof AzureModule> => import('./azure.js');
 
 /**
  * Inputs that live elsewhere, named by URL: a History Server (http, https) over its REST API,
@@ -41,6 +43,12 @@ export async function* resolveRemote(url: string): AsyncGenerator<ResolvedInput>
     case 'webhdfs':
     case 'swebhdfs':
       yield* resolveWebHdfs(url);
+      return;
+    case 'abfs':
+    case 'abfss':
+    case 'wasb':
+    case 'wasbs':
+      yield* (await azure()).resolveAzure(url);
       return;
     case 'gs':
       yield badUrl(url, 'gcs');
@@ -101,6 +109,16 @@ export async function* listRemoteUnits(url: string, filter: ListFilter): AsyncGe
     case 'swebhdfs':
       try {
         yield* listWebHdfsUnits(url);
+      } catch (e) {
+        yield unreadable(e);
+      }
+      return;
+    case 'abfs':
+    case 'abfss':
+    case 'wasb':
+    case 'wasbs':
+      try {
+        yield* (await azure()).listAzureUnits(url);
       } catch (e) {
         yield unreadable(e);
       }
