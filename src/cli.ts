@@ -12,6 +12,7 @@ import { escapeControl } from './render/escape.js';
 import { colorWanted, makeStyle, type Style } from './render/style.js';
 import { inputErrorText } from './render/words/input-errors.js';
 import type { ClusterManager } from './state/app.js';
+import { collectHeaders, configureRemote } from './sources/remote/config.js';
 
 export type { Io } from './commands/io.js';
 
@@ -48,6 +49,37 @@ memory failure; 2 bad usage or an input that could not be read (this wins over 1
 
 const noColor = '--no-color';
 const noColorHelp = 'never colour the output (NO_COLOR is honoured too)';
+const collect = (v: string, acc: string[] = []): string[] => [...acc, v];
+
+/** Options for inputs named by URL; every command that reads logs takes them. */
+interface RemoteOptions {
+  header?: string[];
+  endpoint?: string;
+}
+const remoteOptions = (cmd: Command): Command =>
+  cmd
+    .option(
+      '-H, --header <header>',
+      'an HTTP header for History Server and WebHDFS requests, "Name: value" (repeatable); @file reads one a line. ' +
+        'Secrets belong in SPARK_TRIAGE_HEADERS or a file, not on the command line',
+      collect,
+    )
+    .option(
+      '--endpoint <url>',
+      'the S3 endpoint of an S3-compatible store (else AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL), or the Azure Blob service URL',
+    );
+
+/** Sets what URL inputs need from the options and the environment; bad headers are bad usage. */
+function configure(opts: RemoteOptions, env: NodeJS.ProcessEnv): void {
+  let headers: Array<[string, string]>;
+  try {
+    headers = collectHeaders(opts.header ?? [], env);
+  } catch (e) {
+    throw new UsageError(escapeControl((e as Error).message));
+  }
+  configureRemote({ headers, endpoint: opts.endpoint ?? null });
+}
+
 const formatOption = (choices: string[], dflt: string): Option =>
   new Option('-f, --format <format>', 'output format').choices(choices).default(dflt);
 
@@ -81,12 +113,15 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         'A path may be a file (plain, zstd, lz4, snappy, lzf, gzip), a rolling eventlog_v2_* directory, a ' +
         'Databricks or Spark <= 1.2 log directory, a History Server zip, a directory of any of these, or - for stdin.',
     )
-    .argument('<path...>', 'event logs, directories or zips; - reads standard input')
+    .argument('<path...>', 'event logs, directories, zips or URLs (see README: History Server, s3, hdfs, abfss); - reads standard input')
     .addOption(formatOption(['text', 'json'], 'text'))
-    .option(noColor, noColorHelp)
-    .action(async (paths: string[], opts: { format: 'text' | 'json'; color?: boolean }) => {
+    .option(noColor, noColorHelp);
+  remoteOptions(program.commands[program.commands.length - 1]!).action(
+    async (paths: string[], opts: { format: 'text' | 'json'; color?: boolean } & RemoteOptions) => {
+      configure(opts, io.env);
       code = await inspectCommand(paths, { format: opts.format, style: style(opts) }, io);
-    });
+    },
+  );
 
   program
     .command('memory')
@@ -147,15 +182,19 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         '(file:line), and compute --conf values that fix it. Inputs are read as by inspect. ' +
         'Exit 0: no critical finding; 1: a failure was diagnosed; 2: bad usage or an unreadable input (2 wins over 1).',
     )
-    .argument('<path...>', 'event logs, directories or zips; - reads standard input')
+    .argument('<path...>', 'event logs, directories, zips or URLs (see README: History Server, s3, hdfs, abfss); - reads standard input')
     .addOption(formatOption(['text', 'json', 'markdown', 'html'], 'text'))
     .option('--conf <key=value>', 'override a Spark setting for the memory layout (repeatable)', collectConf)
-    .option(noColor, noColorHelp)
-    .action(
-      async (paths: string[], opts: { format: 'text' | 'json' | 'markdown' | 'html'; conf?: Record<string, string>; color?: boolean }) => {
-        code = await diagnoseCommand(paths, { format: opts.format, conf: opts.conf ?? {}, style: style(opts) }, io);
-      },
-    );
+    .option(noColor, noColorHelp);
+  remoteOptions(program.commands[program.commands.length - 1]!).action(
+    async (
+      paths: string[],
+      opts: { format: 'text' | 'json' | 'markdown' | 'html'; conf?: Record<string, string>; color?: boolean } & RemoteOptions,
+    ) => {
+      configure(opts, io.env);
+      code = await diagnoseCommand(paths, { format: opts.format, conf: opts.conf ?? {}, style: style(opts) }, io);
+    },
+  );
 
   program
     .command('scan')
@@ -166,7 +205,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         'Rows stream as they finish; memory stays flat however many applications there are. ' +
         'Exit 0 when the scan completed (whatever it found), 2 on bad usage, 130 when interrupted.',
     )
-    .argument('<dir>', 'the log directory')
+    .argument('<dir>', 'the log directory, or a URL: a History Server, s3://bucket/prefix, hdfs://…, abfss://…')
     .addOption(formatOption(['table', 'jsonl', 'csv', 'html'], 'table'))
     .option('--failed-only', 'only applications that failed, did not finish, or have a critical finding')
     .option('--since <when>', 'only logs modified since a date (2024-01-31) or a duration ago (7d, 12h, 30m, 2w)')
@@ -179,42 +218,43 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       '--shard <k/n>',
       "this run's share of the logs, k of n (a number n alone: k from JOB_COMPLETION_INDEX, a Kubernetes Indexed Job)",
     )
-    .option(noColor, noColorHelp)
-    .action(
-      async (
-        dir: string,
-        opts: {
-          format: 'table' | 'jsonl' | 'csv' | 'html';
-          failedOnly?: boolean;
-          since?: string;
-          appName?: string;
-          limit?: string;
-          jobs?: string;
-          state?: string;
-          newOnly?: boolean;
-          shard?: string;
-          color?: boolean;
+    .option(noColor, noColorHelp);
+  remoteOptions(program.commands[program.commands.length - 1]!).action(
+    async (
+      dir: string,
+      opts: {
+        format: 'table' | 'jsonl' | 'csv' | 'html';
+        failedOnly?: boolean;
+        since?: string;
+        appName?: string;
+        limit?: string;
+        jobs?: string;
+        state?: string;
+        newOnly?: boolean;
+        shard?: string;
+        color?: boolean;
+      } & RemoteOptions,
+    ) => {
+      configure(opts, io.env);
+      code = await scanCommand(
+        dir,
+        {
+          format: opts.format,
+          failedOnly: opts.failedOnly === true,
+          since: opts.since ?? null,
+          appName: opts.appName ?? null,
+          limit: opts.limit ?? null,
+          jobs: opts.jobs ?? null,
+          state: opts.state ?? null,
+          newOnly: opts.newOnly === true,
+          shard: opts.shard ?? null,
+          style: style(opts),
+          color: color(opts),
         },
-      ) => {
-        code = await scanCommand(
-          dir,
-          {
-            format: opts.format,
-            failedOnly: opts.failedOnly === true,
-            since: opts.since ?? null,
-            appName: opts.appName ?? null,
-            limit: opts.limit ?? null,
-            jobs: opts.jobs ?? null,
-            state: opts.state ?? null,
-            newOnly: opts.newOnly === true,
-            shard: opts.shard ?? null,
-            style: style(opts),
-            color: color(opts),
-          },
-          io,
-        );
-      },
-    );
+        io,
+      );
+    },
+  );
 
   program
     .command('merge')

@@ -80,7 +80,24 @@ export interface InputErrorData {
   /** A zip on standard input is larger than we spool (src/sources/resolve.ts STDIN_SPOOL_MAX). */
   'stdin-too-large': { limit: number };
   /** The temporary directory a zip on standard input is spooled to cannot be used. */
-  'temp-dir-unusable': { dir: string; errno: string; detail: string; for: 'stdin-zip' | 'scan-rows' | 'output' };
+  'temp-dir-unusable': { dir: string; errno: string; detail: string; for: 'stdin-zip' | 'scan-rows' | 'output' | 'remote-zip' };
+  // --- remote sources (src/sources/remote/): the failure line names the URL ----------------------------
+  /** A URL this tool cannot read: an unknown scheme, no bucket, a History Server path it does not know. */
+  'bad-url': { reason: 'scheme' | 'no-bucket' | 'no-host' | 'history-path' | 'not-history-server' | 'syntax' | 'gcs' };
+  /** The server says there is no such object, directory, bucket or application (HTTP 404). */
+  'remote-not-found': Record<string, never>;
+  /** The server refused the request: 401 (no or bad credentials) or 403 (not allowed); `detail`: its own word. */
+  'remote-denied': { status: number; detail: string };
+  /** The server kept failing (5xx, throttling, dropped connections) until the retries ran out. */
+  'remote-gave-up': { attempts: number; status: number | null; detail: string };
+  /** Any other refusal (4xx other than 401/403/404), said once, not retried. */
+  'remote-refused': { status: number; detail: string };
+  /** No credentials were found for the store (the SDK's chain found none). */
+  'remote-no-credentials': { detail: string };
+  /** The store's client library is not installed (an install that left out optional packages). */
+  'remote-client-missing': { module: string };
+  /** A download that must be spooled (a zip) is larger than we spool (src/sources/remote/history-server.ts REMOTE_ZIP_MAX). */
+  'remote-too-large': { limit: number };
   /** scan --state: the state file could not be read, written or replaced. */
   'state-unusable': { file: string; errno: string; detail: string };
   // --- command-line values -------------------------------------------------------------------------

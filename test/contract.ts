@@ -105,6 +105,14 @@ const INPUT_ERROR_CODES = members<InputErrorCode>({
   'zip-entry-size-mismatch': true,
   'zip-overlapping-entries': true,
   'zip-too-large': true,
+  'bad-url': true,
+  'remote-not-found': true,
+  'remote-denied': true,
+  'remote-gave-up': true,
+  'remote-refused': true,
+  'remote-no-credentials': true,
+  'remote-client-missing': true,
+  'remote-too-large': true,
 });
 const REMEDY_IDS = members<RemedyId>({
   'more-heap': true,

@@ -4,7 +4,8 @@ import { escapeControl } from '../render/escape.js';
 import type { Style } from '../render/style.js';
 import { inputErrorText } from '../render/words/input-errors.js';
 import { compileGlob, parseSince, type Glob } from '../scan/filters.js';
-import { runScan } from '../scan/index.js';
+import { ListingError, runScan } from '../scan/index.js';
+import { isRemote } from '../sources/remote/index.js';
 import type { ScanFormat } from '../scan/output.js';
 import { EXIT_INTERRUPTED, EXIT_OK, UsageError, type Io } from './io.js';
 
@@ -68,9 +69,12 @@ const tableWidth = (io: Io): number => (io.isTTY && io.columns !== undefined && 
 
 /** `scan`: batch-diagnose a log directory, one row per application; Ctrl-C stops cleanly (exit 130). */
 export async function scanCommand(dir: string, opts: ScanCommandOptions, io: Io): Promise<number> {
-  const st = await stat(dir).catch((e: unknown) => e as Error);
-  if (st instanceof Error) throw new UsageError(`${escapeControl(dir)}: ${escapeControl(inputErrorText(problemOf(st)))}`);
-  if (!st.isDirectory()) throw new UsageError(`${escapeControl(dir)}: not a directory (scan takes a log directory; diagnose takes files)`);
+  if (!isRemote(dir)) {
+    const st = await stat(dir).catch((e: unknown) => e as Error);
+    if (st instanceof Error) throw new UsageError(`${escapeControl(dir)}: ${escapeControl(inputErrorText(problemOf(st)))}`);
+    if (!st.isDirectory())
+      throw new UsageError(`${escapeControl(dir)}: not a directory (scan takes a log directory; diagnose takes files)`);
+  }
   const since = opts.since !== null ? parseSince(opts.since) : null;
   if (opts.since !== null && since === null) throw new UsageError(`--since ${escapeControl(opts.since)}: not a date or a duration like 7d`);
   const limit = positive(opts.limit, '--limit');
@@ -104,6 +108,9 @@ export async function scanCommand(dir: string, opts: ScanCommandOptions, io: Io)
       ac.signal,
     );
     return result === 'interrupted' ? EXIT_INTERRUPTED : EXIT_OK;
+  } catch (e) {
+    if (e instanceof ListingError) throw new UsageError(`${escapeControl(e.path)}: ${escapeControl(inputErrorText(e.problem))}`);
+    throw e;
   } finally {
     process.removeListener('SIGINT', onSigint);
   }

@@ -1,5 +1,4 @@
 import { availableParallelism } from 'node:os';
-import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Style } from '../render/style.js';
 import type { Problem } from '../errors.js';
@@ -8,6 +7,8 @@ import type { ScanFilters } from '../render/html/scan.js';
 import { prepareRow, prepareView, RowWriter, type RowView, type PreparedRow, type ScanFormat, type TableShape } from './output.js';
 import { ScanState } from './state.js';
 import { scanUnit, type ScanRow } from './row.js';
+import { remoteConfig } from '../sources/remote/config.js';
+import { isRemote, listRemoteUnits } from '../sources/remote/index.js';
 import { walkLogDir, type Unit } from '../sources/walk.js';
 
 export interface ScanOptions {
@@ -107,12 +108,18 @@ async function scanInto(
 ): Promise<'done' | 'interrupted'> {
   let units: Unit[] = [];
   const root = opts.root.replace(/\/+$/, '');
-  for await (const u of walkLogDir(opts.root)) {
-    // Time first (an unreadable path too, when its time is known), then the shard.
+  const listing = isRemote(opts.root) ? listRemoteUnits(opts.root, { since: opts.since }) : walkLogDir(opts.root);
+  for await (const u of listing) {
+    // Time first (an unreadable path too, when its time is known), then the name when a listing
+    // gives it (a History Server's: logs --app-name drops are never downloaded), then the shard.
     if (opts.since !== null && u.mtime > 0 && u.mtime < opts.since) continue;
-    if (opts.shard && shardOf(path.relative(root, u.path), opts.shard.n) !== opts.shard.k) continue;
+    if (opts.appName && u.error === undefined && typeof u.appName === 'string' && !opts.appName.test(u.appName)) continue;
+    if (opts.shard && shardOf(under(root, u.path), opts.shard.n) !== opts.shard.k) continue;
     units.push(u);
   }
+  // A URL whose listing failed names nothing to scan: one line and exit 2, as a missing directory.
+  const only = units.length === 1 ? units[0]! : null;
+  if (only?.error !== undefined && isRemote(opts.root)) throw new ListingError(opts.root, only.error);
   // Newest first when --limit counts: without --app-name the N newest logs; with it, logs are read
   // newest first until N rows match the name (the name is known only once a log is read).
   if (opts.limit !== null) units = units.sort((a, b) => b.mtime - a.mtime);
@@ -198,9 +205,14 @@ async function scanInto(
     };
     const jobs = opts.jobs === 'auto' ? autoJobs(units.reduce((sum, u) => sum + u.bytes, 0)) : opts.jobs;
     const threads = Math.min(jobs, Math.max(1, total)) - 1;
+    // Logs from a server wait on the network more than on the CPU: the main thread keeps a few in
+    // flight, so one request's round trip overlaps another's reading.
+    const lanes = isRemote(opts.root) ? REMOTE_IN_FLIGHT : 1;
     await Promise.all([
-      local(),
-      threads > 0 ? pool(threads, next, accept, prep, signal, { format: opts.format, color: io.color, shape }) : Promise.resolve(),
+      ...Array.from({ length: lanes }, local),
+      threads > 0
+        ? pool(threads, next, accept, prep, signal, { format: opts.format, color: io.color, shape, remote: remoteConfig() })
+        : Promise.resolve(),
     ]);
   } finally {
     if (io.progress) io.progress(CLEAR_LINE);
@@ -221,6 +233,20 @@ function parseRow(line: string): RowView | null {
   }
 }
 
+/** A path (or URL) under the scan's root, as --shard hashes it. */
+const under = (root: string, p: string): string => (p.startsWith(`${root}/`) ? p.slice(root.length + 1) : p);
+
+/** The root of a scan (a URL) could not be listed at all. */
+export class ListingError extends Error {
+  override readonly name = 'ListingError';
+  constructor(
+    readonly path: string,
+    readonly problem: Problem,
+  ) {
+    super(problem.code);
+  }
+}
+
 const unreadable = (path: string, problem: Problem): ScanRow => ({ path, failures: [{ part: null, problem }] });
 
 /**
@@ -232,6 +258,13 @@ const cutShort = (r: ScanRow): boolean => 'failures' in r && r.failures.some((f)
 
 const PREFETCH = 2;
 
+/**
+ * Logs the main thread reads at once from a remote listing. Our choice: enough to hide a round
+ * trip of tens of milliseconds behind the reading of small logs; each holds one application's
+ * state (bounded by its caps), so memory stays flat.
+ */
+const REMOTE_IN_FLIGHT = 4;
+
 /** N worker threads, each fed the next unit when it answers; a slow log holds one worker only. */
 async function pool(
   n: number,
@@ -239,7 +272,7 @@ async function pool(
   accept: (u: Unit, rows: PreparedRow[]) => void,
   prep: (rows: ScanRow[]) => PreparedRow[],
   signal: AbortSignal,
-  workerData: { format: ScanFormat; color: boolean; shape: TableShape },
+  workerData: { format: ScanFormat; color: boolean; shape: TableShape; remote: ReturnType<typeof remoteConfig> },
 ): Promise<void> {
   const url = new URL('./worker.js', import.meta.url);
   const workers = Array.from({ length: n }, () => new Worker(url, { workerData }));

@@ -1,8 +1,10 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { prepareRow, type ScanFormat, type TableShape } from './output.js';
+import { configureRemote, type RemoteConfig } from '../sources/remote/config.js';
 import { scanUnit } from './row.js';
 
-const { format, color, shape } = workerData as { format: ScanFormat; color: boolean; shape: TableShape };
+const { format, color, shape, remote } = workerData as { format: ScanFormat; color: boolean; shape: TableShape; remote: RemoteConfig };
+configureRemote(remote);
 
 // Units arrive ahead of need ({ id, path }) and are done one at a time, in order; each answer
 // ({ id, rows }) carries its rows already formatted, cheaper to hand over than a diagnosis object.

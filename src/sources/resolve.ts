@@ -1,32 +1,24 @@
-import { closeSync, openSync, readSync, statSync, writeSync, type Stats } from 'node:fs';
+import { closeSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { InputError, problemOf } from '../errors.js';
 import { readFileChunks } from './file-chunks.js';
-import { appIdFromName, classifyGroup, isIgnoredName, type GroupLayout } from './layout.js';
+import type { GroupLayout } from './layout.js';
 import { fsPathFromShown, shownPath, type FsPath } from './names.js';
 import { peek } from './peek.js';
-import { makePrivateTempDir, tempUnusable } from './temp.js';
-import type { AppLog, Input, LayoutHints, Part } from './types.js';
+import { isRemote, resolveRemote } from './remote/index.js';
+import type { Part, ResolvedInput } from './types.js';
 import { walkLogDir } from './walk.js';
-import { listZip, openZipEntry, ZIP_EMPTY_MAGIC, ZIP_MAGIC } from './zip.js';
+import { isInProgressName, resolveZip, singleHints, spool } from './zip-input.js';
+import { ZIP_EMPTY_MAGIC, ZIP_MAGIC } from './zip.js';
 
-export interface ResolvedInput extends Input {
-  /** Releases anything resolving made (the spooled copy of a zip read from stdin). */
-  dispose?: () => Promise<void>;
-}
+export type { ResolvedInput } from './types.js';
+export { spool } from './zip-input.js';
 
 const filePart = (file: FsPath, shown: string, inProgress = isInProgressName(shown)): Part => ({
   name: shown,
   open: () => readFileChunks(file),
   inProgress,
 });
-
-const isInProgressName = (name: string): boolean => name.endsWith('.inprogress');
-
-const singleHints = (file: string): LayoutHints => {
-  const id = appIdFromName(path.basename(file));
-  return id ? { appIdFromName: id } : {};
-};
 
 /**
  * Turns what the user named into inputs, one per application log (a zip may hold several
@@ -38,6 +30,10 @@ export async function* resolveInputs(paths: readonly FsPath[]): AsyncGenerator<R
   for (const p of paths) {
     if (p === '-') {
       yield await resolveStdin();
+      continue;
+    }
+    if (typeof p === 'string' && isRemote(p)) {
+      yield* resolveRemote(p);
       continue;
     }
     yield* resolvePath(p);
@@ -109,83 +105,6 @@ function groupInput(dir: string, group: GroupLayout, paths: FsPath[]): ResolvedI
     filePart(paths[i]!, path.join(dir, f), isInProgressName(f) || (group.hints.complete === false && i === last)),
   );
   return { path: dir, layout: group.layout, apps: [{ parts, hints: group.hints }] };
-}
-
-function resolveZip(zipPath: FsPath, shownAs: string): ResolvedInput {
-  let entries;
-  try {
-    entries = listZip(zipPath);
-  } catch (e) {
-    return { path: shownAs, layout: 'zip', apps: [], error: problemOf(e) };
-  }
-  const part = (entryName: string): Part => {
-    const entry = entries.find((e) => e.name === entryName)!;
-    return { name: `${shownAs}!${entryName}`, open: () => openZipEntry(zipPath, entry), inProgress: isInProgressName(entryName) };
-  };
-  const apps: AppLog[] = [];
-  const groups = new Map<string, string[]>();
-  for (const e of entries) {
-    const slash = e.name.lastIndexOf('/');
-    const dir = slash < 0 ? '' : e.name.slice(0, slash);
-    const base = e.name.slice(slash + 1);
-    if (isIgnoredName(base)) continue;
-    if (!groups.has(dir)) groups.set(dir, []);
-    groups.get(dir)!.push(base);
-  }
-  for (const [dir, names] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
-    const prefix = dir === '' ? '' : `${dir}/`;
-    const group = dir === '' ? null : classifyGroup(path.posix.basename(dir), names);
-    if (group) {
-      apps.push({ parts: group.files.map((f) => part(prefix + f)), hints: group.hints });
-    } else {
-      for (const n of names.sort()) apps.push({ parts: [part(prefix + n)], hints: singleHints(n) });
-    }
-  }
-  if (apps.length === 0) return { path: shownAs, layout: 'zip', apps: [], error: { code: 'zip-empty', data: {} } };
-  return { path: shownAs, layout: 'zip', apps };
-}
-
-/**
- * The most of a zip on standard input spooled to disk. Our choice: a History Server download of
- * even a 40 GiB log zips to a few GiB, and the temporary directory is often memory (tmpfs).
- */
-const STDIN_SPOOL_MAX = 4 * 1024 * 1024 * 1024;
-
-/**
- * Writes `source` to a new private file in a new private temporary directory; returns the
- * directory's remover and the file. Throws InputError 'stdin-too-large' past `limit` bytes,
- * 'temp-dir-unusable' when the directory cannot be made or written (missing, read-only, full);
- * nothing is left behind.
- */
-export async function spool(source: AsyncIterable<Buffer>, limit = STDIN_SPOOL_MAX): Promise<{ remove: () => void; file: string }> {
-  const { dir, remove } = makePrivateTempDir('spark-triage-', 'stdin-zip');
-  const file = path.join(dir, 'stdin.zip');
-  try {
-    let fd: number;
-    try {
-      fd = openSync(file, 'wx', 0o600);
-    } catch (e) {
-      throw tempUnusable(e, 'stdin-zip', dir);
-    }
-    try {
-      let total = 0;
-      for await (const chunk of source) {
-        total += chunk.length;
-        if (total > limit) throw new InputError('stdin-too-large', { limit });
-        try {
-          for (let off = 0; off < chunk.length;) off += writeSync(fd, chunk, off);
-        } catch (e) {
-          throw tempUnusable(e, 'stdin-zip', dir); // ENOSPC, EDQUOT, EIO
-        }
-      }
-    } finally {
-      closeSync(fd);
-    }
-  } catch (e) {
-    remove();
-    throw e;
-  }
-  return { remove, file };
 }
 
 async function resolveStdin(): Promise<ResolvedInput> {

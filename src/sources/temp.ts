@@ -37,7 +37,7 @@ function installCleanup(): void {
 }
 
 /** What a temporary directory is for, named in the error when it cannot be made. */
-export type TempUse = 'stdin-zip' | 'scan-rows' | 'output';
+export type TempUse = 'stdin-zip' | 'scan-rows' | 'output' | 'remote-zip';
 
 /** The coded error for a temporary directory that cannot be made or written (missing, read-only, full). */
 export function tempUnusable(e: unknown, use: TempUse, dir = tmpdir()): InputError {

@@ -37,10 +37,16 @@ export interface LayoutHints {
 }
 
 /** What the user named (or what a directory walk found): one log, or a zip of several. */
-export interface Input {
+interface Input {
   path: string;
   layout: Layout;
   apps: AppLog[];
   /** Set when the input could not be opened or laid out; its apps are then empty. */
   error?: Problem;
+}
+
+/** An input as resolved, ready to read. */
+export interface ResolvedInput extends Input {
+  /** Releases anything resolving made (the spooled copy of a zip read from stdin or downloaded). */
+  dispose?: () => Promise<void>;
 }

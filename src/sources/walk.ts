@@ -21,6 +21,8 @@ export interface Unit {
   groupPaths: FsPath[] | null;
   /** Set when the path could not be listed or stat'ed. */
   error?: Problem;
+  /** The application's name, when a listing says it before the log is read (a History Server's): --app-name applies early. */
+  appName?: string | null;
 }
 
 /**

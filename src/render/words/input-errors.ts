@@ -108,11 +108,36 @@ const WORDS: { [C in InputErrorCode]: (d: InputErrorData[C]) => string } = {
     `cannot ${TEMP_USE[d.for]} the temporary directory ${d.dir}: ${d.detail.startsWith(`${d.errno}:`) ? d.detail : `${d.errno}: ${d.detail}`} (set TMPDIR to a writable directory)`,
   'state-unusable': (d) =>
     `--state ${d.file}: ${d.detail.startsWith(`${d.errno}:`) ? d.detail : `${d.errno}: ${d.detail}`} (the state file must be readable, and its directory writable)`,
+  'bad-url': (d) => BAD_URL[d.reason],
+  'remote-not-found': () => 'not found (HTTP 404): no such object, directory, bucket or application',
+  'remote-denied': (d) =>
+    `${d.status === 401 ? 'credentials missing or refused' : 'access denied'} (HTTP ${d.status})${d.detail ? `: ${d.detail}` : ''}`,
+  'remote-gave-up': (d) =>
+    `gave up after ${d.attempts} attempts: ${d.status !== null ? `HTTP ${d.status}` : 'connection failed'}${d.detail ? ` (${d.detail})` : ''}`,
+  'remote-refused': (d) => `refused (HTTP ${d.status})${d.detail ? `: ${d.detail}` : ''}`,
+  'remote-no-credentials': (d) => `no credentials found: ${d.detail}`,
+  'remote-client-missing': (d) => `the package ${d.module} is not installed (npm install ${d.module})`,
+  'remote-too-large': (d) => `the download is larger than the ${d.limit} bytes spooled; download it and pass the file`,
   'bad-glob': (d) => `--app-name ${d.glob}: the range at character ${d.at + 1} runs backwards (write [a-z], not [z-a])`,
   internal: (d) => `internal error: ${d.detail}`,
 };
 
-const TEMP_USE = { 'scan-rows': 'keep scan rows in', output: 'keep output in', 'stdin-zip': 'spool the zip on standard input to' } as const;
+const TEMP_USE = {
+  'scan-rows': 'keep scan rows in',
+  output: 'keep output in',
+  'stdin-zip': 'spool the zip on standard input to',
+  'remote-zip': 'spool a downloaded zip to',
+} as const;
+
+const BAD_URL: Record<InputErrorData['bad-url']['reason'], string> = {
+  scheme: 'not a URL this tool reads (http, https, s3, s3a, hdfs, webhdfs, swebhdfs, abfss, abfs, wasbs, wasb)',
+  'no-bucket': 'the URL names no bucket or container (abfss://<container>@<account>.dfs.core.windows.net/<path>)',
+  'no-host': 'the URL names no host',
+  'history-path': 'not a History Server address: expected its root, /history/<app id>, or /api/v1/applications[/<app id>[/<attempt>]]',
+  'not-history-server': 'the server does not answer as a Spark History Server (its /api/v1/applications is not a JSON list)',
+  syntax: 'not a valid URL',
+  gcs: 'gs:// is not read yet (no real GCS server could be run to test against); copy the logs, or read them through a History Server',
+};
 
 /** The user's line for a coded input problem (unescaped: the caller escapes it for its sink). */
 export function inputErrorText(p: Problem): string {

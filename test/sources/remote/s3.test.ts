@@ -1,0 +1,166 @@
+// S3 through the official SDK against a real S3 API server: s3proxy (test/real-spark/stores.mjs)
+// over a local directory, SigV4 signed. The served logs are real ones (./logs.ts) in a bucket, under
+// a nested prefix, beside a History Server zip; a proxy in front injects 503s, throttling and a
+// connection dropped mid-object. Needs java and mvn; skipped with one line when they are absent.
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixture } from '../../helpers.js';
+import { haveJavaAndMaven, startS3proxy } from '../../real-spark/stores.mjs';
+import { rowsOf, runCliAsync } from './cli.js';
+import { SECOND_ATTEMPT, SERVED, servedDir } from './logs.js';
+import { startProxy, type Proxy } from './proxy.js';
+
+const HAVE: boolean = haveJavaAndMaven();
+if (!HAVE) console.warn('skipping S3 source test: java and mvn are not both on PATH');
+
+const ZIP = 'eventLogs-application_1700000000000_0005.zip';
+const ALL = [...SERVED, SECOND_ATTEMPT];
+
+/** Every file under `dir` with its size and modification time: what must not change. */
+function snapshot(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string): void => {
+    for (const n of readdirSync(d)) {
+      const p = path.join(d, n);
+      const st = statSync(p);
+      if (st.isDirectory()) walk(p);
+      else out.push(`${path.relative(dir, p)} ${st.size} ${st.mtimeMs}`);
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+describe.skipIf(!HAVE)('reading logs from S3 (s3proxy, SigV4)', () => {
+  let root = '';
+  let logs = '';
+  let s3: { endpoint: string; identity: string; credential: string; stop: () => Promise<void> } | null = null;
+  let before: string[] = [];
+  const env = (): Record<string, string | undefined> => ({
+    AWS_ACCESS_KEY_ID: s3!.identity,
+    AWS_SECRET_ACCESS_KEY: s3!.credential,
+    AWS_SESSION_TOKEN: undefined,
+    AWS_PROFILE: undefined,
+    AWS_REGION: 'us-east-1',
+    AWS_ENDPOINT_URL: undefined,
+    AWS_ENDPOINT_URL_S3: s3!.endpoint,
+    // No instance-metadata lookups from a test.
+    AWS_EC2_METADATA_DISABLED: 'true',
+  });
+
+  beforeAll(async () => {
+    root = mkdtempSync(path.join(tmpdir(), 'spark-triage-s3-'));
+    logs = servedDir();
+    const prefix = path.join(root, 'spark-logs', 'cluster-a', 'spark-events');
+    mkdirSync(prefix, { recursive: true });
+    cpSync(logs, prefix, { recursive: true });
+    cpSync(fixture('layouts', 'zip-attempts', ZIP), path.join(root, 'spark-logs', 'cluster-a', ZIP));
+    mkdirSync(path.join(root, 'empty-bucket'));
+    before = snapshot(root);
+    s3 = await startS3proxy({ dir: root });
+  }, 300_000);
+
+  afterAll(async () => {
+    await s3?.stop();
+    for (const d of [root, logs]) if (d) rmSync(d, { recursive: true, force: true });
+  });
+
+  it('scan of a prefix: every layout (single, .inprogress, rolling, zstd, a zip of three attempts) from the listing', async () => {
+    const r = await runCliAsync(['scan', 's3a://spark-logs/cluster-a', '-f', 'jsonl'], env());
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const rows = rowsOf(r.stdout);
+    const events = (l: { name: string }): string => `s3a://spark-logs/cluster-a/spark-events/${l.name}`;
+    expect([...new Set(rows.map((row) => row.path))].sort()).toEqual([...ALL.map(events), `s3a://spark-logs/cluster-a/${ZIP}`].sort());
+    const of = (l: { name: string }): (typeof rows)[number] => rows.find((row) => row.path === events(l))!;
+    expect(of(SERVED[0]!).verdict?.code).toBe('max-result-size');
+    expect(of(SERVED[1]!).outcome).toBe('incomplete');
+    expect(of(SERVED[3]!).outcome).toBe('succeeded');
+    expect(of(SERVED[4]!).verdict?.code).toBe('heap-oom');
+    // The zip holds three attempts of one application: three rows.
+    expect(rows.filter((row) => row.path.endsWith(ZIP))).toHaveLength(3);
+  }, 120_000);
+
+  it('--since and --limit from the listing; --endpoint on the command line', async () => {
+    const e = { ...env(), AWS_ENDPOINT_URL_S3: undefined };
+    const limited = await runCliAsync(['scan', 's3://spark-logs/', '--endpoint', s3!.endpoint, '-f', 'jsonl', '--limit', '2'], e);
+    expect(limited.status).toBe(0);
+    expect(new Set(rowsOf(limited.stdout).map((r) => r.path)).size).toBe(2);
+    const none = await runCliAsync(['scan', 's3://spark-logs/', '--endpoint', s3!.endpoint, '-f', 'jsonl', '--since', '2999-01-01'], e);
+    expect(rowsOf(none.stdout)).toEqual([]);
+  }, 120_000);
+
+  it('diagnose and inspect name one object, a rolling directory, or a zip', async () => {
+    const failed = await runCliAsync(['diagnose', '-f', 'json', `s3://spark-logs/cluster-a/spark-events/${SERVED[0]!.name}`], env());
+    expect(failed.status).toBe(1);
+    expect((JSON.parse(failed.stdout) as { applications: Array<{ verdict: { code: string } }> }).applications[0]!.verdict.code).toBe(
+      'max-result-size',
+    );
+    const rolling = await runCliAsync(['inspect', '-f', 'json', `s3://spark-logs/cluster-a/spark-events/${SERVED[3]!.name}`], env());
+    expect(rolling.status).toBe(0);
+    const inputs = (JSON.parse(rolling.stdout) as { inputs: Array<{ layout: string; compression: string }> }).inputs;
+    expect(inputs.map((i) => [i.layout, i.compression])).toEqual([['rolling', 'lz4']]);
+    const zip = await runCliAsync(['inspect', '-f', 'json', `s3://spark-logs/cluster-a/${ZIP}`], env());
+    expect(zip.status).toBe(0);
+    expect((JSON.parse(zip.stdout) as { applications: unknown[] }).applications).toHaveLength(3);
+  }, 120_000);
+
+  it('a missing object, a missing bucket and bad credentials: one line each naming the URL, exit 2; the rest is read', async () => {
+    const good = `s3://spark-logs/cluster-a/spark-events/${SERVED[4]!.name}`;
+    const r = await runCliAsync(['diagnose', '-f', 'json', 's3://spark-logs/no/such/log', 's3://no-such-bucket/x', good], env());
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      'spark-triage: s3://spark-logs/no/such/log: not found (HTTP 404): no such object, directory, bucket or application',
+      'spark-triage: s3://no-such-bucket/x: not found (HTTP 404): no such object, directory, bucket or application',
+    ]);
+    expect((JSON.parse(r.stdout) as { applications: unknown[] }).applications).toHaveLength(1);
+    const bad = await runCliAsync(['diagnose', good], { ...env(), AWS_SECRET_ACCESS_KEY: 'wrong' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(
+      /^spark-triage: s3:\/\/spark-logs\/cluster-a\/spark-events\/app-20261129101711-0000\.zstd: access denied \(HTTP 403\): SignatureDoesNotMatch/,
+    );
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    const badScan = await runCliAsync(['scan', 's3://spark-logs/'], { ...env(), AWS_SECRET_ACCESS_KEY: 'wrong' });
+    expect(badScan.status).toBe(2);
+    expect(badScan.stderr).toMatch(/^spark-triage: s3:\/\/spark-logs\/: access denied \(HTTP 403\)/);
+  }, 120_000);
+
+  describe('through 503s, throttling and a connection dropped mid-object', () => {
+    let proxy: Proxy | null = null;
+    beforeAll(async () => {
+      proxy = await startProxy({
+        target: s3!.endpoint,
+        faults: [
+          { pathIncludes: 'list-type=2', fault: 'status-503' },
+          { pathIncludes: `/${SERVED[0]!.name}`, fault: 'status-429' },
+          { pathIncludes: `/${SERVED[4]!.name}`, fault: 'drop-mid-body' },
+          { pathIncludes: `/${SERVED[2]!.name}`, fault: 'drop-mid-body' },
+        ],
+      });
+    });
+    afterAll(async () => proxy?.close());
+
+    it('every log once, nothing lost, no duplicate rows', async () => {
+      const r = await runCliAsync(['scan', 's3://spark-logs/cluster-a/spark-events/', '-f', 'jsonl'], {
+        ...env(),
+        AWS_ENDPOINT_URL_S3: proxy!.url,
+      });
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      const rows = rowsOf(r.stdout);
+      expect(rows.map((row) => row.path).sort()).toEqual(ALL.map((l) => `s3://spark-logs/cluster-a/spark-events/${l.name}`).sort());
+      expect(rows.every((row) => row.error === undefined)).toBe(true);
+      expect(rows.find((row) => row.path.endsWith(SERVED[4]!.name))!.verdict?.code).toBe('heap-oom');
+      // The cut objects were read again from where they broke off.
+      const gets = (name: string): string[] => proxy!.seen.filter((s) => s.startsWith('GET ') && s.includes(`/${name}`));
+      expect(gets(SERVED[4]!.name).length).toBeGreaterThanOrEqual(2);
+      expect(gets(SERVED[2]!.name).length).toBeGreaterThanOrEqual(2);
+    }, 120_000);
+  });
+
+  it('nothing was written to the store', () => {
+    expect(snapshot(root)).toEqual(before);
+  });
+});
