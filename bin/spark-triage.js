@@ -1,4 +1,5 @@
 #!/usr/bin/env node
-import { main } from '../dist/cli.js';
+import { load } from '../dist/load.js';
 
+const { main } = await load('cli');
 process.exitCode = await main(process.argv);

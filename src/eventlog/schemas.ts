@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The events the product uses, as Spark's JsonProtocol writes them

@@ -6,6 +6,7 @@ import type { Glob } from './filters.js';
 import type { ScanFilters } from '../render/html/scan.js';
 import { prepareRow, prepareView, RowWriter, type RowView, type PreparedRow, type ScanFormat, type TableShape } from './output.js';
 import { ScanState } from './state.js';
+import { decodedBytes } from './decoded.js';
 import { scanUnit, type ScanRow } from './row.js';
 import { remoteConfig } from '../sources/remote/config.js';
 import { isRemote, listRemoteUnits } from '../sources/remote/index.js';
@@ -41,15 +42,18 @@ export interface ScanIo {
 }
 
 /**
- * Bytes of logs that repay one more thread under `--jobs` by default. A worker costs its start (its
- * own copy of the program to load and compile, ~0.2 s here) and slows the others (V8's compiler
- * and collector threads already keep a third to half of a second core busy with one job). Measured
- * with `npm run bench` on 2 cores: 1,000 small logs (80 MB) read at 0.93x on two threads against
- * one; four 1 GiB logs at 1.68x.
+ * Decoded bytes of logs that repay one more thread under `--jobs` by default (compressed logs
+ * count what they decode to: ./decoded.ts). A worker costs its start and slows the others (V8's
+ * compiler and collector threads already keep part of a second core busy with one job). With every
+ * module loaded one by one a worker took 0.36 s of CPU to start and 512 MiB was the size that
+ * repaid it (`npm run bench`, 2 cores: 1,000 small logs, 80 MB, at 0.93× on two threads; four 1 GiB
+ * logs at 1.68×); from the one-file build and its code cache (src/load.ts) it takes 0.10 s
+ * (two tiny logs, `--jobs 2` against `--jobs 1`, median CPU of 9), so the size is scaled by the
+ * same 3.6 and rounded down: the real corpus (25 MB on disk, 348 MiB decoded) gets both cores.
  */
-export const AUTO_BYTES_PER_THREAD = 512 * 1024 * 1024;
+export const AUTO_BYTES_PER_THREAD = 128 * 1024 * 1024;
 
-/** The threads a scan of `bytes` uses when `--jobs` is not given. */
+/** The threads a scan of logs decoding to `bytes` uses when `--jobs` is not given. */
 export const autoJobs = (bytes: number): number =>
   Math.max(1, Math.min(availableParallelism(), 1 + Math.floor(bytes / AUTO_BYTES_PER_THREAD)));
 
@@ -203,7 +207,8 @@ async function scanInto(
         accept(u, prep(rows));
       }
     };
-    const jobs = opts.jobs === 'auto' ? autoJobs(units.reduce((sum, u) => sum + u.bytes, 0)) : opts.jobs;
+    // Files are weighed only until the cores are all repaid: a directory of 60,000 logs is not opened twice.
+    const jobs = opts.jobs === 'auto' ? autoJobs(decodedBytes(units, (availableParallelism() - 1) * AUTO_BYTES_PER_THREAD)) : opts.jobs;
     const threads = Math.min(jobs, Math.max(1, total)) - 1;
     // Logs from a server wait on the network more than on the CPU: the main thread keeps a few in
     // flight, so one request's round trip overlaps another's reading.

@@ -1,7 +1,10 @@
 // npm run bench: generates logs with the shape of real ones in a temporary directory, then
-// measures, medians of RUNS runs, diagnose throughput and peak RSS, scan apps/s, and the obvious
-// baselines side by side. Nothing is committed; the directory is removed at the end.
-// Sizes can be scaled down for a quick look: BENCH_SCALE=0.1 npm run bench.
+// measures diagnose throughput and peak RSS, start-up, scan apps/s, the limits of the machine
+// (`cat`, the floor of a JavaScript line scanner) and the obvious baselines side by side, each the
+// median of RUNS runs taken in alternation (run 1 of every command, then run 2 …), so a machine
+// busy for a while slows every row alike. Nothing is committed; the directory is removed at the end.
+// Sizes can be scaled down for a quick look: BENCH_SCALE=0.1 npm run bench. Spark's own History
+// Server replay of the 1 GiB log is timed too when java and mvn are there (BENCH_REPLAY=0: not).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
@@ -12,41 +15,52 @@ import { generateAppDir } from './apps.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BIN = path.join(ROOT, 'bin', 'spark-triage.js');
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 const MiB = 1024 * 1024;
+const TINY = path.join(ROOT, 'fixtures', 'diagnose', 'yarn-memory-exceeded', 'spark35-pyspark');
+const CORPUS = path.resolve(ROOT, '..', 'shared', 'eventlogs');
 const GNU_TIME =
   existsSync('/usr/bin/time') && spawnSync('/usr/bin/time', ['-f', '%M', 'true'], { encoding: 'utf8' }).status === 0
     ? '/usr/bin/time'
     : null;
 const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 
-/** Runs a command RUNS times; returns median wall seconds and the largest peak RSS (MiB). */
-function measure(cmd, args) {
-  const times = [];
-  let rss = null;
+/** One run: wall seconds and peak RSS (MiB, null without GNU time). */
+function once(cmd, args) {
+  const t = process.hrtime.bigint();
+  const r = GNU_TIME
+    ? spawnSync(GNU_TIME, ['-f', '%M', cmd, ...args], { encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'ignore', 'pipe'] })
+    : spawnSync(cmd, args, { stdio: 'ignore' });
+  const s = Number(process.hrtime.bigint() - t) / 1e9;
+  if (r.status !== 0 && r.status !== 1) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr ?? ''}`);
+  return { s, rss: GNU_TIME ? Number(r.stderr.trim().split('\n').pop()) / 1024 : null };
+}
+
+/**
+ * Runs every job RUNS times in alternation; returns, by job name, the median wall seconds and the
+ * largest peak RSS.
+ */
+function measureAll(jobs) {
+  const times = new Map(jobs.map((j) => [j.name, []]));
+  const rss = new Map(jobs.map((j) => [j.name, null]));
   for (let i = 0; i < RUNS; i++) {
-    const t = process.hrtime.bigint();
-    const r = GNU_TIME
-      ? spawnSync(GNU_TIME, ['-f', '%M', cmd, ...args], { encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'ignore', 'pipe'] })
-      : spawnSync(cmd, args, { stdio: 'ignore' });
-    times.push(Number(process.hrtime.bigint() - t) / 1e9);
-    if (r.status !== 0 && r.status !== 1) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr ?? ''}`);
-    if (GNU_TIME) rss = Math.max(rss ?? 0, Number(r.stderr.trim().split('\n').pop()) / 1024);
+    for (const j of jobs) {
+      const r = once(j.cmd, j.args);
+      times.get(j.name).push(r.s);
+      if (r.rss !== null) rss.set(j.name, Math.max(rss.get(j.name) ?? 0, r.rss));
+    }
+    console.error(`  round ${i + 1} of ${RUNS} done`);
   }
-  times.sort((a, b) => a - b);
-  return { s: times[Math.floor(times.length / 2)], rss };
+  const out = new Map();
+  for (const j of jobs) {
+    const t = times.get(j.name).sort((a, b) => a - b);
+    out.set(j.name, { s: t[Math.floor(t.length / 2)], rss: rss.get(j.name), ...j.extra });
+  }
+  return out;
 }
 
 const dir = mkdtempSync(path.join(tmpdir(), 'spark-triage-bench-'));
-const rows = [];
-const row = (name, m, extra = {}) => {
-  rows.push({ name, ...m, ...extra });
-  const mbs = extra.bytes ? `${(extra.bytes / MiB / m.s).toFixed(0)} MB/s` : extra.apps ? `${(extra.apps / m.s).toFixed(0)} apps/s` : '';
-  console.error(
-    `  ${name.padEnd(44)} ${m.s.toFixed(2).padStart(7)} s  ${mbs.padStart(11)}  ${m.rss !== null ? `${m.rss.toFixed(0)} MiB` : ''}`,
-  );
-};
 try {
   console.error(`generating in ${dir} (scale ${SCALE}) …`);
   const plain1 = path.join(dir, 'app-1g.json');
@@ -69,51 +83,178 @@ try {
   for (const f of [plain1, plain4, ...(hasZstd ? [zst1] : [])]) spawnSync('cat', [f], { stdio: 'ignore' });
   const b1 = statSync(plain1).size;
   const b4 = statSync(plain4).size;
-
-  console.error(`measuring, median of ${RUNS} runs:`);
-  const d1 = measure(process.execPath, [BIN, 'diagnose', '--format', 'json', plain1]);
-  row('diagnose, 1 GiB plain', d1, { bytes: b1 });
-  const dz = hasZstd ? measure(process.execPath, [BIN, 'diagnose', '--format', 'json', zst1]) : null;
-  if (dz) row('diagnose, 1 GiB as zstd (uncompressed MB/s)', dz, { bytes: b1 });
-  const d4 = measure(process.execPath, [BIN, 'diagnose', '--format', 'json', plain4]);
-  row('diagnose, 4 GiB plain', d4, { bytes: b4 });
-  const s1 = measure(process.execPath, [BIN, 'scan', '--format', 'jsonl', '--jobs', '1', apps]);
-  row(`scan, ${nApps} apps, --jobs 1`, s1, { apps: nApps });
   const cores = availableParallelism();
-  const sN = measure(process.execPath, [BIN, 'scan', '--format', 'jsonl', '--jobs', String(cores), apps]);
-  row(`scan, ${nApps} apps, --jobs ${cores}`, sN, { apps: nApps });
-  const sD = measure(process.execPath, [BIN, 'scan', '--format', 'jsonl', apps]);
-  row(`scan, ${nApps} apps, default jobs`, sD, { apps: nApps });
-  const l1 = measure(process.execPath, [BIN, 'scan', '--format', 'jsonl', '--jobs', '1', large]);
-  row('scan, 4 × 1 GiB logs, --jobs 1', l1, { bytes: 4 * b1 });
-  const lN = measure(process.execPath, [BIN, 'scan', '--format', 'jsonl', '--jobs', String(cores), large]);
-  row(`scan, 4 × 1 GiB logs, --jobs ${cores}`, lN, { bytes: 4 * b1 });
-  const node = measure(process.execPath, [path.join(ROOT, 'test', 'bench', 'baseline-node.mjs'), plain1]);
-  row('baseline: split2 + JSON.parse, 1 GiB', node, { bytes: b1 });
-  const py = has('python3') ? measure('python3', [path.join(ROOT, 'test', 'bench', 'baseline.py'), plain1]) : null;
-  if (py) row('baseline: Python json.loads, 1 GiB', py, { bytes: b1 });
-  const jq = has('jq') ? measure('jq', ['-n', 'reduce inputs as $e ({}; .[$e.Event] += 1)', plain1]) : null;
-  if (jq) row('baseline: jq, 1 GiB', jq, { bytes: b1 });
+  const node = process.execPath;
+  const st = (...args) => [BIN, ...args];
+  const hasCorpus = existsSync(path.join(CORPUS, 'MANIFEST.tsv'));
+
+  const jobs = [
+    { name: 'diagnose, 1 GiB plain', cmd: node, args: st('diagnose', '--format', 'json', plain1), extra: { bytes: b1 } },
+    ...(hasZstd
+      ? [
+          {
+            name: 'diagnose, 1 GiB as zstd (uncompressed MB/s)',
+            cmd: node,
+            args: st('diagnose', '--format', 'json', zst1),
+            extra: { bytes: b1 },
+          },
+        ]
+      : []),
+    { name: 'diagnose, 4 GiB plain', cmd: node, args: st('diagnose', '--format', 'json', plain4), extra: { bytes: b4 } },
+    { name: 'diagnose, a 5 KB log (start-up)', cmd: node, args: st('diagnose', '--format', 'json', TINY), extra: { ms: true } },
+    { name: 'limit: node starting, no script', cmd: node, args: ['-e', '0'], extra: { ms: true } },
+    {
+      name: `scan, ${nApps} apps, --jobs 1`,
+      cmd: node,
+      args: st('scan', '--format', 'jsonl', '--jobs', '1', apps),
+      extra: { apps: nApps },
+    },
+    {
+      name: `scan, ${nApps} apps, --jobs ${cores}`,
+      cmd: node,
+      args: st('scan', '--format', 'jsonl', '--jobs', String(cores), apps),
+      extra: { apps: nApps },
+    },
+    { name: `scan, ${nApps} apps, default jobs`, cmd: node, args: st('scan', '--format', 'jsonl', apps), extra: { apps: nApps } },
+    {
+      name: 'scan, 4 × 1 GiB logs, --jobs 1',
+      cmd: node,
+      args: st('scan', '--format', 'jsonl', '--jobs', '1', large),
+      extra: { bytes: 4 * b1 },
+    },
+    {
+      name: `scan, 4 × 1 GiB logs, --jobs ${cores}`,
+      cmd: node,
+      args: st('scan', '--format', 'jsonl', '--jobs', String(cores), large),
+      extra: { bytes: 4 * b1 },
+    },
+    ...(hasCorpus
+      ? [
+          {
+            name: 'scan, the real logs (../shared), --jobs 1',
+            cmd: node,
+            args: st('scan', '--format', 'jsonl', '--jobs', '1', CORPUS),
+            extra: {},
+          },
+          {
+            name: `scan, the real logs (../shared), --jobs ${cores}`,
+            cmd: node,
+            args: st('scan', '--format', 'jsonl', '--jobs', String(cores), CORPUS),
+            extra: {},
+          },
+          { name: 'scan, the real logs (../shared), default jobs', cmd: node, args: st('scan', '--format', 'jsonl', CORPUS), extra: {} },
+        ]
+      : []),
+    { name: 'limit: cat, 1 GiB', cmd: 'cat', args: [plain1], extra: { bytes: b1 } },
+    {
+      name: 'limit: JS line scanner floor, 1 GiB',
+      cmd: node,
+      args: [path.join(ROOT, 'test', 'bench', 'floor.mjs'), plain1],
+      extra: { bytes: b1 },
+    },
+    {
+      name: 'baseline: split2 + JSON.parse, 1 GiB',
+      cmd: node,
+      args: [path.join(ROOT, 'test', 'bench', 'baseline-node.mjs'), plain1],
+      extra: { bytes: b1 },
+    },
+    ...(has('python3')
+      ? [
+          {
+            name: 'baseline: Python json.loads, 1 GiB',
+            cmd: 'python3',
+            args: [path.join(ROOT, 'test', 'bench', 'baseline.py'), plain1],
+            extra: { bytes: b1 },
+          },
+        ]
+      : []),
+    ...(has('jq')
+      ? [
+          {
+            name: 'baseline: jq, 1 GiB',
+            cmd: 'jq',
+            args: ['-n', 'reduce inputs as $e ({}; .[$e.Event] += 1)', plain1],
+            extra: { bytes: b1 },
+          },
+        ]
+      : []),
+  ];
+  console.error(`measuring ${jobs.length} commands, ${RUNS} rounds:`);
+  const m = measureAll(jobs);
+  const get = (name) => m.get(name) ?? null;
+
+  // Spark's own replay (test/real-spark/replay-bench.mjs): one JVM, the log replayed RUNS times.
+  let replay = null;
+  if (process.env.BENCH_REPLAY !== '0' && has('java') && has('mvn')) {
+    console.error('timing the History Server replay of the 1 GiB log (builds Spark with Maven once) …');
+    // A name without a dot: Spark takes what follows the last one for a codec name (EventLogFileWriter.codecName).
+    const r = spawnSync(
+      node,
+      [
+        path.join(ROOT, 'test', 'real-spark', 'replay-bench.mjs'),
+        '--runs',
+        String(RUNS),
+        path.join(large, 'application_1700000000000_0001'),
+      ],
+      {
+        encoding: 'utf8',
+        maxBuffer: 1 << 26,
+      },
+    );
+    if (r.status === 0) replay = JSON.parse(r.stdout);
+    else console.error(`replay not timed: ${r.stderr.trim().split('\n').slice(-3).join(' / ')}`);
+  }
 
   const check = (label, ok, detail) => console.log(`${ok ? 'PASS' : 'FAIL'}  ${label}: ${detail}`);
   // The zstd log must be diagnosed exactly as the plain one (only its input's compression differs).
   const diagnosis = (file) => {
-    const r = spawnSync(process.execPath, [BIN, 'diagnose', '--format', 'json', file], { encoding: 'utf8', maxBuffer: 1 << 28 });
+    const r = spawnSync(node, [BIN, 'diagnose', '--format', 'json', file], { encoding: 'utf8', maxBuffer: 1 << 28 });
     const j = JSON.parse(r.stdout);
     for (const i of j.inputs) delete i.compression;
     return JSON.stringify(j).replaceAll(file, '<log>');
   };
   console.log(
-    `\nmachine: ${cpus()[0]?.model ?? 'unknown'} × ${cores}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, Node ${process.version}; medians of ${RUNS}; sizes × ${SCALE}`,
+    `\nmachine: ${cpus()[0]?.model ?? 'unknown'} × ${cores}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, Node ${process.version}; medians of ${RUNS} alternating runs; sizes × ${SCALE}`,
   );
-  console.log('| run | median s | throughput | peak RSS |\n|---|---|---|---|');
-  for (const r of rows)
+  console.log('| run | median | throughput | peak RSS |\n|---|---|---|---|');
+  const rate = (r) =>
+    r.bytes ? `${(r.bytes / MiB / r.s).toFixed(0)} MB/s` : r.apps ? `${(r.apps / r.s).toFixed(0)} apps/s` : r.ms ? '' : '';
+  for (const [name, r] of m)
     console.log(
-      `| ${r.name} | ${r.s.toFixed(2)} | ${r.bytes ? `${(r.bytes / MiB / r.s).toFixed(0)} MB/s` : `${(r.apps / r.s).toFixed(0)} apps/s`} | ${r.rss !== null ? `${r.rss.toFixed(0)} MiB` : 'n/a'} |`,
+      `| ${name} | ${r.ms ? `${(r.s * 1000).toFixed(0)} ms` : `${r.s.toFixed(2)} s`} | ${rate(r)} | ${r.rss !== null ? `${r.rss.toFixed(0)} MiB` : 'n/a'} |`,
     );
+  if (replay) {
+    const res = replay.results[0];
+    console.log(
+      `| Spark ${replay.spark} History Server replay, 1 GiB (one JVM: whole process / median replay, the first cold) | ${(replay.processWallMs / 1000).toFixed(2)} s / ${(res.medianMs / 1000).toFixed(2)} s | ${(b1 / MiB / (res.medianMs / 1000)).toFixed(0)} MB/s | ${replay.heap} heap |`,
+    );
+  }
   console.log('');
-  if (py) check('diagnose ≥ 4× the Python baseline', py.s / d1.s >= 4, `${(py.s / d1.s).toFixed(2)}×`);
-  check('diagnose ≥ 2× the split2 + JSON.parse baseline', node.s / d1.s >= 2, `${(node.s / d1.s).toFixed(2)}×`);
+  const d1 = get('diagnose, 1 GiB plain');
+  const d4 = get('diagnose, 4 GiB plain');
+  const dz = get('diagnose, 1 GiB as zstd (uncompressed MB/s)');
+  const py = get('baseline: Python json.loads, 1 GiB');
+  const sp = get('baseline: split2 + JSON.parse, 1 GiB');
+  const cat = get('limit: cat, 1 GiB');
+  const floor = get('limit: JS line scanner floor, 1 GiB');
+  const tiny = get('diagnose, a 5 KB log (start-up)');
+  const s1 = get(`scan, ${nApps} apps, --jobs 1`);
+  const sN = get(`scan, ${nApps} apps, --jobs ${cores}`);
+  const sD = get(`scan, ${nApps} apps, default jobs`);
+  const l1 = get('scan, 4 × 1 GiB logs, --jobs 1');
+  const lN = get(`scan, 4 × 1 GiB logs, --jobs ${cores}`);
+  const c1 = get('scan, the real logs (../shared), --jobs 1');
+  const cN = get(`scan, the real logs (../shared), --jobs ${cores}`);
+  check('diagnose ≤ 5× the time of cat', d1.s / cat.s <= 5, `${(d1.s / cat.s).toFixed(2)}× (JS floor ${(d1.s / floor.s).toFixed(2)}×)`);
+  if (py) check('diagnose ≥ 8× the Python baseline', py.s / d1.s >= 8, `${(py.s / d1.s).toFixed(2)}×`);
+  check('diagnose ≥ 5× the split2 + JSON.parse baseline', sp.s / d1.s >= 5, `${(sp.s / d1.s).toFixed(2)}×`);
+  if (replay)
+    check(
+      'diagnose faster than Spark’s own warm replay',
+      replay.results[0].medianMs / 1000 > d1.s,
+      `${(replay.results[0].medianMs / 1000 / d1.s).toFixed(2)}×`,
+    );
+  check('start-up: diagnose of a 5 KB log ≤ 120 ms', tiny.s <= 0.12, `${(tiny.s * 1000).toFixed(0)} ms`);
   if (d1.rss !== null)
     check('peak RSS ≤ 200 MiB on 1 GiB and 4 GiB', Math.max(d1.rss, d4.rss) <= 200, `${d1.rss.toFixed(0)} / ${d4.rss.toFixed(0)} MiB`);
   if (dz) check('zstd throughput ≥ 75% of plain', d1.s / dz.s >= 0.75, `${((d1.s / dz.s) * 100).toFixed(0)}%`);
@@ -121,6 +262,12 @@ try {
   check(`scan with ${cores} jobs ≥ 1.7× one (${nApps} apps)`, s1.s / sN.s >= 1.7, `${(s1.s / sN.s).toFixed(2)}×`);
   check(`scan with ${cores} jobs ≥ 1.7× one (4 × 1 GiB)`, l1.s / lN.s >= 1.7, `${(l1.s / lN.s).toFixed(2)}×`);
   check('scan by default no slower than --jobs 1 (small logs)', sD.s <= s1.s * 1.05, `${sD.s.toFixed(2)} s vs ${s1.s.toFixed(2)} s`);
+  if (c1)
+    check(
+      `scan of the real logs with ${cores} jobs no slower than one`,
+      cN.s <= c1.s * 1.05,
+      `${cN.s.toFixed(2)} s vs ${c1.s.toFixed(2)} s`,
+    );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

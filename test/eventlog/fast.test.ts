@@ -56,7 +56,10 @@ describe('fastTaskEnd', () => {
 
   it('reads the fields the state uses', () => {
     expect(eventName(line(ok))).toBe('SparkListenerTaskEnd');
-    expect(fastTaskEnd(line(ok))).toEqual({
+    const read = fastTaskEnd(line(ok));
+    // The values of a row are its first ids.length slots of one array kept for every line.
+    const peaks = read?.peaks ? { ...read.peaks, vals: Array.from(read.peaks.vals.subarray(0, read.peaks.ids.length)) } : null;
+    expect({ ...read, peaks }).toEqual({
       data: {
         'Stage ID': 3,
         'Stage Attempt ID': 1,
@@ -108,5 +111,27 @@ describe('fastEnvironment', () => {
     const swapped =
       '{"Event":"SparkListenerEnvironmentUpdate","System Properties":{},"Hadoop Properties":{},"Spark Properties":{},"Classpath Entries":{}}';
     expect(fastEnvironment(Buffer.from(swapped))).toBeNull();
+  });
+});
+
+describe('the name cache', () => {
+  // Names are compared four bytes at a time, then byte by byte: a name must match whatever its
+  // length and wherever the line sits in its buffer, and a difference in any byte must not.
+  it('matches names of every length at every offset, and nothing that differs in one byte', () => {
+    for (let len = 1; len <= 13; len++) {
+      const name = 'ABCDEFGHIJKLM'.slice(0, len);
+      const metrics = `{"Event":"SparkListenerTaskEnd","Stage ID":1,"Stage Attempt ID":0,"Task End Reason":{"Reason":"Success"},"Task Info":{"Task ID":1,"Executor ID":"2"},"Task Executor Metrics":{"${name}":${len},"${name}x":7}}`;
+      for (let pad = 0; pad < 4; pad++) {
+        const buf = Buffer.concat([Buffer.alloc(pad, 0x20), Buffer.from(metrics)]).subarray(pad);
+        const peaks = fastTaskEnd(buf)?.peaks;
+        expect(peaks?.keys).toEqual([name, `${name}x`]);
+        expect(Array.from(peaks!.vals.subarray(0, 2))).toEqual([len, 7]);
+        for (let at = 0; at < len; at++) {
+          const other = name.slice(0, at) + 'z' + name.slice(at + 1);
+          const changed = Buffer.from(metrics.replace(`"${name}":`, `"${other}":`));
+          expect(fastTaskEnd(changed)?.peaks?.keys[0]).toBe(other);
+        }
+      }
+    }
   });
 });

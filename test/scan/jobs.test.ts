@@ -1,12 +1,15 @@
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
+import { decodedBytes } from '../../src/scan/decoded.js';
 import { AUTO_BYTES_PER_THREAD, autoJobs } from '../../src/scan/index.js';
+import { walkLogDir, type Unit } from '../../src/sources/walk.js';
+import { EVENTLOGS, hasShared } from '../helpers.js';
 
 describe('scan threads by default', () => {
   const cores = availableParallelism();
   it('one thread until the logs repay a second', () => {
     expect(autoJobs(0)).toBe(1);
-    expect(autoJobs(80 * 1024 * 1024)).toBe(1); // the bench's 1,000 small logs
+    expect(autoJobs(100 * 1024 * 1024)).toBe(1);
     expect(autoJobs(AUTO_BYTES_PER_THREAD - 1)).toBe(1);
   });
   it('one more per AUTO_BYTES_PER_THREAD, never more than the cores', () => {
@@ -14,4 +17,13 @@ describe('scan threads by default', () => {
     expect(autoJobs(3 * AUTO_BYTES_PER_THREAD)).toBe(Math.min(4, cores));
     expect(autoJobs(1e15)).toBe(cores);
   });
+  it.skipIf(!hasShared)(
+    'counts the real corpus by what it decodes to (25 MB on disk, 348 MiB decoded): two threads, where cores allow',
+    async () => {
+      const units: Unit[] = [];
+      for await (const u of walkLogDir(EVENTLOGS)) units.push(u);
+      expect(autoJobs(units.reduce((s, u) => s + u.bytes, 0))).toBe(1);
+      expect(autoJobs(decodedBytes(units, (cores - 1) * AUTO_BYTES_PER_THREAD))).toBe(Math.min(2, cores));
+    },
+  );
 });

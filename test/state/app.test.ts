@@ -11,7 +11,7 @@ const stageMetrics = (exec: string, metrics: Record<string, number>): KnownEvent
 const row = (metrics: Record<string, number>) => ({
   keys: Object.keys(metrics),
   ids: Object.keys(metrics).map(metricId),
-  vals: Object.values(metrics),
+  vals: Float64Array.from(Object.values(metrics)),
 });
 
 describe('executor peaks', () => {

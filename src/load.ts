@@ -1,0 +1,40 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Script } from 'node:vm';
+import type { Role, start } from './bundle.js';
+
+/**
+ * Starts a part of the program from the one-file build when there is one (dist/spark-triage.cjs,
+ * made by `npm run build`), else from the modules tsc wrote. Start-up is most of the time on a
+ * small log: loading ~200 modules cost ~135 ms (zod alone 66 ms) before a byte was read. One script
+ * costs one read and one compile, and the compile is skipped with the V8 code cache written beside
+ * it at build time: V8 checks that cache against its version, its flags and the script's source,
+ * and compiles afresh when it does not match (`cachedDataRejected`), so a stale cache is slow, never wrong.
+ */
+export async function load(role: Role): Promise<Awaited<ReturnType<typeof start>>> {
+  const file = fileURLToPath(new URL('./spark-triage.cjs', import.meta.url));
+  if (!existsSync(file)) return (await import('./bundle.js')).start(role);
+  return bundled(file).start(role);
+}
+
+/** The cache file beside a bundle. */
+export const cacheFile = (bundle: string): string => bundle.replace(/\.cjs$/, '.v8cache');
+
+/** Compiles and runs the CommonJS bundle `file` (with its code cache, if any); returns its exports and script. */
+export function bundled(file: string): { start: typeof start; script: Script } {
+  let cachedData: Buffer | undefined;
+  try {
+    cachedData = readFileSync(cacheFile(file));
+  } catch {
+    cachedData = undefined; // no cache: compiled as any script
+  }
+  // The wrapper Node puts around a CommonJS module, so the bundle sees require, module and __filename.
+  const source = `(function (exports, require, module, __filename, __dirname) {${readFileSync(file, 'utf8')}\n})`;
+  const script = new Script(source, { filename: file, cachedData });
+  const module = { exports: {} as { start: typeof start } };
+  const run = script.runInThisContext() as (e: object, r: NodeJS.Require, m: object, f: string, d: string) => void;
+  run(module.exports, createRequire(file), module, file, path.dirname(file));
+  return { start: module.exports.start, script };
+}
