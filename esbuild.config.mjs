@@ -24,6 +24,8 @@ await build({
   // The cloud stores' clients stay out: loaded from node_modules by import() only when a URL of theirs
   // is given (src/sources/remote/), they would otherwise be parsed at every start (3.1 MB against 0.7).
   external: ['@aws-sdk/*', '@azure/*', '@smithy/*'],
+  // ...through require(): the bundle runs as a vm.Script (src/load.ts), where a real import() has no loader.
+  supported: { 'dynamic-import': false },
   logLevel: 'warning',
 });
 // The threads' files, found beside the bundle as the modules name them: each starts its part of it.

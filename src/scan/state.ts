@@ -248,7 +248,9 @@ let fingerprint: string | null = null;
  */
 function toolFingerprint(): string {
   if (fingerprint !== null) return fingerprint;
-  const dist = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+  // dist/scan/state.js, or the one-file bundle dist/spark-triage.cjs (src/load.ts): either way, dist/.
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const dist = path.basename(here) === 'dist' ? here : path.dirname(here);
   const h = createHash('sha256');
   const walk = (dir: string): void => {
     for (const d of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {

@@ -14,6 +14,7 @@ import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync } from 'node:
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { supervise } from './proc.mjs';
 import { DEFAULT_SPARK, MODULE_OPTIONS, SPARKS, TARGET, buildSpark, classpath, haveJavaAndMaven, sparkEnv } from './spark.mjs';
 
 export { haveJavaAndMaven };
@@ -69,32 +70,13 @@ export async function start({
     { env: sparkEnv(spark, spark.home), detached: true, stdio: ['ignore', fd, fd] },
   );
   closeSync(fd);
-  let exited = null;
-  child.on('exit', (code, signal) => {
-    exited = code ?? signal;
-  });
+  const { exited, stop } = supervise(child, 10_000);
   const url = `http://127.0.0.1:${p}`;
-  const stop = () =>
-    new Promise((resolve) => {
-      if (exited !== null) return resolve();
-      child.once('exit', () => resolve());
-      try {
-        process.kill(-child.pid, 'SIGTERM');
-      } catch {
-        resolve();
-      }
-      setTimeout(() => {
-        try {
-          process.kill(-child.pid, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }, 10_000).unref();
-    });
+
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (exited !== null)
-      throw new Error(`History Server exited (${exited}) while starting:\n${readFileSync(logFile, 'utf8').slice(-3000)}`);
+    if (exited() !== null)
+      throw new Error(`History Server exited (${exited()}) while starting:\n${readFileSync(logFile, 'utf8').slice(-3000)}`);
     if (Date.now() > deadline) {
       await stop();
       throw new Error(`History Server did not answer on ${url} within ${timeoutMs / 1000}s (log: ${logFile})`);

@@ -12,6 +12,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { supervise } from './proc.mjs';
 import { haveJavaAndMaven } from './spark.mjs';
 
 export { haveJavaAndMaven };
@@ -44,26 +45,7 @@ function jvm(args, logFile) {
   const fd = openSync(logFile, 'w');
   const child = spawn('java', args, { detached: true, stdio: ['ignore', fd, fd] });
   closeSync(fd);
-  let exited = null;
-  child.on('exit', (code, signal) => (exited = code ?? signal));
-  const stop = () =>
-    new Promise((resolve) => {
-      if (exited !== null) return resolve();
-      child.once('exit', () => resolve());
-      try {
-        process.kill(-child.pid, 'SIGTERM');
-      } catch {
-        resolve();
-      }
-      setTimeout(() => {
-        try {
-          process.kill(-child.pid, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }, 10_000).unref();
-    });
-  return { child, stop, exited: () => exited };
+  return { child, ...supervise(child, 10_000) };
 }
 
 async function waitFor(url, proc, logFile, timeoutMs) {
@@ -206,29 +188,8 @@ export async function startAzurite({ timeoutMs = 60_000 } = {}) {
     },
   );
   closeSync(fd);
-  let exited = null;
-  child.on('exit', (code, signal) => (exited = code ?? signal));
-  const proc = {
-    exited: () => exited,
-    stop: () =>
-      new Promise((resolve) => {
-        if (exited !== null) return resolve();
-        child.once('exit', () => resolve());
-        try {
-          process.kill(-child.pid, 'SIGTERM');
-        } catch {
-          resolve();
-        }
-        // Azurite closes gracefully, waiting on idle keep-alive connections: not for long.
-        setTimeout(() => {
-          try {
-            process.kill(-child.pid, 'SIGKILL');
-          } catch {
-            // already gone
-          }
-        }, 2_000).unref();
-      }),
-  };
+  // Azurite closes gracefully, waiting on idle keep-alive connections: not for long.
+  const proc = supervise(child, 2_000);
   const endpoint = `http://127.0.0.1:${port}/devstoreaccount1`;
   await waitFor(endpoint, proc, logFile, timeoutMs);
   return {
