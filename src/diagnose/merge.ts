@@ -106,6 +106,7 @@ function absorb(target: MergedApp, app: AppRead, source: { path: string; kind: s
     else into.learn(fact);
   }
   into.overflow.learnt += from.overflow.learnt;
+  into.mainThreadDied ??= from.mainThreadDied;
   into.clusterManagerHint ??= from.clusterManagerHint;
   into.appId ??= from.appId;
   into.sparkVersion ??= from.sparkVersion;

@@ -105,6 +105,12 @@ export class AppState implements EventVisitor {
   startTime: number | null = null;
   endTime: number | null = null;
   exitCode: number | null = null;
+  /**
+   * Where a driver's own log says its main thread died of an uncaught exception ("Exception in thread
+   * "main""): spark-submit then exits 1, whatever the event log recorded (Spark 3.3 writes no trace of
+   * a query that failed in the driver after its jobs succeeded). Null: no such line.
+   */
+  mainThreadDied: Location | null = null;
   ended = false;
   sparkProperties: Record<string, string> = {};
   javaVersion: string | null = null;
@@ -386,6 +392,7 @@ export class AppState implements EventVisitor {
     if (!this.hasEventLog) return 'unknown';
     if (!this.ended) return 'incomplete';
     if (this.exitCode !== null && this.exitCode !== 0) return 'failed';
+    if (this.mainThreadDied !== null) return 'failed';
     return this.lastJobFailed || this.lastSqlFailed ? 'failed' : 'succeeded';
   }
 
