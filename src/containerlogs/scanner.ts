@@ -318,8 +318,10 @@ export class LogScanner {
     if ((m = /Exception in thread "([^"]+)"\s*([\s\S]*)/.exec(text))) {
       const thread = m[1]!;
       const hint = TASK_THREAD.test(thread) ? 'executor' : DRIVER_THREAD.test(thread) ? 'driver' : null;
-      // The application's own main thread: the driver process ends with it (spark-submit exits 1).
-      if (thread === 'main') this.app.mainThreadDied ??= this.locate(e, text, m.index);
+      // The application's own main thread: the driver process ends with it (spark-submit exits 1). Not an
+      // executor's main (a backend that could not start) nor a client-mode AM's (ExecutorLauncher).
+      const notDriver = this.ctx.role === 'executor' || (this.roles.executor && !this.roles.driver) || this.roles.amClient;
+      if (thread === 'main' && !notDriver) this.app.mainThreadDied ??= this.locate(e, text, m.index);
       return [{ sig: sig('job-failure', bodyAt(text, m, 2), m[2]!, null), bare: true, hint }];
     }
     // The driver's Python process itself (toPandas, collect): a traceback that is not a worker's.

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -75,5 +75,37 @@ describe('joining inputs of one application (mergeInputs)', () => {
       const d = only(diagnoses, () => true, 'the table');
       expect([d.verdict, d.findings]).toEqual([null, []]);
     });
+  });
+});
+
+describe("a driver's main thread that died", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'spark-triage-main-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  // A run whose event log says nothing failed (a healthy fixture), and the last lines of a log.
+  const withLog = async (name: string, lines: string[]): Promise<string> => {
+    const log = path.join(dir, name);
+    writeFileSync(log, `${lines.join('\n')}\n`);
+    const { diagnoses } = await diagnosePaths([fixture('diagnose', 'traps', 'maxresultsize-property'), log]);
+    return only(diagnoses, () => true, 'application').outcome;
+  };
+
+  it('makes the application failed when it is the driver’s (spark-submit exits 1)', async () => {
+    expect(
+      await withLog('driver.log', [
+        '24/03/01 10:00:00 INFO SparkContext: Running Spark version 3.3.3',
+        'Exception in thread "main" org.apache.spark.SparkException: Not enough memory to build and broadcast the table to all worker nodes.',
+        '\tat org.apache.spark.sql.execution.exchange.BroadcastExchangeExec.$anonfun$relationFuture$1(BroadcastExchangeExec.scala:185)',
+      ]),
+    ).toBe('failed');
+  });
+
+  it('does not when it is an executor backend’s (an executor that could not start)', async () => {
+    expect(
+      await withLog('executor-stderr', [
+        '24/03/01 10:00:00 INFO CoarseGrainedExecutorBackend: Started daemon with process name: 123@node-2',
+        'Exception in thread "main" java.lang.IllegalArgumentException: Executor memory 104857600 must be at least 471859200.',
+        '\tat org.apache.spark.memory.UnifiedMemoryManager$.getMaxMemory(UnifiedMemoryManager.scala:226)',
+      ]),
+    ).toBe('succeeded');
   });
 });
