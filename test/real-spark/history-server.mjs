@@ -11,24 +11,12 @@
 // As a command: node test/real-spark/history-server.mjs <logDir> [port]  (Ctrl-C stops it).
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { supervise } from './proc.mjs';
+import { freePort, supervise } from './proc.mjs';
 import { DEFAULT_SPARK, MODULE_OPTIONS, SPARKS, TARGET, buildSpark, classpath, haveJavaAndMaven, sparkEnv } from './spark.mjs';
 
 export { haveJavaAndMaven };
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * Starts a History Server over `logDir` on 127.0.0.1:`port` and resolves once its REST API answers.

@@ -1,5 +1,8 @@
-// A server the tests start as the leader of its own process group (spawn with detached: true), and
-// how to stop it: SIGTERM to the group, SIGKILL after `graceMs` if it is still there.
+// The servers the tests start (Spark's History Server, s3proxy, MiniDFSCluster, Azurite): a free port
+// for each, and how to stop one started as the leader of its own process group (spawn with detached:
+// true): SIGTERM to the group, SIGKILL after `graceMs` if it is still there.
+import { createServer } from 'node:net';
+
 /**
  * @param {import('node:child_process').ChildProcess} child
  * @param {number} graceMs
@@ -28,4 +31,16 @@ export function supervise(child, graceMs) {
       }, graceMs).unref();
     });
   return { exited: () => exited, stop };
+}
+
+/** A free TCP port on loopback (asked of the kernel, then released for the server to take). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
 }

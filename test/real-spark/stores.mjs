@@ -8,27 +8,15 @@
 // (haveJavaAndMaven() says whether they are there).
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { supervise } from './proc.mjs';
+import { freePort, supervise } from './proc.mjs';
 import { haveJavaAndMaven } from './spark.mjs';
 
 export { haveJavaAndMaven };
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** `mvn package` of a module under this folder once; returns its target/lib. */
 function built(module) {
