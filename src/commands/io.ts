@@ -43,3 +43,6 @@ export function collectConf(pair: string, acc: Record<string, string> = {}): Rec
 export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
+
+/** The width a table is laid out to: the terminal's, or 80 when stdout is not one (or a narrow one). */
+export const tableWidth = (io: Io): number => (io.isTTY && io.columns !== undefined && io.columns >= 40 ? io.columns : 80);

@@ -4,8 +4,8 @@ import { problemOf } from '../errors.js';
 import { escapeControl, jsonText } from '../render/escape.js';
 import type { Style } from '../render/style.js';
 import { inputErrorText } from '../render/words/input-errors.js';
-import { prepareView, RowView, RowWriter, type ScanFormat } from '../scan/output.js';
-import { EXIT_OK, EXIT_USAGE, type Io } from './io.js';
+import { prepareView, RowView, RowWriter, scanRoot, type ScanFormat } from '../scan/output.js';
+import { EXIT_OK, EXIT_USAGE, tableWidth, type Io } from './io.js';
 
 export interface MergeOptions {
   format: ScanFormat;
@@ -25,7 +25,7 @@ const MAX_ROW_CHARS = 64 * 1024 * 1024;
  * flat. A line that is not a scan row is said (file and line) and skipped; the exit code is then 2.
  */
 export async function mergeCommand(files: string[], opts: MergeOptions, io: Io): Promise<number> {
-  const shape = { width: io.isTTY && io.columns !== undefined && io.columns >= 40 ? io.columns : 80, root: opts.root.replace(/\/+$/, '') };
+  const shape = { width: tableWidth(io), root: scanRoot(opts.root) };
   const writer = new RowWriter(opts.format, io.out, opts.style, shape);
   writer.open();
   let bad = 0;

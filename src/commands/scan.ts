@@ -7,7 +7,7 @@ import { compileGlob, parseSince, type Glob } from '../scan/filters.js';
 import { ListingError, runScan } from '../scan/index.js';
 import { isRemote } from '../sources/remote/index.js';
 import type { ScanFormat } from '../scan/output.js';
-import { EXIT_INTERRUPTED, EXIT_OK, UsageError, type Io } from './io.js';
+import { EXIT_INTERRUPTED, EXIT_OK, tableWidth, UsageError, type Io } from './io.js';
 
 export interface ScanCommandOptions {
   format: ScanFormat;
@@ -63,9 +63,6 @@ export function parseShard(v: string, env: NodeJS.ProcessEnv): { k: number; n: n
     );
   return { k: Number(index) + 1, n };
 }
-
-/** The table's width: the terminal's, or 80 when stdout is not one. */
-const tableWidth = (io: Io): number => (io.isTTY && io.columns !== undefined && io.columns >= 40 ? io.columns : 80);
 
 /** `scan`: batch-diagnose a log directory, one row per application; Ctrl-C stops cleanly (exit 130). */
 export async function scanCommand(dir: string, opts: ScanCommandOptions, io: Io): Promise<number> {

@@ -1,4 +1,4 @@
-import type { RemedyMessage } from '../classifiers/remedies.js';
+import type { HeapWhy, RemedyMessage } from '../classifiers/remedies.js';
 import { POLICY } from '../classifiers/policy.js';
 import { GiB, MiB, parseSize, type MemoryLayout } from '../memory/index.js';
 import { adminFile, defaultOf, keyStatus, type AppContext, type KeyStatus } from './keys.js';
@@ -183,17 +183,15 @@ function build(input: PlanInput, o: Options): PlanData | null {
   // --- the executor heap and each task's share of it -----------------------------------------------------
   const heapKey = app.manager === 'local' ? 'spark.driver.memory' : 'spark.executor.memory';
   const heapNeed = maxOf(ofKind('executor-heap'), (n) => n.need.heap);
-  if (heapNeed && now.executor.heap < heapNeed.need.heap) {
-    const next = roundUp(heapNeed.need.heap, POLICY.heapStep.value);
-    const after = input.layoutWith({ ...conf, [heapKey]: sizeConf(next) });
-    set(
-      heapKey,
-      sizeConf(next),
-      { messageId: 'more-heap', data: { why: heapNeed.need.why, container: after?.executor.container ?? now.executor.container } },
-      heapNeed.finding,
-    );
+  /** Raises the executor heap to `bytes`, for `why`; the reason says the container it makes. */
+  const moreHeap = (bytes: number, why: HeapWhy, finding: string): void => {
+    const after = input.layoutWith({ ...conf, [heapKey]: sizeConf(bytes) });
+    const container = after?.executor.container ?? now.executor.container;
+    set(heapKey, sizeConf(bytes), { messageId: 'more-heap', data: { why, container } }, finding);
     strategies.add('more-heap');
-  }
+  };
+  if (heapNeed && now.executor.heap < heapNeed.need.heap)
+    moreHeap(roundUp(heapNeed.need.heap, POLICY.heapStep.value), heapNeed.need.why, heapNeed.finding);
   const taskNeed = maxOf(ofKind('task-execution'), (n) => n.need.perTask);
   if (taskNeed && (layout() ?? now).executor.perTaskMax < taskNeed.need.perTask) {
     const met = o.taskByCores ? fewerCores(input, conf, taskNeed.need.perTask) : null;
@@ -207,16 +205,7 @@ function build(input: PlanInput, o: Options): PlanData | null {
       strategies.add('fewer-cores');
     } else {
       const heap = heapForTasks(input, conf, heapKey, taskNeed.need.perTask);
-      if (heap !== null) {
-        const after = input.layoutWith({ ...conf, [heapKey]: sizeConf(heap) });
-        set(
-          heapKey,
-          sizeConf(heap),
-          { messageId: 'more-heap', data: { why: taskNeed.need.why, container: after?.executor.container ?? now.executor.container } },
-          taskNeed.finding,
-        );
-        strategies.add('more-heap');
-      }
+      if (heap !== null) moreHeap(heap, taskNeed.need.why, taskNeed.finding);
     }
   }
 

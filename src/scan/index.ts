@@ -4,7 +4,17 @@ import type { Style } from '../render/style.js';
 import type { Problem } from '../errors.js';
 import type { Glob } from './filters.js';
 import type { ScanFilters } from '../render/html/scan.js';
-import { prepareRow, prepareView, RowWriter, type RowView, type PreparedRow, type ScanFormat, type TableShape } from './output.js';
+import {
+  prepareRow,
+  prepareView,
+  RowWriter,
+  scanRoot,
+  underRoot,
+  type RowView,
+  type PreparedRow,
+  type ScanFormat,
+  type TableShape,
+} from './output.js';
 import { ScanState } from './state.js';
 import { decodedBytes } from './decoded.js';
 import { scanUnit, type ScanRow } from './row.js';
@@ -76,12 +86,12 @@ export async function runScan(opts: ScanOptions, io: ScanIo, signal: AbortSignal
         io.progress!(s);
       }
     : null;
-  const root = opts.root.replace(/\/+$/, '');
+  const root = scanRoot(opts.root);
   const writer = new RowWriter(opts.format, out, io.style, { width: io.width, root }, opts.filters ?? null);
   writer.open(); // an unusable $TMPDIR is said before the walk, not after it
   const state = opts.state !== null ? ScanState.open(opts.state) : null;
   try {
-    const result = await scanInto(writer, state, opts, { ...io, out, progress }, signal);
+    const result = await scanInto(writer, state, opts, root, { ...io, out, progress }, signal);
     state?.commit(result === 'done');
     return result;
   } finally {
@@ -107,18 +117,18 @@ async function scanInto(
   writer: RowWriter,
   state: ScanState | null,
   opts: ScanOptions,
+  root: string,
   io: ScanIo,
   signal: AbortSignal,
 ): Promise<'done' | 'interrupted'> {
   let units: Unit[] = [];
-  const root = opts.root.replace(/\/+$/, '');
   const listing = isRemote(opts.root) ? listRemoteUnits(opts.root, { since: opts.since }) : walkLogDir(opts.root);
   for await (const u of listing) {
     // Time first (an unreadable path too, when its time is known), then the name when a listing
     // gives it (a History Server's: logs --app-name drops are never downloaded), then the shard.
     if (opts.since !== null && u.mtime > 0 && u.mtime < opts.since) continue;
     if (opts.appName && u.error === undefined && typeof u.appName === 'string' && !opts.appName.test(u.appName)) continue;
-    if (opts.shard && shardOf(under(root, u.path), opts.shard.n) !== opts.shard.k) continue;
+    if (opts.shard && shardOf(underRoot(root, u.path), opts.shard.n) !== opts.shard.k) continue;
     units.push(u);
   }
   // A URL whose listing failed names nothing to scan: one line and exit 2, as a missing directory.
@@ -237,9 +247,6 @@ function parseRow(line: string): RowView | null {
     return null;
   }
 }
-
-/** A path (or URL) under the scan's root, as --shard hashes it. */
-const under = (root: string, p: string): string => (p.startsWith(`${root}/`) ? p.slice(root.length + 1) : p);
 
 /** The root of a scan (a URL) could not be listed at all. */
 export class ListingError extends Error {

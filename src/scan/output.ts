@@ -256,7 +256,7 @@ function severityWord(a: AppView | null, v: RowView): string {
 /** A row's line, and under it the fix or the error, each cut to the width. */
 function tableRow(v: RowView, shape: TableShape): string[] {
   const a = isError(v) ? null : v;
-  const shown = { ...v, path: relative(shape.root, v.path) } as RowView;
+  const shown = { ...v, path: underRoot(shape.root, v.path) } as RowView;
   const cols = columnsFor(shape.width);
   const line = cols
     .map((c) => {
@@ -277,7 +277,11 @@ function fixLine(a: AppView): string {
   return t === '' ? '' : `fix: ${t}`;
 }
 
-const relative = (root: string, p: string): string => (root !== '' && p.startsWith(`${root}/`) ? p.slice(root.length + 1) : p);
+/** A scanned path (or URL) as it stands under the scan's root: the table shows it so, and --shard hashes it. */
+export const underRoot = (root: string, p: string): string => (root !== '' && p.startsWith(`${root}/`) ? p.slice(root.length + 1) : p);
+
+/** A scan's root as paths under it begin: without trailing slashes. */
+export const scanRoot = (dir: string): string => dir.replace(/\/+$/, '');
 
 /** Pads or cuts to w; the log column keeps its end, the part that names the file. */
 function fit(s: string, w: number, keepEnd = false): string {
