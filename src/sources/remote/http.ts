@@ -19,14 +19,14 @@ const BACKOFF_BASE_MS = 250;
 /** Longest wait between attempts, Retry-After included. Our choice: a scan should not stall for minutes. */
 const BACKOFF_MAX_MS = 8_000;
 /** Time to the response headers of one attempt. Our choice: a History Server may replay a large log before answering. */
-const HEADERS_TIMEOUT_MS = 120_000;
+export const HEADERS_TIMEOUT_MS = 120_000;
 /** Bytes of an error response's body kept for its message. */
-const DETAIL_BYTES = 300;
+export const DETAIL_BYTES = 300;
 
 export const backoff = (attempt: number): number => Math.random() * Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** attempt);
 
 /** 408, 429 (throttled) and 5xx are worth another try; other statuses are answers. */
-const retriable = (status: number): boolean => status === 408 || status === 429 || status >= 500;
+export const retriable = (status: number): boolean => status === 408 || status === 429 || status >= 500;
 
 export type Headers = ReadonlyArray<readonly [string, string]>;
 
@@ -62,9 +62,8 @@ async function statusError(res: Response): Promise<InputError> {
 }
 
 /** How long the server asked us to wait (Retry-After: seconds or a date), bounded. */
-function retryAfter(res: Response): number | null {
-  const v = res.headers.get('retry-after');
-  if (v === null) return null;
+export function retryAfter(v: string | null | undefined): number | null {
+  if (v === null || v === undefined) return null;
   const secs = Number(v);
   const ms = Number.isFinite(secs) ? secs * 1000 : Date.parse(v) - Date.now();
   return Number.isFinite(ms) ? Math.min(BACKOFF_MAX_MS, Math.max(0, ms)) : null;
@@ -95,7 +94,7 @@ export async function httpRequest(url: string, headers: Headers, method = 'GET')
     }
     if (res.ok) return res;
     if (!retriable(res.status)) throw await statusError(res);
-    wait = retryAfter(res);
+    wait = retryAfter(res.headers.get('retry-after'));
     last = { status: res.status, detail: await detailOf(res) };
   }
   throw new InputError('remote-gave-up', { attempts: MAX_ATTEMPTS, ...last });
