@@ -2,7 +2,7 @@
 //
 //   import { startS3proxy } from '../real-spark/stores.mjs';
 //   const s3 = await startS3proxy({ dir });   // dir/<bucket>/<key> are the objects
-//   // s3.endpoint, s3.identity, s3.credential (SigV4), then: await s3.stop();
+//   // s3.endpoint, s3.identity, s3.credential (SigV4), s3.pid, then: await s3.stop();
 //
 // s3proxy is built once with Maven (s3proxy/pom.xml, target/lib). Needs java and mvn
 // (haveJavaAndMaven() says whether they are there).
@@ -85,7 +85,15 @@ export async function startS3proxy({ dir, timeoutMs = 60_000 }) {
   const proc = jvm(['-Xmx256m', '-cp', jar, 'org.gaul.s3proxy.Main', '--properties', props], logFile);
   const endpoint = `http://127.0.0.1:${port}`;
   await waitFor(endpoint, proc, logFile, timeoutMs);
-  return { endpoint, identity, credential, logFile, stop: () => proc.stop().then(() => rmSync(run, { recursive: true, force: true })) };
+  return {
+    endpoint,
+    identity,
+    credential,
+    logFile,
+    // The JVM's process id: the remote bench reads the server's CPU time from /proc/<pid>/stat.
+    pid: proc.child.pid,
+    stop: () => proc.stop().then(() => rmSync(run, { recursive: true, force: true })),
+  };
 }
 
 /**

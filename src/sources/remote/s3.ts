@@ -4,6 +4,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InputError } from '../../errors.js';
+import { takeChunk } from '../chunk-pool.js';
 import type { ResolvedInput } from '../types.js';
 import type { Unit } from '../walk.js';
 import { remoteConfig } from './config.js';
@@ -155,10 +156,11 @@ function s3Store(loc: S3Location): Store {
  * What a GET needs to bypass the SDK's request pipeline, all of it from the SDK itself: the
  * bucket's endpoint from the SDK's own endpoint rules (path- or virtual-host-style, FIPS,
  * dual-stack, a custom endpoint), and its SigV4 signer (credentials from the default chain, clock
- * skew corrected as the SDK does). Why: the SDK's middleware stack costs ~2.5 ms of CPU per object
- * on top of the request itself (1,034 small objects from s3proxy on loopback, medians of 3: 3.5 ms
- * of CPU per object through GetObjectCommand, 0.9 ms signed by the SDK's signer and sent by
- * node:http), and a scan of small logs is that per-object cost many times over (`npm run bench:remote`).
+ * skew corrected as the SDK does). Why: through GetObjectCommand the SDK's middleware stack cost
+ * three times the CPU of the request itself — 1,034 small objects from s3proxy on loopback, four in
+ * flight, CPU per object: 2.4 ms through the SDK against 0.8 ms signed by the same signer and sent
+ * by node:http (load average 5; 3.5 against 1.0 ms at load 9; Node's fetch: 2.3 ms) — and a scan
+ * of small logs pays it per log (`npm run bench:remote`).
  */
 interface Direct {
   base: URL;
@@ -287,7 +289,7 @@ async function directGet(
     const status = res.statusCode ?? 0;
     if (status === 200 || status === 206) {
       const etag = res.headers.etag;
-      return { body: res as AsyncIterable<Buffer>, version: typeof etag === 'string' ? etag : null };
+      return { body: gathered(res), version: typeof etag === 'string' ? etag : null };
     }
     const { code, detail } = await s3ErrorBody(res);
     // The object ended exactly where the connection dropped: nothing more to read.
@@ -304,6 +306,75 @@ async function directGet(
     last = { status, detail };
   }
   throw new InputError('remote-gave-up', { attempts: MAX_ATTEMPTS, ...last });
+}
+
+/**
+ * A response body as 1 MiB pooled chunks (../chunk-pool.ts), gathered from its 'data' events: the
+ * stream's own async iterator costs a promise and a trip through Readable's buffer per 64 KiB piece.
+ * At most one chunk waits for the reader (the socket is paused meanwhile). A connection closed
+ * before the body's end is an error (./store.ts resumes the read).
+ */
+async function* gathered(res: http.IncomingMessage): AsyncGenerator<Buffer> {
+  let out: Buffer | null = null;
+  let filled = 0;
+  const ready: Buffer[] = [];
+  let ended = false;
+  // Set by the stream's handlers (a holder: narrowing would not see their writes).
+  const failure: { error: Error | null } = { error: null };
+  let wake: (() => void) | null = null;
+  const notify = (): void => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  res.on('data', (piece: Buffer) => {
+    while (piece.length > 0) {
+      out ??= takeChunk();
+      const n = piece.copy(out, filled);
+      filled += n;
+      piece = piece.subarray(n);
+      if (filled === out.length) {
+        ready.push(out);
+        out = null;
+        filled = 0;
+      }
+    }
+    if (ready.length > 0) {
+      res.pause();
+      notify();
+    }
+  });
+  res.on('end', () => {
+    ended = true;
+    if (filled > 0) ready.push(out!.subarray(0, filled));
+    out = null;
+    notify();
+  });
+  res.on('error', (e) => {
+    failure.error ??= e;
+    notify();
+  });
+  res.on('close', () => {
+    if (!ended) failure.error ??= new Error('connection closed before the end of the body');
+    notify();
+  });
+  try {
+    for (;;) {
+      const next = ready.shift();
+      if (next !== undefined) {
+        yield next;
+        continue;
+      }
+      if (ended) return;
+      if (failure.error !== null) throw failure.error;
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        res.resume();
+      });
+    }
+  } finally {
+    if (!ended) res.destroy();
+  }
 }
 
 /** One request; resolves at the response's headers (HEADERS_TIMEOUT_MS at most). */

@@ -7,7 +7,7 @@ import type { Part, ResolvedInput } from '../types.js';
 import type { Unit } from '../walk.js';
 import { isInProgressName, resolveZip, singleHints, spool } from '../zip-input.js';
 import { ZIP_EMPTY_MAGIC, ZIP_MAGIC } from '../zip.js';
-import { takeChunk } from '../chunk-pool.js';
+import { POOLED_SIZE, takeChunk } from '../chunk-pool.js';
 import { backoff, MAX_ATTEMPTS } from './http.js';
 
 /**
@@ -100,6 +100,10 @@ async function* readObject(
           if (piece.length === 0) continue;
           offset += piece.length;
           progressed = true;
+          if (filled === 0 && piece.length === POOLED_SIZE) {
+            yield piece; // gathered already (./s3.ts)
+            continue;
+          }
           while (piece.length > 0) {
             out ??= takeChunk();
             const n = piece.copy(out, filled);

@@ -1,11 +1,11 @@
 // A reverse proxy on loopback in front of a real server, as a gateway (Knox, an ingress) stands in
 // front of a History Server: it serves under a path prefix, may demand a bearer token, and can be
-// told to fail in the ways networks fail — a 503, a 429 with Retry-After, a connection dropped
+// told to fail in the ways networks fail — a 500, a 503, S3's SlowDown, a 429 with Retry-After, a connection dropped
 // half-way through a body — so the client's retries and resumes are tested against real answers.
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-type Fault = 'status-503' | 'status-429' | 'drop-mid-body';
+type Fault = 'status-500' | 'status-503' | 'status-429' | 's3-slow-down' | 'drop-mid-body';
 
 export interface ProxyOptions {
   target: string;
@@ -44,8 +44,17 @@ export async function startProxy(opts: ProxyOptions): Promise<Proxy> {
     const i = faults.findIndex((f) => path.includes(f.pathIncludes));
     const taken = i >= 0 ? faults.splice(i, 1)[0]! : null;
     const fault = taken?.fault ?? null;
-    if (fault === 'status-503') {
-      res.writeHead(503).end('Service Unavailable');
+    if (fault === 'status-500' || fault === 'status-503') {
+      res.writeHead(fault === 'status-500' ? 500 : 503).end(fault === 'status-500' ? 'Internal Server Error' : 'Service Unavailable');
+      return;
+    }
+    if (fault === 's3-slow-down') {
+      // S3's throttling answer: 503 with the error code SlowDown in its XML body (S3 API Reference, "Error responses").
+      res
+        .writeHead(503, { 'Content-Type': 'application/xml' })
+        .end(
+          '<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>',
+        );
       return;
     }
     if (fault === 'status-429') {

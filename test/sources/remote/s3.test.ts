@@ -127,7 +127,7 @@ describe.skipIf(!HAVE)('reading logs from S3 (s3proxy, SigV4)', () => {
     expect(badScan.stderr).toMatch(/^spark-triage: s3:\/\/spark-logs\/: access denied \(HTTP 403\)/);
   }, 120_000);
 
-  describe('through 503s, throttling and a connection dropped mid-object', () => {
+  describe('through 500s, 503s, throttling (429, SlowDown) and connections dropped mid-object', () => {
     let proxy: Proxy | null = null;
     beforeAll(async () => {
       proxy = await startProxy({
@@ -135,6 +135,8 @@ describe.skipIf(!HAVE)('reading logs from S3 (s3proxy, SigV4)', () => {
         faults: [
           { pathIncludes: 'list-type=2', fault: 'status-503' },
           { pathIncludes: `/${SERVED[0]!.name}`, fault: 'status-429' },
+          { pathIncludes: `/${SERVED[1]!.name}`, fault: 'status-500' },
+          { pathIncludes: `/${SERVED[3]!.name}`, fault: 's3-slow-down' },
           { pathIncludes: `/${SERVED[4]!.name}`, fault: 'drop-mid-body' },
           { pathIncludes: `/${SERVED[2]!.name}`, fault: 'drop-mid-body' },
         ],
@@ -157,6 +159,8 @@ describe.skipIf(!HAVE)('reading logs from S3 (s3proxy, SigV4)', () => {
       const gets = (name: string): string[] => proxy!.seen.filter((s) => s.startsWith('GET ') && s.includes(`/${name}`));
       expect(gets(SERVED[4]!.name).length).toBeGreaterThanOrEqual(2);
       expect(gets(SERVED[2]!.name).length).toBeGreaterThanOrEqual(2);
+      // Each refused request was asked again.
+      for (const l of [SERVED[0]!, SERVED[1]!, SERVED[3]!]) expect(gets(l.name).length).toBeGreaterThanOrEqual(2);
     }, 120_000);
   });
 
