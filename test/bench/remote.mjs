@@ -8,7 +8,8 @@
 // both alike. The server shares the machine with the scan, so beside wall time each run records
 // the CPU seconds of our process (GNU time) and of the server's JVM (/proc/<pid>/stat), and the
 // 1-minute load average: "per CPU-s" is the rate per CPU second of our own process, what a server
-// elsewhere would leave. BENCH_APPS (1000), BENCH_BIG_MIB (1024; 0: no large log), BENCH_RUNS (3).
+// elsewhere would leave. BENCH_APPS (1000), BENCH_BIG_MIB (1024; 0: no large log), BENCH_RUNS (3),
+// BENCH_WARMUP (3 untimed runs from S3 first).
 // Needs java and mvn.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -67,9 +68,19 @@ const median = (xs) => {
   return v.length ? v[Math.floor(v.length / 2)] : null;
 };
 
-/** Pairs measured in alternation: one untimed run each first (page cache, the server's JIT). */
+/**
+ * Untimed runs of each S3 side before timing: a freshly started s3proxy spends seconds of CPU in its
+ * JIT over the first thousands of requests (its CPU for the same scan fell 4.5 s → 3.6 s → 2.0 s over
+ * the first three runs, and stays near 0.6–1.1 s once warm), which a server in use has long paid.
+ */
+const SERVER_WARMUP_RUNS = Number(process.env.BENCH_WARMUP ?? 3);
+
+/** Pairs measured in alternation, after untimed runs (the page cache, the server's JIT). */
 function alternate(pairs) {
-  for (const p of pairs) for (const side of [p.local, p.s3]) once(side.args, side.env, side.pid, side.ok);
+  for (const p of pairs) {
+    once(p.local.args, p.local.env, p.local.pid, p.local.ok);
+    for (let i = 0; i < SERVER_WARMUP_RUNS; i++) once(p.s3.args, p.s3.env, p.s3.pid, p.s3.ok);
+  }
   const res = new Map();
   for (let i = 0; i < RUNS; i++)
     for (const p of pairs)
