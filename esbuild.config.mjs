@@ -23,7 +23,7 @@ await build({
   banner: { js: "var __bundle_url = require('node:url').pathToFileURL(__filename).href;" },
   // The cloud stores' clients stay out: loaded from node_modules by import() only when a URL of theirs
   // is given (src/sources/remote/), they would otherwise be parsed at every start (3.1 MB against 0.7).
-  external: ['@aws-sdk/*', '@azure/*', '@smithy/*'],
+  external: ['@aws-sdk/*', '@azure/*', '@smithy/*', '@google-cloud/*'],
   // ...through require(): the bundle runs as a vm.Script (src/load.ts), where a real import() has no loader.
   supported: { 'dynamic-import': false },
   logLevel: 'warning',

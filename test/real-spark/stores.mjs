@@ -188,3 +188,26 @@ export async function startAzurite({ timeoutMs = 60_000 } = {}) {
     stop: () => proc.stop().then(() => rmSync(run, { recursive: true, force: true })),
   };
 }
+
+/**
+ * Google Cloud Storage's JSON API served by Google's own emulator (firebase-tools' Cloud Storage
+ * emulator, an npm devDependency; ./gcs-emulator.mjs says how it is started) on loopback, its blobs
+ * in a new temporary directory. Clients reach it through STORAGE_EMULATOR_HOST, which
+ * @google-cloud/storage honours without credentials.
+ */
+export async function startGcsEmulator({ timeoutMs = 60_000 } = {}) {
+  const port = await freePort();
+  const run = mkdtempSync(path.join(tmpdir(), 'spark-triage-gcs-'));
+  const logFile = path.join(run, 'gcs-emulator.log');
+  const fd = openSync(logFile, 'w');
+  const child = spawn(process.execPath, [path.join(HERE, 'gcs-emulator.mjs'), String(port)], {
+    detached: true,
+    stdio: ['ignore', fd, fd],
+    env: { ...process.env, TMPDIR: run },
+  });
+  closeSync(fd);
+  const proc = supervise(child, 2_000);
+  const host = `http://127.0.0.1:${port}`;
+  await waitFor(`${host}/storage/v1/b`, proc, logFile, timeoutMs);
+  return { host, stop: () => proc.stop().then(() => rmSync(run, { recursive: true, force: true })) };
+}
