@@ -1,5 +1,5 @@
 // Google Cloud Storage through the official @google-cloud/storage against Google's own emulator of
-// its JSON API (firebase-tools' Cloud Storage emulator, test/real-spark/gcs-emulator.mjs), started
+// its JSON API (firebase-tools' Cloud Storage emulator, test/real-spark/gcs/emulator.mjs), started
 // by the test on loopback; the real served logs (./logs.ts) are uploaded to a bucket with the same
 // client. A proxy in front injects a 503, throttling and connections cut mid-object.
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -44,7 +44,8 @@ describe('reading logs from Google Cloud Storage (its emulator)', () => {
     for (const n of readdirSync(dir)) await upload(path.join(dir, n), `spark-events/${n}`);
     await upload(fixture('layouts', 'zip-attempts', ZIP), `zips/${ZIP}`);
     before = await objects();
-  }, 120_000);
+    // The first run installs the emulator (npm ci of 477 packages): minutes on a cold cache.
+  }, 600_000);
 
   afterAll(async () => {
     await gcs?.stop();

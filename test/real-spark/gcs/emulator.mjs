@@ -1,11 +1,11 @@
 // Google Cloud Storage's JSON API as Google's own emulator serves it: the Cloud Storage emulator of
-// firebase-tools (a pinned devDependency), its `gcloud` API — the one @google-cloud/storage speaks —
+// firebase-tools (pinned by ./package.json), its `gcloud` API — the one @google-cloud/storage speaks —
 // on loopback. Started here rather than by `firebase emulators:start --only storage` because that
 // command first downloads a rules runtime (a jar from storage.googleapis.com, for the Firebase
 // client API's security rules), which an offline machine cannot; the JSON API is served by the
 // emulator's admin layer, which never consults rules. Blobs go under the TMPDIR this process is
 // given (`os.tmpdir()/firebase/storage/blobs`), so the harness removes them with its run folder.
-// Usage: node gcs-emulator.mjs <port>
+// Usage: node emulator.mjs <port>
 import storage from 'firebase-tools/lib/emulator/storage/index.js';
 import registry from 'firebase-tools/lib/emulator/registry.js';
 import server from 'firebase-tools/lib/emulator/storage/server.js';
