@@ -37,6 +37,8 @@ export interface ScanOptions {
   state: string | null;
   /** --new-only: rows only for logs read in this run, not those the state already had. */
   newOnly: boolean;
+  /** --by app-name: rows folded into one summary per application name (./fleet.ts). */
+  by?: 'app-name' | null;
   /** The filters as given, for the HTML page to say. */
   filters?: ScanFilters;
 }
@@ -87,7 +89,7 @@ export async function runScan(opts: ScanOptions, io: ScanIo, signal: AbortSignal
       }
     : null;
   const root = scanRoot(opts.root);
-  const writer = new RowWriter(opts.format, out, io.style, { width: io.width, root }, opts.filters ?? null);
+  const writer = new RowWriter(opts.format, out, io.style, { width: io.width, root }, opts.filters ?? null, opts.by ?? null);
   writer.open(); // an unusable $TMPDIR is said before the walk, not after it
   const state = opts.state !== null ? ScanState.open(opts.state) : null;
   try {
@@ -116,11 +118,13 @@ export function shardOf(relPath: string, n: number): number {
 async function scanInto(
   writer: RowWriter,
   state: ScanState | null,
-  opts: ScanOptions,
+  given: ScanOptions,
   root: string,
   io: ScanIo,
   signal: AbortSignal,
 ): Promise<'done' | 'interrupted'> {
+  // Grouped, rows are read only as JSON: they are made as JSONL (the cheapest), the groups in the format asked.
+  const opts: ScanOptions = given.by ? { ...given, format: 'jsonl' } : given;
   let units: Unit[] = [];
   const listing = isRemote(opts.root) ? listRemoteUnits(opts.root, { since: opts.since }) : walkLogDir(opts.root);
   for await (const u of listing) {
