@@ -195,7 +195,7 @@ async function scanInto(
       if (raw === null) return null; // a line that is not a row: read the log again
       rows.push(prepareView(raw, `${r.json}\n`, opts.format, io.color, shape));
     }
-    state.record(u.path, ...stateKey(u), rows);
+    state.record(u.path, ...stateKey(u), rows, true);
     return rows;
   };
   try {
@@ -222,7 +222,9 @@ async function scanInto(
       }
     };
     // Files are weighed only until the cores are all repaid: a directory of 60,000 logs is not opened twice.
-    const jobs = opts.jobs === 'auto' ? autoJobs(decodedBytes(units, (availableParallelism() - 1) * AUTO_BYTES_PER_THREAD)) : opts.jobs;
+    // Only the logs to be read are weighed: those a state file answers are never opened.
+    const toRead = state && opts.format !== 'html' ? units.filter((u) => !state.holds(u.path, ...stateKey(u))) : units;
+    const jobs = opts.jobs === 'auto' ? autoJobs(decodedBytes(toRead, (availableParallelism() - 1) * AUTO_BYTES_PER_THREAD)) : opts.jobs;
     const threads = Math.min(jobs, Math.max(1, total)) - 1;
     // Logs from a server wait on the network more than on the CPU: the main thread keeps a few in
     // flight, so one request's round trip overlaps another's reading.
