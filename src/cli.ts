@@ -83,6 +83,13 @@ function configure(opts: RemoteOptions, env: NodeJS.ProcessEnv): void {
 const formatOption = (choices: string[], dflt: string): Option =>
   new Option('-f, --format <format>', 'output format').choices(choices).default(dflt);
 
+/** --by app-name: one summary per application name instead of a row per run (src/scan/fleet.ts). */
+const byOption = (): Option =>
+  new Option(
+    '--by <key>',
+    'group runs: app-name gives, per application name, runs, failures, peaks per memory region, one plan that holds every run, and memory growing run over run',
+  ).choices(['app-name']);
+
 /**
  * Parses argv and runs one command; only wiring here, each command is a module of its own
  * (src/commands/). Returns the exit code (see EXIT_HELP); never throws for user errors.
@@ -218,6 +225,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       '--shard <k/n>',
       "this run's share of the logs, k of n (a number n alone: k from JOB_COMPLETION_INDEX, a Kubernetes Indexed Job)",
     )
+    .addOption(byOption())
     .option(noColor, noColorHelp);
   remoteOptions(program.commands[program.commands.length - 1]!).action(
     async (
@@ -232,6 +240,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         state?: string;
         newOnly?: boolean;
         shard?: string;
+        by?: 'app-name';
         color?: boolean;
       } & RemoteOptions,
     ) => {
@@ -248,6 +257,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
           state: opts.state ?? null,
           newOnly: opts.newOnly === true,
           shard: opts.shard ?? null,
+          by: opts.by ?? null,
           style: style(opts),
           color: color(opts),
         },
@@ -266,9 +276,14 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .argument('<file...>', 'JSONL files written by scan --format jsonl (- for standard input)')
     .addOption(formatOption(['table', 'jsonl', 'csv'], 'table'))
     .option('--root <dir>', 'the scanned directory: the table shows paths under it as scan does')
+    .addOption(byOption())
     .option(noColor, noColorHelp)
-    .action(async (files: string[], opts: { format: 'table' | 'jsonl' | 'csv'; root?: string; color?: boolean }) => {
-      code = await mergeCommand(files, { format: opts.format, root: opts.root ?? '', style: style(opts), color: color(opts) }, io);
+    .action(async (files: string[], opts: { format: 'table' | 'jsonl' | 'csv'; root?: string; by?: 'app-name'; color?: boolean }) => {
+      code = await mergeCommand(
+        files,
+        { format: opts.format, root: opts.root ?? '', by: opts.by ?? null, style: style(opts), color: color(opts) },
+        io,
+      );
     });
 
   program

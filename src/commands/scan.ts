@@ -19,6 +19,7 @@ export interface ScanCommandOptions {
   state: string | null;
   newOnly: boolean;
   shard: string | null;
+  by: 'app-name' | null;
   style: Style;
   color: boolean;
 }
@@ -78,6 +79,8 @@ export async function scanCommand(dir: string, opts: ScanCommandOptions, io: Io)
   const shard = opts.shard !== null ? parseShard(opts.shard, io.env) : null;
   if (opts.newOnly && opts.state === null) throw new UsageError('--new-only: needs --state (the logs read before are known only from it)');
   const jobs = positive(opts.jobs, '--jobs');
+  if (opts.by !== null && opts.format === 'html')
+    throw new UsageError('--by app-name: takes --format table, jsonl or csv (the HTML page shows runs, not groups)');
   const ac = new AbortController();
   // The first Ctrl-C stops cleanly (rows so far, totals); a second one ends the process at once.
   const onSigint = (): void => {
@@ -99,6 +102,7 @@ export async function scanCommand(dir: string, opts: ScanCommandOptions, io: Io)
         shard,
         state: opts.state,
         newOnly: opts.newOnly,
+        by: opts.by,
         filters: { root: dir, failedOnly: opts.failedOnly, since: opts.since, appName: opts.appName, limit },
       },
       { out: io.out, progress: io.errIsTTY ? io.err : null, style: opts.style, color: opts.color, width: tableWidth(io) },

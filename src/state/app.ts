@@ -151,6 +151,8 @@ export class AppState implements EventVisitor {
   /** Whether the last SQL execution to end ended with an error (a query can fail in the driver, with no job). */
   lastSqlFailed = false;
   tasksTotal = 0;
+  /** Bytes tasks read from their input (Task Metrics' Input Metrics), summed; null when no task reported any. */
+  inputBytes: number | null = null;
   tasksFailed = 0;
   tasksKilled = 0;
   readonly signals = new SignalBook();
@@ -317,6 +319,8 @@ export class AppState implements EventVisitor {
           st.runTime += m['Executor Run Time'] ?? 0;
           st.gcTime += m['JVM GC Time'] ?? 0;
           st.resultSize += m['Result Size'] ?? 0;
+          const input = m['Input Metrics']?.['Bytes Read'];
+          if (typeof input === 'number') this.inputBytes = (this.inputBytes ?? 0) + input;
         }
         if (!DRIVER_IDS.has(execId)) {
           const e = this.executor(execId);
