@@ -49,7 +49,7 @@ writeFileSync(cacheFile(new URL(bundle, import.meta.url).pathname), script.creat
 // ---- the start-up snapshot (Node's userland snapshots: `node --build-snapshot`, Node ≥ 18.20) ------
 // Starting from the code cache still evaluates every module (zod's schemas, the classifiers, commander)
 // at each start; a snapshot holds the heap after that, so a start deserializes it instead
-// (callgrind, a 5 KB log: 776M → 437M instructions, CPU 0.16 → 0.12 s). The script that builds it
+// (callgrind, a 5 KB log: 776M → 437M instructions; see the README for time). The script that builds it
 // runs the bundle as src/load.ts does, with a `require` that gives Node's built-in modules at once
 // (all the snapshot may hold) and anything else (the cloud stores' clients) from node_modules only
 // when first asked for, after the start. Its paths are this folder's, so the snapshot is only good
