@@ -18,27 +18,37 @@ export type { Io } from './commands/io.js';
 
 // A reader that stopped reading (`| head`) is not an error: stop quietly, as Unix tools do. Any other
 // failure to write (a full disk: ENOSPC) is one line on stderr, if stderr still takes it, and exit 2 —
-// never a stack trace, and never 1, which says a memory failure was diagnosed.
+// never a stack trace, and never 1, which says a memory failure was diagnosed. Installed when the
+// process's own streams are first used, not when this module is evaluated: the start-up snapshot
+// (esbuild.config.mjs) evaluates it in the process that builds the snapshot.
 let writeFailed = false;
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(0);
-    if (!writeFailed && stream === process.stdout) {
-      writeFailed = true;
-      process.stderr.write(`spark-triage: cannot write the output: ${escapeControl(inputErrorText(problemOf(e)))}\n`);
-    }
-    process.exit(2);
-  });
+let watching = false;
+function watchWrites(): void {
+  if (watching) return;
+  watching = true;
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(0);
+      if (!writeFailed && stream === process.stdout) {
+        writeFailed = true;
+        process.stderr.write(`spark-triage: cannot write the output: ${escapeControl(inputErrorText(problemOf(e)))}\n`);
+      }
+      process.exit(2);
+    });
+  }
 }
 
-const processIo = (): Io => ({
-  out: (s) => void process.stdout.write(s),
-  err: (s) => void process.stderr.write(s),
-  isTTY: process.stdout.isTTY === true,
-  errIsTTY: process.stderr.isTTY === true,
-  columns: process.stdout.columns,
-  env: process.env,
-});
+function processIo(): Io {
+  watchWrites();
+  return {
+    out: (s) => void process.stdout.write(s),
+    err: (s) => void process.stderr.write(s),
+    isTTY: process.stdout.isTTY === true,
+    errIsTTY: process.stderr.isTTY === true,
+    columns: process.stdout.columns,
+    env: process.env,
+  };
+}
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
