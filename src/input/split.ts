@@ -14,13 +14,15 @@ import type { ReadStats } from './stats.js';
 
 /**
  * Plain event logs at least this large are read on two threads (diagnose, inspect; `--jobs 1`: one).
- * A helper thread costs its start (~0.1 s of CPU from the code cache, src/load.ts) and the fold of
- * what it read; the second thread pays once a log takes several times that to read. Measured on this
- * 2-core machine (test/bench, `diagnose --format json`, median of 5 alternating runs, load ~2):
- * 16 MiB 0.97×, 32 MiB 1.1×, 64 MiB 1.3× the one-thread time. Our choice: 64 MiB, where it
- * clearly pays, so no small log is slower.
+ * The helper thread costs CPU the one thread does not spend: its start from the code cache
+ * (src/load.ts), its own warm-up of the reader, the digest's copy and fold. Measured with the built
+ * CLI (`diagnose --format json`, bench-shaped logs, medians of 3, this 2-core machine at load average
+ * 13-18): user + system CPU 0.43 → 0.63 s at 16 MiB, 0.48 → 0.73 s at 32 MiB, 0.55 → 0.87 s at
+ * 64 MiB, 2.46 → 3.33 s at 1 GiB (split forced against `--jobs 1`). A second core saves at most half
+ * of the one-thread time, so below ~128 MiB the saving is of the order of that cost. Our choice:
+ * 128 MiB, so that no smaller log can be slower for the second thread.
  */
-export const SPLIT_MIN_BYTES = 64 * 1024 * 1024;
+export const SPLIT_MIN_BYTES = 128 * 1024 * 1024;
 
 /** Bytes sniffed at the start, as readPart does (SNIFF_BYTES there) and as the line splitter decides its line end (CR_SNIFF_BYTES). */
 const HEAD_BYTES = 64 * 1024;
