@@ -3,7 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { diagnoseCommand } from './commands/diagnose.js';
 import { explainCommand } from './commands/explain.js';
 import { inspectCommand } from './commands/inspect.js';
-import { collectConf, EXIT_OK, EXIT_USAGE, UsageError, type Io } from './commands/io.js';
+import { collectConf, EXIT_OK, EXIT_USAGE, threadOptions, UsageError, type Io } from './commands/io.js';
 import { memoryCommand } from './commands/memory.js';
 import { mergeCommand } from './commands/merge.js';
 import { scanCommand } from './commands/scan.js';
@@ -132,11 +132,13 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     )
     .argument('<path...>', 'event logs, directories, zips or URLs (see README: History Server, s3, hdfs, abfss); - reads standard input')
     .addOption(formatOption(['text', 'json'], 'text'))
+    .option('-j, --jobs <n>', 'threads to read one large plain log on, the main one included (default: the number of cores)')
     .option(noColor, noColorHelp);
   remoteOptions(program.commands[program.commands.length - 1]!).action(
-    async (paths: string[], opts: { format: 'text' | 'json'; color?: boolean } & RemoteOptions) => {
+    async (paths: string[], opts: { format: 'text' | 'json'; color?: boolean; jobs?: string } & RemoteOptions) => {
       configure(opts, io.env);
-      code = await inspectCommand(paths, { format: opts.format, style: style(opts) }, io);
+      const threads = threadOptions(opts.jobs ?? null, io.env);
+      code = await inspectCommand(paths, { format: opts.format, style: style(opts), threads }, io);
     },
   );
 
@@ -202,14 +204,21 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .argument('<path...>', 'event logs, directories, zips or URLs (see README: History Server, s3, hdfs, abfss); - reads standard input')
     .addOption(formatOption(['text', 'json', 'markdown', 'html'], 'text'))
     .option('--conf <key=value>', 'override a Spark setting for the memory layout (repeatable)', collectConf)
+    .option('-j, --jobs <n>', 'threads to read one large plain log on, the main one included (default: the number of cores)')
     .option(noColor, noColorHelp);
   remoteOptions(program.commands[program.commands.length - 1]!).action(
     async (
       paths: string[],
-      opts: { format: 'text' | 'json' | 'markdown' | 'html'; conf?: Record<string, string>; color?: boolean } & RemoteOptions,
+      opts: {
+        format: 'text' | 'json' | 'markdown' | 'html';
+        conf?: Record<string, string>;
+        color?: boolean;
+        jobs?: string;
+      } & RemoteOptions,
     ) => {
       configure(opts, io.env);
-      code = await diagnoseCommand(paths, { format: opts.format, conf: opts.conf ?? {}, style: style(opts) }, io);
+      const threads = threadOptions(opts.jobs ?? null, io.env);
+      code = await diagnoseCommand(paths, { format: opts.format, conf: opts.conf ?? {}, style: style(opts), threads }, io);
     },
   );
 

@@ -7,7 +7,7 @@ import { compileGlob, parseSince, type Glob } from '../scan/filters.js';
 import { ListingError, runScan } from '../scan/index.js';
 import { isRemote } from '../sources/remote/index.js';
 import type { ScanFormat } from '../scan/output.js';
-import { EXIT_INTERRUPTED, EXIT_OK, tableWidth, UsageError, type Io } from './io.js';
+import { EXIT_INTERRUPTED, EXIT_OK, positive, tableWidth, UsageError, type Io } from './io.js';
 
 export interface ScanCommandOptions {
   format: ScanFormat;
@@ -31,13 +31,6 @@ function globOrUsage(glob: string): Glob {
   } catch (e) {
     throw new UsageError(escapeControl(inputErrorText(problemOf(e))));
   }
-}
-
-/** A positive whole number given on the command line, or null when not given. */
-function positive(v: string | null, name: string): number | null {
-  if (v === null) return null;
-  if (!/^[1-9]\d*$/.test(v)) throw new UsageError(`${name} ${escapeControl(v)}: not a positive whole number`);
-  return Number(v);
 }
 
 /** The most shards a scan is cut into: our choice, far past any cluster of machines a scan needs. */

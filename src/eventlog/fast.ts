@@ -107,6 +107,8 @@ export function metricId(name: string): number {
   return id;
 }
 export const metricName = (id: number): string => metricNamesById[id]!;
+/** How many executor metric names have ids. */
+export const metricNameCount = (): number => metricNamesById.length;
 
 const eventNames = new NameCache();
 const metricNames = new NameCache(metricId);
