@@ -3,7 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { diagnoseCommand } from './commands/diagnose.js';
 import { explainCommand } from './commands/explain.js';
 import { inspectCommand } from './commands/inspect.js';
-import { collectConf, EXIT_OK, EXIT_USAGE, UsageError, type Io } from './commands/io.js';
+import { collectConf, EXIT_OK, EXIT_USAGE, threadOptions, UsageError, type Io } from './commands/io.js';
 import { memoryCommand } from './commands/memory.js';
 import { mergeCommand } from './commands/merge.js';
 import { scanCommand } from './commands/scan.js';
@@ -18,27 +18,37 @@ export type { Io } from './commands/io.js';
 
 // A reader that stopped reading (`| head`) is not an error: stop quietly, as Unix tools do. Any other
 // failure to write (a full disk: ENOSPC) is one line on stderr, if stderr still takes it, and exit 2 —
-// never a stack trace, and never 1, which says a memory failure was diagnosed.
+// never a stack trace, and never 1, which says a memory failure was diagnosed. Installed when the
+// process's own streams are first used, not when this module is evaluated: the start-up snapshot
+// (esbuild.config.mjs) evaluates it in the process that builds the snapshot.
 let writeFailed = false;
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(0);
-    if (!writeFailed && stream === process.stdout) {
-      writeFailed = true;
-      process.stderr.write(`spark-triage: cannot write the output: ${escapeControl(inputErrorText(problemOf(e)))}\n`);
-    }
-    process.exit(2);
-  });
+let watching = false;
+function watchWrites(): void {
+  if (watching) return;
+  watching = true;
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(0);
+      if (!writeFailed && stream === process.stdout) {
+        writeFailed = true;
+        process.stderr.write(`spark-triage: cannot write the output: ${escapeControl(inputErrorText(problemOf(e)))}\n`);
+      }
+      process.exit(2);
+    });
+  }
 }
 
-const processIo = (): Io => ({
-  out: (s) => void process.stdout.write(s),
-  err: (s) => void process.stderr.write(s),
-  isTTY: process.stdout.isTTY === true,
-  errIsTTY: process.stderr.isTTY === true,
-  columns: process.stdout.columns,
-  env: process.env,
-});
+function processIo(): Io {
+  watchWrites();
+  return {
+    out: (s) => void process.stdout.write(s),
+    err: (s) => void process.stderr.write(s),
+    isTTY: process.stdout.isTTY === true,
+    errIsTTY: process.stderr.isTTY === true,
+    columns: process.stdout.columns,
+    env: process.env,
+  };
+}
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -83,6 +93,13 @@ function configure(opts: RemoteOptions, env: NodeJS.ProcessEnv): void {
 const formatOption = (choices: string[], dflt: string): Option =>
   new Option('-f, --format <format>', 'output format').choices(choices).default(dflt);
 
+/** --by app-name: one summary per application name instead of a row per run (src/scan/fleet.ts). */
+const byOption = (): Option =>
+  new Option(
+    '--by <key>',
+    'group runs: app-name gives, per application name, runs, failures, peaks per memory region, one plan that holds every run, and memory growing run over run',
+  ).choices(['app-name']);
+
 /**
  * Parses argv and runs one command; only wiring here, each command is a module of its own
  * (src/commands/). Returns the exit code (see EXIT_HELP); never throws for user errors.
@@ -115,11 +132,13 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     )
     .argument('<path...>', 'event logs, directories, zips or URLs (see README: History Server, s3, hdfs, abfss); - reads standard input')
     .addOption(formatOption(['text', 'json'], 'text'))
+    .option('-j, --jobs <n>', 'threads to read one large plain log on, the main one included (default: the number of cores)')
     .option(noColor, noColorHelp);
   remoteOptions(program.commands[program.commands.length - 1]!).action(
-    async (paths: string[], opts: { format: 'text' | 'json'; color?: boolean } & RemoteOptions) => {
+    async (paths: string[], opts: { format: 'text' | 'json'; color?: boolean; jobs?: string } & RemoteOptions) => {
       configure(opts, io.env);
-      code = await inspectCommand(paths, { format: opts.format, style: style(opts) }, io);
+      const threads = threadOptions(opts.jobs ?? null, io.env);
+      code = await inspectCommand(paths, { format: opts.format, style: style(opts), threads }, io);
     },
   );
 
@@ -185,14 +204,21 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .argument('<path...>', 'event logs, directories, zips or URLs (see README: History Server, s3, hdfs, abfss); - reads standard input')
     .addOption(formatOption(['text', 'json', 'markdown', 'html'], 'text'))
     .option('--conf <key=value>', 'override a Spark setting for the memory layout (repeatable)', collectConf)
+    .option('-j, --jobs <n>', 'threads to read one large plain log on, the main one included (default: the number of cores)')
     .option(noColor, noColorHelp);
   remoteOptions(program.commands[program.commands.length - 1]!).action(
     async (
       paths: string[],
-      opts: { format: 'text' | 'json' | 'markdown' | 'html'; conf?: Record<string, string>; color?: boolean } & RemoteOptions,
+      opts: {
+        format: 'text' | 'json' | 'markdown' | 'html';
+        conf?: Record<string, string>;
+        color?: boolean;
+        jobs?: string;
+      } & RemoteOptions,
     ) => {
       configure(opts, io.env);
-      code = await diagnoseCommand(paths, { format: opts.format, conf: opts.conf ?? {}, style: style(opts) }, io);
+      const threads = threadOptions(opts.jobs ?? null, io.env);
+      code = await diagnoseCommand(paths, { format: opts.format, conf: opts.conf ?? {}, style: style(opts), threads }, io);
     },
   );
 
@@ -218,6 +244,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       '--shard <k/n>',
       "this run's share of the logs, k of n (a number n alone: k from JOB_COMPLETION_INDEX, a Kubernetes Indexed Job)",
     )
+    .addOption(byOption())
     .option(noColor, noColorHelp);
   remoteOptions(program.commands[program.commands.length - 1]!).action(
     async (
@@ -232,6 +259,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         state?: string;
         newOnly?: boolean;
         shard?: string;
+        by?: 'app-name';
         color?: boolean;
       } & RemoteOptions,
     ) => {
@@ -248,6 +276,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
           state: opts.state ?? null,
           newOnly: opts.newOnly === true,
           shard: opts.shard ?? null,
+          by: opts.by ?? null,
           style: style(opts),
           color: color(opts),
         },
@@ -266,9 +295,14 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .argument('<file...>', 'JSONL files written by scan --format jsonl (- for standard input)')
     .addOption(formatOption(['table', 'jsonl', 'csv'], 'table'))
     .option('--root <dir>', 'the scanned directory: the table shows paths under it as scan does')
+    .addOption(byOption())
     .option(noColor, noColorHelp)
-    .action(async (files: string[], opts: { format: 'table' | 'jsonl' | 'csv'; root?: string; color?: boolean }) => {
-      code = await mergeCommand(files, { format: opts.format, root: opts.root ?? '', style: style(opts), color: color(opts) }, io);
+    .action(async (files: string[], opts: { format: 'table' | 'jsonl' | 'csv'; root?: string; by?: 'app-name'; color?: boolean }) => {
+      code = await mergeCommand(
+        files,
+        { format: opts.format, root: opts.root ?? '', by: opts.by ?? null, style: style(opts), color: color(opts) },
+        io,
+      );
     });
 
   program

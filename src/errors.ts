@@ -83,7 +83,7 @@ export interface InputErrorData {
   'temp-dir-unusable': { dir: string; errno: string; detail: string; for: 'stdin-zip' | 'scan-rows' | 'output' | 'remote-zip' };
   // --- remote sources (src/sources/remote/): the failure line names the URL ----------------------------
   /** A URL this tool cannot read: an unknown scheme, no bucket, a History Server path it does not know. */
-  'bad-url': { reason: 'scheme' | 'no-bucket' | 'no-host' | 'history-path' | 'not-history-server' | 'syntax' | 'gcs' };
+  'bad-url': { reason: 'scheme' | 'no-bucket' | 'no-host' | 'history-path' | 'not-history-server' | 'syntax' };
   /** The server says there is no such object, directory, bucket or application (HTTP 404). */
   'remote-not-found': Record<string, never>;
   /** The server refused the request: 401 (no or bad credentials) or 403 (not allowed); `detail`: its own word. */

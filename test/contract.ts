@@ -547,12 +547,70 @@ const ScanAppRowSchema = z
     user: z.string().nullable(),
     startTime: int.nullable(),
     endTime: int.nullable(),
+    run: z
+      .object({
+        executorMs: size.nullable(),
+        inputBytes: size.nullable(),
+        python: z.boolean(),
+        conf: z.record(z.string(), z.string()),
+      })
+      .strict(),
   })
   .strict();
 const ScanErrorRowSchema = z.object({ path: z.string(), error: z.string().min(1), errors: z.array(InputErrorSchema).min(1) }).strict();
 export const ScanRowSchema = z.union([ScanAppRowSchema, ScanErrorRowSchema]);
 export type ScanRow = z.infer<typeof ScanRowSchema>;
 export type ScanAppRow = z.infer<typeof ScanAppRowSchema>;
+
+// --- scan --by app-name / merge --by app-name ----------------------------------------------------------
+
+const FleetRegionSchema = z.enum(['heap', 'unified', 'offHeap', 'overhead', 'pyspark', 'container']);
+export const FleetGroupSchema = z
+  .object({
+    appName: z.string(),
+    runs: int.positive(),
+    failed: size,
+    died: size,
+    unfinished: size,
+    sparkVersion: z.string().nullable(),
+    clusterManager: z.string(),
+    firstStart: int.nullable(),
+    lastStart: int.nullable(),
+    kept: size,
+    regions: z.array(z.object({ region: FleetRegionSchema, size: size, runs: int.positive(), p50: size, p95: size, max: size }).strict()),
+    plan: z
+      .object({
+        conf: z.record(z.string(), z.string()),
+        changes: z
+          .array(
+            z.object({ key: z.string(), from: z.string().nullable(), to: z.string(), direction: z.enum(['up', 'down', 'set']) }).strict(),
+          )
+          .min(1),
+        executorContainerBefore: size.nullable(),
+        executorContainerAfter: size.nullable(),
+        driverContainerBefore: size.nullable(),
+        driverContainerAfter: size.nullable(),
+        executorHours: z.number().nonnegative().nullable(),
+        driverHours: z.number().nonnegative().nullable(),
+        byteHours: int.nullable(),
+      })
+      .strict()
+      .nullable(),
+    grows: z
+      .object({
+        code: z.literal('memory-grows'),
+        region: z.literal('heap'),
+        runs: int.min(3),
+        from: size,
+        to: size,
+        share: z.number(),
+        input: z.object({ from: size, to: size, share: z.number() }).strict().nullable(),
+      })
+      .strict()
+      .nullable(),
+  })
+  .strict();
+export type FleetGroup = z.infer<typeof FleetGroupSchema>;
 
 /** JSON text parsed and held to a schema (the only way tests read JSON: no `any`). */
 export const parseJson = <T>(schema: z.ZodType<T>, json: string): T => schema.parse(JSON.parse(json) as unknown);

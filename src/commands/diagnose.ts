@@ -18,6 +18,8 @@ export interface DiagnoseCommandOptions {
   style: Style;
   /** HELD_BYTES unless given (tests read everything twice with 0). */
   heldBytes?: number;
+  /** Threads one large log may be read on (io.ts threadOptions); one unless given. */
+  threads?: Pick<ReadOptions, 'jobs' | 'splitBytes' | 'splitInline'>;
 }
 
 const READ: ReadOptions = { acceptText: true, helperThread: true };
@@ -73,7 +75,7 @@ async function diagnoseBatch(paths: string[], opts: DiagnoseCommandOptions, io: 
   let held = 0;
   let heldInputs = 0;
   for await (const resolved of resolveInputs(paths)) {
-    const read = await readInput(resolved, READ);
+    const read = await readInput(resolved, { ...READ, ...opts.threads });
     reportFailures(read, io);
     if (read.failures.length > 0) unreadable++;
     let pending = 0;
@@ -109,7 +111,7 @@ async function diagnoseBatch(paths: string[], opts: DiagnoseCommandOptions, io: 
   for (const plan of planMerge(apps)) {
     const members: SourcedApp[] = [];
     for (const i of [plan.primary, ...plan.joined]) {
-      const found = await appOf(inputs, apps[i]!, io);
+      const found = await appOf(inputs, apps[i]!, io, { ...READ, ...opts.threads });
       if (found === null) unreadable++;
       else members.push(found);
     }
@@ -148,7 +150,7 @@ async function diagnoseBatch(paths: string[], opts: DiagnoseCommandOptions, io: 
  * One application of the batch, from its held reading or read again (that application only). Null,
  * the failure said, when reading it again fails (the file went or changed between the two reads).
  */
-async function appOf(inputs: BatchInput[], at: BatchApp, io: Io): Promise<SourcedApp | null> {
+async function appOf(inputs: BatchInput[], at: BatchApp, io: Io, read: ReadOptions): Promise<SourcedApp | null> {
   const input = inputs[at.input]!;
   let app: AppRead | undefined;
   let kind: string;
@@ -157,7 +159,7 @@ async function appOf(inputs: BatchInput[], at: BatchApp, io: Io): Promise<Source
     kind = input.read.kind;
   } else {
     // Its failures, if any, were said after the first read; said again only if it now yields nothing.
-    const again = await readAgain(input.path, at.app);
+    const again = await readAgain(input.path, at.app, read);
     app = again.apps[0];
     kind = again.kind;
     if (!app || !hasContent(app)) reportFailures(again, io);
@@ -167,10 +169,10 @@ async function appOf(inputs: BatchInput[], at: BatchApp, io: Io): Promise<Source
 }
 
 /** The `index`th application of the input shown as `shown`, resolved and read again (that one only). */
-async function readAgain(shown: string, index: number): Promise<InputRead> {
+async function readAgain(shown: string, index: number, read: ReadOptions): Promise<InputRead> {
   for await (const r of resolveInputs([shown])) {
     if (r.path !== shown || r.error !== undefined || !r.apps[index]) continue;
-    return readInput({ ...r, apps: [r.apps[index]] }, READ);
+    return readInput({ ...r, apps: [r.apps[index]] }, read);
   }
   return {
     path: shown,

@@ -1,4 +1,4 @@
-import { readAll } from '../input/read.js';
+import { readAll, type ReadOptions } from '../input/read.js';
 import { JsonDocWriter } from '../render/json-doc.js';
 import { applicationJson, inputJson } from '../render/json.js';
 import { renderInspectText } from '../render/inspect-text.js';
@@ -9,6 +9,8 @@ import { EXIT_OK, EXIT_USAGE, reportFailures, type Io } from './io.js';
 export interface InspectOptions {
   format: 'text' | 'json';
   style: Style;
+  /** Threads one large log may be read on (io.ts threadOptions); one unless given. */
+  threads?: Pick<ReadOptions, 'jobs' | 'splitBytes' | 'splitInline'>;
 }
 
 /**
@@ -19,7 +21,7 @@ export interface InspectOptions {
 export async function inspectCommand(paths: string[], opts: InspectOptions, io: Io): Promise<number> {
   if (opts.format !== 'json') {
     let unreadable = false;
-    for await (const read of readAll(paths, { helperThread: true })) {
+    for await (const read of readAll(paths, { helperThread: true, ...opts.threads })) {
       reportFailures(read, io);
       unreadable ||= read.failures.length > 0;
       io.out(renderInspectText([read], opts.style));
@@ -31,7 +33,7 @@ export async function inspectCommand(paths: string[], opts: InspectOptions, io: 
   try {
     applications = new TempSpool('spark-triage-out-', 'output');
     let unreadable = false;
-    for await (const read of readAll(paths, { helperThread: true })) {
+    for await (const read of readAll(paths, { helperThread: true, ...opts.threads })) {
       reportFailures(read, io);
       unreadable ||= read.failures.length > 0;
       inputs.write(`${JSON.stringify(inputJson(read))}\n`);

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { InputRead } from '../input/read.js';
 import { escapeControl } from '../render/escape.js';
 import { failuresText } from '../render/json.js';
@@ -40,6 +41,24 @@ export function collectConf(pair: string, acc: Record<string, string> = {}): Rec
 }
 
 /** Bad usage found by a command itself (after commander's own checks): one line, exit 2. */
+/** A positive whole number given on the command line, or null when not given. */
+export function positive(v: string | null, name: string): number | null {
+  if (v === null) return null;
+  if (!/^[1-9]\d*$/.test(v)) throw new UsageError(`${name} ${escapeControl(v)}: not a positive whole number`);
+  return Number(v);
+}
+
+/**
+ * What diagnose and inspect read one log with: `--jobs` threads (default: the cores), and the split
+ * size tests lower through SPARK_TRIAGE_SPLIT_BYTES (an internal setting: every log split, to hold the
+ * two-thread reading to the one-thread one).
+ */
+export function threadOptions(jobs: string | null, env: Record<string, string | undefined>): { jobs: number; splitBytes?: number } {
+  const n = positive(jobs, '--jobs') ?? availableParallelism();
+  const split = env.SPARK_TRIAGE_SPLIT_BYTES;
+  return split !== undefined && /^\d+$/.test(split) ? { jobs: n, splitBytes: Number(split) } : { jobs: n };
+}
+
 export class UsageError extends Error {
   override readonly name = 'UsageError';
 }

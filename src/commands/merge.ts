@@ -11,6 +11,8 @@ export interface MergeOptions {
   format: ScanFormat;
   /** The scanned directory, for the table's paths; '' to show them whole. */
   root: string;
+  /** --by app-name: one summary per application name (src/scan/fleet.ts). */
+  by: 'app-name' | null;
   style: Style;
   color: boolean;
 }
@@ -26,7 +28,7 @@ const MAX_ROW_CHARS = 64 * 1024 * 1024;
  */
 export async function mergeCommand(files: string[], opts: MergeOptions, io: Io): Promise<number> {
   const shape = { width: tableWidth(io), root: scanRoot(opts.root) };
-  const writer = new RowWriter(opts.format, io.out, opts.style, shape);
+  const writer = new RowWriter(opts.format, io.out, opts.style, shape, null, opts.by);
   writer.open();
   let bad = 0;
   try {

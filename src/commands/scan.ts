@@ -7,7 +7,7 @@ import { compileGlob, parseSince, type Glob } from '../scan/filters.js';
 import { ListingError, runScan } from '../scan/index.js';
 import { isRemote } from '../sources/remote/index.js';
 import type { ScanFormat } from '../scan/output.js';
-import { EXIT_INTERRUPTED, EXIT_OK, tableWidth, UsageError, type Io } from './io.js';
+import { EXIT_INTERRUPTED, EXIT_OK, positive, tableWidth, UsageError, type Io } from './io.js';
 
 export interface ScanCommandOptions {
   format: ScanFormat;
@@ -19,6 +19,7 @@ export interface ScanCommandOptions {
   state: string | null;
   newOnly: boolean;
   shard: string | null;
+  by: 'app-name' | null;
   style: Style;
   color: boolean;
 }
@@ -30,13 +31,6 @@ function globOrUsage(glob: string): Glob {
   } catch (e) {
     throw new UsageError(escapeControl(inputErrorText(problemOf(e))));
   }
-}
-
-/** A positive whole number given on the command line, or null when not given. */
-function positive(v: string | null, name: string): number | null {
-  if (v === null) return null;
-  if (!/^[1-9]\d*$/.test(v)) throw new UsageError(`${name} ${escapeControl(v)}: not a positive whole number`);
-  return Number(v);
 }
 
 /** The most shards a scan is cut into: our choice, far past any cluster of machines a scan needs. */
@@ -78,6 +72,8 @@ export async function scanCommand(dir: string, opts: ScanCommandOptions, io: Io)
   const shard = opts.shard !== null ? parseShard(opts.shard, io.env) : null;
   if (opts.newOnly && opts.state === null) throw new UsageError('--new-only: needs --state (the logs read before are known only from it)');
   const jobs = positive(opts.jobs, '--jobs');
+  if (opts.by !== null && opts.format === 'html')
+    throw new UsageError('--by app-name: takes --format table, jsonl or csv (the HTML page shows runs, not groups)');
   const ac = new AbortController();
   // The first Ctrl-C stops cleanly (rows so far, totals); a second one ends the process at once.
   const onSigint = (): void => {
@@ -99,6 +95,7 @@ export async function scanCommand(dir: string, opts: ScanCommandOptions, io: Io)
         shard,
         state: opts.state,
         newOnly: opts.newOnly,
+        by: opts.by,
         filters: { root: dir, failedOnly: opts.failedOnly, since: opts.since, appName: opts.appName, limit },
       },
       { out: io.out, progress: io.errIsTTY ? io.err : null, style: opts.style, color: opts.color, width: tableWidth(io) },

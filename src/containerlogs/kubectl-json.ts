@@ -5,14 +5,16 @@ import type { Location } from '../input/stats.js';
 import type { AppState } from '../state/app.js';
 import { emitPod, emptyContainer, emptyPod, type PodFacts } from './pods.js';
 
-const require = createRequire(import.meta.url);
-// stream-json 1.x is CommonJS; its parser emits tokens synchronously per write.
-const { parser: makeParser } = require('stream-json') as {
-  parser: (options: { packValues: boolean; streamValues: boolean }) => NodeJS.ReadWriteStream & {
-    on(ev: 'data', f: (t: Token) => void): void;
-    readonly errored: Error | null;
-  };
+type MakeParser = (options: { packValues: boolean; streamValues: boolean }) => NodeJS.ReadWriteStream & {
+  on(ev: 'data', f: (t: Token) => void): void;
+  readonly errored: Error | null;
 };
+const require = createRequire(import.meta.url);
+let parserOf: MakeParser | undefined;
+// stream-json 1.x is CommonJS; its parser emits tokens synchronously per write. Loaded at the first
+// kubectl JSON, not at start-up: most runs read none, and the start-up snapshot (esbuild.config.mjs)
+// cannot hold a module loaded from node_modules.
+const makeParser: MakeParser = (options) => (parserOf ??= (require('stream-json') as { parser: MakeParser }).parser)(options);
 
 interface Token {
   name: string;

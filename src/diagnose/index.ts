@@ -75,8 +75,17 @@ export function diagnoseApp(read: AppRead, opts: DiagnoseOptions = {}): Diagnosi
     !app.hasEventLog && app.effectiveConf['spark.executor.memory'] === undefined && overrides['spark.executor.memory'] !== undefined
       ? { 'spark.executor.memory': overrides['spark.executor.memory'] }
       : {};
-  const ran = layoutOf(app, factsFromUser);
-  const now = layoutOf(app, overrides);
+  // One application's layout under a given configuration is computed once: the plan's search asks
+  // again for the same ones (a 1,000-log scan made five per log, three of them alike).
+  const layouts = new Map<string, ReturnType<typeof layoutOf>>();
+  const layoutFor = (conf: Record<string, string>): ReturnType<typeof layoutOf> => {
+    const key = JSON.stringify(conf);
+    let l = layouts.get(key);
+    if (l === undefined) layouts.set(key, (l = layoutOf(app, conf)));
+    return l;
+  };
+  const ran = layoutFor(factsFromUser);
+  const now = layoutFor(overrides);
   const layoutProblem = ran.problem ?? now.problem;
   if (!app.hasEventLog) for (const fact of app.learnt) problems.push({ code: 'learnt', fact });
   if (!app.hasEventLog && app.overflow.learnt > 0)
@@ -120,7 +129,7 @@ export function diagnoseApp(read: AppRead, opts: DiagnoseOptions = {}): Diagnosi
   };
   problems.push(...checkOverrides(overrides, context));
   const { plan, alternatives } = now.layout
-    ? planFor(app, overrides, conf, now.layout, findings, context)
+    ? planFor(app, (extra) => layoutFor({ ...overrides, ...extra }).layout, conf, now.layout, findings, context)
     : { plan: null, alternatives: [] };
   for (const f of findings) f.remediation = [...remediationFrom(plan, f), ...f.remediation];
   const verdict = verdictOf(findings);
@@ -180,7 +189,7 @@ function layoutOf(
 /** The plan meeting every finding's needs, from the layout being tried. */
 function planFor(
   app: AppState,
-  overrides: Record<string, string>,
+  layoutWith: (extra: Record<string, string>) => MemoryLayout | null,
   conf: Record<string, string>,
   now: MemoryLayout,
   findings: Finding[],
@@ -190,7 +199,7 @@ function planFor(
     needs: findings.flatMap((f) => f.needs.map((need) => ({ finding: f.code, need }))),
     conf,
     now,
-    layoutWith: (extra) => layoutOf(app, { ...overrides, ...extra }).layout,
+    layoutWith,
     app: context,
     heapPeak: maxPeak(app, 'JVMHeapMemory'),
     pythonRssPeak: maxPeak(app, 'ProcessTreePythonRSSMemory'),

@@ -1,7 +1,8 @@
 import { InputError, TruncatedInputError } from '../errors.js';
 import type { Location, ReadStats } from '../input/stats.js';
 import { recycleChunk } from '../sources/chunk-pool.js';
-import { eventName, fastEnvironment, fastTaskEnd, looksComplete, type MetricsRow } from './fast.js';
+import type { TaskBatch, TailDigest } from './digest.js';
+import { eventName, fastEnvironment, fastTaskEnd, looksComplete, metricId, type MetricsRow } from './fast.js';
 import { LineSplitter, MAX_LINE_BYTES } from './lines.js';
 import { MAX_JSON_DEPTH, MAX_JSON_VALUES, SHAPE_CHECK_BYTES, shapeExcess } from './shape.js';
 import { isKnownEvent, SCHEMAS, shortEventName, type KnownEvent, type KnownEventName } from './schemas.js';
@@ -18,6 +19,22 @@ export interface EventVisitor {
   onEvent(event: KnownEvent, at: Location): void;
   /** The fast path's executor metrics of the task just passed to onEvent (instead of its object). */
   onExecutorMetrics?(executorId: string, metrics: MetricsRow): void;
+  /** Successful tasks another thread summed (eventlog/digest.ts); without it, no digest is folded. */
+  onTasks?(batch: TaskBatch, at: Location, metricIds: readonly number[]): void;
+}
+
+/** Reading one part of a file split for two threads (src/input/split.ts). */
+export interface Piece {
+  /** The body continues the file after a LF line end (the second half): lines counted from there. */
+  continues?: boolean;
+  /** More of the file follows (the second half, read elsewhere): no verdict on whether it had events. */
+  more?: boolean;
+  /**
+   * The body is the first half: once it is read, `digest` gives what another thread read of the rest
+   * (null when that cannot be folded exactly: it failed, or a cap is near), and `bytes` the rest, to
+   * read on here instead, as one thread would.
+   */
+  rest?: { digest(): Promise<TailDigest | null>; bytes(): AsyncIterable<Buffer> };
 }
 
 /**
@@ -33,6 +50,7 @@ export async function readEventLines(
   stats: ReadStats,
   inProgress: boolean,
   exact: boolean,
+  piece: Piece = {},
 ): Promise<void> {
   const before = stats.events;
   // One entry per distinct event name (a few dozen per log): its short name, whether the product
@@ -140,7 +158,34 @@ export async function readEventLines(
     visitor.onEvent({ type, data: parsed.data } as KnownEvent, { file, line: lineNo });
   };
 
+  /**
+   * Folds what another thread read after line `offset`, in its order, as if read here (see digest.ts);
+   * false, having changed nothing, when that could differ from reading on: event names near their cap.
+   */
+  const fold = (d: TailDigest, offset: number): boolean => {
+    if (!visitor.onTasks || !visitor.onExecutorMetrics) return false;
+    if (names.size + stats.eventCounts.size + d.names.length >= MAX_EVENT_NAMES || other.n > 0 || d.otherEvents > 0) return false;
+    const ids = d.metricNames.map(metricId);
+    for (const r of d.records) {
+      if ('event' in r) visitor.onEvent(r.event, { file, line: offset + r.line });
+      else if ('tasks' in r) visitor.onTasks(r.tasks, { file, line: offset + r.tasks.lastLine }, ids);
+      else visitor.onExecutorMetrics(r.metricsOf, { keys: r.keys, ids: r.keys.map(metricId), vals: Float64Array.from(r.vals) });
+    }
+    for (const [name, n] of d.names) {
+      info(name).n += n;
+      stats.events += n;
+    }
+    stats.lines += d.lines;
+    stats.malformedLines += d.malformedLines;
+    stats.longLines += d.longLines;
+    stats.schemaMismatches += d.schemaMismatches;
+    stats.truncated ||= d.truncated;
+    for (const x of d.diagnostics) stats.diagnose({ ...x, line: offset + x.line });
+    return true;
+  };
+
   const splitter = new LineSplitter((line, n) => handle(line, n, false), {
+    continues: piece.continues ?? false,
     onLongLine: (line, bytes) => {
       stats.longLines++;
       stats.diagnose({ file, line, code: 'line-too-long', data: { bytes, limit: MAX_LINE_BYTES } });
@@ -152,6 +197,16 @@ export async function readEventLines(
       for await (const chunk of body) {
         splitter.push(chunk);
         recycleChunk(chunk);
+      }
+      if (piece.rest) {
+        // The first half ended at a line end: nothing is carried, and the rest starts a line.
+        const digest = await piece.rest.digest();
+        if (digest === null || !fold(digest, splitter.lines)) {
+          for await (const chunk of piece.rest.bytes()) {
+            splitter.push(chunk);
+            recycleChunk(chunk);
+          }
+        }
       }
     } catch (e) {
       if (!(e instanceof TruncatedInputError)) throw e;
@@ -182,7 +237,7 @@ export async function readEventLines(
     }
   }
   if (truncation) throw new InputError('cut-short', { cause: truncation.problem });
-  if (stats.events === before && !stats.truncated) {
+  if (stats.events === before && !stats.truncated && !piece.more) {
     throw new InputError('no-event-field');
   }
 }

@@ -107,6 +107,8 @@ export function metricId(name: string): number {
   return id;
 }
 export const metricName = (id: number): string => metricNamesById[id]!;
+/** How many executor metric names have ids. */
+export const metricNameCount = (): number => metricNamesById.length;
 
 const eventNames = new NameCache();
 const metricNames = new NameCache(metricId);
@@ -246,6 +248,23 @@ const EXECUTOR_ID_SLOT = 3;
 const SUCCESS = Buffer.from('{"Reason":"Success"}');
 const TEM_AFTER_INFO = Buffer.from('},"Task Executor Metrics":');
 const TM_KEY = Buffer.from('"Task Metrics":');
+/**
+ * A task's input bytes: JsonProtocol.scala writes `"Input Metrics":{"Bytes Read":N,…}` (Spark 1.x puts
+ * `"Data Read Method"` first), inside Task Metrics after the shuffle metrics.
+ */
+const INPUT_KEY = Buffer.from('"Input Metrics":{');
+const BYTES_READ = Buffer.from('"Bytes Read":');
+
+/** The input bytes of the Task Metrics at `from`, or undefined when the line has none. */
+function inputBytesAt(line: Buffer, from: number): number | undefined {
+  const at = find(line, INPUT_KEY, from, 1);
+  if (at < 0) return undefined;
+  const end = line.indexOf(0x7d, at);
+  const b = find(line, BYTES_READ, at + INPUT_KEY.length, 1);
+  if (b < 0 || (end >= 0 && b > end)) return undefined;
+  const v = readInt(line, b + BYTES_READ.length);
+  return Number.isNaN(v) ? undefined : v;
+}
 
 /** Results of one walk: numbers by slot (NaN = absent), the one string a walk may keep, the key it stopped at. */
 const vals = new Float64Array(8);
@@ -377,6 +396,8 @@ export function fastTaskEnd(line: Buffer): { data: TaskEnd; peaks: MetricsRow | 
       'Disk Bytes Spilled': opt(vals[4]!),
       'Peak Execution Memory': opt(vals[5]!),
     };
+    const input = inputBytesAt(line, tmAt);
+    if (input !== undefined) metrics['Input Metrics'] = { 'Bytes Read': input };
   }
   const data: TaskEnd = {
     'Stage ID': stageId,

@@ -45,6 +45,12 @@ export interface LineSplitterOptions {
   maxLineBytes?: number;
   /** Called for each skipped line; without it they are skipped silently. */
   onLongLine?: LongLineHandler;
+  /**
+   * The stream continues a file after one of its LF line ends (the second half of a file split for
+   * two threads, src/input/split.ts): LF line ends from the start and no BOM, as the file's own
+   * splitter would have it there. Lines are numbered from 1 all the same.
+   */
+  continues?: boolean;
 }
 
 export class LineSplitter {
@@ -61,6 +67,7 @@ export class LineSplitter {
   private afterCr = false;
   private readonly maxLine: number;
   private readonly onLongLine: LongLineHandler | undefined;
+  private readonly continues: boolean;
 
   constructor(
     private readonly onLine: LineHandler,
@@ -68,6 +75,8 @@ export class LineSplitter {
   ) {
     this.maxLine = options.maxLineBytes ?? MAX_LINE_BYTES;
     this.onLongLine = options.onLongLine;
+    this.continues = options.continues ?? false;
+    if (this.continues) this.sep = LF;
   }
 
   get lines(): number {
@@ -187,7 +196,8 @@ export class LineSplitter {
   }
 
   private clean(line: Buffer): Buffer {
-    if (this.lineNo === 1 && line.length >= 3 && line[0] === 0xef && line[1] === 0xbb && line[2] === 0xbf) line = line.subarray(3);
+    if (this.lineNo === 1 && !this.continues && line.length >= 3 && line[0] === 0xef && line[1] === 0xbb && line[2] === 0xbf)
+      line = line.subarray(3);
     return stripCr(line);
   }
 }

@@ -143,6 +143,7 @@ const TaskEnd = z.object({
       'Memory Bytes Spilled': opt(num),
       'Disk Bytes Spilled': opt(num),
       'Peak Execution Memory': opt(num),
+      'Input Metrics': opt(z.object({ 'Bytes Read': opt(num) })),
     }),
   ),
   'Task Executor Metrics': opt(metricMap),

@@ -5,6 +5,7 @@ import { resolveInputs, type ResolvedInput } from '../sources/resolve.js';
 import type { AppLog, Layout } from '../sources/types.js';
 import { AppState } from '../state/app.js';
 import { readPart } from './part.js';
+import { planSplit, readSplit, SPLIT_MIN_BYTES } from './split.js';
 import type { InputKind } from './sniff.js';
 import { ReadStats } from './stats.js';
 
@@ -41,6 +42,12 @@ export interface ReadOptions {
   helperThread?: boolean;
   /** Stops reading between chunks (scan's Ctrl-C): the part then fails with 'interrupted'. */
   signal?: AbortSignal;
+  /** Threads one large plain log may be read on (diagnose, inspect: --jobs); 1 unless given. */
+  jobs?: number;
+  /** The size from which a plain log is split for two threads (SPLIT_MIN_BYTES unless given; tests split every log). */
+  splitBytes?: number;
+  /** Tests: the second half read on this thread, after the first (the digest folded all the same). */
+  splitInline?: boolean;
 }
 
 /** `source`, ending with InputError 'interrupted' at the first chunk after `signal` fires. */
@@ -87,6 +94,12 @@ export async function readInput(input: ResolvedInput, opts: ReadOptions = {}): P
       for (const part of log.parts) {
         try {
           if (opts.signal?.aborted) throw new InputError('interrupted');
+          const split = (opts.jobs ?? 1) > 1 && !opts.exact && !opts.signal;
+          const plan = split ? planSplit(part, input.layout, opts.splitBytes ?? SPLIT_MIN_BYTES, opts.splitInline) : null;
+          if (plan !== null) {
+            await readSplit(plan, part.name, app.state, app.stats, opts.splitInline);
+            continue;
+          }
           const raw = part.open();
           await readPart(opts.signal ? stopOn(raw, opts.signal) : raw, part.name, app.state, app.stats, {
             inProgress: part.inProgress,

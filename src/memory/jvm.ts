@@ -87,13 +87,13 @@ export function runtimeMaxMemory(xmx: number, collector: Collector, javaOptions:
 }
 
 const FLAG: Array<[RegExp, Collector]> = [
-  [/-XX:\+UseG1GC\b/, 'g1'],
-  [/-XX:\+UseParallel(?:Old)?GC\b/, 'parallel'],
-  [/-XX:\+UseSerialGC\b/, 'serial'],
-  [/-XX:\+UseConcMarkSweepGC\b/, 'cms'],
-  [/-XX:\+UseZGC\b/, 'zgc'],
-  [/-XX:\+UseShenandoahGC\b/, 'shenandoah'],
-  [/-XX:\+UseEpsilonGC\b/, 'epsilon'],
+  [/-XX:\+UseG1GC\b/g, 'g1'],
+  [/-XX:\+UseParallel(?:Old)?GC\b/g, 'parallel'],
+  [/-XX:\+UseSerialGC\b/g, 'serial'],
+  [/-XX:\+UseConcMarkSweepGC\b/g, 'cms'],
+  [/-XX:\+UseZGC\b/g, 'zgc'],
+  [/-XX:\+UseShenandoahGC\b/g, 'shenandoah'],
+  [/-XX:\+UseEpsilonGC\b/g, 'epsilon'],
 ];
 
 type CollectorReason = 'flag' | 'java-version' | 'spark-version';
@@ -136,11 +136,13 @@ function assumedJava(v: Version | null): number {
  */
 export function decideCollector(javaOptions: string, javaVersion: string | null, v: Version | null): CollectorDecision {
   let found: { at: number; flag: string; collector: Collector } | null = null;
-  for (const [re, collector] of FLAG) {
-    const all = [...javaOptions.matchAll(new RegExp(re.source, 'g'))];
-    const last = all[all.length - 1];
-    if (last && (found === null || last.index > found.at)) found = { at: last.index, flag: last[0], collector };
-  }
+  // Every flag starts so: most options name none, and are then not searched seven times.
+  if (javaOptions.includes('-XX:+Use'))
+    for (const [re, collector] of FLAG) {
+      const all = [...javaOptions.matchAll(re)];
+      const last = all[all.length - 1];
+      if (last && (found === null || last.index > found.at)) found = { at: last.index, flag: last[0], collector };
+    }
   const read = javaMajor(javaVersion);
   if (found) return { collector: found.collector, reason: 'flag', flag: found.flag, javaMajor: read };
   const major = read ?? assumedJava(v);

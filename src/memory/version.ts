@@ -13,10 +13,15 @@ export function atLeast(v: Version | null, major: number, minor: number): boolea
   return v[0] > major || (v[0] === major && v[1] >= minor);
 }
 
-/** "2.3" → [2, 3]. */
-const mm = (s: string): [number, number] => {
-  const [a, b] = s.split('.').map(Number);
-  return [a!, b ?? 0];
+/** "2.3" → [2, 3]; remembered, as the rule tables ask for the same few versions at every lookup. */
+const parsed = new Map<string, readonly [number, number]>();
+const mm = (s: string): readonly [number, number] => {
+  let v = parsed.get(s);
+  if (v === undefined) {
+    const [a, b] = s.split('.').map(Number);
+    parsed.set(s, (v = [a!, b ?? 0]));
+  }
+  return v;
 };
 
 /**

@@ -55,6 +55,38 @@ export function defaultOf(key: string, sparkVersion: string | null): string | nu
   return value;
 }
 
+/** Whether spark-triage's key table lists `key` (under its name or an older one). */
+export const isKnownKey = (key: string): boolean => BY_KEY.has(key) || CURRENT_NAME.has(key);
+
+/** Older names (alternates, deprecated keys) → the key that superseded them. */
+const CURRENT_NAME = new Map<string, string>([
+  ...SPARK_KEYS.flatMap((k) => (k.alternates ?? []).map((a): [string, string] => [a, k.key])),
+  ...SPARK_KEYS.flatMap((k): Array<[string, string]> => (k.deprecatedBy ? [[k.key, k.deprecatedBy.key]] : [])),
+]);
+
+/**
+ * The name of `key` that does something for `app`: the newest name it goes by (a key's alternates
+ * and deprecated names all mean one setting), unless that name is too new for the version; then the
+ * older name that works there. `key` itself when the table knows no other.
+ */
+export function keyFor(key: string, app: AppContext): string {
+  let current = key;
+  for (let i = 0; i < 4 && CURRENT_NAME.has(current); i++) current = CURRENT_NAME.get(current)!;
+  if (keyStatus(current, app) === 'ok') return current;
+  const older = [...CURRENT_NAME].filter(([, to]) => to === current).map(([from]) => from);
+  return older.find((k) => keyStatus(k, app) === 'ok') ?? current;
+}
+
+/** How spark-submit reads `key`'s value (keys-table.ts), or null for a key the table does not list. */
+export const keyUnit = (key: string): KeyInfo['unit'] | null => BY_KEY.get(key)?.unit ?? null;
+
+/** The newest name of `key` (see keyFor), whatever the version. */
+export function canonicalKey(key: string): string {
+  let current = key;
+  for (let i = 0; i < 4 && CURRENT_NAME.has(current); i++) current = CURRENT_NAME.get(current)!;
+  return current;
+}
+
 /** A cluster-side setting (yarn-site.xml, the kubelet): an administrator's change, never a --conf. */
 export function adminFile(key: string): string | null {
   return ADMIN.get(key)?.file ?? null;

@@ -37,6 +37,8 @@ export interface ScanOptions {
   state: string | null;
   /** --new-only: rows only for logs read in this run, not those the state already had. */
   newOnly: boolean;
+  /** --by app-name: rows folded into one summary per application name (./fleet.ts). */
+  by?: 'app-name' | null;
   /** The filters as given, for the HTML page to say. */
   filters?: ScanFilters;
 }
@@ -87,7 +89,7 @@ export async function runScan(opts: ScanOptions, io: ScanIo, signal: AbortSignal
       }
     : null;
   const root = scanRoot(opts.root);
-  const writer = new RowWriter(opts.format, out, io.style, { width: io.width, root }, opts.filters ?? null);
+  const writer = new RowWriter(opts.format, out, io.style, { width: io.width, root }, opts.filters ?? null, opts.by ?? null);
   writer.open(); // an unusable $TMPDIR is said before the walk, not after it
   const state = opts.state !== null ? ScanState.open(opts.state) : null;
   try {
@@ -116,11 +118,13 @@ export function shardOf(relPath: string, n: number): number {
 async function scanInto(
   writer: RowWriter,
   state: ScanState | null,
-  opts: ScanOptions,
+  given: ScanOptions,
   root: string,
   io: ScanIo,
   signal: AbortSignal,
 ): Promise<'done' | 'interrupted'> {
+  // Grouped, rows are read only as JSON: they are made as JSONL (the cheapest), the groups in the format asked.
+  const opts: ScanOptions = given.by ? { ...given, format: 'jsonl' } : given;
   let units: Unit[] = [];
   const listing = isRemote(opts.root) ? listRemoteUnits(opts.root, { since: opts.since }) : walkLogDir(opts.root);
   for await (const u of listing) {
@@ -191,7 +195,7 @@ async function scanInto(
       if (raw === null) return null; // a line that is not a row: read the log again
       rows.push(prepareView(raw, `${r.json}\n`, opts.format, io.color, shape));
     }
-    state.record(u.path, ...stateKey(u), rows);
+    state.record(u.path, ...stateKey(u), rows, true);
     return rows;
   };
   try {
@@ -218,7 +222,9 @@ async function scanInto(
       }
     };
     // Files are weighed only until the cores are all repaid: a directory of 60,000 logs is not opened twice.
-    const jobs = opts.jobs === 'auto' ? autoJobs(decodedBytes(units, (availableParallelism() - 1) * AUTO_BYTES_PER_THREAD)) : opts.jobs;
+    // Only the logs to be read are weighed: those a state file answers are never opened.
+    const toRead = state && opts.format !== 'html' ? units.filter((u) => !state.holds(u.path, ...stateKey(u))) : units;
+    const jobs = opts.jobs === 'auto' ? autoJobs(decodedBytes(toRead, (availableParallelism() - 1) * AUTO_BYTES_PER_THREAD)) : opts.jobs;
     const threads = Math.min(jobs, Math.max(1, total)) - 1;
     // Logs from a server wait on the network more than on the CPU: the main thread keeps a few in
     // flight, so one request's round trip overlaps another's reading.

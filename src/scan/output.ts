@@ -4,6 +4,8 @@ import { diagnosisJson, failuresText } from '../render/json.js';
 import { makeStyle, type Style } from '../render/style.js';
 import { appRowHtml, errorRowHtml, ScanPage, type RowFacts, type ScanFilters } from '../render/html/scan.js';
 import { TempSpool } from '../sources/temp.js';
+import { fleetCsvHeader, fleetCsvRow, fleetJsonl, fleetTable } from '../render/fleet.js';
+import { FleetGroups } from './fleet.js';
 import type { ScanRow } from './row.js';
 
 export type ScanFormat = 'table' | 'jsonl' | 'csv' | 'html';
@@ -27,6 +29,7 @@ function rowJson(row: ScanRow): Record<string, unknown> {
     user: row.user,
     startTime: row.startTime,
     endTime: row.endTime,
+    run: row.run,
   };
 }
 
@@ -315,6 +318,8 @@ export class RowWriter {
   errors = 0;
   private headerDone = false;
   private readonly page: ScanPage | null;
+  /** --by app-name: rows are folded into groups, written at the end instead of the rows. */
+  private readonly fleet: FleetGroups | null;
 
   constructor(
     private readonly format: ScanFormat,
@@ -322,8 +327,10 @@ export class RowWriter {
     private readonly st: Style,
     private readonly shape: TableShape,
     filters: ScanFilters | null = null,
+    by: 'app-name' | null = null,
   ) {
-    this.page = format === 'html' ? new ScanPage(filters) : null;
+    this.page = format === 'html' && by === null ? new ScanPage(filters) : null;
+    this.fleet = by === 'app-name' ? new FleetGroups() : null;
   }
 
   /** Makes the private temporary file rows wait in. Throws InputError 'temp-dir-unusable'. */
@@ -332,6 +339,12 @@ export class RowWriter {
   }
 
   add(row: PreparedRow): void {
+    if (this.fleet) {
+      // Written by this build (a worker, the state) or checked by merge: its shape is RowView's.
+      this.fleet.add(JSON.parse(row.json) as Parameters<FleetGroups['add']>[0]);
+      this.rows++;
+      return;
+    }
     this.rows++;
     if (row.error) this.errors++;
     else {
@@ -350,11 +363,24 @@ export class RowWriter {
 
   /** Prints the spooled rows, then the totals (table only: jsonl and csv stay pure data). */
   finish(note?: string): void {
+    if (this.fleet) return this.finishFleet(this.fleet, note);
     if (!this.headerDone) this.header();
     this.spool?.drainTo(this.out);
     this.spool = null;
     if (this.format === 'table') this.out(this.totals(note));
     if (this.page) this.out(this.page.end(this.rows, this.errors, this.byCode, this.byRegion, note));
+  }
+
+  private finishFleet(fleet: FleetGroups, note?: string): void {
+    const groups = fleet.summaries();
+    if (this.format === 'jsonl') for (const g of groups) this.out(fleetJsonl(g));
+    else if (this.format === 'csv') {
+      this.out(fleetCsvHeader());
+      for (const g of groups) this.out(fleetCsvRow(g));
+    } else {
+      this.out(fleetTable(groups, fleet.totals, this.st, this.shape.width));
+      if (note) this.out(`${this.st.bold(`(${note})`)}\n`);
+    }
   }
 
   cleanup(): void {

@@ -2,6 +2,34 @@ import { diagnoseApp, type Diagnosis } from '../diagnose/index.js';
 import { problemOf } from '../errors.js';
 import { hasContent, readAll, type InputFailure } from '../input/read.js';
 import type { TimelineView } from '../state/timeline.js';
+import type { AppState } from '../state/app.js';
+import { isKnownKey } from '../plan/keys.js';
+
+/**
+ * What `--by app-name` needs of a run besides its diagnosis: the executor time it held (each
+ * executor from ExecutorAdded to ExecutorRemoved, or to the application's end), the bytes its tasks
+ * read, and the settings of its own that spark-triage knows (bounded by src/plan/keys-table.ts).
+ */
+interface RunFacts {
+  /** Executor-milliseconds; null when no executor has both ends known. */
+  executorMs: number | null;
+  inputBytes: number | null;
+  python: boolean;
+  conf: Record<string, string>;
+}
+
+function runFacts(s: AppState, python: boolean): RunFacts {
+  let executorMs: number | null = null;
+  for (const e of s.executors.values()) {
+    const end = e.removedAt ?? s.endTime;
+    if (e.addedAt === null || end === null || end < e.addedAt) continue;
+    executorMs = (executorMs ?? 0) + (end - e.addedAt);
+  }
+  const conf: Record<string, string> = {};
+  const all = s.effectiveConf;
+  for (const k of Object.keys(all).sort()) if (isKnownKey(k)) conf[k] = all[k]!;
+  return { executorMs, inputBytes: s.inputBytes, python, conf };
+}
 
 /** One application of a scan, or one path that could not be read. */
 export type ScanRow =
@@ -14,6 +42,7 @@ export type ScanRow =
       endTime: number | null;
       /** For the HTML page only (bounded: timeline.ts); null otherwise. */
       timeline: TimelineView | null;
+      run: RunFacts;
     }
   | { path: string; failures: InputFailure[] };
 
@@ -24,14 +53,16 @@ export async function scanUnit(unitPath: string, signal?: AbortSignal, withTimel
     for await (const read of readAll([unitPath], { signal })) {
       for (const a of read.apps.filter(hasContent)) {
         const s = a.state;
+        const app = diagnoseApp(a);
         rows.push({
           path: read.path,
-          app: diagnoseApp(a),
+          app,
           attempt: s.attemptId,
           user: s.user,
           startTime: s.startTime,
           endTime: s.endTime,
           timeline: withTimeline ? s.timelineView() : null,
+          run: runFacts(s, app.python),
         });
       }
       if (read.failures.length > 0) rows.push({ path: read.path, failures: read.failures });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, ftruncateSync, fsyncSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../errors.js';
@@ -15,11 +15,24 @@ import type { PreparedRow } from './output.js';
  * The file is JSON lines: a header `{"sparkTriageScanState":2,"tool":…}`, then for each log a line
  * `{"path","bytes","mtime","rows":[…what the writer counts of each row…]}` followed by its rows, each
  * exactly as JSONL printed it (so re-emitting one as JSONL is a copy, not a parse). Memory holds an
- * index (path → place in the file), never the rows. The new state is written beside the old one and renamed over it at the end, so an
- * interrupted or killed run leaves a whole file: the old one, or the new one with the logs it did
- * not reach carried over.
+ * index (path → place in the file), never the rows.
+ *
+ * Append-only: a run adds an entry for each log it read (a later entry of a path supersedes an
+ * earlier one) and writes nothing for the logs it found unchanged, so a second run over an
+ * unchanged directory writes nothing. The file is rewritten whole — beside the old one, renamed over
+ * it at the end — only when it cannot be appended to (missing, or written by another spark-triage)
+ * or when superseded and vanished entries exceed GARBAGE_SHARE of it. Each entry is written in one
+ * piece after the last whole one: an interrupted or killed run leaves the old entries and those it
+ * finished, and a torn last entry (a run killed mid-write) is not indexed and is written over.
  */
 const FORMAT = 2;
+
+/**
+ * The share of the file held by entries no log needs (superseded by a newer entry of their path,
+ * or of logs no longer listed) past which a run rewrites it. Our choice: at half, a rewrite costs
+ * about what the garbage costs to read on every run, and the file stays under twice its live size.
+ */
+const GARBAGE_SHARE = 0.5;
 
 /** A row as the state keeps it: its JSON line, and what the writer counts and filters by (not its text in a format). */
 type StoredRow = Omit<PreparedRow, 'text'>;
@@ -35,7 +48,14 @@ export class ScanState {
   private readonly index = new Map<string, Entry>();
   private readonly visited = new Set<string>();
   private readonly tmp: string;
-  private fd: number | null;
+  /** Where new entries go: the old file itself (appending), or the temporary file of a rewrite. */
+  private fd: number | null = null;
+  private appending = false;
+  /** Appending: where the next entry is written (after the last whole entry). */
+  private end = 0;
+  /** Bytes of entries superseded by a later entry of their path, and of lines that are not entries. */
+  private garbage = 0;
+  private wrote = false;
   /** The old file, open for reading entries back. */
   private old: number | null = null;
   /** Stored entries that could not be used: another tool, or lines that are not entries. */
@@ -46,19 +66,45 @@ export class ScanState {
     private readonly tool: string,
   ) {
     this.tmp = `${file}.tmp-${process.pid}`;
-    try {
-      this.fd = openSync(this.tmp, 'w', 0o644);
-    } catch (e) {
-      throw stateError(file, e);
-    }
-    this.write({ sparkTriageScanState: FORMAT, tool });
   }
 
   /** Opens the state at `file` (a missing file is an empty state). Throws InputError naming the file. */
   static open(file: string): ScanState {
     const s = new ScanState(file, toolFingerprint());
     s.load();
+    if (s.old !== null && s.stale === 0 && s.tryAppend()) return s;
+    s.startRewrite();
     return s;
+  }
+
+  /** Appends to the old file (opened for reading and writing in place). */
+  private tryAppend(): boolean {
+    try {
+      this.fd = openSync(this.file, 'r+');
+    } catch (e) {
+      this.discard();
+      throw stateError(this.file, e);
+    }
+    this.appending = true;
+    return true;
+  }
+
+  /** A new file beside the old one, renamed over it at commit. */
+  private startRewrite(): void {
+    try {
+      this.fd = openSync(this.tmp, 'w', 0o644);
+    } catch (e) {
+      this.discard();
+      throw stateError(this.file, e);
+    }
+    this.appending = false;
+    this.write({ sparkTriageScanState: FORMAT, tool: this.tool });
+  }
+
+  /** Whether an entry is stored for a log of this size and time (its rows may still fail to read back). */
+  holds(unitPath: string, bytes: number, mtime: number): boolean {
+    const e = this.index.get(unitPath);
+    return e !== undefined && e.bytes === bytes && e.mtime === wholeMs(mtime);
   }
 
   /** The rows stored for a log whose size and time are unchanged; null: read it. */
@@ -75,6 +121,8 @@ export class ScanState {
   carry(unitPath: string, bytes: number, mtime: number): boolean {
     const e = this.index.get(unitPath);
     if (!e || e.bytes !== bytes || e.mtime !== wholeMs(mtime) || this.old === null) return false;
+    this.visited.add(unitPath);
+    if (this.appending) return true; // its entry stays where it is
     const buf = Buffer.alloc(e.length);
     try {
       readSync(this.old, buf, 0, e.length, e.offset);
@@ -92,8 +140,12 @@ export class ScanState {
   }
 
   /** Remembers a log's rows. */
-  record(unitPath: string, bytes: number, mtime: number, rows: readonly StoredRow[]): void {
+  record(unitPath: string, bytes: number, mtime: number, rows: readonly StoredRow[], stored = false): void {
     this.visited.add(unitPath);
+    // Appending, an unchanged log's entry stays where it is; a changed log's old entry becomes garbage.
+    if (this.appending && stored) return;
+    const prev = this.index.get(unitPath);
+    if (this.appending && prev) this.garbage += prev.length;
     const meta = rows.map((r) => ({
       failed: r.failed,
       error: r.error,
@@ -112,6 +164,7 @@ export class ScanState {
    */
   commit(complete: boolean): void {
     if (this.fd === null) return;
+    if (this.appending) return this.commitAppend(complete);
     try {
       if (!complete) {
         for (const [p, e] of this.index) {
@@ -130,13 +183,65 @@ export class ScanState {
     }
   }
 
+  /**
+   * Appending: the entries written are in place; the file is cut after the last one (a torn entry of
+   * a killed run beyond it goes). When a complete run leaves garbage over GARBAGE_SHARE of the file —
+   * superseded entries, and those of logs no longer listed — it is rewritten with the live entries only.
+   */
+  private commitAppend(complete: boolean): void {
+    let vanished = 0;
+    if (complete) for (const [p, e] of this.index) if (!this.visited.has(p)) vanished += e.length;
+    try {
+      if (this.wrote || this.tornTail) {
+        ftruncateSync(this.fd!, this.end);
+        fsyncSync(this.fd!);
+      }
+      closeSync(this.fd!);
+      this.fd = null;
+    } catch (e) {
+      this.discard();
+      throw stateError(this.file, e);
+    }
+    if (!complete || this.garbage + vanished <= GARBAGE_SHARE * this.end) return this.discard();
+    this.compact();
+  }
+
+  /** Rewrites the state with the live entries only: those of the logs this (complete) run listed. */
+  private compact(): void {
+    if (this.old !== null) closeSync(this.old);
+    this.old = null;
+    const live = new Map<string, Entry>();
+    const reloaded = new ScanState(this.file, this.tool);
+    reloaded.load(); // the file as just appended: every entry at its place
+    for (const p of this.visited) {
+      const e = reloaded.index.get(p);
+      if (e) live.set(p, e);
+    }
+    reloaded.startRewrite();
+    try {
+      for (const [, e] of live) {
+        const buf = Buffer.alloc(e.length);
+        readSync(reloaded.old!, buf, 0, e.length, e.offset);
+        writeSync(reloaded.fd!, buf);
+      }
+      fsyncSync(reloaded.fd!);
+      closeSync(reloaded.fd!);
+      reloaded.fd = null;
+      renameSync(reloaded.tmp, reloaded.file);
+    } catch (e) {
+      reloaded.discard();
+      throw stateError(this.file, e);
+    }
+    reloaded.discard();
+  }
+
   /** Leaves the old state as it was (or, after commit, closes what is left open). */
   discard(): void {
     if (this.fd !== null) closeSync(this.fd);
     this.fd = null;
     if (this.old !== null) closeSync(this.old);
     this.old = null;
-    rmSync(this.tmp, { force: true });
+    if (!this.appending) rmSync(this.tmp, { force: true });
   }
 
   /**
@@ -164,21 +269,34 @@ export class ScanState {
       this.stale = 1; // another spark-triage wrote it: every result in it is stale
       return;
     }
+    this.end = at;
     while (at < text.length) {
       const offset = at;
       ({ line, next: at } = lineAt(at));
       const e = parseOr(line) as { path?: unknown; bytes?: unknown; mtime?: unknown; rows?: unknown } | null;
+      let whole = at <= text.length && text[at - 1] === 10;
       if (!e || typeof e.path !== 'string' || typeof e.bytes !== 'number' || typeof e.mtime !== 'number' || !Array.isArray(e.rows)) {
-        this.stale++;
+        if (!whole) break; // a torn last line: written over
+        this.garbage += at - offset;
+        this.end = at;
         continue;
       }
-      for (let i = 0; i < e.rows.length && at < text.length; i++) {
+      for (let i = 0; i < e.rows.length && whole; i++) {
         const end = text.indexOf(10, at);
+        whole = end >= 0;
         at = end < 0 ? text.length : end + 1;
       }
-      this.index.set(e.path, { bytes: e.bytes, mtime: e.mtime, offset, length: Math.min(at, text.length) - offset });
+      if (!whole) break; // a torn last entry (a run killed mid-write): not indexed, written over
+      const prev = this.index.get(e.path);
+      if (prev) this.garbage += prev.length;
+      this.index.set(e.path, { bytes: e.bytes, mtime: e.mtime, offset, length: at - offset });
+      this.end = at;
     }
+    this.tornTail = this.end < text.length;
   }
+
+  /** Whether the file ends in a torn entry (cut at commit). */
+  private tornTail = false;
 
   /** A stored log's rows, read back from the old file (never held); null when they do not read back. */
   private rowsAt(e: Entry): StoredRow[] | null {
@@ -216,7 +334,12 @@ export class ScanState {
 
   private writeRaw(s: string): void {
     try {
-      writeSync(this.fd!, s);
+      if (this.appending) {
+        const buf = Buffer.from(s);
+        writeSync(this.fd!, buf, 0, buf.length, this.end);
+        this.end += buf.length;
+        this.wrote = true;
+      } else writeSync(this.fd!, s);
     } catch (e) {
       this.discard();
       throw stateError(this.file, e);

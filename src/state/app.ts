@@ -1,3 +1,4 @@
+import type { TaskBatch } from '../eventlog/digest.js';
 import { metricId, metricName, type MetricsRow } from '../eventlog/fast.js';
 import type { EventVisitor } from '../eventlog/events.js';
 import type { Location } from '../input/stats.js';
@@ -151,6 +152,8 @@ export class AppState implements EventVisitor {
   /** Whether the last SQL execution to end ended with an error (a query can fail in the driver, with no job). */
   lastSqlFailed = false;
   tasksTotal = 0;
+  /** Bytes tasks read from their input (Task Metrics' Input Metrics), summed; null when no task reported any. */
+  inputBytes: number | null = null;
   tasksFailed = 0;
   tasksKilled = 0;
   readonly signals = new SignalBook();
@@ -317,6 +320,8 @@ export class AppState implements EventVisitor {
           st.runTime += m['Executor Run Time'] ?? 0;
           st.gcTime += m['JVM GC Time'] ?? 0;
           st.resultSize += m['Result Size'] ?? 0;
+          const input = m['Input Metrics']?.['Bytes Read'];
+          if (typeof input === 'number') this.inputBytes = (this.inputBytes ?? 0) + input;
         }
         if (!DRIVER_IDS.has(execId)) {
           const e = this.executor(execId);
@@ -530,6 +535,54 @@ export class AppState implements EventVisitor {
       // A data property even for "__proto__" (a key a log may hold), as JSON.parse and spreading make it.
       Object.defineProperty(this.sparkProperties, k, { value: props[k]!, writable: true, enumerable: true, configurable: true });
     }
+  }
+
+  /**
+   * Successful tasks summed apart (state/batch.ts), read up to `at`, their metric ids mapped to this
+   * thread's by `metricIds`: leaves the state as their
+   * SparkListenerTaskEnd events one by one would, given what the reader of the digest checks first
+   * (eventlog/digest.ts): no cap reached (MAX_STAGE_ATTEMPTS, MAX_EXECUTORS, MAX_METRIC_NAMES) and
+   * sums that stay exact (sumsStayExact).
+   */
+  onTasks(batch: TaskBatch, at: Location, metricIds: readonly number[]): void {
+    this.lastEventAt = at;
+    this.tasksTotal += batch.count;
+    for (const s of batch.stages) {
+      const st = this.stage(s.id, s.attempt);
+      st.tasks += s.tasks;
+      st.durations.merge(s.durations);
+      st.peakExecution.merge(s.peakExecution);
+      st.memorySpilled += s.memorySpilled;
+      st.diskSpilled += s.diskSpilled;
+      st.runTime += s.runTime;
+      st.gcTime += s.gcTime;
+      st.resultSize += s.resultSize;
+    }
+    for (const x of batch.executors) {
+      if (DRIVER_IDS.has(x.id)) continue;
+      const e = this.executor(x.id);
+      e.tasks += x.tasks;
+      e.runTime += x.runTime;
+      e.gcTime += x.gcTime;
+      for (let i = 0; i < x.peakIds.length; i++) raisePeak(e, metricIds[x.peakIds[i]!]!, x.peakVals[i]!);
+    }
+  }
+
+  /**
+   * Whether adding numbers of magnitudes summing to `abs` to every sum the tasks make keeps each an
+   * exact integer: then adding them in any grouping gives the one-thread result (onTasks).
+   */
+  sumsStayExact(abs: number): boolean {
+    const ok = (v: number): boolean => Number.isSafeInteger(v) && Math.abs(v) + abs <= Number.MAX_SAFE_INTEGER;
+    for (const st of [...this.stages.values(), this.overflowStage]) {
+      for (const v of [st.memorySpilled, st.diskSpilled, st.runTime, st.gcTime, st.resultSize, st.durations.sum, st.peakExecution.sum]) {
+        if (!ok(v)) return false;
+      }
+    }
+    for (const e of [...this.executors.values(), ...(this.overflowExecutor ? [this.overflowExecutor] : [])]) {
+      if (!ok(e.runTime) || !ok(e.gcTime)) return false;
+    }
+    return true;
   }
 
   onExecutorMetrics(executorId: string, m: MetricsRow): void {

@@ -1,10 +1,12 @@
+import type { HistogramData } from '../eventlog/digest.js';
+
 /**
  * Per stage-attempt task statistics, constant size per stage: duration and peak-execution-memory
  * histograms in power-of-two buckets give a median within a factor of two, enough to grade skew.
  */
 const BUCKETS = 48;
 
-class Histogram {
+export class Histogram {
   readonly counts = new Array<number>(BUCKETS).fill(0);
   n = 0;
   max = 0;
@@ -16,6 +18,14 @@ class Histogram {
     this.n++;
     this.sum += x;
     if (x > this.max) this.max = x;
+  }
+
+  /** Adds another histogram's values (as if each had been added here; sums of integers stay exact). */
+  merge(h: HistogramData): void {
+    for (let i = 0; i < BUCKETS; i++) this.counts[i]! += h.counts[i]!;
+    this.n += h.n;
+    this.sum += h.sum;
+    if (h.max > this.max) this.max = h.max;
   }
 
   /** Upper bound of the bucket holding quantile q (0..1). */

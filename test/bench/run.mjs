@@ -7,7 +7,7 @@
 // Server replay of the 1 GiB log is timed too when java and mvn are there (BENCH_REPLAY=0: not).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync } from 'node:fs';
-import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
+import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateLog } from './generate.mjs';
@@ -26,15 +26,17 @@ const GNU_TIME =
     : null;
 const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 
-/** One run: wall seconds and peak RSS (MiB, null without GNU time). */
+/** One run: wall seconds, peak RSS (MiB) and CPU seconds, user + system (null without GNU time). */
 function once(cmd, args) {
   const t = process.hrtime.bigint();
   const r = GNU_TIME
-    ? spawnSync(GNU_TIME, ['-f', '%M', cmd, ...args], { encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'ignore', 'pipe'] })
+    ? spawnSync(GNU_TIME, ['-f', '%M %U %S', cmd, ...args], { encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'ignore', 'pipe'] })
     : spawnSync(cmd, args, { stdio: 'ignore' });
   const s = Number(process.hrtime.bigint() - t) / 1e9;
   if (r.status !== 0 && r.status !== 1) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr ?? ''}`);
-  return { s, rss: GNU_TIME ? Number(r.stderr.trim().split('\n').pop()) / 1024 : null };
+  if (!GNU_TIME) return { s, rss: null, cpu: null };
+  const [kib, user, sys] = r.stderr.trim().split('\n').pop().split(' ').map(Number);
+  return { s, rss: kib / 1024, cpu: user + sys };
 }
 
 /**
@@ -43,11 +45,13 @@ function once(cmd, args) {
  */
 function measureAll(jobs) {
   const times = new Map(jobs.map((j) => [j.name, []]));
+  const cpu = new Map(jobs.map((j) => [j.name, []]));
   const rss = new Map(jobs.map((j) => [j.name, null]));
   for (let i = 0; i < RUNS; i++) {
     for (const j of jobs) {
       const r = once(j.cmd, j.args);
       times.get(j.name).push(r.s);
+      if (r.cpu !== null) cpu.get(j.name).push(r.cpu);
       if (r.rss !== null) rss.set(j.name, Math.max(rss.get(j.name) ?? 0, r.rss));
     }
     console.error(`  round ${i + 1} of ${RUNS} done`);
@@ -55,7 +59,13 @@ function measureAll(jobs) {
   const out = new Map();
   for (const j of jobs) {
     const t = times.get(j.name).sort((a, b) => a - b);
-    out.set(j.name, { s: t[Math.floor(t.length / 2)], rss: rss.get(j.name), ...j.extra });
+    const c = cpu.get(j.name).sort((a, b) => a - b);
+    out.set(j.name, {
+      s: t[Math.floor(t.length / 2)],
+      cpu: c.length ? c[Math.floor(c.length / 2)] : null,
+      rss: rss.get(j.name),
+      ...j.extra,
+    });
   }
   return out;
 }
@@ -71,6 +81,11 @@ try {
   const hasZstd = has('zstd');
   if (hasZstd) execFileSync('zstd', ['-q', '-3', '-T0', '-f', plain1, '-o', zst1]);
   await generateLog(plain4, 4096 * MiB * SCALE, { seed: 11 });
+  // Around the size from which one log is read on two threads (src/input/split.ts SPLIT_MIN_BYTES).
+  const plain32 = path.join(dir, 'app-32m.json');
+  const plain64 = path.join(dir, 'app-64m.json');
+  await generateLog(plain32, 32 * MiB, { seed: 5 });
+  await generateLog(plain64, 64 * MiB, { seed: 7 });
   const nApps = Math.max(100, Math.round(1000 * Math.min(1, SCALE)));
   await generateAppDir(apps, nApps);
   // Where threads repay their start: four large logs (links to the 1 GiB one, four applications).
@@ -80,7 +95,7 @@ try {
   // Measure steady state: flush the gigabytes just written, then read each input once, untimed,
   // so no run pays for write-back or a cold page cache that the others do not.
   if (has('sync')) execFileSync('sync');
-  for (const f of [plain1, plain4, ...(hasZstd ? [zst1] : [])]) spawnSync('cat', [f], { stdio: 'ignore' });
+  for (const f of [plain1, plain4, plain32, plain64, ...(hasZstd ? [zst1] : [])]) spawnSync('cat', [f], { stdio: 'ignore' });
   const b1 = statSync(plain1).size;
   const b4 = statSync(plain4).size;
   const cores = availableParallelism();
@@ -90,6 +105,25 @@ try {
 
   const jobs = [
     { name: 'diagnose, 1 GiB plain', cmd: node, args: st('diagnose', '--format', 'json', plain1), extra: { bytes: b1 } },
+    {
+      name: 'diagnose, 1 GiB plain, --jobs 1',
+      cmd: node,
+      args: st('diagnose', '--format', 'json', '--jobs', '1', plain1),
+      extra: { bytes: b1 },
+    },
+    ...[plain32, plain64].flatMap((f) => {
+      const mb = `${Math.round(statSync(f).size / MiB)} MiB`;
+      const bytes = statSync(f).size;
+      return [
+        { name: `diagnose, ${mb} plain`, cmd: node, args: st('diagnose', '--format', 'json', f), extra: { bytes } },
+        {
+          name: `diagnose, ${mb} plain, --jobs 1`,
+          cmd: node,
+          args: st('diagnose', '--format', 'json', '--jobs', '1', f),
+          extra: { bytes },
+        },
+      ];
+    }),
     ...(hasZstd
       ? [
           {
@@ -101,7 +135,14 @@ try {
         ]
       : []),
     { name: 'diagnose, 4 GiB plain', cmd: node, args: st('diagnose', '--format', 'json', plain4), extra: { bytes: b4 } },
-    { name: 'diagnose, a 5 KB log (start-up)', cmd: node, args: st('diagnose', '--format', 'json', TINY), extra: { ms: true } },
+    // As users start it (npm's link runs the bin as a program: from the start-up snapshot when there is one).
+    { name: 'diagnose, a 5 KB log (start-up)', cmd: BIN, args: ['diagnose', '--format', 'json', TINY], extra: { ms: true } },
+    {
+      name: 'diagnose, a 5 KB log, `node bin/…` (code cache, no snapshot)',
+      cmd: node,
+      args: st('diagnose', '--format', 'json', TINY),
+      extra: { ms: true },
+    },
     { name: 'limit: node starting, no script', cmd: node, args: ['-e', '0'], extra: { ms: true } },
     {
       name: `scan, ${nApps} apps, --jobs 1`,
@@ -179,6 +220,9 @@ try {
         ]
       : []),
   ];
+  const loadBefore = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(', ');
   console.error(`measuring ${jobs.length} commands, ${RUNS} rounds:`);
   const m = measureAll(jobs);
   const get = (name) => m.get(name) ?? null;
@@ -216,12 +260,18 @@ try {
   console.log(
     `\nmachine: ${cpus()[0]?.model ?? 'unknown'} × ${cores}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, Node ${process.version}; medians of ${RUNS} alternating runs; sizes × ${SCALE}`,
   );
-  console.log('| run | median | throughput | peak RSS |\n|---|---|---|---|');
+  // Other work on the machine slows every row: wall ratios are then pessimistic, CPU times less so.
+  console.log(
+    `load average (1, 5, 15 min): before ${loadBefore}, after ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(', ')}`,
+  );
+  console.log('| run | median | throughput | CPU (user + sys, median) | peak RSS |\n|---|---|---|---|---|');
   const rate = (r) =>
     r.bytes ? `${(r.bytes / MiB / r.s).toFixed(0)} MB/s` : r.apps ? `${(r.apps / r.s).toFixed(0)} apps/s` : r.ms ? '' : '';
   for (const [name, r] of m)
     console.log(
-      `| ${name} | ${r.ms ? `${(r.s * 1000).toFixed(0)} ms` : `${r.s.toFixed(2)} s`} | ${rate(r)} | ${r.rss !== null ? `${r.rss.toFixed(0)} MiB` : 'n/a'} |`,
+      `| ${name} | ${r.ms ? `${(r.s * 1000).toFixed(0)} ms` : `${r.s.toFixed(2)} s`} | ${rate(r)} | ${r.cpu !== null ? `${r.cpu.toFixed(2)} s` : 'n/a'} | ${r.rss !== null ? `${r.rss.toFixed(0)} MiB` : 'n/a'} |`,
     );
   if (replay) {
     const res = replay.results[0];
@@ -254,6 +304,16 @@ try {
       replay.results[0].medianMs / 1000 > d1.s,
       `${(replay.results[0].medianMs / 1000 / d1.s).toFixed(2)}×`,
     );
+  const d1one = get('diagnose, 1 GiB plain, --jobs 1');
+  check(
+    `diagnose on ${cores} cores ≥ 1.6× --jobs 1 (1 GiB)`,
+    d1one.s / d1.s >= 1.6,
+    `${(d1one.s / d1.s).toFixed(2)}× (CPU ${d1.cpu?.toFixed(2)} s vs ${d1one.cpu?.toFixed(2)} s)`,
+  );
+  for (const mb of ['32 MiB', '64 MiB']) {
+    const [d, one] = [get(`diagnose, ${mb} plain`), get(`diagnose, ${mb} plain, --jobs 1`)];
+    if (d && one) check(`diagnose of a ${mb} log by default no slower than --jobs 1`, d.s <= one.s * 1.05, `${(one.s / d.s).toFixed(2)}×`);
+  }
   check('start-up: diagnose of a 5 KB log ≤ 120 ms', tiny.s <= 0.12, `${(tiny.s * 1000).toFixed(0)} ms`);
   if (d1.rss !== null)
     check('peak RSS ≤ 200 MiB on 1 GiB and 4 GiB', Math.max(d1.rss, d4.rss) <= 200, `${d1.rss.toFixed(0)} / ${d4.rss.toFixed(0)} MiB`);

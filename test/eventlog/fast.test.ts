@@ -25,6 +25,13 @@ describe('the fast path reads exactly what the full parse reads', () => {
     expect(view(await readAll(EVENTLOGS, false))).toEqual(view(await readAll(EVENTLOGS, true)));
   });
 
+  it.skipIf(!hasShared)('the input bytes of tasks (Input Metrics) on every real log', async () => {
+    const inputs = (reads: InputRead[]): Array<number | null> => reads.flatMap((r) => r.apps.map((a) => a.state.inputBytes));
+    const fast = inputs(await readAll(EVENTLOGS, false));
+    expect(fast).toEqual(inputs(await readAll(EVENTLOGS, true)));
+    expect(fast.filter((n) => n !== null && n > 0).length).toBeGreaterThan(5);
+  });
+
   it('on every fixture', async () => {
     expect(view(await readAll(FIXTURES, false))).toEqual(view(await readAll(FIXTURES, true)));
   });
@@ -83,6 +90,15 @@ describe('fastTaskEnd', () => {
     expect(fastTaskEnd(line(ok.replace('"Executor ID":"7"', '"Executor ID":"a\\"b"')))).toBeNull();
     expect(fastTaskEnd(line(ok.replace('"JVMHeapMemory":123', '"JVMHeapMemory":1.5')))).toBeNull();
     expect(fastTaskEnd(line(ok.replace('"Stage ID":3,', '')))).toBeNull();
+  });
+
+  it("reads the input bytes, with or without Spark 1.x's Data Read Method first", () => {
+    const shuffle = '"Shuffle Read Metrics":{}';
+    const v3 = ok.replace(shuffle, `${shuffle},"Input Metrics":{"Bytes Read":4096,"Records Read":10}`);
+    const v1 = ok.replace(shuffle, `${shuffle},"Input Metrics":{"Data Read Method":"Hadoop","Bytes Read":70564,"Records Read":3}`);
+    expect(fastTaskEnd(line(v3))?.data['Task Metrics']?.['Input Metrics']).toEqual({ 'Bytes Read': 4096 });
+    expect(fastTaskEnd(line(v1))?.data['Task Metrics']?.['Input Metrics']).toEqual({ 'Bytes Read': 70564 });
+    expect(fastTaskEnd(line(ok))?.data['Task Metrics']?.['Input Metrics']).toBeUndefined();
   });
 
   it('reads Spark 2.x lines, which have no Task Executor Metrics', () => {

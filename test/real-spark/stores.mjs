@@ -196,3 +196,38 @@ export async function startAzurite({ timeoutMs = 60_000 } = {}) {
     stop: () => proc.stop().then(() => rmSync(run, { recursive: true, force: true })),
   };
 }
+
+/** `npm ci` of a folder under this one once (its own package.json and lockfile); returns the folder. */
+function installed(module) {
+  const dir = path.join(HERE, module);
+  if (!existsSync(path.join(dir, 'node_modules'))) {
+    // Scripts off: the emulator needs none of them (one is a native build of an optional module).
+    const r = spawnSync('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: dir, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`npm ci (${module}) failed:\n${(r.stdout + r.stderr).slice(-4000)}`);
+  }
+  return dir;
+}
+
+/**
+ * Google Cloud Storage's JSON API served by Google's own emulator (firebase-tools' Cloud Storage
+ * emulator, installed into ./gcs by its own lockfile on first use; ./gcs/emulator.mjs says how it is
+ * started) on loopback, its blobs in a new temporary directory. Clients reach it through
+ * STORAGE_EMULATOR_HOST, which @google-cloud/storage honours without credentials.
+ */
+export async function startGcsEmulator({ timeoutMs = 60_000 } = {}) {
+  const dir = installed('gcs');
+  const port = await freePort();
+  const run = mkdtempSync(path.join(tmpdir(), 'spark-triage-gcs-'));
+  const logFile = path.join(run, 'gcs-emulator.log');
+  const fd = openSync(logFile, 'w');
+  const child = spawn(process.execPath, [path.join(dir, 'emulator.mjs'), String(port)], {
+    detached: true,
+    stdio: ['ignore', fd, fd],
+    env: { ...process.env, TMPDIR: run },
+  });
+  closeSync(fd);
+  const proc = supervise(child, 2_000);
+  const host = `http://127.0.0.1:${port}`;
+  await waitFor(`${host}/storage/v1/b`, proc, logFile, timeoutMs);
+  return { host, stop: () => proc.stop().then(() => rmSync(run, { recursive: true, force: true })) };
+}

@@ -189,6 +189,18 @@ const SINKS: Sink[] = [
     checks: [...TEXT_CHECKS, CSV_ONE_LINE_PER_ROW, CSV_NO_FORMULA],
   },
   {
+    name: 'scan --by app-name table',
+    run: () => runCli(['scan', '--no-color', '--by', 'app-name', '--jobs', '1', HOSTILE_DIR]),
+    status: 0,
+    checks: TEXT_CHECKS,
+  },
+  {
+    name: 'scan --by app-name csv',
+    run: () => runCli(['scan', '--format', 'csv', '--by', 'app-name', '--jobs', '1', HOSTILE_DIR]),
+    status: 0,
+    checks: [...TEXT_CHECKS, CSV_ONE_LINE_PER_ROW, CSV_NO_FORMULA],
+  },
+  {
     name: 'diagnose html',
     run: () => runCli(['diagnose', '--format', 'html', EVENT_LOG, DRIVER_LOG]),
     status: 1,

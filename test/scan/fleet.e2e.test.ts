@@ -73,6 +73,45 @@ describe('scan --state: a second run reads only what changed', () => {
     expect(rows.map((r) => [path.relative(logs(), r.path), isApp(r)])).toEqual([['batch-000/application_1710000000000_00003', false]]);
   });
 
+  it('append-only: an unchanged run writes nothing; a changed log is appended; a torn last entry is cut; garbage past half is compacted', () => {
+    const dir = path.join(root, 'append');
+    generateLogDir(dir, 40);
+    const s = path.join(root, 'append.state');
+    const scan = (...extra: string[]): ScanRow[] =>
+      rowsOf(runCli(['scan', '--format', 'jsonl', '--jobs', '1', ...extra, '--state', s, dir]).stdout);
+    const all = scan();
+    const before = readFileSync(s);
+    // Unchanged: not a byte written.
+    expect(scan('--new-only')).toEqual([]);
+    expect(readFileSync(s).equals(before)).toBe(true);
+    // A log changed: its new entry is appended after the others, the old one left as garbage.
+    const changed = path.join(dir, 'batch-000', 'application_1710000000000_00001');
+    writeFileSync(changed, readFileSync(fixture('diagnose', 'heap-oom', 'spark35-storage-memorystore')));
+    expect(scan('--new-only').map((r) => r.path)).toEqual([changed]);
+    const grown = readFileSync(s);
+    expect(grown.subarray(0, before.length).equals(before)).toBe(true);
+    expect(grown.length).toBeGreaterThan(before.length);
+    // A run killed mid-write leaves a torn entry: the next run ignores it, reads nothing, and cuts it.
+    appendFileSync(s, '{"path":"x","bytes":1,"mtime":1,"rows":[{"failed":true}]}\n{"appId":');
+    expect(scan('--new-only')).toEqual([]);
+    expect(readFileSync(s).equals(grown)).toBe(true);
+    expect(
+      sortedLines(
+        scan()
+          .map((r) => JSON.stringify(r))
+          .join('\n'),
+      ),
+    ).toHaveLength(all.length);
+    // Most logs gone: the entries no log needs pass half the file, and it is rewritten with the rest.
+    for (const d of readdirSync(dir)) if (d !== 'batch-000') rmSync(path.join(dir, d), { recursive: true });
+    for (const f of readdirSync(path.join(dir, 'batch-000')).slice(10)) rmSync(path.join(dir, 'batch-000', f), { recursive: true });
+    const left = scan().length;
+    expect(readFileSync(s).length).toBeLessThan(grown.length / 2);
+    expect(readdirSync(root).filter((f) => f.startsWith('append.state'))).toEqual(['append.state']);
+    expect(scan('--new-only')).toEqual([]);
+    expect(scan().length).toBe(left);
+  });
+
   it('another spark-triage (version or build) makes every stored result stale', () => {
     const s = path.join(root, 'other.state');
     runCli(['scan', '--format', 'jsonl', '--state', s, logs()]);

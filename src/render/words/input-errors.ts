@@ -130,13 +130,13 @@ const TEMP_USE = {
 } as const;
 
 const BAD_URL: Record<InputErrorData['bad-url']['reason'], string> = {
-  scheme: 'not a URL this tool reads (http, https, s3, s3a, hdfs, webhdfs, swebhdfs, abfss, abfs, wasbs, wasb)',
-  'no-bucket': 'the URL names no bucket or container (abfss://<container>@<account>.dfs.core.windows.net/<path>)',
+  scheme: 'not a URL this tool reads (http, https, s3, s3a, gs, hdfs, webhdfs, swebhdfs, abfss, abfs, wasbs, wasb)',
+  'no-bucket':
+    'the URL names no bucket or container (s3://<bucket>/<path>, gs://<bucket>/<path>, abfss://<container>@<account>.dfs.core.windows.net/<path>)',
   'no-host': 'the URL names no host',
   'history-path': 'not a History Server address: expected its root, /history/<app id>, or /api/v1/applications[/<app id>[/<attempt>]]',
   'not-history-server': 'the server does not answer as a Spark History Server (its /api/v1/applications is not a JSON list)',
   syntax: 'not a valid URL',
-  gcs: 'gs:// is not read yet (no real GCS server could be run to test against); copy the logs, or read them through a History Server',
 };
 
 /** The user's line for a coded input problem (unescaped: the caller escapes it for its sink). */

@@ -8,9 +8,10 @@ import { httpRequest, httpStream, type Headers } from './http.js';
 
 const require = createRequire(import.meta.url);
 // stream-json 1.x is CommonJS: one application of the listing at a time, however long the listing.
-const StreamArray = require('stream-json/streamers/StreamArray') as {
+// Loaded at the first listing, not at start-up (see containerlogs/kubectl-json.ts).
+const streamArray = (): {
   withParser: () => NodeJS.ReadWriteStream & AsyncIterable<{ key: number; value: unknown }> & { destroy(e?: Error): void };
-};
+} => require('stream-json/streamers/StreamArray') as ReturnType<typeof streamArray>;
 
 /**
  * Spark's History Server over its REST API (docs/monitoring.md, "REST API";
@@ -157,7 +158,7 @@ export async function* listAttempts(t: HistoryTarget, since: number | null = nul
   }
   const q = t.query;
   const listUrl = `${t.base}/api/v1/applications${q.size > 0 ? `?${q.toString()}` : ''}`;
-  const parser = StreamArray.withParser();
+  const parser = streamArray().withParser();
   const body = Readable.from(httpStream(listUrl, t.headers));
   let failed: Error | null = null;
   body.on('error', (e) => {

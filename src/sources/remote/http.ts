@@ -17,7 +17,7 @@ export const MAX_ATTEMPTS = 6;
 /** First backoff; doubled each attempt, with full jitter (as the AWS SDKs do). Our choice. */
 const BACKOFF_BASE_MS = 250;
 /** Longest wait between attempts, Retry-After included. Our choice: a scan should not stall for minutes. */
-const BACKOFF_MAX_MS = 8_000;
+export const BACKOFF_MAX_MS = 8_000;
 /** Time to the response headers of one attempt. Our choice: a History Server may replay a large log before answering. */
 export const HEADERS_TIMEOUT_MS = 120_000;
 /** Bytes of an error response's body kept for its message. */

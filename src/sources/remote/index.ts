@@ -3,16 +3,18 @@ import type { ResolvedInput } from '../types.js';
 import type { Unit } from '../walk.js';
 import { listAttempts, parseHistoryUrl, resolveHistory } from './history-server.js';
 import type * as AzureModule from './azure.js';
+import type * as GcsModule from './gcs.js';
 import type * as S3Module from './s3.js';
 import { listWebHdfsUnits, resolveWebHdfs } from './webhdfs.js';
 
 // Each store's module is imported when a URL of its kind comes: its SDK with it, never at start-up.
 const s3 = (): Promise<typeof S3Module> => import('./s3.js');
 const azure = (): Promise<typeof AzureModule> => import('./azure.js');
+const gcs = (): Promise<typeof GcsModule> => import('./gcs.js');
 
 /**
  * Inputs that live elsewhere, named by URL: a History Server (http, https) over its REST API,
- * object stores (s3, s3a; abfss, wasbs) and HDFS (hdfs, webhdfs) through ./store-walk.ts. Each
+ * object stores (s3, s3a; gs; abfss, wasbs) and HDFS (hdfs, webhdfs) through ./store.ts. Each
  * store's client is loaded only when a URL of its kind is given: a local run loads none.
  */
 
@@ -51,7 +53,7 @@ export async function* resolveRemote(url: string): AsyncGenerator<ResolvedInput>
       yield* (await azure()).resolveAzure(url);
       return;
     case 'gs':
-      yield badUrl(url, 'gcs');
+      yield* (await gcs()).resolveGcs(url);
       return;
     default:
       yield badUrl(url, 'scheme');
@@ -124,7 +126,11 @@ export async function* listRemoteUnits(url: string, filter: ListFilter): AsyncGe
       }
       return;
     case 'gs':
-      yield unreadable(new InputError('bad-url', { reason: 'gcs' }));
+      try {
+        yield* (await gcs()).listGcsUnits(url);
+      } catch (e) {
+        yield unreadable(e);
+      }
       return;
     default:
       yield unreadable(new InputError('bad-url', { reason: 'scheme' }));

@@ -6,8 +6,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../../helpers.js';
 
-const SDKS = /^@(aws-sdk|azure|smithy)\//;
-const LAZY = ['s3.js', 'azure.js'];
+const SDKS = /^@(aws-sdk|azure|smithy|google-cloud)\//;
+const LAZY = ['s3.js', 'azure.js', 'gcs.js'];
 
 function files(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
@@ -26,8 +26,8 @@ describe('the stores’ SDKs load lazily', () => {
   const sources = files(path.join(ROOT, 'src')).map((f) => ({ f: path.relative(ROOT, f), text: readFileSync(f, 'utf8') }));
 
   it('finds the SDK imports it checks (type-only ones, in the store modules)', () => {
-    const typed = sources.filter((s) => /import type[^;]*from '@(aws-sdk|azure)\//.test(s.text)).map((s) => s.f);
-    expect(typed.sort()).toEqual(['src/sources/remote/azure.ts', 'src/sources/remote/s3.ts']);
+    const typed = sources.filter((s) => /import type[^;]*from '@(aws-sdk|azure|google-cloud)\//.test(s.text)).map((s) => s.f);
+    expect(typed.sort()).toEqual(['src/sources/remote/azure.ts', 'src/sources/remote/gcs.ts', 'src/sources/remote/s3.ts']);
   });
 
   it('no source imports an SDK as a value, nor a store module but through import()', () => {

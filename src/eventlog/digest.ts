@@ -1,0 +1,79 @@
+import type { Diagnostic } from '../input/stats.js';
+import type { KnownEvent } from './schemas.js';
+
+/**
+ * What a thread reading the second half of a file (src/input/split.ts) hands back to the thread that
+ * read the first: everything the fold needs, in the order it was read, so the first thread folds it
+ * after its own half and ends exactly where reading the whole file on one thread would. Line numbers
+ * are counted from the half's first line; the first thread adds its own count.
+ *
+ * Most lines are successful tasks, and those only add to counts, sums, histograms and peaks: a run of
+ * them between two other events travels as one TaskBatch (per stage attempt and executor, in the
+ * order each first appeared), which folds into the same state as the tasks one by one (AppState.onTasks).
+ * Every other event travels whole, and is folded by the same code as on one thread.
+ */
+export interface TailDigest {
+  records: TailRecord[];
+  /** Event names in the order first read, each with how many events had it (ReadStats.eventCounts). */
+  names: Array<[string, number]>;
+  lines: number;
+  malformedLines: number;
+  longLines: number;
+  schemaMismatches: number;
+  truncated: boolean;
+  diagnostics: Diagnostic[];
+  /** Events counted past MAX_EVENT_NAMES names (the digest is then not folded: where the cap falls depends on both halves). */
+  otherEvents: number;
+  /** At most this many stage attempts and executors the records name (an upper bound: each batch's distinct ones, one per other event). */
+  stageBound: number;
+  executorBound: number;
+  /** The executor metric names the records' peaks refer to, by the reading thread's ids (fast.ts metricId). */
+  metricNames: string[];
+  /** The sum of the magnitudes of every number the records add to a sum (none of them fractional), for AppState.sumsStayExact. */
+  absSum: number;
+}
+
+export type TailRecord =
+  | { line: number; event: KnownEvent }
+  | { line: number; tasks: TaskBatch }
+  /** A task's executor metrics read in place (EventVisitor.onExecutorMetrics), when its task is not in a batch. */
+  | { metricsOf: string; keys: string[]; vals: number[] };
+
+/** A histogram's data (src/state/stages.ts), added bucket by bucket. */
+export interface HistogramData {
+  counts: number[];
+  n: number;
+  sum: number;
+  max: number;
+}
+
+export interface StageDelta {
+  id: number;
+  attempt: number;
+  tasks: number;
+  durations: HistogramData;
+  peakExecution: HistogramData;
+  memorySpilled: number;
+  diskSpilled: number;
+  runTime: number;
+  gcTime: number;
+  resultSize: number;
+}
+
+export interface ExecutorDelta {
+  id: string;
+  tasks: number;
+  runTime: number;
+  gcTime: number;
+  /** Metrics (indices into TailDigest.metricNames) in the order first seen for this executor, with the highest value of each. */
+  peakIds: number[];
+  peakVals: number[];
+}
+
+/** Successful tasks read one after another, summed; the line of the last one. */
+export interface TaskBatch {
+  count: number;
+  lastLine: number;
+  stages: StageDelta[];
+  executors: ExecutorDelta[];
+}
