@@ -132,7 +132,10 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     )
     .argument('<path...>', 'event logs, directories, zips or URLs (see README: History Server, s3, hdfs, abfss); - reads standard input')
     .addOption(formatOption(['text', 'json'], 'text'))
-    .option('-j, --jobs <n>', 'threads to read one large plain log on, the main one included (default: the number of cores)')
+    .option(
+      '-j, --jobs <n>',
+      'threads to read one large plain log on, the main one included (default 1; 2 reads a local uncompressed log of 128 MiB or more on two)',
+    )
     .option(noColor, noColorHelp);
   remoteOptions(program.commands[program.commands.length - 1]!).action(
     async (paths: string[], opts: { format: 'text' | 'json'; color?: boolean; jobs?: string } & RemoteOptions) => {
@@ -204,7 +207,10 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .argument('<path...>', 'event logs, directories, zips or URLs (see README: History Server, s3, hdfs, abfss); - reads standard input')
     .addOption(formatOption(['text', 'json', 'markdown', 'html'], 'text'))
     .option('--conf <key=value>', 'override a Spark setting for the memory layout (repeatable)', collectConf)
-    .option('-j, --jobs <n>', 'threads to read one large plain log on, the main one included (default: the number of cores)')
+    .option(
+      '-j, --jobs <n>',
+      'threads to read one large plain log on, the main one included (default 1; 2 reads a local uncompressed log of 128 MiB or more on two)',
+    )
     .option(noColor, noColorHelp);
   remoteOptions(program.commands[program.commands.length - 1]!).action(
     async (

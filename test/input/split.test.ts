@@ -119,7 +119,9 @@ describe('one log on two threads', () => {
         .filter((f) => f[5] === 'plain-json' && Number(f[4]) >= 256 * 1024)
         .map((f) => path.join(EVENTLOGS, f[0]!));
       expect(large.length).toBeGreaterThan(5);
-      const split = runCli(['diagnose', '--format', 'json', ...large], { env: { SPARK_TRIAGE_SPLIT_BYTES: String(256 * 1024) } });
+      const split = runCli(['diagnose', '--format', 'json', '--jobs', '2', ...large], {
+        env: { SPARK_TRIAGE_SPLIT_BYTES: String(256 * 1024) },
+      });
       const one = runCli(['diagnose', '--format', 'json', '--jobs', '1', ...large]);
       expect(split.status).toBe(one.status);
       expect(split.stderr).toBe(one.stderr);
