@@ -74,6 +74,8 @@ export interface ExecutorDelta {
 export interface TaskBatch {
   count: number;
   lastLine: number;
+  /** The tasks' `Input Metrics` bytes summed (AppState.inputBytes); null when none had them. */
+  inputBytes: number | null;
   stages: StageDelta[];
   executors: ExecutorDelta[];
 }

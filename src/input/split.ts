@@ -7,7 +7,7 @@ import { readEventLines } from '../eventlog/events.js';
 import { MAX_METRIC_NAMES, metricNameCount } from '../eventlog/fast.js';
 import type { Layout, Part } from '../sources/types.js';
 import { MAX_EXECUTORS, MAX_STAGE_ATTEMPTS, type AppState } from '../state/app.js';
-import { readRange } from './range.js';
+import { readFileRange } from '../sources/file-chunks.js';
 import { digestTail } from './tail.js';
 import { sniffKind } from './sniff.js';
 import type { ReadStats } from './stats.js';
@@ -133,13 +133,13 @@ export async function readSplit(plan: SplitPlan, file: string, app: AppState, st
   const before = stats.events;
   const tail = startTail(plan, file, inline);
   try {
-    await readEventLines(readRange(plan.fsPath, 0, plan.cut), file, app, stats, false, false, {
+    await readEventLines(readFileRange(plan.fsPath, 0, plan.cut, true), file, app, stats, false, false, {
       rest: {
         digest: async () => {
           const d = await tail.digest();
           return d !== null && fits(d, app) ? d : null;
         },
-        bytes: () => readRange(plan.fsPath, plan.cut, plan.size),
+        bytes: () => readFileRange(plan.fsPath, plan.cut, plan.size - plan.cut, true),
       },
     });
   } finally {

@@ -4,7 +4,7 @@ import { MAX_METRIC_NAMES, metricName, metricNameCount, type MetricsRow } from '
 import type { KnownEvent } from '../eventlog/schemas.js';
 import { MAX_EXECUTORS, MAX_STAGE_ATTEMPTS } from '../state/app.js';
 import { TaskBatcher, taskSums } from '../state/batch.js';
-import { readRange } from './range.js';
+import { readFileRange } from '../sources/file-chunks.js';
 import type { Location } from './stats.js';
 import { ReadStats } from './stats.js';
 
@@ -90,7 +90,7 @@ export async function digestTail(fsPath: string, file: string, start: number, en
   const rec = new Recorder();
   const stats = new ReadStats();
   try {
-    await readEventLines(readRange(fsPath, start, end), file, rec, stats, false, false, { continues: true, more: true });
+    await readEventLines(readFileRange(fsPath, start, end - start, true), file, rec, stats, false, false, { continues: true, more: true });
   } catch (e) {
     if (e instanceof GiveUp) return null;
     throw e;

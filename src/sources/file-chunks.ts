@@ -49,16 +49,18 @@ export async function* readFileChunks(file: FsPath): AsyncGenerator<Buffer> {
 }
 
 /**
- * `length` bytes of a file from `start` (a zip entry's data), in chunks of at most 1 MiB, holding
- * no descriptor between chunks (as readFileChunks). Ends early, without error, if the file does;
- * the caller checks what it got.
+ * `length` bytes of a file from `start` (a zip entry's data; a part of a log split across threads,
+ * ../input/split.ts), in chunks of at most 1 MiB, holding no descriptor between chunks (as
+ * readFileChunks), a turn of the event loop every 64 MiB. `pooled`: full chunks come from
+ * ./chunk-pool.ts, for a reader that hands them back (the line splitter). Ends early, without
+ * error, if the file does; the caller checks what it got.
  */
-export async function* readFileRange(file: FsPath, start: number, length: number): AsyncGenerator<Buffer> {
+export async function* readFileRange(file: FsPath, start: number, length: number, pooled = false): AsyncGenerator<Buffer> {
   let pos = start;
   const end = start + length;
   for (let i = 1; pos < end; i++) {
     const want = Math.min(MAX_CHUNK, end - pos);
-    const buf = Buffer.allocUnsafe(want);
+    const buf = pooled && want === MAX_CHUNK ? takeChunk() : Buffer.allocUnsafe(want);
     const fd = openSync(file, 'r');
     let n: number;
     try {

@@ -547,6 +547,7 @@ export class AppState implements EventVisitor {
   onTasks(batch: TaskBatch, at: Location, metricIds: readonly number[]): void {
     this.lastEventAt = at;
     this.tasksTotal += batch.count;
+    if (batch.inputBytes !== null) this.inputBytes = (this.inputBytes ?? 0) + batch.inputBytes;
     for (const s of batch.stages) {
       const st = this.stage(s.id, s.attempt);
       st.tasks += s.tasks;
@@ -574,6 +575,7 @@ export class AppState implements EventVisitor {
    */
   sumsStayExact(abs: number): boolean {
     const ok = (v: number): boolean => Number.isSafeInteger(v) && Math.abs(v) + abs <= Number.MAX_SAFE_INTEGER;
+    if (this.inputBytes !== null && !ok(this.inputBytes)) return false;
     for (const st of [...this.stages.values(), this.overflowStage]) {
       for (const v of [st.memorySpilled, st.diskSpilled, st.runTime, st.gcTime, st.resultSize, st.durations.sum, st.peakExecution.sum]) {
         if (!ok(v)) return false;

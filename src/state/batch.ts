@@ -31,6 +31,7 @@ export function taskSums(d: TaskEnd): number {
     add(m['Executor Run Time']);
     add(m['JVM GC Time']);
     add(m['Result Size']);
+    add(m['Input Metrics']?.['Bytes Read']);
   }
   return abs;
 }
@@ -55,6 +56,7 @@ export class TaskBatcher {
   private lastExecutor: ExecutorEntry | null = null;
   private count = 0;
   private lastLine = 0;
+  private inputBytes: number | null = null;
   /** Stage attempts and executors named since the digest began, for its bounds. */
   readonly stagesSeen = new Set<string>();
   readonly executorsSeen = new Set<string>();
@@ -79,6 +81,8 @@ export class TaskBatcher {
       st.resultSize += m['Result Size'] ?? 0;
     }
     const e = this.executor(info['Executor ID']);
+    const input = m?.['Input Metrics']?.['Bytes Read'];
+    if (typeof input === 'number') this.inputBytes = (this.inputBytes ?? 0) + input;
     e.tasks++;
     e.runTime += m?.['Executor Run Time'] ?? 0;
     e.gcTime += m?.['JVM GC Time'] ?? 0;
@@ -101,6 +105,7 @@ export class TaskBatcher {
     const batch: TaskBatch = {
       count: this.count,
       lastLine: this.lastLine,
+      inputBytes: this.inputBytes,
       stages: [...this.stages.values()],
       executors: [...this.executors.values()].map(({ peakById, ...rest }) => ({
         ...rest,
@@ -112,6 +117,7 @@ export class TaskBatcher {
     this.lastStage = null;
     this.lastExecutor = null;
     this.count = 0;
+    this.inputBytes = null;
     return batch;
   }
 

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { diagnoseCommand } from '../../src/commands/diagnose.js';
 import { inspectCommand } from '../../src/commands/inspect.js';
 import type { Io } from '../../src/commands/io.js';
-import type { ReadOptions } from '../../src/input/read.js';
+import { readAll, type ReadOptions } from '../../src/input/read.js';
 import { makeStyle } from '../../src/render/style.js';
 import { AppState } from '../../src/state/app.js';
 import { EVENTLOGS, FIXTURES, fixture, hasShared, runCli } from '../helpers.js';
@@ -42,6 +42,17 @@ describe('one log on two threads', () => {
     expect(split.text.length).toBeGreaterThan(100_000);
     expect(split.text).toBe(one.text);
     expect(batches).toBeGreaterThan(hasShared ? 300 : 20); // the digests were folded, not read again
+  }, 600_000);
+
+  it('sums the tasks’ input bytes (scan --by app-name) exactly as one thread, though no report shows them', async () => {
+    const inputBytes = async (threads: typeof SPLIT): Promise<Array<number | null>> => {
+      const out: Array<number | null> = [];
+      for await (const input of readAll(inputs, threads)) for (const a of input.apps) out.push(a.state.inputBytes);
+      return out;
+    };
+    const [split, one] = [await inputBytes(SPLIT), await inputBytes(ONE)];
+    expect(split).toEqual(one);
+    expect(one.filter((b) => b !== null && b > 0).length).toBeGreaterThan(hasShared ? 20 : 2);
   }, 600_000);
 
   it('inspects every fixture and real log exactly as one thread', async () => {
