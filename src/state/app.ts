@@ -4,7 +4,7 @@ import type { EventVisitor } from '../eventlog/events.js';
 import type { Location } from '../input/stats.js';
 import type { KnownEvent } from '../eventlog/schemas.js';
 import { SignalBook } from './signals.js';
-import { newStage, type StageStats } from './stages.js';
+import { addTaskSums, newStage, type StageStats } from './stages.js';
 import { Timeline, type TimelineView } from './timeline.js';
 
 /** Where a setting learnt from a text log came from. */
@@ -312,17 +312,9 @@ export class AppState implements EventVisitor {
           st.failedTasks++;
           this.timeline.failedTask(time, execId, stageKey, reason);
         }
-        if (info['Launch Time'] && info['Finish Time']) st.durations.add(info['Finish Time'] - info['Launch Time']);
-        if (m) {
-          st.peakExecution.add(m['Peak Execution Memory'] ?? 0);
-          st.memorySpilled += m['Memory Bytes Spilled'] ?? 0;
-          st.diskSpilled += m['Disk Bytes Spilled'] ?? 0;
-          st.runTime += m['Executor Run Time'] ?? 0;
-          st.gcTime += m['JVM GC Time'] ?? 0;
-          st.resultSize += m['Result Size'] ?? 0;
-          const input = m['Input Metrics']?.['Bytes Read'];
-          if (typeof input === 'number') this.inputBytes = (this.inputBytes ?? 0) + input;
-        }
+        addTaskSums(st, info, m);
+        const input = m?.['Input Metrics']?.['Bytes Read'];
+        if (typeof input === 'number') this.inputBytes = (this.inputBytes ?? 0) + input;
         if (!DRIVER_IDS.has(execId)) {
           const e = this.executor(execId);
           e.tasks++;

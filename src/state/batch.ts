@@ -1,7 +1,7 @@
 import type { ExecutorDelta, StageDelta, TaskBatch } from '../eventlog/digest.js';
 import type { EventOf } from '../eventlog/schemas.js';
 import { metricId } from '../eventlog/fast.js';
-import { Histogram } from './stages.js';
+import { addTaskSums, Histogram } from './stages.js';
 
 type TaskEnd = EventOf<'SparkListenerTaskEnd'>;
 
@@ -71,15 +71,7 @@ export class TaskBatcher {
     const info = d['Task Info'];
     const m = d['Task Metrics'];
     st.tasks++;
-    if (info['Launch Time'] && info['Finish Time']) st.durations.add(info['Finish Time'] - info['Launch Time']);
-    if (m) {
-      st.peakExecution.add(m['Peak Execution Memory'] ?? 0);
-      st.memorySpilled += m['Memory Bytes Spilled'] ?? 0;
-      st.diskSpilled += m['Disk Bytes Spilled'] ?? 0;
-      st.runTime += m['Executor Run Time'] ?? 0;
-      st.gcTime += m['JVM GC Time'] ?? 0;
-      st.resultSize += m['Result Size'] ?? 0;
-    }
+    addTaskSums(st, info, m);
     const e = this.executor(info['Executor ID']);
     const input = m?.['Input Metrics']?.['Bytes Read'];
     if (typeof input === 'number') this.inputBytes = (this.inputBytes ?? 0) + input;

@@ -1,4 +1,5 @@
 import type { HistogramData } from '../eventlog/digest.js';
+import type { EventOf } from '../eventlog/schemas.js';
 
 /**
  * Per stage-attempt task statistics, constant size per stage: duration and peak-execution-memory
@@ -81,4 +82,22 @@ export function newStage(stageId: number, attempt: number): StageStats {
     gcTime: 0,
     resultSize: 0,
   };
+}
+
+type TaskEnd = EventOf<'SparkListenerTaskEnd'>;
+
+/** The sums a task adds to, per stage attempt (StageStats, and a TaskBatcher's run of tasks). */
+type TaskSums = Pick<StageStats, 'durations' | 'peakExecution' | 'memorySpilled' | 'diskSpilled' | 'runTime' | 'gcTime' | 'resultSize'>;
+
+/** Adds one task's duration and Task Metrics to its stage attempt's sums (AppState.onEvent, TaskBatcher.add: one fold for both). */
+export function addTaskSums(st: TaskSums, info: TaskEnd['Task Info'], m: TaskEnd['Task Metrics']): void {
+  if (info['Launch Time'] && info['Finish Time']) st.durations.add(info['Finish Time'] - info['Launch Time']);
+  if (m) {
+    st.peakExecution.add(m['Peak Execution Memory'] ?? 0);
+    st.memorySpilled += m['Memory Bytes Spilled'] ?? 0;
+    st.diskSpilled += m['Disk Bytes Spilled'] ?? 0;
+    st.runTime += m['Executor Run Time'] ?? 0;
+    st.gcTime += m['JVM GC Time'] ?? 0;
+    st.resultSize += m['Result Size'] ?? 0;
+  }
 }
