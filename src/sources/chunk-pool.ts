@@ -45,3 +45,39 @@ export function recycleChunk(chunk: Uint8Array): void {
   lent.delete(ab);
   if (free.length < MAX_FREE) free.push(ab);
 }
+
+/**
+ * Pieces of any size (a network body's) copied into pooled chunks: each chunk filled is handed to
+ * `full`; what is left at the end is `rest()`. One chunk is being filled at a time.
+ */
+export class ChunkGatherer {
+  private out: Buffer | null = null;
+  private filled = 0;
+
+  get empty(): boolean {
+    return this.filled === 0;
+  }
+
+  add(piece: Buffer, full: (chunk: Buffer) => void): void {
+    while (piece.length > 0) {
+      this.out ??= takeChunk();
+      const n = piece.copy(this.out, this.filled);
+      this.filled += n;
+      piece = piece.subarray(n);
+      if (this.filled === this.out.length) {
+        const chunk = this.out;
+        this.out = null;
+        this.filled = 0;
+        full(chunk);
+      }
+    }
+  }
+
+  /** The chunk being filled, as far as it is (null when empty); the gatherer is empty after. */
+  rest(): Buffer | null {
+    const r = this.filled > 0 ? this.out!.subarray(0, this.filled) : null;
+    this.out = null;
+    this.filled = 0;
+    return r;
+  }
+}

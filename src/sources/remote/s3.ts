@@ -4,7 +4,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InputError } from '../../errors.js';
-import { takeChunk } from '../chunk-pool.js';
+import { ChunkGatherer } from '../chunk-pool.js';
 import type { ResolvedInput } from '../types.js';
 import type { Unit } from '../walk.js';
 import { remoteConfig } from './config.js';
@@ -315,8 +315,7 @@ async function directGet(
  * before the body's end is an error (./store.ts resumes the read).
  */
 async function* gathered(res: http.IncomingMessage): AsyncGenerator<Buffer> {
-  let out: Buffer | null = null;
-  let filled = 0;
+  const gather = new ChunkGatherer();
   const ready: Buffer[] = [];
   let ended = false;
   // Set by the stream's handlers (a holder: narrowing would not see their writes).
@@ -328,17 +327,7 @@ async function* gathered(res: http.IncomingMessage): AsyncGenerator<Buffer> {
     w?.();
   };
   res.on('data', (piece: Buffer) => {
-    while (piece.length > 0) {
-      out ??= takeChunk();
-      const n = piece.copy(out, filled);
-      filled += n;
-      piece = piece.subarray(n);
-      if (filled === out.length) {
-        ready.push(out);
-        out = null;
-        filled = 0;
-      }
-    }
+    gather.add(piece, (chunk) => ready.push(chunk));
     if (ready.length > 0) {
       res.pause();
       notify();
@@ -346,8 +335,8 @@ async function* gathered(res: http.IncomingMessage): AsyncGenerator<Buffer> {
   });
   res.on('end', () => {
     ended = true;
-    if (filled > 0) ready.push(out!.subarray(0, filled));
-    out = null;
+    const rest = gather.rest();
+    if (rest !== null) ready.push(rest);
     notify();
   });
   res.on('error', (e) => {

@@ -7,7 +7,7 @@ import type { Part, ResolvedInput } from '../types.js';
 import type { Unit } from '../walk.js';
 import { isInProgressName, resolveZip, singleHints, spool } from '../zip-input.js';
 import { ZIP_EMPTY_MAGIC, ZIP_MAGIC } from '../zip.js';
-import { POOLED_SIZE, takeChunk } from '../chunk-pool.js';
+import { ChunkGatherer, POOLED_SIZE } from '../chunk-pool.js';
 import { backoff, MAX_ATTEMPTS } from './http.js';
 
 /**
@@ -60,8 +60,8 @@ async function* readObject(
   let failures = 0;
   let opened = first;
   let version = first?.version ?? null;
-  let out: Buffer | null = null;
-  let filled = 0;
+  const gather = new ChunkGatherer();
+  const ready: Buffer[] = [];
   const idle = idleTimer();
   try {
     for (;;) {
@@ -92,30 +92,20 @@ async function* readObject(
             break;
           }
           if (r.done) {
-            if (filled > 0) yield out!.subarray(0, filled);
-            out = null;
+            const rest = gather.rest();
+            if (rest !== null) yield rest;
             return;
           }
-          let piece = toBuffer(r.value);
+          const piece = toBuffer(r.value);
           if (piece.length === 0) continue;
           offset += piece.length;
           progressed = true;
-          if (filled === 0 && piece.length === POOLED_SIZE) {
+          if (gather.empty && piece.length === POOLED_SIZE) {
             yield piece; // gathered already (./s3.ts)
             continue;
           }
-          while (piece.length > 0) {
-            out ??= takeChunk();
-            const n = piece.copy(out, filled);
-            filled += n;
-            piece = piece.subarray(n);
-            if (filled === out.length) {
-              const full = out;
-              out = null;
-              filled = 0;
-              yield full;
-            }
-          }
+          gather.add(piece, (chunk) => ready.push(chunk));
+          while (ready.length > 0) yield ready.shift()!;
         }
       } finally {
         await it.return?.().catch(() => undefined);
