@@ -19,8 +19,8 @@ export type { Io } from './commands/io.js';
 // A reader that stopped reading (`| head`) is not an error: stop quietly, as Unix tools do. Any other
 // failure to write (a full disk: ENOSPC) is one line on stderr, if stderr still takes it, and exit 2 —
 // never a stack trace, and never 1, which says a memory failure was diagnosed. Installed when the
-// process's own streams are first used, not when this module is evaluated: the start-up snapshot
-// (esbuild.config.mjs) evaluates it in the process that builds the snapshot.
+// process's own streams are first used, not when this module is evaluated: a program that runs
+// `main` with an Io of its own (esbuild.config.mjs, making the code cache) keeps its streams as they are.
 let writeFailed = false;
 let watching = false;
 function watchWrites(): void {

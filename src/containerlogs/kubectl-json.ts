@@ -12,8 +12,7 @@ type MakeParser = (options: { packValues: boolean; streamValues: boolean }) => N
 const require = createRequire(import.meta.url);
 let parserOf: MakeParser | undefined;
 // stream-json 1.x is CommonJS; its parser emits tokens synchronously per write. Loaded at the first
-// kubectl JSON, not at start-up: most runs read none, and the start-up snapshot (esbuild.config.mjs)
-// cannot hold a module loaded from node_modules.
+// kubectl JSON, not at start-up: most runs read none.
 const makeParser: MakeParser = (options) => (parserOf ??= (require('stream-json') as { parser: MakeParser }).parser)(options);
 
 interface Token {
