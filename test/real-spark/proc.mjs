@@ -30,6 +30,18 @@ export function supervise(child, graceMs) {
         }
       }, graceMs).unref();
     });
+  // A server never outlives the test process: a hook that timed out while one was starting loses
+  // the handle that would stop it (a GCS emulator was found running an hour after such a run).
+  const orphaned = () => {
+    if (exited !== null) return;
+    try {
+      signalGroup('SIGKILL');
+    } catch {
+      // already gone
+    }
+  };
+  process.once('exit', orphaned);
+  child.once('exit', () => process.off('exit', orphaned));
   return { exited: () => exited, stop };
 }
 
