@@ -1,11 +1,9 @@
 import type * as BlobSdk from '@azure/storage-blob';
 import type { ContainerClient } from '@azure/storage-blob';
 import { InputError } from '../../errors.js';
-import type { ResolvedInput } from '../types.js';
-import type { Unit } from '../walk.js';
 import { remoteConfig } from './config.js';
 import { MAX_ATTEMPTS } from './http.js';
-import { resolveStore, walkStore, type Store, type StoreEntry } from './store.js';
+import type { Store, StoreAt, StoreEntry } from './store.js';
 
 /**
  * Azure Blob Storage (and ADLS Gen2 accounts, through their Blob endpoint) with the official
@@ -121,17 +119,8 @@ function azureStore(loc: AzureLocation): Store {
   };
 }
 
-export async function* resolveAzure(url: string): AsyncGenerator<ResolvedInput> {
+/** The store and key an abfss://, abfs://, wasbs:// or wasb:// URL names, or why it names none. */
+export function azureStoreAt(url: string): StoreAt {
   const loc = parseAzureUrl(url);
-  if (loc instanceof InputError) {
-    yield { path: url, layout: 'single', apps: [], error: loc.problem };
-    return;
-  }
-  yield* resolveStore(azureStore(loc), loc.key);
-}
-
-export async function* listAzureUnits(url: string): AsyncGenerator<Unit> {
-  const loc = parseAzureUrl(url);
-  if (loc instanceof InputError) throw loc;
-  yield* walkStore(azureStore(loc), loc.key);
+  return loc instanceof InputError ? loc : { store: azureStore(loc), key: loc.key };
 }

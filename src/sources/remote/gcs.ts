@@ -1,11 +1,9 @@
 import type * as GcsSdk from '@google-cloud/storage';
 import type { Bucket, Storage } from '@google-cloud/storage';
 import { InputError } from '../../errors.js';
-import type { ResolvedInput } from '../types.js';
-import type { Unit } from '../walk.js';
 import { remoteConfig } from './config.js';
 import { BACKOFF_MAX_MS, MAX_ATTEMPTS } from './http.js';
-import { resolveStore, walkStore, type Store, type StoreEntry } from './store.js';
+import type { Store, StoreAt, StoreEntry } from './store.js';
 
 /**
  * Google Cloud Storage through the official @google-cloud/storage (its JSON API), loaded only when
@@ -153,17 +151,8 @@ function gcsStore(loc: GcsLocation): Store {
   };
 }
 
-export async function* resolveGcs(url: string): AsyncGenerator<ResolvedInput> {
+/** The store and key a gs:// URL names, or why it names none. */
+export function gcsStoreAt(url: string): StoreAt {
   const loc = parseGcsUrl(url);
-  if (loc instanceof InputError) {
-    yield { path: url, layout: 'single', apps: [], error: loc.problem };
-    return;
-  }
-  yield* resolveStore(gcsStore(loc), loc.key);
-}
-
-export async function* listGcsUnits(url: string): AsyncGenerator<Unit> {
-  const loc = parseGcsUrl(url);
-  if (loc instanceof InputError) throw loc;
-  yield* walkStore(gcsStore(loc), loc.key);
+  return loc instanceof InputError ? loc : { store: gcsStore(loc), key: loc.key };
 }

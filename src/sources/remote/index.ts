@@ -5,7 +5,8 @@ import { listAttempts, parseHistoryUrl, resolveHistory } from './history-server.
 import type * as AzureModule from './azure.js';
 import type * as GcsModule from './gcs.js';
 import type * as S3Module from './s3.js';
-import { listWebHdfsUnits, resolveWebHdfs } from './webhdfs.js';
+import { resolveStore, walkStore, type StoreAt } from './store.js';
+import { webHdfsStoreAt } from './webhdfs.js';
 
 // Each store's module is imported when a URL of its kind comes: its SDK with it, never at start-up.
 const s3 = (): Promise<typeof S3Module> => import('./s3.js');
@@ -30,34 +31,37 @@ const badUrl = (url: string, reason: InputError<'bad-url'>['data']['reason']): R
   error: { code: 'bad-url', data: { reason } },
 });
 
+/** The object stores and HDFS by URL scheme: how a URL of each names a store and a key in it. */
+const STORES: Record<string, () => Promise<(url: string) => StoreAt>> = {
+  s3: async () => (await s3()).s3StoreAt,
+  s3a: async () => (await s3()).s3StoreAt,
+  hdfs: () => Promise.resolve(webHdfsStoreAt),
+  webhdfs: () => Promise.resolve(webHdfsStoreAt),
+  swebhdfs: () => Promise.resolve(webHdfsStoreAt),
+  abfs: async () => (await azure()).azureStoreAt,
+  abfss: async () => (await azure()).azureStoreAt,
+  wasb: async () => (await azure()).azureStoreAt,
+  wasbs: async () => (await azure()).azureStoreAt,
+  gs: async () => (await gcs()).gcsStoreAt,
+};
+
+/** The store a URL names, or why it names none (null: not a store's scheme). */
+async function storeAt(url: string): Promise<StoreAt | null> {
+  const scheme = schemeOf(url);
+  return Object.hasOwn(STORES, scheme) ? (await STORES[scheme]!())(url) : null;
+}
+
 /** Every input a URL names (one per application attempt or log); a failure is an input with `error`. */
 export async function* resolveRemote(url: string): AsyncGenerator<ResolvedInput> {
-  switch (schemeOf(url)) {
-    case 'http':
-    case 'https':
-      yield* resolveHistory(url);
-      return;
-    case 's3':
-    case 's3a':
-      yield* (await s3()).resolveS3(url);
-      return;
-    case 'hdfs':
-    case 'webhdfs':
-    case 'swebhdfs':
-      yield* resolveWebHdfs(url);
-      return;
-    case 'abfs':
-    case 'abfss':
-    case 'wasb':
-    case 'wasbs':
-      yield* (await azure()).resolveAzure(url);
-      return;
-    case 'gs':
-      yield* (await gcs()).resolveGcs(url);
-      return;
-    default:
-      yield badUrl(url, 'scheme');
+  const scheme = schemeOf(url);
+  if (scheme === 'http' || scheme === 'https') {
+    yield* resolveHistory(url);
+    return;
   }
+  const at = await storeAt(url);
+  if (at === null) yield badUrl(url, 'scheme');
+  else if (at instanceof InputError) yield { path: url, layout: 'single', apps: [], error: at.problem };
+  else yield* resolveStore(at.store, at.key);
 }
 
 /** What scan may filter on before opening anything. */
@@ -81,58 +85,30 @@ export async function* listRemoteUnits(url: string, filter: ListFilter): AsyncGe
     groupPaths: null,
     error: e instanceof InputError ? e.problem : { code: 'internal', data: { detail: String(e) } },
   });
-  switch (schemeOf(url)) {
-    case 'http':
-    case 'https': {
-      const t = parseHistoryUrl(url);
-      if (t instanceof InputError) {
-        yield unreadable(t);
-        return;
-      }
-      try {
-        for await (const a of listAttempts(t, filter.since)) {
-          yield { path: a.url, fsPath: a.url, mtime: a.lastUpdated, bytes: 0, group: null, groupPaths: null, appName: a.name };
-        }
-      } catch (e) {
-        yield unreadable(e);
-      }
+  const scheme = schemeOf(url);
+  if (scheme === 'http' || scheme === 'https') {
+    const t = parseHistoryUrl(url);
+    if (t instanceof InputError) {
+      yield unreadable(t);
       return;
     }
-    case 's3':
-    case 's3a':
-      try {
-        yield* (await s3()).listS3Units(url);
-      } catch (e) {
-        yield unreadable(e);
+    try {
+      for await (const a of listAttempts(t, filter.since)) {
+        yield { path: a.url, fsPath: a.url, mtime: a.lastUpdated, bytes: 0, group: null, groupPaths: null, appName: a.name };
       }
-      return;
-    case 'hdfs':
-    case 'webhdfs':
-    case 'swebhdfs':
-      try {
-        yield* listWebHdfsUnits(url);
-      } catch (e) {
-        yield unreadable(e);
-      }
-      return;
-    case 'abfs':
-    case 'abfss':
-    case 'wasb':
-    case 'wasbs':
-      try {
-        yield* (await azure()).listAzureUnits(url);
-      } catch (e) {
-        yield unreadable(e);
-      }
-      return;
-    case 'gs':
-      try {
-        yield* (await gcs()).listGcsUnits(url);
-      } catch (e) {
-        yield unreadable(e);
-      }
-      return;
-    default:
-      yield unreadable(new InputError('bad-url', { reason: 'scheme' }));
+    } catch (e) {
+      yield unreadable(e);
+    }
+    return;
+  }
+  const at = await storeAt(url);
+  if (at === null) yield unreadable(new InputError('bad-url', { reason: 'scheme' }));
+  else if (at instanceof InputError) yield unreadable(at);
+  else {
+    try {
+      yield* walkStore(at.store, at.key);
+    } catch (e) {
+      yield unreadable(e);
+    }
   }
 }

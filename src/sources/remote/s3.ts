@@ -5,11 +5,9 @@ import https from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InputError } from '../../errors.js';
 import { ChunkGatherer } from '../chunk-pool.js';
-import type { ResolvedInput } from '../types.js';
-import type { Unit } from '../walk.js';
 import { remoteConfig } from './config.js';
 import { backoff, DETAIL_BYTES, HEADERS_TIMEOUT_MS, MAX_ATTEMPTS, retriable, retryAfter } from './http.js';
-import { resolveStore, walkStore, type Store, type StoreEntry } from './store.js';
+import type { Store, StoreAt, StoreEntry } from './store.js';
 
 /**
  * S3 and S3-compatible stores through the official AWS SDK (@aws-sdk/client-s3), loaded only when
@@ -390,17 +388,8 @@ function send(d: Direct, path: string, headers: Record<string, string>): Promise
   });
 }
 
-export async function* resolveS3(url: string): AsyncGenerator<ResolvedInput> {
+/** The store and key an s3:// or s3a:// URL names, or why it names none. */
+export function s3StoreAt(url: string): StoreAt {
   const loc = parseS3Url(url);
-  if (loc instanceof InputError) {
-    yield { path: url, layout: 'single', apps: [], error: loc.problem };
-    return;
-  }
-  yield* resolveStore(s3Store(loc), loc.key);
-}
-
-export async function* listS3Units(url: string): AsyncGenerator<Unit> {
-  const loc = parseS3Url(url);
-  if (loc instanceof InputError) throw loc;
-  yield* walkStore(s3Store(loc), loc.key);
+  return loc instanceof InputError ? loc : { store: s3Store(loc), key: loc.key };
 }

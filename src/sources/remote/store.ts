@@ -39,6 +39,9 @@ export interface Store {
   url(key: string): string;
 }
 
+/** A store and the key a URL names in it (./index.ts resolves and walks it), or why the URL names none. */
+export type StoreAt = { store: Store; key: string } | InputError<'bad-url'>;
+
 const toBuffer = (c: Uint8Array): Buffer => (Buffer.isBuffer(c) ? c : Buffer.from(c.buffer, c.byteOffset, c.byteLength));
 
 /**

@@ -1,9 +1,7 @@
 import { InputError } from '../../errors.js';
-import type { ResolvedInput } from '../types.js';
-import type { Unit } from '../walk.js';
 import { remoteConfig } from './config.js';
 import { httpRequest } from './http.js';
-import { resolveStore, walkStore, type Store, type StoreEntry } from './store.js';
+import type { Store, StoreAt, StoreEntry } from './store.js';
 
 /**
  * HDFS over WebHDFS (or HttpFS, which speaks the same REST API), plain HTTP: LISTSTATUS lists a
@@ -81,17 +79,8 @@ function webHdfsStore(loc: WebHdfsLocation): Store {
   };
 }
 
-export async function* resolveWebHdfs(url: string): AsyncGenerator<ResolvedInput> {
+/** The store and key a webhdfs://, swebhdfs:// or hdfs:// URL names, or why it names none. */
+export function webHdfsStoreAt(url: string): StoreAt {
   const loc = parseHdfsUrl(url);
-  if (loc instanceof InputError) {
-    yield { path: url, layout: 'single', apps: [], error: loc.problem };
-    return;
-  }
-  yield* resolveStore(webHdfsStore(loc), loc.key);
-}
-
-export async function* listWebHdfsUnits(url: string): AsyncGenerator<Unit> {
-  const loc = parseHdfsUrl(url);
-  if (loc instanceof InputError) throw loc;
-  yield* walkStore(webHdfsStore(loc), loc.key);
+  return loc instanceof InputError ? loc : { store: webHdfsStore(loc), key: loc.key };
 }
