@@ -4,7 +4,9 @@
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { expect } from 'vitest';
 import { fixture } from '../../helpers.js';
+import type { ScanJsonRow } from './cli.js';
 
 export interface ServedLog {
   /** Path under the served directory. */
@@ -57,4 +59,13 @@ export function servedDir(): string {
   if (second === first) throw new Error('the YARN log has no "App Attempt ID":"1" to change');
   writeFileSync(path.join(dir, SECOND_ATTEMPT.name), second);
   return dir;
+}
+
+/** What a scan of the served logs under `dir` (a URL) must find of each: the failed, in-progress, rolling and zstd ones. */
+export function expectServedRows(rows: ScanJsonRow[], dir: string): void {
+  const of = (l: ServedLog): ScanJsonRow | undefined => rows.find((row) => row.path === `${dir}/${l.name}`);
+  expect(of(SERVED[0]!)?.verdict?.code).toBe('max-result-size');
+  expect(of(SERVED[1]!)?.outcome).toBe('incomplete');
+  expect(of(SERVED[3]!)?.outcome).toBe('succeeded');
+  expect(of(SERVED[4]!)?.verdict?.code).toBe('heap-oom');
 }
