@@ -42,21 +42,33 @@ export function fleetTable(groups: FleetGroup[], totals: FleetTotals, st: Style,
     }
     if (g.plan) {
       // Each --conf whole, folded onto lines of the width (one longer than the width stands alone, cut).
-      let line = '  plan:';
+      const lead = '  plan:';
+      let line = lead;
       for (const c of g.plan.changes) {
         const part = `--conf ${escapeControl(c.key)}=${escapeControl(c.to)}`;
-        if (line.length + 1 + part.length > width && line.trim() !== 'plan:') {
+        if (line.length + 1 + part.length > width && line !== lead) {
           out.push(line);
-          line = `       ${part}`;
+          line = `${' '.repeat(lead.length)} ${part}`;
         } else line = `${line} ${part}`;
       }
       out.push(fit(line));
+      // Up or down is the executor's container when it is known (a plan raising only the shuffle
+      // partitions moves no memory), else the direction of the settings changed.
+      const [before, after] = [g.plan.executorContainerBefore, g.plan.executorContainerAfter];
       const dirs = new Set(g.plan.changes.map((c) => c.direction));
-      const what = dirs.has('up') ? 'up' : dirs.has('down') ? 'down' : 'set';
-      const box =
-        g.plan.executorContainerBefore !== null && g.plan.executorContainerAfter !== null
-          ? `executor ${fmtBytes(g.plan.executorContainerBefore)} → ${fmtBytes(g.plan.executorContainerAfter)}`
-          : 'executor size unknown';
+      const what =
+        before !== null && after !== null
+          ? after > before
+            ? 'up'
+            : after < before
+              ? 'down'
+              : 'same size'
+          : dirs.has('up')
+            ? 'up'
+            : dirs.has('down')
+              ? 'down'
+              : 'set';
+      const box = before !== null && after !== null ? `executor ${fmtBytes(before)} → ${fmtBytes(after)}` : 'executor size unknown';
       const cost =
         g.plan.byteHours !== null && g.plan.executorHours !== null
           ? `, ${gibHours(g.plan.byteHours)} over ${formatHours(g.plan.executorHours)} executor-h`
