@@ -197,3 +197,27 @@ export class ZstdFrameWalker {
     this.left = 0;
   }
 }
+
+/**
+ * The bytes of history the decoder must keep for the frame that starts `head` (RFC 8878 §3.1.1.1.2
+ * Window_Descriptor: 2^(10 + exponent) plus mantissa eighths of it; a single-segment frame's window
+ * is its content size), or its content size when that is smaller (zstd_decompress.c
+ * ZSTD_decodingBufferSize_min sizes the buffer by the lesser). Null when `head` does not start with
+ * a whole zstd frame header up to its content size.
+ */
+export function zstdFrameWindow(head: Uint8Array): number | null {
+  if (head.length < 6 || (head[0]! | (head[1]! << 8) | (head[2]! << 16) | (head[3]! << 24)) >>> 0 !== ZSTD_MAGIC) return null;
+  const fhd = head[4]!;
+  const single = (fhd & 0x20) !== 0;
+  const fcsBytes = [single ? 1 : 0, 2, 4, 8][fhd >>> 6]!;
+  const fcsAt = 5 + (single ? 0 : 1) + [0, 1, 2, 4][fhd & 3]!;
+  if (head.length < fcsAt + fcsBytes) return null;
+  let size = 0;
+  for (let i = fcsBytes - 1; i >= 0; i--) size = size * 256 + head[fcsAt + i]!;
+  const content = fcsBytes === 0 ? null : fcsBytes === 2 ? size + 256 : size;
+  if (single) return content;
+  const wd = head[5]!;
+  const base = 2 ** (10 + (wd >>> 3));
+  const window = base + (base / 8) * (wd & 7);
+  return content === null ? window : Math.min(window, content);
+}

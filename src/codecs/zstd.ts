@@ -6,6 +6,7 @@ import { InputError, TruncatedInputError, type Problem } from '../errors.js';
 import { recycleChunk, returnTo, takeChunk } from '../sources/chunk-pool.js';
 import { peek } from '../sources/peek.js';
 import { HELD, HELPER_MARK, PARKED, type FromHelper, type HelperOpen, type ToHelper } from './zstd-protocol.js';
+import { zstdFrameWindow } from './zstd-frames.js';
 import { ZstdWasmStream } from './zstd-wasm.js';
 
 /**
@@ -16,7 +17,7 @@ import { ZstdWasmStream } from './zstd-wasm.js';
  * With `helperThread`, a stream of more than HELPER_MIN compressed bytes is decoded on a second
  * thread while this one parses: on two cores a zstd log then reads nearly as fast as a plain one
  * (measured by `npm run bench`). Small streams stay here: a thread's start would cost more than it
- * saves.
+ * saves, and so do streams whose window is huge (LARGE_WINDOW).
  */
 export const ZSTD_MAGIC = Buffer.from([0x28, 0xb5, 0x2f, 0xfd]);
 
@@ -34,6 +35,17 @@ const HELPER_MIN = 1 << 20;
 const HELPER_AHEAD = 8 << 20;
 /** Compressed chunks posted to the helper and not yet decoded. */
 const INPUT_AHEAD = 2;
+/**
+ * A stream whose first frame needs this much history is decoded on this thread, however large: its
+ * decoder's memory is the window, and a helper thread adds its own (its isolate, the pieces ahead
+ * and its spare pieces). Measured on nds_q88_photon_db_13_3.zstd (../shared/eventlogs, a 128 MiB
+ * window, 142 MB decoded) with `diagnose`: 251 MiB peak RSS on the helper, 222 MiB here, so ~29 MiB
+ * for the helper, and 84 MiB for the same log uncompressed. Our choice: from 64 MiB, because with the
+ * helper a window of 64–80 MiB still keeps such a log under the 200 MiB issue 17 bounds a process
+ * at (84 + 29 + 80 = 193), and the next window zstd can state, 88 MiB, would not. The price is the
+ * second core: decoding that log alone takes one thread ~0.35 s (142 MB; `npm run bench` has its row).
+ */
+const LARGE_WINDOW = 64 << 20;
 
 export function decodeZstd(source: AsyncIterable<Buffer>, opts: ZstdOptions = {}): AsyncIterableIterator<Buffer> {
   if (!opts.helperThread || !helperUsable()) return decodeHere(source);
@@ -52,8 +64,9 @@ export function decodeZstd(source: AsyncIterable<Buffer>, opts: ZstdOptions = {}
 }
 
 async function* decodeLarge(source: AsyncIterable<Buffer>, holder: SessionHolder): AsyncGenerator<Buffer> {
-  const { stream, ended } = await peek(source, HELPER_MIN);
-  yield* ended ? decodeHere(stream) : decodeOnHelper(stream, holder);
+  const { head, stream, ended } = await peek(source, HELPER_MIN);
+  const here = ended || (zstdFrameWindow(head) ?? 0) >= LARGE_WINDOW;
+  yield* here ? decodeHere(stream) : decodeOnHelper(stream, holder);
 }
 
 async function* decodeHere(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
