@@ -38,16 +38,16 @@ const INPUT_AHEAD = 2;
 /**
  * The helper's young generation (MiB; V8 makes a third of it each semi-space). Its JavaScript is
  * a loop handing over buffers, yet left to V8 its young generation grew as the parser's does: on
- * the 1 GiB bench log as zstd, `diagnose` peaked at 241–245 MiB RSS, and at 206–210 MiB with this
- * limit, for the same CPU time (3 alternating runs each, 2 cores; 1 and 2 MiB measured no lower).
- * Our choice: the smallest that measured no slower.
+ * the 1 GiB bench log as zstd, `diagnose` peaked at 200–238 MiB RSS, and at 202–212 MiB with this
+ * limit, for the same CPU time (5 alternating runs, 2 cores, load ~10: medians 4.51 and 4.57 s;
+ * 1 and 2 MiB measured no lower). Our choice: the smallest that measured no slower.
  */
 const HELPER_YOUNG_MB = 3;
 /**
  * A stream whose first frame needs this much history is decoded on this thread, however large: its
  * decoder's memory is the window, and a helper thread adds its own (its isolate, the pieces ahead
  * and its spare pieces). Measured on nds_q88_photon_db_13_3.zstd (../shared/eventlogs, a 128 MiB
- * window, 142 MB decoded) with `diagnose`: 251 MiB peak RSS on the helper, 222 MiB here, so ~29 MiB
+ * window, 142 MB decoded) with `diagnose`: 238–252 MiB peak RSS on the helper, 214–222 MiB here, so ~29 MiB
  * for the helper, and 84 MiB for the same log uncompressed. Our choice: from 64 MiB, because with the
  * helper a window of 64–80 MiB still keeps such a log under the 200 MiB issue 17 bounds a process
  * at (84 + 29 + 80 = 193), and the next window zstd can state, 88 MiB, would not. The price is the
