@@ -75,23 +75,24 @@ export async function readEventLines(
     stats.events++;
     e.n++;
   };
-  const handle = (line: Buffer, lineNo: number, last: boolean): void => {
-    let start = 0;
-    while (start < line.length && (line[start] === 0x20 || line[start] === 0x09)) start++;
-    if (start === line.length) return;
-    if (line.length >= SHAPE_CHECK_BYTES) {
-      const excess = shapeExcess(line);
+  /** The line bytes from..end of `buf` (a range: see RangeHandler in lines.ts). */
+  const handle = (buf: Buffer, from: number, end: number, lineNo: number, last: boolean): void => {
+    let start = from;
+    while (start < end && (buf[start] === 0x20 || buf[start] === 0x09)) start++;
+    if (start === end) return;
+    if (end - from >= SHAPE_CHECK_BYTES) {
+      const excess = shapeExcess(buf.subarray(from, end));
       if (excess !== null) {
         stats.longLines++;
         const max = excess.limit === 'depth' ? MAX_JSON_DEPTH : MAX_JSON_VALUES;
-        stats.diagnose({ file, line: lineNo, code: 'line-too-complex', data: { bytes: line.length, limit: excess.limit, max } });
+        stats.diagnose({ file, line: lineNo, code: 'line-too-complex', data: { bytes: end - from, limit: excess.limit, max } });
         return;
       }
     }
-    if (!exact && start === 0 && !last) {
+    if (!exact && start === from && !last) {
       // Fast path (fast.ts): events we do not use are counted by name; successful tasks read in place.
-      const name = eventName(line);
-      if (name !== null && looksComplete(line)) {
+      const name = eventName(buf, from, end);
+      if (name !== null && looksComplete(buf, from, end)) {
         const e = info(name);
         if (!e.known) {
           tally(e);
@@ -99,7 +100,7 @@ export async function readEventLines(
         }
         // The commonest known line first: tasks outnumber every other event.
         if (e.type === 'SparkListenerTaskEnd') {
-          const fast = fastTaskEnd(line);
+          const fast = fastTaskEnd(buf, from, end);
           if (fast && (fast.peaks === null || visitor.onExecutorMetrics)) {
             tally(e);
             visitor.onEvent({ type: 'SparkListenerTaskEnd', data: fast.data }, { file, line: lineNo });
@@ -108,7 +109,7 @@ export async function readEventLines(
           }
         }
         if (e.type === 'SparkListenerEnvironmentUpdate') {
-          const env = fastEnvironment(line);
+          const env = fastEnvironment(buf.subarray(from, end));
           if (env !== null) {
             tally(e);
             dispatch(e.type, env, lineNo);
@@ -119,7 +120,7 @@ export async function readEventLines(
     }
     let obj: unknown;
     try {
-      obj = JSON.parse(line.toString('utf8'));
+      obj = JSON.parse(buf.toString('utf8', from, end));
     } catch {
       if (last) {
         stats.truncated = true;
@@ -184,13 +185,16 @@ export async function readEventLines(
     return true;
   };
 
-  const splitter = new LineSplitter((line, n) => handle(line, n, false), {
-    continues: piece.continues ?? false,
-    onLongLine: (line, bytes) => {
-      stats.longLines++;
-      stats.diagnose({ file, line, code: 'line-too-long', data: { bytes, limit: MAX_LINE_BYTES } });
+  const splitter = new LineSplitter(
+    { range: (buf, from, end, n) => handle(buf, from, end, n, false) },
+    {
+      continues: piece.continues ?? false,
+      onLongLine: (line, bytes) => {
+        stats.longLines++;
+        stats.diagnose({ file, line, code: 'line-too-long', data: { bytes, limit: MAX_LINE_BYTES } });
+      },
     },
-  });
+  );
   let truncation: TruncatedInputError | null = null;
   try {
     try {
@@ -221,7 +225,7 @@ export async function readEventLines(
     const tail = splitter.end();
     stats.lines += splitter.lines - counted; // the last line, read or skipped for its length
     if (tail) {
-      handle(tail.line, tail.lineNo, true);
+      handle(tail.line, 0, tail.line.length, tail.lineNo, true);
     }
   } finally {
     // Also when a codec fails mid-stream: what was read before stays counted.

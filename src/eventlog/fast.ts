@@ -1,3 +1,4 @@
+import { indexOfByte } from './lines.js';
 import type { EventOf } from './schemas.js';
 
 /**
@@ -11,19 +12,34 @@ import type { EventOf } from './schemas.js';
 const PREFIX = Buffer.from('{"Event":"');
 const QUOTE = 0x22;
 
-/** A DataView of the last buffer a line came from: lines are views of a few recycled read buffers. */
+/*
+ * A line is bytes start..end of a buffer `buf` (the line splitter's RangeHandler): most lines are
+ * ranges of a few recycled 1 MiB read buffers, so nothing is made per line. Every scan stops at
+ * `end` (the buffer goes on with the next line).
+ */
+
+/** The buffer `view` is a DataView of (same offsets): a new one only when lines come from another buffer. */
+let viewOf: Uint8Array | null = null;
 let view: DataView = new DataView(new ArrayBuffer(0));
 
+/** Makes `view` a DataView of `buf`, offsets as in `buf` (an identity check per line; `.buffer` is a runtime call). */
+function viewBuffer(buf: Uint8Array): void {
+  if (buf !== viewOf) {
+    viewOf = buf;
+    view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  }
+}
+
 /**
- * Whether `line` holds at `start` the `len` bytes of a name (`words` the same bytes as 32-bit
+ * Whether `buf` holds at `start` the `len` bytes of a name (`words` the same bytes as 32-bit
  * words): four bytes per compare, the tail one by one. A name is compared in full on every key of
  * every task line (tens per line), where a byte loop cost about a third of the fast path's time.
+ * `view` must be of `buf` (viewBuffer), and start + len within it.
  */
-function sameBytes(line: Buffer, start: number, words: Uint32Array, bytes: Uint8Array, len: number): boolean {
-  const at = line.byteOffset + start;
+function sameBytes(buf: Uint8Array, start: number, words: Uint32Array, bytes: Uint8Array, len: number): boolean {
   const nw = words.length;
-  for (let w = 0; w < nw; w++) if (view.getUint32(at + 4 * w, true) !== words[w]) return false;
-  for (let i = nw * 4; i < len; i++) if (bytes[i] !== line[start + i]) return false;
+  for (let w = 0; w < nw; w++) if (view.getUint32(start + 4 * w, true) !== words[w]) return false;
+  for (let i = nw * 4; i < len; i++) if (bytes[i] !== buf[start + i]) return false;
   return true;
 }
 
@@ -46,14 +62,14 @@ class NameCache {
 
   constructor(private readonly slotOf: (name: string) => number = () => -1) {}
 
-  /** The index of the known name starting at `start` (its closing quote right after), or -1. */
-  at(line: Buffer, start: number): number {
+  /** The index of the known name starting at `start` (its closing quote right after, before `limit`), or -1. */
+  at(buf: Buffer, start: number, limit: number): number {
     const n = this.bytes.length;
     for (let j = 0, k = this.next; j < n; j++, k++) {
       if (k === n) k = 0;
       const len = this.lengths[k]!;
-      if (line[start + len] !== QUOTE) continue;
-      if (sameBytes(line, start, this.words[k]!, this.bytes[k]!, len)) {
+      if (start + len >= limit || buf[start + len] !== QUOTE) continue;
+      if (sameBytes(buf, start, this.words[k]!, this.bytes[k]!, len)) {
         this.next = k + 1;
         return k;
       }
@@ -61,13 +77,13 @@ class NameCache {
     return -1;
   }
 
-  /** The index of the name in start..end, learning it if new; -1 once the cache is full. */
-  learn(line: Buffer, start: number, end: number): number {
-    const k = this.at(line, start);
+  /** The index of the name in start..end (a quote at `end`), learning it if new; -1 once the cache is full. */
+  learn(buf: Buffer, start: number, end: number): number {
+    const k = this.at(buf, start, end + 1);
     if (k >= 0 && start + this.lengths[k]! === end) return k;
     if (this.bytes.length >= 256) return -1;
-    const name = line.toString('latin1', start, end);
-    const bytes = Uint8Array.from(line.subarray(start, end));
+    const name = buf.toString('latin1', start, end);
+    const bytes = Uint8Array.from(buf.subarray(start, end));
     this.bytes.push(bytes);
     const words = new Uint32Array(bytes.length >> 2);
     const dv = new DataView(bytes.buffer);
@@ -79,9 +95,9 @@ class NameCache {
     return this.bytes.length - 1;
   }
 
-  get(line: Buffer, start: number, end: number): string {
-    const k = this.learn(line, start, end);
-    return k >= 0 ? this.names[k]! : line.toString('latin1', start, end);
+  get(buf: Buffer, start: number, end: number): string {
+    const k = this.learn(buf, start, end);
+    return k >= 0 ? this.names[k]! : buf.toString('latin1', start, end);
   }
 }
 
@@ -113,40 +129,56 @@ export const metricNameCount = (): number => metricNamesById.length;
 const eventNames = new NameCache();
 const metricNames = new NameCache(metricId);
 
-/** The event name, or null when the line does not start the way JsonProtocol writes it. */
-export function eventName(line: Buffer): string | null {
-  if (line.length < PREFIX.length + 2) return null;
-  for (let i = 0; i < PREFIX.length; i++) if (line[i] !== PREFIX[i]) return null;
-  if (view.buffer !== line.buffer) view = new DataView(line.buffer);
-  const end = line.indexOf(QUOTE, PREFIX.length);
-  return end < 0 ? null : eventNames.get(line, PREFIX.length, end);
+/** The event name of the line start..end of `buf`, or null when it does not start the way JsonProtocol writes it. */
+export function eventName(buf: Buffer, start: number, end: number): string | null {
+  if (end - start < PREFIX.length + 2) return null;
+  for (let i = 0; i < PREFIX.length; i++) if (buf[start + i] !== PREFIX[i]) return null;
+  viewBuffer(buf);
+  const from = start + PREFIX.length;
+  const q = indexOfByte(buf, QUOTE, from);
+  return q < 0 || q >= end ? null : eventNames.get(buf, from, q);
 }
 
 /** A JSON object's last significant byte is '}': a cheap check that a line is whole. */
-export function looksComplete(line: Buffer): boolean {
-  let i = line.length - 1;
-  while (i >= 0 && (line[i] === 0x20 || line[i] === 0x09)) i--;
-  return i >= 0 && line[i] === 0x7d;
+export function looksComplete(buf: Buffer, start: number, end: number): boolean {
+  let i = end - 1;
+  while (i >= start && (buf[i] === 0x20 || buf[i] === 0x09)) i--;
+  return i >= start && buf[i] === 0x7d;
 }
 
 /** Where the last readInt stopped. */
 let intEnd = 0;
 
 /**
- * The JSON integer at `i` (its end left in `intEnd`), or NaN for anything else: no digits, a
- * fraction or an exponent, which the full parser is left to read.
+ * The most digits an integer read in place may have: fifteen are always exact in a double, while a
+ * longer number summed digit by digit could round other than JSON.parse rounds it. Longer ones (no
+ * metric Spark writes comes near) go to the full parser.
  */
-function readInt(line: Buffer, i: number): number {
+const MAX_DIGITS = 15;
+
+/**
+ * The JSON integer at `i`, before `end` (its end left in `intEnd`), or NaN for anything else: no
+ * digits, too many, a fraction or an exponent, which the full parser is left to read.
+ */
+function readInt(buf: Buffer, i: number, end: number): number {
   let neg = false;
-  if (line[i] === 0x2d) {
+  if (i < end && buf[i] === 0x2d) {
     neg = true;
     i++;
   }
   let v = 0;
   const start = i;
-  for (let c = line[i]!; c >= 0x30 && c <= 0x39; c = line[++i]!) v = v * 10 + (c - 0x30);
+  for (; i < end; i++) {
+    const c = buf[i]!;
+    if (c < 0x30 || c > 0x39) break;
+    v = v * 10 + (c - 0x30);
+  }
   intEnd = i;
-  if (i === start || line[i] === 0x2e || line[i] === 0x65 || line[i] === 0x45) return Number.NaN;
+  if (i === start || i - start > MAX_DIGITS) return Number.NaN;
+  if (i < end) {
+    const c = buf[i];
+    if (c === 0x2e || c === 0x65 || c === 0x45) return Number.NaN;
+  }
   return neg ? -v : v;
 }
 
@@ -168,32 +200,35 @@ const row: MetricsRow = { keys: [], ids: [], vals: new Float64Array(MAX_ROW) };
 
 let lastKeys: string[] = [];
 let lastIds: number[] = [];
+/** Where the last row read ended: its closing '}'. */
+let rowEnd = -1;
 
-/** `{"Name":number,…}` from the '{' at `at` as a MetricsRow, or null when not flat integers. */
-function metricsRow(line: Buffer, at: number): MetricsRow | null {
-  if (line[at] !== 0x7b) return null;
+/** `{"Name":number,…}` from the '{' at `at` (before `end`) as a MetricsRow, or null when not flat integers. */
+function metricsRow(buf: Buffer, at: number, end: number): MetricsRow | null {
+  if (at + 1 >= end || buf[at] !== 0x7b) return null;
   const vals = row.vals;
   let keys = lastKeys;
   let ids = lastIds;
   let n = 0;
   let i = at + 1;
-  if (line[i] === 0x7d) {
+  if (buf[i] === 0x7d) {
     row.keys = [];
     row.ids = [];
+    rowEnd = i;
     return row;
   }
   for (;;) {
-    if (line[i] !== QUOTE) return null;
-    let k = metricNames.at(line, i + 1);
+    if (i >= end || buf[i] !== QUOTE) return null;
+    let k = metricNames.at(buf, i + 1, end);
     let endName: number;
     if (k >= 0) endName = i + 1 + metricNames.lengths[k]!;
     else {
-      endName = line.indexOf(QUOTE, i + 1);
-      if (endName < 0) return null;
-      k = metricNames.learn(line, i + 1, endName);
+      endName = indexOfByte(buf, QUOTE, i + 1);
+      if (endName < 0 || endName >= end) return null;
+      k = metricNames.learn(buf, i + 1, endName);
       if (k < 0) return null; // the cache is full: an unusual log, parse in full
     }
-    if (line[endName + 1] !== 0x3a) return null;
+    if (endName + 1 >= end || buf[endName + 1] !== 0x3a) return null;
     const id = metricNames.slots[k]!;
     if (ids[n] !== id) {
       // A different key order than the last line: start new shared key lists.
@@ -202,12 +237,13 @@ function metricsRow(line: Buffer, at: number): MetricsRow | null {
       keys.push(metricNames.names[k]!);
       ids.push(id);
     }
-    const v = readInt(line, endName + 2);
+    const v = readInt(buf, endName + 2, end);
     if (Number.isNaN(v) || n >= MAX_ROW) return null;
     i = intEnd;
     vals[n++] = v;
-    if (line[i] === 0x2c) i++;
-    else if (line[i] === 0x7d) break;
+    if (i >= end) return null;
+    if (buf[i] === 0x2c) i++;
+    else if (buf[i] === 0x7d) break;
     else return null;
   }
   if (keys.length !== n) {
@@ -216,6 +252,7 @@ function metricsRow(line: Buffer, at: number): MetricsRow | null {
   }
   lastKeys = keys;
   lastIds = ids;
+  rowEnd = i;
   row.keys = keys;
   row.ids = ids;
   return row;
@@ -247,7 +284,17 @@ const TM = new Wanted([
 const EXECUTOR_ID_SLOT = 3;
 const SUCCESS = Buffer.from('{"Reason":"Success"}');
 const TEM_AFTER_INFO = Buffer.from('},"Task Executor Metrics":');
+/**
+ * The byte Task Executor Metrics is found by: the 'E' of "Executor", rare in the Accumulables
+ * before it (their keys are ID, Name, Update, Value, Internal, Count Failed Values; metric names are
+ * lower case: internal.metrics.executorRunTime, "number of output rows"). The 'T' of "Task" was
+ * hit six times a line on the benchmark's (executorRunTime, jvmGCTime, …).
+ */
+const TEM_PIVOT = TEM_AFTER_INFO.indexOf('Executor');
 const TM_KEY = Buffer.from('"Task Metrics":');
+/** JsonProtocol writes Task Metrics right after Task Executor Metrics. */
+const TM_AFTER_TEM = Buffer.from(',"Task Metrics":');
+const TM_PIVOT = TM_KEY.indexOf('Task');
 /**
  * A task's input bytes: JsonProtocol.scala writes `"Input Metrics":{"Bytes Read":N,…}` (Spark 1.x puts
  * `"Data Read Method"` first), inside Task Metrics after the shuffle metrics.
@@ -255,14 +302,14 @@ const TM_KEY = Buffer.from('"Task Metrics":');
 const INPUT_KEY = Buffer.from('"Input Metrics":{');
 const BYTES_READ = Buffer.from('"Bytes Read":');
 
-/** The input bytes of the Task Metrics at `from`, or undefined when the line has none. */
-function inputBytesAt(line: Buffer, from: number): number | undefined {
-  const at = find(line, INPUT_KEY, from, 1);
+/** The input bytes of the Task Metrics at `from` (before `end`), or undefined when the line has none. */
+function inputBytesAt(buf: Buffer, from: number, end: number): number | undefined {
+  const at = find(buf, INPUT_KEY, from, end, 1);
   if (at < 0) return undefined;
-  const end = line.indexOf(0x7d, at);
-  const b = find(line, BYTES_READ, at + INPUT_KEY.length, 1);
-  if (b < 0 || (end >= 0 && b > end)) return undefined;
-  const v = readInt(line, b + BYTES_READ.length);
+  const close = indexOfByte(buf, 0x7d, at);
+  const b = find(buf, BYTES_READ, at + INPUT_KEY.length, end, 1);
+  if (b < 0 || (close >= 0 && close < end && b > close)) return undefined;
+  const v = readInt(buf, b + BYTES_READ.length, end);
   return Number.isNaN(v) ? undefined : v;
 }
 
@@ -274,32 +321,34 @@ let stopKey: string | null = null;
 const stoppedAt = (): string | null => stopKey;
 
 /**
- * Walks `"key":value,` pairs of one object level from `p` (just inside its '{'), keeping the
- * wanted keys' integer (or, for Executor ID, string) values. Stops before the first object or
- * array value (its key left in `stopKey`), or at the closing '}'. Returns the stop position, or -1
- * when the bytes are not what JsonProtocol writes (the caller then parses the line in full).
+ * Walks `"key":value,` pairs of one object level from `p` (just inside its '{', before `end`),
+ * keeping the wanted keys' integer (or, for Executor ID, string) values. Stops before the first
+ * object or array value (its key left in `stopKey`), or at the closing '}'. Returns the stop
+ * position, or -1 when the bytes are not what JsonProtocol writes (the caller then parses the line in full).
  */
-function walk(line: Buffer, p: number, w: Wanted): number {
-  vals.fill(Number.NaN);
+function walk(buf: Buffer, p: number, end: number, w: Wanted): number {
+  // A loop, not fill(): TypedArray.prototype.fill is a call into the runtime, four times a line.
+  for (let s = 0; s < vals.length; s++) vals[s] = Number.NaN;
   strVal = undefined;
   stopKey = null;
+  const cache = w.cache;
   for (;;) {
-    if (line[p] === 0x7d) return p;
-    if (line[p] !== QUOTE) return -1;
-    const cache = w.cache;
-    let k = cache.at(line, p + 1);
+    if (p >= end) return -1;
+    if (buf[p] === 0x7d) return p;
+    if (buf[p] !== QUOTE) return -1;
+    let k = cache.at(buf, p + 1, end);
     let nameEnd: number;
     if (k >= 0) nameEnd = p + 1 + cache.lengths[k]!;
     else {
-      nameEnd = line.indexOf(QUOTE, p + 1);
-      if (nameEnd < 0) return -1;
-      k = cache.learn(line, p + 1, nameEnd);
+      nameEnd = indexOfByte(buf, QUOTE, p + 1);
+      if (nameEnd < 0 || nameEnd >= end) return -1;
+      k = cache.learn(buf, p + 1, nameEnd);
       if (k < 0) return -1; // the cache is full: an unusual log, parse in full
     }
     const slot = cache.slots[k]!;
-    if (line[nameEnd + 1] !== 0x3a) return -1;
+    if (nameEnd + 2 >= end || buf[nameEnd + 1] !== 0x3a) return -1;
     let i = nameEnd + 2;
-    const c = line[i];
+    const c = buf[i];
     if (c === 0x7b || c === 0x5b) {
       stopKey = cache.names[k]!;
       return i;
@@ -307,70 +356,81 @@ function walk(line: Buffer, p: number, w: Wanted): number {
     if (c === QUOTE) {
       let j = i + 1;
       let escaped = false;
-      while (j < line.length && line[j] !== QUOTE) {
-        if (line[j] === 0x5c) {
+      while (j < end && buf[j] !== QUOTE) {
+        if (buf[j] === 0x5c) {
           escaped = true;
           j++;
         }
         j++;
       }
-      if (j >= line.length) return -1;
+      if (j >= end) return -1;
       if (slot === EXECUTOR_ID_SLOT && w === INFO) {
         if (escaped) return -1;
-        strVal = line.toString('utf8', i + 1, j);
+        strVal = buf.toString('utf8', i + 1, j);
       }
       i = j + 1;
     } else if (c === 0x74 || c === 0x66 || c === 0x6e) {
       i += c === 0x66 ? 5 : 4; // true / false / null
     } else {
-      const v = readInt(line, i);
+      const v = readInt(buf, i, end);
       if (Number.isNaN(v)) return -1;
       i = intEnd;
       if (slot >= 0) vals[slot] = v;
     }
-    if (line[i] === 0x2c) p = i + 1;
-    else if (line[i] === 0x7d) return i;
+    if (i >= end) return -1;
+    if (buf[i] === 0x2c) p = i + 1;
+    else if (buf[i] === 0x7d) return i;
     else return -1;
   }
 }
 
 const opt = (v: number): number | undefined => (Number.isNaN(v) ? undefined : v);
 
+/** Whether bytes at..end of `buf` start with `needle`. */
+function startsWith(buf: Buffer, at: number, end: number, needle: Buffer): boolean {
+  if (at < 0 || at + needle.length > end) return false;
+  for (let k = 0; k < needle.length; k++) if (buf[at + k] !== needle[k]) return false;
+  return true;
+}
+
 /**
- * Where `needle` starts at or after `from`: memchr hops on the needle's byte at `pivot`, chosen
- * rare in what lies before it (the 'T' of "Task…", uncommon in Accumulables), then a byte compare.
+ * Where `needle` starts at or after `from`, ending by `end`: memchr hops on the needle's byte at
+ * `pivot`, chosen rare in what lies before it, then a byte compare.
  */
-function find(line: Buffer, needle: Buffer, from: number, pivot: number): number {
+function find(buf: Buffer, needle: Buffer, from: number, end: number, pivot: number): number {
   const b = needle[pivot]!;
-  for (let i = line.indexOf(b, from + pivot); i >= 0; i = line.indexOf(b, i + 1)) {
+  const last = end - needle.length;
+  for (let i = indexOfByte(buf, b, from + pivot); i >= 0; i = indexOfByte(buf, b, i + 1)) {
     const start = i - pivot;
+    if (start > last) return -1;
     let k = 0;
-    while (k < needle.length && line[start + k] === needle[k]) k++;
+    while (k < needle.length && buf[start + k] === needle[k]) k++;
     if (k === needle.length) return start;
   }
   return -1;
 }
 
 /**
- * A successful TaskEnd's fields the state uses, or null to parse the line in full. Its executor
- * metrics come apart, as a MetricsRow in `peaks` (null when the line has none).
+ * A successful TaskEnd's fields the state uses, from the line start..end of `buf`, or null to parse
+ * the line in full. Its executor metrics come apart, as a MetricsRow in `peaks` (null when the line has none).
  */
-export function fastTaskEnd(line: Buffer): { data: TaskEnd; peaks: MetricsRow | null } | null {
-  if (view.buffer !== line.buffer) view = new DataView(line.buffer);
+export function fastTaskEnd(buf: Buffer, start: number, end: number): { data: TaskEnd; peaks: MetricsRow | null } | null {
+  viewBuffer(buf);
   // Top level, after {"Event":"…", : Stage ID, Stage Attempt ID, Task Type, then objects.
-  const first = line.indexOf(0x2c, PREFIX.length);
-  if (first < 0) return null;
-  let at = walk(line, first + 1, TOP);
+  const first = indexOfByte(buf, 0x2c, start + PREFIX.length);
+  if (first < 0 || first >= end) return null;
+  let at = walk(buf, first + 1, end, TOP);
   if (at < 0 || stoppedAt() !== 'Task End Reason') return null;
   const stageId = opt(vals[0]!);
   const stageAttempt = opt(vals[1]!);
   if (stageId === undefined) return null;
-  for (let i = 0; i < SUCCESS.length; i++) if (line[at + i] !== SUCCESS[i]) return null;
+  if (at + SUCCESS.length >= end) return null;
+  for (let i = 0; i < SUCCESS.length; i++) if (buf[at + i] !== SUCCESS[i]) return null;
   let p = at + SUCCESS.length;
-  if (line[p] !== 0x2c) return null;
-  at = walk(line, p + 1, TOP);
-  if (at < 0 || stoppedAt() !== 'Task Info' || line[at] !== 0x7b) return null;
-  const infoEnd = walk(line, at + 1, INFO);
+  if (buf[p] !== 0x2c) return null;
+  at = walk(buf, p + 1, end, TOP);
+  if (at < 0 || stoppedAt() !== 'Task Info' || buf[at] !== 0x7b) return null;
+  const infoEnd = walk(buf, at + 1, end, INFO);
   const executorId = strVal;
   if (infoEnd < 0 || executorId === undefined) return null;
   const info = { 'Task ID': opt(vals[0]!) ?? 0, 'Executor ID': executorId, 'Launch Time': opt(vals[1]!), 'Finish Time': opt(vals[2]!) };
@@ -378,16 +438,19 @@ export function fastTaskEnd(line: Buffer): { data: TaskEnd; peaks: MetricsRow | 
   p = infoEnd;
   let peaks: MetricsRow | null = null;
   let tmFrom = p;
-  const temAt = find(line, TEM_AFTER_INFO, p, TEM_AFTER_INFO.indexOf(0x54));
+  let tmAt = -1;
+  const temAt = find(buf, TEM_AFTER_INFO, p, end, TEM_PIVOT);
   if (temAt >= 0) {
-    peaks = metricsRow(line, temAt + TEM_AFTER_INFO.length);
+    peaks = metricsRow(buf, temAt + TEM_AFTER_INFO.length, end);
     if (peaks === null) return null;
     tmFrom = temAt;
+    // Where JsonProtocol puts it, right after the row's '}'; else looked for.
+    if (startsWith(buf, rowEnd + 1, end, TM_AFTER_TEM)) tmAt = rowEnd + 2;
   }
-  const tmAt = find(line, TM_KEY, tmFrom, TM_KEY.indexOf(0x54));
+  if (tmAt < 0) tmAt = find(buf, TM_KEY, tmFrom, end, TM_PIVOT);
   let metrics: TaskEnd['Task Metrics'];
   if (tmAt >= 0) {
-    if (walk(line, tmAt + TM_KEY.length + 1, TM) < 0) return null;
+    if (walk(buf, tmAt + TM_KEY.length + 1, end, TM) < 0) return null;
     metrics = {
       'Executor Run Time': opt(vals[0]!),
       'JVM GC Time': opt(vals[1]!),
@@ -396,7 +459,7 @@ export function fastTaskEnd(line: Buffer): { data: TaskEnd; peaks: MetricsRow | 
       'Disk Bytes Spilled': opt(vals[4]!),
       'Peak Execution Memory': opt(vals[5]!),
     };
-    const input = inputBytesAt(line, tmAt);
+    const input = inputBytesAt(buf, tmAt, end);
     if (input !== undefined) metrics['Input Metrics'] = { 'Bytes Read': input };
   }
   const data: TaskEnd = {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { diagnoseApp } from '../../src/diagnose/index.js';
-import { eventName, fastEnvironment, fastTaskEnd, metricId } from '../../src/eventlog/fast.js';
+import { eventName as eventNameAt, fastEnvironment, fastTaskEnd as fastTaskEndAt, metricId } from '../../src/eventlog/fast.js';
 import type { InputRead } from '../../src/input/read.js';
 import { applicationJson, inputJson } from '../../src/render/json.js';
 import { EVENTLOGS, FIXTURES, hasShared, only, readPaths } from '../helpers.js';
@@ -56,6 +56,10 @@ describe('the fast path reads exactly what the full parse reads', () => {
   });
 });
 
+/** The fast path takes a line as a range of a buffer (lines.ts RangeHandler); these tests give whole buffers. */
+const eventName = (b: Buffer): string | null => eventNameAt(b, 0, b.length);
+const fastTaskEnd = (b: Buffer): ReturnType<typeof fastTaskEndAt> => fastTaskEndAt(b, 0, b.length);
+
 describe('fastTaskEnd', () => {
   const line = (s: string): Buffer => Buffer.from(s);
   const ok =
@@ -105,6 +109,38 @@ describe('fastTaskEnd', () => {
     const v2 = ok.replace(/"Task Executor Metrics":\{[^}]*\},/, '');
     expect(fastTaskEnd(line(v2))?.peaks).toBeNull();
     expect(fastTaskEnd(line(v2))?.data['Task Metrics']?.['Executor Run Time']).toBe(200);
+  });
+});
+
+describe('a line as a range of a larger buffer', () => {
+  const v3 =
+    '{"Event":"SparkListenerTaskEnd","Stage ID":3,"Stage Attempt ID":1,"Task Type":"ResultTask","Task End Reason":{"Reason":"Success"},' +
+    '"Task Info":{"Task ID":9,"Index":1,"Attempt":0,"Launch Time":100,"Executor ID":"7","Host":"h","Locality":"ANY","Speculative":false,' +
+    '"Getting Result Time":0,"Finish Time":350,"Failed":false,"Killed":false,"Accumulables":[{"ID":1,"Name":"x","Value":"[1]"}]},' +
+    '"Task Executor Metrics":{"JVMHeapMemory":123,"MinorGCCount":2},"Task Metrics":{"Executor Run Time":200,"Result Size":10,' +
+    '"JVM GC Time":5,"Memory Bytes Spilled":0,"Disk Bytes Spilled":0,"Shuffle Read Metrics":{},"Input Metrics":{"Bytes Read":4096}}}';
+  /** A read with its shared metrics row copied out (the next read overwrites it). */
+  const plain = (r: ReturnType<typeof fastTaskEndAt>) =>
+    r && { data: r.data, peaks: r.peaks && { keys: [...r.peaks.keys], vals: Array.from(r.peaks.vals.subarray(0, r.peaks.keys.length)) } };
+
+  it('is read as the same bytes alone, wherever it sits and whatever follows it', () => {
+    const alone = plain(fastTaskEnd(Buffer.from(v3)));
+    expect(alone?.data['Task Metrics']?.['Input Metrics']).toEqual({ 'Bytes Read': 4096 });
+    for (const before of ['', ' ', '{"Event":"x"}\n']) {
+      for (const after of ['', '\n', '0', '9}', '"}', '}},"Task Metrics":{"Executor Run Time":1}}']) {
+        const buf = Buffer.from(before + v3 + after);
+        const start = Buffer.byteLength(before);
+        expect(eventNameAt(buf, start, start + v3.length)).toBe('SparkListenerTaskEnd');
+        expect(plain(fastTaskEndAt(buf, start, start + v3.length))).toEqual(alone);
+      }
+    }
+  });
+
+  it('never reads past its end: cut anywhere, it reads as the cut bytes alone', () => {
+    const whole = Buffer.from(v3 + v3);
+    for (let cut = 1; cut < v3.length; cut++) {
+      expect(plain(fastTaskEndAt(whole, 0, cut)), `cut at ${cut}`).toEqual(plain(fastTaskEnd(Buffer.from(v3.slice(0, cut)))));
+    }
   });
 });
 

@@ -6,6 +6,7 @@ import { diagnoseCommand } from '../../src/commands/diagnose.js';
 import { inspectCommand } from '../../src/commands/inspect.js';
 import type { Io } from '../../src/commands/io.js';
 import { readAll, type ReadOptions } from '../../src/input/read.js';
+import { TAIL_SHARE } from '../../src/input/split.js';
 import { makeStyle } from '../../src/render/style.js';
 import { AppState } from '../../src/state/app.js';
 import { EVENTLOGS, FIXTURES, fixture, hasShared, runCli } from '../helpers.js';
@@ -71,7 +72,7 @@ describe('one log on two threads', () => {
     // A task of the second half with a sum past 2^53 (rounds: only one thread's order gives its result), or a fraction.
     const withTask = (value: string): string => {
       const at = lines.findLastIndex((l) => l.includes('"Reason":"Success"') && l.includes('"Memory Bytes Spilled":'));
-      expect(lines.slice(0, at).join('\n').length).toBeGreaterThan(log.length / 2); // in the second half
+      expect(lines.slice(0, at).join('\n').length).toBeGreaterThan(log.length * (1 - TAIL_SHARE)); // in the helper's part
       const changed = [...lines];
       changed[at] = changed[at]!.replace(/"Memory Bytes Spilled":\d+/, `"Memory Bytes Spilled":${value}`);
       return changed.join('\n');
