@@ -101,9 +101,12 @@ export class ScanState {
     this.tmp = `${file}.tmp-${process.pid}`;
   }
 
-  /** Opens the state at `file` (a missing file is an empty state). Throws InputError naming the file. */
-  static open(file: string): ScanState {
-    const s = new ScanState(file, toolFingerprint());
+  /**
+   * Opens the state at `file` (a missing file is an empty state). `variant` names rows of another
+   * shape (--for-html's): a state of the other kind is stale. Throws InputError naming the file.
+   */
+  static open(file: string, variant: string | null = null): ScanState {
+    const s = new ScanState(file, variant === null ? toolFingerprint() : `${toolFingerprint()}+${variant}`);
     s.load();
     if (s.old !== null && !s.stale) s.startAppend();
     else s.startRewrite();
