@@ -53,6 +53,9 @@ const FORMAT = 3;
  */
 const GARBAGE_SHARE = 0.5;
 
+/** Bytes of the rows file read at once when entries are read back. Our choice: ~170 entries of 6 KB; a few reads per second of a 55 MB file. */
+const READ_AHEAD = 1024 * 1024;
+
 /** The rows file's name as an index names it: beside the index, never elsewhere. */
 const ROWS_NAME = /^[^/\\]+\.rows-[0-9a-f]{16}$/;
 
@@ -368,15 +371,27 @@ export class ScanState {
     return rows;
   }
 
+  /**
+   * An entry's bytes, valid until the next call. Entries are asked for mostly in the order they were
+   * written (the walk's), so the rows file is read ahead in READ_AHEAD pieces: a run that re-emits
+   * 10,000 logs' rows makes ~60 reads, not 10,000.
+   */
   private entryBytes(e: Entry): Buffer | null {
     if (this.old === null) return null;
-    const buf = Buffer.allocUnsafe(e.length);
+    const a = this.ahead;
+    if (e.at >= a.at && e.at + e.length <= a.at + a.length) return a.buf.subarray(e.at - a.at, e.at - a.at + e.length);
+    if (a.buf.length < e.length) a.buf = Buffer.allocUnsafe(Math.max(e.length, READ_AHEAD));
     try {
-      return readSync(this.old, buf, 0, e.length, e.at) === e.length ? buf : null;
+      a.length = readSync(this.old, a.buf, 0, a.buf.length, e.at);
     } catch {
-      return null;
+      a.length = 0;
     }
+    a.at = e.at;
+    return a.length >= e.length ? a.buf.subarray(0, e.length) : null;
   }
+
+  /** The piece of the old rows file last read (entryBytes). */
+  private readonly ahead = { at: 0, length: 0, buf: Buffer.alloc(0) };
 
   /** Rewriting: an old entry copied as it is into the new files. False when it does not read back. */
   private copy(unitPath: string, e: Entry): boolean {
