@@ -87,6 +87,26 @@ describe('merge --format html', () => {
     expect(merged.stderr).toMatch(/^spark-triage: 1 row without the page's data/);
   });
 
+  it('with --state, rows with the page data and rows without are kept apart: the other kind is read again', () => {
+    const state = path.join(work, 'page.state');
+    const scan = (...extra: string[]): Array<Record<string, unknown>> =>
+      jsonLines(runCli(['scan', '--format', 'jsonl', '--shard', '2/3', '--state', state, ...extra, root]).stdout) as Array<
+        Record<string, unknown>
+      >;
+    const first = scan('--for-html');
+    expect(first.filter((r) => 'page' in r).length).toBeGreaterThan(0);
+    expect(scan('--for-html', '--new-only')).toEqual([]);
+    // The stored rows re-emitted as they were, page data and all.
+    expect(
+      scan('--for-html')
+        .map((r) => JSON.stringify(r))
+        .sort(),
+    ).toEqual(first.map((r) => JSON.stringify(r)).sort());
+    const plain = scan('--new-only');
+    expect(plain.length).toBe(first.length);
+    expect(plain.filter((r) => 'page' in r)).toEqual([]);
+  });
+
   it('--for-html takes --format jsonl only; merge --by takes no html', () => {
     const r = runCli(['scan', '--for-html', root]);
     expect([r.status, r.stdout]).toEqual([2, '']);
