@@ -246,6 +246,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .option('-j, --jobs <n>', 'threads, the main one included (default: the number of cores, when the logs are large enough to repay them)')
     .option('--state <file>', 'remember what was diagnosed in FILE; later runs read only new or changed logs')
     .option('--new-only', 'with --state: rows only for logs read in this run')
+    .option('--for-html', 'with --format jsonl: each row also carries what the HTML page draws, for merge --format html')
     .option(
       '--shard <k/n>',
       "this run's share of the logs, k of n (a number n alone: k from JOB_COMPLETION_INDEX, a Kubernetes Indexed Job)",
@@ -264,6 +265,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         jobs?: string;
         state?: string;
         newOnly?: boolean;
+        forHtml?: boolean;
         shard?: string;
         by?: 'app-name';
         color?: boolean;
@@ -281,6 +283,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
           jobs: opts.jobs ?? null,
           state: opts.state ?? null,
           newOnly: opts.newOnly === true,
+          forHtml: opts.forHtml === true,
           shard: opts.shard ?? null,
           by: opts.by ?? null,
           style: style(opts),
@@ -293,23 +296,26 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
 
   program
     .command('merge')
-    .summary('combine the JSONL of scan shards into one table, CSV or JSONL')
+    .summary('combine the JSONL of scan shards into one table, CSV, JSONL or HTML page')
     .description(
       'Reads the rows of `scan --format jsonl` runs (shards of one directory, or nights of one cluster) and writes them as one ' +
-        'scan would: failed first, totals per verdict, region and warning. Exit 2 when a line is not a scan row (named, the rest go on).',
+        'scan would: failed first, totals per verdict, region and warning; the HTML page needs rows scanned with --for-html. ' +
+        'Exit 2 when a line is not a scan row (named, the rest go on).',
     )
     .argument('<file...>', 'JSONL files written by scan --format jsonl (- for standard input)')
-    .addOption(formatOption(['table', 'jsonl', 'csv'], 'table'))
+    .addOption(formatOption(['table', 'jsonl', 'csv', 'html'], 'table'))
     .option('--root <dir>', 'the scanned directory: the table shows paths under it as scan does')
     .addOption(byOption())
     .option(noColor, noColorHelp)
-    .action(async (files: string[], opts: { format: 'table' | 'jsonl' | 'csv'; root?: string; by?: 'app-name'; color?: boolean }) => {
-      code = await mergeCommand(
-        files,
-        { format: opts.format, root: opts.root ?? '', by: opts.by ?? null, style: style(opts), color: color(opts) },
-        io,
-      );
-    });
+    .action(
+      async (files: string[], opts: { format: 'table' | 'jsonl' | 'csv' | 'html'; root?: string; by?: 'app-name'; color?: boolean }) => {
+        code = await mergeCommand(
+          files,
+          { format: opts.format, root: opts.root ?? '', by: opts.by ?? null, style: style(opts), color: color(opts) },
+          io,
+        );
+      },
+    );
 
   program
     .command('explain')

@@ -555,6 +555,16 @@ const ScanAppRowSchema = z
         conf: z.record(z.string(), z.string()),
       })
       .strict(),
+    // scan --for-html only: the diagnosis as the HTML renderer takes it, and its timeline (versioned).
+    page: z
+      .object({
+        v: z.literal(1),
+        index: size,
+        diagnosis: z.record(z.string(), z.unknown()),
+        timeline: z.record(z.string(), z.unknown()).nullable(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 const ScanErrorRowSchema = z.object({ path: z.string(), error: z.string().min(1), errors: z.array(InputErrorSchema).min(1) }).strict();

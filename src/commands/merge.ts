@@ -5,7 +5,7 @@ import { escapeControl, jsonText } from '../render/escape.js';
 import type { Style } from '../render/style.js';
 import { inputErrorText } from '../render/words/input-errors.js';
 import { prepareView, RowView, RowWriter, scanRoot, type ScanFormat } from '../scan/output.js';
-import { EXIT_OK, EXIT_USAGE, tableWidth, type Io } from './io.js';
+import { EXIT_OK, EXIT_USAGE, tableWidth, UsageError, type Io } from './io.js';
 
 export interface MergeOptions {
   format: ScanFormat;
@@ -22,15 +22,23 @@ const MAX_ROW_CHARS = 64 * 1024 * 1024;
 
 /**
  * `merge`: the rows of several `scan --format jsonl` runs written as one scan writes them — the
- * shards of one directory give the table, CSV, JSONL and totals a single scan gives (row order
- * aside: failed first, then the rest, each in the order read). Rows stream through; memory stays
- * flat. A line that is not a scan row is said (file and line) and skipped; the exit code is then 2.
+ * shards of one directory give the table, CSV, JSONL, totals and HTML page a single scan gives (row
+ * order aside: failed first, then the rest, each in the order read; the page needs rows scanned with
+ * --for-html, and draws the others' cells only, said once on stderr). Rows stream through; memory
+ * stays flat. A line that is not a scan row is said (file and line) and skipped; the exit code is then 2.
  */
 export async function mergeCommand(files: string[], opts: MergeOptions, io: Io): Promise<number> {
+  if (opts.by !== null && opts.format === 'html')
+    throw new UsageError('--by app-name: takes --format table, jsonl or csv (the HTML page shows runs, not groups)');
   const shape = { width: tableWidth(io), root: scanRoot(opts.root) };
-  const writer = new RowWriter(opts.format, io.out, opts.style, shape, null, opts.by);
+  // The page says what was scanned: the directory (as --root gives it), every log in it.
+  const filters = { root: opts.root, failedOnly: false, since: null, appName: null, limit: null };
+  const writer = new RowWriter(opts.format, io.out, opts.style, shape, filters, opts.by);
   writer.open();
   let bad = 0;
+  let withoutPage = 0;
+  // A row's place among its log's rows (a zip of several attempts), for the page's anchors as scan makes them.
+  let last: { path: string; n: number } = { path: '', n: 0 };
   try {
     for (const file of files) {
       const shown = escapeControl(file);
@@ -46,8 +54,11 @@ export async function mergeCommand(files: string[], opts: MergeOptions, io: Io):
             bad++;
             continue;
           }
+          last = last.path === v.path ? { path: v.path, n: last.n + 1 } : { path: v.path, n: 0 };
           // Written again as scan writes JSON (C1 and bidi controls escaped), not as the file had it.
-          writer.add(prepareView(v, `${jsonText(v)}\n`, opts.format, opts.color, shape));
+          const row = prepareView(v, `${jsonText(v)}\n`, opts.format, opts.color, shape, last.n);
+          if (row.pageData === false) withoutPage++;
+          writer.add(row);
         }
       } catch (e) {
         io.err(`spark-triage: ${shown}: ${escapeControl(inputErrorText(problemOf(e)))}\n`);
@@ -55,6 +66,10 @@ export async function mergeCommand(files: string[], opts: MergeOptions, io: Io):
       }
     }
     writer.finish();
+    if (withoutPage > 0)
+      io.err(
+        `spark-triage: ${withoutPage} row${withoutPage === 1 ? '' : 's'} without the page's data (scanned without --for-html): shown without their diagnosis\n`,
+      );
   } finally {
     writer.cleanup();
   }

@@ -18,6 +18,8 @@ export interface ScanCommandOptions {
   jobs: string | null;
   state: string | null;
   newOnly: boolean;
+  /** --for-html: rows carry what the HTML page draws (merge --format html). */
+  forHtml: boolean;
   shard: string | null;
   by: 'app-name' | null;
   style: Style;
@@ -74,6 +76,8 @@ export async function scanCommand(dir: string, opts: ScanCommandOptions, io: Io)
   const jobs = positive(opts.jobs, '--jobs');
   if (opts.by !== null && opts.format === 'html')
     throw new UsageError('--by app-name: takes --format table, jsonl or csv (the HTML page shows runs, not groups)');
+  if (opts.forHtml && (opts.format !== 'jsonl' || opts.by !== null))
+    throw new UsageError('--for-html: only with --format jsonl and without --by (it adds to the rows merge --format html reads)');
   const ac = new AbortController();
   // The first Ctrl-C stops cleanly (rows so far, totals); a second one ends the process at once.
   const onSigint = (): void => {
@@ -95,6 +99,7 @@ export async function scanCommand(dir: string, opts: ScanCommandOptions, io: Io)
         shard,
         state: opts.state,
         newOnly: opts.newOnly,
+        forHtml: opts.forHtml,
         by: opts.by,
         filters: { root: dir, failedOnly: opts.failedOnly, since: opts.since, appName: opts.appName, limit },
       },

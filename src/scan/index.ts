@@ -37,6 +37,8 @@ export interface ScanOptions {
   state: string | null;
   /** --new-only: rows only for logs read in this run, not those the state already had. */
   newOnly: boolean;
+  /** --for-html: each JSONL row also carries its diagnosis and timeline, for merge --format html. */
+  forHtml?: boolean;
   /** --by app-name: rows folded into one summary per application name (./fleet.ts). */
   by?: 'app-name' | null;
   /** The filters as given, for the HTML page to say. */
@@ -91,7 +93,8 @@ export async function runScan(opts: ScanOptions, io: ScanIo, signal: AbortSignal
   const root = scanRoot(opts.root);
   const writer = new RowWriter(opts.format, out, io.style, { width: io.width, root }, opts.filters ?? null, opts.by ?? null);
   writer.open(); // an unusable $TMPDIR is said before the walk, not after it
-  const state = opts.state !== null ? ScanState.open(opts.state) : null;
+  // Rows with the page's data and rows without are not interchangeable: each kind is its own state.
+  const state = opts.state !== null ? ScanState.open(opts.state, opts.forHtml === true ? 'for-html' : null) : null;
   try {
     const result = await scanInto(writer, state, opts, root, { ...io, out, progress }, signal);
     state?.commit(result === 'done');
@@ -211,12 +214,14 @@ async function scanInto(
         accept(u, stored, true);
       }
     };
-    const prep = (rows: ScanRow[]): PreparedRow[] => rows.map((r, i) => prepareRow(r, opts.format, io.color, shape, i));
+    const page = opts.forHtml === true;
+    const withTimeline = opts.format === 'html' || page;
+    const prep = (rows: ScanRow[]): PreparedRow[] => rows.map((r, i) => prepareRow(r, opts.format, io.color, shape, i, page));
     // The main thread is one of the N: it only orders and writes rows besides, and on a machine of
     // N cores an extra thread would compete with the workers (and V8's own background work).
     const local = async (): Promise<void> => {
       for (let u = next(); u; u = next()) {
-        const rows = u.error !== undefined ? [unreadable(u.path, u.error)] : await scanUnit(u.path, signal, opts.format === 'html');
+        const rows = u.error !== undefined ? [unreadable(u.path, u.error)] : await scanUnit(u.path, signal, withTimeline);
         if (rows.some(cutShort)) break; // a log cut short by Ctrl-C is not a row
         accept(u, prep(rows));
       }
@@ -232,7 +237,7 @@ async function scanInto(
     await Promise.all([
       ...Array.from({ length: lanes }, local),
       threads > 0
-        ? pool(threads, next, accept, prep, signal, { format: opts.format, color: io.color, shape, remote: remoteConfig() })
+        ? pool(threads, next, accept, prep, signal, { format: opts.format, page, color: io.color, shape, remote: remoteConfig() })
         : Promise.resolve(),
     ]);
   } finally {
@@ -300,7 +305,7 @@ async function pool(
   accept: (u: Unit, rows: PreparedRow[]) => void,
   prep: (rows: ScanRow[]) => PreparedRow[],
   signal: AbortSignal,
-  workerData: { format: ScanFormat; color: boolean; shape: TableShape; remote: ReturnType<typeof remoteConfig> },
+  workerData: { format: ScanFormat; page: boolean; color: boolean; shape: TableShape; remote: ReturnType<typeof remoteConfig> },
 ): Promise<void> {
   const url = new URL('./worker.js', import.meta.url);
   const workers = Array.from(

@@ -2,7 +2,15 @@ import { z } from 'zod';
 import { escapeControl, escapeCsv, jsonText } from '../render/escape.js';
 import { diagnosisJson, failuresText } from '../render/json.js';
 import { makeStyle, type Style } from '../render/style.js';
-import { appRowHtml, errorRowHtml, ScanPage, type RowFacts, type ScanFilters } from '../render/html/scan.js';
+import {
+  appRowHtml,
+  errorRowHtml,
+  mergedRowHtml,
+  PAGE_DATA_VERSION,
+  ScanPage,
+  type RowFacts,
+  type ScanFilters,
+} from '../render/html/scan.js';
 import { TempSpool } from '../sources/temp.js';
 import { fleetCsvHeader, fleetCsvRow, fleetJsonl, fleetTable } from '../render/fleet.js';
 import { FleetGroups } from './fleet.js';
@@ -14,8 +22,11 @@ export type ScanFormat = 'table' | 'jsonl' | 'csv' | 'html';
  * A scan row as JSONL prints it, the one form every other is made from: a diagnosis (the `diagnose`
  * applications[] object) with its path, user and times, or the errors of a path. `merge` and
  * `--state` read it back, so a table, CSV or totals made from stored rows equal a fresh scan's.
+ * With `page` (scan --for-html) it also carries what the HTML page draws and the JSON does not say:
+ * the diagnosis as the renderers take it, its timeline, and the row's place among its log's rows
+ * (the page's anchors), under `page`, versioned (PAGE_DATA_VERSION).
  */
-function rowJson(row: ScanRow): Record<string, unknown> {
+function rowJson(row: ScanRow, page = false, index = 0): Record<string, unknown> {
   if ('failures' in row)
     return {
       path: row.path,
@@ -30,6 +41,7 @@ function rowJson(row: ScanRow): Record<string, unknown> {
     startTime: row.startTime,
     endTime: row.endTime,
     run: row.run,
+    ...(page ? { page: { v: PAGE_DATA_VERSION, index, diagnosis: row.app, timeline: row.timeline } } : {}),
   };
 }
 
@@ -91,6 +103,8 @@ export interface PreparedRow {
   json: string;
   /** What the HTML page's summaries need of an application's row. */
   facts?: RowFacts;
+  /** HTML from a JSON row: false when the row lacked the page's data (scanned without --for-html). */
+  pageData?: boolean;
 }
 
 /** Where the table's width comes from: the terminal's columns, or 80. */
@@ -104,8 +118,8 @@ export interface TableShape {
  * Formats one diagnosed row for `format`; pure, so it runs in the worker that diagnosed the
  * application. Its own JSON needs no checking: the contract tests hold it to RowView's shape.
  */
-export function prepareRow(row: ScanRow, format: ScanFormat, color: boolean, shape: TableShape, index = 0): PreparedRow {
-  const obj = rowJson(row);
+export function prepareRow(row: ScanRow, format: ScanFormat, color: boolean, shape: TableShape, index = 0, page = false): PreparedRow {
+  const obj = rowJson(row, page, index);
   const json = `${jsonText(obj)}\n`;
   if (format !== 'html') return prepareView(obj as RowView, json, format, color, shape);
   // The page is made from the diagnosis itself (and its timeline), not from the JSON row.
@@ -115,8 +129,11 @@ export function prepareRow(row: ScanRow, format: ScanFormat, color: boolean, sha
   return { ...base, text, facts };
 }
 
-/** Formats a row read back as JSON (from a state file or a shard's output). */
-export function prepareView(v: RowView, json: string, format: ScanFormat, color: boolean, shape: TableShape): PreparedRow {
+/**
+ * Formats a row read back as JSON (from a state file or a shard's output). `index`: its place among
+ * the rows of its log, for the HTML page's anchors.
+ */
+export function prepareView(v: RowView, json: string, format: ScanFormat, color: boolean, shape: TableShape, index = 0): PreparedRow {
   const st = makeStyle(color);
   const failed = isFailedView(v);
   const app = isError(v) ? null : v;
@@ -130,6 +147,20 @@ export function prepareView(v: RowView, json: string, format: ScanFormat, color:
     json,
   };
   if (format === 'jsonl') return { ...base, text: json };
+  if (format === 'html') {
+    if (app === null) return { ...base, text: errorRowHtml(v.path, (v as { error: string }).error) };
+    const { text, facts, pageData } = mergedRowHtml(
+      {
+        ...app,
+        startTime: app.startTime ?? null,
+        endTime: app.endTime ?? null,
+        plan: app.plan as { clusterMemoryBefore?: unknown } | null,
+      },
+      index,
+      failed,
+    );
+    return { ...base, text, facts, pageData };
+  }
   if (format === 'csv') return { ...base, text: `${csvCells(v).map(escapeCsv).join(',')}\n` };
   const lines = tableRow(v, shape);
   const paint = app === null ? st.yellow : failed ? st.red : (s: string): string => s;

@@ -1,5 +1,18 @@
-import { createHash } from 'node:crypto';
-import { closeSync, ftruncateSync, fsyncSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  fsyncSync,
+  ftruncateSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../errors.js';
@@ -8,31 +21,43 @@ import type { PreparedRow } from './output.js';
 /**
  * What `scan --state FILE` remembers between runs: for each log (a unit of the walk), its size and
  * modification time and the rows it gave, as JSONL prints them. A log whose size and time are
- * unchanged is not read again: its rows come from the file. A log still being written is read again
- * when it grows (its size or time moves). A changed spark-triage (another version, or another
+ * unchanged is not read again: its rows come from the state. A log still being written is read
+ * again when it grows (its size or time moves). A changed spark-triage (another version, or another
  * build) makes every stored result stale.
  *
- * The file is JSON lines: a header `{"sparkTriageScanState":2,"tool":…}`, then for each log a line
- * `{"path","bytes","mtime","rows":[…what the writer counts of each row…]}` followed by its rows, each
- * exactly as JSONL printed it (so re-emitting one as JSONL is a copy, not a parse). Memory holds an
- * index (path → place in the file), never the rows.
+ * Two files, so that a run that needs no stored row never reads one:
+ * - FILE, the index: a header `{"sparkTriageScanState":3,"tool":…,"rows":"FILE.rows-<random>"}`, then
+ *   one line per log, `<at> <length> <bytes> <mtime> <path as a JSON string>`: where its entry lies
+ *   in the rows file, and the size and time it was read at. A second run of 9,092 unchanged logs
+ *   reads ~0.8 MB of it, not the ~55 MB of rows (README, "Nightly, incrementally").
+ * - the rows file it names, beside it: each entry a line `{"path","rows":[…what the writer counts of
+ *   each row…]}` followed by its rows, each exactly as JSONL printed it (so re-emitting one as JSONL
+ *   is a copy, not a parse). Entries are read back one at a time, by place; memory holds the index only.
  *
  * Append-only: a run adds an entry for each log it read (a later entry of a path supersedes an
  * earlier one) and writes nothing for the logs it found unchanged, so a second run over an
- * unchanged directory writes nothing. The file is rewritten whole — beside the old one, renamed over
- * it at the end — only when it cannot be appended to (missing, or written by another spark-triage)
- * or when superseded and vanished entries exceed GARBAGE_SHARE of it. Each entry is written in one
- * piece after the last whole one: an interrupted or killed run leaves the old entries and those it
- * finished, and a torn last entry (a run killed mid-write) is not indexed and is written over.
+ * unchanged directory writes nothing. An entry's rows are written before its index line, and the
+ * index lines' places must follow one another through the rows file: an interrupted or killed run
+ * leaves the old entries and those it finished, and a torn last entry (in either file) is not
+ * indexed and is written over. The state is rewritten whole — a new rows file under a new name and a
+ * new index beside the old, the index renamed over the old one last, so that one rename is the
+ * commit — only when it cannot be appended to (missing, written by another spark-triage, its rows
+ * file gone) or when superseded and vanished entries exceed GARBAGE_SHARE of the rows.
  */
-const FORMAT = 2;
+const FORMAT = 3;
 
 /**
- * The share of the file held by entries no log needs (superseded by a newer entry of their path,
- * or of logs no longer listed) past which a run rewrites it. Our choice: at half, a rewrite costs
- * about what the garbage costs to read on every run, and the file stays under twice its live size.
+ * The share of the rows held by entries no log needs (superseded by a newer entry of their path,
+ * or of logs no longer listed) past which a run rewrites the state. Our choice: at half, a rewrite
+ * costs about what the garbage costs to read on every run, and the files stay under twice their live size.
  */
 const GARBAGE_SHARE = 0.5;
+
+/** Bytes of the rows file read at once when entries are read back. Our choice: ~170 entries of 6 KB; a few reads per second of a 55 MB file. */
+const READ_AHEAD = 1024 * 1024;
+
+/** The rows file's name as an index names it: beside the index, never elsewhere. */
+const ROWS_NAME = /^[^/\\]+\.rows-[0-9a-f]{16}$/;
 
 /** A row as the state keeps it: its JSON line, and what the writer counts and filters by (not its text in a format). */
 type StoredRow = Omit<PreparedRow, 'text'>;
@@ -40,111 +65,120 @@ type StoredRow = Omit<PreparedRow, 'text'>;
 interface Entry {
   bytes: number;
   mtime: number;
-  offset: number;
+  /** Place and length of the entry (its head line and rows) in the rows file. */
+  at: number;
   length: number;
 }
 
 export class ScanState {
   private readonly index = new Map<string, Entry>();
   private readonly visited = new Set<string>();
+  private readonly dir: string;
   private readonly tmp: string;
-  /** Where new entries go: the old file itself (appending), or the temporary file of a rewrite. */
-  private fd: number | null = null;
+  /** Where new entries go: the old files themselves (appending), or the new ones of a rewrite. */
+  private idxFd: number | null = null;
+  private rowsFd: number | null = null;
+  /** The rows file being written (a rewrite's: removed unless committed). */
+  private rowsName: string | null = null;
+  private newRows: string | null = null;
   private appending = false;
-  /** Appending: where the next entry is written (after the last whole entry). */
-  private end = 0;
-  /** Bytes of entries superseded by a later entry of their path, and of lines that are not entries. */
+  /** Where the next index line and entry go (after the last whole ones). */
+  private idxEnd = 0;
+  private rowsEnd = 0;
+  /** Bytes of entries superseded by a later entry of their path. */
   private garbage = 0;
   private wrote = false;
-  /** The old file, open for reading entries back. */
+  /** Whether either file ends in a torn entry (cut at commit). */
+  private tornTail = false;
+  /** The old rows file, open for reading entries back, and its name. */
   private old: number | null = null;
-  /** Stored entries that could not be used: another tool, or lines that are not entries. */
-  stale = 0;
+  private oldName: string | null = null;
+  /** The old index could not be used whole: another tool, no rows file beside it, not an index. */
+  private stale = false;
 
   private constructor(
     private readonly file: string,
     private readonly tool: string,
   ) {
+    this.dir = path.dirname(file);
     this.tmp = `${file}.tmp-${process.pid}`;
   }
 
-  /** Opens the state at `file` (a missing file is an empty state). Throws InputError naming the file. */
-  static open(file: string): ScanState {
-    const s = new ScanState(file, toolFingerprint());
+  /**
+   * Opens the state at `file` (a missing file is an empty state). `variant` names rows of another
+   * shape (--for-html's): a state of the other kind is stale. Throws InputError naming the file.
+   */
+  static open(file: string, variant: string | null = null): ScanState {
+    const s = new ScanState(file, variant === null ? toolFingerprint() : `${toolFingerprint()}+${variant}`);
     s.load();
-    if (s.old !== null && s.stale === 0 && s.tryAppend()) return s;
-    s.startRewrite();
+    if (s.old !== null && !s.stale) s.startAppend();
+    else s.startRewrite();
     return s;
   }
 
-  /** Appends to the old file (opened for reading and writing in place). */
-  private tryAppend(): boolean {
+  /** Appends to the old files (opened for writing in place). */
+  private startAppend(): void {
     try {
-      this.fd = openSync(this.file, 'r+');
+      this.rowsFd = openSync(path.join(this.dir, this.oldName!), 'r+');
+      this.idxFd = openSync(this.file, 'r+');
     } catch (e) {
       this.discard();
       throw stateError(this.file, e);
     }
+    this.rowsName = this.oldName;
     this.appending = true;
-    return true;
   }
 
-  /** A new file beside the old one, renamed over it at commit. */
+  /** New files beside the old ones: a rows file under a new name, and an index renamed over the old at commit. */
   private startRewrite(): void {
+    const base = path.basename(this.file);
+    this.rowsName = `${base}.rows-${randomBytes(8).toString('hex')}`;
     try {
-      this.fd = openSync(this.tmp, 'w', 0o644);
+      this.rowsFd = openSync(path.join(this.dir, this.rowsName), 'wx', 0o644);
+      this.newRows = path.join(this.dir, this.rowsName);
+      this.idxFd = openSync(this.tmp, 'w', 0o644);
     } catch (e) {
       this.discard();
       throw stateError(this.file, e);
     }
     this.appending = false;
-    this.write({ sparkTriageScanState: FORMAT, tool: this.tool });
+    this.rowsEnd = 0;
+    this.idxEnd = 0;
+    this.writeIndex(`${JSON.stringify({ sparkTriageScanState: FORMAT, tool: this.tool, rows: this.rowsName })}\n`);
   }
 
   /** Whether an entry is stored for a log of this size and time (its rows may still fail to read back). */
   holds(unitPath: string, bytes: number, mtime: number): boolean {
-    const e = this.index.get(unitPath);
-    return e !== undefined && e.bytes === bytes && e.mtime === wholeMs(mtime);
+    return this.current(unitPath, bytes, mtime) !== null;
   }
 
   /** The rows stored for a log whose size and time are unchanged; null: read it. */
   rowsOf(unitPath: string, bytes: number, mtime: number): StoredRow[] | null {
-    const e = this.index.get(unitPath);
-    if (!e || e.bytes !== bytes || e.mtime !== wholeMs(mtime)) return null;
-    return this.rowsAt(e);
+    const e = this.current(unitPath, bytes, mtime);
+    return e === null ? null : this.rowsAt(unitPath, e);
   }
 
   /**
    * Keeps a log's stored rows as they are, when its size and time are unchanged (--new-only: they
-   * are not shown, so not even read back as text). False: read it.
+   * are not shown, so not even read back). False: read it.
    */
   carry(unitPath: string, bytes: number, mtime: number): boolean {
-    const e = this.index.get(unitPath);
-    if (!e || e.bytes !== bytes || e.mtime !== wholeMs(mtime) || this.old === null) return false;
+    const e = this.current(unitPath, bytes, mtime);
+    if (e === null) return false;
+    if (!this.appending && !this.copy(unitPath, e)) return false; // appending, its entry stays where it is
     this.visited.add(unitPath);
-    if (this.appending) return true; // its entry stays where it is
-    const buf = Buffer.alloc(e.length);
-    try {
-      readSync(this.old, buf, 0, e.length, e.offset);
-    } catch {
-      return false;
-    }
-    this.visited.add(unitPath);
-    try {
-      writeSync(this.fd!, buf);
-    } catch (err) {
-      this.discard();
-      throw stateError(this.file, err);
-    }
     return true;
   }
 
-  /** Remembers a log's rows. */
+  /** Remembers a log's rows (`stored`: the rows its unchanged entry holds, read back). */
   record(unitPath: string, bytes: number, mtime: number, rows: readonly StoredRow[], stored = false): void {
     this.visited.add(unitPath);
-    // Appending, an unchanged log's entry stays where it is; a changed log's old entry becomes garbage.
-    if (this.appending && stored) return;
     const prev = this.index.get(unitPath);
+    if (stored && prev) {
+      // Appending, an unchanged log's entry stays where it is; rewriting, it is copied as it was.
+      if (this.appending || this.copy(unitPath, prev)) return;
+    }
+    // Appending, a changed log's old entry becomes garbage.
     if (this.appending && prev) this.garbage += prev.length;
     const meta = rows.map((r) => ({
       failed: r.failed,
@@ -155,7 +189,7 @@ export class ScanState {
       warnings: r.warnings,
     }));
     const body = rows.map((r) => `${r.json.trimEnd()}\n`).join('');
-    this.writeRaw(`${JSON.stringify({ path: unitPath, bytes, mtime: wholeMs(mtime), rows: meta })}\n${body}`);
+    this.writeEntry(unitPath, bytes, wholeMs(mtime), Buffer.from(`${JSON.stringify({ path: unitPath, rows: meta })}\n${body}`));
   }
 
   /**
@@ -163,154 +197,163 @@ export class ScanState {
    * interrupted one carries over the stored logs it did not reach (`complete` false).
    */
   commit(complete: boolean): void {
-    if (this.fd === null) return;
+    if (this.idxFd === null) return;
     if (this.appending) return this.commitAppend(complete);
     try {
-      if (!complete) {
-        for (const [p, e] of this.index) {
-          if (this.visited.has(p)) continue;
-          const rows = this.rowsAt(e);
-          if (rows) this.record(p, e.bytes, e.mtime, rows);
-        }
-      }
-      fsyncSync(this.fd);
-      closeSync(this.fd);
-      this.fd = null;
+      if (!complete) for (const [p, e] of this.index) if (!this.visited.has(p)) this.copy(p, e);
+      // The rows first: an index line never names rows that a crash could lose.
+      fsyncSync(this.rowsFd!);
+      closeSync(this.rowsFd!);
+      this.rowsFd = null;
+      fsyncSync(this.idxFd);
+      closeSync(this.idxFd);
+      this.idxFd = null;
       renameSync(this.tmp, this.file);
+      this.newRows = null; // committed: named by the index
     } catch (e) {
       this.discard();
       throw stateError(this.file, e);
     }
+    this.removeOldRows();
   }
 
   /**
-   * Appending: the entries written are in place; the file is cut after the last one (a torn entry of
-   * a killed run beyond it goes). When a complete run leaves garbage over GARBAGE_SHARE of the file —
-   * superseded entries, and those of logs no longer listed — it is rewritten with the live entries only.
+   * Appending: the entries written are in place; both files are cut after the last whole entry (a
+   * torn one of a killed run beyond it goes). When a complete run leaves garbage over GARBAGE_SHARE of
+   * the rows — superseded entries, and those of logs no longer listed — the state is rewritten with
+   * the live entries only.
    */
   private commitAppend(complete: boolean): void {
     let vanished = 0;
     if (complete) for (const [p, e] of this.index) if (!this.visited.has(p)) vanished += e.length;
     try {
       if (this.wrote || this.tornTail) {
-        ftruncateSync(this.fd!, this.end);
-        fsyncSync(this.fd!);
+        ftruncateSync(this.rowsFd!, this.rowsEnd);
+        ftruncateSync(this.idxFd!, this.idxEnd);
+        fsyncSync(this.rowsFd!);
+        fsyncSync(this.idxFd!);
       }
-      closeSync(this.fd!);
-      this.fd = null;
     } catch (e) {
       this.discard();
       throw stateError(this.file, e);
     }
-    if (!complete || this.garbage + vanished <= GARBAGE_SHARE * this.end) return this.discard();
-    this.compact();
+    this.discard();
+    if (complete && this.garbage + vanished > GARBAGE_SHARE * this.rowsEnd) this.compact();
   }
 
   /** Rewrites the state with the live entries only: those of the logs this (complete) run listed. */
   private compact(): void {
-    if (this.old !== null) closeSync(this.old);
-    this.old = null;
-    const live = new Map<string, Entry>();
     const reloaded = new ScanState(this.file, this.tool);
-    reloaded.load(); // the file as just appended: every entry at its place
+    reloaded.load(); // the files as just appended: every entry at its place
+    reloaded.startRewrite();
     for (const p of this.visited) {
       const e = reloaded.index.get(p);
-      if (e) live.set(p, e);
+      if (e) reloaded.copy(p, e);
     }
-    reloaded.startRewrite();
     try {
-      for (const [, e] of live) {
-        const buf = Buffer.alloc(e.length);
-        readSync(reloaded.old!, buf, 0, e.length, e.offset);
-        writeSync(reloaded.fd!, buf);
-      }
-      fsyncSync(reloaded.fd!);
-      closeSync(reloaded.fd!);
-      reloaded.fd = null;
-      renameSync(reloaded.tmp, reloaded.file);
-    } catch (e) {
+      reloaded.commit(true);
+    } finally {
       reloaded.discard();
-      throw stateError(this.file, e);
     }
-    reloaded.discard();
   }
 
   /** Leaves the old state as it was (or, after commit, closes what is left open). */
   discard(): void {
-    if (this.fd !== null) closeSync(this.fd);
-    this.fd = null;
-    if (this.old !== null) closeSync(this.old);
+    for (const fd of [this.idxFd, this.rowsFd, this.old]) if (fd !== null) closeSync(fd);
+    this.idxFd = null;
+    this.rowsFd = null;
     this.old = null;
     if (!this.appending) rmSync(this.tmp, { force: true });
+    if (this.newRows !== null) rmSync(this.newRows, { force: true });
+    this.newRows = null;
+  }
+
+  /** After a rewrite's commit: the rows files no index names, the old one and any a killed rewrite left. */
+  private removeOldRows(): void {
+    const base = path.basename(this.file);
+    try {
+      if (this.oldName !== null && this.oldName !== this.rowsName) rmSync(path.join(this.dir, this.oldName), { force: true });
+      for (const f of readdirSync(this.dir))
+        if (f !== this.rowsName && f.startsWith(`${base}.rows-`) && ROWS_NAME.test(f)) rmSync(path.join(this.dir, f), { force: true });
+    } catch {
+      // Left behind, they cost disk only: no index names them.
+    }
+  }
+
+  /** The entry of a log, when it is stored at this size and time. */
+  private current(unitPath: string, bytes: number, mtime: number): Entry | null {
+    const e = this.index.get(unitPath);
+    return e !== undefined && e.bytes === bytes && e.mtime === wholeMs(mtime) && this.old !== null ? e : null;
   }
 
   /**
-   * Indexes the old file: each log's size, time and place. Lines that are not entries are stale and
-   * skipped; a file another spark-triage wrote is stale whole.
+   * Indexes the old state: each log's size, time and place. The index file is read whole (a line per
+   * log); the rows file is only opened. Index lines stop being trusted at the first that is not one
+   * or whose entry does not follow the one before it in the rows file: the rest is a torn tail. An
+   * index another spark-triage wrote, or whose rows file is gone, is stale whole.
    */
   private load(): void {
     let text: Buffer;
     try {
       text = readFileSync(this.file);
-      this.old = openSync(this.file, 'r');
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
       this.discard();
       throw stateError(this.file, e);
     }
-    const lineAt = (at: number): { line: string; next: number } => {
-      let end = text.indexOf(10, at);
-      if (end < 0) end = text.length;
-      return { line: text.toString('utf8', at, end), next: end + 1 };
-    };
-    let { line, next: at } = lineAt(0);
-    const header = parseOr(line) as { sparkTriageScanState?: unknown; tool?: unknown } | null;
-    if (header?.sparkTriageScanState !== FORMAT || header.tool !== this.tool) {
-      this.stale = 1; // another spark-triage wrote it: every result in it is stale
+    const first = text.indexOf(10);
+    const header = (first < 0 ? null : parseOr(text.toString('utf8', 0, first))) as {
+      sparkTriageScanState?: unknown;
+      tool?: unknown;
+      rows?: unknown;
+    } | null;
+    if (header?.sparkTriageScanState !== FORMAT || typeof header.rows !== 'string' || !ROWS_NAME.test(header.rows)) {
+      this.stale = true; // not an index of this format (an older spark-triage's, or no index at all)
       return;
     }
-    this.end = at;
-    while (at < text.length) {
-      const offset = at;
-      ({ line, next: at } = lineAt(at));
-      const e = parseOr(line) as { path?: unknown; bytes?: unknown; mtime?: unknown; rows?: unknown } | null;
-      let whole = at <= text.length && text[at - 1] === 10;
-      if (!e || typeof e.path !== 'string' || typeof e.bytes !== 'number' || typeof e.mtime !== 'number' || !Array.isArray(e.rows)) {
-        if (!whole) break; // a torn last line: written over
-        this.garbage += at - offset;
-        this.end = at;
-        continue;
+    this.oldName = header.rows;
+    if (header.tool !== this.tool) {
+      this.stale = true; // another spark-triage wrote it: every result in it is stale
+      return;
+    }
+    let rowsSize: number;
+    try {
+      this.old = openSync(path.join(this.dir, header.rows), 'r');
+      rowsSize = fstatSync(this.old).size;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+        this.stale = true; // its rows gone: nothing stored can be read back
+        return;
       }
-      for (let i = 0; i < e.rows.length && whole; i++) {
-        const end = text.indexOf(10, at);
-        whole = end >= 0;
-        at = end < 0 ? text.length : end + 1;
-      }
-      if (!whole) break; // a torn last entry (a run killed mid-write): not indexed, written over
+      this.discard();
+      throw stateError(this.file, e);
+    }
+    let at = first + 1;
+    let next = 0; // where the next entry must begin in the rows file
+    for (;;) {
+      const end = text.indexOf(10, at);
+      if (end < 0) break; // no line, or a torn last line
+      const e = indexLine(text, at, end);
+      if (e === null || e.at !== next || next + e.length > rowsSize) break;
       const prev = this.index.get(e.path);
       if (prev) this.garbage += prev.length;
-      this.index.set(e.path, { bytes: e.bytes, mtime: e.mtime, offset, length: at - offset });
-      this.end = at;
+      this.index.set(e.path, e);
+      next += e.length;
+      at = end + 1;
     }
-    this.tornTail = this.end < text.length;
+    this.idxEnd = at;
+    this.rowsEnd = next;
+    this.tornTail = at < text.length || next < rowsSize;
   }
 
-  /** Whether the file ends in a torn entry (cut at commit). */
-  private tornTail = false;
-
-  /** A stored log's rows, read back from the old file (never held); null when they do not read back. */
-  private rowsAt(e: Entry): StoredRow[] | null {
-    if (this.old === null) return null;
-    const buf = Buffer.alloc(e.length);
-    try {
-      readSync(this.old, buf, 0, e.length, e.offset);
-    } catch {
-      return null;
-    }
+  /** A stored log's rows, read back from the old rows file (never held); null when they do not read back. */
+  private rowsAt(unitPath: string, e: Entry): StoredRow[] | null {
+    const buf = this.entryBytes(e);
+    if (buf === null) return null;
     const lines = buf.toString('utf8').split('\n');
     if (lines.at(-1) === '') lines.pop();
-    const head = parseOr(lines[0]!) as { rows?: unknown } | null;
-    if (!Array.isArray(head?.rows) || head.rows.length !== lines.length - 1) return null;
+    const head = parseOr(lines[0]!) as { path?: unknown; rows?: unknown } | null;
+    if (head?.path !== unitPath || !Array.isArray(head.rows) || head.rows.length !== lines.length - 1) return null;
     const rows: StoredRow[] = [];
     for (const [i, m] of (head.rows as unknown[]).entries()) {
       const r = m as Partial<StoredRow> | null;
@@ -328,27 +371,96 @@ export class ScanState {
     return rows;
   }
 
-  private write(v: unknown): void {
-    this.writeRaw(`${JSON.stringify(v)}\n`);
+  /**
+   * An entry's bytes, valid until the next call. Entries are asked for mostly in the order they were
+   * written (the walk's), so the rows file is read ahead in READ_AHEAD pieces: a run that re-emits
+   * 10,000 logs' rows makes ~60 reads, not 10,000.
+   */
+  private entryBytes(e: Entry): Buffer | null {
+    if (this.old === null) return null;
+    const a = this.ahead;
+    if (e.at >= a.at && e.at + e.length <= a.at + a.length) return a.buf.subarray(e.at - a.at, e.at - a.at + e.length);
+    if (a.buf.length < e.length) a.buf = Buffer.allocUnsafe(Math.max(e.length, READ_AHEAD));
+    try {
+      a.length = readSync(this.old, a.buf, 0, a.buf.length, e.at);
+    } catch {
+      a.length = 0;
+    }
+    a.at = e.at;
+    return a.length >= e.length ? a.buf.subarray(0, e.length) : null;
   }
 
-  private writeRaw(s: string): void {
+  /** The piece of the old rows file last read (entryBytes). */
+  private readonly ahead = { at: 0, length: 0, buf: Buffer.alloc(0) };
+
+  /** Rewriting: an old entry copied as it is into the new files. False when it does not read back. */
+  private copy(unitPath: string, e: Entry): boolean {
+    const buf = this.entryBytes(e);
+    if (buf === null) return false;
+    this.writeEntry(unitPath, e.bytes, e.mtime, buf);
+    return true;
+  }
+
+  /** An entry's rows, then its index line: a line is never written before what it names. */
+  private writeEntry(unitPath: string, bytes: number, mtime: number, entry: Buffer): void {
     try {
-      if (this.appending) {
-        const buf = Buffer.from(s);
-        writeSync(this.fd!, buf, 0, buf.length, this.end);
-        this.end += buf.length;
-        this.wrote = true;
-      } else writeSync(this.fd!, s);
+      writeSync(this.rowsFd!, entry, 0, entry.length, this.rowsEnd);
     } catch (e) {
       this.discard();
       throw stateError(this.file, e);
     }
+    this.writeIndex(`${this.rowsEnd} ${entry.length} ${bytes} ${mtime} ${JSON.stringify(unitPath)}\n`);
+    this.rowsEnd += entry.length;
+    this.wrote = true;
+  }
+
+  private writeIndex(line: string): void {
+    const buf = Buffer.from(line);
+    try {
+      writeSync(this.idxFd!, buf, 0, buf.length, this.idxEnd);
+    } catch (e) {
+      this.discard();
+      throw stateError(this.file, e);
+    }
+    this.idxEnd += buf.length;
   }
 }
 
 /** Times are compared in whole milliseconds: what every file system and copy tool keeps. */
 const wholeMs = (t: number): number => Math.trunc(t);
+
+/**
+ * An index line, `<at> <length> <bytes> <mtime> "<path>"`, read from the bytes (four integers, then
+ * a JSON string); null when it is not one. Read without a regular expression or a string per
+ * field: a directory of 10,000 logs has as many lines, read on every run.
+ */
+function indexLine(b: Buffer, start: number, end: number): (Entry & { path: string }) | null {
+  let i = start;
+  const int = (): number | null => {
+    const neg = b[i] === 45; // '-'
+    if (neg) i++;
+    const from = i;
+    let v = 0;
+    while (i < end && b[i]! >= 48 && b[i]! <= 57) v = v * 10 + (b[i++]! - 48);
+    if (i === from || i - from > 15 || b[i] !== 32) return null; // digits, at most 15 (exact in a double), then a space
+    i++;
+    return neg ? -v : v;
+  };
+  const at = int();
+  const length = int();
+  const bytes = int();
+  const mtime = int();
+  if (at === null || length === null || bytes === null || mtime === null || b[i] !== 34 || b[end - 1] !== 34 || end - i < 2) return null;
+  const p = jsonString(b.toString('utf8', i, end));
+  return p === null ? null : { at, length, bytes, mtime, path: p };
+}
+
+/** A path as an index line keeps it (a JSON string); most have nothing escaped and need no parse. */
+function jsonString(s: string): string | null {
+  if (!s.includes('\\')) return s.slice(1, -1);
+  const v = parseOr(s);
+  return typeof v === 'string' ? v : null;
+}
 
 function parseOr(line: string): unknown {
   try {
@@ -366,8 +478,9 @@ function stateError(file: string, e: unknown): InputError {
 let fingerprint: string | null = null;
 
 /**
- * Which spark-triage made a result: its version and a hash of its built modules, so a rebuilt
- * spark-triage (new rules, same version number) does not trust what an older one stored.
+ * Which spark-triage made a result: its version and a hash of its built code, so a rebuilt
+ * spark-triage (new rules, same version number) does not trust what an older one stored. With the
+ * one-file build, that file is all the code that runs (src/load.ts); without it, every built module.
  */
 function toolFingerprint(): string {
   if (fingerprint !== null) return fingerprint;
@@ -382,7 +495,9 @@ function toolFingerprint(): string {
       else if (d.name.endsWith('.js') || d.name.endsWith('.wasm')) h.update(d.name).update(readFileSync(p));
     }
   };
-  walk(dist);
+  const bundle = path.join(dist, 'spark-triage.cjs');
+  if (existsSync(bundle)) h.update(readFileSync(bundle));
+  else walk(dist);
   const pkg = JSON.parse(readFileSync(path.join(dist, '..', 'package.json'), 'utf8')) as { version: string };
   fingerprint = `${pkg.version}+${h.digest('hex').slice(0, 16)}`;
   return fingerprint;

@@ -3,7 +3,13 @@ import { prepareRow, type ScanFormat, type TableShape } from './output.js';
 import { configureRemote, type RemoteConfig } from '../sources/remote/config.js';
 import { scanUnit } from './row.js';
 
-const { format, color, shape, remote } = workerData as { format: ScanFormat; color: boolean; shape: TableShape; remote: RemoteConfig };
+const { format, page, color, shape, remote } = workerData as {
+  format: ScanFormat;
+  page: boolean;
+  color: boolean;
+  shape: TableShape;
+  remote: RemoteConfig;
+};
 configureRemote(remote);
 
 // Units arrive ahead of need ({ id, path }) and are done one at a time, in order; each answer
@@ -15,8 +21,8 @@ async function drain(): Promise<void> {
   if (busy) return;
   busy = true;
   for (let job = queue.shift(); job; job = queue.shift()) {
-    const rows = await scanUnit(job.path, undefined, format === 'html');
-    parentPort!.postMessage({ id: job.id, rows: rows.map((r, i) => prepareRow(r, format, color, shape, i)) });
+    const rows = await scanUnit(job.path, undefined, format === 'html' || page);
+    parentPort!.postMessage({ id: job.id, rows: rows.map((r, i) => prepareRow(r, format, color, shape, i, page)) });
   }
   busy = false;
 }

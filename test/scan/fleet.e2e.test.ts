@@ -17,6 +17,10 @@ const sortedLines = (s: string): string[] =>
     .filter((l) => l !== '')
     .sort();
 
+/** The rows file a state's index names (its header's `rows`), beside it. */
+const rowsFileOf = (index: string): string => (JSON.parse(readFileSync(index, 'utf8').split('\n')[0]!) as { rows: string }).rows;
+const rowsPathOf = (index: string): string => path.join(path.dirname(index), rowsFileOf(index));
+
 /** A whole second, so that setting it back is exact (utimes takes seconds as a float). */
 const SECOND = Math.floor(Date.now() / 1000) - 3600;
 
@@ -43,7 +47,8 @@ describe('scan --state: a second run reads only what changed', () => {
     utimesSync(victim, SECOND, SECOND);
     const first = runCli(['scan', '--format', 'jsonl', '--state', state, logs()]);
     expect(first.status).toBe(0);
-    expect(readdirSync(root).sort()).toEqual(['logs', 'scan.state']); // written in place: no temporary file left
+    // The index and the rows file it names; no temporary file left.
+    expect(readdirSync(root).sort()).toEqual(['logs', 'scan.state', rowsFileOf(state)]);
     // Same size, same time, other bytes: a log that was read again would be an error row now.
     poison(victim);
     const second = runCli(['scan', '--format', 'jsonl', '--state', state, logs()]);
@@ -81,20 +86,37 @@ describe('scan --state: a second run reads only what changed', () => {
       rowsOf(runCli(['scan', '--format', 'jsonl', '--jobs', '1', ...extra, '--state', s, dir]).stdout);
     const all = scan();
     const before = readFileSync(s);
+    const beforeRows = readFileSync(rowsPathOf(s));
+    expect(before.length * 10).toBeLessThan(beforeRows.length); // the index is a small part: a line per log
     // Unchanged: not a byte written.
     expect(scan('--new-only')).toEqual([]);
     expect(readFileSync(s).equals(before)).toBe(true);
+    expect(readFileSync(rowsPathOf(s)).equals(beforeRows)).toBe(true);
     // A log changed: its new entry is appended after the others, the old one left as garbage.
     const changed = path.join(dir, 'batch-000', 'application_1710000000000_00001');
     writeFileSync(changed, readFileSync(fixture('diagnose', 'heap-oom', 'spark35-storage-memorystore')));
     expect(scan('--new-only').map((r) => r.path)).toEqual([changed]);
     const grown = readFileSync(s);
+    const grownRows = readFileSync(rowsPathOf(s));
     expect(grown.subarray(0, before.length).equals(before)).toBe(true);
+    expect(grownRows.subarray(0, beforeRows.length).equals(beforeRows)).toBe(true);
     expect(grown.length).toBeGreaterThan(before.length);
-    // A run killed mid-write leaves a torn entry: the next run ignores it, reads nothing, and cuts it.
-    appendFileSync(s, '{"path":"x","bytes":1,"mtime":1,"rows":[{"failed":true}]}\n{"appId":');
+    // A run killed mid-write leaves a torn entry (its rows, and maybe part of its index line): the
+    // next run ignores it, reads nothing, and cuts both files after the last whole entry.
+    appendFileSync(rowsPathOf(s), '{"path":"x","rows":[{"failed":true}]}\n{"appId":');
+    appendFileSync(s, `${grownRows.length} 4`);
     expect(scan('--new-only')).toEqual([]);
     expect(readFileSync(s).equals(grown)).toBe(true);
+    expect(readFileSync(rowsPathOf(s)).equals(grownRows)).toBe(true);
+    // An index line whose entry is not where the one before it ends (the rows file cut short or
+    // edited) is not trusted, nor are the lines after it: those logs are read again.
+    const lines = grown.toString('utf8').split('\n');
+    const cut = lines.length - 5;
+    lines[cut] = lines[cut]!.replace(/^\d+/, (n) => String(Number(n) + 1));
+    writeFileSync(s, lines.join('\n'));
+    const untrusted = lines.slice(cut, -1).map((l) => JSON.parse(l.slice(l.indexOf('"'))) as string);
+    expect(untrusted).toHaveLength(4);
+    expect([...new Set(scan('--new-only').map((r) => r.path))].sort()).toEqual(untrusted.sort());
     expect(
       sortedLines(
         scan()
@@ -102,24 +124,49 @@ describe('scan --state: a second run reads only what changed', () => {
           .join('\n'),
       ),
     ).toHaveLength(all.length);
-    // Most logs gone: the entries no log needs pass half the file, and it is rewritten with the rest.
+    // Rows that do not read back as the entry they should be (same size, other bytes) are read
+    // again from their logs; a --new-only run, which needs no stored row, does not even look.
+    const rowsNow = readFileSync(rowsPathOf(s));
+    writeFileSync(rowsPathOf(s), Buffer.alloc(rowsNow.length, 0x7a));
+    expect(scan('--new-only')).toEqual([]);
+    const fresh = (rows: ScanRow[]): string[] => rows.map((r) => JSON.stringify(r)).sort();
+    expect(fresh(scan())).toEqual(fresh(rowsOf(runCli(['scan', '--format', 'jsonl', '--jobs', '1', dir]).stdout)));
+    // Most logs gone: the entries no log needs pass half the rows, and the state is rewritten with
+    // the rest: a new rows file, the old one removed (and any an interrupted rewrite left behind).
+    const orphan = path.join(root, 'append.state.rows-0123456789abcdef');
+    writeFileSync(orphan, 'left by a rewrite killed before its rename');
     for (const d of readdirSync(dir)) if (d !== 'batch-000') rmSync(path.join(dir, d), { recursive: true });
     for (const f of readdirSync(path.join(dir, 'batch-000')).slice(10)) rmSync(path.join(dir, 'batch-000', f), { recursive: true });
     const left = scan().length;
-    expect(readFileSync(s).length).toBeLessThan(grown.length / 2);
-    expect(readdirSync(root).filter((f) => f.startsWith('append.state'))).toEqual(['append.state']);
+    expect(statSync(rowsPathOf(s)).size).toBeLessThan(grownRows.length / 2);
+    expect(readdirSync(root).filter((f) => f.startsWith('append.state'))).toEqual(['append.state', rowsFileOf(s)]);
     expect(scan('--new-only')).toEqual([]);
     expect(scan().length).toBe(left);
+    // Its rows file gone, the index is stale whole: every log is read again.
+    rmSync(rowsPathOf(s));
+    expect(scan('--new-only').length).toBe(left);
+    expect(scan('--new-only')).toEqual([]);
   });
 
   it('another spark-triage (version or build) makes every stored result stale', () => {
     const s = path.join(root, 'other.state');
+    const everything = rowsOf(runCli(['scan', '--format', 'jsonl', logs()]).stdout).length;
     runCli(['scan', '--format', 'jsonl', '--state', s, logs()]);
-    const lines = readFileSync(s, 'utf8').split('\n');
-    lines[0] = JSON.stringify({ sparkTriageScanState: 1, tool: '0.0.1+0000000000000000' });
-    writeFileSync(s, lines.join('\n'));
-    const rows = rowsOf(runCli(['scan', '--format', 'jsonl', '--new-only', '--state', s, logs()]).stdout);
-    expect(rows.length).toBe(rowsOf(runCli(['scan', '--format', 'jsonl', logs()]).stdout).length);
+    const header = JSON.parse(readFileSync(s, 'utf8').split('\n')[0]!) as { sparkTriageScanState: number; tool: string; rows: string };
+    for (const other of [
+      () => ({ ...header, tool: '0.0.1+0000000000000000', rows: rowsFileOf(s) }), // another build
+      () => ({ sparkTriageScanState: 2, tool: header.tool }), // an older format: one file, rows and all
+    ]) {
+      const lines = readFileSync(s, 'utf8').split('\n');
+      const before = rowsFileOf(s);
+      lines[0] = JSON.stringify(other());
+      writeFileSync(s, lines.join('\n'));
+      const rows = rowsOf(runCli(['scan', '--format', 'jsonl', '--new-only', '--state', s, logs()]).stdout);
+      expect(rows.length).toBe(everything);
+      // Rewritten: a new rows file, the stale one gone.
+      expect(readdirSync(root).filter((f) => f.startsWith('other.state'))).toEqual(['other.state', rowsFileOf(s)]);
+      expect(rowsFileOf(s)).not.toBe(before);
+    }
   });
 
   it('a state file that cannot be written is one line naming it, exit 2, before any row', () => {

@@ -59,39 +59,129 @@ export interface AppRowInput {
   timeline: TimelineView | null;
 }
 
+/** What a row's cells show, from a diagnosis or from a scan row's JSON. */
+interface RowCells {
+  path: string;
+  appId: string | null;
+  appName: string | null;
+  outcome: string;
+  startTime: number | null;
+  endTime: number | null;
+  main: { code: string; severity: string; role: string; region: string } | null;
+  /** Cluster memory the plan adds (negative: frees). */
+  delta: number | null;
+}
+
+/** A row's summary line (its cells) and what the page's summaries need of it. */
+function rowHead(c: RowCells, index: number, failed: boolean): { cells: string; facts: RowFacts } {
+  const dur = c.startTime !== null && c.endTime !== null && c.endTime >= c.startTime ? c.endTime - c.startTime : null;
+  const when = isoTime(c.endTime ?? c.startTime);
+  const facts: RowFacts = {
+    anchor: anchorOf(c.path, index),
+    label: c.appId ?? c.path,
+    name: c.appName,
+    code: c.main?.code ?? null,
+    failed,
+    day: when ? when.slice(0, 10) : null,
+    delta: c.delta,
+    hours: dur !== null ? dur / MS_PER_HOUR : null,
+  };
+  const { main, delta } = c;
+  const cells = [
+    `<span title="${html(c.path)}">${html(c.appId ?? c.path)}</span>`,
+    `<span>${html(c.appName ?? '')}</span>`,
+    `<span class="tag ${html(c.outcome)}">${html(c.outcome)}</span>`,
+    `<span class="muted">${dur !== null ? html(fmtDuration(dur)) : ''}</span>`,
+    main ? `<span class="sev ${html(main.severity)}">${html(main.code)}</span>` : '<span class="muted">no memory failure</span>',
+    `<span class="muted">${main ? html(`${main.role} · ${main.region}`) : ''}${delta ? ` ${html(delta > 0 ? '+' : '−')}${fmtBytes(Math.abs(delta))}` : ''}</span>`,
+  ].join('');
+  return { cells, facts };
+}
+
 /** One application's row, and what the summaries need of it. */
 export function appRowHtml(row: AppRowInput, index: number, failed: boolean): { text: string; facts: RowFacts } {
   const a = row.app;
-  const anchor = anchorOf(row.path, index);
   const main = mainFinding(a) ?? (a.failure ? (a.findings.find((f) => f.code === a.failure!.code) ?? null) : null);
-  const dur = row.startTime !== null && row.endTime !== null && row.endTime >= row.startTime ? row.endTime - row.startTime : null;
   const p = a.plan;
   const delta = p && p.clusterMemoryBefore !== null && p.clusterMemoryAfter !== null ? p.clusterMemoryAfter - p.clusterMemoryBefore : null;
-  const when = isoTime(row.endTime ?? row.startTime);
-  const facts: RowFacts = {
-    anchor,
-    label: a.appId ?? row.path,
-    name: a.appName,
-    code: main?.code ?? null,
+  const { cells, facts } = rowHead(
+    { path: row.path, appId: a.appId, appName: a.appName, outcome: a.outcome, startTime: row.startTime, endTime: row.endTime, main, delta },
+    index,
     failed,
-    day: when ? when.slice(0, 10) : null,
-    delta,
-    hours: dur !== null ? dur / MS_PER_HOUR : null,
-  };
-  const cells = [
-    `<span title="${html(row.path)}">${html(a.appId ?? row.path)}</span>`,
-    `<span>${html(a.appName ?? '')}</span>`,
-    `<span class="tag ${a.outcome}">${html(a.outcome)}</span>`,
-    `<span class="muted">${dur !== null ? html(fmtDuration(dur)) : ''}</span>`,
-    main ? `<span class="sev ${main.severity}">${html(main.code)}</span>` : '<span class="muted">no memory failure</span>',
-    `<span class="muted">${main ? html(`${main.role} · ${main.region}`) : ''}${delta ? ` ${html(delta > 0 ? '+' : '−')}${fmtBytes(Math.abs(delta))}` : ''}</span>`,
-  ].join('');
+  );
   const cls = `row${failed ? ' failed' : ''}`;
   const text =
     a.findings.length > 0
-      ? `<details class="${cls}" id="${anchor}"><summary>${cells}</summary>${diagnosisSection(a, `${anchor}-d`, row.timeline)}</details>\n`
-      : `<details class="${cls}" id="${anchor}"><summary>${cells}</summary><div class="app muted">${html(row.path)}: no finding.</div></details>\n`;
+      ? `<details class="${cls}" id="${facts.anchor}"><summary>${cells}</summary>${diagnosisSection(a, `${facts.anchor}-d`, row.timeline)}</details>\n`
+      : `<details class="${cls}" id="${facts.anchor}"><summary>${cells}</summary><div class="app muted">${html(row.path)}: no finding.</div></details>\n`;
   return { text, facts };
+}
+
+/** Version of a JSONL row's `page` (scan --for-html): what it holds changes, the number does. */
+export const PAGE_DATA_VERSION = 1;
+
+/** A scan row as merge reads it: its JSON fields, and the page's data when it was scanned with --for-html. */
+export interface MergedRowInput extends Omit<RowCells, 'main' | 'delta'> {
+  verdict: { code: string } | null;
+  failure: { code: string } | null;
+  findings: Array<{ code: string; severity: string; role?: unknown; region?: unknown }>;
+  plan: { clusterMemoryBefore?: unknown; clusterMemoryAfter?: unknown } | null;
+  page?: unknown;
+}
+
+/**
+ * A row of a merged scan: the very row a scan draws when the JSON carries the page's data (its
+ * diagnosis and timeline, `scan --for-html`), else its cells only and a line saying what it lacks.
+ * `pageData` false: the page's data was not there or not trusted.
+ *
+ * The page's data is input (a shard's file), and the row renderer writes numbers and codes it made
+ * itself as they are: a file written by hand could put markup where a number goes. So the row is
+ * drawn twice, once with every quote and angle bracket of the data's strings made a letter, and used
+ * only when both drafts have the same quotes and brackets: every string then went through html().
+ */
+export function mergedRowHtml(v: MergedRowInput, index: number, failed: boolean): { text: string; facts: RowFacts; pageData: boolean } {
+  const page = v.page as { v?: unknown; index?: unknown; diagnosis?: unknown; timeline?: unknown } | undefined;
+  if (page && page.v === PAGE_DATA_VERSION && typeof page.index === 'number' && typeof page.diagnosis === 'object' && page.diagnosis) {
+    const draw = (d: unknown, t: unknown): { text: string; facts: RowFacts } =>
+      appRowHtml(
+        { path: v.path, app: d as Diagnosis, startTime: v.startTime, endTime: v.endTime, timeline: (t ?? null) as TimelineView | null },
+        page.index as number,
+        failed,
+      );
+    try {
+      const drawn = draw(page.diagnosis, page.timeline);
+      const plain = draw(defanged(page.diagnosis), defanged(page.timeline));
+      if (markup(drawn.text) === markup(plain.text)) return { ...drawn, pageData: true };
+    } catch {
+      // Not a diagnosis this renderer can draw: the row's cells only.
+    }
+  }
+  const main = v.verdict ?? v.failure;
+  const f = main ? v.findings.find((x) => x.code === main.code) : undefined;
+  const before = v.plan?.clusterMemoryBefore;
+  const after = v.plan?.clusterMemoryAfter;
+  const { cells, facts } = rowHead(
+    {
+      ...v,
+      main: f ? { code: f.code, severity: f.severity, role: String(f.role), region: String(f.region) } : null,
+      delta: typeof before === 'number' && typeof after === 'number' ? after - before : null,
+    },
+    index,
+    failed,
+  );
+  const text = `<details class="row${failed ? ' failed' : ''}" id="${facts.anchor}"><summary>${cells}</summary><div class="app muted">${html(v.path)}: its row was scanned without --for-html: the diagnosis, plan and timeline are not in it.</div></details>\n`;
+  return { text, facts, pageData: false };
+}
+
+/** The characters that make markup, in order. */
+const markup = (s: string): string => s.replace(/[^<>"']/g, '');
+
+/** A copy of JSON data with every quote and angle bracket in its strings made a letter. */
+function defanged(x: unknown): unknown {
+  if (typeof x === 'string') return x.replace(/[<>"']/g, 'x');
+  if (Array.isArray(x)) return x.map(defanged);
+  if (x !== null && typeof x === 'object') return Object.fromEntries(Object.entries(x).map(([k, y]) => [defanged(k), defanged(y)]));
+  return x;
 }
 
 /** A path that could not be read, as a row. */
@@ -215,7 +305,10 @@ export class ScanPage {
 
 function keepTop(list: Ranked[], r: Ranked): void {
   list.push(r);
-  list.sort((a, b) => b.weight - a.weight || Math.abs(b.delta) - Math.abs(a.delta));
+  // Ties by anchor, so that the lists do not depend on the order rows came in (a merge of shards, threads).
+  list.sort(
+    (a, b) => b.weight - a.weight || Math.abs(b.delta) - Math.abs(a.delta) || (a.anchor < b.anchor ? -1 : a.anchor > b.anchor ? 1 : 0),
+  );
   if (list.length > TOP) list.pop();
 }
 
