@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { InputError } from '../../errors.js';
 import { ChunkGatherer, POOLED_SIZE } from '../chunk-pool.js';
 import { remoteConfig } from './config.js';
-import { PUMP_MIN_BYTES, pumpGet } from './pump.js';
+import { PUMP_MIN_BYTES, pumpGet, pumpNext, type PumpHead } from './pump.js';
 import { backoff, DETAIL_BYTES, HEADERS_TIMEOUT_MS, MAX_ATTEMPTS, retriable, retryAfter } from './http.js';
 import type { Opened, Store, StoreAt, StoreEntry } from './store.js';
 
@@ -223,22 +223,6 @@ const encodeKey = (key: string): string =>
     .map((seg) => encodeURIComponent(seg).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`))
     .join('/');
 
-/** `Code: Message` from an S3 error response's XML body (the first DETAIL_BYTES of it). */
-async function s3ErrorBody(res: http.IncomingMessage): Promise<{ code: string | null; detail: string }> {
-  let text = '';
-  try {
-    for await (const c of res as AsyncIterable<Buffer>) {
-      if (text.length < 4096) text += c.toString('utf8');
-    }
-  } catch {
-    // the detail is only a courtesy
-  }
-  const code = /<Code>([^<]*)<\/Code>/.exec(text)?.[1] ?? null;
-  const message = /<Message>([^<]*)<\/Message>/.exec(text)?.[1] ?? null;
-  const detail = [code, message].filter((x) => x).join(': ') || res.statusMessage || '';
-  return { code, detail: detail.split('\n')[0]!.slice(0, DETAIL_BYTES) };
-}
-
 /** What SigV4 signs with: the SDK's default chain resolves them (memoized, refreshed before they expire). */
 interface Credentials {
   accessKeyId: string;
@@ -285,86 +269,127 @@ function signGet(d: Direct, creds: Credentials, path: string, extra: Record<stri
   return headers;
 }
 
+/** `Code: Message` from the start of an S3 error response's XML body. */
+function s3ErrorOf(text: string, statusText: string): { code: string | null; detail: string } {
+  const code = /<Code>([^<]*)<\/Code>/.exec(text)?.[1] ?? null;
+  const message = /<Message>([^<]*)<\/Message>/.exec(text)?.[1] ?? null;
+  const detail = [code, message].filter((x) => x).join(': ') || statusText;
+  return { code, detail: detail.split('\n')[0]!.slice(0, DETAIL_BYTES) };
+}
+
+/** An answer to a GET, received on this thread or on the receiving one (./pump.ts). */
+interface Answer {
+  head: PumpHead;
+  /** The body (200, 206), read once. */
+  body: () => AsyncGenerator<Buffer>;
+  /** Leaves the body unread (the connection is closed). */
+  drop: () => void;
+}
+
+/** The answer received on this thread. */
+async function answerHere(d: Direct, path: string, headers: Record<string, string>): Promise<Answer> {
+  const res = await send(d, path, headers);
+  const status = res.statusCode ?? 0;
+  const h = res.headers;
+  const length = h['content-length'] !== undefined ? Number(h['content-length']) : null;
+  const head: PumpHead = {
+    status,
+    etag: typeof h.etag === 'string' ? h.etag : null,
+    length: length !== null && Number.isSafeInteger(length) ? length : null,
+    retryAfter: h['retry-after'] ?? null,
+    statusText: res.statusMessage ?? '',
+  };
+  if (status !== 200 && status !== 206) {
+    let text = '';
+    try {
+      for await (const c of res as AsyncIterable<Buffer>) {
+        if (text.length < 4096) text += c.toString('utf8');
+      }
+    } catch {
+      // the detail is only a courtesy
+    }
+    head.text = text;
+  }
+  return {
+    head,
+    body: () => (head.length !== null && head.length <= POOLED_SIZE ? whole(res, head.length) : gathered(res)),
+    drop: () => res.destroy(),
+  };
+}
+
+/** The answer received on the receiving thread. */
+async function answerThere(d: Direct, path: string, headers: Record<string, string>): Promise<Answer> {
+  const { head, body } = await pumpGet({
+    protocol: d.base.protocol,
+    hostname: d.base.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: d.base.port === '' ? undefined : Number(d.base.port),
+    path,
+    headers,
+    timeout: HEADERS_TIMEOUT_MS,
+  });
+  return { head, body: () => body, drop: () => void body.return(undefined) };
+}
+
 /**
- * GET of one object (from `start`, pinned to `ifMatch`), signed by signGet and sent by node:http: retries connection failures, 408, 429 (SlowDown) and 5xx as the SDK's standard mode
- * does (MAX_ATTEMPTS, backoff, Retry-After when given); answers as Store.get says.
+ * GET of one object (from `start`, pinned to `ifMatch`), signed by signGet and sent by node:http,
+ * on this thread or, in a process that reads many objects or for a large one, on the receiving
+ * thread (./pump.ts): retries connection failures, 408, 429 (SlowDown) and 5xx as the SDK's
+ * standard mode does (MAX_ATTEMPTS, backoff, Retry-After when given); answers as Store.get says.
  */
 async function directGet(d: Direct, key: string, start: number, ifMatch: string | null): Promise<Opened | null> {
   const path = `${d.base.pathname.replace(/\/$/, '')}/${encodeKey(key)}`;
   let last: { status: number | null; detail: string } = { status: null, detail: '' };
+  let failures = 0;
   let wait: number | null = null;
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    if (attempt > 0) await sleep(wait ?? backoff(attempt));
+  let pin = ifMatch;
+  let onThread = pumpNext();
+  for (;;) {
+    if (wait !== null) await sleep(wait);
     wait = null;
     let headers;
     try {
       headers = signGet(d, await d.credentials(), path, {
         ...(start > 0 ? { range: `bytes=${start}-` } : {}),
-        ...(ifMatch !== null ? { 'if-match': ifMatch } : {}),
+        ...(pin !== null ? { 'if-match': pin } : {}),
       });
     } catch (e) {
       throw s3Error(e);
     }
-    let res: http.IncomingMessage;
+    let a: Answer | null = null;
     try {
-      res = await send(d, path, headers);
+      a = await (onThread ? answerThere : answerHere)(d, path, headers);
     } catch (e) {
       last = { status: null, detail: String((e as { code?: string }).code ?? (e as Error).message ?? e).split('\n')[0]! };
-      continue;
     }
-    const status = res.statusCode ?? 0;
-    if (status === 200 || status === 206) {
-      const etag = res.headers.etag;
-      const length = Number(res.headers['content-length'] ?? NaN);
-      if (Number.isSafeInteger(length) && length >= PUMP_MIN_BYTES) {
-        // Large: asked again and received on a thread of its own (./pump.ts), pinned to the version just seen.
-        res.destroy();
-        const version = ifMatch ?? (typeof etag === 'string' ? etag : null);
-        const pinned = signGet(d, await d.credentials(), path, {
-          ...(start > 0 ? { range: `bytes=${start}-` } : {}),
-          ...(version !== null ? { 'if-match': version } : {}),
-        });
-        let pumped;
-        try {
-          pumped = await pumpGet({
-            protocol: d.base.protocol,
-            hostname: d.base.hostname.replace(/^\[(.*)\]$/, '$1'),
-            port: d.base.port === '' ? undefined : Number(d.base.port),
-            path,
-            headers: pinned,
-            timeout: HEADERS_TIMEOUT_MS,
-          });
-        } catch (e) {
-          last = { status: null, detail: String((e as Error).message ?? e).split('\n')[0]! };
+    if (a !== null) {
+      const { status, etag, length } = a.head;
+      if (status === 200 || status === 206) {
+        if (!onThread && length !== null && length >= PUMP_MIN_BYTES) {
+          // Large: asked again on the receiving thread (./pump.ts), pinned to the version just seen.
+          a.drop();
+          onThread = true;
+          pin ??= etag;
           continue;
         }
-        if (pumped.status === 200 || pumped.status === 206) return { body: pumped.body, version: pumped.etag ?? version, chunked: true };
-        if (pumped.status === 412) throw new InputError('input-changed');
-        // Answered otherwise a moment after a 200: asked again on this thread, which judges the answer.
-        last = { status: pumped.status, detail: '' };
-        continue;
+        return { body: a.body(), version: etag ?? pin, chunked: true };
       }
-      return {
-        body: Number.isSafeInteger(length) && length <= POOLED_SIZE ? whole(res, length) : gathered(res),
-        version: typeof etag === 'string' ? etag : null,
-        chunked: true,
-      };
+      const { code, detail } = s3ErrorOf(a.head.text ?? '', a.head.statusText);
+      // The object ended exactly where the connection dropped: nothing more to read.
+      if (status === 416 && start > 0) return { body: (async function* () {})(), version: pin };
+      if (status === 404) {
+        // NoSuchKey: maybe a directory. A missing bucket is said as such.
+        if (code === 'NoSuchBucket') throw new InputError('remote-not-found');
+        return null;
+      }
+      if (status === 412) throw new InputError('input-changed');
+      if (status === 401 || status === 403) throw new InputError('remote-denied', { status, detail });
+      if (!retriable(status)) throw new InputError('remote-refused', { status, detail });
+      wait = retryAfter(a.head.retryAfter);
+      last = { status, detail };
     }
-    const { code, detail } = await s3ErrorBody(res);
-    // The object ended exactly where the connection dropped: nothing more to read.
-    if (status === 416 && start > 0) return { body: (async function* () {})(), version: ifMatch };
-    if (status === 404) {
-      // NoSuchKey: maybe a directory. A missing bucket is said as such.
-      if (code === 'NoSuchBucket') throw new InputError('remote-not-found');
-      return null;
-    }
-    if (status === 412) throw new InputError('input-changed');
-    if (status === 401 || status === 403) throw new InputError('remote-denied', { status, detail });
-    if (!retriable(status)) throw new InputError('remote-refused', { status, detail });
-    wait = retryAfter(res.headers['retry-after']);
-    last = { status, detail };
+    if (++failures >= MAX_ATTEMPTS) throw new InputError('remote-gave-up', { attempts: MAX_ATTEMPTS, ...last });
+    wait ??= backoff(failures);
   }
-  throw new InputError('remote-gave-up', { attempts: MAX_ATTEMPTS, ...last });
 }
 
 /**

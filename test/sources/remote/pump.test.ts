@@ -1,6 +1,6 @@
 // The receiving thread (src/sources/remote/pump.ts) on its own, against a plain HTTP server on
 // loopback that serves a body whole or cuts it: the bytes arrive in order, in chunks, each once; a
-// cut is an error after the bytes before it; leaving a body unread ends the thread. (The thread
+// cut is an error after the bytes before it; a body left unread is dropped. (The thread
 // reading from the real S3 API server, through faults, is in ./s3.test.ts.)
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,6 +20,12 @@ describe('receiving a body on a thread of its own', () => {
     server = createServer((req, res) => {
       if (req.url === '/missing') {
         res.writeHead(404).end('no');
+        return;
+      }
+      if (req.url?.startsWith('/small/')) {
+        // 100 KB from the offset the path names.
+        const at = Number(req.url.slice('/small/'.length));
+        res.writeHead(200, { 'content-length': 100_000 }).end(BODY.subarray(at, at + 100_000));
         return;
       }
       res.writeHead(200, { 'content-length': BODY.length, etag: '"v1"' });
@@ -42,8 +48,9 @@ describe('receiving a body on a thread of its own', () => {
 
   it('the whole body, in order, in 1 MiB chunks', async () => {
     const r = await pumpGet(target('/whole'));
-    expect(r.status).toBe(200);
-    expect(r.etag).toBe('"v1"');
+    expect(r.head.status).toBe(200);
+    expect(r.head.etag).toBe('"v1"');
+    expect(r.head.length).toBe(BODY.length);
     const got: Buffer[] = [];
     for await (const c of r.body) {
       got.push(Buffer.from(c)); // copied: the chunk goes back to the thread
@@ -67,9 +74,20 @@ describe('receiving a body on a thread of its own', () => {
     expect(bytes.equals(BODY.subarray(0, bytes.length))).toBe(true);
   });
 
-  it('another status: no body; a body left unread ends the thread', async () => {
+  it('small bodies, many at once: each whole, in one piece, its own', async () => {
+    const answers = await Promise.all([0, 4, 8, 12, 16, 20].map((k) => pumpGet(target(`/small/${k * 100_000}`))));
+    for (const [i, r] of answers.entries()) {
+      const pieces: Buffer[] = [];
+      for await (const c of r.body) pieces.push(c);
+      expect(pieces).toHaveLength(1);
+      expect(pieces[0]!.equals(BODY.subarray(i * 400_000, i * 400_000 + 100_000))).toBe(true);
+    }
+  });
+
+  it('another status: its text, no body; a body left unread is dropped and the next read served', async () => {
     const missing = await pumpGet(target('/missing'));
-    expect(missing.status).toBe(404);
+    expect(missing.head.status).toBe(404);
+    expect(missing.head.text).toBe('no');
     const chunks: Buffer[] = [];
     for await (const c of missing.body) chunks.push(c);
     expect(chunks).toEqual([]);
@@ -78,6 +96,10 @@ describe('receiving a body on a thread of its own', () => {
       expect(c.length).toBeGreaterThan(0);
       break;
     }
+    const next = await pumpGet(target('/small/0'));
+    const got: Buffer[] = [];
+    for await (const c of next.body) got.push(c);
+    expect(Buffer.concat(got).equals(BODY.subarray(0, 100_000))).toBe(true);
   });
 
   it('nobody listening: rejected', async () => {
