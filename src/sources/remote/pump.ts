@@ -230,7 +230,7 @@ function pumpThread(): NonNullable<typeof thread> {
  * answer rejects); the body (none unless 200 or 206) as it comes, a cut one throwing after the
  * bytes before the cut. A body left unread is dropped on the thread.
  */
-export function pumpGet(target: PumpTarget): Promise<{ head: PumpHead; body: AsyncGenerator<Buffer> }> {
+export function pumpGet(target: PumpTarget): Promise<{ head: PumpHead; body: AsyncGenerator<Buffer>; drop: () => void }> {
   const t = pumpThread();
   const id = ++t.next;
   const p: Pending = { onHead: null, queue: [], wake: null };
@@ -244,9 +244,14 @@ export function pumpGet(target: PumpTarget): Promise<{ head: PumpHead; body: Asy
         reject(new Error(m.failed ?? m.error ?? 'no answer'));
         return;
       }
-      resolve({ head: m.head, body: ok(m.head.status) ? body() : (async function* () {})() });
+      resolve({ head: m.head, body: ok(m.head.status) ? body() : (async function* () {})(), drop });
     };
   });
+
+  /** The body left unread, even before its first chunk was asked for. */
+  function drop(): void {
+    if (untrack(t, id) && thread === t) t.worker.postMessage({ id, stop: true });
+  }
 
   async function* body(): AsyncGenerator<Buffer> {
     let finished = false;
@@ -279,7 +284,7 @@ export function pumpGet(target: PumpTarget): Promise<{ head: PumpHead; body: Asy
         }
       }
     } finally {
-      if (!finished && untrack(t, id) && thread === t) t.worker.postMessage({ id, stop: true });
+      if (!finished) drop();
     }
   }
 }

@@ -319,7 +319,7 @@ async function answerHere(d: Direct, path: string, headers: Record<string, strin
 
 /** The answer received on the receiving thread. */
 async function answerThere(d: Direct, path: string, headers: Record<string, string>): Promise<Answer> {
-  const { head, body } = await pumpGet({
+  const { head, body, drop } = await pumpGet({
     protocol: d.base.protocol,
     hostname: d.base.hostname.replace(/^\[(.*)\]$/, '$1'),
     port: d.base.port === '' ? undefined : Number(d.base.port),
@@ -327,7 +327,7 @@ async function answerThere(d: Direct, path: string, headers: Record<string, stri
     headers,
     timeout: HEADERS_TIMEOUT_MS,
   });
-  return { head, body: () => body, drop: () => void body.return(undefined) };
+  return { head, body: () => body, drop };
 }
 
 /**
