@@ -2,6 +2,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { detectCodec, type Codec } from '../codecs/index.js';
 import { ZIP_MAGIC } from '../sources/zip.js';
 import type { FsPath } from '../sources/names.js';
+import { isRemote } from '../sources/remote/index.js';
 import type { Unit } from '../sources/walk.js';
 
 /**
@@ -71,14 +72,36 @@ function fileDecoded(file: FsPath): number {
 }
 
 /**
+ * The codec a log's name says (Spark names a compressed log `<app>[_<attempt>].<codec short name>`,
+ * EventLogFileWriters.scala getLogPath; `.inprogress` after it while written), and a zip by its
+ * extension (a History Server's download).
+ */
+const NAMED_CODEC = /\.(lz4|lzf|snappy|zstd|zip)(?:\.inprogress)?$/i;
+
+/**
+ * A remote log's decoded size from its listing alone (its bytes are not fetched twice): its size,
+ * times EXPANSION for the codec its name says; a rolling directory's size is its files' sum, plain.
+ */
+function listedDecoded(u: Unit): number {
+  const codec = u.group === null ? (NAMED_CODEC.exec(u.path)?.[1]?.toLowerCase() as keyof typeof EXPANSION | undefined) : undefined;
+  return codec === undefined ? u.bytes : u.bytes * EXPANSION[codec];
+}
+
+/**
  * The bytes `units` decode to, counted until `enough` (no file is opened past it): each file opened
  * for its first 18 bytes; a plain one is its size, a compressed one the size its zstd frame header
- * states, or its size by EXPANSION. A file that cannot be read counts nothing.
+ * states, or its size by EXPANSION. A file that cannot be read counts nothing. A remote log (a URL)
+ * is weighed from its listing (listedDecoded).
  */
 export function decodedBytes(units: readonly Unit[], enough: number): number {
   let sum = 0;
   for (const u of units) {
     if (u.error !== undefined) continue;
+    if (typeof u.fsPath === 'string' && isRemote(u.fsPath)) {
+      if (sum >= enough) return sum;
+      sum += listedDecoded(u);
+      continue;
+    }
     for (const p of u.groupPaths ?? [u.fsPath]) {
       if (sum >= enough) return sum;
       sum += fileDecoded(p);

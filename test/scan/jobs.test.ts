@@ -26,4 +26,23 @@ describe('scan threads by default', () => {
       expect(autoJobs(decodedBytes(units, (cores - 1) * AUTO_BYTES_PER_THREAD))).toBe(Math.min(2, cores));
     },
   );
+  it('weighs remote logs by their listing, by the codec their name says, without fetching them', () => {
+    const remote = (name: string, bytes: number): Unit => ({
+      path: `s3://logs/${name}`,
+      fsPath: `s3://logs/${name}`,
+      mtime: 0,
+      bytes,
+      group: null,
+      groupPaths: null,
+    });
+    const MiB = 1024 * 1024;
+    expect(decodedBytes([remote('application_1_1', 10 * MiB)], Infinity)).toBe(10 * MiB);
+    // Spark's names: <app>[_<attempt>].<codec> (EventLogFileWriters.scala getLogPath).
+    expect(decodedBytes([remote('application_1_1.zstd', 10 * MiB)], Infinity)).toBe(90 * MiB);
+    expect(decodedBytes([remote('application_1_1.lz4.inprogress', 10 * MiB)], Infinity)).toBe(60 * MiB);
+    expect(decodedBytes([remote('eventLogs-application_1.zip', 10 * MiB)], Infinity)).toBe(90 * MiB);
+    // A large remote set gets the threads a local one of that size gets.
+    const many = Array.from({ length: 40 }, (_, i) => remote(`application_1_${i}.zstd`, 8 * MiB));
+    expect(autoJobs(decodedBytes(many, (cores - 1) * AUTO_BYTES_PER_THREAD))).toBe(Math.min(2, cores));
+  });
 });

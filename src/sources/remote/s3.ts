@@ -1,13 +1,15 @@
 import type * as S3Sdk from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
+import { createHash, createHmac } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InputError } from '../../errors.js';
-import { ChunkGatherer } from '../chunk-pool.js';
+import { ChunkGatherer, POOLED_SIZE } from '../chunk-pool.js';
 import { remoteConfig } from './config.js';
+import { PUMP_MIN_BYTES, pumpGet, pumpNext, type PumpHead } from './pump.js';
 import { backoff, DETAIL_BYTES, HEADERS_TIMEOUT_MS, MAX_ATTEMPTS, retriable, retryAfter } from './http.js';
-import type { Store, StoreAt, StoreEntry } from './store.js';
+import type { Opened, Store, StoreAt, StoreEntry } from './store.js';
 
 /**
  * S3 and S3-compatible stores through the official AWS SDK (@aws-sdk/client-s3), loaded only when
@@ -151,10 +153,10 @@ function s3Store(loc: S3Location): Store {
 }
 
 /**
- * What a GET needs to bypass the SDK's request pipeline, all of it from the SDK itself: the
- * bucket's endpoint from the SDK's own endpoint rules (path- or virtual-host-style, FIPS,
- * dual-stack, a custom endpoint), and its SigV4 signer (credentials from the default chain, clock
- * skew corrected as the SDK does). Why: through GetObjectCommand the SDK's middleware stack cost
+ * What a GET needs to bypass the SDK's request pipeline: the bucket's endpoint from the SDK's own
+ * endpoint rules (path- or virtual-host-style, FIPS, dual-stack, a custom endpoint), the signing
+ * name and region they give, credentials from the SDK's default chain, its clock skew correction;
+ * signed by signGet below. Why: through GetObjectCommand the SDK's middleware stack cost
  * three times the CPU of the request itself — 1,034 small objects from s3proxy on loopback, four in
  * flight, CPU per object: 2.4 ms through the SDK against 0.8 ms signed by the same signer and sent
  * by node:http (load average 5; 3.5 against 1.0 ms at load 9; Node's fetch: 2.3 ms) — and a scan
@@ -165,7 +167,7 @@ interface Direct {
   agent: http.Agent;
   signingRegion: string;
   signingService: string;
-  signer: Awaited<ReturnType<S3Client['config']['signer']>>;
+  credentials: () => Promise<Credentials>;
   clockOffset: () => number;
 }
 
@@ -194,13 +196,12 @@ async function directFor(bucket: string, client: S3Client, endpoint: string | nu
     if (Object.keys(ep.headers ?? {}).length > 0) return null;
     const base = new URL(ep.url.href);
     if (base.search !== '' || (base.protocol !== 'http:' && base.protocol !== 'https:')) return null;
-    const signer = await cfg.signer(auth as Parameters<S3Client['config']['signer']>[0]);
     return {
       base,
       agent: base.protocol === 'https:' ? HTTPS_AGENT : HTTP_AGENT,
       signingRegion: auth.signingRegion,
       signingService: auth.signingName,
-      signer,
+      credentials: () => cfg.credentials(),
       clockOffset: () => cfg.systemClockOffset ?? 0,
     };
   } catch {
@@ -222,88 +223,196 @@ const encodeKey = (key: string): string =>
     .map((seg) => encodeURIComponent(seg).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`))
     .join('/');
 
-/** `Code: Message` from an S3 error response's XML body (the first DETAIL_BYTES of it). */
-async function s3ErrorBody(res: http.IncomingMessage): Promise<{ code: string | null; detail: string }> {
-  let text = '';
-  try {
-    for await (const c of res as AsyncIterable<Buffer>) {
-      if (text.length < 4096) text += c.toString('utf8');
-    }
-  } catch {
-    // the detail is only a courtesy
+/** What SigV4 signs with: the SDK's default chain resolves them (memoized, refreshed before they expire). */
+interface Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+/** The SigV4 signing key of the last day, region, service and secret (AWS SigV4, "Derive a signing key"). */
+let signingKey: { scope: string; secret: string; key: Buffer } | null = null;
+
+const hmac = (key: Buffer | string, data: string): Buffer => createHmac('sha256', key).update(data).digest();
+
+/**
+ * The headers of a signed GET (AWS Signature Version 4, "Create a signed AWS API request"; the
+ * steps the SDK's own SignatureV4 takes for S3: path not encoded twice, the payload hash sent as
+ * x-amz-content-sha256). Ours rather than the SDK's: its signer derived the signing key's cache key
+ * with one more HMAC and hashed through its own wrappers, 0.15 ms of CPU per object, a tenth of
+ * what a small log costs to read (`npm run bench:remote`, perf); this one costs two hashes.
+ */
+function signGet(d: Direct, creds: Credentials, path: string, extra: Record<string, string>): Record<string, string> {
+  const amzDate = new Date(Date.now() + d.clockOffset())
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
+  const day = amzDate.slice(0, 8);
+  const scope = `${day}/${d.signingRegion}/${d.signingService}/aws4_request`;
+  if (signingKey?.scope !== scope || signingKey.secret !== creds.secretAccessKey) {
+    const k = hmac(hmac(hmac(hmac(`AWS4${creds.secretAccessKey}`, day), d.signingRegion), d.signingService), 'aws4_request');
+    signingKey = { scope, secret: creds.secretAccessKey, key: k };
   }
+  const headers: Record<string, string> = {
+    ...extra,
+    host: d.base.host,
+    'x-amz-content-sha256': EMPTY_SHA256,
+    'x-amz-date': amzDate,
+    ...(creds.sessionToken ? { 'x-amz-security-token': creds.sessionToken } : {}),
+  };
+  const names = Object.keys(headers).sort();
+  const signed = names.join(';');
+  const canonical = `GET\n${path}\n\n${names.map((n) => `${n}:${headers[n]!.trim().replace(/\s+/g, ' ')}\n`).join('')}\n${signed}\n${EMPTY_SHA256}`;
+  const toSign = `AWS4-HMAC-SHA256\n${amzDate}\n${scope}\n${createHash('sha256').update(canonical).digest('hex')}`;
+  const signature = createHmac('sha256', signingKey.key).update(toSign).digest('hex');
+  headers.authorization = `AWS4-HMAC-SHA256 Credential=${creds.accessKeyId}/${scope}, SignedHeaders=${signed}, Signature=${signature}`;
+  return headers;
+}
+
+/** `Code: Message` from the start of an S3 error response's XML body. */
+function s3ErrorOf(text: string, statusText: string): { code: string | null; detail: string } {
   const code = /<Code>([^<]*)<\/Code>/.exec(text)?.[1] ?? null;
   const message = /<Message>([^<]*)<\/Message>/.exec(text)?.[1] ?? null;
-  const detail = [code, message].filter((x) => x).join(': ') || res.statusMessage || '';
+  const detail = [code, message].filter((x) => x).join(': ') || statusText;
   return { code, detail: detail.split('\n')[0]!.slice(0, DETAIL_BYTES) };
 }
 
+/** An answer to a GET, received on this thread or on the receiving one (./pump.ts). */
+interface Answer {
+  head: PumpHead;
+  /** The body (200, 206), read once. */
+  body: () => AsyncGenerator<Buffer>;
+  /** Leaves the body unread (the connection is closed). */
+  drop: () => void;
+}
+
+/** The answer received on this thread. */
+async function answerHere(d: Direct, path: string, headers: Record<string, string>): Promise<Answer> {
+  const res = await send(d, path, headers);
+  const status = res.statusCode ?? 0;
+  const h = res.headers;
+  const length = h['content-length'] !== undefined ? Number(h['content-length']) : null;
+  const head: PumpHead = {
+    status,
+    etag: typeof h.etag === 'string' ? h.etag : null,
+    length: length !== null && Number.isSafeInteger(length) ? length : null,
+    retryAfter: h['retry-after'] ?? null,
+    statusText: res.statusMessage ?? '',
+  };
+  if (status !== 200 && status !== 206) {
+    let text = '';
+    try {
+      for await (const c of res as AsyncIterable<Buffer>) {
+        if (text.length < 4096) text += c.toString('utf8');
+      }
+    } catch {
+      // the detail is only a courtesy
+    }
+    head.text = text;
+  }
+  return {
+    head,
+    body: () => (head.length !== null && head.length <= POOLED_SIZE ? whole(res, head.length) : gathered(res)),
+    drop: () => res.destroy(),
+  };
+}
+
+/** The answer received on the receiving thread. */
+async function answerThere(d: Direct, path: string, headers: Record<string, string>): Promise<Answer> {
+  const { head, body, drop } = await pumpGet({
+    protocol: d.base.protocol,
+    hostname: d.base.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: d.base.port === '' ? undefined : Number(d.base.port),
+    path,
+    headers,
+    timeout: HEADERS_TIMEOUT_MS,
+  });
+  return { head, body: () => body, drop };
+}
+
 /**
- * GET of one object (from `start`, pinned to `ifMatch`), signed by the SDK's signer and sent by
- * node:http: retries connection failures, 408, 429 (SlowDown) and 5xx as the SDK's standard mode
- * does (MAX_ATTEMPTS, backoff, Retry-After when given); answers as Store.get says.
+ * GET of one object (from `start`, pinned to `ifMatch`), signed by signGet and sent by node:http,
+ * on this thread or, in a process that reads many objects or for a large one, on the receiving
+ * thread (./pump.ts): retries connection failures, 408, 429 (SlowDown) and 5xx as the SDK's
+ * standard mode does (MAX_ATTEMPTS, backoff, Retry-After when given); answers as Store.get says.
  */
-async function directGet(
-  d: Direct,
-  key: string,
-  start: number,
-  ifMatch: string | null,
-): Promise<{ body: AsyncIterable<Uint8Array>; version: string | null } | null> {
+async function directGet(d: Direct, key: string, start: number, ifMatch: string | null): Promise<Opened | null> {
   const path = `${d.base.pathname.replace(/\/$/, '')}/${encodeKey(key)}`;
   let last: { status: number | null; detail: string } = { status: null, detail: '' };
+  let failures = 0;
   let wait: number | null = null;
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    if (attempt > 0) await sleep(wait ?? backoff(attempt));
+  let pin = ifMatch;
+  let onThread = pumpNext();
+  for (;;) {
+    if (wait !== null) await sleep(wait);
     wait = null;
-    let signed;
+    let headers;
     try {
-      signed = await d.signer.sign(
-        {
-          method: 'GET',
-          protocol: d.base.protocol,
-          hostname: d.base.hostname,
-          ...(d.base.port !== '' ? { port: Number(d.base.port) } : {}),
-          path,
-          query: {},
-          headers: {
-            host: d.base.host,
-            'x-amz-content-sha256': EMPTY_SHA256,
-            ...(start > 0 ? { range: `bytes=${start}-` } : {}),
-            ...(ifMatch !== null ? { 'if-match': ifMatch } : {}),
-          },
-        },
-        { signingDate: new Date(Date.now() + d.clockOffset()), signingRegion: d.signingRegion, signingService: d.signingService },
-      );
+      headers = signGet(d, await d.credentials(), path, {
+        ...(start > 0 ? { range: `bytes=${start}-` } : {}),
+        ...(pin !== null ? { 'if-match': pin } : {}),
+      });
     } catch (e) {
       throw s3Error(e);
     }
-    let res: http.IncomingMessage;
+    let a: Answer | null = null;
     try {
-      res = await send(d, path, signed.headers);
+      a = await (onThread ? answerThere : answerHere)(d, path, headers);
     } catch (e) {
       last = { status: null, detail: String((e as { code?: string }).code ?? (e as Error).message ?? e).split('\n')[0]! };
-      continue;
     }
-    const status = res.statusCode ?? 0;
-    if (status === 200 || status === 206) {
-      const etag = res.headers.etag;
-      return { body: gathered(res), version: typeof etag === 'string' ? etag : null };
+    if (a !== null) {
+      const { status, etag, length } = a.head;
+      if (status === 200 || status === 206) {
+        if (!onThread && length !== null && length >= PUMP_MIN_BYTES) {
+          // Large: asked again on the receiving thread (./pump.ts), pinned to the version just seen.
+          a.drop();
+          onThread = true;
+          pin ??= etag;
+          continue;
+        }
+        return { body: a.body(), version: etag ?? pin, chunked: true };
+      }
+      const { code, detail } = s3ErrorOf(a.head.text ?? '', a.head.statusText);
+      // The object ended exactly where the connection dropped: nothing more to read.
+      if (status === 416 && start > 0) return { body: (async function* () {})(), version: pin };
+      if (status === 404) {
+        // NoSuchKey: maybe a directory. A missing bucket is said as such.
+        if (code === 'NoSuchBucket') throw new InputError('remote-not-found');
+        return null;
+      }
+      if (status === 412) throw new InputError('input-changed');
+      if (status === 401 || status === 403) throw new InputError('remote-denied', { status, detail });
+      if (!retriable(status)) throw new InputError('remote-refused', { status, detail });
+      wait = retryAfter(a.head.retryAfter);
+      last = { status, detail };
     }
-    const { code, detail } = await s3ErrorBody(res);
-    // The object ended exactly where the connection dropped: nothing more to read.
-    if (status === 416 && start > 0) return { body: (async function* () {})(), version: ifMatch };
-    if (status === 404) {
-      // NoSuchKey: maybe a directory. A missing bucket is said as such.
-      if (code === 'NoSuchBucket') throw new InputError('remote-not-found');
-      return null;
-    }
-    if (status === 412) throw new InputError('input-changed');
-    if (status === 401 || status === 403) throw new InputError('remote-denied', { status, detail });
-    if (!retriable(status)) throw new InputError('remote-refused', { status, detail });
-    wait = retryAfter(res.headers['retry-after']);
-    last = { status, detail };
+    if (++failures >= MAX_ATTEMPTS) throw new InputError('remote-gave-up', { attempts: MAX_ATTEMPTS, ...last });
+    wait ??= backoff(failures);
   }
-  throw new InputError('remote-gave-up', { attempts: MAX_ATTEMPTS, ...last });
+}
+
+/**
+ * A body of `length` bytes, no more than a chunk, as one buffer of its size: a small log read into
+ * a 1 MiB pooled chunk held a mebibyte for tens of kilobytes, and with four logs in flight the pool
+ * overflowed into fresh mebibytes the collector then had to reclaim (a fifth of the extra CPU per
+ * small log from S3: `npm run bench:remote`, perf). A body cut short is an error (./store.ts
+ * resumes the read from the bytes it got).
+ */
+async function* whole(res: http.IncomingMessage, length: number): AsyncGenerator<Buffer> {
+  const pieces: Buffer[] = [];
+  let got = 0;
+  try {
+    for await (const piece of res as AsyncIterable<Buffer>) {
+      pieces.push(piece);
+      got += piece.length;
+    }
+  } catch (e) {
+    if (got > 0) yield Buffer.concat(pieces, got);
+    throw e;
+  }
+  if (got > 0) yield pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces, got);
+  if (got < length) throw new Error('connection closed before the end of the body');
 }
 
 /**

@@ -34,9 +34,17 @@ export interface Store {
    * `key` (it may be a directory). `ifMatch`: the version the first read saw (a changed object
    * fails with InputError 'input-changed'). Throws InputError.
    */
-  get(key: string, start: number, ifMatch: string | null): Promise<{ body: AsyncIterable<Uint8Array>; version: string | null } | null>;
+  get(key: string, start: number, ifMatch: string | null): Promise<Opened | null>;
   /** The URL naming `key` (a directory without its trailing slash), as shown and resolved again. */
   url(key: string): string;
+}
+
+/** An object's body as a store opened it. */
+export interface Opened {
+  body: AsyncIterable<Uint8Array>;
+  version: string | null;
+  /** The body's pieces are gathered already (1 MiB chunks, the last shorter, or the whole body): passed on as they are. */
+  chunked?: boolean;
 }
 
 /** A store and the key a URL names in it (./index.ts resolves and walks it), or why the URL names none. */
@@ -54,11 +62,7 @@ const toBuffer = (c: Uint8Array): Buffer => (Buffer.isBuffer(c) ? c : Buffer.fro
  * chunk, and the line splitter hands full ones back to the pool. A 1 GiB object through 16,384
  * pieces cost ~3 s more CPU than from disk; gathered, see `npm run bench:remote`.
  */
-async function* readObject(
-  store: Store,
-  key: string,
-  first: { body: AsyncIterable<Uint8Array>; version: string | null } | null = null,
-): AsyncGenerator<Buffer> {
+async function* readObject(store: Store, key: string, first: Opened | null = null): AsyncGenerator<Buffer> {
   let offset = 0;
   let failures = 0;
   let opened = first;
@@ -74,6 +78,7 @@ async function* readObject(
         version ??= opened.version;
       }
       const it = opened.body[Symbol.asyncIterator]();
+      const chunked = opened.chunked === true;
       opened = null;
       let progressed = false;
       try {
@@ -103,7 +108,7 @@ async function* readObject(
           if (piece.length === 0) continue;
           offset += piece.length;
           progressed = true;
-          if (gather.empty && piece.length === POOLED_SIZE) {
+          if (gather.empty && (chunked || piece.length === POOLED_SIZE)) {
             yield piece; // gathered already (./s3.ts)
             continue;
           }
@@ -216,11 +221,7 @@ function unreadableUnit(url: string, e: unknown): Unit {
 const STORE_ZIP_MAX = 4 * 1024 * 1024 * 1024;
 
 /** A single object: read as it streams, or, when its first bytes say zip, spooled and laid out. */
-async function resolveObject(
-  store: Store,
-  key: string,
-  opened: { body: AsyncIterable<Uint8Array>; version: string | null },
-): Promise<ResolvedInput> {
+async function resolveObject(store: Store, key: string, opened: Opened): Promise<ResolvedInput> {
   const url = store.url(key);
   const { head, stream } = await peek(readObject(store, key, opened), 4);
   if (head.equals(ZIP_MAGIC) || head.equals(ZIP_EMPTY_MAGIC)) {

@@ -6,7 +6,9 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'n
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateLog } from '../../bench/generate.mjs';
 import { fixture } from '../../helpers.js';
+import { PUMP_MIN_BYTES } from '../../../src/sources/remote/pump.js';
 import { haveJavaAndMaven, startS3proxy } from '../../real-spark/stores.mjs';
 import { rowsOf, runCliAsync } from './cli.js';
 import { expectServedRows, SECOND_ATTEMPT, SERVED, servedDir } from './logs.js';
@@ -158,6 +160,45 @@ describe.skipIf(!HAVE)('reading logs from S3 (s3proxy, SigV4)', () => {
       // Each refused request was asked again.
       for (const l of [SERVED[0]!, SERVED[1]!, SERVED[3]!]) expect(gets(l.name).length).toBeGreaterThanOrEqual(2);
     }, 120_000);
+  });
+
+  describe('a log large enough to be received on a thread of its own', () => {
+    const big = (): string => path.join(root, 'large', 'app-large.json');
+    let proxy: Proxy | null = null;
+    beforeAll(async () => {
+      mkdirSync(path.dirname(big()));
+      // Just over the size that goes to the receiving thread (src/sources/remote/pump.ts).
+      await generateLog(big(), PUMP_MIN_BYTES + 4 * 1024 * 1024, { executors: 20, tasksPerStage: 200 });
+      before = snapshot(root);
+      // Three cuts: the first answer (asked again on the thread), the thread's own, and the resumed read's first answer.
+      const cut = { pathIncludes: '/large/app-large.json', fault: 'drop-mid-body' as const };
+      proxy = await startProxy({ target: s3!.endpoint, faults: [cut, cut, cut] });
+    }, 120_000);
+    afterAll(async () => proxy?.close());
+
+    it('cut mid-body and read again: the same diagnosis as from disk', async () => {
+      const local = await runCliAsync(['diagnose', '-f', 'json', big()]);
+      const remote = await runCliAsync(['diagnose', '-f', 'json', 's3://large/app-large.json'], {
+        ...env(),
+        AWS_ENDPOINT_URL_S3: proxy!.url,
+      });
+      expect(remote.stderr).toBe('');
+      expect(remote.status).toBe(local.status);
+      expect(JSON.parse(remote.stdout.split('s3://large/app-large.json').join('LOG'))).toEqual(
+        JSON.parse(local.stdout.split(JSON.stringify(big()).slice(1, -1)).join('LOG')),
+      );
+      const gets = (): number => proxy!.seen.filter((s) => s.startsWith('GET ') && s.includes('/large/app-large.json')).length;
+      // Each cut took one request, and one more read the rest.
+      expect(gets()).toBeGreaterThanOrEqual(4);
+      // Uncut (the faults are spent), two: the first answer, left once its size is known, and the thread's.
+      const before = gets();
+      const again = await runCliAsync(['diagnose', '-f', 'json', 's3://large/app-large.json'], {
+        ...env(),
+        AWS_ENDPOINT_URL_S3: proxy!.url,
+      });
+      expect(again.stdout).toBe(remote.stdout);
+      expect(gets() - before).toBe(2);
+    }, 180_000);
   });
 
   it('nothing was written to the store', () => {
