@@ -28,7 +28,7 @@ export const PUMP_MIN_BYTES = 64 * 1024 * 1024;
  * small log never starts it; a scan does, after a few. Our choice: the thread's start is repaid by
  * ~75 small objects (0.4 ms each), which a scan of a directory reads in well under a second.
  */
-const PUMP_AFTER_REQUESTS = 8;
+export const PUMP_AFTER_REQUESTS = 8;
 
 /**
  * Chunks of one body the thread may have handed over that the reader has not taken yet. Our choice:

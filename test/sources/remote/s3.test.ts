@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateLog } from '../../bench/generate.mjs';
 import { fixture } from '../../helpers.js';
-import { PUMP_MIN_BYTES } from '../../../src/sources/remote/pump.js';
+import { PUMP_AFTER_REQUESTS, PUMP_MIN_BYTES } from '../../../src/sources/remote/pump.js';
 import { haveJavaAndMaven, startS3proxy } from '../../real-spark/stores.mjs';
 import { rowsOf, runCliAsync } from './cli.js';
 import { expectServedRows, SECOND_ATTEMPT, SERVED, servedDir } from './logs.js';
@@ -19,6 +19,8 @@ if (!HAVE) console.warn('skipping S3 source test: java and mvn are not both on P
 
 const ZIP = 'eventLogs-application_1700000000000_0005.zip';
 const ALL = [...SERVED, SECOND_ATTEMPT];
+/** Copies of SERVED[0] under one prefix, more than a scan reads before it receives on the thread. */
+const MANY = Array.from({ length: PUMP_AFTER_REQUESTS + 6 }, (_, i) => `app-20261129103205-${String(i).padStart(4, '0')}`);
 
 /** Every file under `dir` with its size and modification time: what must not change. */
 function snapshot(dir: string): string[] {
@@ -59,6 +61,9 @@ describe.skipIf(!HAVE)('reading logs from S3 (s3proxy, SigV4)', () => {
     mkdirSync(prefix, { recursive: true });
     cpSync(logs, prefix, { recursive: true });
     cpSync(fixture('layouts', 'zip-attempts', ZIP), path.join(root, 'spark-logs', 'cluster-a', ZIP));
+    // Enough copies of one log that a scan's later objects are received on the thread (pump.ts).
+    mkdirSync(path.join(root, 'spark-logs', 'many'));
+    for (const name of MANY) cpSync(path.join(logs, SERVED[0]!.name), path.join(root, 'spark-logs', 'many', name));
     mkdirSync(path.join(root, 'empty-bucket'));
     before = snapshot(root);
     s3 = await startS3proxy({ dir: root });
@@ -159,6 +164,40 @@ describe.skipIf(!HAVE)('reading logs from S3 (s3proxy, SigV4)', () => {
       expect(gets(SERVED[2]!.name).length).toBeGreaterThanOrEqual(2);
       // Each refused request was asked again.
       for (const l of [SERVED[0]!, SERVED[1]!, SERVED[3]!]) expect(gets(l.name).length).toBeGreaterThanOrEqual(2);
+    }, 120_000);
+  });
+
+  describe('the same faults on objects received on the thread (a scan past its first objects)', () => {
+    const late = MANY.slice(-5) as [string, string, string, string, string];
+    let proxy: Proxy | null = null;
+    beforeAll(async () => {
+      proxy = await startProxy({
+        target: s3!.endpoint,
+        faults: [
+          { pathIncludes: `/many/${late[0]}`, fault: 'status-429' },
+          { pathIncludes: `/many/${late[1]}`, fault: 'status-500' },
+          { pathIncludes: `/many/${late[2]}`, fault: 's3-slow-down' },
+          { pathIncludes: `/many/${late[3]}`, fault: 'status-503' },
+          { pathIncludes: `/many/${late[4]}`, fault: 'drop-mid-body' },
+        ],
+      });
+    });
+    afterAll(async () => proxy?.close());
+
+    it('every log once, nothing lost, no duplicate rows', async () => {
+      const r = await runCliAsync(['scan', 's3://spark-logs/many/', '-f', 'jsonl'], { ...env(), AWS_ENDPOINT_URL_S3: proxy!.url });
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      const rows = rowsOf(r.stdout);
+      expect(rows.map((row) => row.path).sort()).toEqual(MANY.map((n) => `s3://spark-logs/many/${n}`));
+      expect(rows.every((row) => row.error === undefined && row.verdict?.code === 'max-result-size')).toBe(true);
+      // The objects' first requests in the order made: the faulted ones came after the first
+      // PUMP_AFTER_REQUESTS, so the thread received them (and their retries and resumed reads).
+      const firsts = [...new Set(proxy!.seen.filter((s) => s.startsWith('GET ') && s.includes('/many/app-')).map((s) => s.split('?')[0]))];
+      for (const name of late) {
+        expect(firsts.findIndex((s) => s!.endsWith(`/many/${name}`))).toBeGreaterThanOrEqual(PUMP_AFTER_REQUESTS);
+        expect(proxy!.seen.filter((s) => s.startsWith('GET ') && s.includes(`/many/${name}`)).length).toBeGreaterThanOrEqual(2);
+      }
     }, 120_000);
   });
 
