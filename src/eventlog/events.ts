@@ -59,8 +59,16 @@ export async function readEventLines(
   const names = new Map<string, NameEntry>();
   // Past MAX_EVENT_NAMES distinct names (a hostile log may invent millions), the rest share one entry.
   const other: NameEntry = { type: '(other)', known: false, n: 0 };
+  /** The last name looked up and its entry: most lines are tasks, one name after another. */
+  let lastName: string | null = null;
+  let lastEntry: NameEntry = other;
   const info = (name: string): NameEntry => {
+    if (name === lastName) return lastEntry;
     let e = names.get(name);
+    if (e) {
+      lastName = name;
+      lastEntry = e;
+    }
     if (!e) {
       const type = shortEventName(name);
       const known = isKnownEvent(type);

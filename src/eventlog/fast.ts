@@ -313,6 +313,33 @@ function inputBytesAt(buf: Buffer, from: number, end: number): number | undefine
   return Number.isNaN(v) ? undefined : v;
 }
 
+/**
+ * The last Executor ID read, as bytes and as the string made of them: tasks come in runs on the same
+ * few executors, so a line's id is compared with the last one's bytes and a string is made only when
+ * it differs (decoding one per line was a tenth of the fast path's allocations). Ids longer than
+ * the buffer are decoded each time.
+ */
+const lastIdBytes = new Uint8Array(64);
+let lastIdLen = -1;
+let lastId = '';
+
+/** The Executor ID in bytes start..end of `buf` (no escapes), the last one's string when the bytes are the same. */
+function executorIdAt(buf: Buffer, start: number, end: number): string {
+  const len = end - start;
+  if (len === lastIdLen) {
+    let k = 0;
+    while (k < len && buf[start + k] === lastIdBytes[k]) k++;
+    if (k === len) return lastId;
+  }
+  const id = buf.toString('utf8', start, end);
+  if (len <= lastIdBytes.length) {
+    for (let k = 0; k < len; k++) lastIdBytes[k] = buf[start + k]!;
+    lastIdLen = len;
+    lastId = id;
+  }
+  return id;
+}
+
 /** Results of one walk: numbers by slot (NaN = absent), the one string a walk may keep, the key it stopped at. */
 const vals = new Float64Array(8);
 let strVal: string | undefined;
@@ -366,7 +393,7 @@ function walk(buf: Buffer, p: number, end: number, w: Wanted): number {
       if (j >= end) return -1;
       if (slot === EXECUTOR_ID_SLOT && w === INFO) {
         if (escaped) return -1;
-        strVal = buf.toString('utf8', i + 1, j);
+        strVal = executorIdAt(buf, i + 1, j);
       }
       i = j + 1;
     } else if (c === 0x74 || c === 0x66 || c === 0x6e) {

@@ -463,7 +463,11 @@ export class AppState implements EventVisitor {
   }
 
   executor(id: string): ExecutorState {
+    // Tasks come in runs on one executor, and the fast reader hands the same id string on (fast.ts).
+    const last = this.lastExecutor;
+    if (last !== null && last.id === id) return last;
     let e = this.executors.get(id);
+    if (e) this.lastExecutor = e;
     if (!e && this.executors.size >= MAX_EXECUTORS) return (this.overflowExecutor ??= blankExecutor('(more)'));
     if (!e) {
       e = blankExecutor(id);
@@ -471,6 +475,9 @@ export class AppState implements EventVisitor {
     }
     return e;
   }
+
+  /** The executor `executor` last found in the map (executors are never removed from it). */
+  private lastExecutor: ExecutorState | null = null;
 
   /** Whether an executor id is one the fold would not keep (new, past MAX_EXECUTORS). */
   private pastExecutorCap(id: string): boolean {
