@@ -135,6 +135,9 @@ export function eventName(buf: Buffer, start: number, end: number): string | nul
   for (let i = 0; i < PREFIX.length; i++) if (buf[start + i] !== PREFIX[i]) return null;
   viewBuffer(buf);
   const from = start + PREFIX.length;
+  // A known name with its closing quote after it needs no search for the quote (a name holds none).
+  const k = eventNames.at(buf, from, end);
+  if (k >= 0) return eventNames.names[k]!;
   const q = indexOfByte(buf, QUOTE, from);
   return q < 0 || q >= end ? null : eventNames.get(buf, from, q);
 }
@@ -306,9 +309,15 @@ const BYTES_READ = Buffer.from('"Bytes Read":');
 function inputBytesAt(buf: Buffer, from: number, end: number): number | undefined {
   const at = find(buf, INPUT_KEY, from, end, 1);
   if (at < 0) return undefined;
-  const close = indexOfByte(buf, 0x7d, at);
-  const b = find(buf, BYTES_READ, at + INPUT_KEY.length, end, 1);
-  if (b < 0 || (close >= 0 && close < end && b > close)) return undefined;
+  const inside = at + INPUT_KEY.length;
+  // Where Spark 2+ writes it, first; else looked for before the object's '}'.
+  let b = inside;
+  if (!startsWith(buf, inside, end, BYTES_READ)) {
+    let close = inside;
+    while (close < end && buf[close] !== 0x7d) close++;
+    b = find(buf, BYTES_READ, inside, end, 1);
+    if (b < 0 || (close < end && b > close)) return undefined;
+  }
   const v = readInt(buf, b + BYTES_READ.length, end);
   return Number.isNaN(v) ? undefined : v;
 }
@@ -444,8 +453,10 @@ function find(buf: Buffer, needle: Buffer, from: number, end: number, pivot: num
 export function fastTaskEnd(buf: Buffer, start: number, end: number): { data: TaskEnd; peaks: MetricsRow | null } | null {
   viewBuffer(buf);
   // Top level, after {"Event":"…", : Stage ID, Stage Attempt ID, Task Type, then objects.
-  const first = indexOfByte(buf, 0x2c, start + PREFIX.length);
-  if (first < 0 || first >= end) return null;
+  // The comma after the event name, a few bytes on: a loop costs less than a call to indexOf.
+  let first = start + PREFIX.length;
+  while (first < end && buf[first] !== 0x2c) first++;
+  if (first >= end) return null;
   let at = walk(buf, first + 1, end, TOP);
   if (at < 0 || stoppedAt() !== 'Task End Reason') return null;
   const stageId = opt(vals[0]!);

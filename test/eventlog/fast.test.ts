@@ -105,6 +105,14 @@ describe('fastTaskEnd', () => {
     expect(fastTaskEnd(line(ok))?.data['Task Metrics']?.['Input Metrics']).toBeUndefined();
   });
 
+  it('reads each line’s Executor ID, however it differs from the last line’s', () => {
+    const long = 'e'.repeat(70);
+    for (const id of ['7', '8', '7', '77', '78', 'é', long, long, `${long}x`, long, '7', '', '7']) {
+      const read = fastTaskEnd(line(ok.replace('"Executor ID":"7"', `"Executor ID":"${id}"`)));
+      expect(read?.data['Task Info']['Executor ID']).toBe(id);
+    }
+  });
+
   it('reads Spark 2.x lines, which have no Task Executor Metrics', () => {
     const v2 = ok.replace(/"Task Executor Metrics":\{[^}]*\},/, '');
     expect(fastTaskEnd(line(v2))?.peaks).toBeNull();
@@ -137,9 +145,15 @@ describe('a line as a range of a larger buffer', () => {
   });
 
   it('never reads past its end: cut anywhere, it reads as the cut bytes alone', () => {
-    const whole = Buffer.from(v3 + v3);
-    for (let cut = 1; cut < v3.length; cut++) {
-      expect(plain(fastTaskEndAt(whole, 0, cut)), `cut at ${cut}`).toEqual(plain(fastTaskEnd(Buffer.from(v3.slice(0, cut)))));
+    // Spark 1.x's Input Metrics (Data Read Method first) too: Bytes Read is then looked for before the '}'.
+    const v1 = v3.replace('"Input Metrics":{', '"Input Metrics":{"Data Read Method":"Hadoop",');
+    for (const one of [v3, v1]) {
+      const whole = Buffer.from(one + one);
+      for (let cut = 1; cut < one.length; cut++) {
+        const alone = Buffer.from(one.slice(0, cut));
+        expect(plain(fastTaskEndAt(whole, 0, cut)), `cut at ${cut}`).toEqual(plain(fastTaskEnd(alone)));
+        expect(eventNameAt(whole, 0, cut), `cut at ${cut}`).toBe(eventName(alone));
+      }
     }
   });
 });
