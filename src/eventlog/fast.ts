@@ -323,29 +323,38 @@ function inputBytesAt(buf: Buffer, from: number, end: number): number | undefine
 }
 
 /**
- * The last Executor ID read, as bytes and as the string made of them: tasks come in runs on the same
- * few executors, so a line's id is compared with the last one's bytes and a string is made only when
- * it differs (decoding one per line was a tenth of the fast path's allocations). Ids longer than
- * the buffer are decoded each time.
+ * Executor IDs read, as bytes and as the strings made of them: a log has a few to a few thousand
+ * executors, named again on every task line, so a line's id is looked up by its bytes in a table and
+ * a string is made only for an id not in it (decoding one per line was a tenth of the fast path's
+ * allocations). Tasks end on executors in turn, not in runs, so one "last id" would miss most
+ * lines. The table has ID_SLOTS slots, chosen by a hash of the bytes; a new id takes its slot
+ * over (memory stays fixed whatever the log holds). Ids longer than ID_BYTES are decoded each time.
+ * Our choice: 1,024 slots (the bench's 400 executors rarely share one) of 64 bytes (Spark's ids are
+ * numbers, or "driver").
  */
-const lastIdBytes = new Uint8Array(64);
-let lastIdLen = -1;
-let lastId = '';
+const ID_SLOTS = 1024;
+const ID_BYTES = 64;
+const idBytes = new Uint8Array(ID_SLOTS * ID_BYTES);
+const idLens = new Int32Array(ID_SLOTS).fill(-1);
+const idStrings: string[] = new Array<string>(ID_SLOTS).fill('');
 
-/** The Executor ID in bytes start..end of `buf` (no escapes), the last one's string when the bytes are the same. */
+/** The Executor ID in bytes start..end of `buf` (no escapes): the table's string when it holds the same bytes. */
 function executorIdAt(buf: Buffer, start: number, end: number): string {
   const len = end - start;
-  if (len === lastIdLen) {
+  if (len > ID_BYTES) return buf.toString('utf8', start, end);
+  let h = len;
+  for (let k = start; k < end; k++) h = (Math.imul(h, 31) + buf[k]!) | 0;
+  const slot = h & (ID_SLOTS - 1);
+  const at = slot * ID_BYTES;
+  if (idLens[slot] === len) {
     let k = 0;
-    while (k < len && buf[start + k] === lastIdBytes[k]) k++;
-    if (k === len) return lastId;
+    while (k < len && buf[start + k] === idBytes[at + k]) k++;
+    if (k === len) return idStrings[slot]!;
   }
   const id = buf.toString('utf8', start, end);
-  if (len <= lastIdBytes.length) {
-    for (let k = 0; k < len; k++) lastIdBytes[k] = buf[start + k]!;
-    lastIdLen = len;
-    lastId = id;
-  }
+  for (let k = 0; k < len; k++) idBytes[at + k] = buf[start + k]!;
+  idLens[slot] = len;
+  idStrings[slot] = id;
   return id;
 }
 
