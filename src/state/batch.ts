@@ -1,7 +1,7 @@
 import type { ExecutorDelta, StageDelta, TaskBatch } from '../eventlog/digest.js';
 import type { EventOf } from '../eventlog/schemas.js';
 import { metricId } from '../eventlog/fast.js';
-import { addTaskSums, Histogram } from './stages.js';
+import { addTaskSums, newTaskSums, type Histogram } from './stages.js';
 
 type TaskEnd = EventOf<'SparkListenerTaskEnd'>;
 
@@ -140,18 +140,7 @@ export class TaskBatcher {
     const key = `${id}.${attempt}`;
     let st = this.stages.get(key);
     if (!st) {
-      st = {
-        id,
-        attempt,
-        tasks: 0,
-        durations: new Histogram(),
-        peakExecution: new Histogram(),
-        memorySpilled: 0,
-        diskSpilled: 0,
-        runTime: 0,
-        gcTime: 0,
-        resultSize: 0,
-      };
+      st = { id, attempt, tasks: 0, ...newTaskSums() };
       this.stages.set(key, st);
       this.stagesSeen.add(key);
     }

@@ -74,6 +74,13 @@ export function newStage(stageId: number, attempt: number): StageStats {
     failureReason: null,
     tasks: 0,
     failedTasks: 0,
+    ...newTaskSums(),
+  };
+}
+
+/** Sums no task has added to yet (a stage attempt's, or a TaskBatcher's run of tasks). */
+export function newTaskSums(): TaskSums {
+  return {
     durations: new Histogram(),
     peakExecution: new Histogram(),
     memorySpilled: 0,
@@ -87,7 +94,10 @@ export function newStage(stageId: number, attempt: number): StageStats {
 type TaskEnd = EventOf<'SparkListenerTaskEnd'>;
 
 /** The sums a task adds to, per stage attempt (StageStats, and a TaskBatcher's run of tasks). */
-type TaskSums = Pick<StageStats, 'durations' | 'peakExecution' | 'memorySpilled' | 'diskSpilled' | 'runTime' | 'gcTime' | 'resultSize'>;
+export type TaskSums = Pick<
+  StageStats,
+  'durations' | 'peakExecution' | 'memorySpilled' | 'diskSpilled' | 'runTime' | 'gcTime' | 'resultSize'
+>;
 
 /** Adds one task's duration and Task Metrics to its stage attempt's sums (AppState.onEvent, TaskBatcher.add: one fold for both). */
 export function addTaskSums(st: TaskSums, info: TaskEnd['Task Info'], m: TaskEnd['Task Metrics']): void {
