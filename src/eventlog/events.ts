@@ -1,6 +1,6 @@
 import { InputError, TruncatedInputError } from '../errors.js';
 import type { Location, ReadStats } from '../input/stats.js';
-import { recycleChunk } from '../sources/chunk-pool.js';
+import { feedChunks } from '../sources/chunk-pool.js';
 import type { TaskBatch, TailDigest } from './digest.js';
 import { eventName, fastEnvironment, fastTaskEnd, looksComplete, metricId, type MetricsRow } from './fast.js';
 import { LineSplitter, MAX_LINE_BYTES } from './lines.js';
@@ -206,24 +206,16 @@ export async function readEventLines(
   let truncation: TruncatedInputError | null = null;
   try {
     try {
-      for await (const chunk of body) {
-        splitter.push(chunk);
-        recycleChunk(chunk);
-      }
+      const push = (chunk: Buffer): void => splitter.push(chunk);
+      await feedChunks(body, push);
       if (piece.rest) {
         // The first half ended at a line end: nothing is carried, and the rest starts a line.
         const digest = await piece.rest.digest();
-        if (digest === null || !fold(digest, splitter.lines)) {
-          for await (const chunk of piece.rest.bytes()) {
-            splitter.push(chunk);
-            recycleChunk(chunk);
-          }
-        }
+        if (digest === null || !fold(digest, splitter.lines)) await feedChunks(piece.rest.bytes(), push);
       }
     } catch (e) {
       if (!(e instanceof TruncatedInputError)) throw e;
-      stats.truncated = true;
-      stats.diagnose({ file, line: splitter.lines + 1, code: 'stream-truncated', data: { cause: e.problem } });
+      stats.streamCut(file, splitter.lines + 1, e.problem);
       // A finished log is closed properly; one cut mid-frame was damaged (a partial copy).
       if (!inProgress) truncation = e;
     } finally {

@@ -7,7 +7,7 @@ import { InputError, TruncatedInputError } from '../errors.js';
 import { readEventLines } from '../eventlog/events.js';
 import { LineSplitter, MAX_LINE_BYTES } from '../eventlog/lines.js';
 import { MAX_JSON_DEPTH } from '../eventlog/shape.js';
-import { recycleChunk } from '../sources/chunk-pool.js';
+import { feedChunks } from '../sources/chunk-pool.js';
 import { peek } from '../sources/peek.js';
 import type { AppState } from '../state/app.js';
 import { sniffKind, type InputKind } from './sniff.js';
@@ -91,14 +91,10 @@ async function readTextLines(
     },
   });
   try {
-    for await (const chunk of body) {
-      splitter.push(chunk);
-      recycleChunk(chunk);
-    }
+    await feedChunks(body, (chunk) => splitter.push(chunk));
   } catch (e) {
     if (!(e instanceof TruncatedInputError) || !tolerateTruncation) throw e;
-    stats.truncated = true;
-    stats.diagnose({ file, line: splitter.lines + 1, code: 'stream-truncated', data: { cause: e.problem } });
+    stats.streamCut(file, splitter.lines + 1, e.problem);
   } finally {
     stats.lines += splitter.lines;
   }
@@ -126,14 +122,10 @@ async function readKubectlJson(
     stats.diagnose({ file, line, code: 'pod-too-large', data: { chars, limit: MAX_POD_CHARS } }),
   );
   try {
-    for await (const chunk of body) {
-      reader.chunk(chunk);
-      recycleChunk(chunk);
-    }
+    await feedChunks(body, (chunk) => reader.chunk(chunk));
   } catch (e) {
     if (!(e instanceof TruncatedInputError) || !tolerateTruncation) throw e;
-    stats.truncated = true;
-    stats.diagnose({ file, line: reader.lines + 1, code: 'stream-truncated', data: { cause: e.problem } });
+    stats.streamCut(file, reader.lines + 1, e.problem);
   } finally {
     stats.lines += reader.lines;
   }

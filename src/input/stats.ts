@@ -57,4 +57,10 @@ export class ReadStats {
   diagnose(d: Diagnostic): void {
     if (this.diagnostics.length < ReadStats.MAX_DIAGNOSTICS) this.diagnostics.push(d);
   }
+
+  /** The stream of `file` ended mid-way (`line`: the line it broke in): truncated, and said. */
+  streamCut(file: string, line: number, cause: Problem): void {
+    this.truncated = true;
+    this.diagnose({ file, line, code: 'stream-truncated', data: { cause } });
+  }
 }

@@ -32,6 +32,14 @@ export function returnTo(ab: ArrayBuffer, giveBack: (ab: ArrayBuffer) => void): 
   owners.set(ab, giveBack);
 }
 
+/** Each chunk of `body` to `push`, then back to the pool: `push` keeps no view of it. */
+export async function feedChunks(body: AsyncIterable<Buffer>, push: (chunk: Buffer) => void): Promise<void> {
+  for await (const chunk of body) {
+    push(chunk);
+    recycleChunk(chunk);
+  }
+}
+
 /** The consumer is done with `chunk` (and every view of it). */
 export function recycleChunk(chunk: Uint8Array): void {
   const ab = chunk.buffer as ArrayBuffer;
