@@ -8,9 +8,45 @@
 // do not count), 18 MB more resident on a large log, and the bin would have had to be a shell script
 // to start node with it (no Windows). Not kept.
 import { writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { build } from 'esbuild';
 
+const require = createRequire(import.meta.url);
+
 const bundle = 'dist/spark-triage.cjs';
+
+// Node's built-in modules that a diagnosis of a local plain log never uses are required on first use,
+// not when the bundle is evaluated: each costs 6–9 million instructions to load (callgrind, `node`
+// requiring one against requiring none), and they were all loaded at every start because every
+// module naming them is evaluated (child_process, named by commander, brings net and dgram too).
+// The bundle sees each as a Proxy that requires the real module at the first read of a property:
+// esbuild reads a named import as a property of the module object at its use, so a call site reads
+// through it. test/load.test.ts checks which are loaded by a plain log and by logs that need them.
+const LAZY_BUILTINS = ['child_process', 'crypto', 'readline', 'worker_threads', 'zlib'];
+const lazyBuiltins = {
+  name: 'lazy-builtins',
+  setup(b) {
+    const filter = new RegExp(`^(node:)?(${LAZY_BUILTINS.join('|')})$`);
+    b.onResolve({ filter }, (args) => {
+      const name = args.path.replace(/^node:/, '');
+      return args.namespace === 'lazy-builtin' ? { path: `node:${name}`, external: true } : { path: name, namespace: 'lazy-builtin' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => {
+      // The interop esbuild puts around a CommonJS module copies its names as getters: they are this
+      // (building) Node's names, so that copying them does not read the module.
+      const keys = JSON.stringify(Object.keys(require(`node:${args.path}`)));
+      return {
+        loader: 'js',
+        contents: `let m; const get = () => (m ??= require('node:${args.path}'));
+const keys = ${keys};
+module.exports = new Proxy({}, {
+  get: (_, k) => get()[k], has: (_, k) => k in get(), ownKeys: () => keys,
+  getOwnPropertyDescriptor: (_, k) => (keys.includes(k) ? { configurable: true, enumerable: true, writable: true, value: undefined } : undefined),
+});`,
+      };
+    });
+  },
+};
 await build({
   entryPoints: ['dist/bundle.js'],
   outfile: bundle,
@@ -31,6 +67,7 @@ await build({
   external: ['@aws-sdk/*', '@azure/*', '@smithy/*', '@google-cloud/*'],
   // ...through require(): the bundle runs as a vm.Script (src/load.ts), where a real import() has no loader.
   supported: { 'dynamic-import': false },
+  plugins: [lazyBuiltins],
   logLevel: 'warning',
 });
 // The threads' files, found beside the bundle as the modules name them: each starts its part of it.

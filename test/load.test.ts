@@ -41,6 +41,33 @@ describe('the one-file build (npm run build: esbuild.config.mjs, src/load.ts)', 
     expect(JSON.parse(fromBundle.stdout)).toHaveProperty('inputs');
   });
 
+  it('leaves the built-ins a plain log does not need unloaded, and loads each when a log needs it', () => {
+    // Which of Node's modules the CLI has loaded when it exits, by the bundle, on `args`.
+    const loaded = (args: string[]): string[] => {
+      const probe = `const { load } = await import(${JSON.stringify(path.join(ROOT, 'dist', 'load.js'))});
+        const { main } = await load('cli');
+        process.on('exit', () => process.stderr.write('\\nLOADED ' + process.moduleLoadList.join(',')));
+        process.exitCode = await main(['node', 'spark-triage', ...${JSON.stringify(args)}]);`;
+      const r = spawnSync(process.execPath, ['--input-type=module', '-e', probe], {
+        encoding: 'utf8',
+        env: { ...process.env, NO_COLOR: '1' },
+      });
+      expect(r.stdout).toContain('Spark'); // it diagnosed
+      const line = r.stderr.split('\n').find((l) => l.startsWith('LOADED '))!;
+      return line
+        .slice('LOADED '.length)
+        .split(',')
+        .filter((m) => m.startsWith('NativeModule '))
+        .map((m) => m.slice('NativeModule '.length));
+    };
+    const lazy = ['child_process', 'crypto', 'readline', 'worker_threads', 'zlib'];
+    const plain = path.join(FIXTURES, 'diagnose', 'yarn-memory-exceeded', 'spark35-pyspark');
+    expect(loaded(['diagnose', plain]).filter((m) => lazy.includes(m))).toEqual([]);
+    // Used, each is there: zlib for gzip, crypto for the page's style hash, worker_threads for zstd's helper.
+    expect(loaded(['diagnose', path.join(FIXTURES, 'codecs', 'gzip')])).toContain('zlib');
+    expect(loaded(['diagnose', '--format', 'html', plain])).toContain('crypto');
+  });
+
   it.skipIf(!hasShared)('scans the real logs on two threads (its workers and zstd helper from the bundle) as the modules do', () => {
     const rows = (entry: string): string[] => {
       const r = run(entry, ['scan', '--format', 'jsonl', '--jobs', '2', EVENTLOGS]);

@@ -172,9 +172,14 @@ function checkLayout(spans: { entry: ZipEntry; end: number }[], cdOffset: number
   }
 }
 
-/** CRC-32 (ISO-HDLC, as zip and gzip use it): zlib's own where Node has it (20.15 and later), else a table. */
-const crc32: (data: Uint8Array, value: number) => number =
-  (zlib as { crc32?: (data: Uint8Array, value?: number) => number }).crc32 ?? tableCrc32;
+type Crc32 = (data: Uint8Array, value: number) => number;
+let chosenCrc32: Crc32 | undefined;
+/**
+ * CRC-32 (ISO-HDLC, as zip and gzip use it): zlib's own where Node has it (20.15 and later), else a
+ * table. Chosen at the first zip read, not when this module is evaluated: reading zlib then would
+ * load it at every start (esbuild.config.mjs, LAZY_BUILTINS).
+ */
+const crc32: Crc32 = (data, value) => (chosenCrc32 ??= (zlib as { crc32?: Crc32 }).crc32 ?? tableCrc32)(data, value);
 
 let table: Uint32Array | null = null;
 /** CRC-32 by table (the fallback before Node 20.15); exported for its test against zlib's. */

@@ -116,16 +116,20 @@ details>summary{cursor:pointer}
 @media print{body{background:#fff}main{max-width:none;padding:0}.card,.verdict{break-inside:avoid;border-color:#bbb}.conf{background:#fff;color:#000;border:1px solid #999}a{color:inherit;text-decoration:none}}
 `;
 
-const CSS_HASH = createHash('sha256').update(CSS).digest('base64');
-
-/** What the page may load or run: its own style sheet (by hash), nothing else. */
-export const CSP = `default-src 'none'; style-src 'sha256-${CSS_HASH}'; img-src 'none'; script-src 'none'; base-uri 'none'; form-action 'none'`;
+let policy: string | undefined;
+/**
+ * What the page may load or run: its own style sheet (by hash), nothing else. Hashed at the first
+ * page, not when this module is evaluated, so a run without HTML does not load node:crypto
+ * (esbuild.config.mjs, LAZY_BUILTINS).
+ */
+export const csp = (): string =>
+  (policy ??= `default-src 'none'; style-src 'sha256-${createHash('sha256').update(CSS).digest('base64')}'; img-src 'none'; script-src 'none'; base-uri 'none'; form-action 'none'`);
 
 /** The page's start: doctype, charset, policy, title, style, and the opening of <main>. */
 export function pageStart(title: string): string {
   return (
     '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n' +
-    `<meta http-equiv="Content-Security-Policy" content="${CSP}">\n` +
+    `<meta http-equiv="Content-Security-Policy" content="${csp()}">\n` +
     '<meta name="viewport" content="width=device-width, initial-scale=1">\n' +
     '<meta name="referrer" content="no-referrer">\n' +
     `<title>${html(title)}</title>\n<style>${CSS}</style>\n</head>\n<body>\n<main>\n`

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { html } from '../../../src/render/html/escape.js';
-import { CSP } from '../../../src/render/html/page.js';
+import { csp } from '../../../src/render/html/page.js';
 import { fixture, runCli } from '../../helpers.js';
 
 /**
@@ -46,10 +46,10 @@ function expectSelfContained(page: string): void {
   const styles = [...page.matchAll(/<style>([\s\S]*?)<\/style>/g)];
   expect(styles).toHaveLength(1);
   const hash = createHash('sha256').update(styles[0]![1]!).digest('base64');
-  expect(page).toContain(`<meta http-equiv="Content-Security-Policy" content="${CSP}">`);
-  expect(CSP).toContain(`style-src 'sha256-${hash}'`);
-  expect(CSP).toMatch(/^default-src 'none';/);
-  expect(CSP).toContain("script-src 'none'");
+  expect(page).toContain(`<meta http-equiv="Content-Security-Policy" content="${csp()}">`);
+  expect(csp()).toContain(`style-src 'sha256-${hash}'`);
+  expect(csp()).toMatch(/^default-src 'none';/);
+  expect(csp()).toContain("script-src 'none'");
   // No control or reordering character reaches the page (line breaks between tags aside).
   expect(page).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
 }
