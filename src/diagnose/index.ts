@@ -77,15 +77,16 @@ export function diagnoseApp(read: AppRead, opts: DiagnoseOptions = {}): Diagnosi
       : {};
   // One application's layout under a given configuration is computed once: the plan's search asks
   // again for the same ones (a 1,000-log scan made five per log, three of them alike).
-  const layouts = new Map<string, ReturnType<typeof layoutOf>>();
-  const layoutFor = (conf: Record<string, string>): ReturnType<typeof layoutOf> => {
+  // The plan's what-ifs want the layout alone, not what the log observed judged against it.
+  const layouts = new Map<string, { of: ReturnType<typeof layoutOf>; observed: boolean }>();
+  const layoutFor = (conf: Record<string, string>, observed = false): ReturnType<typeof layoutOf> => {
     const key = JSON.stringify(conf);
     let l = layouts.get(key);
-    if (l === undefined) layouts.set(key, (l = layoutOf(app, conf)));
-    return l;
+    if (l === undefined || (observed && !l.observed)) layouts.set(key, (l = { of: layoutOf(app, conf, observed), observed }));
+    return l.of;
   };
-  const ran = layoutFor(factsFromUser);
-  const now = layoutFor(overrides);
+  const ran = layoutFor(factsFromUser, true);
+  const now = layoutFor(overrides, true);
   const layoutProblem = ran.problem ?? now.problem;
   if (!app.hasEventLog) for (const fact of app.learnt) problems.push({ code: 'learnt', fact });
   if (!app.hasEventLog && app.overflow.learnt > 0)
@@ -172,13 +173,14 @@ function dropExplained(findings: Finding[]): void {
 function layoutOf(
   app: AppState,
   overrides: Record<string, string>,
+  observed: boolean,
 ): { layout: MemoryLayout | null; report: MemoryReport | null; problem: LayoutProblem | null } {
   const conf = { ...app.effectiveConf, ...overrides };
   // Without an event log, defaults would pass for facts: say what is missing instead.
   if (!app.hasEventLog && conf['spark.executor.memory'] === undefined)
     return { layout: null, report: null, problem: { code: 'heap-unknown' } };
   try {
-    const r = memoryReport(app, { overrides });
+    const r = memoryReport(app, { overrides, observe: observed });
     return { layout: r.layout, report: r.report, problem: null };
   } catch (e) {
     if (!(e instanceof MemoryConfigError)) throw e;

@@ -39,6 +39,8 @@ export interface MemoryRequest {
   sparkVersion?: string | null;
   python?: boolean | null;
   deployMode?: Deploy | null;
+  /** false: the layout alone is wanted (a plan's what-if): the log's observations are not judged against it. */
+  observe?: boolean;
 }
 
 export interface MemoryReportResult {
@@ -77,7 +79,7 @@ export function memoryReport(state: AppState | null, req: MemoryRequest): Memory
   let verdicts: BlockManagerVerdict[] = [];
   if (state) {
     for (const fact of state.learnt) notes.push({ kind: 'learnt', fact });
-    if (state.hasEventLog) {
+    if (state.hasEventLog && req.observe !== false) {
       const profiles = new Map<number, number>();
       for (const [id, rp] of state.resourceProfiles) if (rp.executor.memory !== undefined) profiles.set(id, rp.executor.memory);
       const o = observe(layout, state.executors.values(), state.driverBlockManager, profiles);

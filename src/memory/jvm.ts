@@ -86,15 +86,19 @@ export function runtimeMaxMemory(xmx: number, collector: Collector, javaOptions:
   return { maxMemory: max, exact, gap: xmx - max };
 }
 
-const FLAG: Array<[RegExp, Collector]> = [
-  [/-XX:\+UseG1GC\b/g, 'g1'],
-  [/-XX:\+UseParallel(?:Old)?GC\b/g, 'parallel'],
-  [/-XX:\+UseSerialGC\b/g, 'serial'],
-  [/-XX:\+UseConcMarkSweepGC\b/g, 'cms'],
-  [/-XX:\+UseZGC\b/g, 'zgc'],
-  [/-XX:\+UseShenandoahGC\b/g, 'shenandoah'],
-  [/-XX:\+UseEpsilonGC\b/g, 'epsilon'],
-];
+/** Each -XX:+Use…GC flag's name after `-XX:+Use`, and the collector it selects. */
+const FLAG: Record<string, Collector> = {
+  G1GC: 'g1',
+  ParallelGC: 'parallel',
+  ParallelOldGC: 'parallel',
+  SerialGC: 'serial',
+  ConcMarkSweepGC: 'cms',
+  ZGC: 'zgc',
+  ShenandoahGC: 'shenandoah',
+  EpsilonGC: 'epsilon',
+};
+/** Any of FLAG's flags, as a word (`\b`: -XX:+UseG1GCx names none). One pass finds the last. */
+const ANY_FLAG = /-XX:\+Use(G1GC|ParallelGC|ParallelOldGC|SerialGC|ConcMarkSweepGC|ZGC|ShenandoahGC|EpsilonGC)\b/g;
 
 type CollectorReason = 'flag' | 'java-version' | 'spark-version';
 
@@ -135,14 +139,13 @@ function assumedJava(v: Version | null): number {
  * than 2 CPUs or less than 1792 MiB picks Serial instead; we cannot see that from a log.
  */
 export function decideCollector(javaOptions: string, javaVersion: string | null, v: Version | null): CollectorDecision {
-  let found: { at: number; flag: string; collector: Collector } | null = null;
-  // Every flag starts so: most options name none, and are then not searched seven times.
-  if (javaOptions.includes('-XX:+Use'))
-    for (const [re, collector] of FLAG) {
-      const all = [...javaOptions.matchAll(re)];
-      const last = all[all.length - 1];
-      if (last && (found === null || last.index > found.at)) found = { at: last.index, flag: last[0], collector };
-    }
+  let found: { flag: string; collector: Collector } | null = null;
+  // Every flag starts so: most options name none, and are then not searched at all. Flags never
+  // overlap (each ends at a word boundary), so the last match is the last flag.
+  if (javaOptions.includes('-XX:+Use')) {
+    ANY_FLAG.lastIndex = 0;
+    for (let m = ANY_FLAG.exec(javaOptions); m !== null; m = ANY_FLAG.exec(javaOptions)) found = { flag: m[0], collector: FLAG[m[1]!]! };
+  }
   const read = javaMajor(javaVersion);
   if (found) return { collector: found.collector, reason: 'flag', flag: found.flag, javaMajor: read };
   const major = read ?? assumedJava(v);

@@ -139,7 +139,83 @@ const pick = <T>(rows: readonly VersionedDefault<T>[], v: Version | null): T => 
   return (row ?? rows[rows.length - 1]!).value;
 };
 
+/**
+ * Layouts computed, remembered with the settings they read. A scan diagnoses applications one after
+ * another, and most of a fleet's share their memory settings (a job's runs, a team's defaults):
+ * computeLayout is a pure function of its input, and of the configuration it reads only the keys
+ * it asks for, so a configuration holding the same values for those keys (absent ones included)
+ * has the same layout, or the same error. A configuration that is enumerated (never, today) is not
+ * remembered. The result is shared: nothing changes a layout once made (test/memory/model.test.ts
+ * freezes one and computes with it). Our choice of size: a few per Spark version and manager.
+ */
+const MAX_REMEMBERED = 64;
+interface Remembered {
+  /** The rest of the input (everything but the configuration), as JSON. */
+  rest: string;
+  /** The configuration's keys read, and their values (undefined: absent). */
+  read: Array<[string, string | undefined]>;
+  result: MemoryLayout | MemoryConfigError;
+}
+const remembered: Remembered[] = [];
+
 export function computeLayout(input: MemoryInput): MemoryLayout {
+  const rest = JSON.stringify([
+    input.clusterManager,
+    input.sparkVersion,
+    input.resourceProfile ?? null,
+    input.isPython ?? null,
+    input.pythonReason ?? null,
+    input.observedCores ?? null,
+    input.deployMode ?? null,
+    input.javaVersion ?? null,
+    input.javaCommand ?? null,
+    input.submitFlags ?? null,
+  ]);
+  const hit = remembered.find((r) => r.rest === rest && r.read.every(([k, v]) => own(input.conf, k) === v));
+  if (hit !== undefined) {
+    if (hit.result instanceof MemoryConfigError) throw hit.result;
+    return hit.result;
+  }
+  const read = new Map<string, string | undefined>();
+  let enumerated = false;
+  const seen = new Proxy(input.conf, {
+    get: (t, k) => {
+      const v = typeof k === 'string' ? own(t, k) : undefined;
+      if (typeof k === 'string') read.set(k, v);
+      return v ?? (Reflect.get(t, k) as unknown);
+    },
+    has: (t, k) => {
+      enumerated = true;
+      return Reflect.has(t, k);
+    },
+    ownKeys: (t) => {
+      enumerated = true;
+      return Reflect.ownKeys(t);
+    },
+    getOwnPropertyDescriptor: (t, k) => {
+      enumerated = true;
+      return Reflect.getOwnPropertyDescriptor(t, k);
+    },
+  });
+  let result: MemoryLayout | MemoryConfigError;
+  try {
+    result = layoutOf({ ...input, conf: seen });
+  } catch (e) {
+    if (!(e instanceof MemoryConfigError)) throw e;
+    result = e;
+  }
+  if (!enumerated) {
+    if (remembered.length >= MAX_REMEMBERED) remembered.pop();
+    remembered.unshift({ rest, read: [...read], result });
+  }
+  if (result instanceof MemoryConfigError) throw result;
+  return result;
+}
+
+/** A setting's value, never one inherited from Object.prototype (a key named "toString"). */
+const own = (conf: Record<string, string>, k: string): string | undefined => (Object.hasOwn(conf, k) ? conf[k] : undefined);
+
+function layoutOf(input: MemoryInput): MemoryLayout {
   const notes: MemoryNote[] = [];
   const conf = input.conf;
   const cm = input.clusterManager;

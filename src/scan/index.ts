@@ -221,7 +221,7 @@ async function scanInto(
     // N cores an extra thread would compete with the workers (and V8's own background work).
     const local = async (): Promise<void> => {
       for (let u = next(); u; u = next()) {
-        const rows = u.error !== undefined ? [unreadable(u.path, u.error)] : await scanUnit(u.path, signal, withTimeline);
+        const rows = u.error !== undefined ? [unreadable(u.path, u.error)] : await scanUnit(u, signal, withTimeline);
         if (rows.some(cutShort)) break; // a log cut short by Ctrl-C is not a row
         accept(u, prep(rows));
       }
@@ -333,7 +333,7 @@ async function pool(
                 else {
                   inFlight++;
                   sent.set(++id, u);
-                  w.postMessage({ id, path: u.path });
+                  w.postMessage({ id, unit: u });
                 }
               }
               if (drained && inFlight === 0) resolve();

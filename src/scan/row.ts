@@ -1,6 +1,8 @@
 import { diagnoseApp, type Diagnosis } from '../diagnose/index.js';
 import { problemOf } from '../errors.js';
-import { hasContent, readAll, type InputFailure } from '../input/read.js';
+import { hasContent, readInput, type InputFailure } from '../input/read.js';
+import { resolveUnit } from '../sources/resolve.js';
+import type { Unit } from '../sources/walk.js';
 import type { TimelineView } from '../state/timeline.js';
 import type { AppState } from '../state/app.js';
 import { isKnownKey } from '../plan/keys.js';
@@ -46,11 +48,15 @@ export type ScanRow =
     }
   | { path: string; failures: InputFailure[] };
 
-/** Reads and diagnoses one unit (a zip may hold several attempts: one row each). */
-export async function scanUnit(unitPath: string, signal?: AbortSignal, withTimeline = false): Promise<ScanRow[]> {
+/**
+ * Reads and diagnoses one unit of the scan's listing (a zip may hold several attempts: one row each),
+ * as `readAll` would read its path, but from what the listing already knows of it.
+ */
+export async function scanUnit(unit: Unit, signal?: AbortSignal, withTimeline = false): Promise<ScanRow[]> {
   const rows: ScanRow[] = [];
   try {
-    for await (const read of readAll([unitPath], { signal })) {
+    for await (const input of resolveUnit(unit)) {
+      const read = await readInput(input, { signal });
       for (const a of read.apps.filter(hasContent)) {
         const s = a.state;
         const app = diagnoseApp(a);
@@ -68,7 +74,7 @@ export async function scanUnit(unitPath: string, signal?: AbortSignal, withTimel
       if (read.failures.length > 0) rows.push({ path: read.path, failures: read.failures });
     }
   } catch (e) {
-    rows.push({ path: unitPath, failures: [{ part: null, problem: problemOf(e) }] });
+    rows.push({ path: unit.path, failures: [{ part: null, problem: problemOf(e) }] });
   }
   return rows;
 }

@@ -37,7 +37,7 @@ export async function peek(source: AsyncIterable<Buffer>, n: number): Promise<Pe
     failure = e;
     ended = true;
   }
-  const head = Buffer.concat(taken, len).subarray(0, n);
+  const head = headOf(taken, Math.min(n, len));
   let i = 0;
   let closed = false;
   const close = async (): Promise<IteratorReturnResult<undefined>> => {
@@ -84,4 +84,19 @@ export async function peek(source: AsyncIterable<Buffer>, n: number): Promise<Pe
     },
   };
   return { head, stream, ended: ended && failure === null };
+}
+
+/**
+ * A copy of the first `n` bytes of `pieces`: only those are copied (a small log is often one piece,
+ * the whole file, of which a sniff wants 4 bytes or 64 KiB). A copy, not a view: the pieces are
+ * handed on, and a reader may recycle them while the head is still in use.
+ */
+function headOf(pieces: readonly Buffer[], n: number): Buffer {
+  const head = Buffer.allocUnsafe(n);
+  let at = 0;
+  for (const p of pieces) {
+    if (at === n) break;
+    at += p.copy(head, at, 0, Math.min(p.length, n - at));
+  }
+  return head;
 }

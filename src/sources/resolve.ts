@@ -7,7 +7,7 @@ import { fsPathFromShown, shownPath, type FsPath } from './names.js';
 import { peek } from './peek.js';
 import { isRemote, resolveRemote } from './remote/index.js';
 import type { Part, ResolvedInput } from './types.js';
-import { walkLogDir } from './walk.js';
+import { walkLogDir, type Unit } from './walk.js';
 import { isInProgressName, resolveZip, singleHints, spool } from './zip-input.js';
 import { ZIP_EMPTY_MAGIC, ZIP_MAGIC } from './zip.js';
 
@@ -38,6 +38,18 @@ export async function* resolveInputs(paths: readonly FsPath[]): AsyncGenerator<R
     }
     yield* resolvePath(p);
   }
+}
+
+/**
+ * The input of one unit a walk of this process listed (scan): as resolveInputs would make of its
+ * path, without asking the file system again what the walk just learnt (that it is a file, or a
+ * log directory and its files). A URL's unit is resolved by its URL.
+ */
+export async function* resolveUnit(u: Unit): AsyncGenerator<ResolvedInput> {
+  if (u.error !== undefined) yield { path: u.path, layout: 'single', apps: [], error: u.error };
+  else if (isRemote(u.path)) yield* resolveRemote(u.path);
+  else if (u.group) yield groupInput(u.path, u.group, u.groupPaths!);
+  else yield resolveFile(u.fsPath, u.path);
 }
 
 /** A path given as bytes (a name that is not UTF-8, from a directory listing) is opened as such, shown escaped. */

@@ -76,6 +76,12 @@ export function makePrivateTempDir(prefix: string, use: TempUse): { dir: string;
 }
 
 /**
+ * Characters a spool gathers before writing them (our choice: the 64 KiB it reads back at a time;
+ * a scan's rows are ~8 KB each, so about eight rows a write). Bounded: memory stays flat.
+ */
+const SPOOL_BATCH = 64 * 1024;
+
+/**
  * Text written to a private temporary file and read back once, in order: output that must wait
  * (scan's rows that are not failures, inspect's applications after its inputs) without being held
  * in memory. Throws InputError 'temp-dir-unusable' when the file cannot be made or written.
@@ -99,7 +105,21 @@ export class TempSpool {
     }
   }
 
+  /** Text written and not yet in the file: one system call per SPOOL_BATCH characters, not per row. */
+  private pending: string[] = [];
+  private pendingChars = 0;
+
   write(text: string): void {
+    this.pending.push(text);
+    this.pendingChars += text.length;
+    if (this.pendingChars >= SPOOL_BATCH) this.flush();
+  }
+
+  private flush(): void {
+    if (this.pendingChars === 0) return;
+    const text = this.pending.join('');
+    this.pending = [];
+    this.pendingChars = 0;
     try {
       writeSync(this.fd!, text);
     } catch (e) {
@@ -109,6 +129,7 @@ export class TempSpool {
 
   /** Hands what was written to `out` in chunks of 64 KiB, then removes the file. */
   drainTo(out: (s: string) => void): void {
+    this.flush();
     closeSync(this.fd!);
     this.fd = null;
     const fd = openSync(this.file, 'r');
@@ -136,6 +157,8 @@ export class TempSpool {
   }
 
   remove(): void {
+    this.pending = [];
+    this.pendingChars = 0;
     if (this.fd !== null) closeSync(this.fd);
     this.fd = null;
     this.made.remove();

@@ -325,3 +325,46 @@ describe('sizes, as JavaUtils.byteStringAs parses them', () => {
     expect(sizeText(104857600)).toBe('100 MiB (104857600 bytes)');
   });
 });
+
+describe('layouts remembered across applications (a scan computes one per configuration)', () => {
+  it('settings the model does not read leave the layout the same one', () => {
+    const a = layout({ 'spark.executor.memory': '7g', 'spark.app.name': 'nightly-a' });
+    const b = layout({ 'spark.executor.memory': '7g', 'spark.app.name': 'nightly-b', 'spark.ui.port': '4050' });
+    expect(b).toBe(a);
+  });
+
+  it('a setting it reads, set or not, makes another layout', () => {
+    const a = layout({ 'spark.executor.memory': '7g' });
+    const cores = layout({ 'spark.executor.memory': '7g', 'spark.executor.cores': '2' });
+    expect(cores).not.toBe(a);
+    expect(cores.executor.cores).toBe(2);
+    expect(cores.executor.perTaskMax).toBe(Math.floor(cores.executor.unified / 2));
+    const heap = layout({ 'spark.executor.memory': '9g' });
+    expect(mib(heap.executor.heap)).toBe(9 * 1024);
+    // Back to the first configuration: its own layout again, not the last one made.
+    expect(layout({ 'spark.executor.memory': '7g' }).executor).toEqual(a.executor);
+  });
+
+  it('so does the rest of the input: the Java version, the manager', () => {
+    const g1 = layout({ 'spark.executor.memory': '7g' });
+    const java8 = layout({ 'spark.executor.memory': '7g' }, { javaVersion: '1.8.0_282' });
+    expect(g1.jvm.executor.collector.collector).toBe('g1');
+    expect(java8.jvm.executor.collector.collector).toBe('parallel');
+    const k8s = layout({ 'spark.executor.memory': '7g' }, { clusterManager: 'kubernetes' });
+    expect(k8s.clusterManager).toBe('kubernetes');
+  });
+
+  it('an error is remembered as an error, for every configuration that makes it', () => {
+    const first = errorOf(() => layout({ 'spark.memory.fraction': '1.5', 'spark.app.name': 'a' }));
+    const again = errorOf(() => layout({ 'spark.memory.fraction': '1.5', 'spark.app.name': 'b' }));
+    expect(first.code).toBe('fraction-out-of-range');
+    expect(again.code).toBe('fraction-out-of-range');
+    expect(layout({ 'spark.memory.fraction': '0.5' }).params.memoryFraction).toBe(0.5);
+  });
+
+  it('a key named like an Object method is a setting like any other', () => {
+    const a = layout({ 'spark.executor.memory': '7g', toString: 'x' });
+    expect(mib(a.executor.heap)).toBe(7 * 1024);
+    expect(layout({ 'spark.executor.memory': '7g' }).executor).toEqual(a.executor);
+  });
+});

@@ -1,6 +1,6 @@
 import type { LayoutProblem } from '../../classifiers/remedies.js';
 import type { DiagnosisProblem } from '../../diagnose/index.js';
-import type { ReportNote } from '../../memory/index.js';
+import type { MemoryNote, ReportNote } from '../../memory/index.js';
 import { memoryErrorText, memoryNoteText } from '../memory-words.js';
 import type { KeyStatus } from '../../plan/keys.js';
 import type { ClusterManager, DerivedSource, Learnt } from '../../state/app.js';
@@ -73,7 +73,18 @@ export function problemText(p: DiagnosisProblem): string {
 }
 
 /** A note of a memory report: the model's, or a fact a text log revealed. */
-export const reportNoteText = (n: ReportNote): string => (n.kind === 'model' ? memoryNoteText(n.note) : learntText(n.fact));
+export const reportNoteText = (n: ReportNote): string => (n.kind === 'model' ? modelNoteText(n.note) : learntText(n.fact));
+
+/**
+ * A model note's words, made once per note: a layout is shared by the applications whose settings
+ * make it (src/memory/model.ts), and so are its notes, rendered again for each otherwise.
+ */
+const modelNoteTexts = new WeakMap<MemoryNote, string>();
+function modelNoteText(n: MemoryNote): string {
+  let text = modelNoteTexts.get(n);
+  if (text === undefined) modelNoteTexts.set(n, (text = memoryNoteText(n)));
+  return text;
+}
 
 function ignoredWhy(status: KeyStatus, version: string | null, manager: ClusterManager): string {
   const v = version !== null ? `Spark ${version}` : 'this Spark version';
