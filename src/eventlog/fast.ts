@@ -11,6 +11,8 @@ import type { EventOf } from './schemas.js';
  */
 const PREFIX = Buffer.from('{"Event":"');
 const QUOTE = 0x22;
+/** The most names a NameCache learns: a log has a few dozen event names and keys; a stranger one is parsed in full. */
+const MAX_NAMES = 256;
 
 /*
  * A line is bytes start..end of a buffer `buf` (the line splitter's RangeHandler): most lines are
@@ -48,7 +50,7 @@ function sameBytes(buf: Uint8Array, start: number, words: Uint32Array, bytes: Ui
  * millions of times, so comparing bytes beats making a string per line. `at` finds a known name
  * whose closing quote is at the right place, trying first the one after the last match (keys
  * always come in the same order), and returns its index (no object per key: the hot loop
- * allocates nothing).
+ * allocates nothing). `key` looks first for the whole key `"name":` of the name expected next.
  */
 class NameCache {
   readonly names: string[] = [];
@@ -58,6 +60,26 @@ class NameCache {
   private readonly bytes: Uint8Array[] = [];
   /** Each name's bytes as little-endian 32-bit words (the last one partial, unused). */
   private readonly words: Uint32Array[] = [];
+  /**
+   * Each name as a key, `"name":` (its length in keyLens): the words at 0, 4, 8, … (keyFirst[k] the
+   * first's index in keyWords), then the last four bytes as one more word (keyLast), which may
+   * overlap the one before: a key of any length is compared in words, with no byte loop.
+   */
+  private keyWords = new Uint32Array(1024);
+  private keyWordCount = 0;
+  private readonly keyFirst = new Int32Array(MAX_NAMES);
+  private readonly keyLens = new Int32Array(MAX_NAMES);
+  private readonly keyLast = new Uint32Array(MAX_NAMES);
+  /**
+   * The same keys eight bytes at a time, as doubles (a key of 8 bytes or more whose every eight are
+   * neither NaN nor ±0 as a double: then equal doubles are equal bytes): half the compares.
+   * keyWide[k] says whether key k has them.
+   */
+  private keyF64 = new Float64Array(512);
+  private keyF64Count = 0;
+  private readonly keyWide = new Uint8Array(MAX_NAMES);
+  private readonly keyFirstF = new Int32Array(MAX_NAMES);
+  private readonly keyLastF = new Float64Array(MAX_NAMES);
   private next = 0;
 
   constructor(private readonly slotOf: (name: string) => number = () => -1) {}
@@ -77,11 +99,43 @@ class NameCache {
     return -1;
   }
 
+  /**
+   * The index of the name expected next (the one after the last match) when `buf` holds its key
+   * `"name":` at `p` (ending by `end`), else -1: then `at` may find another. Keys come in the same
+   * order line after line, so this one compare is most keys' whole lookup; the key's length is
+   * then keyLength(k). `view` must be of `buf` (viewBuffer).
+   */
+  key(buf: Buffer, p: number, end: number): number {
+    let k = this.next;
+    if (k >= this.bytes.length) k = 0;
+    const len = this.keyLens[k]!;
+    if (len === 0 || p + len > end) return -1;
+    const dv = view;
+    if (this.keyWide[k] === 1) {
+      const last = len - 8;
+      const f = this.keyF64;
+      for (let w = this.keyFirstF[k]!, at = p; at < p + last; w++, at += 8) if (dv.getFloat64(at, true) !== f[w]) return -1;
+      if (dv.getFloat64(p + last, true) !== this.keyLastF[k]) return -1;
+    } else {
+      const last = len - 4;
+      const words = this.keyWords;
+      for (let w = this.keyFirst[k]!, at = p; at < p + last; w++, at += 4) if (dv.getUint32(at, true) !== words[w]) return -1;
+      if (dv.getUint32(p + last, true) !== this.keyLast[k]) return -1;
+    }
+    this.next = k + 1;
+    return k;
+  }
+
+  /** The length in bytes of name k's key, `"name":`. */
+  keyLength(k: number): number {
+    return this.keyLens[k]!;
+  }
+
   /** The index of the name in start..end (a quote at `end`), learning it if new; -1 once the cache is full. */
   learn(buf: Buffer, start: number, end: number): number {
     const k = this.at(buf, start, end + 1);
     if (k >= 0 && start + this.lengths[k]! === end) return k;
-    if (this.bytes.length >= 256) return -1;
+    if (this.bytes.length >= MAX_NAMES) return -1;
     const name = buf.toString('latin1', start, end);
     const bytes = Uint8Array.from(buf.subarray(start, end));
     this.bytes.push(bytes);
@@ -92,7 +146,44 @@ class NameCache {
     this.names.push(name);
     this.lengths.push(end - start);
     this.slots.push(this.slotOf(name));
+    this.learnKey(this.bytes.length - 1, bytes);
     return this.bytes.length - 1;
+  }
+
+  /** Keeps name k's key, `"name":`, as words for `key`. */
+  private learnKey(k: number, name: Uint8Array): void {
+    const len = name.length + 3;
+    if (len < 4) return; // `"":` is never expected, only found by `at`
+    const key = new Uint8Array(len);
+    key[0] = QUOTE;
+    key.set(name, 1);
+    key[len - 2] = QUOTE;
+    key[len - 1] = 0x3a;
+    const dv = new DataView(key.buffer);
+    const count = (len - 1) >> 2; // the words wholly before the last four bytes, and at most one overlapping them
+    if (this.keyWordCount + count > this.keyWords.length) {
+      const more = new Uint32Array(2 * (this.keyWordCount + count));
+      more.set(this.keyWords.subarray(0, this.keyWordCount));
+      this.keyWords = more;
+    }
+    this.keyFirst[k] = this.keyWordCount;
+    for (let w = 0; w < count; w++) this.keyWords[this.keyWordCount++] = dv.getUint32(4 * w, true);
+    this.keyLast[k] = dv.getUint32(len - 4, true);
+    this.keyLens[k] = len;
+    if (len < 8) return;
+    const chunks: number[] = [];
+    for (let at = 0; at < len - 8; at += 8) chunks.push(dv.getFloat64(at, true));
+    chunks.push(dv.getFloat64(len - 8, true));
+    if (chunks.some((x) => Number.isNaN(x) || x === 0)) return;
+    if (this.keyF64Count + chunks.length > this.keyF64.length) {
+      const more = new Float64Array(2 * (this.keyF64Count + chunks.length));
+      more.set(this.keyF64.subarray(0, this.keyF64Count));
+      this.keyF64 = more;
+    }
+    this.keyFirstF[k] = this.keyF64Count;
+    for (let c = 0; c < chunks.length - 1; c++) this.keyF64[this.keyF64Count++] = chunks[c]!;
+    this.keyLastF[k] = chunks[chunks.length - 1]!;
+    this.keyWide[k] = 1;
   }
 
   get(buf: Buffer, start: number, end: number): string {
@@ -171,6 +262,17 @@ function readInt(buf: Buffer, i: number, end: number): number {
   }
   let v = 0;
   const start = i;
+  // Four digits at a time while four are there (`view` is of `buf`): bytes 0x30..0x39 each are the
+  // words whose high nibbles are all 3 before and after adding 6 to every byte (no carry: each is
+  // under 0x40). Then d*10 + (d >> 8) holds the first two digits' value in its low byte and the last
+  // two's in its third. Partial values stay integers under 2^53, so the sum is exact.
+  for (; i + 4 <= end; i += 4) {
+    const x = view.getUint32(i, true);
+    if ((x & 0xf0f0f0f0) !== 0x30303030 || ((x + 0x06060606) & 0xf0f0f0f0) !== 0x30303030) break;
+    const d = x - 0x30303030;
+    const t = d * 10 + (d >>> 8);
+    v = v * 10000 + (t & 0xff) * 100 + ((t >>> 16) & 0xff);
+  }
   for (; i < end; i++) {
     const c = buf[i]!;
     if (c < 0x30 || c > 0x39) break;
@@ -221,26 +323,32 @@ function metricsRow(buf: Buffer, at: number, end: number): MetricsRow | null {
     return row;
   }
   for (;;) {
-    if (i >= end || buf[i] !== QUOTE) return null;
-    let k = metricNames.at(buf, i + 1, end);
-    let endName: number;
-    if (k >= 0) endName = i + 1 + metricNames.lengths[k]!;
+    let k = metricNames.key(buf, i, end);
+    let valueAt: number;
+    if (k >= 0) valueAt = i + metricNames.keyLength(k);
     else {
-      endName = indexOfByte(buf, QUOTE, i + 1);
-      if (endName < 0 || endName >= end) return null;
-      k = metricNames.learn(buf, i + 1, endName);
-      if (k < 0) return null; // the cache is full: an unusual log, parse in full
+      if (i >= end || buf[i] !== QUOTE) return null;
+      k = metricNames.at(buf, i + 1, end);
+      let endName: number;
+      if (k >= 0) endName = i + 1 + metricNames.lengths[k]!;
+      else {
+        endName = indexOfByte(buf, QUOTE, i + 1);
+        if (endName < 0 || endName >= end) return null;
+        k = metricNames.learn(buf, i + 1, endName);
+        if (k < 0) return null; // the cache is full: an unusual log, parse in full
+      }
+      if (endName + 1 >= end || buf[endName + 1] !== 0x3a) return null;
+      valueAt = endName + 2;
     }
-    if (endName + 1 >= end || buf[endName + 1] !== 0x3a) return null;
     const id = metricNames.slots[k]!;
-    if (ids[n] !== id) {
+    if (n >= ids.length || ids[n] !== id) {
       // A different key order than the last line: start new shared key lists.
       keys = keys.slice(0, n);
       ids = ids.slice(0, n);
       keys.push(metricNames.names[k]!);
       ids.push(id);
     }
-    const v = readInt(buf, endName + 2, end);
+    const v = readInt(buf, valueAt, end);
     if (Number.isNaN(v) || n >= MAX_ROW) return null;
     i = intEnd;
     vals[n++] = v;
@@ -382,19 +490,25 @@ function walk(buf: Buffer, p: number, end: number, w: Wanted): number {
   for (;;) {
     if (p >= end) return -1;
     if (buf[p] === 0x7d) return p;
-    if (buf[p] !== QUOTE) return -1;
-    let k = cache.at(buf, p + 1, end);
-    let nameEnd: number;
-    if (k >= 0) nameEnd = p + 1 + cache.lengths[k]!;
+    let k = cache.key(buf, p, end);
+    let i: number;
+    if (k >= 0) i = p + cache.keyLength(k);
     else {
-      nameEnd = indexOfByte(buf, QUOTE, p + 1);
-      if (nameEnd < 0 || nameEnd >= end) return -1;
-      k = cache.learn(buf, p + 1, nameEnd);
-      if (k < 0) return -1; // the cache is full: an unusual log, parse in full
+      if (buf[p] !== QUOTE) return -1;
+      k = cache.at(buf, p + 1, end);
+      let nameEnd: number;
+      if (k >= 0) nameEnd = p + 1 + cache.lengths[k]!;
+      else {
+        nameEnd = indexOfByte(buf, QUOTE, p + 1);
+        if (nameEnd < 0 || nameEnd >= end) return -1;
+        k = cache.learn(buf, p + 1, nameEnd);
+        if (k < 0) return -1; // the cache is full: an unusual log, parse in full
+      }
+      if (nameEnd + 1 >= end || buf[nameEnd + 1] !== 0x3a) return -1;
+      i = nameEnd + 2;
     }
+    if (i >= end) return -1;
     const slot = cache.slots[k]!;
-    if (nameEnd + 2 >= end || buf[nameEnd + 1] !== 0x3a) return -1;
-    let i = nameEnd + 2;
     const c = buf[i];
     if (c === 0x7b || c === 0x5b) {
       stopKey = cache.names[k]!;
