@@ -308,9 +308,134 @@ let lastIds: number[] = [];
 /** Where the last row read ended: its closing '}'. */
 let rowEnd = -1;
 
+/**
+ * Keys as the bytes between their values: `"first":`, then `,"next":` for each next one, kept as
+ * words for a compare of eight bytes at a time (or four: see NameCache) with no byte loop. A line
+ * whose keys are the last line's is then read with one compare per key and no lookup; any other
+ * line is read key by key (the general loops of metricsRow and walk), and its keys become the
+ * template for the next line.
+ */
+class Segments {
+  count = 0;
+  readonly lens = new Int32Array(MAX_ROW);
+  private readonly wide = new Uint8Array(MAX_ROW);
+  private readonly first = new Int32Array(MAX_ROW);
+  private readonly last4 = new Uint32Array(MAX_ROW);
+  private readonly lastF = new Float64Array(MAX_ROW);
+  private w32: Uint32Array = new Uint32Array(1024);
+  private f64: Float64Array = new Float64Array(512);
+
+  /** Makes the segments of these keys (at most MAX_ROW). */
+  set(keys: readonly string[]): void {
+    this.count = 0;
+    let n32 = 0;
+    let n64 = 0;
+    for (let n = 0; n < keys.length; n++) {
+      const seg = Buffer.from(`${n === 0 ? '' : ','}"${keys[n]!}":`, 'latin1');
+      const dv = new DataView(seg.buffer, seg.byteOffset, seg.length);
+      const len = seg.length;
+      if (n32 + (len >> 2) + 1 > this.w32.length) this.w32 = grow32(this.w32, n32);
+      if (n64 + (len >> 3) + 1 > this.f64.length) this.f64 = grow64(this.f64, n64);
+      this.lens[n] = len;
+      this.wide[n] = 0;
+      this.first[n] = n32;
+      for (let at = 0; at < len - 4; at += 4) this.w32[n32++] = dv.getUint32(at, true);
+      this.last4[n] = dv.getUint32(len - 4, true);
+      if (len >= 8) {
+        const chunks: number[] = [];
+        for (let at = 0; at < len - 8; at += 8) chunks.push(dv.getFloat64(at, true));
+        chunks.push(dv.getFloat64(len - 8, true));
+        if (!chunks.some((x) => Number.isNaN(x) || x === 0)) {
+          this.wide[n] = 1;
+          this.first[n] = n64;
+          for (let c = 0; c < chunks.length - 1; c++) this.f64[n64++] = chunks[c]!;
+          this.lastF[n] = chunks[chunks.length - 1]!;
+        }
+      }
+    }
+    this.count = keys.length;
+  }
+
+  /** Whether `buf` holds segment n at `p` (the whole segment before `end`; `view` of `buf`). */
+  at(n: number, p: number, end: number): boolean {
+    const len = this.lens[n]!;
+    if (p + len > end) return false;
+    const dv = view;
+    if (this.wide[n] === 1) {
+      const last = p + len - 8;
+      const f = this.f64;
+      for (let w = this.first[n]!, q = p; q < last; w++, q += 8) if (dv.getFloat64(q, true) !== f[w]) return false;
+      return dv.getFloat64(last, true) === this.lastF[n];
+    }
+    const last = p + len - 4;
+    const words = this.w32;
+    for (let w = this.first[n]!, q = p; q < last; w++, q += 4) if (dv.getUint32(q, true) !== words[w]) return false;
+    return dv.getUint32(last, true) === this.last4[n];
+  }
+}
+
+/** The last row's keys (see Segments). */
+class RowTemplate {
+  keys: readonly string[] = [];
+  ids: readonly number[] = [];
+  readonly segs = new Segments();
+
+  set(keys: readonly string[], ids: readonly number[]): void {
+    this.keys = keys;
+    this.ids = ids;
+    this.segs.set(keys);
+  }
+}
+
+function grow32(a: Uint32Array, used: number): Uint32Array {
+  const b = new Uint32Array(2 * a.length);
+  b.set(a.subarray(0, used));
+  return b;
+}
+function grow64(a: Float64Array, used: number): Float64Array {
+  const b = new Float64Array(2 * a.length);
+  b.set(a.subarray(0, used));
+  return b;
+}
+
+const rowTemplate = new RowTemplate();
+
+/** The row at `at` when its keys are the template's (or its first ones), else null: then metricsRow reads it key by key. */
+function templateRow(buf: Buffer, at: number, end: number): MetricsRow | null {
+  const t = rowTemplate;
+  const segs = t.segs;
+  const count = segs.count;
+  const vals = row.vals;
+  let i = at + 1;
+  for (let n = 0; n < count; n++) {
+    if (!segs.at(n, i, end)) return null;
+    const v = readInt(buf, i + segs.lens[n]!, end);
+    if (Number.isNaN(v)) return null;
+    vals[n] = v;
+    i = intEnd;
+    if (i >= end) return null;
+    if (buf[i] === 0x7d) {
+      rowEnd = i;
+      if (n + 1 === count) {
+        row.keys = t.keys;
+        row.ids = t.ids;
+      } else {
+        row.keys = t.keys.slice(0, n + 1);
+        row.ids = t.ids.slice(0, n + 1);
+      }
+      return row;
+    }
+  }
+  return null;
+}
+
 /** `{"Name":number,…}` from the '{' at `at` (before `end`) as a MetricsRow, or null when not flat integers. */
 function metricsRow(buf: Buffer, at: number, end: number): MetricsRow | null {
   if (at + 1 >= end || buf[at] !== 0x7b) return null;
+  if (rowTemplate.segs.count > 0) {
+    const fast = templateRow(buf, at, end);
+    if (fast !== null) return fast;
+  }
   const vals = row.vals;
   let keys = lastKeys;
   let ids = lastIds;
@@ -363,6 +488,7 @@ function metricsRow(buf: Buffer, at: number, end: number): MetricsRow | null {
   }
   lastKeys = keys;
   lastIds = ids;
+  if (n > 0) rowTemplate.set(keys, ids);
   rowEnd = i;
   row.keys = keys;
   row.ids = ids;
@@ -377,13 +503,46 @@ type TaskEnd = EventOf<'SparkListenerTaskEnd'>;
  */
 class Wanted {
   readonly cache: NameCache;
-  constructor(names: readonly string[]) {
+  /** The keys of the last walk from where this one starts, in order (see Segments), with their slots. */
+  readonly segs = new Segments();
+  readonly slots = new Int32Array(MAX_ROW);
+  names: string[] = [];
+  /** Whether the last walk stopped at an object or array value (its last key's), rather than at a '}'. */
+  stops = false;
+  /** The keys the general walk read, by cache index, to become the template (-1 entries: too many). */
+  readonly seen = new Int32Array(MAX_ROW);
+  seenCount = 0;
+  /** Whether the value kept as a string (Executor ID) is in this object. */
+  readonly keepsId: boolean;
+  constructor(names: readonly string[], keepsId = false) {
     this.cache = new NameCache((name) => names.indexOf(name));
+    this.keepsId = keepsId;
+  }
+
+  /** Makes the keys the general walk just read the template. */
+  learnTemplate(stops: boolean): void {
+    const n = this.seenCount;
+    if (n > MAX_ROW) {
+      this.segs.count = 0;
+      return;
+    }
+    const names: string[] = [];
+    for (let j = 0; j < n; j++) {
+      const k = this.seen[j]!;
+      names.push(this.cache.names[k]!);
+      this.slots[j] = this.cache.slots[k]!;
+    }
+    this.names = names;
+    this.stops = stops;
+    this.segs.set(names);
   }
 }
 
+/** Top level, from just after the event name: Stage ID, Stage Attempt ID, Task Type, up to Task End Reason. */
 const TOP = new Wanted(['Stage ID', 'Stage Attempt ID']);
-const INFO = new Wanted(['Task ID', 'Launch Time', 'Finish Time', 'Executor ID']);
+/** Top level after Task End Reason: Task Info next (two walks of the same level keep two templates). */
+const AFTER_REASON = new Wanted([]);
+const INFO = new Wanted(['Task ID', 'Launch Time', 'Finish Time', 'Executor ID'], true);
 const TM = new Wanted([
   'Executor Run Time',
   'JVM GC Time',
@@ -476,20 +635,59 @@ let stopKey: string | null = null;
 const stoppedAt = (): string | null => stopKey;
 
 /**
+ * The end of the scalar value at `i` (its first byte `c`, before `end`), kept in `slot` (-1: not
+ * kept; `keepId`: the string kept as strVal), or -1 when it is not what JsonProtocol writes.
+ */
+function scalar(buf: Buffer, i: number, end: number, c: number, slot: number, keepId: boolean): number {
+  if (c === QUOTE) {
+    let j = i + 1;
+    let escaped = false;
+    while (j < end && buf[j] !== QUOTE) {
+      if (buf[j] === 0x5c) {
+        escaped = true;
+        j++;
+      }
+      j++;
+    }
+    if (j >= end) return -1;
+    if (keepId) {
+      if (escaped) return -1;
+      strVal = executorIdAt(buf, i + 1, j);
+    }
+    return j + 1;
+  }
+  if (c === 0x74 || c === 0x66 || c === 0x6e) return i + (c === 0x66 ? 5 : 4); // true / false / null
+  const v = readInt(buf, i, end);
+  if (Number.isNaN(v)) return -1;
+  if (slot >= 0) vals[slot] = v;
+  return intEnd;
+}
+
+/**
  * Walks `"key":value,` pairs of one object level from `p` (just inside its '{', before `end`),
  * keeping the wanted keys' integer (or, for Executor ID, string) values. Stops before the first
  * object or array value (its key left in `stopKey`), or at the closing '}'. Returns the stop
  * position, or -1 when the bytes are not what JsonProtocol writes (the caller then parses the line in full).
+ * A line whose keys are the last walk's is read by their template (templateWalk); any other by
+ * the general loop, which makes its keys the template.
  */
 function walk(buf: Buffer, p: number, end: number, w: Wanted): number {
+  if (w.segs.count > 0) {
+    const at = templateWalk(buf, p, end, w);
+    if (at >= 0) return at;
+  }
   // A loop, not fill(): TypedArray.prototype.fill is a call into the runtime, four times a line.
   for (let s = 0; s < vals.length; s++) vals[s] = Number.NaN;
   strVal = undefined;
   stopKey = null;
   const cache = w.cache;
+  w.seenCount = 0;
   for (;;) {
     if (p >= end) return -1;
-    if (buf[p] === 0x7d) return p;
+    if (buf[p] === 0x7d) {
+      w.learnTemplate(false);
+      return p;
+    }
     let k = cache.key(buf, p, end);
     let i: number;
     if (k >= 0) i = p + cache.keyLength(k);
@@ -508,41 +706,54 @@ function walk(buf: Buffer, p: number, end: number, w: Wanted): number {
       i = nameEnd + 2;
     }
     if (i >= end) return -1;
+    if (w.seenCount < MAX_ROW) w.seen[w.seenCount] = k;
+    w.seenCount++;
     const slot = cache.slots[k]!;
-    const c = buf[i];
+    const c = buf[i]!;
     if (c === 0x7b || c === 0x5b) {
       stopKey = cache.names[k]!;
+      w.learnTemplate(true);
       return i;
     }
-    if (c === QUOTE) {
-      let j = i + 1;
-      let escaped = false;
-      while (j < end && buf[j] !== QUOTE) {
-        if (buf[j] === 0x5c) {
-          escaped = true;
-          j++;
-        }
-        j++;
-      }
-      if (j >= end) return -1;
-      if (slot === EXECUTOR_ID_SLOT && w === INFO) {
-        if (escaped) return -1;
-        strVal = executorIdAt(buf, i + 1, j);
-      }
-      i = j + 1;
-    } else if (c === 0x74 || c === 0x66 || c === 0x6e) {
-      i += c === 0x66 ? 5 : 4; // true / false / null
-    } else {
-      const v = readInt(buf, i, end);
-      if (Number.isNaN(v)) return -1;
-      i = intEnd;
-      if (slot >= 0) vals[slot] = v;
-    }
-    if (i >= end) return -1;
+    i = scalar(buf, i, end, c, slot, w.keepsId && slot === EXECUTOR_ID_SLOT);
+    if (i < 0 || i >= end) return -1;
     if (buf[i] === 0x2c) p = i + 1;
-    else if (buf[i] === 0x7d) return i;
-    else return -1;
+    else if (buf[i] === 0x7d) {
+      w.learnTemplate(false);
+      return i;
+    } else return -1;
   }
+}
+
+/**
+ * walk's result on a line whose keys from `p` are those of the template (w.segs), or -1 at the
+ * first difference (walk then reads the line by its general loop). Reads values as walk does.
+ */
+function templateWalk(buf: Buffer, p: number, end: number, w: Wanted): number {
+  for (let s = 0; s < vals.length; s++) vals[s] = Number.NaN;
+  strVal = undefined;
+  stopKey = null;
+  const segs = w.segs;
+  const count = segs.count;
+  const last = count - 1;
+  for (let n = 0; n < count; n++) {
+    if (!segs.at(n, p, end)) return -1;
+    let i = p + segs.lens[n]!;
+    if (i >= end) return -1;
+    const c = buf[i]!;
+    if (c === 0x7b || c === 0x5b) {
+      if (n !== last || !w.stops) return -1;
+      stopKey = w.names[n]!;
+      return i;
+    }
+    const slot = w.slots[n]!;
+    i = scalar(buf, i, end, c, slot, w.keepsId && slot === EXECUTOR_ID_SLOT);
+    if (i < 0 || i >= end) return -1;
+    if (buf[i] === 0x7d) return n === last && !w.stops ? i : -1;
+    if (buf[i] !== 0x2c) return -1;
+    p = i; // the next key's segment starts with the comma
+  }
+  return -1;
 }
 
 const opt = (v: number): number | undefined => (Number.isNaN(v) ? undefined : v);
@@ -591,7 +802,7 @@ export function fastTaskEnd(buf: Buffer, start: number, end: number): { data: Ta
   for (let i = 0; i < SUCCESS.length; i++) if (buf[at + i] !== SUCCESS[i]) return null;
   let p = at + SUCCESS.length;
   if (buf[p] !== 0x2c) return null;
-  at = walk(buf, p + 1, end, TOP);
+  at = walk(buf, p + 1, end, AFTER_REASON);
   if (at < 0 || stoppedAt() !== 'Task Info' || buf[at] !== 0x7b) return null;
   const infoEnd = walk(buf, at + 1, end, INFO);
   const executorId = strVal;
