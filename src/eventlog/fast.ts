@@ -9,10 +9,31 @@ import type { EventOf } from './schemas.js';
  * in full, so the fast path can only be as right as the full one (a test holds it to that on every
  * real log).
  */
-const PREFIX = Buffer.from('{"Event":"');
+const PREFIX = needle('{"Event":"');
 const QUOTE = 0x22;
 /** The most names a NameCache learns: a log has a few dozen event names and keys; a stranger one is parsed in full. */
 const MAX_NAMES = 256;
+
+/**
+ * Bytes a line is compared with, as doubles of eight bytes each (at 0, 8, …, and the last eight,
+ * which may overlap the one before): text of 8 bytes or more, none of whose eights is NaN or ±0 as a
+ * double (ASCII text never is), so equal doubles are equal bytes.
+ */
+interface Needle {
+  readonly bytes: Buffer;
+  readonly length: number;
+  readonly chunks: Float64Array;
+}
+
+function needle(text: string): Needle {
+  const bytes = Buffer.from(text, 'latin1');
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+  const chunks: number[] = [];
+  for (let at = 0; at < bytes.length - 8; at += 8) chunks.push(dv.getFloat64(at, true));
+  chunks.push(dv.getFloat64(bytes.length - 8, true));
+  if (bytes.length < 8 || chunks.some((x) => Number.isNaN(x) || x === 0)) throw new Error(`not a needle: ${text}`);
+  return { bytes, length: bytes.length, chunks: Float64Array.from(chunks) };
+}
 
 /*
  * A line is bytes start..end of a buffer `buf` (the line splitter's RangeHandler): most lines are
@@ -223,8 +244,8 @@ const metricNames = new NameCache(metricId);
 /** The event name of the line start..end of `buf`, or null when it does not start the way JsonProtocol writes it. */
 export function eventName(buf: Buffer, start: number, end: number): string | null {
   if (end - start < PREFIX.length + 2) return null;
-  for (let i = 0; i < PREFIX.length; i++) if (buf[start + i] !== PREFIX[i]) return null;
   viewBuffer(buf);
+  if (!startsWith(buf, start, end, PREFIX)) return null;
   const from = start + PREFIX.length;
   // A known name with its closing quote after it needs no search for the quote (a name holds none).
   const k = eventNames.at(buf, from, end);
@@ -552,25 +573,25 @@ const TM = new Wanted([
   'Peak Execution Memory',
 ]);
 const EXECUTOR_ID_SLOT = 3;
-const SUCCESS = Buffer.from('{"Reason":"Success"}');
-const TEM_AFTER_INFO = Buffer.from('},"Task Executor Metrics":');
+const SUCCESS = needle('{"Reason":"Success"}');
+const TEM_AFTER_INFO = needle('},"Task Executor Metrics":');
 /**
  * The byte Task Executor Metrics is found by: the 'E' of "Executor", rare in the Accumulables
  * before it (their keys are ID, Name, Update, Value, Internal, Count Failed Values; metric names are
  * lower case: internal.metrics.executorRunTime, "number of output rows"). The 'T' of "Task" was
  * hit six times a line on the benchmark's (executorRunTime, jvmGCTime, …).
  */
-const TEM_PIVOT = TEM_AFTER_INFO.indexOf('Executor');
-const TM_KEY = Buffer.from('"Task Metrics":');
+const TEM_PIVOT = TEM_AFTER_INFO.bytes.indexOf('Executor');
+const TM_KEY = needle('"Task Metrics":');
 /** JsonProtocol writes Task Metrics right after Task Executor Metrics. */
-const TM_AFTER_TEM = Buffer.from(',"Task Metrics":');
-const TM_PIVOT = TM_KEY.indexOf('Task');
+const TM_AFTER_TEM = needle(',"Task Metrics":');
+const TM_PIVOT = TM_KEY.bytes.indexOf('Task');
 /**
  * A task's input bytes: JsonProtocol.scala writes `"Input Metrics":{"Bytes Read":N,…}` (Spark 1.x puts
  * `"Data Read Method"` first), inside Task Metrics after the shuffle metrics.
  */
-const INPUT_KEY = Buffer.from('"Input Metrics":{');
-const BYTES_READ = Buffer.from('"Bytes Read":');
+const INPUT_KEY = needle('"Input Metrics":{');
+const BYTES_READ = needle('"Bytes Read":');
 
 /** The input bytes of the Task Metrics at `from` (before `end`), or undefined when the line has none. */
 function inputBytesAt(buf: Buffer, from: number, end: number): number | undefined {
@@ -758,26 +779,29 @@ function templateWalk(buf: Buffer, p: number, end: number, w: Wanted): number {
 
 const opt = (v: number): number | undefined => (Number.isNaN(v) ? undefined : v);
 
-/** Whether bytes at..end of `buf` start with `needle`. */
-function startsWith(buf: Buffer, at: number, end: number, needle: Buffer): boolean {
-  if (at < 0 || at + needle.length > end) return false;
-  for (let k = 0; k < needle.length; k++) if (buf[at + k] !== needle[k]) return false;
-  return true;
+/** Whether bytes at..end of `buf` start with `needle` (`view` of `buf`): eight bytes a compare. */
+function startsWith(buf: Buffer, at: number, end: number, needle: Needle): boolean {
+  const len = needle.length;
+  if (at < 0 || at + len > end) return false;
+  const dv = view;
+  const chunks = needle.chunks;
+  const last = at + len - 8;
+  let w = 0;
+  for (let q = at; q < last; q += 8) if (dv.getFloat64(q, true) !== chunks[w++]) return false;
+  return dv.getFloat64(last, true) === chunks[w];
 }
 
 /**
  * Where `needle` starts at or after `from`, ending by `end`: memchr hops on the needle's byte at
- * `pivot`, chosen rare in what lies before it, then a byte compare.
+ * `pivot`, chosen rare in what lies before it, then a compare.
  */
-function find(buf: Buffer, needle: Buffer, from: number, end: number, pivot: number): number {
-  const b = needle[pivot]!;
+function find(buf: Buffer, needle: Needle, from: number, end: number, pivot: number): number {
+  const b = needle.bytes[pivot]!;
   const last = end - needle.length;
   for (let i = indexOfByte(buf, b, from + pivot); i >= 0; i = indexOfByte(buf, b, i + 1)) {
     const start = i - pivot;
     if (start > last) return -1;
-    let k = 0;
-    while (k < needle.length && buf[start + k] === needle[k]) k++;
-    if (k === needle.length) return start;
+    if (startsWith(buf, start, end, needle)) return start;
   }
   return -1;
 }
@@ -798,8 +822,7 @@ export function fastTaskEnd(buf: Buffer, start: number, end: number): { data: Ta
   const stageId = opt(vals[0]!);
   const stageAttempt = opt(vals[1]!);
   if (stageId === undefined) return null;
-  if (at + SUCCESS.length >= end) return null;
-  for (let i = 0; i < SUCCESS.length; i++) if (buf[at + i] !== SUCCESS[i]) return null;
+  if (at + SUCCESS.length >= end || !startsWith(buf, at, end, SUCCESS)) return null;
   let p = at + SUCCESS.length;
   if (buf[p] !== 0x2c) return null;
   at = walk(buf, p + 1, end, AFTER_REASON);
