@@ -67,6 +67,19 @@ function sameBytes(buf: Uint8Array, start: number, words: Uint32Array, bytes: Ui
 }
 
 /**
+ * Whether bytes start..end are a name the fast path may take as it stands: printable ASCII without a
+ * backslash. An escape (`\u0041`, `\\`) or a byte past ASCII is decoded by the full parse (as UTF-8),
+ * so a name holding one is left to it.
+ */
+function plain(buf: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = buf[i]!;
+    if (c < 0x20 || c > 0x7e || c === 0x5c) return false;
+  }
+  return true;
+}
+
+/**
  * Names seen so far, as bytes: a log has a few dozen event names and metric names, repeated
  * millions of times, so comparing bytes beats making a string per line. `at` finds a known name
  * whose closing quote is at the right place, trying first the one after the last match (keys
@@ -156,7 +169,7 @@ class NameCache {
   learn(buf: Buffer, start: number, end: number): number {
     const k = this.at(buf, start, end + 1);
     if (k >= 0 && start + this.lengths[k]! === end) return k;
-    if (this.bytes.length >= MAX_NAMES) return -1;
+    if (this.bytes.length >= MAX_NAMES || !plain(buf, start, end)) return -1;
     const name = buf.toString('latin1', start, end);
     const bytes = Uint8Array.from(buf.subarray(start, end));
     this.bytes.push(bytes);
@@ -207,7 +220,9 @@ class NameCache {
     this.keyWide[k] = 1;
   }
 
-  get(buf: Buffer, start: number, end: number): string {
+  /** The name in start..end, learnt; null when it is not plain (its text is the full parse's to decode). */
+  get(buf: Buffer, start: number, end: number): string | null {
+    if (!plain(buf, start, end)) return null;
     const k = this.learn(buf, start, end);
     return k >= 0 ? this.names[k]! : buf.toString('latin1', start, end);
   }
@@ -450,6 +465,10 @@ function templateRow(buf: Buffer, at: number, end: number): MetricsRow | null {
   return null;
 }
 
+/** For metricsRow's general loop: rowSeen[id] === rowStamp when metric id is in the row being read. */
+const rowSeen = new Float64Array(MAX_METRIC_NAMES);
+let rowStamp = 0;
+
 /** `{"Name":number,…}` from the '{' at `at` (before `end`) as a MetricsRow, or null when not flat integers. */
 function metricsRow(buf: Buffer, at: number, end: number): MetricsRow | null {
   if (at + 1 >= end || buf[at] !== 0x7b) return null;
@@ -458,6 +477,7 @@ function metricsRow(buf: Buffer, at: number, end: number): MetricsRow | null {
     if (fast !== null) return fast;
   }
   const vals = row.vals;
+  rowStamp++;
   let keys = lastKeys;
   let ids = lastIds;
   let n = 0;
@@ -487,6 +507,11 @@ function metricsRow(buf: Buffer, at: number, end: number): MetricsRow | null {
       valueAt = endName + 2;
     }
     const id = metricNames.slots[k]!;
+    // A key twice in a row: JSON.parse keeps the last value, a row would keep both; parse in full.
+    if (id >= 0) {
+      if (rowSeen[id] === rowStamp) return null;
+      rowSeen[id] = rowStamp;
+    }
     if (n >= ids.length || ids[n] !== id) {
       // A different key order than the last line: start new shared key lists.
       keys = keys.slice(0, n);
@@ -574,6 +599,15 @@ const TM = new Wanted([
 ]);
 const EXECUTOR_ID_SLOT = 3;
 const SUCCESS = needle('{"Reason":"Success"}');
+/**
+ * How a task line of Spark 2.1 to 4 with no block updates ends: JsonProtocol writes Task Metrics last
+ * in the event and Updated Blocks last in it (JsonProtocol.scala, taskEndToJson and
+ * taskMetricsToJson). The fast path reads only lines that end so: what it skips unread (the
+ * Accumulables, the rest of Task Metrics) then lies before the line's end, and a line cut short
+ * (a damaged log) cannot end so, since its `"` would be escaped inside a string. Other lines (cached
+ * blocks, Spark 1.x and 2.0, a cut line) are parsed in full.
+ */
+const LINE_END = needle(',"Updated Blocks":[]}}');
 const TEM_AFTER_INFO = needle('},"Task Executor Metrics":');
 /**
  * The byte Task Executor Metrics is found by: the 'E' of "Executor", rare in the Accumulables
@@ -812,6 +846,7 @@ function find(buf: Buffer, needle: Needle, from: number, end: number, pivot: num
  */
 export function fastTaskEnd(buf: Buffer, start: number, end: number): { data: TaskEnd; peaks: MetricsRow | null } | null {
   viewBuffer(buf);
+  if (!startsWith(buf, end - LINE_END.length, end, LINE_END) || end - LINE_END.length < start) return null;
   // Top level, after {"Event":"…", : Stage ID, Stage Attempt ID, Task Type, then objects.
   // The comma after the event name, a few bytes on: a loop costs less than a call to indexOf.
   let first = start + PREFIX.length;
