@@ -9,8 +9,31 @@ import type { EventOf } from './schemas.js';
  * in full, so the fast path can only be as right as the full one (a test holds it to that on every
  * real log).
  */
-const PREFIX = Buffer.from('{"Event":"');
+const PREFIX = needle('{"Event":"');
 const QUOTE = 0x22;
+/** The most names a NameCache learns: a log has a few dozen event names and keys; a stranger one is parsed in full. */
+const MAX_NAMES = 256;
+
+/**
+ * Bytes a line is compared with, as doubles of eight bytes each (at 0, 8, …, and the last eight,
+ * which may overlap the one before): text of 8 bytes or more, none of whose eights is NaN or ±0 as a
+ * double (ASCII text never is), so equal doubles are equal bytes.
+ */
+interface Needle {
+  readonly bytes: Buffer;
+  readonly length: number;
+  readonly chunks: Float64Array;
+}
+
+function needle(text: string): Needle {
+  const bytes = Buffer.from(text, 'latin1');
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+  const chunks: number[] = [];
+  for (let at = 0; at < bytes.length - 8; at += 8) chunks.push(dv.getFloat64(at, true));
+  chunks.push(dv.getFloat64(bytes.length - 8, true));
+  if (bytes.length < 8 || chunks.some((x) => Number.isNaN(x) || x === 0)) throw new Error(`not a needle: ${text}`);
+  return { bytes, length: bytes.length, chunks: Float64Array.from(chunks) };
+}
 
 /*
  * A line is bytes start..end of a buffer `buf` (the line splitter's RangeHandler): most lines are
@@ -44,11 +67,24 @@ function sameBytes(buf: Uint8Array, start: number, words: Uint32Array, bytes: Ui
 }
 
 /**
+ * Whether bytes start..end are a name the fast path may take as it stands: printable ASCII without a
+ * backslash. An escape (`\u0041`, `\\`) or a byte past ASCII is decoded by the full parse (as UTF-8),
+ * so a name holding one is left to it.
+ */
+function plain(buf: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = buf[i]!;
+    if (c < 0x20 || c > 0x7e || c === 0x5c) return false;
+  }
+  return true;
+}
+
+/**
  * Names seen so far, as bytes: a log has a few dozen event names and metric names, repeated
  * millions of times, so comparing bytes beats making a string per line. `at` finds a known name
  * whose closing quote is at the right place, trying first the one after the last match (keys
  * always come in the same order), and returns its index (no object per key: the hot loop
- * allocates nothing).
+ * allocates nothing). `key` looks first for the whole key `"name":` of the name expected next.
  */
 class NameCache {
   readonly names: string[] = [];
@@ -58,6 +94,26 @@ class NameCache {
   private readonly bytes: Uint8Array[] = [];
   /** Each name's bytes as little-endian 32-bit words (the last one partial, unused). */
   private readonly words: Uint32Array[] = [];
+  /**
+   * Each name as a key, `"name":` (its length in keyLens): the words at 0, 4, 8, … (keyFirst[k] the
+   * first's index in keyWords), then the last four bytes as one more word (keyLast), which may
+   * overlap the one before: a key of any length is compared in words, with no byte loop.
+   */
+  private keyWords = new Uint32Array(1024);
+  private keyWordCount = 0;
+  private readonly keyFirst = new Int32Array(MAX_NAMES);
+  private readonly keyLens = new Int32Array(MAX_NAMES);
+  private readonly keyLast = new Uint32Array(MAX_NAMES);
+  /**
+   * The same keys eight bytes at a time, as doubles (a key of 8 bytes or more whose every eight are
+   * neither NaN nor ±0 as a double: then equal doubles are equal bytes): half the compares.
+   * keyWide[k] says whether key k has them.
+   */
+  private keyF64 = new Float64Array(512);
+  private keyF64Count = 0;
+  private readonly keyWide = new Uint8Array(MAX_NAMES);
+  private readonly keyFirstF = new Int32Array(MAX_NAMES);
+  private readonly keyLastF = new Float64Array(MAX_NAMES);
   private next = 0;
 
   constructor(private readonly slotOf: (name: string) => number = () => -1) {}
@@ -77,11 +133,43 @@ class NameCache {
     return -1;
   }
 
+  /**
+   * The index of the name expected next (the one after the last match) when `buf` holds its key
+   * `"name":` at `p` (ending by `end`), else -1: then `at` may find another. Keys come in the same
+   * order line after line, so this one compare is most keys' whole lookup; the key's length is
+   * then keyLength(k). `view` must be of `buf` (viewBuffer).
+   */
+  key(buf: Buffer, p: number, end: number): number {
+    let k = this.next;
+    if (k >= this.bytes.length) k = 0;
+    const len = this.keyLens[k]!;
+    if (len === 0 || p + len > end) return -1;
+    const dv = view;
+    if (this.keyWide[k] === 1) {
+      const last = len - 8;
+      const f = this.keyF64;
+      for (let w = this.keyFirstF[k]!, at = p; at < p + last; w++, at += 8) if (dv.getFloat64(at, true) !== f[w]) return -1;
+      if (dv.getFloat64(p + last, true) !== this.keyLastF[k]) return -1;
+    } else {
+      const last = len - 4;
+      const words = this.keyWords;
+      for (let w = this.keyFirst[k]!, at = p; at < p + last; w++, at += 4) if (dv.getUint32(at, true) !== words[w]) return -1;
+      if (dv.getUint32(p + last, true) !== this.keyLast[k]) return -1;
+    }
+    this.next = k + 1;
+    return k;
+  }
+
+  /** The length in bytes of name k's key, `"name":`. */
+  keyLength(k: number): number {
+    return this.keyLens[k]!;
+  }
+
   /** The index of the name in start..end (a quote at `end`), learning it if new; -1 once the cache is full. */
   learn(buf: Buffer, start: number, end: number): number {
     const k = this.at(buf, start, end + 1);
     if (k >= 0 && start + this.lengths[k]! === end) return k;
-    if (this.bytes.length >= 256) return -1;
+    if (this.bytes.length >= MAX_NAMES || !plain(buf, start, end)) return -1;
     const name = buf.toString('latin1', start, end);
     const bytes = Uint8Array.from(buf.subarray(start, end));
     this.bytes.push(bytes);
@@ -92,10 +180,49 @@ class NameCache {
     this.names.push(name);
     this.lengths.push(end - start);
     this.slots.push(this.slotOf(name));
+    this.learnKey(this.bytes.length - 1, bytes);
     return this.bytes.length - 1;
   }
 
-  get(buf: Buffer, start: number, end: number): string {
+  /** Keeps name k's key, `"name":`, as words for `key`. */
+  private learnKey(k: number, name: Uint8Array): void {
+    const len = name.length + 3;
+    if (len < 4) return; // `"":` is never expected, only found by `at`
+    const key = new Uint8Array(len);
+    key[0] = QUOTE;
+    key.set(name, 1);
+    key[len - 2] = QUOTE;
+    key[len - 1] = 0x3a;
+    const dv = new DataView(key.buffer);
+    const count = (len - 1) >> 2; // the words wholly before the last four bytes, and at most one overlapping them
+    if (this.keyWordCount + count > this.keyWords.length) {
+      const more = new Uint32Array(2 * (this.keyWordCount + count));
+      more.set(this.keyWords.subarray(0, this.keyWordCount));
+      this.keyWords = more;
+    }
+    this.keyFirst[k] = this.keyWordCount;
+    for (let w = 0; w < count; w++) this.keyWords[this.keyWordCount++] = dv.getUint32(4 * w, true);
+    this.keyLast[k] = dv.getUint32(len - 4, true);
+    this.keyLens[k] = len;
+    if (len < 8) return;
+    const chunks: number[] = [];
+    for (let at = 0; at < len - 8; at += 8) chunks.push(dv.getFloat64(at, true));
+    chunks.push(dv.getFloat64(len - 8, true));
+    if (chunks.some((x) => Number.isNaN(x) || x === 0)) return;
+    if (this.keyF64Count + chunks.length > this.keyF64.length) {
+      const more = new Float64Array(2 * (this.keyF64Count + chunks.length));
+      more.set(this.keyF64.subarray(0, this.keyF64Count));
+      this.keyF64 = more;
+    }
+    this.keyFirstF[k] = this.keyF64Count;
+    for (let c = 0; c < chunks.length - 1; c++) this.keyF64[this.keyF64Count++] = chunks[c]!;
+    this.keyLastF[k] = chunks[chunks.length - 1]!;
+    this.keyWide[k] = 1;
+  }
+
+  /** The name in start..end, learnt; null when it is not plain (its text is the full parse's to decode). */
+  get(buf: Buffer, start: number, end: number): string | null {
+    if (!plain(buf, start, end)) return null;
     const k = this.learn(buf, start, end);
     return k >= 0 ? this.names[k]! : buf.toString('latin1', start, end);
   }
@@ -132,8 +259,8 @@ const metricNames = new NameCache(metricId);
 /** The event name of the line start..end of `buf`, or null when it does not start the way JsonProtocol writes it. */
 export function eventName(buf: Buffer, start: number, end: number): string | null {
   if (end - start < PREFIX.length + 2) return null;
-  for (let i = 0; i < PREFIX.length; i++) if (buf[start + i] !== PREFIX[i]) return null;
   viewBuffer(buf);
+  if (!startsWith(buf, start, end, PREFIX)) return null;
   const from = start + PREFIX.length;
   // A known name with its closing quote after it needs no search for the quote (a name holds none).
   const k = eventNames.at(buf, from, end);
@@ -171,6 +298,17 @@ function readInt(buf: Buffer, i: number, end: number): number {
   }
   let v = 0;
   const start = i;
+  // Four digits at a time while four are there (`view` is of `buf`): bytes 0x30..0x39 each are the
+  // words whose high nibbles are all 3 before and after adding 6 to every byte (no carry: each is
+  // under 0x40). Then d*10 + (d >> 8) holds the first two digits' value in its low byte and the last
+  // two's in its third. Partial values stay integers under 2^53, so the sum is exact.
+  for (; i + 4 <= end; i += 4) {
+    const x = view.getUint32(i, true);
+    if ((x & 0xf0f0f0f0) !== 0x30303030 || ((x + 0x06060606) & 0xf0f0f0f0) !== 0x30303030) break;
+    const d = x - 0x30303030;
+    const t = d * 10 + (d >>> 8);
+    v = v * 10000 + (t & 0xff) * 100 + ((t >>> 16) & 0xff);
+  }
   for (; i < end; i++) {
     const c = buf[i]!;
     if (c < 0x30 || c > 0x39) break;
@@ -206,10 +344,140 @@ let lastIds: number[] = [];
 /** Where the last row read ended: its closing '}'. */
 let rowEnd = -1;
 
+/**
+ * Keys as the bytes between their values: `"first":`, then `,"next":` for each next one, kept as
+ * words for a compare of eight bytes at a time (or four: see NameCache) with no byte loop. A line
+ * whose keys are the last line's is then read with one compare per key and no lookup; any other
+ * line is read key by key (the general loops of metricsRow and walk), and its keys become the
+ * template for the next line.
+ */
+class Segments {
+  count = 0;
+  readonly lens = new Int32Array(MAX_ROW);
+  private readonly wide = new Uint8Array(MAX_ROW);
+  private readonly first = new Int32Array(MAX_ROW);
+  private readonly last4 = new Uint32Array(MAX_ROW);
+  private readonly lastF = new Float64Array(MAX_ROW);
+  private w32: Uint32Array = new Uint32Array(1024);
+  private f64: Float64Array = new Float64Array(512);
+
+  /** Makes the segments of these keys (at most MAX_ROW). */
+  set(keys: readonly string[]): void {
+    this.count = 0;
+    let n32 = 0;
+    let n64 = 0;
+    for (let n = 0; n < keys.length; n++) {
+      const seg = Buffer.from(`${n === 0 ? '' : ','}"${keys[n]!}":`, 'latin1');
+      const dv = new DataView(seg.buffer, seg.byteOffset, seg.length);
+      const len = seg.length;
+      if (n32 + (len >> 2) + 1 > this.w32.length) this.w32 = grow32(this.w32, n32);
+      if (n64 + (len >> 3) + 1 > this.f64.length) this.f64 = grow64(this.f64, n64);
+      this.lens[n] = len;
+      this.wide[n] = 0;
+      this.first[n] = n32;
+      for (let at = 0; at < len - 4; at += 4) this.w32[n32++] = dv.getUint32(at, true);
+      this.last4[n] = dv.getUint32(len - 4, true);
+      if (len >= 8) {
+        const chunks: number[] = [];
+        for (let at = 0; at < len - 8; at += 8) chunks.push(dv.getFloat64(at, true));
+        chunks.push(dv.getFloat64(len - 8, true));
+        if (!chunks.some((x) => Number.isNaN(x) || x === 0)) {
+          this.wide[n] = 1;
+          this.first[n] = n64;
+          for (let c = 0; c < chunks.length - 1; c++) this.f64[n64++] = chunks[c]!;
+          this.lastF[n] = chunks[chunks.length - 1]!;
+        }
+      }
+    }
+    this.count = keys.length;
+  }
+
+  /** Whether `buf` holds segment n at `p` (the whole segment before `end`; `view` of `buf`). */
+  at(n: number, p: number, end: number): boolean {
+    const len = this.lens[n]!;
+    if (p + len > end) return false;
+    const dv = view;
+    if (this.wide[n] === 1) {
+      const last = p + len - 8;
+      const f = this.f64;
+      for (let w = this.first[n]!, q = p; q < last; w++, q += 8) if (dv.getFloat64(q, true) !== f[w]) return false;
+      return dv.getFloat64(last, true) === this.lastF[n];
+    }
+    const last = p + len - 4;
+    const words = this.w32;
+    for (let w = this.first[n]!, q = p; q < last; w++, q += 4) if (dv.getUint32(q, true) !== words[w]) return false;
+    return dv.getUint32(last, true) === this.last4[n];
+  }
+}
+
+/** The last row's keys (see Segments). */
+class RowTemplate {
+  keys: readonly string[] = [];
+  ids: readonly number[] = [];
+  readonly segs = new Segments();
+
+  set(keys: readonly string[], ids: readonly number[]): void {
+    this.keys = keys;
+    this.ids = ids;
+    this.segs.set(keys);
+  }
+}
+
+function grow32(a: Uint32Array, used: number): Uint32Array {
+  const b = new Uint32Array(2 * a.length);
+  b.set(a.subarray(0, used));
+  return b;
+}
+function grow64(a: Float64Array, used: number): Float64Array {
+  const b = new Float64Array(2 * a.length);
+  b.set(a.subarray(0, used));
+  return b;
+}
+
+const rowTemplate = new RowTemplate();
+
+/** The row at `at` when its keys are the template's (or its first ones), else null: then metricsRow reads it key by key. */
+function templateRow(buf: Buffer, at: number, end: number): MetricsRow | null {
+  const t = rowTemplate;
+  const segs = t.segs;
+  const count = segs.count;
+  const vals = row.vals;
+  let i = at + 1;
+  for (let n = 0; n < count; n++) {
+    if (!segs.at(n, i, end)) return null;
+    const v = readInt(buf, i + segs.lens[n]!, end);
+    if (Number.isNaN(v)) return null;
+    vals[n] = v;
+    i = intEnd;
+    if (i >= end) return null;
+    if (buf[i] === 0x7d) {
+      rowEnd = i;
+      if (n + 1 === count) {
+        row.keys = t.keys;
+        row.ids = t.ids;
+      } else {
+        row.keys = t.keys.slice(0, n + 1);
+        row.ids = t.ids.slice(0, n + 1);
+      }
+      return row;
+    }
+  }
+  return null;
+}
+
+/** For metricsRow's general loop: rowSeen[id] === rowStamp when metric id is in the row being read. */
+const rowSeen = new Float64Array(MAX_METRIC_NAMES);
+let rowStamp = 0;
+
 /** `{"Name":number,…}` from the '{' at `at` (before `end`) as a MetricsRow, or null when not flat integers. */
 function metricsRow(buf: Buffer, at: number, end: number): MetricsRow | null {
   if (at + 1 >= end || buf[at] !== 0x7b) return null;
+  if (rowTemplate.segs.count > 0) {
+    const fast = templateRow(buf, at, end);
+    if (fast !== null) return fast;
+  }
   const vals = row.vals;
+  rowStamp++;
   let keys = lastKeys;
   let ids = lastIds;
   let n = 0;
@@ -221,26 +489,37 @@ function metricsRow(buf: Buffer, at: number, end: number): MetricsRow | null {
     return row;
   }
   for (;;) {
-    if (i >= end || buf[i] !== QUOTE) return null;
-    let k = metricNames.at(buf, i + 1, end);
-    let endName: number;
-    if (k >= 0) endName = i + 1 + metricNames.lengths[k]!;
+    let k = metricNames.key(buf, i, end);
+    let valueAt: number;
+    if (k >= 0) valueAt = i + metricNames.keyLength(k);
     else {
-      endName = indexOfByte(buf, QUOTE, i + 1);
-      if (endName < 0 || endName >= end) return null;
-      k = metricNames.learn(buf, i + 1, endName);
-      if (k < 0) return null; // the cache is full: an unusual log, parse in full
+      if (i >= end || buf[i] !== QUOTE) return null;
+      k = metricNames.at(buf, i + 1, end);
+      let endName: number;
+      if (k >= 0) endName = i + 1 + metricNames.lengths[k]!;
+      else {
+        endName = indexOfByte(buf, QUOTE, i + 1);
+        if (endName < 0 || endName >= end) return null;
+        k = metricNames.learn(buf, i + 1, endName);
+        if (k < 0) return null; // the cache is full: an unusual log, parse in full
+      }
+      if (endName + 1 >= end || buf[endName + 1] !== 0x3a) return null;
+      valueAt = endName + 2;
     }
-    if (endName + 1 >= end || buf[endName + 1] !== 0x3a) return null;
     const id = metricNames.slots[k]!;
-    if (ids[n] !== id) {
+    // A key twice in a row: JSON.parse keeps the last value, a row would keep both; parse in full.
+    if (id >= 0) {
+      if (rowSeen[id] === rowStamp) return null;
+      rowSeen[id] = rowStamp;
+    }
+    if (n >= ids.length || ids[n] !== id) {
       // A different key order than the last line: start new shared key lists.
       keys = keys.slice(0, n);
       ids = ids.slice(0, n);
       keys.push(metricNames.names[k]!);
       ids.push(id);
     }
-    const v = readInt(buf, endName + 2, end);
+    const v = readInt(buf, valueAt, end);
     if (Number.isNaN(v) || n >= MAX_ROW) return null;
     i = intEnd;
     vals[n++] = v;
@@ -255,6 +534,7 @@ function metricsRow(buf: Buffer, at: number, end: number): MetricsRow | null {
   }
   lastKeys = keys;
   lastIds = ids;
+  if (n > 0) rowTemplate.set(keys, ids);
   rowEnd = i;
   row.keys = keys;
   row.ids = ids;
@@ -269,13 +549,46 @@ type TaskEnd = EventOf<'SparkListenerTaskEnd'>;
  */
 class Wanted {
   readonly cache: NameCache;
-  constructor(names: readonly string[]) {
+  /** The keys of the last walk from where this one starts, in order (see Segments), with their slots. */
+  readonly segs = new Segments();
+  readonly slots = new Int32Array(MAX_ROW);
+  names: string[] = [];
+  /** Whether the last walk stopped at an object or array value (its last key's), rather than at a '}'. */
+  stops = false;
+  /** The keys the general walk read, by cache index, to become the template (-1 entries: too many). */
+  readonly seen = new Int32Array(MAX_ROW);
+  seenCount = 0;
+  /** Whether the value kept as a string (Executor ID) is in this object. */
+  readonly keepsId: boolean;
+  constructor(names: readonly string[], keepsId = false) {
     this.cache = new NameCache((name) => names.indexOf(name));
+    this.keepsId = keepsId;
+  }
+
+  /** Makes the keys the general walk just read the template. */
+  learnTemplate(stops: boolean): void {
+    const n = this.seenCount;
+    if (n > MAX_ROW) {
+      this.segs.count = 0;
+      return;
+    }
+    const names: string[] = [];
+    for (let j = 0; j < n; j++) {
+      const k = this.seen[j]!;
+      names.push(this.cache.names[k]!);
+      this.slots[j] = this.cache.slots[k]!;
+    }
+    this.names = names;
+    this.stops = stops;
+    this.segs.set(names);
   }
 }
 
+/** Top level, from just after the event name: Stage ID, Stage Attempt ID, Task Type, up to Task End Reason. */
 const TOP = new Wanted(['Stage ID', 'Stage Attempt ID']);
-const INFO = new Wanted(['Task ID', 'Launch Time', 'Finish Time', 'Executor ID']);
+/** Top level after Task End Reason: Task Info next (two walks of the same level keep two templates). */
+const AFTER_REASON = new Wanted([]);
+const INFO = new Wanted(['Task ID', 'Launch Time', 'Finish Time', 'Executor ID'], true);
 const TM = new Wanted([
   'Executor Run Time',
   'JVM GC Time',
@@ -285,25 +598,34 @@ const TM = new Wanted([
   'Peak Execution Memory',
 ]);
 const EXECUTOR_ID_SLOT = 3;
-const SUCCESS = Buffer.from('{"Reason":"Success"}');
-const TEM_AFTER_INFO = Buffer.from('},"Task Executor Metrics":');
+const SUCCESS = needle('{"Reason":"Success"}');
+/**
+ * How a task line of Spark 2.1 to 4 with no block updates ends: JsonProtocol writes Task Metrics last
+ * in the event and Updated Blocks last in it (JsonProtocol.scala, taskEndToJson and
+ * taskMetricsToJson). The fast path reads only lines that end so: what it skips unread (the
+ * Accumulables, the rest of Task Metrics) then lies before the line's end, and a line cut short
+ * (a damaged log) cannot end so, since its `"` would be escaped inside a string. Other lines (cached
+ * blocks, Spark 1.x and 2.0, a cut line) are parsed in full.
+ */
+const LINE_END = needle(',"Updated Blocks":[]}}');
+const TEM_AFTER_INFO = needle('},"Task Executor Metrics":');
 /**
  * The byte Task Executor Metrics is found by: the 'E' of "Executor", rare in the Accumulables
  * before it (their keys are ID, Name, Update, Value, Internal, Count Failed Values; metric names are
  * lower case: internal.metrics.executorRunTime, "number of output rows"). The 'T' of "Task" was
  * hit six times a line on the benchmark's (executorRunTime, jvmGCTime, …).
  */
-const TEM_PIVOT = TEM_AFTER_INFO.indexOf('Executor');
-const TM_KEY = Buffer.from('"Task Metrics":');
+const TEM_PIVOT = TEM_AFTER_INFO.bytes.indexOf('Executor');
+const TM_KEY = needle('"Task Metrics":');
 /** JsonProtocol writes Task Metrics right after Task Executor Metrics. */
-const TM_AFTER_TEM = Buffer.from(',"Task Metrics":');
-const TM_PIVOT = TM_KEY.indexOf('Task');
+const TM_AFTER_TEM = needle(',"Task Metrics":');
+const TM_PIVOT = TM_KEY.bytes.indexOf('Task');
 /**
  * A task's input bytes: JsonProtocol.scala writes `"Input Metrics":{"Bytes Read":N,…}` (Spark 1.x puts
  * `"Data Read Method"` first), inside Task Metrics after the shuffle metrics.
  */
-const INPUT_KEY = Buffer.from('"Input Metrics":{');
-const BYTES_READ = Buffer.from('"Bytes Read":');
+const INPUT_KEY = needle('"Input Metrics":{');
+const BYTES_READ = needle('"Bytes Read":');
 
 /** The input bytes of the Task Metrics at `from` (before `end`), or undefined when the line has none. */
 function inputBytesAt(buf: Buffer, from: number, end: number): number | undefined {
@@ -362,97 +684,170 @@ function executorIdAt(buf: Buffer, start: number, end: number): string {
 
 /** Results of one walk: numbers by slot (NaN = absent), the one string a walk may keep, the key it stopped at. */
 const vals = new Float64Array(8);
+/** Every slot absent: eight stores, not fill() (a call into the runtime) nor a loop, four times a line. */
+function clearVals(): void {
+  const v = vals;
+  const nan = Number.NaN;
+  v[0] = nan;
+  v[1] = nan;
+  v[2] = nan;
+  v[3] = nan;
+  v[4] = nan;
+  v[5] = nan;
+  v[6] = nan;
+  v[7] = nan;
+}
 let strVal: string | undefined;
 let stopKey: string | null = null;
 /** The key the last walk stopped at (a function, so type narrowing does not outlive a walk). */
 const stoppedAt = (): string | null => stopKey;
 
 /**
+ * The end of the scalar value at `i` (its first byte `c`, before `end`), kept in `slot` (-1: not
+ * kept; `keepId`: the string kept as strVal), or -1 when it is not what JsonProtocol writes.
+ */
+function scalar(buf: Buffer, i: number, end: number, c: number, slot: number, keepId: boolean): number {
+  if (c === QUOTE) {
+    let j = i + 1;
+    let escaped = false;
+    while (j < end && buf[j] !== QUOTE) {
+      if (buf[j] === 0x5c) {
+        escaped = true;
+        j++;
+      }
+      j++;
+    }
+    if (j >= end) return -1;
+    if (keepId) {
+      if (escaped) return -1;
+      strVal = executorIdAt(buf, i + 1, j);
+    }
+    return j + 1;
+  }
+  if (c === 0x74 || c === 0x66 || c === 0x6e) return i + (c === 0x66 ? 5 : 4); // true / false / null
+  const v = readInt(buf, i, end);
+  if (Number.isNaN(v)) return -1;
+  if (slot >= 0) vals[slot] = v;
+  return intEnd;
+}
+
+/**
  * Walks `"key":value,` pairs of one object level from `p` (just inside its '{', before `end`),
  * keeping the wanted keys' integer (or, for Executor ID, string) values. Stops before the first
  * object or array value (its key left in `stopKey`), or at the closing '}'. Returns the stop
  * position, or -1 when the bytes are not what JsonProtocol writes (the caller then parses the line in full).
+ * A line whose keys are the last walk's is read by their template (templateWalk); any other by
+ * the general loop, which makes its keys the template.
  */
 function walk(buf: Buffer, p: number, end: number, w: Wanted): number {
-  // A loop, not fill(): TypedArray.prototype.fill is a call into the runtime, four times a line.
-  for (let s = 0; s < vals.length; s++) vals[s] = Number.NaN;
+  if (w.segs.count > 0) {
+    const at = templateWalk(buf, p, end, w);
+    if (at >= 0) return at;
+  }
+  clearVals();
   strVal = undefined;
   stopKey = null;
   const cache = w.cache;
+  w.seenCount = 0;
   for (;;) {
     if (p >= end) return -1;
-    if (buf[p] === 0x7d) return p;
-    if (buf[p] !== QUOTE) return -1;
-    let k = cache.at(buf, p + 1, end);
-    let nameEnd: number;
-    if (k >= 0) nameEnd = p + 1 + cache.lengths[k]!;
+    if (buf[p] === 0x7d) {
+      w.learnTemplate(false);
+      return p;
+    }
+    let k = cache.key(buf, p, end);
+    let i: number;
+    if (k >= 0) i = p + cache.keyLength(k);
     else {
-      nameEnd = indexOfByte(buf, QUOTE, p + 1);
-      if (nameEnd < 0 || nameEnd >= end) return -1;
-      k = cache.learn(buf, p + 1, nameEnd);
-      if (k < 0) return -1; // the cache is full: an unusual log, parse in full
-    }
-    const slot = cache.slots[k]!;
-    if (nameEnd + 2 >= end || buf[nameEnd + 1] !== 0x3a) return -1;
-    let i = nameEnd + 2;
-    const c = buf[i];
-    if (c === 0x7b || c === 0x5b) {
-      stopKey = cache.names[k]!;
-      return i;
-    }
-    if (c === QUOTE) {
-      let j = i + 1;
-      let escaped = false;
-      while (j < end && buf[j] !== QUOTE) {
-        if (buf[j] === 0x5c) {
-          escaped = true;
-          j++;
-        }
-        j++;
+      if (buf[p] !== QUOTE) return -1;
+      k = cache.at(buf, p + 1, end);
+      let nameEnd: number;
+      if (k >= 0) nameEnd = p + 1 + cache.lengths[k]!;
+      else {
+        nameEnd = indexOfByte(buf, QUOTE, p + 1);
+        if (nameEnd < 0 || nameEnd >= end) return -1;
+        k = cache.learn(buf, p + 1, nameEnd);
+        if (k < 0) return -1; // the cache is full: an unusual log, parse in full
       }
-      if (j >= end) return -1;
-      if (slot === EXECUTOR_ID_SLOT && w === INFO) {
-        if (escaped) return -1;
-        strVal = executorIdAt(buf, i + 1, j);
-      }
-      i = j + 1;
-    } else if (c === 0x74 || c === 0x66 || c === 0x6e) {
-      i += c === 0x66 ? 5 : 4; // true / false / null
-    } else {
-      const v = readInt(buf, i, end);
-      if (Number.isNaN(v)) return -1;
-      i = intEnd;
-      if (slot >= 0) vals[slot] = v;
+      if (nameEnd + 1 >= end || buf[nameEnd + 1] !== 0x3a) return -1;
+      i = nameEnd + 2;
     }
     if (i >= end) return -1;
+    if (w.seenCount < MAX_ROW) w.seen[w.seenCount] = k;
+    w.seenCount++;
+    const slot = cache.slots[k]!;
+    const c = buf[i]!;
+    if (c === 0x7b || c === 0x5b) {
+      stopKey = cache.names[k]!;
+      w.learnTemplate(true);
+      return i;
+    }
+    i = scalar(buf, i, end, c, slot, w.keepsId && slot === EXECUTOR_ID_SLOT);
+    if (i < 0 || i >= end) return -1;
     if (buf[i] === 0x2c) p = i + 1;
-    else if (buf[i] === 0x7d) return i;
-    else return -1;
+    else if (buf[i] === 0x7d) {
+      w.learnTemplate(false);
+      return i;
+    } else return -1;
   }
+}
+
+/**
+ * walk's result on a line whose keys from `p` are those of the template (w.segs), or -1 at the
+ * first difference (walk then reads the line by its general loop). Reads values as walk does.
+ */
+function templateWalk(buf: Buffer, p: number, end: number, w: Wanted): number {
+  clearVals();
+  strVal = undefined;
+  stopKey = null;
+  const segs = w.segs;
+  const count = segs.count;
+  const last = count - 1;
+  for (let n = 0; n < count; n++) {
+    if (!segs.at(n, p, end)) return -1;
+    let i = p + segs.lens[n]!;
+    if (i >= end) return -1;
+    const c = buf[i]!;
+    if (c === 0x7b || c === 0x5b) {
+      if (n !== last || !w.stops) return -1;
+      stopKey = w.names[n]!;
+      return i;
+    }
+    const slot = w.slots[n]!;
+    i = scalar(buf, i, end, c, slot, w.keepsId && slot === EXECUTOR_ID_SLOT);
+    if (i < 0 || i >= end) return -1;
+    if (buf[i] === 0x7d) return n === last && !w.stops ? i : -1;
+    if (buf[i] !== 0x2c) return -1;
+    p = i; // the next key's segment starts with the comma
+  }
+  return -1;
 }
 
 const opt = (v: number): number | undefined => (Number.isNaN(v) ? undefined : v);
 
-/** Whether bytes at..end of `buf` start with `needle`. */
-function startsWith(buf: Buffer, at: number, end: number, needle: Buffer): boolean {
-  if (at < 0 || at + needle.length > end) return false;
-  for (let k = 0; k < needle.length; k++) if (buf[at + k] !== needle[k]) return false;
-  return true;
+/** Whether bytes at..end of `buf` start with `needle` (`view` of `buf`): eight bytes a compare. */
+function startsWith(buf: Buffer, at: number, end: number, needle: Needle): boolean {
+  const len = needle.length;
+  if (at < 0 || at + len > end) return false;
+  const dv = view;
+  const chunks = needle.chunks;
+  const last = at + len - 8;
+  let w = 0;
+  for (let q = at; q < last; q += 8) if (dv.getFloat64(q, true) !== chunks[w++]) return false;
+  return dv.getFloat64(last, true) === chunks[w];
 }
 
 /**
  * Where `needle` starts at or after `from`, ending by `end`: memchr hops on the needle's byte at
- * `pivot`, chosen rare in what lies before it, then a byte compare.
+ * `pivot`, chosen rare in what lies before it, then a compare.
  */
-function find(buf: Buffer, needle: Buffer, from: number, end: number, pivot: number): number {
-  const b = needle[pivot]!;
+function find(buf: Buffer, needle: Needle, from: number, end: number, pivot: number): number {
+  const b = needle.bytes[pivot]!;
   const last = end - needle.length;
   for (let i = indexOfByte(buf, b, from + pivot); i >= 0; i = indexOfByte(buf, b, i + 1)) {
     const start = i - pivot;
     if (start > last) return -1;
-    let k = 0;
-    while (k < needle.length && buf[start + k] === needle[k]) k++;
-    if (k === needle.length) return start;
+    if (startsWith(buf, start, end, needle)) return start;
   }
   return -1;
 }
@@ -463,6 +858,7 @@ function find(buf: Buffer, needle: Buffer, from: number, end: number, pivot: num
  */
 export function fastTaskEnd(buf: Buffer, start: number, end: number): { data: TaskEnd; peaks: MetricsRow | null } | null {
   viewBuffer(buf);
+  if (!startsWith(buf, end - LINE_END.length, end, LINE_END) || end - LINE_END.length < start) return null;
   // Top level, after {"Event":"…", : Stage ID, Stage Attempt ID, Task Type, then objects.
   // The comma after the event name, a few bytes on: a loop costs less than a call to indexOf.
   let first = start + PREFIX.length;
@@ -473,11 +869,10 @@ export function fastTaskEnd(buf: Buffer, start: number, end: number): { data: Ta
   const stageId = opt(vals[0]!);
   const stageAttempt = opt(vals[1]!);
   if (stageId === undefined) return null;
-  if (at + SUCCESS.length >= end) return null;
-  for (let i = 0; i < SUCCESS.length; i++) if (buf[at + i] !== SUCCESS[i]) return null;
+  if (at + SUCCESS.length >= end || !startsWith(buf, at, end, SUCCESS)) return null;
   let p = at + SUCCESS.length;
   if (buf[p] !== 0x2c) return null;
-  at = walk(buf, p + 1, end, TOP);
+  at = walk(buf, p + 1, end, AFTER_REASON);
   if (at < 0 || stoppedAt() !== 'Task Info' || buf[at] !== 0x7b) return null;
   const infoEnd = walk(buf, at + 1, end, INFO);
   const executorId = strVal;

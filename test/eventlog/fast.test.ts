@@ -63,7 +63,7 @@ const fastTaskEnd = (b: Buffer): ReturnType<typeof fastTaskEndAt> => fastTaskEnd
 describe('fastTaskEnd', () => {
   const line = (s: string): Buffer => Buffer.from(s);
   const ok =
-    '{"Event":"SparkListenerTaskEnd","Stage ID":3,"Stage Attempt ID":1,"Task Type":"ResultTask","Task End Reason":{"Reason":"Success"},"Task Info":{"Task ID":9,"Index":1,"Attempt":0,"Launch Time":100,"Executor ID":"7","Host":"h","Locality":"ANY","Speculative":false,"Getting Result Time":0,"Finish Time":350,"Failed":false,"Killed":false,"Accumulables":[{"ID":1,"Name":"x","Value":"[1]"}]},"Task Executor Metrics":{"JVMHeapMemory":123,"MinorGCCount":2},"Task Metrics":{"Executor Run Time":200,"Result Size":10,"JVM GC Time":5,"Memory Bytes Spilled":0,"Disk Bytes Spilled":0,"Shuffle Read Metrics":{}}}';
+    '{"Event":"SparkListenerTaskEnd","Stage ID":3,"Stage Attempt ID":1,"Task Type":"ResultTask","Task End Reason":{"Reason":"Success"},"Task Info":{"Task ID":9,"Index":1,"Attempt":0,"Launch Time":100,"Executor ID":"7","Host":"h","Locality":"ANY","Speculative":false,"Getting Result Time":0,"Finish Time":350,"Failed":false,"Killed":false,"Accumulables":[{"ID":1,"Name":"x","Value":"[1]"}]},"Task Executor Metrics":{"JVMHeapMemory":123,"MinorGCCount":2},"Task Metrics":{"Executor Run Time":200,"Result Size":10,"JVM GC Time":5,"Memory Bytes Spilled":0,"Disk Bytes Spilled":0,"Shuffle Read Metrics":{},"Updated Blocks":[]}}';
 
   it('reads the fields the state uses', () => {
     expect(eventName(line(ok))).toBe('SparkListenerTaskEnd');
@@ -127,7 +127,7 @@ describe('a line as a range of a larger buffer', () => {
     '"Task Info":{"Task ID":9,"Index":1,"Attempt":0,"Launch Time":100,"Executor ID":"7","Host":"h","Locality":"ANY","Speculative":false,' +
     '"Getting Result Time":0,"Finish Time":350,"Failed":false,"Killed":false,"Accumulables":[{"ID":1,"Name":"x","Value":"[1]"}]},' +
     '"Task Executor Metrics":{"JVMHeapMemory":123,"MinorGCCount":2},"Task Metrics":{"Executor Run Time":200,"Result Size":10,' +
-    '"JVM GC Time":5,"Memory Bytes Spilled":0,"Disk Bytes Spilled":0,"Shuffle Read Metrics":{},"Input Metrics":{"Bytes Read":4096}}}';
+    '"JVM GC Time":5,"Memory Bytes Spilled":0,"Disk Bytes Spilled":0,"Shuffle Read Metrics":{},"Input Metrics":{"Bytes Read":4096},"Updated Blocks":[]}}';
   /** A read with its shared metrics row copied out (the next read overwrites it). */
   const plain = (r: ReturnType<typeof fastTaskEndAt>) =>
     r && { data: r.data, peaks: r.peaks && { keys: [...r.peaks.keys], vals: Array.from(r.peaks.vals.subarray(0, r.peaks.keys.length)) } };
@@ -187,7 +187,7 @@ describe('the name cache', () => {
   it('matches names of every length at every offset, and nothing that differs in one byte', () => {
     for (let len = 1; len <= 13; len++) {
       const name = 'ABCDEFGHIJKLM'.slice(0, len);
-      const metrics = `{"Event":"SparkListenerTaskEnd","Stage ID":1,"Stage Attempt ID":0,"Task End Reason":{"Reason":"Success"},"Task Info":{"Task ID":1,"Executor ID":"2"},"Task Executor Metrics":{"${name}":${len},"${name}x":7}}`;
+      const metrics = `{"Event":"SparkListenerTaskEnd","Stage ID":1,"Stage Attempt ID":0,"Task End Reason":{"Reason":"Success"},"Task Info":{"Task ID":1,"Executor ID":"2"},"Task Executor Metrics":{"${name}":${len},"${name}x":7},"Task Metrics":{"Result Size":1,"Updated Blocks":[]}}`;
       for (let pad = 0; pad < 4; pad++) {
         const buf = Buffer.concat([Buffer.alloc(pad, 0x20), Buffer.from(metrics)]).subarray(pad);
         const peaks = fastTaskEnd(buf)?.peaks;
