@@ -37,6 +37,14 @@ const MIN_BLOCKS = 8;
 /** Claims hold a block number in 16 bits (blocks.ts). */
 const MAX_BLOCKS = 0xffff;
 
+/**
+ * The helper's young generation (MiB; V8 makes a third of it each semi-space). Left to V8 it grows
+ * to the main thread's size (heap 55-65 MiB against 30-48 with this limit on the 1 GiB bench log),
+ * and peak memory is what two threads cost most. Our choice: 6, as scan's workers (src/scan/index.ts
+ * WORKER_YOUNG_MB), measured there no slower.
+ */
+const HELPER_YOUNG_MB = 6;
+
 /** Bytes sniffed at the start, as readPart does (SNIFF_BYTES there) and as the line splitter decides its line end (CR_SNIFF_BYTES). */
 const HEAD_BYTES = 64 * 1024;
 const LF = 10;
@@ -169,6 +177,7 @@ function startHelper(plan: SplitPlan, file: string, claims: Claims, inline: bool
     eval: true,
     workerData: { plan, file, claims: claims.buffer, port: port2 },
     transferList: [port2],
+    resourceLimits: { maxYoungGenerationSizeMb: HELPER_YOUNG_MB },
   });
   worker.once('error', () => settle(null));
   worker.once('exit', () => settle(null));
