@@ -53,6 +53,8 @@ const LF = 10;
 export interface InlineSplit {
   blockBytes?: number;
   helperBlocks?: number;
+  /** The JSON the helper's digests may make (tail.ts MAX_DIGEST_JSON). */
+  digestJson?: number;
 }
 
 /** A plain event log cut into blocks, taken from the front by this thread and from the back by a helper. */
@@ -106,14 +108,24 @@ export function planSplit(part: Part, layout: Layout, minBytes: number, inline: 
   return { fsPath, blocks: { bytes, count: Math.ceil(size / bytes), size } };
 }
 
-/** A helper's message: a block's digest, the end of its blocks, or that it gave up. */
-type HelperMessage = { block: number; digest: TailDigest } | { done: true } | { failed: true };
+/**
+ * A helper's message: a block's digest; the end of its blocks; that it stopped at a block it then
+ * leaves to this thread (a cap near, or the digests as large as may be held: the blocks after it stay
+ * digested); or that it failed (this thread reads what the helper claimed).
+ */
+type HelperMessage = { block: number; digest: TailDigest } | { done: true } | { stopped: number } | { failed: true };
 
-/** What a helper read: its blocks' digests joined (null when it failed or gave up), once it has ended. */
+/** How a helper ended: its blocks' digests joined (null: none, or it failed) and the block it left, if any (else -1). */
+interface HelperEnd {
+  digest: TailDigest | null;
+  left: number;
+}
+
 interface Helper {
   /** Takes the digests sent so far, between this thread's blocks: copied in while the helper reads on. */
   poll(): void;
-  digest(): Promise<TailDigest | null> | null;
+  /** Once this thread has no block left to claim: how the helper ended. */
+  end(): Promise<HelperEnd>;
   stop(): void;
 }
 
@@ -133,40 +145,48 @@ export async function helpRead(
   const { fsPath, blocks } = plan;
   for (let k = claims.back(); k >= 0; k = k > until ? claims.back() : -1) {
     const digest = await digestBlock(fsPath, file, blockStart(fsPath, blocks, k), blockStart(fsPath, blocks, k + 1), budget);
-    if (digest === null) return post({ failed: true });
+    if (digest === null) return post({ stopped: k });
     post({ block: k, digest });
   }
   post({ done: true });
 }
 
+const budget = (inline: true | InlineSplit): TailBudget =>
+  new TailBudget(...(typeof inline === 'object' && inline.digestJson !== undefined ? [inline.digestJson] : []));
+
 /** Starts the helper on the blocks it will claim. */
 function startHelper(plan: SplitPlan, file: string, claims: Claims, inline: boolean | InlineSplit): Promise<Helper> | Helper {
   const got = new Map<number, TailDigest>();
-  let settle: (d: TailDigest | null) => void = () => undefined;
-  const ended = new Promise<TailDigest | null>((resolve) => (settle = resolve));
+  let settle: (e: HelperEnd) => void = () => undefined;
+  const ended = new Promise<HelperEnd>((resolve) => (settle = resolve));
+  /** The digests of blocks `from`.. joined, with the block left (null when one is missing: the helper failed). */
+  const join = (from: number, left: number): void => {
+    const parts: TailDigest[] = [];
+    for (let k = from; k < plan.blocks.count; k++) {
+      const d = got.get(k);
+      if (!d) return settle({ digest: null, left: -1 });
+      parts.push(d);
+    }
+    got.clear();
+    settle({ digest: parts.length > 0 ? joinDigests(parts) : null, left });
+  };
   const onMessage = (m: HelperMessage): void => {
     if ('block' in m) got.set(m.block, m.digest);
-    else if ('failed' in m) settle(null);
-    else {
-      const parts: TailDigest[] = [];
-      for (let k = claims.met; k < plan.blocks.count; k++) {
-        const d = got.get(k);
-        if (!d) return settle(null);
-        parts.push(d);
-      }
-      got.clear();
-      settle(parts.length > 0 ? joinDigests(parts) : null);
-    }
+    else if ('failed' in m) settle({ digest: null, left: -1 });
+    else if ('stopped' in m) join(m.stopped + 1, m.stopped);
+    else join(claims.met, -1);
   };
+  /** This thread took every block: the helper has none to end (it may not even have started). */
+  const none = (): boolean => claims.met >= plan.blocks.count;
   if (inline) {
     const taken = typeof inline === 'object' && inline.helperBlocks !== undefined ? inline.helperBlocks : Math.floor(plan.blocks.count / 2);
     const read =
       taken > 0
-        ? helpRead(plan, file, claims, (m) => onMessage(structuredClone(m)), undefined, plan.blocks.count - taken)
+        ? helpRead(plan, file, claims, (m) => onMessage(structuredClone(m)), budget(inline), plan.blocks.count - taken)
         : Promise.resolve();
     return read.then(() => ({
       poll: () => undefined,
-      digest: () => (claims.met >= plan.blocks.count ? null : ended),
+      end: () => (none() ? Promise.resolve({ digest: null, left: -1 }) : ended),
       stop: () => undefined,
     }));
   }
@@ -179,16 +199,15 @@ function startHelper(plan: SplitPlan, file: string, claims: Claims, inline: bool
     transferList: [port2],
     resourceLimits: { maxYoungGenerationSizeMb: HELPER_YOUNG_MB },
   });
-  worker.once('error', () => settle(null));
-  worker.once('exit', () => settle(null));
+  worker.once('error', () => settle({ digest: null, left: -1 }));
+  worker.once('exit', () => settle({ digest: null, left: -1 }));
   const poll = (): void => {
     for (let m = receiveMessageOnPort(port1); m !== undefined; m = receiveMessageOnPort(port1)) onMessage(m.message as HelperMessage);
   };
   return {
     poll,
-    digest: () => {
-      // This thread took every block: the helper has none to end (it may not even have started).
-      if (claims.met >= plan.blocks.count) return null;
+    end: () => {
+      if (none()) return Promise.resolve({ digest: null, left: -1 });
       poll();
       port1.on('message', onMessage);
       return ended;
@@ -233,6 +252,7 @@ export async function readSplit(
   const helper = await startHelper(plan, file, claims, inline);
   /** Where this thread's blocks end so far. */
   let end = 0;
+  let ended: HelperEnd = { digest: null, left: -1 };
   async function* head(): AsyncGenerator<Buffer> {
     for (let k = 0; k >= 0; k = claims.front()) {
       const to = blockStart(fsPath, blocks, k + 1);
@@ -240,14 +260,18 @@ export async function readSplit(
       end = to;
       helper.poll();
     }
+    ended = await helper.end();
+    if (ended.left >= 0) {
+      // The block the helper left is the next one: read here, before its digests of the blocks after it.
+      const to = blockStart(fsPath, blocks, ended.left + 1);
+      yield* readFileRange(fsPath, end, to - end, true);
+      end = to;
+    }
   }
   try {
     await readEventLines(head(), file, app, stats, false, false, {
       rest: {
-        digest: async () => {
-          const d = await helper.digest();
-          return d !== null && fits(d, app) ? d : null;
-        },
+        digest: () => Promise.resolve(ended.digest !== null && fits(ended.digest, app) ? ended.digest : null),
         bytes: () => readFileRange(fsPath, end, blocks.size - end, true),
       },
     });

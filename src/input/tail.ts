@@ -9,14 +9,17 @@ import type { Location } from './stats.js';
 import { ReadStats } from './stats.js';
 
 /**
- * The most JSON the events kept whole may make (their parsed, schema-trimmed data, as JSON): they wait
- * for the first thread to end its own blocks, so they are held. Spark's logs hold few such events besides tasks
- * (the bench's 1 GiB log: ~1,500, 20 MB of them four SQL plans); a log of nothing else is read on one
- * thread instead. Our choice: 32 MiB, which holds with the rest of the reading under the 200 MiB bound.
+ * The most JSON the digests of one helper may make (the events kept whole as their parsed,
+ * schema-trimmed data, a few hundred bytes per stage attempt and executor of a batch): they wait for
+ * the first thread to end its own blocks, so they are held. Past it the helper stops and leaves the
+ * block it was reading, and those before it, to the first thread. Spark's logs hold few such events
+ * besides tasks, but SQL plans are long: the helper's 45% of the bench's 1 GiB log makes 13 MB, of
+ * which two plans 10 MB; its 4 GiB log more than 32 MiB, held at 245-264 MiB peak RSS. Our choice:
+ * 16 MiB, under which the 1 GiB log is shared whole.
  */
-const MAX_DIGEST_JSON = 32 * 1024 * 1024;
+const MAX_DIGEST_JSON = 16 * 1024 * 1024;
 
-/** Thrown to stop reading once the digest would not be used. */
+/** Thrown to stop reading a block once its digest would not be used (the blocks read before stay digested). */
 class GiveUp extends Error {}
 
 /**
@@ -25,6 +28,8 @@ class GiveUp extends Error {}
  * digest, but they are folded together.
  */
 export class TailBudget {
+  /** `maxJson`: MAX_DIGEST_JSON but in tests. */
+  constructor(readonly maxJson = MAX_DIGEST_JSON) {}
   json = 0;
   others = 0;
   readonly stagesSeen = new Set<string>();
@@ -87,21 +92,16 @@ class Recorder implements EventVisitor {
   private bound(): void {
     const b = this.budget;
     // Past MAX_METRIC_NAMES a name has no id (fast.ts metricId): its peaks would be lost here.
-    if (
-      metricNameCount() >= MAX_METRIC_NAMES ||
-      b.json > MAX_DIGEST_JSON ||
-      b.stageBound > MAX_STAGE_ATTEMPTS ||
-      b.executorBound > MAX_EXECUTORS
-    )
+    if (metricNameCount() >= MAX_METRIC_NAMES || b.json > b.maxJson || b.stageBound > MAX_STAGE_ATTEMPTS || b.executorBound > MAX_EXECUTORS)
       throw new GiveUp();
   }
 }
 
 /**
  * Reads bytes `start`..`end` of a plain event log (`start` just after a LF, `end` just after one or
- * the end of the file) as a block the helper thread reads; null when the digests would not be used
- * (too large, or near a cap, counting the blocks read before with the same `budget`). Throws what
- * reading throws.
+ * the end of the file) as a block the helper thread reads; null when its digest would not be used
+ * or could not be held (a sum that could round, a cap near, the digests too large, counting the
+ * blocks read before with the same `budget`). Throws what reading throws.
  */
 export async function digestBlock(
   fsPath: string,

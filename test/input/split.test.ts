@@ -52,6 +52,13 @@ describe('one log on two threads', () => {
     ['4,099-byte blocks, the helper all but the first', { blockBytes: 4_099, helperBlocks: Number.MAX_SAFE_INTEGER }, 100],
     ['65,537-byte blocks, the helper the last one', { blockBytes: 65_537, helperBlocks: 1 }, 100],
     ['256 KiB + 3 blocks, the helper three', { blockBytes: (1 << 18) + 3, helperBlocks: 3 }, 20],
+    // The helper stops at the block past which its digests would exceed 50 kB of JSON: that block
+    // and those before it read here, the digests of the blocks after it folded.
+    [
+      '8,191-byte blocks, the helper stopped by the size of its digests',
+      { blockBytes: 8_191, helperBlocks: Number.MAX_SAFE_INTEGER, digestJson: 50_000 },
+      100,
+    ],
   ])(
     'diagnoses every fixture and real log exactly as one thread: %s',
     async (_, inline, minBatches) => {
