@@ -37,14 +37,6 @@ const MIN_BLOCKS = 8;
 /** Claims hold a block number in 16 bits (blocks.ts). */
 const MAX_BLOCKS = 0xffff;
 
-/**
- * The helper's young generation (MiB; V8 makes a third of it each semi-space). Left to V8 it grows
- * to the main thread's size (heap 55-65 MiB against 30-48 with this limit on the 1 GiB bench log),
- * and peak memory is what two threads cost most. Our choice: 6, as scan's workers (src/scan/index.ts
- * WORKER_YOUNG_MB), measured there no slower.
- */
-const HELPER_YOUNG_MB = 6;
-
 /** Bytes sniffed at the start, as readPart does (SNIFF_BYTES there) and as the line splitter decides its line end (CR_SNIFF_BYTES). */
 const HEAD_BYTES = 64 * 1024;
 const LF = 10;
@@ -192,12 +184,14 @@ function startHelper(plan: SplitPlan, file: string, claims: Claims, inline: bool
   }
   // The digests come on a port of their own, taken between blocks (receiveMessageOnPort): a message
   // event would wait for this thread's reading to end, and the helper would idle while they are copied in.
+  // The young generation is V8's own: a 6 MiB one (as scan's workers) saved ~10 MiB of peak RSS on the
+  // 1 GiB bench log, short of the 200 MiB bound either way, and in one of two series of alternating
+  // runs (load 6-7) cost ~0.4 s more CPU (more scavenges); the other showed no difference.
   const { port1, port2 } = new MessageChannel();
   const worker = new Worker(`import(${JSON.stringify(loaderUrl())}).then((m) => m.load('split-worker'))`, {
     eval: true,
     workerData: { plan, file, claims: claims.buffer, port: port2 },
     transferList: [port2],
-    resourceLimits: { maxYoungGenerationSizeMb: HELPER_YOUNG_MB },
   });
   worker.once('error', () => settle({ digest: null, left: -1 }));
   worker.once('exit', () => settle({ digest: null, left: -1 }));
