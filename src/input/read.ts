@@ -5,7 +5,7 @@ import { resolveInputs, type ResolvedInput } from '../sources/resolve.js';
 import type { AppLog, Layout } from '../sources/types.js';
 import { AppState } from '../state/app.js';
 import { readPart } from './part.js';
-import { planSplit, readSplit, SPLIT_MIN_BYTES } from './split.js';
+import { planSplit, readSplit, SPLIT_MIN_BYTES, type InlineSplit } from './split.js';
 import type { InputKind } from './sniff.js';
 import { ReadStats } from './stats.js';
 
@@ -46,8 +46,11 @@ export interface ReadOptions {
   jobs?: number;
   /** The size from which a plain log is split for two threads (SPLIT_MIN_BYTES unless given; tests split every log). */
   splitBytes?: number;
-  /** Tests: the second half read on this thread, after the first (the digest folded all the same). */
-  splitInline?: boolean;
+  /**
+   * Tests: the helper's blocks read on this thread before its own (their digests folded all the
+   * same); `true` for the back half of the usual blocks, or the blocks' size and how many the helper takes.
+   */
+  splitInline?: boolean | InlineSplit;
 }
 
 /** `source`, ending with InputError 'interrupted' at the first chunk after `signal` fires. */

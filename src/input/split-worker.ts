@@ -1,10 +1,12 @@
-import { parentPort, workerData } from 'node:worker_threads';
-import { digestTail } from './tail.js';
+import { workerData, type MessagePort } from 'node:worker_threads';
+import { Claims } from './blocks.js';
+import { helpRead, type SplitPlan } from './split.js';
 
-// The helper thread of src/input/split.ts: reads the second half of a plain event log and answers
-// with its digest (null when it gave up or failed: the first thread then reads that half itself).
-const { fsPath, file, start, end } = workerData as { fsPath: string; file: string; start: number; end: number };
-digestTail(fsPath, file, start, end).then(
-  (d) => parentPort!.postMessage(d),
-  () => parentPort!.postMessage(null),
+// The helper thread of src/input/split.ts: reads blocks of a plain event log from the back, each
+// answered with its digest as soon as read, until it meets the first thread; then says it is done
+// (or, when it gave up or failed, that the first thread must read those blocks itself).
+const { plan, file, claims, port } = workerData as { plan: SplitPlan; file: string; claims: SharedArrayBuffer; port: MessagePort };
+helpRead(plan, file, new Claims(plan.blocks.count, claims), (m) => port.postMessage(m)).then(
+  () => port.close(),
+  () => port.postMessage({ failed: true }),
 );

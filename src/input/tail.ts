@@ -9,24 +9,51 @@ import type { Location } from './stats.js';
 import { ReadStats } from './stats.js';
 
 /**
- * The most JSON the events kept whole may make (their parsed, schema-trimmed data, as JSON): they wait
- * for the first half to be read, so they are held. Spark's logs hold few such events besides tasks
- * (the bench's 1 GiB log: ~1,500, 20 MB of them four SQL plans); a log of nothing else is read on one
- * thread instead. Our choice: 32 MiB, which holds with the rest of the reading under the 200 MiB bound.
+ * The most JSON the digests of one helper may make (the events kept whole as their parsed,
+ * schema-trimmed data, a few hundred bytes per stage attempt and executor of a batch): they wait for
+ * the first thread to end its own blocks, so they are held. Past it the helper stops and leaves the
+ * block it was reading, and those before it, to the first thread. Spark's logs hold few such events
+ * besides tasks, but SQL plans are long: the helper's 45% of the bench's 1 GiB log makes 13 MB, of
+ * which two plans 10 MB; its 4 GiB log more than 32 MiB, held at 245-264 MiB peak RSS. Our choice:
+ * 16 MiB, under which the 1 GiB log is shared whole.
  */
-const MAX_DIGEST_JSON = 32 * 1024 * 1024;
+const MAX_DIGEST_JSON = 16 * 1024 * 1024;
 
-/** Thrown to stop reading once the digest would not be used. */
+/** Thrown to stop reading a block once its digest would not be used (the blocks read before stay digested). */
 class GiveUp extends Error {}
 
-/** Records the events of the second half in order, successful tasks summed into batches (eventlog/digest.ts). */
+/**
+ * What the blocks one helper thread has read so far add up to, for the bounds past which their
+ * digests would not be folded or could not be held: the blocks are read last first, each its own
+ * digest, but they are folded together.
+ */
+export class TailBudget {
+  /** `maxJson`: MAX_DIGEST_JSON but in tests. */
+  constructor(readonly maxJson = MAX_DIGEST_JSON) {}
+  json = 0;
+  others = 0;
+  readonly stagesSeen = new Set<string>();
+  readonly executorsSeen = new Set<string>();
+
+  get stageBound(): number {
+    return this.stagesSeen.size + this.others;
+  }
+
+  get executorBound(): number {
+    return this.executorsSeen.size + this.others;
+  }
+}
+
+/** Records the events of one block in order, successful tasks summed into batches (eventlog/digest.ts). */
 class Recorder implements EventVisitor {
   readonly records: TailRecord[] = [];
-  readonly batcher = new TaskBatcher();
+  readonly batcher: TaskBatcher;
   private inBatch = false;
-  private json = 0;
-  private others = 0;
   absSum = 0;
+
+  constructor(private readonly budget: TailBudget) {
+    this.batcher = new TaskBatcher(budget.stagesSeen, budget.executorsSeen);
+  }
 
   onEvent(event: KnownEvent, at: Location): void {
     if (event.type === 'SparkListenerTaskEnd') {
@@ -40,8 +67,8 @@ class Recorder implements EventVisitor {
     }
     this.flush();
     this.records.push({ line: at.line, event });
-    this.others++;
-    this.json += JSON.stringify(event.data).length;
+    this.budget.others++;
+    this.budget.json += JSON.stringify(event.data).length;
     this.bound();
   }
 
@@ -57,37 +84,33 @@ class Recorder implements EventVisitor {
     if (batch) {
       this.records.push({ line: batch.lastLine, tasks: batch });
       // A batch is a few hundred bytes per stage attempt and executor in it.
-      this.json += 256 * (batch.stages.length + batch.executors.length);
+      this.budget.json += 256 * (batch.stages.length + batch.executors.length);
     }
-  }
-
-  get stageBound(): number {
-    return this.batcher.stagesSeen.size + this.others;
-  }
-
-  get executorBound(): number {
-    return this.batcher.executorsSeen.size + this.others;
   }
 
   /** Past a cap the digest could not be folded exactly, or held: stop. */
   private bound(): void {
+    const b = this.budget;
     // Past MAX_METRIC_NAMES a name has no id (fast.ts metricId): its peaks would be lost here.
-    if (
-      metricNameCount() >= MAX_METRIC_NAMES ||
-      this.json > MAX_DIGEST_JSON ||
-      this.stageBound > MAX_STAGE_ATTEMPTS ||
-      this.executorBound > MAX_EXECUTORS
-    )
+    if (metricNameCount() >= MAX_METRIC_NAMES || b.json > b.maxJson || b.stageBound > MAX_STAGE_ATTEMPTS || b.executorBound > MAX_EXECUTORS)
       throw new GiveUp();
   }
 }
 
 /**
- * Reads bytes `start`..`end` of a plain event log (`start` just after a LF) as the second half of
- * the file; null when the digest would not be used (too large, or near a cap). Throws what reading throws.
+ * Reads bytes `start`..`end` of a plain event log (`start` just after a LF, `end` just after one or
+ * the end of the file) as a block the helper thread reads; null when its digest would not be used
+ * or could not be held (a sum that could round, a cap near, the digests too large, counting the
+ * blocks read before with the same `budget`). Throws what reading throws.
  */
-export async function digestTail(fsPath: string, file: string, start: number, end: number): Promise<TailDigest | null> {
-  const rec = new Recorder();
+export async function digestBlock(
+  fsPath: string,
+  file: string,
+  start: number,
+  end: number,
+  budget: TailBudget,
+): Promise<TailDigest | null> {
+  const rec = new Recorder(budget);
   const stats = new ReadStats();
   try {
     await readEventLines(readFileRange(fsPath, start, end - start, true), file, rec, stats, false, false, { continues: true, more: true });
@@ -106,10 +129,54 @@ export async function digestTail(fsPath: string, file: string, start: number, en
     schemaMismatches: stats.schemaMismatches,
     truncated: stats.truncated,
     diagnostics: stats.diagnostics,
-    stageBound: rec.stageBound,
-    executorBound: rec.executorBound,
+    stageBound: budget.stageBound,
+    executorBound: budget.executorBound,
     metricNames: Array.from({ length: metricNameCount() }, (_, id) => metricName(id)),
     absSum: rec.absSum,
     otherEvents: stats.otherEvents,
   };
+}
+
+/**
+ * The digests of consecutive blocks, in file order, as one: each block's line numbers moved past the
+ * lines of the blocks before it, event names in the order first read. The bounds and metric names
+ * are those of the block read last (the first in the file): a helper's budget and metric ids only grow.
+ */
+export function joinDigests(parts: readonly TailDigest[]): TailDigest {
+  const names = new Map<string, number>();
+  const records: TailRecord[] = [];
+  const diagnostics: TailDigest['diagnostics'] = [];
+  let lines = 0;
+  const out = {
+    malformedLines: 0,
+    longLines: 0,
+    schemaMismatches: 0,
+    truncated: false,
+    absSum: 0,
+    otherEvents: 0,
+    stageBound: 0,
+    executorBound: 0,
+    metricNames: [] as string[],
+  };
+  for (const d of parts) {
+    for (const r of d.records) {
+      if ('event' in r) records.push({ line: lines + r.line, event: r.event });
+      else if ('tasks' in r) records.push({ line: lines + r.line, tasks: { ...r.tasks, lastLine: lines + r.tasks.lastLine } });
+      else records.push(r);
+    }
+    for (const [name, n] of d.names) names.set(name, (names.get(name) ?? 0) + n);
+    // Each block kept its first diagnostics: together they hold the first ReadStats.MAX_DIAGNOSTICS of all.
+    for (const x of d.diagnostics) diagnostics.push({ ...x, line: lines + x.line });
+    lines += d.lines;
+    out.malformedLines += d.malformedLines;
+    out.longLines += d.longLines;
+    out.schemaMismatches += d.schemaMismatches;
+    out.truncated ||= d.truncated;
+    out.absSum += d.absSum;
+    out.otherEvents += d.otherEvents;
+    out.stageBound = Math.max(out.stageBound, d.stageBound);
+    out.executorBound = Math.max(out.executorBound, d.executorBound);
+    if (d.metricNames.length > out.metricNames.length) out.metricNames = d.metricNames;
+  }
+  return { ...out, records, names: [...names], lines, diagnostics };
 }

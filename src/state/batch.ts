@@ -57,9 +57,14 @@ export class TaskBatcher {
   private count = 0;
   private lastLine = 0;
   private inputBytes: number | null = null;
-  /** Stage attempts and executors named since the digest began, for its bounds. */
-  readonly stagesSeen = new Set<string>();
-  readonly executorsSeen = new Set<string>();
+  /**
+   * Stage attempts and executors named since the digest began, for its bounds; shared by the batchers
+   * of one helper thread's blocks (src/input/tail.ts), so that an executor named in every block counts once.
+   */
+  constructor(
+    readonly stagesSeen = new Set<string>(),
+    readonly executorsSeen = new Set<string>(),
+  ) {}
   /**
    * By executor, the highest value of each metric (by id) that the batches taken so far carry. A
    * later batch carries a peak only above it: folded in order after those batches, a value not above

@@ -6,27 +6,28 @@ import { diagnoseCommand } from '../../src/commands/diagnose.js';
 import { inspectCommand } from '../../src/commands/inspect.js';
 import type { Io } from '../../src/commands/io.js';
 import { readAll, type ReadOptions } from '../../src/input/read.js';
-import { TAIL_SHARE } from '../../src/input/split.js';
 import { makeStyle } from '../../src/render/style.js';
 import { AppState } from '../../src/state/app.js';
 import { EVENTLOGS, FIXTURES, fixture, hasShared, runCli } from '../helpers.js';
 
 /**
  * A plain log read on two threads (src/input/split.ts) gives what one thread gives, byte for byte:
- * every log split (SPLIT_MIN_BYTES lowered to 0), the second half read first here (splitInline: the
- * same digest, cloned as a thread's message is) and then, for the larger real logs, on the helper
- * thread of the built CLI.
+ * every log split (SPLIT_MIN_BYTES lowered to 0) into blocks, the helper's blocks read first here
+ * (splitInline: the same digests, cloned as a thread's messages are), its share and the blocks' size
+ * varied so the cuts fall at odd places, and then, for the larger real logs, on the helper thread of
+ * the built CLI.
  */
 const plain = makeStyle(false);
 const io = (): Io & { text: () => string } => {
   const out: string[] = [];
   return { out: (s) => void out.push(s), err: (s) => void out.push(`ERR ${s}`), isTTY: false, env: {}, text: () => out.join('') };
 };
-const SPLIT: Pick<ReadOptions, 'jobs' | 'splitBytes' | 'splitInline'> = { jobs: 2, splitBytes: 0, splitInline: true };
-const ONE = { jobs: 1 };
+type Threads = Pick<ReadOptions, 'jobs' | 'splitBytes' | 'splitInline'>;
+const SPLIT: Threads = { jobs: 2, splitBytes: 0, splitInline: true };
+const ONE: Threads = { jobs: 1 };
 const inputs = hasShared ? [FIXTURES, EVENTLOGS] : [FIXTURES];
 
-const diagnose = async (threads: typeof SPLIT): Promise<{ code: number; text: string }> => {
+const diagnose = async (threads: Threads): Promise<{ code: number; text: string }> => {
   const o = io();
   const code = await diagnoseCommand(inputs, { format: 'json', conf: {}, style: plain, threads }, o);
   return { code, text: o.text() };
@@ -45,8 +46,36 @@ describe('one log on two threads', () => {
     expect(batches).toBeGreaterThan(hasShared ? 300 : 20); // the digests were folded, not read again
   }, 600_000);
 
+  // Blocks of a prime number of bytes (cuts mid-line, moved to the next line start; lines longer than
+  // a block leave empty blocks), the helper reading all but the first, or only the last.
+  it.each([
+    ['4,099-byte blocks, the helper all but the first', { blockBytes: 4_099, helperBlocks: Number.MAX_SAFE_INTEGER }, 100],
+    ['65,537-byte blocks, the helper the last one', { blockBytes: 65_537, helperBlocks: 1 }, 100],
+    ['256 KiB + 3 blocks, the helper three', { blockBytes: (1 << 18) + 3, helperBlocks: 3 }, 20],
+    // The helper stops at the block past which its digests would exceed 50 kB of JSON: that block
+    // and those before it read here, the digests of the blocks after it folded.
+    [
+      '8,191-byte blocks, the helper stopped by the size of its digests',
+      { blockBytes: 8_191, helperBlocks: Number.MAX_SAFE_INTEGER, digestJson: 50_000 },
+      100,
+    ],
+  ])(
+    'diagnoses every fixture and real log exactly as one thread: %s',
+    async (_, inline, minBatches) => {
+      const folded = vi.spyOn(AppState.prototype, 'onTasks');
+      const split = await diagnose({ jobs: 2, splitBytes: 0, splitInline: inline });
+      const batches = folded.mock.calls.length;
+      folded.mockRestore();
+      const one = await diagnose(ONE);
+      expect(split.code).toBe(one.code);
+      expect(split.text).toBe(one.text);
+      if (hasShared) expect(batches).toBeGreaterThan(minBatches); // the digests were folded, not read again
+    },
+    600_000,
+  );
+
   it('sums the tasks’ input bytes (scan --by app-name) exactly as one thread, though no report shows them', async () => {
-    const inputBytes = async (threads: typeof SPLIT): Promise<Array<number | null>> => {
+    const inputBytes = async (threads: Threads): Promise<Array<number | null>> => {
       const out: Array<number | null> = [];
       for await (const input of readAll(inputs, threads)) for (const a of input.apps) out.push(a.state.inputBytes);
       return out;
@@ -70,26 +99,34 @@ describe('one log on two threads', () => {
     const log = readFileSync(fixture('diagnose', 'task-skew', 'spark35'), 'utf8');
     const lines = log.split('\n');
     // A task of the second half with a sum past 2^53 (rounds: only one thread's order gives its result), or a fraction.
-    const withTask = (value: string): string => {
-      const at = lines.findLastIndex((l) => l.includes('"Reason":"Success"') && l.includes('"Memory Bytes Spilled":'));
-      expect(lines.slice(0, at).join('\n').length).toBeGreaterThan(log.length * (1 - TAIL_SHARE)); // in the helper's part
+    const task = (l: string): boolean => l.includes('"Reason":"Success"') && l.includes('"Memory Bytes Spilled":');
+    const withTask = (value: string, early: boolean): string => {
+      // The last task: in the helper's part, the back half of the 8 blocks (blocks.ts), block 5 or
+      // later, the first it reads. Early: the first task past the first 4,099 bytes, in the last
+      // block the helper reads when it takes all but the first (after digests of the others).
+      const at = early ? lines.findIndex((l, i) => task(l) && lines.slice(0, i).join('\n').length > 4_099) : lines.findLastIndex(task);
+      if (!early) expect(lines.slice(0, at).join('\n').length).toBeGreaterThan(5 * Math.ceil(log.length / 8));
+      else expect(lines.slice(0, at).join('\n').length).toBeLessThan(3 * 4_099);
       const changed = [...lines];
       changed[at] = changed[at]!.replace(/"Memory Bytes Spilled":\d+/, `"Memory Bytes Spilled":${value}`);
       return changed.join('\n');
     };
+    const late: Threads = SPLIT;
+    const early: Threads = { jobs: 2, splitBytes: 0, splitInline: { blockBytes: 4_099, helperBlocks: Number.MAX_SAFE_INTEGER } };
     it.each([
-      ['a sum past 2^53', '9007199254740993'],
-      ['a fraction', '0.5'],
-    ])('%s', async (_, value) => {
+      ['a sum past 2^53, in the first block the helper reads', '9007199254740993', late],
+      ['a fraction, in the first block the helper reads', '0.5', late],
+      ['a fraction, in the last block the helper reads', '0.5', early],
+    ])('%s', async (_, value, threads) => {
       const file = path.join(dir, `app-${value}`);
-      writeFileSync(file, withTask(value));
-      const run = async (threads: typeof SPLIT): Promise<string> => {
+      writeFileSync(file, withTask(value, threads === early));
+      const run = async (threads: Threads): Promise<string> => {
         const o = io();
         await diagnoseCommand([file], { format: 'json', conf: {}, style: plain, threads }, o);
         return o.text();
       };
       const folded = vi.spyOn(AppState.prototype, 'onTasks');
-      const split = await run(SPLIT);
+      const split = await run(threads);
       expect(folded).not.toHaveBeenCalled();
       folded.mockRestore();
       expect(split).toBe(await run(ONE));
@@ -107,7 +144,7 @@ describe('one log on two threads', () => {
       lines.splice(bad, 0, '{"Event":"SparkListenerTaskEnd", not json');
       const file = path.join(dir, 'app');
       writeFileSync(file, `${lines.join('\n')}\n{"Event":"SparkListenerJobEnd","Job ID":`);
-      const run = async (threads: typeof SPLIT): Promise<string> => {
+      const run = async (threads: Threads): Promise<string> => {
         const o = io();
         await inspectCommand([file], { format: 'text', style: plain, threads }, o);
         return o.text();
