@@ -24,11 +24,13 @@ import { POOLED_SIZE, returnTo } from '../chunk-pool.js';
 export const PUMP_MIN_BYTES = 64 * 1024 * 1024;
 
 /**
- * Requests made on the reading thread before the rest go to the receiving thread: one diagnosis of a
- * small log never starts it; a scan does, after a few. Our choice: the thread's start is repaid by
- * ~75 small objects (0.4 ms each), which a scan of a directory reads in well under a second.
+ * Logs a scan reads from which it has their objects received on the thread (./config.ts
+ * expectObjects); a smaller scan, and any other command, receives them on the reading thread.
+ * Our choice: the thread's start costs 30–80 ms of CPU (perf), repaid by the ~0.4 ms each small
+ * object's receiving costs the reading thread after 75–200 objects; a scan of a few dozen is over
+ * before that matters.
  */
-export const PUMP_AFTER_REQUESTS = 8;
+export const PUMP_MIN_OBJECTS = 64;
 
 /**
  * Chunks of one body the thread may have handed over that the reader has not taken yet. Our choice:
@@ -359,13 +361,10 @@ interface Pending {
 }
 
 let thread: { worker: Worker; pending: Map<number, Pending>; next: number } | null = null;
-let requests = 0;
+let sent = 0;
 
-/** Whether this request goes to the thread: a process that has made a few already (a scan). */
-export function pumpNext(): boolean {
-  return ++requests > PUMP_AFTER_REQUESTS;
-}
-
+/** Requests this process has sent through the thread (the tests tell by it which objects it received). */
+export const pumpRequests = (): number => sent;
 /**
  * The thread keeps the process up only while a request of ours waits on it (a scan's last log read,
  * the process ends; its keep-alive sockets would hold it otherwise).
@@ -427,6 +426,7 @@ function pumpThread(): NonNullable<typeof thread> {
 export function pumpGet(target: PumpTarget): Promise<{ head: PumpHead; body: AsyncGenerator<Buffer>; drop: () => void }> {
   const t = pumpThread();
   const id = ++t.next;
+  sent++;
   const p: Pending = { onHead: null, queue: [], wake: null };
   track(t, id, p);
   t.worker.postMessage({ id, target });

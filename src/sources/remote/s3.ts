@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { InputError } from '../../errors.js';
 import { ChunkGatherer, POOLED_SIZE } from '../chunk-pool.js';
 import { remoteConfig } from './config.js';
-import { PUMP_MIN_BYTES, pumpGet, pumpNext, type PumpHead } from './pump.js';
+import { PUMP_MIN_BYTES, pumpGet, type PumpHead } from './pump.js';
 import { backoff, DETAIL_BYTES, HEADERS_TIMEOUT_MS, MAX_ATTEMPTS, retriable, retryAfter } from './http.js';
 import type { Opened, Store, StoreAt, StoreEntry } from './store.js';
 
@@ -331,9 +331,9 @@ async function answerThere(d: Direct, path: string, headers: Record<string, stri
 }
 
 /**
- * GET of one object (from `start`, pinned to `ifMatch`), signed by signGet and sent by node:http,
- * on this thread or, in a process that reads many objects or for a large one, on the receiving
- * thread (./pump.ts): retries connection failures, 408, 429 (SlowDown) and 5xx as the SDK's
+ * GET of one object (from `start`, pinned to `ifMatch`), signed by signGet and sent by node:http
+ * on this thread or, in a scan that said it reads many objects (./config.ts expectObjects) and for
+ * a large object, by the receiving thread (./pump.ts): retries connection failures, 408, 429 (SlowDown) and 5xx as the SDK's
  * standard mode does (MAX_ATTEMPTS, backoff, Retry-After when given); answers as Store.get says.
  */
 async function directGet(d: Direct, key: string, start: number, ifMatch: string | null): Promise<Opened | null> {
@@ -342,7 +342,7 @@ async function directGet(d: Direct, key: string, start: number, ifMatch: string 
   let failures = 0;
   let wait: number | null = null;
   let pin = ifMatch;
-  let onThread = pumpNext();
+  let onThread = remoteConfig().receiveOnThread === true;
   for (;;) {
     if (wait !== null) await sleep(wait);
     wait = null;
