@@ -176,7 +176,7 @@ describe.skipIf(!HAVE)('reading logs from S3 (s3proxy, SigV4)', () => {
       else process.env[k] = v;
     }
     const read = async (): Promise<number> => {
-      const at = s3StoreAt(`s3://spark-logs/many/${MANY[0]}`);
+      const at = s3StoreAt(`s3://spark-logs/many/${MANY[0]!}`);
       if ('code' in at) throw new Error(at.code);
       const opened = await at.store.get(at.key, 0, null);
       let bytes = 0;
