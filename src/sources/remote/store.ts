@@ -198,6 +198,7 @@ export async function* walkStore(store: Store, key: string): AsyncGenerator<Unit
       bytes: chosen.reduce((s, f) => s + f.size, 0),
       group,
       groupPaths: null,
+      groupBytes: chosen.map((f) => f.size),
     };
     return;
   }

@@ -11,6 +11,9 @@ import { fixture } from '../../helpers.js';
 import { configureRemote, expectObjects } from '../../../src/sources/remote/config.js';
 import { PUMP_MIN_BYTES, PUMP_MIN_OBJECTS, pumpRequests } from '../../../src/sources/remote/pump.js';
 import { s3StoreAt } from '../../../src/sources/remote/s3.js';
+import { listRemoteUnits } from '../../../src/sources/remote/index.js';
+import { walkLogDir } from '../../../src/sources/walk.js';
+import { decodedBytes, EXPANSION } from '../../../src/scan/decoded.js';
 import { haveJavaAndMaven, startS3proxy } from '../../real-spark/stores.mjs';
 import { rowsOf, runCliAsync } from './cli.js';
 import { expectServedRows, SECOND_ATTEMPT, SERVED, servedDir } from './logs.js';
@@ -169,12 +172,41 @@ describe.skipIf(!HAVE)('reading logs from S3 (s3proxy, SigV4)', () => {
     }, 120_000);
   });
 
-  it('a scan that says it reads many logs has their objects received on the thread; a smaller one on its own', async () => {
+  /** `f` run in this process with the SDK's environment pointed at the server. */
+  async function inProcess(f: () => Promise<void>): Promise<void> {
     const saved = { ...process.env };
     for (const [k, v] of Object.entries(env())) {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
     }
+    try {
+      await f();
+    } finally {
+      process.env = saved;
+      configureRemote({ headers: [], endpoint: null });
+    }
+  }
+
+  it('scan weighs each log from the listing as from disk: a rolling directory of lz4 parts, a zstd log, a zip, plain ones', async () => {
+    await inProcess(async () => {
+      const weights = new Map<string, number>();
+      for await (const u of listRemoteUnits('s3://spark-logs/cluster-a', { since: null }))
+        weights.set(u.path.slice('s3://spark-logs/cluster-a/'.length), decodedBytes([u], Infinity));
+      const local = path.join(root, 'spark-logs', 'cluster-a');
+      const fromDisk = new Map<string, number>();
+      for await (const u of walkLogDir(local)) fromDisk.set(path.relative(local, u.path), decodedBytes([u], Infinity));
+      expect(weights).toEqual(fromDisk);
+      const rolling = fromDisk.get(`spark-events/${SERVED[3]!.name}`)!;
+      const onDisk = readdirSync(path.join(local, 'spark-events', SERVED[3]!.name)).filter((n) => n.startsWith('events_'));
+      expect(onDisk.every((n) => n.endsWith('.lz4'))).toBe(true);
+      // Each part counted at lz4's factor, not at its size.
+      expect(rolling).toBe(
+        onDisk.reduce((sum, n) => sum + statSync(path.join(local, 'spark-events', SERVED[3]!.name, n)).size, 0) * EXPANSION.lz4,
+      );
+    });
+  });
+
+  it('a scan that says it reads many logs has their objects received on the thread; a smaller one on its own', async () => {
     const read = async (): Promise<number> => {
       const at = s3StoreAt(`s3://spark-logs/many/${MANY[0]!}`);
       if ('code' in at) throw new Error(at.code);
@@ -183,7 +215,7 @@ describe.skipIf(!HAVE)('reading logs from S3 (s3proxy, SigV4)', () => {
       for await (const c of opened!.body) bytes += c.length;
       return bytes;
     };
-    try {
+    await inProcess(async () => {
       const size = statSync(path.join(root, 'spark-logs', 'many', MANY[0]!)).size;
       expectObjects(PUMP_MIN_OBJECTS - 1);
       const before = pumpRequests();
@@ -192,10 +224,7 @@ describe.skipIf(!HAVE)('reading logs from S3 (s3proxy, SigV4)', () => {
       expectObjects(PUMP_MIN_OBJECTS);
       expect(await read()).toBe(size);
       expect(pumpRequests()).toBe(before + 1);
-    } finally {
-      process.env = saved;
-      configureRemote({ headers: [], endpoint: null });
-    }
+    });
   });
 
   describe('the same faults on objects received on the thread (a scan of many logs)', () => {
