@@ -421,9 +421,11 @@ function pumpThread(): NonNullable<typeof thread> {
 /**
  * One GET sent and received on the thread: resolves at the response's head (a failure before any
  * answer rejects); the body (none unless 200 or 206) as it comes, a cut one throwing after the
- * bytes before the cut. A body left unread is dropped on the thread.
+ * bytes before the cut — or, a small one, `whole` at once. A body left unread is dropped on the thread.
  */
-export function pumpGet(target: PumpTarget): Promise<{ head: PumpHead; body: AsyncGenerator<Buffer>; drop: () => void }> {
+export function pumpGet(
+  target: PumpTarget,
+): Promise<{ head: PumpHead; body: AsyncGenerator<Buffer>; drop: () => void; whole: Buffer | null }> {
   const t = pumpThread();
   const id = ++t.next;
   sent++;
@@ -438,7 +440,13 @@ export function pumpGet(target: PumpTarget): Promise<{ head: PumpHead; body: Asy
         reject(new Error(m.failed ?? m.error ?? 'no answer'));
         return;
       }
-      resolve({ head: m.head, body: ok(m.head.status) ? body() : (async function* () {})(), drop });
+      if (ok(m.head.status) && m.end === true) {
+        // A small body came whole with its head: handed over as it is, no stream to read.
+        const whole = m.ab !== undefined ? Buffer.from(m.ab, 0, m.length) : Buffer.alloc(0);
+        resolve({ head: m.head, body: (async function* () {})(), drop, whole });
+        return;
+      }
+      resolve({ head: m.head, body: ok(m.head.status) ? body() : (async function* () {})(), drop, whole: null });
     };
   });
 

@@ -1,6 +1,6 @@
 import type * as S3Sdk from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { createHash, createHmac } from 'node:crypto';
+import crypto, { createHash, createHmac } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -9,7 +9,7 @@ import { ChunkGatherer, POOLED_SIZE } from '../chunk-pool.js';
 import { remoteConfig } from './config.js';
 import { PUMP_MIN_BYTES, pumpGet, type PumpHead } from './pump.js';
 import { backoff, DETAIL_BYTES, HEADERS_TIMEOUT_MS, MAX_ATTEMPTS, retriable, retryAfter } from './http.js';
-import type { Opened, Store, StoreAt, StoreEntry } from './store.js';
+import { onePiece, type Opened, type Store, type StoreAt, type StoreEntry } from './store.js';
 
 /**
  * S3 and S3-compatible stores through the official AWS SDK (@aws-sdk/client-s3), loaded only when
@@ -236,34 +236,43 @@ let signingKey: { scope: string; secret: string; key: Buffer } | null = null;
 const hmac = (key: Buffer | string, data: string): Buffer => createHmac('sha256', key).update(data).digest();
 
 /**
+ * SHA-256 of a string, hex: Node's one-shot crypto.hash where there is one (20.12 on), which makes
+ * no Hash object (a third of what signing cost per object: perf, `npm run bench:remote`).
+ */
+const oneShot = (crypto as { hash?: (algorithm: string, data: string) => string }).hash;
+const sha256Hex = (s: string): string => (oneShot !== undefined ? oneShot('sha256', s) : createHash('sha256').update(s).digest('hex'));
+
+/**
  * The headers of a signed GET (AWS Signature Version 4, "Create a signed AWS API request"; the
  * steps the SDK's own SignatureV4 takes for S3: path not encoded twice, the payload hash sent as
  * x-amz-content-sha256). Ours rather than the SDK's: its signer derived the signing key's cache key
  * with one more HMAC and hashed through its own wrappers, 0.15 ms of CPU per object, a tenth of
- * what a small log costs to read (`npm run bench:remote`, perf); this one costs two hashes.
+ * what a small log costs to read (`npm run bench:remote`, perf); this one costs two hashes. The
+ * headers are the few a GET sends, written in the sorted order SigV4 signs them in.
  */
-function signGet(d: Direct, creds: Credentials, path: string, extra: Record<string, string>): Record<string, string> {
-  const amzDate = new Date(Date.now() + d.clockOffset())
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d{3}/, '');
-  const day = amzDate.slice(0, 8);
+function signGet(d: Direct, creds: Credentials, path: string, range: string | null, ifMatch: string | null): Record<string, string> {
+  const iso = new Date(Date.now() + d.clockOffset()).toISOString(); // 2026-11-29T21:14:21.123Z
+  const day = `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}`;
+  const amzDate = `${day}T${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z`;
   const scope = `${day}/${d.signingRegion}/${d.signingService}/aws4_request`;
   if (signingKey?.scope !== scope || signingKey.secret !== creds.secretAccessKey) {
     const k = hmac(hmac(hmac(hmac(`AWS4${creds.secretAccessKey}`, day), d.signingRegion), d.signingService), 'aws4_request');
     signingKey = { scope, secret: creds.secretAccessKey, key: k };
   }
-  const headers: Record<string, string> = {
-    ...extra,
-    host: d.base.host,
-    'x-amz-content-sha256': EMPTY_SHA256,
-    'x-amz-date': amzDate,
-    ...(creds.sessionToken ? { 'x-amz-security-token': creds.sessionToken } : {}),
-  };
-  const names = Object.keys(headers).sort();
-  const signed = names.join(';');
-  const canonical = `GET\n${path}\n\n${names.map((n) => `${n}:${headers[n]!.trim().replace(/\s+/g, ' ')}\n`).join('')}\n${signed}\n${EMPTY_SHA256}`;
-  const toSign = `AWS4-HMAC-SHA256\n${amzDate}\n${scope}\n${createHash('sha256').update(canonical).digest('hex')}`;
+  const headers: Record<string, string> = { host: d.base.host };
+  if (ifMatch !== null) headers['if-match'] = ifMatch.trim().replace(/\s+/g, ' ');
+  if (range !== null) headers.range = range;
+  headers['x-amz-content-sha256'] = EMPTY_SHA256;
+  headers['x-amz-date'] = amzDate;
+  if (creds.sessionToken) headers['x-amz-security-token'] = creds.sessionToken.trim();
+  let canonical = `GET\n${path}\n\n`;
+  let signed = '';
+  for (const n in headers) {
+    canonical += `${n}:${headers[n]!}\n`;
+    signed += signed === '' ? n : `;${n}`;
+  }
+  canonical += `\n${signed}\n${EMPTY_SHA256}`;
+  const toSign = `AWS4-HMAC-SHA256\n${amzDate}\n${scope}\n${sha256Hex(canonical)}`;
   const signature = createHmac('sha256', signingKey.key).update(toSign).digest('hex');
   headers.authorization = `AWS4-HMAC-SHA256 Credential=${creds.accessKeyId}/${scope}, SignedHeaders=${signed}, Signature=${signature}`;
   return headers;
@@ -284,6 +293,8 @@ interface Answer {
   body: () => AsyncGenerator<Buffer>;
   /** Leaves the body unread (the connection is closed). */
   drop: () => void;
+  /** The whole body when it came with the head (a small one, from the receiving thread). */
+  whole?: Buffer | null;
 }
 
 /** The answer received on this thread. */
@@ -319,7 +330,7 @@ async function answerHere(d: Direct, path: string, headers: Record<string, strin
 
 /** The answer received on the receiving thread. */
 async function answerThere(d: Direct, path: string, headers: Record<string, string>): Promise<Answer> {
-  const { head, body, drop } = await pumpGet({
+  const { head, body, drop, whole } = await pumpGet({
     protocol: d.base.protocol,
     hostname: d.base.hostname.replace(/^\[(.*)\]$/, '$1'),
     port: d.base.port === '' ? undefined : Number(d.base.port),
@@ -327,7 +338,7 @@ async function answerThere(d: Direct, path: string, headers: Record<string, stri
     headers,
     timeout: HEADERS_TIMEOUT_MS,
   });
-  return { head, body: () => body, drop };
+  return { head, body: () => body, drop, whole };
 }
 
 /**
@@ -348,10 +359,7 @@ async function directGet(d: Direct, key: string, start: number, ifMatch: string 
     wait = null;
     let headers;
     try {
-      headers = signGet(d, await d.credentials(), path, {
-        ...(start > 0 ? { range: `bytes=${start}-` } : {}),
-        ...(pin !== null ? { 'if-match': pin } : {}),
-      });
+      headers = signGet(d, await d.credentials(), path, start > 0 ? `bytes=${start}-` : null, pin);
     } catch (e) {
       throw s3Error(e);
     }
@@ -371,6 +379,8 @@ async function directGet(d: Direct, key: string, start: number, ifMatch: string 
           pin ??= etag;
           continue;
         }
+        const whole = a.whole;
+        if (whole) return { body: onePiece(whole), version: etag ?? pin, chunked: true, whole };
         return { body: a.body(), version: etag ?? pin, chunked: true };
       }
       const { code, detail } = s3ErrorOf(a.head.text ?? '', a.head.statusText);
