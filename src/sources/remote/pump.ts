@@ -108,13 +108,19 @@ function onBytes(c, n, buf) {
     return reading(c, s);
   }
   let at = 0;
+  s.got = true;
   if (s.head === null) {
     s.raw += scratch.latin1Slice(0, n);
-    const e = s.raw.indexOf('\\r\\n\\r\\n');
-    if (e < 0) { if (s.raw.length > ${MAX_HEAD_BYTES}) lost(c, 'response head too long'); return true; }
-    at = n - (s.raw.length - (e + 4));
-    if (!parseHead(c, s.raw.slice(0, e))) return true;
-    if (s.done || c.s !== s) return true;
+    // Interim answers (1xx) first, each its own head; the bytes after the final head are the body's.
+    while (s.head === null) {
+      const e = s.raw.indexOf('\\r\\n\\r\\n');
+      if (e < 0) { if (s.raw.length > ${MAX_HEAD_BYTES}) lost(c, 'response head too long'); return true; }
+      const head = s.raw.slice(0, e);
+      s.raw = s.raw.slice(e + 4);
+      if (!parseHead(c, head)) return true;
+      if (s.done || c.s !== s) return true;
+    }
+    at = n - s.raw.length;
   }
   body(c, scratch, at, n);
   return reading(c, s);
@@ -134,7 +140,7 @@ function parseHead(c, text) {
     const k = lines[i].indexOf(':');
     if (k > 0) h[lines[i].slice(0, k).trim().toLowerCase()] = lines[i].slice(k + 1).trim();
   }
-  if (status >= 100 && status < 200) { s.raw = ''; return true; } // an interim answer: the real one follows
+  if (status >= 100 && status < 200) return true; // an interim answer: the real one follows
   c.sock.setTimeout(0);
   const length = h['content-length'] !== undefined && /^\\d+$/.test(h['content-length']) ? Number(h['content-length']) : null;
   const conn = (h.connection || '').toLowerCase();
@@ -274,7 +280,7 @@ function lost(c, why) {
   unpool(c);
   c.sock.destroy();
   if (s === null || s.done) return;
-  if (s.head === null && s.raw === '' && c.reused && !s.retried) {
+  if (!s.got && c.reused && !s.retried) {
     // A kept connection the server had closed: nothing of this request was answered, send it again.
     s.retried = true;
     return send(s, connect(s.t));
@@ -297,7 +303,7 @@ function send(s, c) {
 }
 
 function start(id, t) {
-  const s = { id, t, conn: null, head: null, raw: '', first: null, mode: null, ok: false, small: false, keep: false, left: 0, out: null, filled: 0, credit: w.credit, paused: false, done: false, text: '', part: '', line: undefined, chunkLeft: 0, trailers: false, retried: false };
+  const s = { id, t, conn: null, head: null, raw: '', got: false, first: null, mode: null, ok: false, small: false, keep: false, left: 0, out: null, filled: 0, credit: w.credit, paused: false, done: false, text: '', part: '', line: undefined, chunkLeft: 0, trailers: false, retried: false };
   live.set(id, s);
   const list = idle.get(originOf(t));
   const c = list !== undefined && list.length > 0 ? list.pop() : connect(t);

@@ -213,6 +213,20 @@ describe('receiving a body on a thread of its own', () => {
     }
   });
 
+  it('an interim answer (100 Continue) before the answer, in the same packet: the answer and its body', async () => {
+    const raw = createTcpServer((sock) =>
+      sock.once('data', () => sock.end('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\ncontent-length: 5\r\netag: "e"\r\n\r\nhello')),
+    );
+    await new Promise<void>((r) => raw.listen(0, '127.0.0.1', r));
+    try {
+      const r = await pumpGet({ ...target('/'), port: (raw.address() as AddressInfo).port });
+      expect(r.head).toMatchObject({ status: 200, etag: '"e"', length: 5 });
+      expect(r.whole?.toString()).toBe('hello');
+    } finally {
+      await new Promise<void>((r) => raw.close(() => r()));
+    }
+  });
+
   it('nobody listening: rejected', async () => {
     const s = createServer();
     await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
