@@ -73,18 +73,27 @@ function fileDecoded(file: FsPath): number {
 
 /**
  * The codec a log's name says (Spark names a compressed log `<app>[_<attempt>].<codec short name>`,
- * EventLogFileWriters.scala getLogPath; `.inprogress` after it while written), and a zip by its
- * extension (a History Server's download).
+ * EventLogFileWriters.scala getLogPath; `.inprogress` after it while written), a Databricks rolled
+ * part's `.gz` (../sources/layout.ts), and a zip by its extension (a History Server's download).
  */
-const NAMED_CODEC = /\.(lz4|lzf|snappy|zstd|zip)(?:\.inprogress)?$/i;
+const NAMED_CODEC = /\.(lz4|lzf|snappy|zstd|zip|gz)(?:\.inprogress)?$/i;
+
+/** What a file named `name` expands to by the codec its name says (1: none said). */
+function namedExpansion(name: string): number {
+  const c = NAMED_CODEC.exec(name)?.[1]?.toLowerCase() as keyof typeof EXPANSION | 'gz' | undefined;
+  return c === undefined ? 1 : EXPANSION[c === 'gz' ? 'gzip' : c];
+}
 
 /**
- * A remote log's decoded size from its listing alone (its bytes are not fetched twice): its size,
- * times EXPANSION for the codec its name says; a rolling directory's size is its files' sum, plain.
+ * A remote log's decoded size from its listing alone (its bytes are not fetched twice): its size
+ * times EXPANSION for the codec its name says; a rolling directory's, each file's so (a directory
+ * of zstd parts weighed plain counted a ninth of what it decodes to).
  */
 function listedDecoded(u: Unit): number {
-  const codec = u.group === null ? (NAMED_CODEC.exec(u.path)?.[1]?.toLowerCase() as keyof typeof EXPANSION | undefined) : undefined;
-  return codec === undefined ? u.bytes : u.bytes * EXPANSION[codec];
+  if (u.group === null) return u.bytes * namedExpansion(u.path);
+  const sizes = u.groupBytes;
+  if (sizes === undefined) return u.bytes;
+  return u.group.files.reduce((sum, f, i) => sum + (sizes[i] ?? 0) * namedExpansion(f), 0);
 }
 
 /**

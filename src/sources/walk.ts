@@ -19,6 +19,8 @@ export interface Unit {
   group: GroupLayout | null;
   /** For a log directory, the path to open of each of `group.files`, in the same order. */
   groupPaths: FsPath[] | null;
+  /** For a log directory listed from a store, the size of each of `group.files` (./remote/store.ts), for scan's weighing. */
+  groupBytes?: number[];
   /** Set when the path could not be listed or stat'ed. */
   error?: Problem;
   /** The application's name, when a listing says it before the log is read (a History Server's): --app-name applies early. */

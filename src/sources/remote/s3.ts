@@ -1,15 +1,15 @@
 import type * as S3Sdk from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { createHash, createHmac } from 'node:crypto';
+import crypto, { createHash, createHmac } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InputError } from '../../errors.js';
 import { ChunkGatherer, POOLED_SIZE } from '../chunk-pool.js';
 import { remoteConfig } from './config.js';
-import { PUMP_MIN_BYTES, pumpGet, pumpNext, type PumpHead } from './pump.js';
+import { PUMP_MIN_BYTES, pumpGet, type PumpHead } from './pump.js';
 import { backoff, DETAIL_BYTES, HEADERS_TIMEOUT_MS, MAX_ATTEMPTS, retriable, retryAfter } from './http.js';
-import type { Opened, Store, StoreAt, StoreEntry } from './store.js';
+import { onePiece, type Opened, type Store, type StoreAt, type StoreEntry } from './store.js';
 
 /**
  * S3 and S3-compatible stores through the official AWS SDK (@aws-sdk/client-s3), loaded only when
@@ -231,40 +231,75 @@ interface Credentials {
 }
 
 /** The SigV4 signing key of the last day, region, service and secret (AWS SigV4, "Derive a signing key"). */
-let signingKey: { scope: string; secret: string; key: Buffer } | null = null;
+let signingKey: { scope: string; secret: string; key: Buffer; pads: { inner: string; outer: Buffer } | null } | null = null;
 
 const hmac = (key: Buffer | string, data: string): Buffer => createHmac('sha256', key).update(data).digest();
+
+/**
+ * SHA-256 of a string, hex: Node's one-shot crypto.hash where there is one (20.12 on), which makes
+ * no Hash object (a third of what signing cost per object: perf, `npm run bench:remote`).
+ */
+const oneShot = (crypto as { hash?: (algorithm: string, data: string | Buffer, encoding?: 'hex' | 'buffer') => string | Buffer }).hash;
+const sha256Hex = (s: string): string =>
+  oneShot !== undefined ? (oneShot('sha256', s) as string) : createHash('sha256').update(s).digest('hex');
+
+/** The HMAC block size of SHA-256, in bytes (RFC 2104 §2, FIPS 180-4). */
+const SHA256_BLOCK = 64;
+
+/**
+ * HMAC-SHA256 of `data` under `key`, hex, as RFC 2104 §2 defines it, H((K ⊕ opad) ‖ H((K ⊕ ipad) ‖ m)),
+ * from two one-shot hashes where Node has them: an Hmac object cost half of what signing did
+ * (perf, `npm run bench:remote`). `pads`: the key's padded blocks, made once per signing key.
+ */
+function hmacHex(key: Buffer, pads: { inner: string; outer: Buffer } | null, data: string): string {
+  if (oneShot === undefined || pads === null) return createHmac('sha256', key).update(data).digest('hex');
+  const inner = oneShot('sha256', Buffer.from(pads.inner + data, 'latin1'), 'buffer') as Buffer;
+  return oneShot('sha256', Buffer.concat([pads.outer, inner], SHA256_BLOCK + inner.length)) as string;
+}
+
+/** A signing key's padded blocks for hmacHex: the key (32 bytes, under the block) XOR ipad as Latin-1 text, XOR opad as bytes. */
+function padsOf(key: Buffer): { inner: string; outer: Buffer } {
+  const inner = Buffer.alloc(SHA256_BLOCK, 0x36);
+  const outer = Buffer.alloc(SHA256_BLOCK, 0x5c);
+  for (let i = 0; i < key.length; i++) {
+    inner[i]! ^= key[i]!;
+    outer[i]! ^= key[i]!;
+  }
+  return { inner: inner.toString('latin1'), outer };
+}
 
 /**
  * The headers of a signed GET (AWS Signature Version 4, "Create a signed AWS API request"; the
  * steps the SDK's own SignatureV4 takes for S3: path not encoded twice, the payload hash sent as
  * x-amz-content-sha256). Ours rather than the SDK's: its signer derived the signing key's cache key
  * with one more HMAC and hashed through its own wrappers, 0.15 ms of CPU per object, a tenth of
- * what a small log costs to read (`npm run bench:remote`, perf); this one costs two hashes.
+ * what a small log costs to read (`npm run bench:remote`, perf); this one costs two hashes. The
+ * headers are the few a GET sends, written in the sorted order SigV4 signs them in.
  */
-function signGet(d: Direct, creds: Credentials, path: string, extra: Record<string, string>): Record<string, string> {
-  const amzDate = new Date(Date.now() + d.clockOffset())
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d{3}/, '');
-  const day = amzDate.slice(0, 8);
+function signGet(d: Direct, creds: Credentials, path: string, range: string | null, ifMatch: string | null): Record<string, string> {
+  const iso = new Date(Date.now() + d.clockOffset()).toISOString(); // 2026-11-29T21:14:21.123Z
+  const day = `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}`;
+  const amzDate = `${day}T${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z`;
   const scope = `${day}/${d.signingRegion}/${d.signingService}/aws4_request`;
   if (signingKey?.scope !== scope || signingKey.secret !== creds.secretAccessKey) {
     const k = hmac(hmac(hmac(hmac(`AWS4${creds.secretAccessKey}`, day), d.signingRegion), d.signingService), 'aws4_request');
-    signingKey = { scope, secret: creds.secretAccessKey, key: k };
+    signingKey = { scope, secret: creds.secretAccessKey, key: k, pads: k.length <= SHA256_BLOCK ? padsOf(k) : null };
   }
-  const headers: Record<string, string> = {
-    ...extra,
-    host: d.base.host,
-    'x-amz-content-sha256': EMPTY_SHA256,
-    'x-amz-date': amzDate,
-    ...(creds.sessionToken ? { 'x-amz-security-token': creds.sessionToken } : {}),
-  };
-  const names = Object.keys(headers).sort();
-  const signed = names.join(';');
-  const canonical = `GET\n${path}\n\n${names.map((n) => `${n}:${headers[n]!.trim().replace(/\s+/g, ' ')}\n`).join('')}\n${signed}\n${EMPTY_SHA256}`;
-  const toSign = `AWS4-HMAC-SHA256\n${amzDate}\n${scope}\n${createHash('sha256').update(canonical).digest('hex')}`;
-  const signature = createHmac('sha256', signingKey.key).update(toSign).digest('hex');
+  const headers: Record<string, string> = { host: d.base.host };
+  if (ifMatch !== null) headers['if-match'] = ifMatch.trim().replace(/\s+/g, ' ');
+  if (range !== null) headers.range = range;
+  headers['x-amz-content-sha256'] = EMPTY_SHA256;
+  headers['x-amz-date'] = amzDate;
+  if (creds.sessionToken) headers['x-amz-security-token'] = creds.sessionToken.trim();
+  let canonical = `GET\n${path}\n\n`;
+  let signed = '';
+  for (const n in headers) {
+    canonical += `${n}:${headers[n]!}\n`;
+    signed += signed === '' ? n : `;${n}`;
+  }
+  canonical += `\n${signed}\n${EMPTY_SHA256}`;
+  const toSign = `AWS4-HMAC-SHA256\n${amzDate}\n${scope}\n${sha256Hex(canonical)}`;
+  const signature = hmacHex(signingKey.key, signingKey.pads, toSign);
   headers.authorization = `AWS4-HMAC-SHA256 Credential=${creds.accessKeyId}/${scope}, SignedHeaders=${signed}, Signature=${signature}`;
   return headers;
 }
@@ -284,6 +319,8 @@ interface Answer {
   body: () => AsyncGenerator<Buffer>;
   /** Leaves the body unread (the connection is closed). */
   drop: () => void;
+  /** The whole body when it came with the head (a small one, from the receiving thread). */
+  whole?: Buffer | null;
 }
 
 /** The answer received on this thread. */
@@ -319,7 +356,7 @@ async function answerHere(d: Direct, path: string, headers: Record<string, strin
 
 /** The answer received on the receiving thread. */
 async function answerThere(d: Direct, path: string, headers: Record<string, string>): Promise<Answer> {
-  const { head, body, drop } = await pumpGet({
+  const { head, body, drop, whole } = await pumpGet({
     protocol: d.base.protocol,
     hostname: d.base.hostname.replace(/^\[(.*)\]$/, '$1'),
     port: d.base.port === '' ? undefined : Number(d.base.port),
@@ -327,13 +364,13 @@ async function answerThere(d: Direct, path: string, headers: Record<string, stri
     headers,
     timeout: HEADERS_TIMEOUT_MS,
   });
-  return { head, body: () => body, drop };
+  return { head, body: () => body, drop, whole };
 }
 
 /**
- * GET of one object (from `start`, pinned to `ifMatch`), signed by signGet and sent by node:http,
- * on this thread or, in a process that reads many objects or for a large one, on the receiving
- * thread (./pump.ts): retries connection failures, 408, 429 (SlowDown) and 5xx as the SDK's
+ * GET of one object (from `start`, pinned to `ifMatch`), signed by signGet and sent by node:http
+ * on this thread or, in a scan that said it reads many objects (./config.ts expectObjects) and for
+ * a large object, by the receiving thread (./pump.ts): retries connection failures, 408, 429 (SlowDown) and 5xx as the SDK's
  * standard mode does (MAX_ATTEMPTS, backoff, Retry-After when given); answers as Store.get says.
  */
 async function directGet(d: Direct, key: string, start: number, ifMatch: string | null): Promise<Opened | null> {
@@ -342,16 +379,13 @@ async function directGet(d: Direct, key: string, start: number, ifMatch: string 
   let failures = 0;
   let wait: number | null = null;
   let pin = ifMatch;
-  let onThread = pumpNext();
+  let onThread = remoteConfig().receiveOnThread === true;
   for (;;) {
     if (wait !== null) await sleep(wait);
     wait = null;
     let headers;
     try {
-      headers = signGet(d, await d.credentials(), path, {
-        ...(start > 0 ? { range: `bytes=${start}-` } : {}),
-        ...(pin !== null ? { 'if-match': pin } : {}),
-      });
+      headers = signGet(d, await d.credentials(), path, start > 0 ? `bytes=${start}-` : null, pin);
     } catch (e) {
       throw s3Error(e);
     }
@@ -371,6 +405,8 @@ async function directGet(d: Direct, key: string, start: number, ifMatch: string 
           pin ??= etag;
           continue;
         }
+        const whole = a.whole;
+        if (whole) return { body: onePiece(whole), version: etag ?? pin, chunked: true, whole };
         return { body: a.body(), version: etag ?? pin, chunked: true };
       }
       const { code, detail } = s3ErrorOf(a.head.text ?? '', a.head.statusText);
