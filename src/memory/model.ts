@@ -159,18 +159,20 @@ interface Remembered {
 const remembered: Remembered[] = [];
 
 export function computeLayout(input: MemoryInput): MemoryLayout {
-  const rest = JSON.stringify([
-    input.clusterManager,
-    input.sparkVersion,
-    input.resourceProfile ?? null,
-    input.isPython ?? null,
-    input.pythonReason ?? null,
-    input.observedCores ?? null,
-    input.deployMode ?? null,
-    input.javaVersion ?? null,
-    input.javaCommand ?? null,
-    input.submitFlags ?? null,
-  ]);
+  // Every field but the configuration, each named: a field added to MemoryInput and not here does not compile.
+  const others: { [K in Exclude<keyof MemoryInput, 'conf'>]-?: unknown } = {
+    clusterManager: input.clusterManager,
+    sparkVersion: input.sparkVersion,
+    resourceProfile: input.resourceProfile ?? null,
+    isPython: input.isPython ?? null,
+    pythonReason: input.pythonReason ?? null,
+    observedCores: input.observedCores ?? null,
+    deployMode: input.deployMode ?? null,
+    javaVersion: input.javaVersion ?? null,
+    javaCommand: input.javaCommand ?? null,
+    submitFlags: input.submitFlags ?? null,
+  };
+  const rest = JSON.stringify(others);
   const hit = remembered.find((r) => r.rest === rest && r.read.every(([k, v]) => own(input.conf, k) === v));
   if (hit !== undefined) {
     if (hit.result instanceof MemoryConfigError) throw hit.result;
