@@ -2,10 +2,10 @@ import type { Diagnostic } from '../input/stats.js';
 import type { KnownEvent } from './schemas.js';
 
 /**
- * What a thread reading the second half of a file (src/input/split.ts) hands back to the thread that
- * read the first: everything the fold needs, in the order it was read, so the first thread folds it
- * after its own half and ends exactly where reading the whole file on one thread would. Line numbers
- * are counted from the half's first line; the first thread adds its own count.
+ * What the helper thread reading a block of a file (src/input/split.ts, blocks.ts) hands back to the
+ * main thread: everything the fold needs, in the order it was read, so the main thread folds the
+ * blocks in file order and ends exactly where reading the whole file on one thread would. Line numbers
+ * are counted from the block's first line; the main thread adds the count of the lines before it.
  *
  * Most lines are successful tasks, and those only add to counts, sums, histograms and peaks: a run of
  * them between two other events travels as one TaskBatch (per stage attempt and executor, in the
@@ -22,7 +22,7 @@ export interface TailDigest {
   schemaMismatches: number;
   truncated: boolean;
   diagnostics: Diagnostic[];
-  /** Events counted past MAX_EVENT_NAMES names (the digest is then not folded: where the cap falls depends on both halves). */
+  /** Events counted past MAX_EVENT_NAMES names (the digest is then not folded: where the cap falls depends on every block). */
   otherEvents: number;
   /** At most this many stage attempts and executors the records name (an upper bound: each batch's distinct ones, one per other event). */
   stageBound: number;

@@ -25,9 +25,9 @@ export interface EventVisitor {
 
 /** Reading one part of a file split for two threads (src/input/split.ts). */
 export interface Piece {
-  /** The body continues the file after a LF line end (the second half): lines counted from there. */
+  /** The body continues the file after a LF line end (a block after the first): lines counted from there. */
   continues?: boolean;
-  /** More of the file follows (the second half, read elsewhere): no verdict on whether it had events. */
+  /** More of the file follows (later blocks): no verdict on whether it had events. */
   more?: boolean;
   /**
    * The body is the first half: once it is read, `digest` gives what another thread read of the rest

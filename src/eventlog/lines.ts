@@ -62,8 +62,8 @@ export interface LineSplitterOptions {
   /** Called for each skipped line; without it they are skipped silently. */
   onLongLine?: LongLineHandler;
   /**
-   * The stream continues a file after one of its LF line ends (the second half of a file split for
-   * two threads, src/input/split.ts): LF line ends from the start and no BOM, as the file's own
+   * The stream continues a file after one of its LF line ends (a block after the first of a file
+   * shared by two threads, src/input/split.ts): LF line ends from the start and no BOM, as the file's own
    * splitter would have it there. Lines are numbered from 1 all the same.
    */
   continues?: boolean;
