@@ -67,6 +67,13 @@ export const jsonLines = (s: string): unknown[] =>
     .filter((l) => l.trim() !== '')
     .map((l): unknown => JSON.parse(l));
 
+/** The non-empty lines of `s`, sorted (rows compared whatever order threads or shards wrote them in). */
+export const sortedLines = (s: string): string[] =>
+  s
+    .split('\n')
+    .filter((l) => l !== '')
+    .sort();
+
 // --- the reading loop, as the commands run it -----------------------------------------------------
 
 /** Every input of `paths`, read through the one loop the CLI uses (src/input/read.ts readAll). */

@@ -5,18 +5,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FleetGroups, magnitude, MAX_RUNS_KEPT } from '../../src/scan/fleet.js';
 import { FleetGroupSchema, ScanRowSchema, type FleetGroup, type ScanAppRow } from '../contract.js';
-import { diagnosePath, jsonLines, only, runCli } from '../helpers.js';
+import { diagnosePath, jsonLines, only, runCli, sortedLines } from '../helpers.js';
 import { generateFleet } from './fleet-gen.mjs';
 
 const GiB = 1024 ** 3;
 const groupsOf = (stdout: string): FleetGroup[] => jsonLines(stdout).map((g) => FleetGroupSchema.parse(g));
 const group = (gs: FleetGroup[], name: string): FleetGroup => only(gs, (g) => g.appName === name, name);
-const sortedLines = (s: string): string[] =>
-  s
-    .split('\n')
-    .filter((l) => l !== '')
-    .sort();
-
 describe('scan --by app-name', () => {
   let root = '';
   let files: Record<string, string[]> = {};

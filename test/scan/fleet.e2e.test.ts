@@ -6,17 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseShard } from '../../src/commands/scan.js';
 import { shardOf } from '../../src/scan/index.js';
 import { ScanRowSchema, type ScanAppRow, type ScanRow } from '../contract.js';
-import { fixture, jsonLines, runCli } from '../helpers.js';
+import { fixture, jsonLines, runCli, sortedLines } from '../helpers.js';
 import { addTraps, generateLogDir } from './gen.mjs';
 
 const rowsOf = (stdout: string): ScanRow[] => jsonLines(stdout).map((r) => ScanRowSchema.parse(r));
 const isApp = (r: ScanRow): r is ScanAppRow => 'findings' in r;
-const sortedLines = (s: string): string[] =>
-  s
-    .split('\n')
-    .filter((l) => l !== '')
-    .sort();
-
 /** The rows file a state's index names (its header's `rows`), beside it. */
 const rowsFileOf = (index: string): string => (JSON.parse(readFileSync(index, 'utf8').split('\n')[0]!) as { rows: string }).rows;
 const rowsPathOf = (index: string): string => path.join(path.dirname(index), rowsFileOf(index));

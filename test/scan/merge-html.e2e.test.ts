@@ -4,14 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScanRowSchema } from '../contract.js';
-import { fixture, jsonLines, runCli } from '../helpers.js';
+import { fixture, jsonLines, runCli, sortedLines } from '../helpers.js';
 import { addTraps, generateLogDir } from './gen.mjs';
-
-const sortedLines = (s: string): string[] =>
-  s
-    .split('\n')
-    .filter((l) => l !== '')
-    .sort();
 
 describe('merge --format html', () => {
   let root = '';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, fixture, ROOT, runCli } from '../helpers.js';
+import { BIN, fixture, ROOT, runCli, sortedLines } from '../helpers.js';
 import { generateLogDir } from './gen.mjs';
 
 const README = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
@@ -23,12 +23,6 @@ const manifests = blocks('yaml')
     command: JSON.parse(/command: (\[.*\])/.exec(b)![1]!) as string[],
   }));
 const loop = blocks('sh').find((b) => /for k in .*--shard \$k\//.test(b))!;
-
-const sortedLines = (s: string): string[] =>
-  s
-    .split('\n')
-    .filter((l) => l !== '')
-    .sort();
 
 describe('the README’s sharded scans, run as written', () => {
   let work = '';
