@@ -79,6 +79,95 @@ function plain(buf: Buffer, start: number, end: number): boolean {
   return true;
 }
 
+/** A segment length no line reaches: Segments.at never matches it. */
+const NEVER = 0x7fffffff;
+
+/**
+ * Byte strings a line is compared with at a place, kept as words: a NameCache's keys (`"name":`) and
+ * a template's (`"first":`, then `,"next":` for each next one). Each is compared eight bytes at a
+ * time as doubles when none of its eights is NaN or ±0 as a double (then equal doubles are equal
+ * bytes; ASCII text never is), else four at a time; the last eight (or four) bytes as one more word,
+ * which may overlap the one before, so there is no byte loop. A line whose keys are the last line's
+ * is then read with one compare per key and no lookup; any other line is read key by key (the
+ * general loops of metricsRow and walk), and its keys become the template for the next line.
+ */
+class Segments {
+  count = 0;
+  /** Each segment's length in bytes; NEVER for one under 4 bytes (`"":`), which no compare matches. */
+  readonly lens: Int32Array;
+  private readonly wide: Uint8Array;
+  private readonly first: Int32Array;
+  private readonly last4: Uint32Array;
+  private readonly lastF: Float64Array;
+  private w32: Uint32Array = new Uint32Array(1024);
+  private f64: Float64Array = new Float64Array(512);
+  private n32 = 0;
+  private n64 = 0;
+
+  constructor(capacity: number) {
+    this.lens = new Int32Array(capacity);
+    this.wide = new Uint8Array(capacity);
+    this.first = new Int32Array(capacity);
+    this.last4 = new Uint32Array(capacity);
+    this.lastF = new Float64Array(capacity);
+  }
+
+  /** Makes the segments of these keys (at most the capacity): `"k0":`, then `,"k1":`, … */
+  set(keys: readonly string[]): void {
+    this.count = 0;
+    this.n32 = 0;
+    this.n64 = 0;
+    for (let n = 0; n < keys.length; n++) this.add(`${n === 0 ? '' : ','}"${keys[n]!}":`);
+  }
+
+  /** Appends one segment (Latin-1 text) as segment number `count`. */
+  add(text: string): void {
+    const n = this.count++;
+    const seg = Buffer.from(text, 'latin1');
+    const len = seg.length;
+    this.wide[n] = 0;
+    if (len < 4) {
+      this.lens[n] = NEVER;
+      return;
+    }
+    const dv = new DataView(seg.buffer, seg.byteOffset, len);
+    if (this.n32 + (len >> 2) + 1 > this.w32.length) this.w32 = grow32(this.w32, this.n32);
+    if (this.n64 + (len >> 3) + 1 > this.f64.length) this.f64 = grow64(this.f64, this.n64);
+    this.lens[n] = len;
+    this.first[n] = this.n32;
+    for (let at = 0; at < len - 4; at += 4) this.w32[this.n32++] = dv.getUint32(at, true);
+    this.last4[n] = dv.getUint32(len - 4, true);
+    if (len >= 8) {
+      const chunks: number[] = [];
+      for (let at = 0; at < len - 8; at += 8) chunks.push(dv.getFloat64(at, true));
+      chunks.push(dv.getFloat64(len - 8, true));
+      if (!chunks.some((x) => Number.isNaN(x) || x === 0)) {
+        this.wide[n] = 1;
+        this.first[n] = this.n64;
+        for (let c = 0; c < chunks.length - 1; c++) this.f64[this.n64++] = chunks[c]!;
+        this.lastF[n] = chunks[chunks.length - 1]!;
+      }
+    }
+  }
+
+  /** Whether `buf` holds segment n at `p` (the whole segment before `end`; `view` of `buf`). */
+  at(n: number, p: number, end: number): boolean {
+    const len = this.lens[n]!;
+    if (p + len > end) return false;
+    const dv = view;
+    if (this.wide[n] === 1) {
+      const last = p + len - 8;
+      const f = this.f64;
+      for (let w = this.first[n]!, q = p; q < last; w++, q += 8) if (dv.getFloat64(q, true) !== f[w]) return false;
+      return dv.getFloat64(last, true) === this.lastF[n];
+    }
+    const last = p + len - 4;
+    const words = this.w32;
+    for (let w = this.first[n]!, q = p; q < last; w++, q += 4) if (dv.getUint32(q, true) !== words[w]) return false;
+    return dv.getUint32(last, true) === this.last4[n];
+  }
+}
+
 /**
  * Names seen so far, as bytes: a log has a few dozen event names and metric names, repeated
  * millions of times, so comparing bytes beats making a string per line. `at` finds a known name
@@ -94,26 +183,8 @@ class NameCache {
   private readonly bytes: Uint8Array[] = [];
   /** Each name's bytes as little-endian 32-bit words (the last one partial, unused). */
   private readonly words: Uint32Array[] = [];
-  /**
-   * Each name as a key, `"name":` (its length in keyLens): the words at 0, 4, 8, … (keyFirst[k] the
-   * first's index in keyWords), then the last four bytes as one more word (keyLast), which may
-   * overlap the one before: a key of any length is compared in words, with no byte loop.
-   */
-  private keyWords = new Uint32Array(1024);
-  private keyWordCount = 0;
-  private readonly keyFirst = new Int32Array(MAX_NAMES);
-  private readonly keyLens = new Int32Array(MAX_NAMES);
-  private readonly keyLast = new Uint32Array(MAX_NAMES);
-  /**
-   * The same keys eight bytes at a time, as doubles (a key of 8 bytes or more whose every eight are
-   * neither NaN nor ±0 as a double: then equal doubles are equal bytes): half the compares.
-   * keyWide[k] says whether key k has them.
-   */
-  private keyF64 = new Float64Array(512);
-  private keyF64Count = 0;
-  private readonly keyWide = new Uint8Array(MAX_NAMES);
-  private readonly keyFirstF = new Int32Array(MAX_NAMES);
-  private readonly keyLastF = new Float64Array(MAX_NAMES);
+  /** Each name as a key, `"name":`, in the same order as the names (see Segments). */
+  private readonly keys = new Segments(MAX_NAMES);
   private next = 0;
 
   constructor(private readonly slotOf: (name: string) => number = () => -1) {}
@@ -142,27 +213,14 @@ class NameCache {
   key(buf: Buffer, p: number, end: number): number {
     let k = this.next;
     if (k >= this.bytes.length) k = 0;
-    const len = this.keyLens[k]!;
-    if (len === 0 || p + len > end) return -1;
-    const dv = view;
-    if (this.keyWide[k] === 1) {
-      const last = len - 8;
-      const f = this.keyF64;
-      for (let w = this.keyFirstF[k]!, at = p; at < p + last; w++, at += 8) if (dv.getFloat64(at, true) !== f[w]) return -1;
-      if (dv.getFloat64(p + last, true) !== this.keyLastF[k]) return -1;
-    } else {
-      const last = len - 4;
-      const words = this.keyWords;
-      for (let w = this.keyFirst[k]!, at = p; at < p + last; w++, at += 4) if (dv.getUint32(at, true) !== words[w]) return -1;
-      if (dv.getUint32(p + last, true) !== this.keyLast[k]) return -1;
-    }
+    if (!this.keys.at(k, p, end)) return -1;
     this.next = k + 1;
     return k;
   }
 
   /** The length in bytes of name k's key, `"name":`. */
   keyLength(k: number): number {
-    return this.keyLens[k]!;
+    return this.keys.lens[k]!;
   }
 
   /** The index of the name in start..end (a quote at `end`), learning it if new; -1 once the cache is full. */
@@ -180,44 +238,8 @@ class NameCache {
     this.names.push(name);
     this.lengths.push(end - start);
     this.slots.push(this.slotOf(name));
-    this.learnKey(this.bytes.length - 1, bytes);
+    this.keys.add(`"${name}":`);
     return this.bytes.length - 1;
-  }
-
-  /** Keeps name k's key, `"name":`, as words for `key`. */
-  private learnKey(k: number, name: Uint8Array): void {
-    const len = name.length + 3;
-    if (len < 4) return; // `"":` is never expected, only found by `at`
-    const key = new Uint8Array(len);
-    key[0] = QUOTE;
-    key.set(name, 1);
-    key[len - 2] = QUOTE;
-    key[len - 1] = 0x3a;
-    const dv = new DataView(key.buffer);
-    const count = (len - 1) >> 2; // the words wholly before the last four bytes, and at most one overlapping them
-    if (this.keyWordCount + count > this.keyWords.length) {
-      const more = new Uint32Array(2 * (this.keyWordCount + count));
-      more.set(this.keyWords.subarray(0, this.keyWordCount));
-      this.keyWords = more;
-    }
-    this.keyFirst[k] = this.keyWordCount;
-    for (let w = 0; w < count; w++) this.keyWords[this.keyWordCount++] = dv.getUint32(4 * w, true);
-    this.keyLast[k] = dv.getUint32(len - 4, true);
-    this.keyLens[k] = len;
-    if (len < 8) return;
-    const chunks: number[] = [];
-    for (let at = 0; at < len - 8; at += 8) chunks.push(dv.getFloat64(at, true));
-    chunks.push(dv.getFloat64(len - 8, true));
-    if (chunks.some((x) => Number.isNaN(x) || x === 0)) return;
-    if (this.keyF64Count + chunks.length > this.keyF64.length) {
-      const more = new Float64Array(2 * (this.keyF64Count + chunks.length));
-      more.set(this.keyF64.subarray(0, this.keyF64Count));
-      this.keyF64 = more;
-    }
-    this.keyFirstF[k] = this.keyF64Count;
-    for (let c = 0; c < chunks.length - 1; c++) this.keyF64[this.keyF64Count++] = chunks[c]!;
-    this.keyLastF[k] = chunks[chunks.length - 1]!;
-    this.keyWide[k] = 1;
   }
 
   /** The name in start..end, learnt; null when it is not plain (its text is the full parse's to decode). */
@@ -344,77 +366,11 @@ let lastIds: number[] = [];
 /** Where the last row read ended: its closing '}'. */
 let rowEnd = -1;
 
-/**
- * Keys as the bytes between their values: `"first":`, then `,"next":` for each next one, kept as
- * words for a compare of eight bytes at a time (or four: see NameCache) with no byte loop. A line
- * whose keys are the last line's is then read with one compare per key and no lookup; any other
- * line is read key by key (the general loops of metricsRow and walk), and its keys become the
- * template for the next line.
- */
-class Segments {
-  count = 0;
-  readonly lens = new Int32Array(MAX_ROW);
-  private readonly wide = new Uint8Array(MAX_ROW);
-  private readonly first = new Int32Array(MAX_ROW);
-  private readonly last4 = new Uint32Array(MAX_ROW);
-  private readonly lastF = new Float64Array(MAX_ROW);
-  private w32: Uint32Array = new Uint32Array(1024);
-  private f64: Float64Array = new Float64Array(512);
-
-  /** Makes the segments of these keys (at most MAX_ROW). */
-  set(keys: readonly string[]): void {
-    this.count = 0;
-    let n32 = 0;
-    let n64 = 0;
-    for (let n = 0; n < keys.length; n++) {
-      const seg = Buffer.from(`${n === 0 ? '' : ','}"${keys[n]!}":`, 'latin1');
-      const dv = new DataView(seg.buffer, seg.byteOffset, seg.length);
-      const len = seg.length;
-      if (n32 + (len >> 2) + 1 > this.w32.length) this.w32 = grow32(this.w32, n32);
-      if (n64 + (len >> 3) + 1 > this.f64.length) this.f64 = grow64(this.f64, n64);
-      this.lens[n] = len;
-      this.wide[n] = 0;
-      this.first[n] = n32;
-      for (let at = 0; at < len - 4; at += 4) this.w32[n32++] = dv.getUint32(at, true);
-      this.last4[n] = dv.getUint32(len - 4, true);
-      if (len >= 8) {
-        const chunks: number[] = [];
-        for (let at = 0; at < len - 8; at += 8) chunks.push(dv.getFloat64(at, true));
-        chunks.push(dv.getFloat64(len - 8, true));
-        if (!chunks.some((x) => Number.isNaN(x) || x === 0)) {
-          this.wide[n] = 1;
-          this.first[n] = n64;
-          for (let c = 0; c < chunks.length - 1; c++) this.f64[n64++] = chunks[c]!;
-          this.lastF[n] = chunks[chunks.length - 1]!;
-        }
-      }
-    }
-    this.count = keys.length;
-  }
-
-  /** Whether `buf` holds segment n at `p` (the whole segment before `end`; `view` of `buf`). */
-  at(n: number, p: number, end: number): boolean {
-    const len = this.lens[n]!;
-    if (p + len > end) return false;
-    const dv = view;
-    if (this.wide[n] === 1) {
-      const last = p + len - 8;
-      const f = this.f64;
-      for (let w = this.first[n]!, q = p; q < last; w++, q += 8) if (dv.getFloat64(q, true) !== f[w]) return false;
-      return dv.getFloat64(last, true) === this.lastF[n];
-    }
-    const last = p + len - 4;
-    const words = this.w32;
-    for (let w = this.first[n]!, q = p; q < last; w++, q += 4) if (dv.getUint32(q, true) !== words[w]) return false;
-    return dv.getUint32(last, true) === this.last4[n];
-  }
-}
-
 /** The last row's keys (see Segments). */
 class RowTemplate {
   keys: readonly string[] = [];
   ids: readonly number[] = [];
-  readonly segs = new Segments();
+  readonly segs = new Segments(MAX_ROW);
 
   set(keys: readonly string[], ids: readonly number[]): void {
     this.keys = keys;
@@ -550,7 +506,7 @@ type TaskEnd = EventOf<'SparkListenerTaskEnd'>;
 class Wanted {
   readonly cache: NameCache;
   /** The keys of the last walk from where this one starts, in order (see Segments), with their slots. */
-  readonly segs = new Segments();
+  readonly segs = new Segments(MAX_ROW);
   readonly slots = new Int32Array(MAX_ROW);
   names: string[] = [];
   /** Whether the last walk stopped at an object or array value (its last key's), rather than at a '}'. */
