@@ -1,7 +1,7 @@
 // The one-file build, run by `npm run build` after tsc: dist/spark-triage.cjs holds the CLI, the scan
 // worker and the zstd helper (src/bundle.ts), and dist/spark-triage.v8cache its V8 code cache, made
 // here by running the built CLI once on a fixture so the functions a diagnosis uses are in it.
-// src/load.ts starts from them. Nothing here is committed (dist/ is ignored).
+// src/load.cts starts from them. Nothing here is committed (dist/ is ignored).
 // A V8 start-up snapshot (`node --build-snapshot`, every module already evaluated) was built here and
 // measured: 44% fewer instructions for a 5 KB log, but no faster by the clock on this machine, idle
 // (median of 21 alternating runs 0.19 s either way: deserializing 8 MB costs page faults instructions
@@ -65,7 +65,7 @@ await build({
   // The cloud stores' clients stay out: loaded from node_modules by import() only when a URL of theirs
   // is given (src/sources/remote/), they would otherwise be parsed at every start (3.1 MB against 0.7).
   external: ['@aws-sdk/*', '@azure/*', '@smithy/*', '@google-cloud/*'],
-  // ...through require(): the bundle runs as a vm.Script (src/load.ts), where a real import() has no loader.
+  // ...through require(): the bundle runs as a vm.Script (src/load.cts), where a real import() has no loader.
   supported: { 'dynamic-import': false },
   plugins: [lazyBuiltins],
   logLevel: 'warning',
@@ -75,11 +75,14 @@ for (const [file, role] of [
   ['dist/worker.js', 'scan-worker'],
   ['dist/zstd-thread.js', 'zstd-thread'],
 ])
-  writeFileSync(file, `import { load } from './load.js';\nawait load('${role}');\n`);
+  writeFileSync(file, `import { load } from './load.cjs';\nawait load('${role}');\n`);
 
-const { bundled, cacheFile } = await import('./dist/load.js');
+const { bundled, cacheFile } = await import('./dist/load.cjs');
 const { start, script } = bundled(new URL(bundle, import.meta.url).pathname);
 const { main } = await start('cli');
 const quiet = { out() {}, err() {}, isTTY: false, errIsTTY: false, env: {} };
-await main(['node', 'spark-triage', 'diagnose', 'fixtures/diagnose/yarn-memory-exceeded/spark35-pyspark'], quiet);
+// Once as text (the default) and once as JSON (what scripts and the bench ask for): the functions
+// either renderer runs are then in the cache instead of compiled at every start.
+for (const format of ['text', 'json'])
+  await main(['node', 'spark-triage', 'diagnose', '--format', format, 'fixtures/diagnose/yarn-memory-exceeded/spark35-pyspark'], quiet);
 writeFileSync(cacheFile(new URL(bundle, import.meta.url).pathname), script.createCachedData());

@@ -30,7 +30,7 @@ export async function collect(it: AsyncIterable<Buffer>): Promise<Buffer> {
 
 // --- the built CLI -------------------------------------------------------------------------------
 
-export const BIN = path.join(ROOT, 'bin', 'spark-triage.js');
+export const BIN = path.join(ROOT, 'bin', 'spark-triage.cjs');
 
 export interface CliResult {
   status: number | null;

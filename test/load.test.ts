@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bundled } from '../src/load.js';
+import { bundled } from '../dist/load.cjs';
 import { BIN, EVENTLOGS, FIXTURES, hasShared, ROOT } from './helpers.js';
 
 const BUNDLE = path.join(ROOT, 'dist', 'spark-triage.cjs');
@@ -24,7 +24,7 @@ const run = (entry: string, args: string[]): { status: number | null; stdout: st
   return { status: r.status, stdout: r.stdout };
 };
 
-describe('the one-file build (npm run build: esbuild.config.mjs, src/load.ts)', () => {
+describe('the one-file build (npm run build: esbuild.config.mjs, src/load.cts)', () => {
   it('is there, with a code cache this Node accepts (without it start-up compiles the whole program)', () => {
     expect(existsSync(BUNDLE)).toBe(true);
     const { script } = bundled(BUNDLE);
@@ -44,7 +44,7 @@ describe('the one-file build (npm run build: esbuild.config.mjs, src/load.ts)', 
   it('leaves the built-ins a plain log does not need unloaded, and loads each when a log needs it', () => {
     // Which of Node's modules the CLI has loaded when it exits, by the bundle, on `args`.
     const loaded = (args: string[]): string[] => {
-      const probe = `const { load } = await import(${JSON.stringify(path.join(ROOT, 'dist', 'load.js'))});
+      const probe = `const { load } = await import(${JSON.stringify(path.join(ROOT, 'dist', 'load.cjs'))});
         const { main } = await load('cli');
         process.on('exit', () => process.stderr.write('\\nLOADED ' + process.moduleLoadList.join(',')));
         process.exitCode = await main(['node', 'spark-triage', ...${JSON.stringify(args)}]);`;

@@ -16,7 +16,7 @@ import type { ReadStats } from './stats.js';
 /**
  * Plain event logs at least this large are read on two threads (diagnose, inspect; `--jobs 1`: one).
  * The helper thread costs CPU the one thread does not spend: its start from the code cache
- * (src/load.ts), its own warm-up of the reader, the digest's copy and fold. Measured with the built
+ * (src/load.cts), its own warm-up of the reader, the digest's copy and fold. Measured with the built
  * CLI (`diagnose --format json`, bench-shaped logs, medians of 3, this 2-core machine at load average
  * 13-18): user + system CPU 0.43 → 0.63 s at 16 MiB, 0.48 → 0.73 s at 32 MiB, 0.55 → 0.87 s at
  * 64 MiB, 2.46 → 3.33 s at 1 GiB (split forced against `--jobs 1`). A second core saves at most half
@@ -56,13 +56,13 @@ export interface SplitPlan {
 }
 
 /**
- * The module a helper thread starts from: load.js, beside the one-file build (where every module's
+ * The module a helper thread starts from: load.cjs, beside the one-file build (where every module's
  * URL is the bundle's) or one folder up (the modules tsc wrote); none when running from sources (tests).
  */
-function loaderUrl(): string | null {
-  for (const rel of ['./load.js', '../load.js']) {
+function loaderPath(): string | null {
+  for (const rel of ['./load.cjs', '../load.cjs']) {
     const url = new URL(rel, import.meta.url);
-    if (url.protocol === 'file:' && existsSync(fileURLToPath(url))) return url.href;
+    if (url.protocol === 'file:' && existsSync(fileURLToPath(url))) return fileURLToPath(url);
   }
   return null;
 }
@@ -75,7 +75,7 @@ function loaderUrl(): string | null {
  */
 export function planSplit(part: Part, layout: Layout, minBytes: number, inline: boolean | InlineSplit = false): SplitPlan | null {
   if (layout === 'zip' || part.inProgress || part.name === '-' || part.name.includes('://')) return null;
-  if (!inline && loaderUrl() === null) return null;
+  if (!inline && loaderPath() === null) return null;
   const fsPath = part.name;
   let size: number;
   try {
@@ -188,7 +188,8 @@ function startHelper(plan: SplitPlan, file: string, claims: Claims, inline: bool
   // 1 GiB bench log, short of the 200 MiB bound either way, and in one of two series of alternating
   // runs (load 6-7) cost ~0.4 s more CPU (more scavenges); the other showed no difference.
   const { port1, port2 } = new MessageChannel();
-  const worker = new Worker(`import(${JSON.stringify(loaderUrl())}).then((m) => m.load('split-worker'))`, {
+  // Required, not imported: a CommonJS start skips the ES module loader (src/load.cts).
+  const worker = new Worker(`require(${JSON.stringify(loaderPath())}).load('split-worker')`, {
     eval: true,
     workerData: { plan, file, claims: claims.buffer, port: port2 },
     transferList: [port2],

@@ -61,7 +61,7 @@ export interface ScanIo {
  * compiler and collector threads already keep part of a second core busy with one job). With every
  * module loaded one by one a worker took 0.36 s of CPU to start and 512 MiB was the size that
  * repaid it (`npm run bench`, 2 cores: 1,000 small logs, 80 MB, at 0.93× on two threads; four 1 GiB
- * logs at 1.68×); from the one-file build and its code cache (src/load.ts) it takes 0.10 s
+ * logs at 1.68×); from the one-file build and its code cache (src/load.cts) it takes 0.10 s
  * (two tiny logs, `--jobs 2` against `--jobs 1`, median CPU of 9), so the size is scaled by the
  * same 3.6 and rounded down: the real corpus (25 MB on disk, 348 MiB decoded) gets both cores.
  */

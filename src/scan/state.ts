@@ -480,11 +480,11 @@ let fingerprint: string | null = null;
 /**
  * Which spark-triage made a result: its version and a hash of its built code, so a rebuilt
  * spark-triage (new rules, same version number) does not trust what an older one stored. With the
- * one-file build, that file is all the code that runs (src/load.ts); without it, every built module.
+ * one-file build, that file is all the code that runs (src/load.cts); without it, every built module.
  */
 function toolFingerprint(): string {
   if (fingerprint !== null) return fingerprint;
-  // dist/scan/state.js, or the one-file bundle dist/spark-triage.cjs (src/load.ts): either way, dist/.
+  // dist/scan/state.js, or the one-file bundle dist/spark-triage.cjs (src/load.cts): either way, dist/.
   const here = path.dirname(fileURLToPath(import.meta.url));
   const dist = path.basename(here) === 'dist' ? here : path.dirname(here);
   const h = createHash('sha256');

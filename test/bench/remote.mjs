@@ -21,7 +21,7 @@ import { generateLog } from './generate.mjs';
 import { haveJavaAndMaven, startS3proxy } from '../real-spark/stores.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const BIN = path.join(ROOT, 'bin', 'spark-triage.js');
+const BIN = path.join(ROOT, 'bin', 'spark-triage.cjs');
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const N = Number(process.env.BENCH_APPS ?? 1000);
 const BIG_MIB = Number(process.env.BENCH_BIG_MIB ?? 1024);

@@ -14,7 +14,7 @@ import { generateLog } from './generate.mjs';
 import { generateAppDir } from './apps.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const BIN = path.join(ROOT, 'bin', 'spark-triage.js');
+const BIN = path.join(ROOT, 'bin', 'spark-triage.cjs');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 const MiB = 1024 * 1024;

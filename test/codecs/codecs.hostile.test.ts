@@ -120,7 +120,7 @@ describe('zstd', () => {
     expect(out.toString().split('\n').length).toBeGreaterThan(2000);
     const file = path.join(tmp, 'binary.zstd');
     writeFileSync(file, binary);
-    const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'spark-triage.js'), 'inspect', '--format', 'json', file], {
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'spark-triage.cjs'), 'inspect', '--format', 'json', file], {
       encoding: 'utf8',
       timeout: 30_000,
     });
@@ -133,7 +133,7 @@ describe('zstd', () => {
     const dir = path.join(tmp, 'scan-workers');
     mkdirSync(dir, { recursive: true });
     for (const c of ['zstd', 'lz4', 'snappy', 'lzf', 'gzip']) copyFileSync(fixture('codecs', c), path.join(dir, `app.${c}`));
-    const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'spark-triage.js'), 'scan', '--jobs', '2', '--format', 'csv', dir], {
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'spark-triage.cjs'), 'scan', '--jobs', '2', '--format', 'csv', dir], {
       encoding: 'utf8',
     });
     expect(r.stderr).toBe('');

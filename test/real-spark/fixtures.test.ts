@@ -41,7 +41,7 @@ interface Manifest {
 }
 
 const DIR = fixture('real-spark');
-const BIN = path.join(ROOT, 'bin', 'spark-triage.js');
+const BIN = path.join(ROOT, 'bin', 'spark-triage.cjs');
 
 function manifests(): Array<{ dir: string; m: Manifest }> {
   const out: Array<{ dir: string; m: Manifest }> = [];

@@ -11,7 +11,7 @@ import { fixture, ROOT } from '../helpers.js';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'spark-triage-hostile-glob-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-const BIN = path.join(ROOT, 'bin', 'spark-triage.js');
+const BIN = path.join(ROOT, 'bin', 'spark-triage.cjs');
 
 describe('compileGlob', () => {
   const cases: [string, string, boolean][] = [

@@ -16,7 +16,7 @@ import { fixture, ROOT } from '../helpers.js';
 const tmp = mkdtempSync(path.join(tmpdir(), 'spark-triage-hostile-sources-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const SOURCE = readFileSync(fixture('codecs', 'source.jsonl'));
-const BIN = path.join(ROOT, 'bin', 'spark-triage.js');
+const BIN = path.join(ROOT, 'bin', 'spark-triage.cjs');
 let n = 0;
 const fresh = (name: string): string => {
   const d = path.join(tmp, `${++n}-${name}`);

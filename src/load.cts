@@ -1,9 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
-import type { Role, start } from './bundle.js';
+import type { Role, start } from './bundle.js' with { 'resolution-mode': 'import' };
+
+// CommonJS on purpose (tsc writes dist/load.cjs): the bin (bin/spark-triage.cjs) requires it, so a
+// start never brings up Node's ES module loader (its own modules and one facade per built-in used:
+// ~13 million instructions of a 5 KB log's ~750 million, callgrind). The threads' files
+// (dist/worker.js, dist/zstd-thread.js, written by esbuild.config.mjs) import it as ES modules.
 
 /**
  * Starts a part of the program from the one-file build when there is one (dist/spark-triage.cjs,
@@ -14,7 +18,7 @@ import type { Role, start } from './bundle.js';
  * and compiles afresh when it does not match (`cachedDataRejected`), so a stale cache is slow, never wrong.
  */
 export async function load(role: Role): Promise<Awaited<ReturnType<typeof start>>> {
-  const file = fileURLToPath(new URL('./spark-triage.cjs', import.meta.url));
+  const file = path.join(__dirname, 'spark-triage.cjs');
   if (!existsSync(file)) return (await import('./bundle.js')).start(role);
   return bundled(file).start(role);
 }
