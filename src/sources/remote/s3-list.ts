@@ -30,21 +30,21 @@ function decode(text: string): string {
   });
 }
 
-/** The text of the first `<name>…</name>` within [from, to), decoded; null when there is none. */
-function element(xml: string, name: string, from: number, to: number): string | null {
+/** The text of the first `<name>…</name>` in `xml` (one block's content, so that no search runs past it), decoded; null when there is none. */
+function element(xml: string, name: string): string | null {
   const open = `<${name}>`;
-  const at = xml.indexOf(open, from);
-  if (at < 0 || at >= to) return null;
+  const at = xml.indexOf(open);
+  if (at < 0) return null;
   const start = at + open.length;
   const end = xml.indexOf(`</${name}>`, start);
-  return end < 0 || end > to ? null : decode(xml.slice(start, end));
+  return end < 0 ? null : decode(xml.slice(start, end));
 }
 
 /** Each `<name>…</name>` block in order, as [start, end) of its content. */
 function* blocks(xml: string, name: string): Generator<[number, number]> {
   const open = `<${name}>`;
   const close = `</${name}>`;
-  for (let p = xml.indexOf(open); p >= 0; ) {
+  for (let p = xml.indexOf(open); p >= 0;) {
     const start = p + open.length;
     const end = xml.indexOf(close, start);
     if (end < 0) return;
@@ -59,7 +59,7 @@ export function parseListPage(xml: string): ListPage | null {
   if (root < 0) return null;
   const page: ListPage = { prefixes: [], objects: [], truncated: false, token: null };
   for (const [s, e] of blocks(xml, 'CommonPrefixes')) {
-    const prefix = element(xml, 'Prefix', s, e);
+    const prefix = element(xml.slice(s, e), 'Prefix');
     if (prefix !== null) page.prefixes.push(prefix);
   }
   // The answer's own elements come before, between and after the blocks: looked for outside them.
@@ -68,14 +68,15 @@ export function parseListPage(xml: string): ListPage | null {
   for (const [s, e] of blocks(xml, 'Contents')) {
     outside += xml.slice(last, s);
     last = e;
-    const key = element(xml, 'Key', s, e);
+    const block = xml.slice(s, e);
+    const key = element(block, 'Key');
     if (key === null) continue;
-    const size = Number(element(xml, 'Size', s, e) ?? '0');
-    const mtime = Date.parse(element(xml, 'LastModified', s, e) ?? '');
+    const size = Number(element(block, 'Size') ?? '0');
+    const mtime = Date.parse(element(block, 'LastModified') ?? '');
     page.objects.push({ key, size: Number.isSafeInteger(size) && size >= 0 ? size : 0, mtime: Number.isFinite(mtime) ? mtime : 0 });
   }
   outside += xml.slice(last);
-  page.truncated = element(outside, 'IsTruncated', 0, outside.length)?.trim() === 'true';
-  page.token = element(outside, 'NextContinuationToken', 0, outside.length);
+  page.truncated = element(outside, 'IsTruncated')?.trim() === 'true';
+  page.token = element(outside, 'NextContinuationToken');
   return page;
 }

@@ -2,13 +2,10 @@ import type * as S3Sdk from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import crypto, { createHash, createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import http from 'node:http';
-import https from 'node:https';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InputError } from '../../errors.js';
-import { ChunkGatherer, POOLED_SIZE } from '../chunk-pool.js';
 import { remoteConfig } from './config.js';
 import { PUMP_MIN_BYTES, pumpGet, type PumpHead } from './pump.js';
 import { backoff, DETAIL_BYTES, HEADERS_TIMEOUT_MS, MAX_ATTEMPTS, retriable, retryAfter } from './http.js';
@@ -30,6 +27,9 @@ type Sdk = typeof S3Sdk;
 
 let sdk: Promise<Sdk> | null = null;
 let client: { key: string; endpoint: string | null; client: S3Client; direct: Map<string, Promise<Direct | null>> } | null = null;
+
+/** Whether this process has loaded the SDK (the tests tell by it which way a bucket was read). */
+export const s3SdkLoaded = (): boolean => sdk !== null;
 
 async function loadSdk(): Promise<Sdk> {
   sdk ??= import('@aws-sdk/client-s3');
@@ -178,7 +178,6 @@ function s3Store(loc: S3Location): Store {
  */
 interface Direct {
   base: URL;
-  agent: http.Agent;
   signingRegion: string;
   signingService: string;
   credentials: () => Promise<Credentials>;
@@ -212,7 +211,6 @@ async function directFor(bucket: string, client: S3Client, endpoint: string | nu
     if (base.search !== '' || (base.protocol !== 'http:' && base.protocol !== 'https:')) return null;
     return {
       base,
-      agent: base.protocol === 'https:' ? HTTPS_AGENT : HTTP_AGENT,
       signingRegion: auth.signingRegion,
       signingService: auth.signingName,
       credentials: () => cfg.credentials(),
@@ -285,7 +283,17 @@ function envDirect(bucket: string): Direct | null {
   const endpoint = remoteConfig().endpoint ?? env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL ?? null;
   const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? DEFAULT_REGION;
   const sessionToken = env[ENV_SESSION];
-  const id = [bucket, endpoint, region, accessKeyId, secretAccessKey, sessionToken, env.AWS_USE_FIPS_ENDPOINT, env.AWS_USE_DUALSTACK_ENDPOINT, env.AWS_CONFIG_FILE].join('\0');
+  const id = [
+    bucket,
+    endpoint,
+    region,
+    accessKeyId,
+    secretAccessKey,
+    sessionToken,
+    env.AWS_USE_FIPS_ENDPOINT,
+    env.AWS_USE_DUALSTACK_ENDPOINT,
+    env.AWS_CONFIG_FILE,
+  ].join('\0');
   const known = envDirects.get(id);
   if (known !== undefined) return known;
   let d: Direct | null = null;
@@ -295,7 +303,6 @@ function envDirect(bucket: string): Direct | null {
     const creds: Credentials = { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
     d = {
       base: url,
-      agent: url.protocol === 'https:' ? HTTPS_AGENT : HTTP_AGENT,
       signingRegion: region,
       signingService: 's3',
       credentials: () => Promise.resolve(creds),
@@ -356,14 +363,15 @@ async function* listDirect(d: Direct, dir: string): AsyncGenerator<StoreEntry> {
     }
     if (!page.truncated || page.token === null || page.token === '') return;
     // A server answering the same token again would list forever.
-    if (page.token === token) throw new InputError('remote-refused', { status: 200, detail: 'the listing repeated its continuation token' });
+    if (page.token === token)
+      throw new InputError('remote-refused', { status: 200, detail: 'the listing repeated its continuation token' });
     token = page.token;
   }
 }
 
 /** The text of a signed GET's answer (a listing), received on this thread: retries, and judges the status, as directGet does. */
 async function signedText(d: Direct, path: string, query: string): Promise<string> {
-  let last: { status: number | null; detail: string } = { status: null, detail: '' };
+  let last: { status: number | null; detail: string };
   let failures = 0;
   let wait: number | null = null;
   for (;;) {
@@ -371,7 +379,7 @@ async function signedText(d: Direct, path: string, query: string): Promise<strin
     wait = null;
     const headers = signGet(d, await d.credentials(), path, query, null, null);
     try {
-      const a = await answerHere(d, query === '' ? path : `${path}?${query}`, headers);
+      const a = await answerPumped(d, query === '' ? path : `${path}?${query}`, headers, false);
       const { status } = a.head;
       if (status === 200) {
         const pieces: Buffer[] = [];
@@ -401,10 +409,6 @@ async function signedText(d: Direct, path: string, query: string): Promise<strin
     wait ??= backoff(failures);
   }
 }
-
-/** Connections kept open between objects (a scan reads thousands, each a round trip). */
-const HTTP_AGENT = new http.Agent({ keepAlive: true });
-const HTTPS_AGENT = new https.Agent({ keepAlive: true });
 
 /** SHA-256 of the empty payload (a GET's), hex: x-amz-content-sha256 (AWS SigV4, "Signature Calculations for S3"). */
 const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
@@ -519,59 +523,31 @@ interface Answer {
   body: () => AsyncGenerator<Buffer>;
   /** Leaves the body unread (the connection is closed). */
   drop: () => void;
-  /** The whole body when it came with the head (a small one, from the receiving thread). */
+  /** The whole body when it came with the head (a small one). */
   whole?: Buffer | null;
 }
 
-/** The answer received on this thread. */
-async function answerHere(d: Direct, path: string, headers: Record<string, string>): Promise<Answer> {
-  const res = await send(d, path, headers);
-  const status = res.statusCode ?? 0;
-  const h = res.headers;
-  const length = h['content-length'] !== undefined ? Number(h['content-length']) : null;
-  const head: PumpHead = {
-    status,
-    etag: typeof h.etag === 'string' ? h.etag : null,
-    length: length !== null && Number.isSafeInteger(length) ? length : null,
-    retryAfter: h['retry-after'] ?? null,
-    statusText: res.statusMessage ?? '',
-  };
-  if (status !== 200 && status !== 206) {
-    let text = '';
-    try {
-      for await (const c of res as AsyncIterable<Buffer>) {
-        if (text.length < 4096) text += c.toString('utf8');
-      }
-    } catch {
-      // the detail is only a courtesy
-    }
-    head.text = text;
-  }
-  return {
-    head,
-    body: () => (head.length !== null && head.length <= POOLED_SIZE ? whole(res, head.length) : gathered(res)),
-    drop: () => res.destroy(),
-  };
-}
-
-/** The answer received on the receiving thread. */
-async function answerThere(d: Direct, path: string, headers: Record<string, string>): Promise<Answer> {
-  const { head, body, drop, whole } = await pumpGet({
-    protocol: d.base.protocol,
-    hostname: d.base.hostname.replace(/^\[(.*)\]$/, '$1'),
-    port: d.base.port === '' ? undefined : Number(d.base.port),
-    path,
-    headers,
-    timeout: HEADERS_TIMEOUT_MS,
-  });
+/** The answer received by our own HTTP/1.1 client (./pump.ts), on the receiving thread or on this one. */
+async function answerPumped(d: Direct, path: string, headers: Record<string, string>, onThread: boolean): Promise<Answer> {
+  const { head, body, drop, whole } = await pumpGet(
+    {
+      protocol: d.base.protocol,
+      hostname: d.base.hostname.replace(/^\[(.*)\]$/, '$1'),
+      port: d.base.port === '' ? undefined : Number(d.base.port),
+      path,
+      headers,
+      timeout: HEADERS_TIMEOUT_MS,
+    },
+    onThread,
+  );
   return { head, body: () => body, drop, whole };
 }
 
 /**
- * GET of one object (from `start`, pinned to `ifMatch`), signed by signGet and sent by node:http
- * on this thread or, in a scan that said it reads many objects (./config.ts expectObjects) and for
- * a large object, by the receiving thread (./pump.ts): retries connection failures, 408, 429 (SlowDown) and 5xx as the SDK's
- * standard mode does (MAX_ATTEMPTS, backoff, Retry-After when given); answers as Store.get says.
+ * GET of one object (from `start`, pinned to `ifMatch`), signed by signGet and sent by our own
+ * HTTP/1.1 client (./pump.ts) on this thread or, for a large object, on the receiving thread:
+ * retries connection failures, 408, 429 (SlowDown) and 5xx as the SDK's standard mode does
+ * (MAX_ATTEMPTS, backoff, Retry-After when given); answers as Store.get says.
  */
 async function directGet(d: Direct, key: string, start: number, ifMatch: string | null): Promise<Opened | null> {
   const path = `${d.base.pathname.replace(/\/$/, '')}/${encodeKey(key)}`;
@@ -579,7 +555,7 @@ async function directGet(d: Direct, key: string, start: number, ifMatch: string 
   let failures = 0;
   let wait: number | null = null;
   let pin = ifMatch;
-  let onThread = remoteConfig().receiveOnThread === true;
+  let onThread = false;
   for (;;) {
     if (wait !== null) await sleep(wait);
     wait = null;
@@ -591,7 +567,7 @@ async function directGet(d: Direct, key: string, start: number, ifMatch: string 
     }
     let a: Answer | null = null;
     try {
-      a = await (onThread ? answerThere : answerHere)(d, path, headers);
+      a = await answerPumped(d, path, headers, onThread);
     } catch (e) {
       last = { status: null, detail: String((e as { code?: string }).code ?? (e as Error).message ?? e).split('\n')[0]! };
     }
@@ -626,111 +602,6 @@ async function directGet(d: Direct, key: string, start: number, ifMatch: string 
     if (++failures >= MAX_ATTEMPTS) throw new InputError('remote-gave-up', { attempts: MAX_ATTEMPTS, ...last });
     wait ??= backoff(failures);
   }
-}
-
-/**
- * A body of `length` bytes, no more than a chunk, as one buffer of its size: a small log read into
- * a 1 MiB pooled chunk held a mebibyte for tens of kilobytes, and with four logs in flight the pool
- * overflowed into fresh mebibytes the collector then had to reclaim (a fifth of the extra CPU per
- * small log from S3: `npm run bench:remote`, perf). A body cut short is an error (./store.ts
- * resumes the read from the bytes it got).
- */
-async function* whole(res: http.IncomingMessage, length: number): AsyncGenerator<Buffer> {
-  const pieces: Buffer[] = [];
-  let got = 0;
-  try {
-    for await (const piece of res as AsyncIterable<Buffer>) {
-      pieces.push(piece);
-      got += piece.length;
-    }
-  } catch (e) {
-    if (got > 0) yield Buffer.concat(pieces, got);
-    throw e;
-  }
-  if (got > 0) yield pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces, got);
-  if (got < length) throw new Error('connection closed before the end of the body');
-}
-
-/**
- * A response body as 1 MiB pooled chunks (../chunk-pool.ts), gathered from its 'data' events: the
- * stream's own async iterator costs a promise and a trip through Readable's buffer per 64 KiB piece.
- * At most one chunk waits for the reader (the socket is paused meanwhile). A connection closed
- * before the body's end is an error (./store.ts resumes the read).
- */
-async function* gathered(res: http.IncomingMessage): AsyncGenerator<Buffer> {
-  const gather = new ChunkGatherer();
-  const ready: Buffer[] = [];
-  let ended = false;
-  // Set by the stream's handlers (a holder: narrowing would not see their writes).
-  const failure: { error: Error | null } = { error: null };
-  let wake: (() => void) | null = null;
-  const notify = (): void => {
-    const w = wake;
-    wake = null;
-    w?.();
-  };
-  res.on('data', (piece: Buffer) => {
-    gather.add(piece, (chunk) => ready.push(chunk));
-    if (ready.length > 0) {
-      res.pause();
-      notify();
-    }
-  });
-  res.on('end', () => {
-    ended = true;
-    const rest = gather.rest();
-    if (rest !== null) ready.push(rest);
-    notify();
-  });
-  res.on('error', (e) => {
-    failure.error ??= e;
-    notify();
-  });
-  res.on('close', () => {
-    if (!ended) failure.error ??= new Error('connection closed before the end of the body');
-    notify();
-  });
-  try {
-    for (;;) {
-      const next = ready.shift();
-      if (next !== undefined) {
-        yield next;
-        continue;
-      }
-      if (ended) return;
-      if (failure.error !== null) throw failure.error;
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-        res.resume();
-      });
-    }
-  } finally {
-    if (!ended) res.destroy();
-  }
-}
-
-/** One request; resolves at the response's headers (HEADERS_TIMEOUT_MS at most). */
-function send(d: Direct, path: string, headers: Record<string, string>): Promise<http.IncomingMessage> {
-  return new Promise((resolve, reject) => {
-    const req = (d.base.protocol === 'https:' ? https : http).request(
-      {
-        method: 'GET',
-        protocol: d.base.protocol,
-        hostname: d.base.hostname.replace(/^\[(.*)\]$/, '$1'),
-        port: d.base.port || undefined,
-        path,
-        headers,
-        agent: d.agent,
-      },
-      (res) => {
-        req.setTimeout(0);
-        resolve(res);
-      },
-    );
-    req.setTimeout(HEADERS_TIMEOUT_MS, () => req.destroy(new Error(`no answer within ${HEADERS_TIMEOUT_MS / 1000} s`)));
-    req.on('error', reject);
-    req.end();
-  });
 }
 
 /** The store and key an s3:// or s3a:// URL names, or why it names none. */
