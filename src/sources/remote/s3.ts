@@ -241,7 +241,7 @@ const CONFIG_ENDPOINT_SETTINGS = /use_fips_endpoint|use_dualstack_endpoint|endpo
 const PLAIN_BUCKET = /^[a-z0-9](?:[a-z0-9]|-(?!-)){1,61}[a-z0-9]$/;
 
 /** A region of the commercial `aws` partition (amazonaws.com), not GovCloud, China or ISO. */
-const AWS_REGION = /^(?:us|eu|ap|sa|ca|me|af|il|mx)-[a-z]+-\d+$/;
+const COMMERCIAL_REGION = /^(?:us|eu|ap|sa|ca|me|af|il|mx)-[a-z]+-\d+$/;
 
 /**
  * The bucket's endpoint as the SDK's endpoint rules give it (@aws-sdk/client-s3's ruleset; the
@@ -262,7 +262,7 @@ export function plainEndpoint(bucket: string, region: string, endpoint: string |
     if (!/^[A-Za-z0-9._-]+$/.test(bucket)) return null;
     return `${u.protocol}//${u.host}${u.pathname.endsWith('/') ? u.pathname : `${u.pathname}/`}${bucket}`;
   }
-  return PLAIN_BUCKET.test(bucket) && AWS_REGION.test(region) ? `https://${bucket}.s3.${region}.amazonaws.com/` : null;
+  return PLAIN_BUCKET.test(bucket) && COMMERCIAL_REGION.test(region) ? `https://${bucket}.s3.${region}.amazonaws.com/` : null;
 }
 
 /** envDirect's answers by what they depend on (the environment may change between calls in tests). */
