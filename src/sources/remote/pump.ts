@@ -488,9 +488,8 @@ export async function pumpGet(
   if (onThread) sent++;
   const p: Pending = { onHead: null, queue: [], wake: null };
   track(t, id, p);
-  t.post({ id, target });
   const ok = (s: number): boolean => s === 200 || s === 206;
-  return new Promise((resolve, reject) => {
+  const answered = new Promise<Awaited<ReturnType<typeof pumpGet>>>((resolve, reject) => {
     p.onHead = (m) => {
       if (m.head === undefined) {
         untrack(t, id);
@@ -506,6 +505,14 @@ export async function pumpGet(
       resolve({ head: m.head, body: ok(m.head.status) ? body() : (async function* () {})(), drop, whole: null });
     };
   });
+  // Sent once the answer has somewhere to go: on this thread, a failure may come back at once.
+  try {
+    t.post({ id, target });
+  } catch (e) {
+    untrack(t, id);
+    throw e;
+  }
+  return answered;
 
   /** The body left unread, even before its first chunk was asked for. */
   function drop(): void {
