@@ -18,7 +18,7 @@ import {
 import { ScanState } from './state.js';
 import { decodedBytes } from './decoded.js';
 import { scanUnit, type ScanRow } from './row.js';
-import { expectObjects, remoteConfig } from '../sources/remote/config.js';
+import { remoteConfig } from '../sources/remote/config.js';
 import { isRemote, listRemoteUnits } from '../sources/remote/index.js';
 import { walkLogDir, type Unit } from '../sources/walk.js';
 
@@ -229,7 +229,6 @@ async function scanInto(
     // Files are weighed only until the cores are all repaid: a directory of 60,000 logs is not opened twice.
     // Only the logs to be read are weighed: those a state file answers are never opened.
     const toRead = state && opts.format !== 'html' ? units.filter((u) => !state.holds(u.path, ...stateKey(u))) : units;
-    if (isRemote(opts.root)) expectObjects(toRead.length);
     const jobs = opts.jobs === 'auto' ? autoJobs(decodedBytes(toRead, (availableParallelism() - 1) * AUTO_BYTES_PER_THREAD)) : opts.jobs;
     const threads = Math.min(jobs, Math.max(1, total)) - 1;
     // Logs from a server wait on the network more than on the CPU: the main thread keeps a few in

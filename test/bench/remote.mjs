@@ -9,7 +9,8 @@
 // the CPU seconds of our process (GNU time) and of the server's JVM (/proc/<pid>/stat), and the
 // 1-minute load average: "per CPU-s" is the rate per CPU second of our own process, what a server
 // elsewhere would leave. BENCH_APPS (1000), BENCH_BIG_MIB (1024; 0: no large log), BENCH_RUNS (3),
-// BENCH_WARMUP (3 untimed runs from S3 first).
+// BENCH_WARMUP (3 untimed runs from S3 first). BENCH_BEFORE: the bin/spark-triage.cjs (or .js) of another build
+// (a worktree of the commit before a change), run from S3 too, in the same alternation.
 // Needs java and mvn.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -22,6 +23,7 @@ import { haveJavaAndMaven, startS3proxy } from '../real-spark/stores.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BIN = path.join(ROOT, 'bin', 'spark-triage.cjs');
+const BEFORE = process.env.BENCH_BEFORE ? path.resolve(process.env.BENCH_BEFORE) : null;
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const N = Number(process.env.BENCH_APPS ?? 1000);
 const BIG_MIB = Number(process.env.BENCH_BIG_MIB ?? 1024);
@@ -45,8 +47,8 @@ function cpuOf(pid) {
 }
 
 /** One run: wall s, our CPU s, the server's CPU s, peak RSS MiB, load, stdout. */
-function once(args, env, serverPid, okStatus) {
-  const cmd = GNU_TIME ? [GNU_TIME, ['-f', '%M %U %S', process.execPath, BIN, ...args]] : [process.execPath, [BIN, ...args]];
+function once(args, env, serverPid, okStatus, bin = BIN) {
+  const cmd = GNU_TIME ? [GNU_TIME, ['-f', '%M %U %S', process.execPath, bin, ...args]] : [process.execPath, [bin, ...args]];
   const s0 = cpuOf(serverPid);
   const t = process.hrtime.bigint();
   const r = spawnSync(cmd[0], cmd[1], { encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, ...env } });
@@ -80,15 +82,17 @@ function alternate(pairs) {
   for (const p of pairs) {
     once(p.local.args, p.local.env, p.local.pid, p.local.ok);
     for (let i = 0; i < SERVER_WARMUP_RUNS; i++) once(p.s3.args, p.s3.env, p.s3.pid, p.s3.ok);
+    if (BEFORE !== null) once(p.s3.args, p.s3.env, p.s3.pid, p.s3.ok, BEFORE);
   }
   const res = new Map();
   for (let i = 0; i < RUNS; i++)
     for (const p of pairs)
-      for (const [name, side] of [
-        [`${p.name}, local disk`, p.local],
-        [`${p.name}, s3proxy on loopback`, p.s3],
+      for (const [name, side, bin] of [
+        [`${p.name}, local disk`, p.local, BIN],
+        [`${p.name}, s3proxy on loopback`, p.s3, BIN],
+        ...(BEFORE !== null ? [[`${p.name}, s3proxy on loopback, before`, p.s3, BEFORE]] : []),
       ]) {
-        const r = once(side.args, side.env, side.pid, side.ok);
+        const r = once(side.args, side.env, side.pid, side.ok, bin);
         if (!res.has(name)) res.set(name, []);
         res.get(name).push(r);
         console.error(
@@ -168,6 +172,12 @@ try {
   for (const p of pairs) {
     const l = res.get(`${p.name}, local disk`);
     const r = res.get(`${p.name}, s3proxy on loopback`);
+    const b = res.get(`${p.name}, s3proxy on loopback, before`);
+    if (b !== undefined)
+      console.log(
+        `      ${p.name} from S3 with the build before: ${((l.s / b.s) * 100).toFixed(0)}% of local by wall time` +
+          (l.cpu && b.cpu ? ` (${((l.cpu / b.cpu) * 100).toFixed(0)}% per CPU second of our own process)` : ''),
+      );
     const ratio = l.s / r.s;
     const cpuRatio = l.cpu && r.cpu ? l.cpu / r.cpu : null;
     console.log(

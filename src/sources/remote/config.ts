@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { PUMP_MIN_OBJECTS } from './pump.js';
 
 /**
  * What reaching remote sources needs beyond the URL: HTTP headers (History Server and WebHDFS auth)
@@ -15,8 +14,6 @@ export interface RemoteConfig {
   headers: Array<[string, string]>;
   /** S3 endpoint (an S3-compatible store), or the Azure Blob service URL; null: the platform's own. */
   endpoint: string | null;
-  /** Objects are received on a thread of their own (./pump.ts): a scan of many said so (expectObjects). */
-  receiveOnThread?: boolean;
 }
 
 let current: RemoteConfig = { headers: [], endpoint: null };
@@ -27,15 +24,6 @@ export function configureRemote(c: RemoteConfig): void {
 
 export function remoteConfig(): RemoteConfig {
   return current;
-}
-
-/**
- * A scan says how many logs it is about to read from a URL: from PUMP_MIN_OBJECTS on, their objects
- * are received on the receiving thread (./pump.ts), which then repays its start. Its workers are
- * told by their workerData (remoteConfig()).
- */
-export function expectObjects(count: number): void {
-  current = { ...current, receiveOnThread: count >= PUMP_MIN_OBJECTS };
 }
 
 /** The environment variable holding extra headers, one `Name: value` a line. */

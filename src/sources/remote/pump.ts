@@ -2,35 +2,28 @@ import { Worker } from 'node:worker_threads';
 import { POOLED_SIZE, returnTo } from '../chunk-pool.js';
 
 /**
- * Objects received on a thread of their own, so that the thread parsing logs does not also pay for
- * the HTTP. Node's HTTP client spends 1.3–1.8 s of CPU per GiB receiving on loopback (a bare
+ * Our own HTTP/1.1 client for S3's GETs (./s3.ts), run on this thread for most objects and on a
+ * thread of its own for large ones, so that the thread parsing a large log does not also pay for
+ * receiving it: Node's HTTP client spends 1.3–1.8 s of CPU per GiB receiving on loopback (a bare
  * `http.get` with an empty 'data' handler) and ~0.4 ms per request (perf, 1,000 small objects from
- * s3proxy); on the parsing thread that adds up with the parsing: the 1 GiB bench log read from
- * s3proxy at 62–68% of the speed from disk, 1,000 small logs at 55–58% (`npm run bench:remote`).
- * Received here, the bytes cross over as ArrayBuffers transferred, not copied: a small body whole
- * in one message, a large one in 1 MiB chunks, which go back to the thread to be filled again once
- * the readers hand them back to the pool (../chunk-pool.ts).
+ * s3proxy); on the parsing thread that added up with the parsing (the 1 GiB bench log read from
+ * s3proxy at 62–68% of the speed from disk). On the thread, the bytes cross over as ArrayBuffers
+ * transferred, not copied, in 1 MiB chunks, which go back to the thread to be filled again once the
+ * readers hand them back to the pool (../chunk-pool.ts). A small object is received on this thread
+ * by the same code: handing each over between threads cost two messages and two wake-ups per
+ * object, more than receiving it (a scan of 1,000 small logs from s3proxy: 0.1–0.25 s less CPU of
+ * our process, 2,700 context switches against 6,700; perf stat, alternating, load 4).
  *
- * The thread only moves bytes: requests are signed, and every status and failure judged, by the
+ * The code only moves bytes: requests are signed, and every status and failure judged, by the
  * caller (./s3.ts), which resumes a cut body as it does any other (./store.ts).
  */
 
 /**
- * Bodies from this size on are received on the thread even by a process that reads few objects.
- * Our choice: starting the thread costs ~30 ms of CPU (and ~90 ms before the first byte on a
- * loaded machine), what receiving ~20 MiB costs on the reading thread; a log this large takes
- * seconds to parse.
+ * Bodies from this size on are received on the thread. Our choice: starting the thread costs ~30 ms
+ * of CPU (and ~90 ms before the first byte on a loaded machine), what receiving ~20 MiB costs on
+ * the reading thread; a log this large takes seconds to parse.
  */
 export const PUMP_MIN_BYTES = 64 * 1024 * 1024;
-
-/**
- * Logs a scan reads from which it has their objects received on the thread (./config.ts
- * expectObjects); a smaller scan, and any other command, receives them on the reading thread.
- * Our choice: the thread's start costs 30–80 ms of CPU (perf), repaid by the ~0.4 ms each small
- * object's receiving costs the reading thread after 75–200 objects; a scan of a few dozen is over
- * before that matters.
- */
-export const PUMP_MIN_OBJECTS = 64;
 
 /**
  * Chunks of one body the thread may have handed over that the reader has not taken yet. Our choice:
@@ -51,8 +44,9 @@ const SCRATCH_BYTES = 16 * 1024;
 const MAX_HEAD_BYTES = 64 * 1024;
 
 /**
- * Plain CommonJS run with `eval`: only node:net and node:tls, so the one-file build needs no entry
- * for it. HTTP/1.1 of its own rather than node:http, because a GET of S3 needs little of it (a
+ * Plain JavaScript text, run with `eval` on the thread (PUMP_CODE) and made a function on this one
+ * (pumpHere), given `parentPort`, `w` (its settings), node:net and node:tls: the one-file build
+ * needs no entry for it. HTTP/1.1 of its own rather than node:http, because a GET of S3 needs little of it (a
  * request line and headers out; a status, a few headers and a body framed by Content-Length in)
  * and node:http's request, response and stream objects cost more than the request itself: 1,000
  * small objects from s3proxy took 0.86 s of this thread's CPU through node:http, the 1 GiB log
@@ -62,10 +56,7 @@ const MAX_HEAD_BYTES = 64 * 1024;
  * error's text pass through the scratch buffer. Connections are kept open between requests (LIFO);
  * a request on a kept connection that the server closed meanwhile is sent once more on a new one.
  */
-const PUMP_CODE = `
-const { parentPort, workerData: w } = require('node:worker_threads');
-const net = require('node:net');
-const tls = require('node:tls');
+const PUMP_BODY = `
 const free = [];
 const live = new Map();
 const idle = new Map();
@@ -328,6 +319,13 @@ parentPort.on('message', (m) => {
 });
 `;
 
+/** The receiving thread's code: the body above with what it uses required. */
+const PUMP_CODE = `
+const { parentPort, workerData: w } = require('node:worker_threads');
+const net = require('node:net');
+const tls = require('node:tls');
+${PUMP_BODY}`;
+
 export interface PumpTarget {
   protocol: string;
   hostname: string;
@@ -366,7 +364,18 @@ interface Pending {
   wake: (() => void) | null;
 }
 
-let thread: { worker: Worker; pending: Map<number, Pending>; next: number } | null = null;
+/** Where requests are received: the thread, or this thread running the same code (PUMP_BODY). */
+interface Receiver {
+  post: (m: unknown, transfer?: ArrayBuffer[]) => void;
+  /** Keeps the process up (the thread) while a request waits on it. */
+  ref: () => void;
+  unref: () => void;
+  pending: Map<number, Pending>;
+  next: number;
+}
+
+let thread: Receiver | null = null;
+let here: Promise<Receiver> | null = null;
 let sent = 0;
 
 /** Requests this process has sent through the thread (the tests tell by it which objects it received). */
@@ -375,18 +384,39 @@ export const pumpRequests = (): number => sent;
  * The thread keeps the process up only while a request of ours waits on it (a scan's last log read,
  * the process ends; its keep-alive sockets would hold it otherwise).
  */
-function track(t: NonNullable<typeof thread>, id: number, p: Pending): void {
-  if (t.pending.size === 0) t.worker.ref();
+function track(t: Receiver, id: number, p: Pending): void {
+  if (t.pending.size === 0) t.ref();
   t.pending.set(id, p);
 }
 
-function untrack(t: NonNullable<typeof thread>, id: number): boolean {
+function untrack(t: Receiver, id: number): boolean {
   const had = t.pending.delete(id);
-  if (had && t.pending.size === 0) t.worker.unref();
+  if (had && t.pending.size === 0) t.unref();
   return had;
 }
 
-function pumpThread(): NonNullable<typeof thread> {
+/** A message from the receiving code to the request it answers. */
+function deliver(p: Pending, m: FromPump): void {
+  if (p.onHead !== null) {
+    const h = p.onHead;
+    p.onHead = null;
+    h(m);
+    if (m.head === undefined || (m.ab === undefined && m.end === undefined && m.error === undefined)) return;
+  }
+  p.queue.push(m);
+  const w = p.wake;
+  p.wake = null;
+  w?.();
+}
+
+function received(t: Receiver, m: FromPump): void {
+  const p = t.pending.get(m.id);
+  if (p === undefined) return;
+  if (m.end || m.error !== undefined || m.failed !== undefined) untrack(t, m.id);
+  deliver(p, m);
+}
+
+function pumpThread(): Receiver {
   if (thread !== null) return thread;
   const worker = new Worker(PUMP_CODE, {
     eval: true,
@@ -394,25 +424,14 @@ function pumpThread(): NonNullable<typeof thread> {
     // Its own small heap: it holds a few chunks and sockets.
     resourceLimits: { maxOldGenerationSizeMb: 64 },
   });
-  const t = { worker, pending: new Map<number, Pending>(), next: 0 };
-  const deliver = (p: Pending, m: FromPump): void => {
-    if (p.onHead !== null) {
-      const h = p.onHead;
-      p.onHead = null;
-      h(m);
-      if (m.head === undefined || (m.ab === undefined && m.end === undefined && m.error === undefined)) return;
-    }
-    p.queue.push(m);
-    const w = p.wake;
-    p.wake = null;
-    w?.();
+  const t: Receiver = {
+    post: (m, transfer) => worker.postMessage(m, transfer),
+    ref: () => worker.ref(),
+    unref: () => worker.unref(),
+    pending: new Map(),
+    next: 0,
   };
-  worker.on('message', (m: FromPump) => {
-    const p = t.pending.get(m.id);
-    if (p === undefined) return;
-    if (m.end || m.error !== undefined || m.failed !== undefined) untrack(t, m.id);
-    deliver(p, m);
-  });
+  worker.on('message', (m: FromPump) => received(t, m));
   const gone = (why: string): void => {
     if (thread === t) thread = null;
     for (const [id, p] of t.pending) deliver(p, { id, failed: why, error: why });
@@ -425,21 +444,52 @@ function pumpThread(): NonNullable<typeof thread> {
 }
 
 /**
+ * PUMP_BODY run on this thread: the same HTTP/1.1 client, its messages handed over by calls, the
+ * buffers by reference. For objects below PUMP_MIN_BYTES: a small object's receiving costs little
+ * next to what handing it over between threads did (two messages and two wake-ups per object).
+ */
+function pumpHere(): Promise<Receiver> {
+  here ??= (async () => {
+    const [net, tls] = await Promise.all([import('node:net'), import('node:tls')]);
+    let onMessage: ((m: unknown) => void) | null = null;
+    const t: Receiver = {
+      // Sockets in use keep the process up by themselves; idle ones are unref'd by the code.
+      post: (m) => onMessage!(m),
+      ref: () => {},
+      unref: () => {},
+      pending: new Map(),
+      next: 0,
+    };
+    const port = {
+      postMessage: (m: FromPump) => received(t, m),
+      on: (_event: 'message', f: (m: unknown) => void) => (onMessage = f),
+    };
+    // The code is a string so that the thread can run it from the one-file build (PUMP_CODE); here
+    // the same text is made a function once, given what the thread would require.
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    const run = new Function('parentPort', 'w', 'net', 'tls', PUMP_BODY) as (...a: unknown[]) => void;
+    run(port, { chunk: POOLED_SIZE, credit: PUMP_CREDIT }, net.default, tls.default);
+    return t;
+  })();
+  return here;
+}
+
+/**
  * One GET sent and received on the thread: resolves at the response's head (a failure before any
  * answer rejects); the body (none unless 200 or 206) as it comes, a cut one throwing after the
  * bytes before the cut — or, a small one, `whole` at once. A body left unread is dropped on the thread.
  */
-export function pumpGet(
+export async function pumpGet(
   target: PumpTarget,
+  onThread: boolean,
 ): Promise<{ head: PumpHead; body: AsyncGenerator<Buffer>; drop: () => void; whole: Buffer | null }> {
-  const t = pumpThread();
+  const t = onThread ? pumpThread() : await pumpHere();
   const id = ++t.next;
-  sent++;
+  if (onThread) sent++;
   const p: Pending = { onHead: null, queue: [], wake: null };
   track(t, id, p);
-  t.worker.postMessage({ id, target });
   const ok = (s: number): boolean => s === 200 || s === 206;
-  return new Promise((resolve, reject) => {
+  const answered = new Promise<Awaited<ReturnType<typeof pumpGet>>>((resolve, reject) => {
     p.onHead = (m) => {
       if (m.head === undefined) {
         untrack(t, id);
@@ -455,10 +505,18 @@ export function pumpGet(
       resolve({ head: m.head, body: ok(m.head.status) ? body() : (async function* () {})(), drop, whole: null });
     };
   });
+  // Sent once the answer has somewhere to go: on this thread, a failure may come back at once.
+  try {
+    t.post({ id, target });
+  } catch (e) {
+    untrack(t, id);
+    throw e;
+  }
+  return answered;
 
   /** The body left unread, even before its first chunk was asked for. */
   function drop(): void {
-    if (untrack(t, id) && thread === t) t.worker.postMessage({ id, stop: true });
+    if (untrack(t, id) && (thread === t || !onThread)) t.post({ id, stop: true });
   }
 
   async function* body(): AsyncGenerator<Buffer> {
@@ -476,9 +534,9 @@ export function pumpGet(
             // A full chunk: back to the thread once the reader is done with it; taking it gives
             // the thread room for one more.
             returnTo(m.ab, (ab) => {
-              if (thread === t) t.worker.postMessage({ ab }, [ab]);
+              if (thread === t || !onThread) t.post({ ab }, [ab]);
             });
-            t.worker.postMessage({ id, credit: 1 });
+            t.post({ id, credit: 1 });
           }
           yield Buffer.from(m.ab, 0, m.length);
         }

@@ -1,28 +1,35 @@
 import type * as S3Sdk from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import crypto, { createHash, createHmac } from 'node:crypto';
-import http from 'node:http';
-import https from 'node:https';
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InputError } from '../../errors.js';
-import { ChunkGatherer, POOLED_SIZE } from '../chunk-pool.js';
 import { remoteConfig } from './config.js';
 import { PUMP_MIN_BYTES, pumpGet, type PumpHead } from './pump.js';
 import { backoff, DETAIL_BYTES, HEADERS_TIMEOUT_MS, MAX_ATTEMPTS, retriable, retryAfter } from './http.js';
+import { parseListPage } from './s3-list.js';
 import { onePiece, type Opened, type Store, type StoreAt, type StoreEntry } from './store.js';
 
 /**
- * S3 and S3-compatible stores through the official AWS SDK (@aws-sdk/client-s3), loaded only when
- * an s3:// or s3a:// URL is given. Credentials and region come from the SDK's default chain:
+ * S3 and S3-compatible stores. Credentials and region come from the AWS SDK's default chain:
  * AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN, AWS_PROFILE and ~/.aws/config
  * (SSO included), web identity, ECS and EC2 instance roles. `--endpoint`, AWS_ENDPOINT_URL_S3 or
  * AWS_ENDPOINT_URL name an S3-compatible store (MinIO, Ceph, s3proxy), addressed path-style.
+ * The chain's first link is the environment's keys: when they are there (and nothing else that
+ * the SDK would read first or that changes the endpoint), objects are listed and read with our
+ * own signed requests and the SDK (@aws-sdk/client-s3) is never loaded (envDirect); otherwise it
+ * is loaded for its credentials, endpoint rules and listings.
  */
 
 type Sdk = typeof S3Sdk;
 
 let sdk: Promise<Sdk> | null = null;
 let client: { key: string; endpoint: string | null; client: S3Client; direct: Map<string, Promise<Direct | null>> } | null = null;
+
+/** Whether this process has loaded the SDK (the tests tell by it which way a bucket was read). */
+export const s3SdkLoaded = (): boolean => sdk !== null;
 
 async function loadSdk(): Promise<Sdk> {
   sdk ??= import('@aws-sdk/client-s3');
@@ -103,6 +110,11 @@ function s3Store(loc: S3Location): Store {
   return {
     url: (key) => `${loc.scheme}://${loc.bucket}/${key}`,
     async *list(dir): AsyncGenerator<StoreEntry> {
+      const plain = envDirect(loc.bucket);
+      if (plain !== null) {
+        yield* listDirect(plain, dir);
+        return;
+      }
       const { s3, client } = await s3Client();
       let token: string | undefined;
       do {
@@ -126,6 +138,8 @@ function s3Store(loc: S3Location): Store {
       } while (token);
     },
     async get(key, start, ifMatch) {
+      const plain = envDirect(loc.bucket);
+      if (plain !== null) return directGet(plain, key, start, ifMatch);
       const c = await s3Client();
       let direct = c.direct.get(loc.bucket);
       if (direct === undefined) c.direct.set(loc.bucket, (direct = directFor(loc.bucket, c.client, c.endpoint)));
@@ -164,7 +178,6 @@ function s3Store(loc: S3Location): Store {
  */
 interface Direct {
   base: URL;
-  agent: http.Agent;
   signingRegion: string;
   signingService: string;
   credentials: () => Promise<Credentials>;
@@ -198,7 +211,6 @@ async function directFor(bucket: string, client: S3Client, endpoint: string | nu
     if (base.search !== '' || (base.protocol !== 'http:' && base.protocol !== 'https:')) return null;
     return {
       base,
-      agent: base.protocol === 'https:' ? HTTPS_AGENT : HTTP_AGENT,
       signingRegion: auth.signingRegion,
       signingService: auth.signingName,
       credentials: () => cfg.credentials(),
@@ -209,9 +221,194 @@ async function directFor(bucket: string, client: S3Client, endpoint: string | nu
   }
 }
 
-/** Connections kept open between objects (a scan reads thousands, each a round trip). */
-const HTTP_AGENT = new http.Agent({ keepAlive: true });
-const HTTPS_AGENT = new https.Agent({ keepAlive: true });
+/**
+ * The environment variables of the SDK's default credential chain's first link, fromEnv
+ * (@aws-sdk/credential-provider-env; @aws-sdk/credential-provider-node's defaultProvider skips it
+ * when AWS_PROFILE is set, and so do we).
+ */
+const ENV_KEY = 'AWS_ACCESS_KEY_ID';
+const ENV_SECRET = 'AWS_SECRET_ACCESS_KEY';
+const ENV_SESSION = 'AWS_SESSION_TOKEN';
+
+/**
+ * Settings of the shared config file (AWS_CONFIG_FILE, else ~/.aws/config) that change the
+ * endpoint the SDK's rules give (FIPS, dual-stack, a configured endpoint URL): where the file
+ * holds one, the SDK decides.
+ */
+const CONFIG_ENDPOINT_SETTINGS = /use_fips_endpoint|use_dualstack_endpoint|endpoint_url|services/i;
+
+/** A bucket name S3 serves virtual-host-style under its own domain without other rules (no dots, no `--` suffix of S3 Express or other bucket kinds). */
+const PLAIN_BUCKET = /^[a-z0-9](?:[a-z0-9]|-(?!-)){1,61}[a-z0-9]$/;
+
+/** A region of the commercial `aws` partition (amazonaws.com), not GovCloud, China or ISO. */
+const COMMERCIAL_REGION = /^(?:us|eu|ap|sa|ca|me|af|il|mx)-[a-z]+-\d+$/;
+
+/**
+ * The bucket's endpoint as the SDK's endpoint rules give it (@aws-sdk/client-s3's ruleset; the
+ * test checks the two agree), for the cases we take on ourselves, or null for the SDK to decide:
+ * an S3-compatible endpoint addressed path-style (`{endpoint}/{bucket}`), else S3's own
+ * virtual-host-style `https://{bucket}.s3.{region}.amazonaws.com/`.
+ */
+export function plainEndpoint(bucket: string, region: string, endpoint: string | null): string | null {
+  if (endpoint !== null) {
+    let u: URL;
+    try {
+      u = new URL(endpoint);
+    } catch {
+      return null;
+    }
+    if ((u.protocol !== 'http:' && u.protocol !== 'https:') || u.search !== '' || u.hash !== '' || u.username !== '' || u.password !== '')
+      return null;
+    if (!/^[A-Za-z0-9._-]+$/.test(bucket)) return null;
+    return `${u.protocol}//${u.host}${u.pathname.endsWith('/') ? u.pathname : `${u.pathname}/`}${bucket}`;
+  }
+  return PLAIN_BUCKET.test(bucket) && COMMERCIAL_REGION.test(region) ? `https://${bucket}.s3.${region}.amazonaws.com/` : null;
+}
+
+/** envDirect's answers by what they depend on (the environment may change between calls in tests). */
+const envDirects = new Map<string, Direct | null>();
+
+/**
+ * The bucket's Direct without the SDK, when the SDK's default chain would take the environment's
+ * keys (its first link) and its endpoint rules give what plainEndpoint gives; else null (the SDK
+ * then resolves credentials and endpoint). Why: loading the SDK and listing through it cost ~0.2 s
+ * of CPU per run, a sixth of what a scan of 1,000 small logs from S3 cost beyond the same from
+ * disk (`npm run bench:remote`).
+ */
+function envDirect(bucket: string): Direct | null {
+  const env = process.env;
+  const accessKeyId = env[ENV_KEY];
+  const secretAccessKey = env[ENV_SECRET];
+  if (!accessKeyId || !secretAccessKey || env.AWS_PROFILE) return null;
+  const endpoint = remoteConfig().endpoint ?? env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL ?? null;
+  const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? DEFAULT_REGION;
+  const sessionToken = env[ENV_SESSION];
+  const id = [
+    bucket,
+    endpoint,
+    region,
+    accessKeyId,
+    secretAccessKey,
+    sessionToken,
+    env.AWS_USE_FIPS_ENDPOINT,
+    env.AWS_USE_DUALSTACK_ENDPOINT,
+    env.AWS_CONFIG_FILE,
+  ].join('\0');
+  const known = envDirects.get(id);
+  if (known !== undefined) return known;
+  let d: Direct | null = null;
+  const base = configChangesEndpoint(env) ? null : plainEndpoint(bucket, region, endpoint);
+  if (base !== null) {
+    const url = new URL(base);
+    const creds: Credentials = { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
+    d = {
+      base: url,
+      signingRegion: region,
+      signingService: 's3',
+      credentials: () => Promise.resolve(creds),
+      clockOffset: () => 0,
+    };
+  }
+  envDirects.set(id, d);
+  return d;
+}
+
+/** Whether FIPS or dual-stack endpoints are asked for, by the environment or the shared config file (the SDK reads both). */
+function configChangesEndpoint(env: NodeJS.ProcessEnv): boolean {
+  const on = (v: string | undefined): boolean => v !== undefined && v.toLowerCase() !== 'false';
+  if (on(env.AWS_USE_FIPS_ENDPOINT) || on(env.AWS_USE_DUALSTACK_ENDPOINT)) return true;
+  let text: string;
+  try {
+    text = readFileSync(env.AWS_CONFIG_FILE ?? path.join(homedir(), '.aws', 'config'), 'utf8');
+  } catch {
+    return false; // no file: nothing in it
+  }
+  return CONFIG_ENDPOINT_SETTINGS.test(text);
+}
+
+/**
+ * A ListObjectsV2 page longer than this is refused. Our choice: a page holds at most 1,000 keys
+ * (MaxKeys' default and S3's limit) of at most 1,024 bytes each, under 2 MiB of XML even with
+ * every character escaped; 16 MiB leaves room for other stores' pages and bounds a hostile one.
+ */
+const MAX_LIST_PAGE_BYTES = 16 * 1024 * 1024;
+
+/** A query value or name as SigV4 canonicalizes it (RFC 3986: everything but the unreserved characters percent-encoded). */
+const uriEncode = (v: string): string => encodeURIComponent(v).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
+/**
+ * The entries directly inside `dir`, by ListObjectsV2 pages (prefix `dir`, delimiter `/`) we
+ * sign and read ourselves (./s3-list.ts), retried as a GET of an object is.
+ */
+async function* listDirect(d: Direct, dir: string): AsyncGenerator<StoreEntry> {
+  const bucketPath = d.base.pathname === '' ? '/' : d.base.pathname;
+  let token: string | null = null;
+  for (;;) {
+    // Sorted by name, as SigV4's canonical query string must be.
+    const params: Array<[string, string]> = [];
+    if (token !== null) params.push(['continuation-token', token]);
+    params.push(['delimiter', '/'], ['list-type', '2']);
+    if (dir !== '') params.push(['prefix', dir]);
+    const query = params.map(([k, v]) => `${k}=${uriEncode(v)}`).join('&');
+    const text = await signedText(d, bucketPath, query);
+    const page = parseListPage(text);
+    if (page === null) throw new InputError('remote-refused', { status: 200, detail: 'not a ListObjectsV2 answer' });
+    for (const p of page.prefixes) {
+      if (p.startsWith(dir) && p.length > dir.length + 1) yield { name: p.slice(dir.length, -1), dir: true, size: 0, mtime: 0 };
+    }
+    for (const o of page.objects) {
+      // A "directory marker" (the prefix itself, as some tools write) is no file.
+      if (o.key === dir || !o.key.startsWith(dir)) continue;
+      yield { name: o.key.slice(dir.length), dir: false, size: o.size, mtime: o.mtime };
+    }
+    if (!page.truncated || page.token === null || page.token === '') return;
+    // A server answering the same token again would list forever.
+    if (page.token === token)
+      throw new InputError('remote-refused', { status: 200, detail: 'the listing repeated its continuation token' });
+    token = page.token;
+  }
+}
+
+/** The text of a signed GET's answer (a listing), received on this thread: retries, and judges the status, as directGet does. */
+async function signedText(d: Direct, path: string, query: string): Promise<string> {
+  let last: { status: number | null; detail: string };
+  let failures = 0;
+  let wait: number | null = null;
+  for (;;) {
+    if (wait !== null) await sleep(wait);
+    wait = null;
+    const headers = signGet(d, await d.credentials(), path, query, null, null);
+    try {
+      const a = await answerPumped(d, query === '' ? path : `${path}?${query}`, headers, false);
+      const { status } = a.head;
+      if (status === 200) {
+        const pieces: Buffer[] = [];
+        let got = 0;
+        for await (const c of a.body()) {
+          got += c.length;
+          if (got > MAX_LIST_PAGE_BYTES) {
+            a.drop();
+            throw new InputError('remote-too-large', { limit: MAX_LIST_PAGE_BYTES });
+          }
+          pieces.push(Buffer.from(c));
+        }
+        return Buffer.concat(pieces, got).toString('utf8');
+      }
+      const { detail } = s3ErrorOf(a.head.text ?? '', a.head.statusText);
+      // NoSuchBucket: a listing's only 404.
+      if (status === 404) throw new InputError('remote-not-found');
+      if (status === 401 || status === 403) throw new InputError('remote-denied', { status, detail });
+      if (!retriable(status)) throw new InputError('remote-refused', { status, detail });
+      wait = retryAfter(a.head.retryAfter);
+      last = { status, detail };
+    } catch (e) {
+      if (e instanceof InputError) throw e;
+      last = { status: null, detail: String((e as { code?: string }).code ?? (e as Error).message ?? e).split('\n')[0]! };
+    }
+    if (++failures >= MAX_ATTEMPTS) throw new InputError('remote-gave-up', { attempts: MAX_ATTEMPTS, ...last });
+    wait ??= backoff(failures);
+  }
+}
 
 /** SHA-256 of the empty payload (a GET's), hex: x-amz-content-sha256 (AWS SigV4, "Signature Calculations for S3"). */
 const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
@@ -276,7 +473,14 @@ function padsOf(key: Buffer): { inner: string; outer: Buffer } {
  * what a small log costs to read (`npm run bench:remote`, perf); this one costs two hashes. The
  * headers are the few a GET sends, written in the sorted order SigV4 signs them in.
  */
-function signGet(d: Direct, creds: Credentials, path: string, range: string | null, ifMatch: string | null): Record<string, string> {
+function signGet(
+  d: Direct,
+  creds: Credentials,
+  path: string,
+  query: string,
+  range: string | null,
+  ifMatch: string | null,
+): Record<string, string> {
   const iso = new Date(Date.now() + d.clockOffset()).toISOString(); // 2026-11-29T21:14:21.123Z
   const day = `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}`;
   const amzDate = `${day}T${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z`;
@@ -291,7 +495,7 @@ function signGet(d: Direct, creds: Credentials, path: string, range: string | nu
   headers['x-amz-content-sha256'] = EMPTY_SHA256;
   headers['x-amz-date'] = amzDate;
   if (creds.sessionToken) headers['x-amz-security-token'] = creds.sessionToken.trim();
-  let canonical = `GET\n${path}\n\n`;
+  let canonical = `GET\n${path}\n${query}\n`;
   let signed = '';
   for (const n in headers) {
     canonical += `${n}:${headers[n]!}\n`;
@@ -319,59 +523,31 @@ interface Answer {
   body: () => AsyncGenerator<Buffer>;
   /** Leaves the body unread (the connection is closed). */
   drop: () => void;
-  /** The whole body when it came with the head (a small one, from the receiving thread). */
+  /** The whole body when it came with the head (a small one). */
   whole?: Buffer | null;
 }
 
-/** The answer received on this thread. */
-async function answerHere(d: Direct, path: string, headers: Record<string, string>): Promise<Answer> {
-  const res = await send(d, path, headers);
-  const status = res.statusCode ?? 0;
-  const h = res.headers;
-  const length = h['content-length'] !== undefined ? Number(h['content-length']) : null;
-  const head: PumpHead = {
-    status,
-    etag: typeof h.etag === 'string' ? h.etag : null,
-    length: length !== null && Number.isSafeInteger(length) ? length : null,
-    retryAfter: h['retry-after'] ?? null,
-    statusText: res.statusMessage ?? '',
-  };
-  if (status !== 200 && status !== 206) {
-    let text = '';
-    try {
-      for await (const c of res as AsyncIterable<Buffer>) {
-        if (text.length < 4096) text += c.toString('utf8');
-      }
-    } catch {
-      // the detail is only a courtesy
-    }
-    head.text = text;
-  }
-  return {
-    head,
-    body: () => (head.length !== null && head.length <= POOLED_SIZE ? whole(res, head.length) : gathered(res)),
-    drop: () => res.destroy(),
-  };
-}
-
-/** The answer received on the receiving thread. */
-async function answerThere(d: Direct, path: string, headers: Record<string, string>): Promise<Answer> {
-  const { head, body, drop, whole } = await pumpGet({
-    protocol: d.base.protocol,
-    hostname: d.base.hostname.replace(/^\[(.*)\]$/, '$1'),
-    port: d.base.port === '' ? undefined : Number(d.base.port),
-    path,
-    headers,
-    timeout: HEADERS_TIMEOUT_MS,
-  });
+/** The answer received by our own HTTP/1.1 client (./pump.ts), on the receiving thread or on this one. */
+async function answerPumped(d: Direct, path: string, headers: Record<string, string>, onThread: boolean): Promise<Answer> {
+  const { head, body, drop, whole } = await pumpGet(
+    {
+      protocol: d.base.protocol,
+      hostname: d.base.hostname.replace(/^\[(.*)\]$/, '$1'),
+      port: d.base.port === '' ? undefined : Number(d.base.port),
+      path,
+      headers,
+      timeout: HEADERS_TIMEOUT_MS,
+    },
+    onThread,
+  );
   return { head, body: () => body, drop, whole };
 }
 
 /**
- * GET of one object (from `start`, pinned to `ifMatch`), signed by signGet and sent by node:http
- * on this thread or, in a scan that said it reads many objects (./config.ts expectObjects) and for
- * a large object, by the receiving thread (./pump.ts): retries connection failures, 408, 429 (SlowDown) and 5xx as the SDK's
- * standard mode does (MAX_ATTEMPTS, backoff, Retry-After when given); answers as Store.get says.
+ * GET of one object (from `start`, pinned to `ifMatch`), signed by signGet and sent by our own
+ * HTTP/1.1 client (./pump.ts) on this thread or, for a large object, on the receiving thread:
+ * retries connection failures, 408, 429 (SlowDown) and 5xx as the SDK's standard mode does
+ * (MAX_ATTEMPTS, backoff, Retry-After when given); answers as Store.get says.
  */
 async function directGet(d: Direct, key: string, start: number, ifMatch: string | null): Promise<Opened | null> {
   const path = `${d.base.pathname.replace(/\/$/, '')}/${encodeKey(key)}`;
@@ -379,19 +555,19 @@ async function directGet(d: Direct, key: string, start: number, ifMatch: string 
   let failures = 0;
   let wait: number | null = null;
   let pin = ifMatch;
-  let onThread = remoteConfig().receiveOnThread === true;
+  let onThread = false;
   for (;;) {
     if (wait !== null) await sleep(wait);
     wait = null;
     let headers;
     try {
-      headers = signGet(d, await d.credentials(), path, start > 0 ? `bytes=${start}-` : null, pin);
+      headers = signGet(d, await d.credentials(), path, '', start > 0 ? `bytes=${start}-` : null, pin);
     } catch (e) {
       throw s3Error(e);
     }
     let a: Answer | null = null;
     try {
-      a = await (onThread ? answerThere : answerHere)(d, path, headers);
+      a = await answerPumped(d, path, headers, onThread);
     } catch (e) {
       last = { status: null, detail: String((e as { code?: string }).code ?? (e as Error).message ?? e).split('\n')[0]! };
     }
@@ -426,111 +602,6 @@ async function directGet(d: Direct, key: string, start: number, ifMatch: string 
     if (++failures >= MAX_ATTEMPTS) throw new InputError('remote-gave-up', { attempts: MAX_ATTEMPTS, ...last });
     wait ??= backoff(failures);
   }
-}
-
-/**
- * A body of `length` bytes, no more than a chunk, as one buffer of its size: a small log read into
- * a 1 MiB pooled chunk held a mebibyte for tens of kilobytes, and with four logs in flight the pool
- * overflowed into fresh mebibytes the collector then had to reclaim (a fifth of the extra CPU per
- * small log from S3: `npm run bench:remote`, perf). A body cut short is an error (./store.ts
- * resumes the read from the bytes it got).
- */
-async function* whole(res: http.IncomingMessage, length: number): AsyncGenerator<Buffer> {
-  const pieces: Buffer[] = [];
-  let got = 0;
-  try {
-    for await (const piece of res as AsyncIterable<Buffer>) {
-      pieces.push(piece);
-      got += piece.length;
-    }
-  } catch (e) {
-    if (got > 0) yield Buffer.concat(pieces, got);
-    throw e;
-  }
-  if (got > 0) yield pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces, got);
-  if (got < length) throw new Error('connection closed before the end of the body');
-}
-
-/**
- * A response body as 1 MiB pooled chunks (../chunk-pool.ts), gathered from its 'data' events: the
- * stream's own async iterator costs a promise and a trip through Readable's buffer per 64 KiB piece.
- * At most one chunk waits for the reader (the socket is paused meanwhile). A connection closed
- * before the body's end is an error (./store.ts resumes the read).
- */
-async function* gathered(res: http.IncomingMessage): AsyncGenerator<Buffer> {
-  const gather = new ChunkGatherer();
-  const ready: Buffer[] = [];
-  let ended = false;
-  // Set by the stream's handlers (a holder: narrowing would not see their writes).
-  const failure: { error: Error | null } = { error: null };
-  let wake: (() => void) | null = null;
-  const notify = (): void => {
-    const w = wake;
-    wake = null;
-    w?.();
-  };
-  res.on('data', (piece: Buffer) => {
-    gather.add(piece, (chunk) => ready.push(chunk));
-    if (ready.length > 0) {
-      res.pause();
-      notify();
-    }
-  });
-  res.on('end', () => {
-    ended = true;
-    const rest = gather.rest();
-    if (rest !== null) ready.push(rest);
-    notify();
-  });
-  res.on('error', (e) => {
-    failure.error ??= e;
-    notify();
-  });
-  res.on('close', () => {
-    if (!ended) failure.error ??= new Error('connection closed before the end of the body');
-    notify();
-  });
-  try {
-    for (;;) {
-      const next = ready.shift();
-      if (next !== undefined) {
-        yield next;
-        continue;
-      }
-      if (ended) return;
-      if (failure.error !== null) throw failure.error;
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-        res.resume();
-      });
-    }
-  } finally {
-    if (!ended) res.destroy();
-  }
-}
-
-/** One request; resolves at the response's headers (HEADERS_TIMEOUT_MS at most). */
-function send(d: Direct, path: string, headers: Record<string, string>): Promise<http.IncomingMessage> {
-  return new Promise((resolve, reject) => {
-    const req = (d.base.protocol === 'https:' ? https : http).request(
-      {
-        method: 'GET',
-        protocol: d.base.protocol,
-        hostname: d.base.hostname.replace(/^\[(.*)\]$/, '$1'),
-        port: d.base.port || undefined,
-        path,
-        headers,
-        agent: d.agent,
-      },
-      (res) => {
-        req.setTimeout(0);
-        resolve(res);
-      },
-    );
-    req.setTimeout(HEADERS_TIMEOUT_MS, () => req.destroy(new Error(`no answer within ${HEADERS_TIMEOUT_MS / 1000} s`)));
-    req.on('error', reject);
-    req.end();
-  });
 }
 
 /** The store and key an s3:// or s3a:// URL names, or why it names none. */

@@ -1,4 +1,4 @@
-// The receiving thread (src/sources/remote/pump.ts) speaks HTTP/1.1 over node:tls itself: against a
+// Our HTTP/1.1 client (src/sources/remote/pump.ts), on the receiving thread and on the calling one, speaks it over node:tls itself: against a
 // real HTTPS server on loopback (node:https) with a certificate made here by `openssl` for
 // "localhost", bodies large and small arrive as sent when the process trusts the certificate
 // (NODE_EXTRA_CA_CERTS, read by Node at start, hence a child process using the built module), and
@@ -73,9 +73,9 @@ describe.skipIf(!hasOpenssl)('receiving on the thread over TLS (openssl makes th
       const { pumpGet } = await import(${JSON.stringify(PUMP)});
       const { createHash } = await import('node:crypto');
       const out = [];
-      for (const p of ${JSON.stringify(paths)}) {
+      for (const onThread of [true, false]) for (const p of ${JSON.stringify(paths)}) {
         try {
-          const r = await pumpGet({ protocol: 'https:', hostname: ${JSON.stringify(hostname)}, port: ${port}, path: p, headers: {}, timeout: 10000 });
+          const r = await pumpGet({ protocol: 'https:', hostname: ${JSON.stringify(hostname)}, port: ${port}, path: p, headers: {}, timeout: 10000 }, onThread);
           const parts = r.whole !== null ? [r.whole] : [];
           for await (const c of r.body) parts.push(Buffer.from(c));
           const b = Buffer.concat(parts);
@@ -103,15 +103,19 @@ describe.skipIf(!hasOpenssl)('receiving on the thread over TLS (openssl makes th
     const got = await fetchAll('localhost', ['/large', '/small', '/chunked', '/small'], true);
     expect(got.ok, got.out.join('\n')).toBe(true);
     const small = `200 100000 ${sha(BODY.subarray(0, 100_000))}`;
-    expect(got.out).toEqual([`200 ${BODY.length} ${sha(BODY)}`, small, `200 ${BODY.length} ${sha(BODY)}`, small]);
+    // On the receiving thread, then on the calling one.
+    const each = [`200 ${BODY.length} ${sha(BODY)}`, small, `200 ${BODY.length} ${sha(BODY)}`, small];
+    expect(got.out).toEqual([...each, ...each]);
   });
 
   it('a certificate the process does not trust, or not for the name asked: refused', async () => {
     const untrusted = await fetchAll('localhost', ['/small'], false);
     expect(untrusted.ok).toBe(true);
-    expect(untrusted.out[0]).toMatch(/^error .*(SELF_SIGNED|self.signed)/i);
+    expect(untrusted.out).toHaveLength(2);
+    for (const o of untrusted.out) expect(o).toMatch(/^error .*(SELF_SIGNED|self.signed)/i);
     const wrongName = await fetchAll('127.0.0.1', ['/small'], true);
     expect(wrongName.ok).toBe(true);
-    expect(wrongName.out[0]).toMatch(/^error .*(ALTNAME|does not match|not in the cert)/i);
+    expect(wrongName.out).toHaveLength(2);
+    for (const o of wrongName.out) expect(o).toMatch(/^error .*(ALTNAME|does not match|not in the cert)/i);
   });
 });

@@ -1,7 +1,7 @@
-// The receiving thread (src/sources/remote/pump.ts) on its own, against a plain HTTP server on
-// loopback that serves a body whole or cuts it: the bytes arrive in order, in chunks, each once; a
-// cut is an error after the bytes before it; a body left unread is dropped. (The thread
-// reading from the real S3 API server, through faults, is in ./s3.test.ts.)
+// Our HTTP/1.1 client (src/sources/remote/pump.ts) on its own, on the receiving thread and on the
+// calling one, against a plain HTTP server on loopback that serves a body whole or cuts it: the
+// bytes arrive in order, in chunks, each once; a cut is an error after the bytes before it; a body
+// left unread is dropped. (Reading from the real S3 API server, through faults, is in ./s3.test.ts.)
 import { createServer, type Server } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,7 +19,11 @@ const BODY = Buffer.alloc(5 * 1024 * 1024 + 123);
 for (let i = 0; i + 4 <= BODY.length; i += 4) BODY.writeUInt32LE(i, i);
 BODY.fill(7, BODY.length - (BODY.length % 4));
 
-describe('receiving a body on a thread of its own', () => {
+describe.each([
+  ['on a thread of its own', true],
+  ['on the calling thread', false],
+])('receiving a body %s', (_where, onThread) => {
+  const get = (t: PumpTarget): ReturnType<typeof pumpGet> => pumpGet(t, onThread);
   let server: Server;
   let port = 0;
   /** Connections the server accepted. */
@@ -70,7 +74,7 @@ describe('receiving a body on a thread of its own', () => {
   const target = (path: string): PumpTarget => ({ protocol: 'http:', hostname: '127.0.0.1', port, path, headers: {}, timeout: 10_000 });
 
   it('the whole body, in order, in 1 MiB chunks', async () => {
-    const r = await pumpGet(target('/whole'));
+    const r = await get(target('/whole'));
     expect(r.head.status).toBe(200);
     expect(r.head.etag).toBe('"v1"');
     expect(r.head.length).toBe(BODY.length);
@@ -84,7 +88,7 @@ describe('receiving a body on a thread of its own', () => {
   });
 
   it('a cut body: the bytes before the cut, then an error', async () => {
-    const r = await pumpGet(target('/cut'));
+    const r = await get(target('/cut'));
     const got: Buffer[] = [];
     await expect(
       (async () => {
@@ -98,7 +102,7 @@ describe('receiving a body on a thread of its own', () => {
   });
 
   it('small bodies, many at once: each whole, in one piece, its own', async () => {
-    const answers = await Promise.all([0, 4, 8, 12, 16, 20].map((k) => pumpGet(target(`/small/${k * 100_000}`))));
+    const answers = await Promise.all([0, 4, 8, 12, 16, 20].map((k) => get(target(`/small/${k * 100_000}`))));
     for (const [i, r] of answers.entries()) {
       const pieces: Buffer[] = [];
       expect(r.whole).not.toBeNull();
@@ -110,20 +114,20 @@ describe('receiving a body on a thread of its own', () => {
   });
 
   it('another status: its text, no body; a body left unread is dropped and the next read served', async () => {
-    const missing = await pumpGet(target('/missing'));
+    const missing = await get(target('/missing'));
     expect(missing.head.status).toBe(404);
     expect(missing.head.text).toBe('no');
     const chunks: Buffer[] = [];
     for await (const c of missing.body) chunks.push(c);
     expect(chunks).toEqual([]);
-    const r = await pumpGet(target('/whole'));
+    const r = await get(target('/whole'));
     for await (const c of r.body) {
       expect(c.length).toBeGreaterThan(0);
       break;
     }
     // Dropped before its first chunk was asked for.
-    (await pumpGet(target('/whole'))).drop();
-    const next = await pumpGet(target('/small/0'));
+    (await get(target('/whole'))).drop();
+    const next = await get(target('/small/0'));
     const got: Buffer[] = [];
     for await (const c of piecesOf(next)) got.push(c);
     expect(Buffer.concat(got).equals(BODY.subarray(0, 100_000))).toBe(true);
@@ -135,7 +139,7 @@ describe('receiving a body on a thread of its own', () => {
       ['/chunked', BODY],
       ['/chunked-small', BODY.subarray(0, 1000)],
     ] as const) {
-      const r = await pumpGet(target(path));
+      const r = await get(target(path));
       expect(r.head.status).toBe(200);
       expect(r.head.length).toBeNull();
       const got: Buffer[] = [];
@@ -146,7 +150,7 @@ describe('receiving a body on a thread of its own', () => {
       expect(Buffer.concat(got).equals(want)).toBe(true);
       after ||= connections;
     }
-    const slow = await pumpGet(target('/chunked-error'));
+    const slow = await get(target('/chunked-error'));
     expect(slow.head.status).toBe(503);
     expect(slow.head.text).toBe('<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>');
     // Each answer read to its end, the connection was kept (and left reading) for the next.
@@ -155,10 +159,10 @@ describe('receiving a body on a thread of its own', () => {
 
   it('one connection for requests one after another', async () => {
     // A connection of the tests before may be kept: the count is taken after the first request.
-    for await (const c of piecesOf(await pumpGet(target('/small/0')))) recycleChunk(c);
+    for await (const c of piecesOf(await get(target('/small/0')))) recycleChunk(c);
     const before = connections;
     for (let i = 0; i < 20; i++) {
-      const r = await pumpGet(target(`/small/${i * 1000}`));
+      const r = await get(target(`/small/${i * 1000}`));
       const got: Buffer[] = [];
       for await (const c of piecesOf(r)) got.push(c);
       expect(Buffer.concat(got).equals(BODY.subarray(i * 1000, i * 1000 + 100_000))).toBe(true);
@@ -182,7 +186,7 @@ describe('receiving a body on a thread of its own', () => {
     const at = { ...target('/'), port: (once.address() as AddressInfo).port };
     try {
       for (let i = 0; i < 3; i++) {
-        const r = await pumpGet(at);
+        const r = await get(at);
         const got: Buffer[] = [];
         for await (const c of piecesOf(r)) got.push(c);
         expect(Buffer.concat(got).toString()).toBe('hello');
@@ -200,7 +204,7 @@ describe('receiving a body on a thread of its own', () => {
     );
     await new Promise<void>((r) => raw.listen(0, '127.0.0.1', r));
     try {
-      const r = await pumpGet({ ...target('/'), port: (raw.address() as AddressInfo).port });
+      const r = await get({ ...target('/'), port: (raw.address() as AddressInfo).port });
       expect(r.head.length).toBeNull();
       const got: Buffer[] = [];
       for await (const c of r.body) {
@@ -219,7 +223,7 @@ describe('receiving a body on a thread of its own', () => {
     );
     await new Promise<void>((r) => raw.listen(0, '127.0.0.1', r));
     try {
-      const r = await pumpGet({ ...target('/'), port: (raw.address() as AddressInfo).port });
+      const r = await get({ ...target('/'), port: (raw.address() as AddressInfo).port });
       expect(r.head).toMatchObject({ status: 200, etag: '"e"', length: 5 });
       expect(r.whole?.toString()).toBe('hello');
     } finally {
@@ -232,6 +236,6 @@ describe('receiving a body on a thread of its own', () => {
     await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
     const closed = (s.address() as AddressInfo).port;
     await new Promise<void>((r) => s.close(() => r()));
-    await expect(pumpGet({ ...target('/'), port: closed })).rejects.toThrow(/ECONNREFUSED/);
+    await expect(get({ ...target('/'), port: closed })).rejects.toThrow(/ECONNREFUSED/);
   });
 });

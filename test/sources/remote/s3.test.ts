@@ -2,15 +2,16 @@
 // over a local directory, SigV4 signed. The served logs are real ones (./logs.ts) in a bucket, under
 // a nested prefix, beside a History Server zip; a proxy in front injects 503s, throttling and a
 // connection dropped mid-object. Needs java and mvn; skipped with one line when they are absent.
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateLog } from '../../bench/generate.mjs';
 import { fixture } from '../../helpers.js';
-import { configureRemote, expectObjects } from '../../../src/sources/remote/config.js';
-import { PUMP_MIN_BYTES, PUMP_MIN_OBJECTS, pumpRequests } from '../../../src/sources/remote/pump.js';
-import { s3StoreAt } from '../../../src/sources/remote/s3.js';
+import { configureRemote } from '../../../src/sources/remote/config.js';
+import { PUMP_MIN_BYTES, pumpRequests } from '../../../src/sources/remote/pump.js';
+import { s3SdkLoaded, s3StoreAt } from '../../../src/sources/remote/s3.js';
+import type { StoreEntry } from '../../../src/sources/remote/store.js';
 import { listRemoteUnits } from '../../../src/sources/remote/index.js';
 import { walkLogDir } from '../../../src/sources/walk.js';
 import { decodedBytes, EXPANSION } from '../../../src/scan/decoded.js';
@@ -24,8 +25,13 @@ if (!HAVE) console.warn('skipping S3 source test: java and mvn are not both on P
 
 const ZIP = 'eventLogs-application_1700000000000_0005.zip';
 const ALL = [...SERVED, SECOND_ATTEMPT];
-/** Copies of SERVED[0] under one prefix: enough that a scan has them received on the thread. */
-const MANY = Array.from({ length: PUMP_MIN_OBJECTS + 6 }, (_, i) => `app-20261129103205-${String(i).padStart(4, '0')}`);
+/** Copies of SERVED[0] under one prefix: a scan of many small logs, four in flight. */
+const MANY = Array.from({ length: 70 }, (_, i) => `app-20261129103205-${String(i).padStart(4, '0')}`);
+/**
+ * Names of objects only listed (in the bucket "pages"): more than the 1,000 keys of one
+ * ListObjectsV2 page, with characters XML escapes (&, <, >, quotes), spaces, UTF-8 and a `+`.
+ */
+const LISTED = Array.from({ length: 1_005 }, (_, i) => [`plain-${i}`, `a&b <${i}> "q" 'a'`, `spaced name ${i}+1`, `日本語-é-${i}`][i % 4]!);
 
 /** Every file under `dir` with its size and modification time: what must not change. */
 function snapshot(dir: string): string[] {
@@ -70,6 +76,9 @@ describe.skipIf(!HAVE)('reading logs from S3 (s3proxy, SigV4)', () => {
     mkdirSync(path.join(root, 'spark-logs', 'many'));
     for (const name of MANY) cpSync(path.join(logs, SERVED[0]!.name), path.join(root, 'spark-logs', 'many', name));
     mkdirSync(path.join(root, 'empty-bucket'));
+    mkdirSync(path.join(root, 'pages', 'dir', 'sub'), { recursive: true });
+    LISTED.forEach((name, i) => writeFileSync(path.join(root, 'pages', 'dir', name), 'x'.repeat(i % 7)));
+    writeFileSync(path.join(root, 'pages', 'dir', 'sub', 'inner'), 'y');
     before = snapshot(root);
     s3 = await startS3proxy({ dir: root });
   }, 300_000);
@@ -172,10 +181,10 @@ describe.skipIf(!HAVE)('reading logs from S3 (s3proxy, SigV4)', () => {
     }, 120_000);
   });
 
-  /** `f` run in this process with the SDK's environment pointed at the server. */
-  async function inProcess(f: () => Promise<void>): Promise<void> {
+  /** `f` run in this process with the SDK's environment pointed at the server (and `extra`). */
+  async function inProcess(f: () => Promise<void>, extra: Record<string, string | undefined> = {}): Promise<void> {
     const saved = { ...process.env };
-    for (const [k, v] of Object.entries(env())) {
+    for (const [k, v] of Object.entries({ ...env(), ...extra })) {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
     }
@@ -206,28 +215,67 @@ describe.skipIf(!HAVE)('reading logs from S3 (s3proxy, SigV4)', () => {
     });
   });
 
-  it('a scan that says it reads many logs has their objects received on the thread; a smaller one on its own', async () => {
-    const read = async (): Promise<number> => {
+  /** The entries `store.list` gives for s3://pages/dir/, in order. */
+  const listPages = async (): Promise<StoreEntry[]> => {
+    const at = s3StoreAt('s3://pages/dir/');
+    if ('code' in at) throw new Error(at.code);
+    const out: StoreEntry[] = [];
+    for await (const e of at.store.list(at.key)) out.push(e);
+    return out;
+  };
+
+  it('keys from the environment: listed over several pages and read without loading the SDK; from a profile, through the SDK, the same', async () => {
+    let ours: StoreEntry[] = [];
+    const size = statSync(path.join(root, 'spark-logs', 'many', MANY[0]!)).size;
+    const read = async (): Promise<Buffer> => {
       const at = s3StoreAt(`s3://spark-logs/many/${MANY[0]!}`);
       if ('code' in at) throw new Error(at.code);
       const opened = await at.store.get(at.key, 0, null);
-      let bytes = 0;
-      for await (const c of opened!.body) bytes += c.length;
-      return bytes;
+      const parts: Buffer[] = [];
+      for await (const c of opened!.body) parts.push(Buffer.from(c));
+      return Buffer.concat(parts);
     };
     await inProcess(async () => {
-      const size = statSync(path.join(root, 'spark-logs', 'many', MANY[0]!)).size;
-      expectObjects(PUMP_MIN_OBJECTS - 1);
-      const before = pumpRequests();
-      expect(await read()).toBe(size);
-      expect(pumpRequests()).toBe(before);
-      expectObjects(PUMP_MIN_OBJECTS);
-      expect(await read()).toBe(size);
-      expect(pumpRequests()).toBe(before + 1);
+      ours = await listPages();
+      const threadBefore = pumpRequests();
+      expect((await read()).length).toBe(size);
+      // A small object is received on this thread, not handed over from the receiving one.
+      expect(pumpRequests()).toBe(threadBefore);
+      expect(s3SdkLoaded()).toBe(false);
     });
+    expect(ours.filter((e) => e.dir)).toEqual([{ name: 'sub', dir: true, size: 0, mtime: 0 }]);
+    const files = ours.filter((e) => !e.dir);
+    expect(files.map((e) => e.name).sort()).toEqual([...new Set(LISTED)].sort());
+    for (const e of files) expect(e.size).toBe(statSync(path.join(root, 'pages', 'dir', e.name)).size);
+    // Through the SDK's default chain from a profile (AWS_PROFILE: the environment's keys are not its to take).
+    const dir = mkdtempSync(path.join(tmpdir(), 'spark-triage-aws-'));
+    try {
+      writeFileSync(
+        path.join(dir, 'credentials'),
+        `[triage]\naws_access_key_id = ${s3!.identity}\naws_secret_access_key = ${s3!.credential}\n`,
+      );
+      writeFileSync(path.join(dir, 'config'), '[profile triage]\nregion = us-east-1\n');
+      await inProcess(
+        async () => {
+          const theirs = await listPages();
+          expect(s3SdkLoaded()).toBe(true);
+          expect(theirs).toEqual(ours);
+          expect(await read()).toEqual(readFileSync(path.join(root, 'spark-logs', 'many', MANY[0]!)));
+        },
+        {
+          AWS_PROFILE: 'triage',
+          AWS_ACCESS_KEY_ID: 'not-these',
+          AWS_SECRET_ACCESS_KEY: 'not-these',
+          AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'credentials'),
+          AWS_CONFIG_FILE: path.join(dir, 'config'),
+        },
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
-  describe('the same faults on objects received on the thread (a scan of many logs)', () => {
+  describe('the same faults in a scan of many small logs', () => {
     const late = MANY.slice(-5) as [string, string, string, string, string];
     let proxy: Proxy | null = null;
     beforeAll(async () => {
