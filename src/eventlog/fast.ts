@@ -244,9 +244,10 @@ class NameCache {
 
   /** The name in start..end, learnt; null when it is not plain (its text is the full parse's to decode). */
   get(buf: Buffer, start: number, end: number): string | null {
-    if (!plain(buf, start, end)) return null;
+    // A name learn() finds or learns is plain; one it refuses (not plain, or the cache full) is checked here.
     const k = this.learn(buf, start, end);
-    return k >= 0 ? this.names[k]! : buf.toString('latin1', start, end);
+    if (k >= 0) return this.names[k]!;
+    return plain(buf, start, end) ? buf.toString('latin1', start, end) : null;
   }
 }
 
@@ -337,7 +338,8 @@ function readInt(buf: Buffer, i: number, end: number): number {
     v = v * 10 + (c - 0x30);
   }
   intEnd = i;
-  if (i === start || i - start > MAX_DIGITS) return Number.NaN;
+  // No digits, too many, or a leading zero (JSON.parse refuses `01`).
+  if (i === start || i - start > MAX_DIGITS || (buf[start] === 0x30 && i - start > 1)) return Number.NaN;
   if (i < end) {
     const c = buf[i];
     if (c === 0x2e || c === 0x65 || c === 0x45) return Number.NaN;
@@ -499,12 +501,39 @@ function metricsRow(buf: Buffer, at: number, end: number): MetricsRow | null {
 
 type TaskEnd = EventOf<'SparkListenerTaskEnd'>;
 
+/*
+ * What the full parse (the zod schema in schemas.ts) asks of a key's value, so that the fast path reads
+ * a line only when the full parse would accept it and read the same: a key of the schema whose value
+ * is of another type, or null (which the schema passes on as null, not as absent), sends the line to
+ * the full parse; so does a key that must not come twice at a level (JSON.parse keeps the last).
+ */
+/** Not in the schema: any JSON value. */
+const ANY = 0;
+/** A number of the schema (integers are read in place; anything else goes to the full parse). */
+const NUM = 1;
+/** A string of the schema. */
+const STR = 2;
+/** A boolean of the schema. */
+const BOOL = 3;
+/** The Executor ID: a string, kept (strVal). */
+const ID = 4;
+/** An object of the schema: a walk stops at it (its caller reads it), or reads it as INPUT when walking through. */
+const OBJ = 5;
+/** A key that must not be at this level: the line goes to the full parse. */
+const REFUSE = 6;
+
+/** A key a walk checks: its name, what its value must be, and the slot of `vals` it is kept in (-1: not kept). */
+type Want = readonly [name: string, kind: number, slot?: number];
+
 /**
- * The keys whose values a walk keeps, each with a slot. Keys are matched through a NameCache (bytes,
+ * The keys a walk checks, each with its kind and slot. Keys are matched through a NameCache (bytes,
  * in the order JsonProtocol writes them), so the hot loop makes no strings and no objects.
  */
 class Wanted {
   readonly cache: NameCache;
+  /** By the cache's slot number (the key's index in the list): its kind and the slot of `vals` it is kept in. */
+  readonly kinds: Int8Array;
+  readonly keep: Int8Array;
   /** The keys of the last walk from where this one starts, in order (see Segments), with their slots. */
   readonly segs = new Segments(MAX_ROW);
   readonly slots = new Int32Array(MAX_ROW);
@@ -514,11 +543,20 @@ class Wanted {
   /** The keys the general walk read, by cache index, to become the template (-1 entries: too many). */
   readonly seen = new Int32Array(MAX_ROW);
   seenCount = 0;
-  /** Whether the value kept as a string (Executor ID) is in this object. */
-  readonly keepsId: boolean;
-  constructor(names: readonly string[], keepsId = false) {
+  /** Whether a walk clears `vals` first (the walks of the event's levels; not INPUT, inside Task Metrics). */
+  clears = true;
+  /**
+   * @param through whether the walk reads its whole object, objects and arrays included (an OBJ key's
+   * value as INPUT, any other skipped but checked as JSON), rather than stopping at the first.
+   */
+  constructor(
+    wants: readonly Want[],
+    readonly through = false,
+  ) {
+    const names = wants.map((w) => w[0]);
     this.cache = new NameCache((name) => names.indexOf(name));
-    this.keepsId = keepsId;
+    this.kinds = Int8Array.from(wants.map((w) => w[1]));
+    this.keep = Int8Array.from(wants.map((w) => w[2] ?? -1));
   }
 
   /** Makes the keys the general walk just read the template. */
@@ -540,31 +578,69 @@ class Wanted {
   }
 }
 
+/** Keys of the event's level a walk there must not meet (a later one would replace what was read). */
+const TOP_LEVEL: Want[] = [
+  ['Event', REFUSE],
+  ['Stage ID', REFUSE],
+  ['Stage Attempt ID', REFUSE],
+  ['Task End Reason', REFUSE],
+  ['Task Info', REFUSE],
+  ['Task Executor Metrics', REFUSE],
+  ['Task Metrics', REFUSE],
+];
+const override = (base: Want[], wants: Want[]): Want[] => [...wants, ...base.filter((b) => !wants.some((w) => w[0] === b[0]))];
 /** Top level, from just after the event name: Stage ID, Stage Attempt ID, Task Type, up to Task End Reason. */
-const TOP = new Wanted(['Stage ID', 'Stage Attempt ID']);
+const TOP = new Wanted(
+  override(TOP_LEVEL, [
+    ['Stage ID', NUM, 0],
+    ['Stage Attempt ID', NUM, 1],
+    ['Task End Reason', OBJ],
+  ]),
+);
 /** Top level after Task End Reason: Task Info next (two walks of the same level keep two templates). */
-const AFTER_REASON = new Wanted([]);
-const INFO = new Wanted(['Task ID', 'Launch Time', 'Finish Time', 'Executor ID'], true);
-const TM = new Wanted([
-  'Executor Run Time',
-  'JVM GC Time',
-  'Result Size',
-  'Memory Bytes Spilled',
-  'Disk Bytes Spilled',
-  'Peak Execution Memory',
+const AFTER_REASON = new Wanted(override(TOP_LEVEL, [['Task Info', OBJ]]));
+const INFO = new Wanted([
+  ['Task ID', NUM, 0],
+  ['Launch Time', NUM, 1],
+  ['Finish Time', NUM, 2],
+  ['Executor ID', ID],
+  ['Index', NUM],
+  ['Attempt', NUM],
+  ['Host', STR],
+  ['Speculative', BOOL],
+  ['Failed', BOOL],
+  ['Killed', BOOL],
 ]);
-const EXECUTOR_ID_SLOT = 3;
+/** The slot of `vals` an Input Metrics' Bytes Read is kept in (after Task Metrics' six). */
+const INPUT_SLOT = 6;
+const TM = new Wanted(
+  [
+    ['Executor Run Time', NUM, 0],
+    ['JVM GC Time', NUM, 1],
+    ['Result Size', NUM, 2],
+    ['Memory Bytes Spilled', NUM, 3],
+    ['Disk Bytes Spilled', NUM, 4],
+    ['Peak Execution Memory', NUM, 5],
+    ['Input Metrics', OBJ],
+  ],
+  true,
+);
+/** A task's input bytes: JsonProtocol.scala writes `"Input Metrics":{"Bytes Read":N,…}` inside Task Metrics. */
+const INPUT = new Wanted([['Bytes Read', NUM, INPUT_SLOT]], true);
+INPUT.clears = false;
 const SUCCESS = needle('{"Reason":"Success"}');
 /**
  * How a task line of Spark 2.1 to 4 with no block updates ends: JsonProtocol writes Task Metrics last
  * in the event and Updated Blocks last in it (JsonProtocol.scala, taskEndToJson and
  * taskMetricsToJson). The fast path reads only lines that end so: what it skips unread (the
- * Accumulables, the rest of Task Metrics) then lies before the line's end, and a line cut short
- * (a damaged log) cannot end so, since its `"` would be escaped inside a string. Other lines (cached
- * blocks, Spark 1.x and 2.0, a cut line) are parsed in full.
+ * Accumulables) then lies before the line's end, and a line cut short (a damaged log) cannot end so,
+ * since its `"` would be escaped inside a string. Other lines (cached blocks, Spark 1.x and 2.0, a
+ * cut line) are parsed in full.
  */
 const LINE_END = needle(',"Updated Blocks":[]}}');
-const TEM_AFTER_INFO = needle('},"Task Executor Metrics":');
+/** Task Info closed after its Accumulables, then Task Executor Metrics (Spark 3+) or Task Metrics. */
+const TEM_AFTER_INFO = needle(']},"Task Executor Metrics":');
+const TM_AFTER_INFO = needle(']},"Task Metrics":');
 /**
  * The byte Task Executor Metrics is found by: the 'E' of "Executor", rare in the Accumulables
  * before it (their keys are ID, Name, Update, Value, Internal, Count Failed Values; metric names are
@@ -572,33 +648,10 @@ const TEM_AFTER_INFO = needle('},"Task Executor Metrics":');
  * hit six times a line on the benchmark's (executorRunTime, jvmGCTime, …).
  */
 const TEM_PIVOT = TEM_AFTER_INFO.bytes.indexOf('Executor');
-const TM_KEY = needle('"Task Metrics":');
-/** JsonProtocol writes Task Metrics right after Task Executor Metrics. */
-const TM_AFTER_TEM = needle(',"Task Metrics":');
-const TM_PIVOT = TM_KEY.bytes.indexOf('Task');
-/**
- * A task's input bytes: JsonProtocol.scala writes `"Input Metrics":{"Bytes Read":N,…}` (Spark 1.x puts
- * `"Data Read Method"` first), inside Task Metrics after the shuffle metrics.
- */
-const INPUT_KEY = needle('"Input Metrics":{');
-const BYTES_READ = needle('"Bytes Read":');
-
-/** The input bytes of the Task Metrics at `from` (before `end`), or undefined when the line has none. */
-function inputBytesAt(buf: Buffer, from: number, end: number): number | undefined {
-  const at = find(buf, INPUT_KEY, from, end, 1);
-  if (at < 0) return undefined;
-  const inside = at + INPUT_KEY.length;
-  // Where Spark 2+ writes it, first; else looked for before the object's '}'.
-  let b = inside;
-  if (!startsWith(buf, inside, end, BYTES_READ)) {
-    let close = inside;
-    while (close < end && buf[close] !== 0x7d) close++;
-    b = find(buf, BYTES_READ, inside, end, 1);
-    if (b < 0 || (close < end && b > close)) return undefined;
-  }
-  const v = readInt(buf, b + BYTES_READ.length, end);
-  return Number.isNaN(v) ? undefined : v;
-}
+const TM_PIVOT = TM_AFTER_INFO.bytes.indexOf('Task');
+/** The keys after Task Info, from their commas. */
+const TEM_KEY = needle(',"Task Executor Metrics":');
+const TM_NEXT = needle(',"Task Metrics":');
 
 /**
  * Executor IDs read, as bytes and as the strings made of them: a log has a few to a few thousand
@@ -640,7 +693,7 @@ function executorIdAt(buf: Buffer, start: number, end: number): string {
 
 /** Results of one walk: numbers by slot (NaN = absent), the one string a walk may keep, the key it stopped at. */
 const vals = new Float64Array(8);
-/** Every slot absent: eight stores, not fill() (a call into the runtime) nor a loop, four times a line. */
+/** Every slot but INPUT_SLOT absent: stores, not fill() (a call into the runtime) nor a loop, four times a line. */
 function clearVals(): void {
   const v = vals;
   const nan = Number.NaN;
@@ -650,7 +703,6 @@ function clearVals(): void {
   v[3] = nan;
   v[4] = nan;
   v[5] = nan;
-  v[6] = nan;
   v[7] = nan;
 }
 let strVal: string | undefined;
@@ -658,56 +710,131 @@ let stopKey: string | null = null;
 /** The key the last walk stopped at (a function, so type narrowing does not outlive a walk). */
 const stoppedAt = (): string | null => stopKey;
 
+/** `true`, `null` and the first four bytes of `false` as little-endian words. */
+const TRUE = 0x65757274;
+const NULL = 0x6c6c756e;
+const FALS = 0x736c6166;
+
 /**
- * The end of the scalar value at `i` (its first byte `c`, before `end`), kept in `slot` (-1: not
- * kept; `keepId`: the string kept as strVal), or -1 when it is not what JsonProtocol writes.
+ * The end of the JSON string whose opening quote is at `i` (just past its closing quote), or -1 when
+ * it is not one JSON.parse takes: a control byte, or an escape other than JSON's. `escaped` is left
+ * true when it holds one.
  */
-function scalar(buf: Buffer, i: number, end: number, c: number, slot: number, keepId: boolean): number {
-  if (c === QUOTE) {
-    let j = i + 1;
-    let escaped = false;
-    while (j < end && buf[j] !== QUOTE) {
-      if (buf[j] === 0x5c) {
-        escaped = true;
-        j++;
-      }
-      j++;
+let escaped = false;
+function stringEnd(buf: Buffer, i: number, end: number): number {
+  escaped = false;
+  for (let j = i + 1; j < end; j++) {
+    const c = buf[j]!;
+    if (c === QUOTE) return j + 1;
+    if (c < 0x20) return -1;
+    if (c === 0x5c) {
+      escaped = true;
+      const e = buf[++j];
+      if (e === 0x75) {
+        if (j + 4 >= end) return -1;
+        for (let h = 1; h <= 4; h++) if (!isHex(buf[j + h]!)) return -1;
+        j += 4;
+      } else if (e !== QUOTE && e !== 0x5c && e !== 0x2f && e !== 0x62 && e !== 0x66 && e !== 0x6e && e !== 0x72 && e !== 0x74) return -1;
     }
-    if (j >= end) return -1;
-    if (keepId) {
-      if (escaped) return -1;
-      strVal = executorIdAt(buf, i + 1, j);
-    }
-    return j + 1;
   }
-  if (c === 0x74 || c === 0x66 || c === 0x6e) return i + (c === 0x66 ? 5 : 4); // true / false / null
+  return -1;
+}
+const isHex = (c: number): boolean => (c >= 0x30 && c <= 0x39) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x66);
+
+/**
+ * The end of the scalar value at `i` (its first byte `c`, before `end`), kept as its Want says (its
+ * kind and slot `want` of `w`; -1: not a wanted key), or -1 when it is not what JsonProtocol writes
+ * or not of the kind the schema asks for.
+ */
+function scalar(buf: Buffer, i: number, end: number, c: number, w: Wanted, want: number): number {
+  const kind = want < 0 ? ANY : w.kinds[want]!;
+  if (c === QUOTE) {
+    if (kind !== ANY && kind !== STR && kind !== ID) return -1;
+    const j = stringEnd(buf, i, end);
+    if (j < 0) return -1;
+    if (kind === ID) {
+      if (escaped) return -1;
+      strVal = executorIdAt(buf, i + 1, j - 1);
+    }
+    return j;
+  }
+  if (c === 0x74 || c === 0x66 || c === 0x6e) {
+    if (i + 5 > end) return -1;
+    const x = view.getUint32(i, true);
+    if (c === 0x6e) return kind === ANY && x === NULL ? i + 4 : -1;
+    if (kind !== ANY && kind !== BOOL) return -1;
+    if (x === TRUE) return i + 4;
+    return x === FALS && buf[i + 4] === 0x65 ? i + 5 : -1;
+  }
+  if (kind !== ANY && kind !== NUM) return -1;
   const v = readInt(buf, i, end);
   if (Number.isNaN(v)) return -1;
+  const slot = want < 0 ? -1 : w.keep[want]!;
   if (slot >= 0) vals[slot] = v;
   return intEnd;
 }
 
 /**
+ * The end of the object or array at `i` (past its closing bracket), found by hopping from bracket to
+ * bracket of its kind (memchr: a byte loop costs ~20 instructions a byte, and these objects are most
+ * of Task Metrics), or -1. What it holds is not read: JsonProtocol writes numbers there, no strings
+ * (a string holding a bracket would be misjudged), and the full parse keeps none of it.
+ */
+function skipValue(buf: Buffer, i: number, end: number): number {
+  const open = buf[i]!;
+  const close = open === 0x7b ? 0x7d : 0x5d;
+  if (i + 1 < end && buf[i + 1] === close) return i + 2;
+  let depth = 1;
+  let p = i + 1;
+  let nextOpen = indexOfByte(buf, open, p);
+  for (;;) {
+    const c = indexOfByte(buf, close, p);
+    if (c < 0 || c >= end) return -1;
+    while (nextOpen >= 0 && nextOpen < c) {
+      depth++;
+      nextOpen = indexOfByte(buf, open, nextOpen + 1);
+    }
+    if (--depth === 0) return c + 1;
+    p = c + 1;
+  }
+}
+
+/**
+ * The end of the object or array value at `i` of key `want` in a walk through its object (see
+ * Wanted): INPUT's keys read when it is the OBJ key, any other skipped; -1 for a key of the schema
+ * whose value is not an object.
+ */
+function nested(buf: Buffer, i: number, end: number, w: Wanted, want: number): number {
+  const kind = want < 0 ? ANY : w.kinds[want]!;
+  if (kind === ANY) return skipValue(buf, i, end);
+  if (kind !== OBJ || buf[i] !== 0x7b) return -1;
+  // The last Input Metrics is the one JSON.parse keeps: its Bytes Read, or none.
+  vals[INPUT_SLOT] = Number.NaN;
+  const close = walk(buf, i + 1, end, INPUT);
+  return close < 0 ? -1 : close + 1;
+}
+
+/**
  * Walks `"key":value,` pairs of one object level from `p` (just inside its '{', before `end`),
  * keeping the wanted keys' integer (or, for Executor ID, string) values. Stops before the first
- * object or array value (its key left in `stopKey`), or at the closing '}'. Returns the stop
- * position, or -1 when the bytes are not what JsonProtocol writes (the caller then parses the line in full).
- * A line whose keys are the last walk's is read by their template (templateWalk); any other by
- * the general loop, which makes its keys the template.
+ * object or array value (its key left in `stopKey`) unless the walk is through its object, or at
+ * the closing '}'. Returns the stop position, or -1 when the bytes are not what JsonProtocol writes
+ * (the caller then parses the line in full). A line whose keys are the last walk's is read by their
+ * template (templateWalk); any other by the general loop, which makes its keys the template.
  */
 function walk(buf: Buffer, p: number, end: number, w: Wanted): number {
   if (w.segs.count > 0) {
     const at = templateWalk(buf, p, end, w);
     if (at >= 0) return at;
   }
-  clearVals();
+  if (w.clears) clearVals();
   strVal = undefined;
   stopKey = null;
   const cache = w.cache;
   w.seenCount = 0;
   for (;;) {
     if (p >= end) return -1;
-    if (buf[p] === 0x7d) {
+    if (buf[p] === 0x7d && w.seenCount === 0) {
       w.learnTemplate(false);
       return p;
     }
@@ -731,14 +858,16 @@ function walk(buf: Buffer, p: number, end: number, w: Wanted): number {
     if (i >= end) return -1;
     if (w.seenCount < MAX_ROW) w.seen[w.seenCount] = k;
     w.seenCount++;
-    const slot = cache.slots[k]!;
+    const want = cache.slots[k]!;
     const c = buf[i]!;
     if (c === 0x7b || c === 0x5b) {
-      stopKey = cache.names[k]!;
-      w.learnTemplate(true);
-      return i;
-    }
-    i = scalar(buf, i, end, c, slot, w.keepsId && slot === EXECUTOR_ID_SLOT);
+      if (!w.through) {
+        stopKey = cache.names[k]!;
+        w.learnTemplate(true);
+        return i;
+      }
+      i = nested(buf, i, end, w, want);
+    } else i = scalar(buf, i, end, c, w, want);
     if (i < 0 || i >= end) return -1;
     if (buf[i] === 0x2c) p = i + 1;
     else if (buf[i] === 0x7d) {
@@ -753,7 +882,7 @@ function walk(buf: Buffer, p: number, end: number, w: Wanted): number {
  * first difference (walk then reads the line by its general loop). Reads values as walk does.
  */
 function templateWalk(buf: Buffer, p: number, end: number, w: Wanted): number {
-  clearVals();
+  if (w.clears) clearVals();
   strVal = undefined;
   stopKey = null;
   const segs = w.segs;
@@ -764,13 +893,15 @@ function templateWalk(buf: Buffer, p: number, end: number, w: Wanted): number {
     let i = p + segs.lens[n]!;
     if (i >= end) return -1;
     const c = buf[i]!;
+    const want = w.slots[n]!;
     if (c === 0x7b || c === 0x5b) {
-      if (n !== last || !w.stops) return -1;
-      stopKey = w.names[n]!;
-      return i;
-    }
-    const slot = w.slots[n]!;
-    i = scalar(buf, i, end, c, slot, w.keepsId && slot === EXECUTOR_ID_SLOT);
+      if (!w.through) {
+        if (n !== last || !w.stops) return -1;
+        stopKey = w.names[n]!;
+        return i;
+      }
+      i = nested(buf, i, end, w, want);
+    } else i = scalar(buf, i, end, c, w, want);
     if (i < 0 || i >= end) return -1;
     if (buf[i] === 0x7d) return n === last && !w.stops ? i : -1;
     if (buf[i] !== 0x2c) return -1;
@@ -811,6 +942,17 @@ function find(buf: Buffer, needle: Needle, from: number, end: number, pivot: num
 /**
  * A successful TaskEnd's fields the state uses, from the line start..end of `buf`, or null to parse
  * the line in full. Its executor metrics come apart, as a MetricsRow in `peaks` (null when the line has none).
+ *
+ * Every key of the schema is checked as the full parse checks it (its type; null, which the schema
+ * passes on as null, and a key given twice where a walk cannot tell which JSON.parse keeps, go to
+ * the full parse): the event's level up to Task Info, Task Info up to its Accumulables (JsonProtocol
+ * writes them last), Task Executor Metrics, and Task Metrics through to its end, which must end the
+ * line. Values not read are still checked as JSON (strings, literals, integers) except inside what
+ * is skipped: the Accumulables (most of the line), taken to end at the first `]},"Task Executor
+ * Metrics":` (or `]},"Task Metrics":`) after them, and the objects of Task Metrics the schema does not
+ * read (skipValue). A line holding a key of the schema's inside those, or bytes there JSON.parse
+ * refuses, would be misread; JsonProtocol writes neither, and checking them byte by byte would cost
+ * more than the rest of the line.
  */
 export function fastTaskEnd(buf: Buffer, start: number, end: number): { data: TaskEnd; peaks: MetricsRow | null } | null {
   viewBuffer(buf);
@@ -819,49 +961,54 @@ export function fastTaskEnd(buf: Buffer, start: number, end: number): { data: Ta
   // The comma after the event name, a few bytes on: a loop costs less than a call to indexOf.
   let first = start + PREFIX.length;
   while (first < end && buf[first] !== 0x2c) first++;
-  if (first >= end) return null;
+  if (first >= end || buf[first - 1] !== QUOTE) return null;
   let at = walk(buf, first + 1, end, TOP);
   if (at < 0 || stoppedAt() !== 'Task End Reason') return null;
   const stageId = opt(vals[0]!);
   const stageAttempt = opt(vals[1]!);
   if (stageId === undefined) return null;
   if (at + SUCCESS.length >= end || !startsWith(buf, at, end, SUCCESS)) return null;
-  let p = at + SUCCESS.length;
+  const p = at + SUCCESS.length;
   if (buf[p] !== 0x2c) return null;
   at = walk(buf, p + 1, end, AFTER_REASON);
   if (at < 0 || stoppedAt() !== 'Task Info' || buf[at] !== 0x7b) return null;
   const infoEnd = walk(buf, at + 1, end, INFO);
   const executorId = strVal;
-  if (infoEnd < 0 || executorId === undefined) return null;
-  const info = { 'Task ID': opt(vals[0]!) ?? 0, 'Executor ID': executorId, 'Launch Time': opt(vals[1]!), 'Finish Time': opt(vals[2]!) };
-  // Past Task Info's Accumulables array (the bulk of the line): hop from '}' to '}'.
-  p = infoEnd;
+  const taskId = vals[0]!;
+  if (infoEnd < 0 || executorId === undefined || Number.isNaN(taskId)) return null;
+  const info = { 'Task ID': taskId, 'Executor ID': executorId, 'Launch Time': opt(vals[1]!), 'Finish Time': opt(vals[2]!) };
   let peaks: MetricsRow | null = null;
-  let tmFrom = p;
-  let tmAt = -1;
-  const temAt = find(buf, TEM_AFTER_INFO, p, end, TEM_PIVOT);
-  if (temAt >= 0) {
-    peaks = metricsRow(buf, temAt + TEM_AFTER_INFO.length, end);
-    if (peaks === null) return null;
-    tmFrom = temAt;
-    // Where JsonProtocol puts it, right after the row's '}'; else looked for.
-    if (startsWith(buf, rowEnd + 1, end, TM_AFTER_TEM)) tmAt = rowEnd + 2;
-  }
-  if (tmAt < 0) tmAt = find(buf, TM_KEY, tmFrom, end, TM_PIVOT);
-  let metrics: TaskEnd['Task Metrics'];
-  if (tmAt >= 0) {
-    if (walk(buf, tmAt + TM_KEY.length + 1, end, TM) < 0) return null;
-    metrics = {
-      'Executor Run Time': opt(vals[0]!),
-      'JVM GC Time': opt(vals[1]!),
-      'Result Size': opt(vals[2]!),
-      'Memory Bytes Spilled': opt(vals[3]!),
-      'Disk Bytes Spilled': opt(vals[4]!),
-      'Peak Execution Memory': opt(vals[5]!),
-    };
-    const input = inputBytesAt(buf, tmAt, end);
-    if (input !== undefined) metrics['Input Metrics'] = { 'Bytes Read': input };
-  }
+  // The key after Task Info (its comma): right after its '}' when the walk read up to it, else after the
+  // Accumulables, skipped from ']' to ']'.
+  let next: number;
+  if (stoppedAt() === null) next = infoEnd + 1;
+  else if (stoppedAt() === 'Accumulables' && buf[infoEnd] === 0x5b) {
+    let close = find(buf, TEM_AFTER_INFO, infoEnd, end, TEM_PIVOT);
+    if (close < 0) close = find(buf, TM_AFTER_INFO, infoEnd, end, TM_PIVOT);
+    if (close < 0) return null;
+    next = close + 2;
+  } else return null;
+  let tmAt: number;
+  if (startsWith(buf, next, end, TEM_KEY)) {
+    peaks = metricsRow(buf, next + TEM_KEY.length, end);
+    // JsonProtocol writes Task Metrics right after Task Executor Metrics.
+    if (peaks === null || !startsWith(buf, rowEnd + 1, end, TM_NEXT)) return null;
+    tmAt = rowEnd + 1 + TM_NEXT.length;
+  } else if (startsWith(buf, next, end, TM_NEXT)) tmAt = next + TM_NEXT.length;
+  else return null;
+  // Task Metrics, walked through to its '}', which ends the event.
+  vals[INPUT_SLOT] = Number.NaN;
+  if (buf[tmAt] !== 0x7b || walk(buf, tmAt + 1, end, TM) !== end - 2) return null;
+  const metrics: NonNullable<TaskEnd['Task Metrics']> = {
+    'Executor Run Time': opt(vals[0]!),
+    'JVM GC Time': opt(vals[1]!),
+    'Result Size': opt(vals[2]!),
+    'Memory Bytes Spilled': opt(vals[3]!),
+    'Disk Bytes Spilled': opt(vals[4]!),
+    'Peak Execution Memory': opt(vals[5]!),
+  };
+  const input = opt(vals[INPUT_SLOT]);
+  if (input !== undefined) metrics['Input Metrics'] = { 'Bytes Read': input };
   const data: TaskEnd = {
     'Stage ID': stageId,
     'Stage Attempt ID': stageAttempt,

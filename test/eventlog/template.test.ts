@@ -1,5 +1,7 @@
+import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { readEventLines } from '../../src/eventlog/events.js';
+import { fastTaskEnd } from '../../src/eventlog/fast.js';
 import { ReadStats } from '../../src/input/stats.js';
 import { AppState } from '../../src/state/app.js';
 import { chunksOf } from '../helpers.js';
@@ -135,5 +137,117 @@ describe('a task line unlike the last one', () => {
     const whole = await both(lines);
     expect(whole.fast).toEqual(whole.full);
     for (const size of [7, 64, 1000, 4093]) expect((await both(lines, { chunk: size })).fast).toEqual(whole.fast);
+  });
+});
+
+type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+type Obj = { [k: string]: Json };
+const isObj = (v: Json | undefined): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** Every object of a task line outside its Accumulables, with the path to it ('' for the event). */
+function objectsOf(o: Obj, at = ''): Array<[string, Obj]> {
+  const out: Array<[string, Obj]> = [[at, o]];
+  for (const [k, v] of Object.entries(o)) if (isObj(v) && k !== 'Accumulables') out.push(...objectsOf(v, `${at}/${k}`));
+  return out;
+}
+
+/** The object at `path` in `o` (see objectsOf). */
+const objectAt = (o: Obj, path: string): Obj =>
+  path
+    .split('/')
+    .slice(1)
+    .reduce<Obj>((x, k) => x[k] as Obj, o);
+
+/** The object's entries rewritten by `f`, keeping their order (JSON.stringify then writes them as JsonProtocol does). */
+function rewrite(line: string, path: string, f: (entries: Array<[string, Json]>) => Array<[string, Json]>): string {
+  const o = JSON.parse(line) as Obj;
+  const target = objectAt(o, path);
+  const entries = f(Object.entries(target));
+  for (const k of Object.keys(target)) delete target[k];
+  for (const [k, v] of entries) target[k] = v;
+  return JSON.stringify(o);
+}
+
+/** JSON.stringify keeps only the last of two equal keys: a duplicate is written into the text. */
+function duplicate(line: string, path: string, key: string, value: Json, after: string | null): string {
+  const marker = '"\u0000dup\u0000"';
+  const withMarker = rewrite(line, path, (e) => {
+    const i = after === null ? e.length : e.findIndex(([k]) => k === after) + 1;
+    return [...e.slice(0, i), ['\u0000dup\u0000', value], ...e.slice(i)];
+  });
+  return withMarker.replace(marker, JSON.stringify(key));
+}
+
+/** Values of every JSON type, an integer, a negative one, a fraction and an exponent among them. */
+const VALUES: Json[] = ['x', '', 7, -7, 0, 1.5, 1e21, true, false, null, {}, [], [1], { 'Bytes Read': 'x' }];
+
+/** The lines (each among task lines like it, see `around`) the fast path reads other than the full parse. */
+async function differing(lines: string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const line of lines) {
+    const { fast, full } = await both(around(line));
+    if (!isDeepStrictEqual(fast, full)) out.push(line);
+  }
+  return out;
+}
+
+describe('a task line with a key missing, of another type, moved or given twice', () => {
+  const t = task(9);
+  const objects = objectsOf(JSON.parse(t) as Obj);
+
+  it('is read as the full parse reads it, for every key of every object but the Accumulables', async () => {
+    // The line itself is the fast path's to read (else every comparison below would be of the full parse with itself).
+    expect(fastTaskEnd(Buffer.from(t), 0, t.length)).not.toBeNull();
+    const odd: string[] = [];
+    for (const [path, o] of objects) {
+      const keys = Object.keys(o);
+      // Where a key moved goes: after the object's first object or array value (where a walk stops), and last.
+      const firstNested = keys.find((k) => o[k] !== null && typeof o[k] === 'object');
+      for (const key of keys) {
+        if (path === '' && key === 'Event') continue;
+        odd.push(rewrite(t, path, (e) => e.filter(([k]) => k !== key)));
+        odd.push(rewrite(t, path, (e) => e.map(([k, v]) => [k === key ? `${k} ` : k, v])));
+        odd.push(rewrite(t, path, (e) => e.map(([k, v]) => [k === key ? k.slice(0, -1) : k, v])));
+        for (const value of VALUES) odd.push(rewrite(t, path, (e) => e.map(([k, v]) => [k, k === key ? value : v])));
+        const value = o[key]!;
+        if (firstNested !== undefined && firstNested !== key) {
+          odd.push(
+            rewrite(t, path, (e) => {
+              const rest = e.filter(([k]) => k !== key);
+              const i = rest.findIndex(([k]) => k === firstNested) + 1;
+              return [...rest.slice(0, i), [key, value], ...rest.slice(i)];
+            }),
+          );
+          for (const v of [value, 'x', null]) odd.push(duplicate(t, path, key, v, firstNested));
+        }
+        for (const v of [value, 'x', null, 12]) {
+          odd.push(duplicate(t, path, key, v, null));
+          odd.push(duplicate(t, path, key, v, keys[0]!));
+        }
+      }
+      // A key of the schema where the line has none.
+      for (const key of ['Stage ID', 'Task ID', 'Executor ID', 'Input Metrics', 'Task Metrics', 'Event'])
+        for (const v of ['x', 3, null, {}]) odd.push(duplicate(t, path, key, v, null));
+    }
+    expect(await differing(odd)).toEqual([]);
+    expect(odd.length).toBeGreaterThan(1000);
+  });
+
+  it('is read as the full parse reads it when a value is not JSON', async () => {
+    const odd = [
+      t.replace('"Speculative":false', '"Speculative":fals3'),
+      t.replace('"Failed":false', '"Failed":nul'),
+      t.replace('"Killed":false', '"Killed":truee'),
+      t.replace('"Index":9', '"Index":09'),
+      t.replace('"Stage ID":0', '"Stage ID":00'),
+      t.replace('"MajorGCCount":13', '"MajorGCCount":013'),
+      t.replace('"Result Serialization Time":4', '"Result Serialization Time":-'),
+      t.replace('"Locality":"PROCESS_LOCAL"', '"Locality":"PROCESS\tLOCAL"'),
+      t.replace('"Locality":"PROCESS_LOCAL"', '"Locality":"PROCESS\\qLOCAL"'),
+      t.replace('"Task Type":"ShuffleMapTask"', '"Task Type":"Shuffle\u0001MapTask"'),
+      t.replace('"Host":"ip-10-0-1-2.ec2.internal"', '"Host":"ip-10-0-1-2\\u00zz"'),
+    ];
+    for (const line of odd) expect(line, 'the replacement applies').not.toBe(t);
+    expect(await differing(odd)).toEqual([]);
   });
 });

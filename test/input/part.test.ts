@@ -161,4 +161,17 @@ describe('readPart', () => {
     expect(app.hasEventLog).toBe(false);
     expect(app.signals.all().map((s) => [s.source, s.text])).toEqual([['task-exception', 'java.lang.OutOfMemoryError: Java heap space']]);
   });
+
+  it('sniffs a head past 4 KiB as its whole 64 KiB would sniff: binary bytes or other text in the first 4 KiB still count', async () => {
+    const pad = `\n${ok}`.repeat(200); // ~12 KB of event lines after the first
+    // A log whose first 4 KiB are ASCII: an event log (read from its first bytes only).
+    expect((await read(ok + pad, 4096)).stats.kind).toBe('event-log');
+    // Non-ASCII within the first 4 KiB: decoded whole, still an event log.
+    expect((await read(ok.replace('3.5.1', '3.5.1é') + pad, 4096)).stats.kind).toBe('event-log');
+    // A NUL, or control bytes, within the first 4 KiB: binary, as the whole head says.
+    expect((await refusal(`${ok}\n${'\u0000'.repeat(10)}${pad}`)).code).toBe('binary-data');
+    expect((await refusal(`${ok}\n${'\u0001\u0002'.repeat(400)}${pad}`)).code).toBe('binary-data');
+    // Whitespace before the first event beyond 4 KiB: the whole head decides (an event log).
+    expect((await read(`${' '.repeat(5000)}${ok}${pad}`, 4096)).stats.kind).toBe('event-log');
+  });
 });
