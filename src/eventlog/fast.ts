@@ -748,6 +748,21 @@ const isHex = (c: number): boolean => (c >= 0x30 && c <= 0x39) || ((c | 0x20) >=
  */
 function scalar(buf: Buffer, i: number, end: number, c: number, w: Wanted, want: number): number {
   const kind = want < 0 ? ANY : w.kinds[want]!;
+  // Numbers first, the rest apart (otherScalar): kept small, this is inlined into the walks with
+  // readInt (with the strings and literals in it, readInt was left a call: ~7% of the 1 GiB log's time).
+  if ((c >= 0x30 && c <= 0x39) || c === 0x2d) {
+    if (kind !== ANY && kind !== NUM) return -1;
+    const v = readInt(buf, i, end);
+    if (Number.isNaN(v)) return -1;
+    const slot = want < 0 ? -1 : w.keep[want]!;
+    if (slot >= 0) vals[slot] = v;
+    return intEnd;
+  }
+  return otherScalar(buf, i, end, c, kind);
+}
+
+/** scalar's strings and literals (`kind`: what the schema asks of the key); -1 for any other byte. */
+function otherScalar(buf: Buffer, i: number, end: number, c: number, kind: number): number {
   if (c === QUOTE) {
     if (kind !== ANY && kind !== STR && kind !== ID) return -1;
     const j = stringEnd(buf, i, end);
@@ -766,12 +781,7 @@ function scalar(buf: Buffer, i: number, end: number, c: number, w: Wanted, want:
     if (x === TRUE) return i + 4;
     return x === FALS && buf[i + 4] === 0x65 ? i + 5 : -1;
   }
-  if (kind !== ANY && kind !== NUM) return -1;
-  const v = readInt(buf, i, end);
-  if (Number.isNaN(v)) return -1;
-  const slot = want < 0 ? -1 : w.keep[want]!;
-  if (slot >= 0) vals[slot] = v;
-  return intEnd;
+  return -1;
 }
 
 /**
