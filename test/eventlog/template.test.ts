@@ -210,7 +210,10 @@ describe('a task line with a key missing, of another type, moved or given twice'
         odd.push(rewrite(t, path, (e) => e.map(([k, v]) => [k === key ? k.slice(0, -1) : k, v])));
         for (const value of VALUES) odd.push(rewrite(t, path, (e) => e.map(([k, v]) => [k, k === key ? value : v])));
         const value = o[key]!;
-        if (firstNested !== undefined && firstNested !== key) {
+        // Task Metrics is read up to its first object (Shuffle Read Metrics, where JsonProtocol writes
+        // it), Input Metrics found by its key after: a key of its level moved or given again after
+        // that object is not looked for (fastTaskEnd says why). Spark writes neither.
+        if (firstNested !== undefined && firstNested !== key && path !== '/Task Metrics') {
           odd.push(
             rewrite(t, path, (e) => {
               const rest = e.filter(([k]) => k !== key);
