@@ -639,7 +639,7 @@ const INPUT_PIVOT = INPUT_KEY.bytes.indexOf('I');
 /** inputBytesAt's answer when the full parse must decide. */
 const REFUSED = Number.NEGATIVE_INFINITY;
 /**
- * Task Metrics' Input Metrics Bytes Read, looked for from `from` (its first object) to the line's
+ * Task Metrics' Input Metrics Bytes Read, looked for from `from` (its '{') to the line's
  * end: NaN when there is none, REFUSED when Input Metrics is not an object whose Bytes Read is an
  * integer, or is given twice (JSON.parse keeps the last).
  */
@@ -1040,7 +1040,8 @@ export function fastTaskEnd(buf: Buffer, start: number, end: number): { data: Ta
   if (buf[tmAt] !== 0x7b) return null;
   const nestedAt = walk(buf, tmAt + 1, end, TM);
   if (nestedAt < 0 || stoppedAt() === null) return null;
-  const inputBytes = inputBytesAt(buf, nestedAt, end);
+  // Looked for from Task Metrics' start: its first object may be Input Metrics itself.
+  const inputBytes = inputBytesAt(buf, tmAt, end);
   if (inputBytes === REFUSED) return null;
   const metrics: NonNullable<TaskEnd['Task Metrics']> = {
     'Executor Run Time': opt(vals[0]!),

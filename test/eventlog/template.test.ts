@@ -236,6 +236,12 @@ describe('a task line with a key missing, of another type, moved or given twice'
     expect(odd.length).toBeGreaterThan(1000);
   });
 
+  it('is read as the full parse reads it when Input Metrics is the first object of its Task Metrics', async () => {
+    const line = rewrite(t, '/Task Metrics', (e) => e.filter(([k]) => k !== 'Shuffle Read Metrics' && k !== 'Shuffle Write Metrics'));
+    expect(fastTaskEnd(Buffer.from(line), 0, line.length)?.data['Task Metrics']?.['Input Metrics']).toEqual({ 'Bytes Read': 658034396 });
+    expect(await differing([line])).toEqual([]);
+  });
+
   it('is read as the full parse reads it when a value is not JSON', async () => {
     const odd = [
       t.replace('"Speculative":false', '"Speculative":fals3'),
