@@ -517,7 +517,7 @@ const STR = 2;
 const BOOL = 3;
 /** The Executor ID: a string, kept (strVal). */
 const ID = 4;
-/** An object of the schema: a walk stops at it (its caller reads it), or reads it as INPUT when walking through. */
+/** An object of the schema: a walk stops at it (its caller reads it); at any other object or array it refuses the line. */
 const OBJ = 5;
 /** A key that must not be at this level: the line goes to the full parse. */
 const REFUSE = 6;
@@ -545,14 +545,7 @@ class Wanted {
   seenCount = 0;
   /** Whether a walk clears `vals` first (the walks of the event's levels; not INPUT, inside Task Metrics). */
   clears = true;
-  /**
-   * @param through whether the walk reads its whole object, objects and arrays included (an OBJ key's
-   * value as INPUT, any other skipped but checked as JSON), rather than stopping at the first.
-   */
-  constructor(
-    wants: readonly Want[],
-    readonly through = false,
-  ) {
+  constructor(wants: readonly Want[]) {
     const names = wants.map((w) => w[0]);
     this.cache = new NameCache((name) => names.indexOf(name));
     this.kinds = Int8Array.from(wants.map((w) => w[1]));
@@ -614,25 +607,22 @@ const INFO = new Wanted([
 ]);
 /** The slot of `vals` an Input Metrics' Bytes Read is kept in (after Task Metrics' six). */
 const INPUT_SLOT = 6;
-const TM = new Wanted(
-  [
-    ['Executor Run Time', NUM, 0],
-    ['JVM GC Time', NUM, 1],
-    ['Result Size', NUM, 2],
-    ['Memory Bytes Spilled', NUM, 3],
-    ['Disk Bytes Spilled', NUM, 4],
-    ['Peak Execution Memory', NUM, 5],
-    // The objects JsonProtocol writes in Task Metrics, the walk's place to stop at (first Shuffle Read Metrics).
-    ['Shuffle Read Metrics', OBJ],
-    ['Shuffle Write Metrics', OBJ],
-    ['Input Metrics', OBJ],
-    ['Output Metrics', OBJ],
-    ['Updated Blocks', OBJ],
-  ],
-  false,
-);
+const TM = new Wanted([
+  ['Executor Run Time', NUM, 0],
+  ['JVM GC Time', NUM, 1],
+  ['Result Size', NUM, 2],
+  ['Memory Bytes Spilled', NUM, 3],
+  ['Disk Bytes Spilled', NUM, 4],
+  ['Peak Execution Memory', NUM, 5],
+  // The objects JsonProtocol writes in Task Metrics, the walk's place to stop at (first Shuffle Read Metrics).
+  ['Shuffle Read Metrics', OBJ],
+  ['Shuffle Write Metrics', OBJ],
+  ['Input Metrics', OBJ],
+  ['Output Metrics', OBJ],
+  ['Updated Blocks', OBJ],
+]);
 /** A task's input bytes: JsonProtocol.scala writes `"Input Metrics":{"Bytes Read":N,…}` inside Task Metrics. */
-const INPUT = new Wanted([['Bytes Read', NUM, INPUT_SLOT]], true);
+const INPUT = new Wanted([['Bytes Read', NUM, INPUT_SLOT]]);
 INPUT.clears = false;
 const INPUT_KEY = needle(',"Input Metrics":');
 const INPUT_PIVOT = INPUT_KEY.bytes.indexOf('I');
@@ -649,7 +639,8 @@ function inputBytesAt(buf: Buffer, from: number, end: number): number {
   const i = at + INPUT_KEY.length;
   if (buf[i] !== 0x7b || find(buf, INPUT_KEY, i, end, INPUT_PIVOT) >= 0) return REFUSED;
   vals[INPUT_SLOT] = Number.NaN;
-  return walk(buf, i + 1, end, INPUT) < 0 ? REFUSED : vals[INPUT_SLOT];
+  // Read to its '}' (an object or array inside it: the full parse).
+  return walk(buf, i + 1, end, INPUT) < 0 || stoppedAt() !== null ? REFUSED : vals[INPUT_SLOT];
 }
 
 const SUCCESS = needle('{"Reason":"Success"}');
@@ -809,50 +800,10 @@ function otherScalar(buf: Buffer, i: number, end: number, c: number, kind: numbe
 }
 
 /**
- * The end of the object or array at `i` (past its closing bracket), found by hopping from bracket to
- * bracket of its kind (memchr: a byte loop costs ~20 instructions a byte, and these objects are most
- * of Task Metrics), or -1. What it holds is not read: JsonProtocol writes numbers there, no strings
- * (a string holding a bracket would be misjudged), and the full parse keeps none of it.
- */
-function skipValue(buf: Buffer, i: number, end: number): number {
-  const open = buf[i]!;
-  const close = open === 0x7b ? 0x7d : 0x5d;
-  if (i + 1 < end && buf[i + 1] === close) return i + 2;
-  let depth = 1;
-  let p = i + 1;
-  let nextOpen = indexOfByte(buf, open, p);
-  for (;;) {
-    const c = indexOfByte(buf, close, p);
-    if (c < 0 || c >= end) return -1;
-    while (nextOpen >= 0 && nextOpen < c) {
-      depth++;
-      nextOpen = indexOfByte(buf, open, nextOpen + 1);
-    }
-    if (--depth === 0) return c + 1;
-    p = c + 1;
-  }
-}
-
-/**
- * The end of the object or array value at `i` of key `want` in a walk through its object (see
- * Wanted): INPUT's keys read when it is the OBJ key, any other skipped; -1 for a key of the schema
- * whose value is not an object.
- */
-function nested(buf: Buffer, i: number, end: number, w: Wanted, want: number): number {
-  const kind = want < 0 ? ANY : w.kinds[want]!;
-  if (kind === ANY) return skipValue(buf, i, end);
-  if (kind !== OBJ || buf[i] !== 0x7b) return -1;
-  // The last Input Metrics is the one JSON.parse keeps: its Bytes Read, or none.
-  vals[INPUT_SLOT] = Number.NaN;
-  const close = walk(buf, i + 1, end, INPUT);
-  return close < 0 ? -1 : close + 1;
-}
-
-/**
  * Walks `"key":value,` pairs of one object level from `p` (just inside its '{', before `end`),
  * keeping the wanted keys' integer (or, for Executor ID, string) values. Stops before the first
- * object or array value (its key left in `stopKey`) unless the walk is through its object, or at
- * the closing '}'. Returns the stop position, or -1 when the bytes are not what JsonProtocol writes
+ * object or array value, of a key the walk expects one for (its key left in `stopKey`), or at the
+ * closing '}'. Returns the stop position, or -1 when the bytes are not what JsonProtocol writes
  * (the caller then parses the line in full). A line whose keys are the last walk's is read by their
  * template (templateWalk); any other by the general loop, which makes its keys the template.
  */
@@ -895,16 +846,14 @@ function walk(buf: Buffer, p: number, end: number, w: Wanted): number {
     const want = cache.slots[k]!;
     const c = buf[i]!;
     if (c === 0x7b || c === 0x5b) {
-      if (!w.through) {
-        // A walk stops at the first object or array of a key it expects one for (else it would not
-        // read the keys after it).
-        if (want < 0 || w.kinds[want] !== OBJ) return -1;
-        stopKey = cache.names[k]!;
-        w.learnTemplate(true);
-        return i;
-      }
-      i = nested(buf, i, end, w, want);
-    } else i = scalar(buf, i, end, c, w, want);
+      // A walk stops at the first object or array, of a key it expects one for (else it would not
+      // read the keys after it).
+      if (want < 0 || w.kinds[want] !== OBJ) return -1;
+      stopKey = cache.names[k]!;
+      w.learnTemplate(true);
+      return i;
+    }
+    i = scalar(buf, i, end, c, w, want);
     if (i < 0 || i >= end) return -1;
     if (buf[i] === 0x2c) p = i + 1;
     else if (buf[i] === 0x7d) {
@@ -932,13 +881,11 @@ function templateWalk(buf: Buffer, p: number, end: number, w: Wanted): number {
     const c = buf[i]!;
     const want = w.slots[n]!;
     if (c === 0x7b || c === 0x5b) {
-      if (!w.through) {
-        if (n !== last || !w.stops) return -1;
-        stopKey = w.names[n]!;
-        return i;
-      }
-      i = nested(buf, i, end, w, want);
-    } else i = scalar(buf, i, end, c, w, want);
+      if (n !== last || !w.stops) return -1;
+      stopKey = w.names[n]!;
+      return i;
+    }
+    i = scalar(buf, i, end, c, w, want);
     if (i < 0 || i >= end) return -1;
     if (buf[i] === 0x7d) return n === last && !w.stops ? i : -1;
     if (buf[i] !== 0x2c) return -1;
