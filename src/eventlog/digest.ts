@@ -60,22 +60,36 @@ export interface StageDelta {
   resultSize: number;
 }
 
-export interface ExecutorDelta {
-  id: string;
-  tasks: number;
-  runTime: number;
-  gcTime: number;
-  /** Metrics (indices into TailDigest.metricNames) in the order first seen for this executor, with the highest value of each. */
-  peakIds: number[];
-  peakVals: number[];
-}
+/**
+ * Where an executor's numbers sit among its EXECUTOR_NUMS in TaskBatch.executorNums: its tasks, their
+ * run time and GC time, and how many of TaskBatch.peakIds / peakVals are its (after the executors' before it).
+ */
+export const EXEC_TASKS = 0;
+export const EXEC_RUN_TIME = 1;
+export const EXEC_GC_TIME = 2;
+export const EXEC_PEAKS = 3;
+export const EXECUTOR_NUMS = 4;
 
-/** Successful tasks read one after another, summed; the line of the last one. */
+/**
+ * Successful tasks read one after another, summed; the line of the last one. Per executor, its numbers
+ * and peaks are in typed arrays rather than an object each: a batch names every executor that ran one
+ * of its tasks (the 1 GiB bench log: 400 in each of ~140 batches), and as objects copying them between
+ * threads and reading them back took ~0.2 s of CPU on that log, more than the rest of the digest.
+ */
 export interface TaskBatch {
   count: number;
   lastLine: number;
   /** The tasks' `Input Metrics` bytes summed (AppState.inputBytes); null when none had them. */
   inputBytes: number | null;
   stages: StageDelta[];
-  executors: ExecutorDelta[];
+  /** The executors, in the order each first appeared in the batch. */
+  executorIds: string[];
+  /** EXECUTOR_NUMS numbers per executor (EXEC_TASKS…), in executorIds' order. */
+  executorNums: Float64Array;
+  /**
+   * The executors' metric peaks, executor after executor (EXEC_PEAKS each): metrics (indices
+   * into TailDigest.metricNames) in the order first seen for that executor, with the highest value of each.
+   */
+  peakIds: Int32Array;
+  peakVals: Float64Array;
 }

@@ -83,8 +83,9 @@ class Recorder implements EventVisitor {
     const batch = this.batcher.take();
     if (batch) {
       this.records.push({ line: batch.lastLine, tasks: batch });
-      // A batch is a few hundred bytes per stage attempt and executor in it.
-      this.budget.json += 256 * (batch.stages.length + batch.executors.length);
+      // What a batch holds: per stage attempt two histograms of 48 numbers (~1 KiB as JSON), per
+      // executor its id and EXECUTOR_NUMS numbers (under 64 bytes), per peak an id and a number.
+      this.budget.json += 1024 * batch.stages.length + 64 * batch.executorIds.length + 12 * batch.peakIds.length;
     }
   }
 

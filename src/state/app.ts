@@ -1,4 +1,4 @@
-import type { TaskBatch } from '../eventlog/digest.js';
+import { EXEC_GC_TIME, EXEC_PEAKS, EXEC_RUN_TIME, EXEC_TASKS, EXECUTOR_NUMS, type TaskBatch } from '../eventlog/digest.js';
 import { metricId, metricName, type MetricsRow } from '../eventlog/fast.js';
 import type { EventVisitor } from '../eventlog/events.js';
 import type { Location } from '../input/stats.js';
@@ -558,13 +558,21 @@ export class AppState implements EventVisitor {
       st.gcTime += s.gcTime;
       st.resultSize += s.resultSize;
     }
-    for (const x of batch.executors) {
-      if (DRIVER_IDS.has(x.id)) continue;
-      const e = this.executor(x.id);
-      e.tasks += x.tasks;
-      e.runTime += x.runTime;
-      e.gcTime += x.gcTime;
-      for (let i = 0; i < x.peakIds.length; i++) raisePeak(e, metricIds[x.peakIds[i]!]!, x.peakVals[i]!);
+    const { executorIds, executorNums: nums, peakIds, peakVals } = batch;
+    let p = 0;
+    for (let i = 0; i < executorIds.length; i++) {
+      const at = i * EXECUTOR_NUMS;
+      const end = p + nums[at + EXEC_PEAKS]!;
+      const id = executorIds[i]!;
+      if (DRIVER_IDS.has(id)) {
+        p = end;
+        continue;
+      }
+      const e = this.executor(id);
+      e.tasks += nums[at + EXEC_TASKS]!;
+      e.runTime += nums[at + EXEC_RUN_TIME]!;
+      e.gcTime += nums[at + EXEC_GC_TIME]!;
+      for (; p < end; p++) raisePeak(e, metricIds[peakIds[p]!]!, peakVals[p]!);
     }
   }
 

@@ -1,4 +1,4 @@
-import type { ExecutorDelta, StageDelta, TaskBatch } from '../eventlog/digest.js';
+import { EXEC_GC_TIME, EXEC_PEAKS, EXEC_RUN_TIME, EXEC_TASKS, EXECUTOR_NUMS, type StageDelta, type TaskBatch } from '../eventlog/digest.js';
 import type { EventOf } from '../eventlog/schemas.js';
 import { metricId } from '../eventlog/fast.js';
 import { addTaskSums, newTaskSums, type Histogram } from './stages.js';
@@ -13,32 +13,51 @@ type TaskEnd = EventOf<'SparkListenerTaskEnd'>;
  */
 export function taskSums(d: TaskEnd): number {
   let abs = 0;
-  const add = (v: number | null | undefined): void => {
-    if (v === null || v === undefined) return;
-    abs = Number.isSafeInteger(v) ? abs + Math.abs(v) : Number.NaN;
-  };
   const info = d['Task Info'];
   if (info['Launch Time'] && info['Finish Time']) {
     // The duration is what is summed; its ends must be integers for it to be exact.
     if (!Number.isSafeInteger(info['Launch Time']) || !Number.isSafeInteger(info['Finish Time'])) return Number.NaN;
-    add(info['Finish Time'] - info['Launch Time']);
+    abs += magnitude(info['Finish Time'] - info['Launch Time']);
   }
   const m = d['Task Metrics'];
   if (m) {
-    add(m['Peak Execution Memory']);
-    add(m['Memory Bytes Spilled']);
-    add(m['Disk Bytes Spilled']);
-    add(m['Executor Run Time']);
-    add(m['JVM GC Time']);
-    add(m['Result Size']);
-    add(m['Input Metrics']?.['Bytes Read']);
+    abs +=
+      magnitude(m['Peak Execution Memory']) +
+      magnitude(m['Memory Bytes Spilled']) +
+      magnitude(m['Disk Bytes Spilled']) +
+      magnitude(m['Executor Run Time']) +
+      magnitude(m['JVM GC Time']) +
+      magnitude(m['Result Size']) +
+      magnitude(m['Input Metrics']?.['Bytes Read']);
   }
   return abs;
 }
 
+/** A summed number's magnitude (none: 0), NaN when it is not a safe integer (NaN stays in any sum it is added to). */
+function magnitude(v: number | null | undefined): number {
+  if (v === null || v === undefined) return 0;
+  return Number.isSafeInteger(v) ? Math.abs(v) : Number.NaN;
+}
+
 type StageEntry = StageDelta & { durations: Histogram; peakExecution: Histogram };
-/** An executor's part of the batch; its peaks by this thread's metric ids (fast.ts metricId) until taken. */
-type ExecutorEntry = Omit<ExecutorDelta, 'peakVals'> & { peakById: number[] };
+
+/**
+ * An executor as this batcher knows it, kept from batch to batch (so that a batch of hundreds of
+ * executors allocates nothing per executor): its sums in the current batch, and by metric id (fast.ts
+ * metricId) the highest value seen in any batch and the highest one a batch taken so far carried.
+ */
+interface ExecutorEntry {
+  id: string;
+  /** Whether the current batch names it (it is in TaskBatcher.batchExecutors). */
+  inBatch: boolean;
+  tasks: number;
+  runTime: number;
+  gcTime: number;
+  high: number[];
+  sent: number[];
+  /** The metric ids whose value rose above `sent` in the current batch, in the order each first rose. */
+  rose: number[];
+}
 
 /**
  * Successful tasks read one after another, summed into a TaskBatch as AppState.onEvent folds each one
@@ -51,7 +70,9 @@ type ExecutorEntry = Omit<ExecutorDelta, 'peakVals'> & { peakById: number[] };
  */
 export class TaskBatcher {
   private stages = new Map<string, StageEntry>();
-  private executors = new Map<string, ExecutorEntry>();
+  /** Every executor named since this batcher began; those of the current batch in the order each first appeared in it. */
+  private readonly executors = new Map<string, ExecutorEntry>();
+  private batchExecutors: ExecutorEntry[] = [];
   private lastStage: StageEntry | null = null;
   private lastExecutor: ExecutorEntry | null = null;
   private count = 0;
@@ -65,16 +86,6 @@ export class TaskBatcher {
     readonly stagesSeen = new Set<string>(),
     readonly executorsSeen = new Set<string>(),
   ) {}
-  /**
-   * By executor, the highest value of each metric (by id) that the batches taken so far carry. A
-   * later batch carries a peak only above it: folded in order after those batches, a value not above
-   * it cannot raise the state's peak (AppState's raisePeak keeps the highest; nothing lowers it), so
-   * leaving it out leaves the state as it was. Most batches then carry a few peaks instead of every
-   * metric of every executor (the 1 GiB bench log: 79 batches of 400 executors × 21 metrics, which
-   * took most of the time of sending the digest between threads). Bounded as executorsSeen, by the
-   * metric names (MAX_METRIC_NAMES).
-   */
-  private readonly sent = new Map<string, number[]>();
 
   /**
    * Adds a task read at `line` whose summed numbers are all safe integers (taskSums not NaN); false
@@ -106,32 +117,56 @@ export class TaskBatcher {
     for (let i = 0; i < ids.length; i++) peak(e, ids[i]!, vals[i]!);
   }
 
-  /** The batch so far (null when empty); the next one starts empty. */
+  /**
+   * The batch so far (null when empty); the next one starts empty. An executor's peaks are those that
+   * rose above what the batches taken before carried: folded in order after those batches, a value not
+   * above them cannot raise the state's peak (AppState's raisePeak keeps the highest; nothing lowers
+   * it), so leaving it out leaves the state as it was. Most batches then carry a few peaks instead of
+   * every metric of every executor. They are listed in the order each first rose in the batch: a
+   * metric the state does not have yet is new to this batcher (every one seen before was carried, and
+   * folded), and its first rise is its first sight, so the keys it adds to the state come in the order
+   * the tasks one by one would add them; where a key already is, the order of raising it changes nothing.
+   */
   take(): TaskBatch | null {
     if (this.count === 0) return null;
+    const execs = this.batchExecutors;
+    const nums = new Float64Array(execs.length * EXECUTOR_NUMS);
+    let peaks = 0;
+    for (const e of execs) peaks += e.rose.length;
+    const peakIds = new Int32Array(peaks);
+    const peakVals = new Float64Array(peaks);
+    let p = 0;
+    for (let i = 0; i < execs.length; i++) {
+      const e = execs[i]!;
+      const at = i * EXECUTOR_NUMS;
+      nums[at + EXEC_TASKS] = e.tasks;
+      nums[at + EXEC_RUN_TIME] = e.runTime;
+      nums[at + EXEC_GC_TIME] = e.gcTime;
+      nums[at + EXEC_PEAKS] = e.rose.length;
+      for (const id of e.rose) {
+        const v = e.high[id]!;
+        peakIds[p] = id;
+        peakVals[p++] = v;
+        e.sent[id] = v;
+      }
+      e.rose.length = 0;
+      e.inBatch = false;
+      e.tasks = 0;
+      e.runTime = 0;
+      e.gcTime = 0;
+    }
     const batch: TaskBatch = {
       count: this.count,
       lastLine: this.lastLine,
       inputBytes: this.inputBytes,
       stages: [...this.stages.values()],
-      executors: [...this.executors.values()].map(({ peakById, peakIds, ...rest }) => {
-        let sent = this.sent.get(rest.id);
-        if (!sent) this.sent.set(rest.id, (sent = []));
-        const ids: number[] = [];
-        const vals: number[] = [];
-        for (const id of peakIds) {
-          const v = peakById[id]!;
-          if (v > (sent[id] ?? -Infinity)) {
-            ids.push(id);
-            vals.push(v);
-            sent[id] = v;
-          }
-        }
-        return { ...rest, peakIds: ids, peakVals: vals };
-      }),
+      executorIds: execs.map((e) => e.id),
+      executorNums: nums,
+      peakIds,
+      peakVals,
     };
     this.stages = new Map();
-    this.executors = new Map();
+    this.batchExecutors = [];
     this.lastStage = null;
     this.lastExecutor = null;
     this.count = 0;
@@ -158,22 +193,29 @@ export class TaskBatcher {
     if (last && last.id === id) return last;
     let e = this.executors.get(id);
     if (!e) {
-      e = { id, tasks: 0, runTime: 0, gcTime: 0, peakIds: [], peakById: [] };
+      e = { id, inBatch: false, tasks: 0, runTime: 0, gcTime: 0, high: [], sent: [], rose: [] };
       this.executors.set(id, e);
       this.executorsSeen.add(id);
+    }
+    if (!e.inBatch) {
+      e.inBatch = true;
+      this.batchExecutors.push(e);
     }
     this.lastExecutor = e;
     return e;
   }
 }
 
-/** As AppState's raisePeak: the first value seen makes the key, a higher one replaces it. */
+/** As AppState's raisePeak: a higher value replaces the highest; the first to rise in a batch is listed. */
 function peak(e: ExecutorEntry, id: number, v: number): void {
   if (id < 0) return; // past MAX_METRIC_NAMES: the digest is not folded (src/input/tail.ts)
-  const byId = e.peakById;
-  while (byId.length <= id) byId.push(-Infinity);
-  if (v > byId[id]!) {
-    if (byId[id] === -Infinity) e.peakIds.push(id);
-    byId[id] = v;
+  const high = e.high;
+  while (high.length <= id) {
+    high.push(-Infinity);
+    e.sent.push(-Infinity);
+  }
+  if (v > high[id]!) {
+    if (high[id] === e.sent[id]) e.rose.push(id); // highest = sent: not risen in this batch yet
+    high[id] = v;
   }
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { EXEC_PEAKS, EXECUTOR_NUMS } from '../../src/eventlog/digest.js';
 import { metricId, metricNameCount } from '../../src/eventlog/fast.js';
 import type { EventOf, KnownEvent } from '../../src/eventlog/schemas.js';
 import { AppState } from '../../src/state/app.js';
@@ -31,6 +32,7 @@ describe('a batch of tasks (the helper thread’s digest)', () => {
     [
       ['1', { BatchHeap: 501 }],
       ['2', { BatchHeap: 10, BatchGC: 1 }],
+      ['1', { BatchHeap: 502 }],
     ],
   ];
   const between = (i: number): KnownEvent => stageMetrics('2', { BatchOffHeap: i });
@@ -52,7 +54,13 @@ describe('a batch of tasks (the helper thread’s digest)', () => {
         batcher.peaks(exec, ids, vals);
       }
       const batch = batcher.take()!;
-      carried.push(batch.executors.map((e) => [e.id, e.peakVals]));
+      let p = 0;
+      carried.push(
+        batch.executorIds.map((id, i) => {
+          const n = batch.executorNums[i * EXECUTOR_NUMS + EXEC_PEAKS]!;
+          return [id, Array.from(batch.peakVals.subarray(p, (p += n)))];
+        }),
+      );
       folded.onTasks(
         batch,
         at,
@@ -61,7 +69,7 @@ describe('a batch of tasks (the helper thread’s digest)', () => {
       one.onEvent(between(i), at);
       folded.onEvent(between(i), at);
     });
-    // The second run raises only BatchGC and BatchOffHeap on 1 and nothing on 2; the third only BatchHeap on 1, BatchGC on 2.
+    // The second run raises only BatchGC and BatchOffHeap on 1 and nothing on 2; the third only BatchHeap on 1 (twice: carried once, the highest), BatchGC on 2.
     expect(carried).toEqual([
       [
         ['1', [500, 3]],
@@ -72,7 +80,7 @@ describe('a batch of tasks (the helper thread’s digest)', () => {
         ['2', []],
       ],
       [
-        ['1', [501]],
+        ['1', [502]],
         ['2', [1]],
       ],
     ]);
