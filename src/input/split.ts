@@ -37,6 +37,17 @@ const MIN_BLOCKS = 8;
 /** Claims hold a block number in 16 bits (blocks.ts). */
 const MAX_BLOCKS = 0xffff;
 
+/**
+ * The helper's young generation (MiB; V8 makes a third of it each semi-space). Left to V8 it grows
+ * to V8's default; since a task batch is typed arrays and the helper keeps its executors from batch
+ * to batch (src/state/batch.ts), the helper allocates little besides the parsed lines. Measured on the
+ * 1 GiB bench log, `--jobs 2`, 7 alternating runs at load 3-4: 6 MiB gave 180-201 MiB peak RSS
+ * (median 198) against 184-214 (207) left to V8, for no more CPU (2.49 against 2.57 s); 4 MiB no lower
+ * RSS and more CPU (2.83 s). (Before the typed batches, 6 MiB cost ~0.4 s more CPU in one of two series.)
+ * Our choice: 6 MiB, as scan's workers (src/scan/index.ts).
+ */
+const HELPER_YOUNG_MB = 6;
+
 /** Bytes sniffed at the start, as readPart does (SNIFF_BYTES there) and as the line splitter decides its line end (CR_SNIFF_BYTES). */
 const HEAD_BYTES = 64 * 1024;
 const LF = 10;
@@ -184,15 +195,13 @@ function startHelper(plan: SplitPlan, file: string, claims: Claims, inline: bool
   }
   // The digests come on a port of their own, taken between blocks (receiveMessageOnPort): a message
   // event would wait for this thread's reading to end, and the helper would idle while they are copied in.
-  // The young generation is V8's own: a 6 MiB one (as scan's workers) saved ~10 MiB of peak RSS on the
-  // 1 GiB bench log, short of the 200 MiB bound either way, and in one of two series of alternating
-  // runs (load 6-7) cost ~0.4 s more CPU (more scavenges); the other showed no difference.
   const { port1, port2 } = new MessageChannel();
   // Required, not imported: a CommonJS start skips the ES module loader (src/load.cts).
   const worker = new Worker(`require(${JSON.stringify(loaderPath())}).load('split-worker')`, {
     eval: true,
     workerData: { plan, file, claims: claims.buffer, port: port2 },
     transferList: [port2],
+    resourceLimits: { maxYoungGenerationSizeMb: HELPER_YOUNG_MB },
   });
   worker.once('error', () => settle({ digest: null, left: -1 }));
   worker.once('exit', () => settle({ digest: null, left: -1 }));
