@@ -139,7 +139,7 @@ function parseHead(c, text) {
   s.mode = /chunked/i.test(h['transfer-encoding'] || '') ? 'chunked' : length !== null ? 'length' : 'close';
   if (s.mode === 'close') s.keep = false;
   s.left = s.mode === 'length' ? length : Infinity;
-  s.head = { status, etag: h.etag !== undefined ? h.etag : null, length: s.mode === 'length' ? length : null, retryAfter: h['retry-after'] !== undefined ? h['retry-after'] : null, statusText: m[3] || '' };
+  s.head = { status, etag: h.etag !== undefined ? h.etag : null, length: s.mode === 'length' ? length : null, retryAfter: h['retry-after'] !== undefined ? h['retry-after'] : null, date: h.date !== undefined ? h.date : null, statusText: m[3] || '' };
   s.ok = status === 200 || status === 206;
   if (!s.ok) s.text = '';
   else {
@@ -342,6 +342,8 @@ export interface PumpHead {
   etag: string | null;
   length: number | null;
   retryAfter: string | null;
+  /** The server's time (RFC 9110 §6.6.1), for the clock skew correction of a signed request. */
+  date: string | null;
   statusText: string;
   /** The start of an error answer's body. */
   text?: string;

@@ -181,7 +181,8 @@ interface Direct {
   signingRegion: string;
   signingService: string;
   credentials: () => Promise<Credentials>;
-  clockOffset: () => number;
+  /** What to add to the local clock to sign with the server's time (ms): the SDK's systemClockOffset. */
+  clock: { offset: () => number; set: (ms: number) => void };
 }
 
 /**
@@ -214,7 +215,12 @@ async function directFor(bucket: string, client: S3Client, endpoint: string | nu
       signingRegion: auth.signingRegion,
       signingService: auth.signingName,
       credentials: () => cfg.credentials(),
-      clockOffset: () => cfg.systemClockOffset ?? 0,
+      clock: {
+        offset: () => cfg.systemClockOffset ?? 0,
+        set: (ms) => {
+          cfg.systemClockOffset = ms; // the SDK's own listing then signs with it too
+        },
+      },
     };
   } catch {
     return null;
@@ -301,12 +307,13 @@ function envDirect(bucket: string): Direct | null {
   if (base !== null) {
     const url = new URL(base);
     const creds: Credentials = { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
+    let offset = 0;
     d = {
       base: url,
       signingRegion: region,
       signingService: 's3',
       credentials: () => Promise.resolve(creds),
-      clockOffset: () => 0,
+      clock: { offset: () => offset, set: (ms) => (offset = ms) },
     };
   }
   envDirects.set(id, d);
@@ -373,6 +380,7 @@ async function* listDirect(d: Direct, dir: string): AsyncGenerator<StoreEntry> {
 async function signedText(d: Direct, path: string, query: string): Promise<string> {
   let last: { status: number | null; detail: string };
   let failures = 0;
+  let skewed = false;
   let wait: number | null = null;
   for (;;) {
     if (wait !== null) await sleep(wait);
@@ -394,10 +402,16 @@ async function signedText(d: Direct, path: string, query: string): Promise<strin
         }
         return Buffer.concat(pieces, got).toString('utf8');
       }
-      const { detail } = s3ErrorOf(a.head.text ?? '', a.head.statusText);
+      const { code, detail } = s3ErrorOf(a.head.text ?? '', a.head.statusText);
       // NoSuchBucket: a listing's only 404.
       if (status === 404) throw new InputError('remote-not-found');
-      if (status === 401 || status === 403) throw new InputError('remote-denied', { status, detail });
+      if (status === 401 || status === 403) {
+        if (!skewed && correctClock(d, a.head, code)) {
+          skewed = true;
+          continue;
+        }
+        throw new InputError('remote-denied', { status, detail });
+      }
       if (!retriable(status)) throw new InputError('remote-refused', { status, detail });
       wait = retryAfter(a.head.retryAfter);
       last = { status, detail };
@@ -481,7 +495,7 @@ function signGet(
   range: string | null,
   ifMatch: string | null,
 ): Record<string, string> {
-  const iso = new Date(Date.now() + d.clockOffset()).toISOString(); // 2026-11-29T21:14:21.123Z
+  const iso = new Date(Date.now() + d.clock.offset()).toISOString(); // 2026-11-29T21:14:21.123Z
   const day = `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}`;
   const amzDate = `${day}T${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z`;
   const scope = `${day}/${d.signingRegion}/${d.signingService}/aws4_request`;
@@ -506,6 +520,43 @@ function signGet(
   const signature = hmacHex(signingKey.key, signingKey.pads, toSign);
   headers.authorization = `AWS4-HMAC-SHA256 Credential=${creds.accessKeyId}/${scope}, SignedHeaders=${signed}, Signature=${signature}`;
   return headers;
+}
+
+/**
+ * The error codes of a request signed at a time too far from the server's, after which the SDK
+ * takes the server's time and signs again (@smithy/core retry/service-error-classification,
+ * CLOCK_SKEW_ERROR_CODES). A server refuses a request dated 15 minutes off (S3; s3proxy: a day).
+ */
+const CLOCK_SKEW_CODES = new Set([
+  'AccessDeniedException',
+  'AuthFailure',
+  'InvalidSignatureException',
+  'RequestExpired',
+  'RequestInTheFuture',
+  'RequestTimeTooSkewed',
+  'SignatureDoesNotMatch',
+]);
+
+/**
+ * The least clock offset (ms) after which the SDK signs a refused request again
+ * (@aws-sdk/core AwsSdkSigV4Signer.errorHandler: a correction of 240,000 ms or more that moved the offset).
+ */
+const SKEW_CORRECTED_MS = 240_000;
+
+/**
+ * After a refusal (401, 403) with one of CLOCK_SKEW_CODES: the server's time from its Date header,
+ * kept as the offset to sign with (as the SDK's getUpdatedSystemClockOffset: server time − local
+ * time when the answer came); whether to sign the request again — the offset moved, by
+ * SKEW_CORRECTED_MS or more (a refusal for another reason, or by a server whose clock agrees, stays one).
+ */
+function correctClock(d: Direct, head: PumpHead, code: string | null): boolean {
+  if (code === null || !CLOCK_SKEW_CODES.has(code) || head.date === null) return false;
+  const server = Date.parse(head.date);
+  if (Number.isNaN(server)) return false;
+  const before = d.clock.offset();
+  const offset = server - Date.now();
+  d.clock.set(offset);
+  return Math.abs(offset) >= SKEW_CORRECTED_MS && offset !== before;
 }
 
 /** `Code: Message` from the start of an S3 error response's XML body. */
@@ -556,6 +607,8 @@ async function directGet(d: Direct, key: string, start: number, ifMatch: string 
   let wait: number | null = null;
   let pin = ifMatch;
   let onThread = false;
+  /** Signed again once after correcting the clock (correctClock). */
+  let skewed = false;
   for (;;) {
     if (wait !== null) await sleep(wait);
     wait = null;
@@ -594,7 +647,13 @@ async function directGet(d: Direct, key: string, start: number, ifMatch: string 
         return null;
       }
       if (status === 412) throw new InputError('input-changed');
-      if (status === 401 || status === 403) throw new InputError('remote-denied', { status, detail });
+      if (status === 401 || status === 403) {
+        if (!skewed && correctClock(d, a.head, code)) {
+          skewed = true;
+          continue;
+        }
+        throw new InputError('remote-denied', { status, detail });
+      }
       if (!retriable(status)) throw new InputError('remote-refused', { status, detail });
       wait = retryAfter(a.head.retryAfter);
       last = { status, detail };

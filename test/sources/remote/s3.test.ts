@@ -5,7 +5,7 @@
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { generateLog } from '../../bench/generate.mjs';
 import { fixture } from '../../helpers.js';
 import { configureRemote } from '../../../src/sources/remote/config.js';
@@ -272,6 +272,30 @@ describe.skipIf(!HAVE)('reading logs from S3 (s3proxy, SigV4)', () => {
       );
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keys from the environment and a clock two days fast: refused as too skewed, signed again with the server’s time', async () => {
+    // s3proxy refuses a request dated more than a day from its clock (RequestTimeTooSkewed, with its Date).
+    const now = Date.now.bind(Date);
+    const skewed = vi.spyOn(Date, 'now').mockImplementation(() => now() + 2 * 24 * 3_600_000);
+    const file = path.join(root, 'spark-logs', 'many', MANY[0]!);
+    try {
+      // Each through a signer of its own (another region): a GET first, then a listing.
+      await inProcess(
+        async () => {
+          const at = s3StoreAt(`s3://spark-logs/many/${MANY[0]!}`);
+          if ('code' in at) throw new Error(at.code);
+          const opened = await at.store.get(at.key, 0, null);
+          const parts: Buffer[] = [];
+          for await (const c of opened!.body) parts.push(Buffer.from(c));
+          expect(Buffer.concat(parts)).toEqual(readFileSync(file));
+        },
+        { AWS_REGION: 'eu-west-1' },
+      );
+      await inProcess(async () => expect((await listPages()).length).toBe(new Set(LISTED).size + 1), { AWS_REGION: 'eu-west-2' });
+    } finally {
+      skewed.mockRestore();
     }
   });
 
