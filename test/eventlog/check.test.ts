@@ -3,7 +3,8 @@ import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { checkEvent, NO } from '../../src/eventlog/check.js';
-import { isKnownEvent, schemaOf, shortEventName, type KnownEventName } from '../../src/eventlog/schemas.js';
+import type { Field } from '../../src/eventlog/fields.js';
+import { EVENTS, isKnownEvent, schemaOf, shortEventName, type KnownEventName } from '../../src/eventlog/schemas.js';
 import { EVENTLOGS, FIXTURES, hasShared } from '../helpers.js';
 
 /**
@@ -11,7 +12,9 @@ import { EVENTLOGS, FIXTURES, hasShared } from '../helpers.js';
  * safeParse gives (the same keys in the same order, null as null, absent as absent) or leave it to
  * zod. The whole logs (compressed ones too) are compared through the reader in fast.test.ts (the
  * full parse, `exact`, uses zod alone); here every event line of the plain logs, and each with its
- * keys missing, renamed, of every JSON type, null or given more.
+ * keys missing, renamed, of every JSON type, null or given more. Both are built from one table
+ * (schemas.ts's EVENTS), and lines made from that table carry every field it declares, even those no
+ * log here has: a field added to the table is read alike by both, or a test here fails.
  */
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -126,6 +129,93 @@ describe('check.ts reads every event as its zod schema does', () => {
     expect(bad).toEqual([]);
     expect(total).toBeGreaterThan(5000);
     // Most mutations are still what the schema accepts (an extra key, a key it does not declare): check.ts reads them.
+    expect(checked).toBeGreaterThan(total / 4);
+  });
+});
+
+/** A line's value for a field, as its schema accepts it: every optional key given (`full`), null (`null`) or left out (`bare`). */
+function sample(f: Field, mode: 'full' | 'null' | 'bare'): Json {
+  switch (f.kind) {
+    case 'num':
+      return 7;
+    case 'str':
+      return 's';
+    case 'bool':
+      return true;
+    case 'strOrNum':
+      return '5';
+    case 'unknown':
+      return { a: [1, 'b', null] };
+    case 'stringMap':
+      return { a: 'x', b: 1, c: true, d: null, e: { f: 1 } };
+    case 'metricMap':
+      return { a: 1, b: 'x', c: null };
+    case 'opt':
+      return sample(f.of, mode);
+    case 'array':
+      return [sample(f.of, mode), sample(f.of, mode)];
+    case 'record':
+      return { k: sample(f.of, mode), l: sample(f.of, mode) };
+    case 'obj': {
+      const out: { [k: string]: Json } = {};
+      for (const [k, g] of Object.entries(f.shape)) {
+        if (g.kind === 'opt' && mode === 'bare') continue;
+        out[k] = g.kind === 'opt' && mode === 'null' ? null : sample(g, mode);
+      }
+      return out;
+    }
+  }
+}
+
+/** Every key path of the table under a field (an array's first item, a record's key `k`). */
+function* pathsOf(f: Field, at: string[]): Generator<string[]> {
+  if (f.kind === 'opt' || f.kind === 'array' || f.kind === 'record')
+    yield* pathsOf(f.of, f.kind === 'opt' ? at : [...at, f.kind === 'array' ? '0' : 'k']);
+  else if (f.kind === 'obj')
+    for (const [k, g] of Object.entries(f.shape)) {
+      yield [...at, k];
+      yield* pathsOf(g, [...at, k]);
+    }
+}
+
+const valueAt = (v: unknown, p: string[]): unknown =>
+  p.reduce<unknown>((o, k) => (isObj(o) || Array.isArray(o) ? (o as Record<string, unknown>)[k] : undefined), v);
+
+describe('check.ts and the zod schemas read every field of the table', () => {
+  const names = Object.keys(EVENTS) as KnownEventName[];
+
+  it('on an event made from the table with every field given, null, or left out: both read it alike, and every field is read', () => {
+    let paths = 0;
+    for (const type of names)
+      for (const mode of ['full', 'null', 'bare'] as const) {
+        const line = sample(EVENTS[type], mode);
+        const r = compare(type, line);
+        expect(r.agree, `${type} ${mode}: ${JSON.stringify(line)}`).toBe(true);
+        expect(r.checked, `${type} ${mode} left to zod`).toBe(true);
+        if (mode !== 'full') continue;
+        const read = checkEvent(type, line);
+        for (const p of pathsOf(EVENTS[type], [])) {
+          expect(valueAt(read, p), `${type}: ${p.join('.')}`).not.toBeUndefined();
+          paths++;
+        }
+      }
+    expect(names.length).toBe(16);
+    expect(paths).toBeGreaterThan(100);
+  });
+
+  it('on each of those events with a key missing, renamed, of every type, null, or one more', () => {
+    const bad: string[] = [];
+    let checked = 0;
+    let total = 0;
+    for (const type of names)
+      for (const m of mutations(sample(EVENTS[type], 'full'))) {
+        const r = compare(type, m);
+        total++;
+        if (r.checked) checked++;
+        if (!r.agree) bad.push(`${type}: ${JSON.stringify(m).slice(0, 400)}`);
+      }
+    expect(bad).toEqual([]);
+    expect(total).toBeGreaterThan(2000);
     expect(checked).toBeGreaterThan(total / 4);
   });
 });
