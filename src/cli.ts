@@ -1,12 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { diagnoseCommand } from './commands/diagnose.js';
-import { explainCommand } from './commands/explain.js';
-import { inspectCommand } from './commands/inspect.js';
 import { collectConf, EXIT_OK, EXIT_USAGE, threadOptions, UsageError, type Io } from './commands/io.js';
-import { memoryCommand } from './commands/memory.js';
-import { mergeCommand } from './commands/merge.js';
-import { scanCommand } from './commands/scan.js';
 import { problemOf } from './errors.js';
 import { escapeControl } from './render/escape.js';
 import { colorWanted, makeStyle, type Style } from './render/style.js';
@@ -102,7 +96,10 @@ const byOption = (): Option =>
 
 /**
  * Parses argv and runs one command; only wiring here, each command is a module of its own
- * (src/commands/). Returns the exit code (see EXIT_HELP); never throws for user errors.
+ * (src/commands/), imported when it runs: a start evaluates only the modules its command uses (in
+ * the one-file build, esbuild.config.mjs, an import() runs the module's code then, not at start).
+ * Evaluating every command's modules at each start (scan's output schemas, the remote sources) was
+ * ~15 ms of a tiny log's diagnosis. Returns the exit code (see EXIT_HELP); never throws for user errors.
  */
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {
   let code = EXIT_OK;
@@ -141,6 +138,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     async (paths: string[], opts: { format: 'text' | 'json'; color?: boolean; jobs?: string } & RemoteOptions) => {
       configure(opts, io.env);
       const threads = threadOptions(opts.jobs ?? null, io.env);
+      const { inspectCommand } = await import('./commands/inspect.js');
       code = await inspectCommand(paths, { format: opts.format, style: style(opts), threads }, io);
     },
   );
@@ -180,6 +178,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         color?: boolean;
       }) => {
         const master = opts.master === 'k8s' ? 'kubernetes' : ((opts.master as ClusterManager | undefined) ?? null);
+        const { memoryCommand } = await import('./commands/memory.js');
         code = await memoryCommand(
           {
             conf: opts.conf ?? {},
@@ -224,6 +223,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     ) => {
       configure(opts, io.env);
       const threads = threadOptions(opts.jobs ?? null, io.env);
+      const { diagnoseCommand } = await import('./commands/diagnose.js');
       code = await diagnoseCommand(paths, { format: opts.format, conf: opts.conf ?? {}, style: style(opts), threads }, io);
     },
   );
@@ -272,6 +272,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       } & RemoteOptions,
     ) => {
       configure(opts, io.env);
+      const { scanCommand } = await import('./commands/scan.js');
       code = await scanCommand(
         dir,
         {
@@ -309,6 +310,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .option(noColor, noColorHelp)
     .action(
       async (files: string[], opts: { format: 'table' | 'jsonl' | 'csv' | 'html'; root?: string; by?: 'app-name'; color?: boolean }) => {
+        const { mergeCommand } = await import('./commands/merge.js');
         code = await mergeCommand(
           files,
           { format: opts.format, root: opts.root ?? '', by: opts.by ?? null, style: style(opts), color: color(opts) },
@@ -322,7 +324,8 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .summary('what a finding code means, how it is detected and fixed')
     .argument('[code]', 'a finding code, e.g. yarn-memory-exceeded; none lists them all')
     .option(noColor, noColorHelp)
-    .action((codeArg: string | undefined) => {
+    .action(async (codeArg: string | undefined) => {
+      const { explainCommand } = await import('./commands/explain.js');
       code = explainCommand(codeArg, io);
     });
 
