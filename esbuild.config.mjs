@@ -25,7 +25,8 @@ const WRAPPER_END = '\n})';
 // The bundle sees each as a Proxy that requires the real module at the first read of a property:
 // esbuild reads a named import as a property of the module object at its use, so a call site reads
 // through it. test/load.test.ts checks which are loaded by a plain log and by logs that need them.
-const LAZY_BUILTINS = ['child_process', 'crypto', 'readline', 'worker_threads', 'zlib'];
+// (os only makes a temporary directory's name: a tiny diagnosis needs none, src/commands/diagnose.ts.)
+const LAZY_BUILTINS = ['child_process', 'crypto', 'os', 'readline', 'worker_threads', 'zlib'];
 const lazyBuiltins = {
   name: 'lazy-builtins',
   setup(b) {
@@ -83,6 +84,11 @@ await build({
 const built = readFileSync(bundle);
 const wide = built.findIndex((b) => b > 0x7f);
 if (wide !== -1) throw new Error(`${bundle}: a byte above ASCII at ${wide}: src/load.cts reads it as latin1`);
+// `import { z } from 'zod'` (the namespace by name) makes esbuild keep every export of zod, its 60
+// locales too: 0.45 MB more to read, deserialize and evaluate at each start. `import * as z` keeps
+// only what is used.
+const locale = /"node_modules\/zod\/v4\/locales\/(?!en\.js|index\.js)[^"]*"/.exec(built.toString('latin1'));
+if (locale) throw new Error(`${bundle}: holds zod's ${locale[0]}: import zod as \`import * as z from 'zod'\``);
 // The threads' files, found beside the bundle as the modules name them: each starts its part of it.
 for (const [file, role] of [
   ['dist/worker.js', 'scan-worker'],

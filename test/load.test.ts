@@ -60,7 +60,7 @@ describe('the one-file build (npm run build: esbuild.config.mjs, src/load.cts)',
         .filter((m) => m.startsWith('NativeModule '))
         .map((m) => m.slice('NativeModule '.length));
     };
-    const lazy = ['child_process', 'crypto', 'readline', 'worker_threads', 'zlib'];
+    const lazy = ['child_process', 'crypto', 'os', 'readline', 'worker_threads', 'zlib'];
     const plain = path.join(FIXTURES, 'diagnose', 'yarn-memory-exceeded', 'spark35-pyspark');
     expect(loaded(['diagnose', plain]).filter((m) => lazy.includes(m))).toEqual([]);
     // Used, each is there: zlib for gzip, crypto for the page's style hash, worker_threads for zstd's helper.
