@@ -26,7 +26,7 @@ const WRAPPER_END = '\n})';
 // esbuild reads a named import as a property of the module object at its use, so a call site reads
 // through it. test/load.test.ts checks which are loaded by a plain log and by logs that need them.
 // (os only makes a temporary directory's name: a tiny diagnosis needs none, src/commands/diagnose.ts.)
-const LAZY_BUILTINS = ['child_process', 'crypto', 'os', 'readline', 'worker_threads', 'zlib'];
+const LAZY_BUILTINS = ['child_process', 'crypto', 'os', 'readline', 'stream', 'worker_threads', 'zlib'];
 const lazyBuiltins = {
   name: 'lazy-builtins',
   setup(b) {

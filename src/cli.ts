@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { collectConf, EXIT_OK, EXIT_USAGE, threadOptions, UsageError, type Io } from './commands/io.js';
 import { problemOf } from './errors.js';
@@ -12,34 +12,73 @@ export type { Io } from './commands/io.js';
 
 // A reader that stopped reading (`| head`) is not an error: stop quietly, as Unix tools do. Any other
 // failure to write (a full disk: ENOSPC) is one line on stderr, if stderr still takes it, and exit 2 —
-// never a stack trace, and never 1, which says a memory failure was diagnosed. Installed when the
-// process's own streams are first used, not when this module is evaluated: a program that runs
-// `main` with an Io of its own (esbuild.config.mjs, making the code cache) keeps its streams as they are.
+// never a stack trace, and never 1, which says a memory failure was diagnosed.
 let writeFailed = false;
-let watching = false;
-function watchWrites(): void {
-  if (watching) return;
-  watching = true;
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'EPIPE') process.exit(0);
-      if (!writeFailed && stream === process.stdout) {
-        writeFailed = true;
-        process.stderr.write(`spark-triage: cannot write the output: ${escapeControl(inputErrorText(problemOf(e)))}\n`);
-      }
-      process.exit(2);
-    });
+function writeFailure(fd: 1 | 2, e: unknown): never {
+  if ((e as NodeJS.ErrnoException).code === 'EPIPE') process.exit(0);
+  if (!writeFailed && fd === 1) {
+    writeFailed = true;
+    try {
+      writeSync(2, `spark-triage: cannot write the output: ${escapeControl(inputErrorText(problemOf(e)))}\n`);
+    } catch {
+      // stderr is gone too: the exit code says it
+    }
   }
+  process.exit(2);
 }
 
+/**
+ * The process's own output. Writes go to file descriptors 1 and 2 directly, as process.stdout and
+ * process.stderr would for a file, a pipe or a terminal on Linux (synchronously), without making
+ * those: making both (Node's stream modules, a stream each) was ~3–4 ms of a tiny log's start. They
+ * are made when something needs them: whether stdout is a terminal and how wide, or a write that
+ * would block (a non-blocking pipe that is full: EAGAIN), which they queue; writes go through them
+ * from then on, in order. Installed when `main` runs without an Io: a program that runs `main` with
+ * an Io of its own (esbuild.config.mjs, making the code cache) keeps its streams as they are.
+ */
 function processIo(): Io {
-  watchWrites();
+  let streams = false;
+  const useStreams = (): void => {
+    if (streams) return;
+    streams = true;
+    for (const [fd, stream] of [
+      [1, process.stdout],
+      [2, process.stderr],
+    ] as const)
+      stream.on('error', (e: NodeJS.ErrnoException) => writeFailure(fd, e));
+  };
+  const write = (fd: 1 | 2, s: string): void => {
+    const stream = (): NodeJS.WriteStream => (fd === 1 ? process.stdout : process.stderr);
+    if (streams) {
+      stream().write(s);
+      return;
+    }
+    const bytes = Buffer.from(s, 'utf8');
+    let done = 0;
+    try {
+      while (done < bytes.length) done += writeSync(fd, bytes, done);
+      return;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') writeFailure(fd, e);
+    }
+    useStreams();
+    stream().write(bytes.subarray(done));
+  };
   return {
-    out: (s) => void process.stdout.write(s),
-    err: (s) => void process.stderr.write(s),
-    isTTY: process.stdout.isTTY === true,
-    errIsTTY: process.stderr.isTTY === true,
-    columns: process.stdout.columns,
+    out: (s) => write(1, s),
+    err: (s) => write(2, s),
+    get isTTY() {
+      useStreams();
+      return process.stdout.isTTY === true;
+    },
+    get errIsTTY() {
+      useStreams();
+      return process.stderr.isTTY === true;
+    },
+    get columns() {
+      useStreams();
+      return process.stdout.columns;
+    },
     env: process.env,
   };
 }
@@ -224,7 +263,9 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       configure(opts, io.env);
       const threads = threadOptions(opts.jobs ?? null, io.env);
       const { diagnoseCommand } = await import('./commands/diagnose.js');
-      code = await diagnoseCommand(paths, { format: opts.format, conf: opts.conf ?? {}, style: style(opts), threads }, io);
+      // Only text has colours: asking whether stdout is a terminal makes process.stdout (processIo).
+      const textStyle = opts.format === 'text' ? style(opts) : makeStyle(false);
+      code = await diagnoseCommand(paths, { format: opts.format, conf: opts.conf ?? {}, style: textStyle, threads }, io);
     },
   );
 

@@ -63,6 +63,8 @@ describe('the one-file build (npm run build: esbuild.config.mjs, src/load.cts)',
     const lazy = ['child_process', 'crypto', 'os', 'readline', 'worker_threads', 'zlib'];
     const plain = path.join(FIXTURES, 'diagnose', 'yarn-memory-exceeded', 'spark35-pyspark');
     expect(loaded(['diagnose', plain]).filter((m) => lazy.includes(m))).toEqual([]);
+    // JSON has no colours to decide: stdout is written without making process.stdout, nor Node's streams (src/cli.ts).
+    expect(loaded(['diagnose', '--format', 'json', plain]).filter((m) => [...lazy, 'stream'].includes(m))).toEqual([]);
     // Used, each is there: zlib for gzip, crypto for the page's style hash, worker_threads for zstd's helper.
     expect(loaded(['diagnose', path.join(FIXTURES, 'codecs', 'gzip')])).toContain('zlib');
     expect(loaded(['diagnose', '--format', 'html', plain])).toContain('crypto');
