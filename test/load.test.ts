@@ -46,7 +46,7 @@ describe('the one-file build (npm run build: esbuild.config.mjs, src/load.cts)',
     const loaded = (args: string[]): string[] => {
       const probe = `const { load } = await import(${JSON.stringify(path.join(ROOT, 'dist', 'load.cjs'))});
         const { main } = await load('cli');
-        process.on('exit', () => process.stderr.write('\\nLOADED ' + process.moduleLoadList.join(',')));
+        process.on('exit', () => { const list = process.moduleLoadList.join(','); process.stderr.write('\\nLOADED ' + list); });
         process.exitCode = await main(['node', 'spark-triage', ...${JSON.stringify(args)}]);`;
       const r = spawnSync(process.execPath, ['--input-type=module', '-e', probe], {
         encoding: 'utf8',
