@@ -1,4 +1,4 @@
-import { readFileSync, writeSync } from 'node:fs';
+import { fstatSync, readFileSync, writeSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { collectConf, EXIT_OK, EXIT_USAGE, threadOptions, UsageError, type Io } from './commands/io.js';
 import { problemOf } from './errors.js';
@@ -36,6 +36,15 @@ function writeFailure(fd: 1 | 2, e: unknown): never {
  * from then on, in order. Installed when `main` runs without an Io: a program that runs `main` with
  * an Io of its own (esbuild.config.mjs, making the code cache) keeps its streams as they are.
  */
+/** Only a character device can be a terminal: a file, a pipe or a socket is known not to be without its stream. */
+function mayBeTerminal(fd: 1 | 2): boolean {
+  try {
+    return fstatSync(fd).isCharacterDevice();
+  } catch {
+    return false;
+  }
+}
+
 function processIo(): Io {
   let streams = false;
   const useStreams = (): void => {
@@ -68,14 +77,17 @@ function processIo(): Io {
     out: (s) => write(1, s),
     err: (s) => write(2, s),
     get isTTY() {
+      if (!mayBeTerminal(1)) return false;
       useStreams();
       return process.stdout.isTTY === true;
     },
     get errIsTTY() {
+      if (!mayBeTerminal(2)) return false;
       useStreams();
       return process.stderr.isTTY === true;
     },
     get columns() {
+      if (!mayBeTerminal(1)) return undefined;
       useStreams();
       return process.stdout.columns;
     },
@@ -143,7 +155,17 @@ const byOption = (): Option =>
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {
   let code = EXIT_OK;
   const style = (opts: { color?: boolean }): Style => makeStyle(color(opts));
-  const color = (opts: { color?: boolean }): boolean => opts.color !== false && colorWanted({ isTTY: io.isTTY }, io.env);
+  // isTTY read only when NO_COLOR and FORCE_COLOR leave it to the terminal (it may make process.stdout).
+  const color = (opts: { color?: boolean }): boolean =>
+    opts.color !== false &&
+    colorWanted(
+      {
+        get isTTY() {
+          return io.isTTY;
+        },
+      },
+      io.env,
+    );
   const program = new Command('spark-triage')
     .description('Tells why a Spark job died of memory, and exactly what to change.')
     .version(VERSION)
