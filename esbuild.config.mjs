@@ -84,7 +84,7 @@ await build({
 const built = readFileSync(bundle);
 const wide = built.findIndex((b) => b > 0x7f);
 if (wide !== -1) throw new Error(`${bundle}: a byte above ASCII at ${wide}: src/load.cts reads it as latin1`);
-// `import { z } from 'zod'` (the namespace by name) makes esbuild keep every export of zod, its 60
+// `import { z } from 'zod'` (the namespace by name) makes esbuild keep every export of zod, its 62
 // locales too: 0.45 MB more to read, deserialize and evaluate at each start. `import * as z` keeps
 // only what is used.
 const locale = /"node_modules\/zod\/v4\/locales\/(?!en\.js|index\.js)[^"]*"/.exec(built.toString('latin1'));
