@@ -7,13 +7,16 @@
 // (median of 21 alternating runs 0.19 s either way: deserializing 8 MB costs page faults instructions
 // do not count), 18 MB more resident on a large log, and the bin would have had to be a shell script
 // to start node with it (no Windows). Not kept.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { build } from 'esbuild';
 
 const require = createRequire(import.meta.url);
 
 const bundle = 'dist/spark-triage.cjs';
+// What Node puts around a CommonJS module, so the bundle sees require, module and __filename.
+const WRAPPER_START = '(function (exports, require, module, __filename, __dirname) {';
+const WRAPPER_END = '\n})';
 
 // Node's built-in modules that a diagnosis of a local plain log never uses are required on first use,
 // not when the bundle is evaluated: each costs 6–9 million instructions to load (callgrind, `node`
@@ -22,7 +25,8 @@ const bundle = 'dist/spark-triage.cjs';
 // The bundle sees each as a Proxy that requires the real module at the first read of a property:
 // esbuild reads a named import as a property of the module object at its use, so a call site reads
 // through it. test/load.test.ts checks which are loaded by a plain log and by logs that need them.
-const LAZY_BUILTINS = ['child_process', 'crypto', 'readline', 'worker_threads', 'zlib'];
+// (os only makes a temporary directory's name: a tiny diagnosis needs none, src/commands/diagnose.ts.)
+const LAZY_BUILTINS = ['child_process', 'crypto', 'os', 'readline', 'stream', 'worker_threads', 'zlib'];
 const lazyBuiltins = {
   name: 'lazy-builtins',
   setup(b) {
@@ -61,7 +65,14 @@ await build({
   // CommonJS has no import.meta: the modules' relative URLs (../package.json, ./worker.js,
   // ./zstd-thread.js) resolve from the bundle, one folder below the project like dist/cli.js.
   define: { 'import.meta.url': '__bundle_url' },
-  banner: { js: "var __bundle_url = require('node:url').pathToFileURL(__filename).href;" },
+  // The file is the function Node would wrap a CommonJS module in, written out: src/load.cts compiles
+  // it as it is, where adding the wrapper at each start made a second 1.3 MB copy of the source (V8
+  // flattens the joined string before compiling: ~430 page faults, callgrind does not see them).
+  banner: { js: `${WRAPPER_START}var __bundle_url = require('node:url').pathToFileURL(__filename).href;` },
+  footer: { js: WRAPPER_END },
+  // ASCII only (esbuild escapes the rest), checked below: src/load.cts reads the file as latin1, a
+  // plain copy of its bytes, where UTF-8 decoding took 1,110 page faults against 661.
+  charset: 'ascii',
   // The cloud stores' clients stay out: loaded from node_modules by import() only when a URL of theirs
   // is given (src/sources/remote/), they would otherwise be parsed at every start (3.1 MB against 0.7).
   external: ['@aws-sdk/*', '@azure/*', '@smithy/*', '@google-cloud/*'],
@@ -70,6 +81,14 @@ await build({
   plugins: [lazyBuiltins],
   logLevel: 'warning',
 });
+const built = readFileSync(bundle);
+const wide = built.findIndex((b) => b > 0x7f);
+if (wide !== -1) throw new Error(`${bundle}: a byte above ASCII at ${wide}: src/load.cts reads it as latin1`);
+// `import { z } from 'zod'` (the namespace by name) makes esbuild keep every export of zod, its 62
+// locales too: 0.45 MB more to read, deserialize and evaluate at each start. `import * as z` keeps
+// only what is used.
+const locale = /"node_modules\/zod\/v4\/locales\/(?!en\.js|index\.js)[^"]*"/.exec(built.toString('latin1'));
+if (locale) throw new Error(`${bundle}: holds zod's ${locale[0]}: import zod as \`import * as z from 'zod'\``);
 // The threads' files, found beside the bundle as the modules name them: each starts its part of it.
 for (const [file, role] of [
   ['dist/worker.js', 'scan-worker'],

@@ -1,12 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { fstatSync, readFileSync, writeSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { diagnoseCommand } from './commands/diagnose.js';
-import { explainCommand } from './commands/explain.js';
-import { inspectCommand } from './commands/inspect.js';
 import { collectConf, EXIT_OK, EXIT_USAGE, threadOptions, UsageError, type Io } from './commands/io.js';
-import { memoryCommand } from './commands/memory.js';
-import { mergeCommand } from './commands/merge.js';
-import { scanCommand } from './commands/scan.js';
 import { problemOf } from './errors.js';
 import { escapeControl } from './render/escape.js';
 import { colorWanted, makeStyle, type Style } from './render/style.js';
@@ -18,34 +12,85 @@ export type { Io } from './commands/io.js';
 
 // A reader that stopped reading (`| head`) is not an error: stop quietly, as Unix tools do. Any other
 // failure to write (a full disk: ENOSPC) is one line on stderr, if stderr still takes it, and exit 2 —
-// never a stack trace, and never 1, which says a memory failure was diagnosed. Installed when the
-// process's own streams are first used, not when this module is evaluated: a program that runs
-// `main` with an Io of its own (esbuild.config.mjs, making the code cache) keeps its streams as they are.
+// never a stack trace, and never 1, which says a memory failure was diagnosed.
 let writeFailed = false;
-let watching = false;
-function watchWrites(): void {
-  if (watching) return;
-  watching = true;
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'EPIPE') process.exit(0);
-      if (!writeFailed && stream === process.stdout) {
-        writeFailed = true;
-        process.stderr.write(`spark-triage: cannot write the output: ${escapeControl(inputErrorText(problemOf(e)))}\n`);
-      }
-      process.exit(2);
-    });
+function writeFailure(fd: 1 | 2, e: unknown): never {
+  if ((e as NodeJS.ErrnoException).code === 'EPIPE') process.exit(0);
+  if (!writeFailed && fd === 1) {
+    writeFailed = true;
+    try {
+      writeSync(2, `spark-triage: cannot write the output: ${escapeControl(inputErrorText(problemOf(e)))}\n`);
+    } catch {
+      // stderr is gone too: the exit code says it
+    }
+  }
+  process.exit(2);
+}
+
+/**
+ * The process's own output. Writes go to file descriptors 1 and 2 directly, as process.stdout and
+ * process.stderr would for a file, a pipe or a terminal on Linux (synchronously), without making
+ * those: making both (Node's stream modules, a stream each) was ~3–4 ms of a tiny log's start. They
+ * are made when something needs them: whether stdout is a terminal and how wide, or a write that
+ * would block (a non-blocking pipe that is full: EAGAIN), which they queue; writes go through them
+ * from then on, in order. Installed when `main` runs without an Io: a program that runs `main` with
+ * an Io of its own (esbuild.config.mjs, making the code cache) keeps its streams as they are.
+ */
+/** Only a character device can be a terminal: a file, a pipe or a socket is known not to be without its stream. */
+function mayBeTerminal(fd: 1 | 2): boolean {
+  try {
+    return fstatSync(fd).isCharacterDevice();
+  } catch {
+    return false;
   }
 }
 
 function processIo(): Io {
-  watchWrites();
+  let streams = false;
+  const useStreams = (): void => {
+    if (streams) return;
+    streams = true;
+    for (const [fd, stream] of [
+      [1, process.stdout],
+      [2, process.stderr],
+    ] as const)
+      stream.on('error', (e: NodeJS.ErrnoException) => writeFailure(fd, e));
+  };
+  const write = (fd: 1 | 2, s: string): void => {
+    const stream = (): NodeJS.WriteStream => (fd === 1 ? process.stdout : process.stderr);
+    if (streams) {
+      stream().write(s);
+      return;
+    }
+    const bytes = Buffer.from(s, 'utf8');
+    let done = 0;
+    try {
+      while (done < bytes.length) done += writeSync(fd, bytes, done);
+      return;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') writeFailure(fd, e);
+    }
+    useStreams();
+    stream().write(bytes.subarray(done));
+  };
   return {
-    out: (s) => void process.stdout.write(s),
-    err: (s) => void process.stderr.write(s),
-    isTTY: process.stdout.isTTY === true,
-    errIsTTY: process.stderr.isTTY === true,
-    columns: process.stdout.columns,
+    out: (s) => write(1, s),
+    err: (s) => write(2, s),
+    get isTTY() {
+      if (!mayBeTerminal(1)) return false;
+      useStreams();
+      return process.stdout.isTTY === true;
+    },
+    get errIsTTY() {
+      if (!mayBeTerminal(2)) return false;
+      useStreams();
+      return process.stderr.isTTY === true;
+    },
+    get columns() {
+      if (!mayBeTerminal(1)) return undefined;
+      useStreams();
+      return process.stdout.columns;
+    },
     env: process.env,
   };
 }
@@ -102,12 +147,25 @@ const byOption = (): Option =>
 
 /**
  * Parses argv and runs one command; only wiring here, each command is a module of its own
- * (src/commands/). Returns the exit code (see EXIT_HELP); never throws for user errors.
+ * (src/commands/), imported when it runs: a start evaluates only the modules its command uses (in
+ * the one-file build, esbuild.config.mjs, an import() runs the module's code then, not at start).
+ * Evaluating every command's modules at each start (scan's output schemas, the remote sources) was
+ * ~15 ms of a tiny log's diagnosis. Returns the exit code (see EXIT_HELP); never throws for user errors.
  */
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {
   let code = EXIT_OK;
   const style = (opts: { color?: boolean }): Style => makeStyle(color(opts));
-  const color = (opts: { color?: boolean }): boolean => opts.color !== false && colorWanted({ isTTY: io.isTTY }, io.env);
+  // isTTY read only when NO_COLOR and FORCE_COLOR leave it to the terminal (it may make process.stdout).
+  const color = (opts: { color?: boolean }): boolean =>
+    opts.color !== false &&
+    colorWanted(
+      {
+        get isTTY() {
+          return io.isTTY;
+        },
+      },
+      io.env,
+    );
   const program = new Command('spark-triage')
     .description('Tells why a Spark job died of memory, and exactly what to change.')
     .version(VERSION)
@@ -141,6 +199,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     async (paths: string[], opts: { format: 'text' | 'json'; color?: boolean; jobs?: string } & RemoteOptions) => {
       configure(opts, io.env);
       const threads = threadOptions(opts.jobs ?? null, io.env);
+      const { inspectCommand } = await import('./commands/inspect.js');
       code = await inspectCommand(paths, { format: opts.format, style: style(opts), threads }, io);
     },
   );
@@ -180,6 +239,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         color?: boolean;
       }) => {
         const master = opts.master === 'k8s' ? 'kubernetes' : ((opts.master as ClusterManager | undefined) ?? null);
+        const { memoryCommand } = await import('./commands/memory.js');
         code = await memoryCommand(
           {
             conf: opts.conf ?? {},
@@ -224,7 +284,10 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     ) => {
       configure(opts, io.env);
       const threads = threadOptions(opts.jobs ?? null, io.env);
-      code = await diagnoseCommand(paths, { format: opts.format, conf: opts.conf ?? {}, style: style(opts), threads }, io);
+      const { diagnoseCommand } = await import('./commands/diagnose.js');
+      // Only text has colours: asking whether stdout is a terminal makes process.stdout (processIo).
+      const textStyle = opts.format === 'text' ? style(opts) : makeStyle(false);
+      code = await diagnoseCommand(paths, { format: opts.format, conf: opts.conf ?? {}, style: textStyle, threads }, io);
     },
   );
 
@@ -272,6 +335,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       } & RemoteOptions,
     ) => {
       configure(opts, io.env);
+      const { scanCommand } = await import('./commands/scan.js');
       code = await scanCommand(
         dir,
         {
@@ -309,6 +373,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .option(noColor, noColorHelp)
     .action(
       async (files: string[], opts: { format: 'table' | 'jsonl' | 'csv' | 'html'; root?: string; by?: 'app-name'; color?: boolean }) => {
+        const { mergeCommand } = await import('./commands/merge.js');
         code = await mergeCommand(
           files,
           { format: opts.format, root: opts.root ?? '', by: opts.by ?? null, style: style(opts), color: color(opts) },
@@ -322,7 +387,8 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .summary('what a finding code means, how it is detected and fixed')
     .argument('[code]', 'a finding code, e.g. yarn-memory-exceeded; none lists them all')
     .option(noColor, noColorHelp)
-    .action((codeArg: string | undefined) => {
+    .action(async (codeArg: string | undefined) => {
+      const { explainCommand } = await import('./commands/explain.js');
       code = explainCommand(codeArg, io);
     });
 

@@ -34,9 +34,9 @@ export function bundled(file: string): { start: typeof start; script: Script } {
   } catch {
     cachedData = undefined; // no cache: compiled as any script
   }
-  // The wrapper Node puts around a CommonJS module, so the bundle sees require, module and __filename.
-  const source = `(function (exports, require, module, __filename, __dirname) {${readFileSync(file, 'utf8')}\n})`;
-  const script = new Script(source, { filename: file, cachedData });
+  // The file holds the wrapper Node puts around a CommonJS module (esbuild.config.mjs), and only ASCII:
+  // latin1 is a plain copy of its bytes, and the string is compiled as read, never copied again.
+  const script = new Script(readFileSync(file, 'latin1'), { filename: file, cachedData });
   const module = { exports: {} as { start: typeof start } };
   const run = script.runInThisContext() as (e: object, r: NodeJS.Require, m: object, f: string, d: string) => void;
   run(module.exports, createRequire(file), module, file, path.dirname(file));

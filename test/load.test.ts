@@ -46,7 +46,7 @@ describe('the one-file build (npm run build: esbuild.config.mjs, src/load.cts)',
     const loaded = (args: string[]): string[] => {
       const probe = `const { load } = await import(${JSON.stringify(path.join(ROOT, 'dist', 'load.cjs'))});
         const { main } = await load('cli');
-        process.on('exit', () => process.stderr.write('\\nLOADED ' + process.moduleLoadList.join(',')));
+        process.on('exit', () => { const list = process.moduleLoadList.join(','); process.stderr.write('\\nLOADED ' + list); });
         process.exitCode = await main(['node', 'spark-triage', ...${JSON.stringify(args)}]);`;
       const r = spawnSync(process.execPath, ['--input-type=module', '-e', probe], {
         encoding: 'utf8',
@@ -60,9 +60,11 @@ describe('the one-file build (npm run build: esbuild.config.mjs, src/load.cts)',
         .filter((m) => m.startsWith('NativeModule '))
         .map((m) => m.slice('NativeModule '.length));
     };
-    const lazy = ['child_process', 'crypto', 'readline', 'worker_threads', 'zlib'];
+    const lazy = ['child_process', 'crypto', 'os', 'readline', 'worker_threads', 'zlib'];
     const plain = path.join(FIXTURES, 'diagnose', 'yarn-memory-exceeded', 'spark35-pyspark');
     expect(loaded(['diagnose', plain]).filter((m) => lazy.includes(m))).toEqual([]);
+    // JSON has no colours to decide: stdout is written without making process.stdout, nor Node's streams (src/cli.ts).
+    expect(loaded(['diagnose', '--format', 'json', plain]).filter((m) => [...lazy, 'stream'].includes(m))).toEqual([]);
     // Used, each is there: zlib for gzip, crypto for the page's style hash, worker_threads for zstd's helper.
     expect(loaded(['diagnose', path.join(FIXTURES, 'codecs', 'gzip')])).toContain('zlib');
     expect(loaded(['diagnose', '--format', 'html', plain])).toContain('crypto');

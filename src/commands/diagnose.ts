@@ -18,6 +18,8 @@ export interface DiagnoseCommandOptions {
   style: Style;
   /** HELD_BYTES unless given (tests read everything twice with 0). */
   heldBytes?: number;
+  /** SUMMARIES_HELD unless given (tests spool every summary with 0). */
+  summariesHeld?: number;
   /** Threads one large log may be read on (io.ts threadOptions); one unless given. */
   threads?: Pick<ReadOptions, 'jobs' | 'splitBytes' | 'splitInline'>;
 }
@@ -60,7 +62,7 @@ interface BatchApp extends MergeKey {
  */
 export async function diagnoseCommand(paths: string[], opts: DiagnoseCommandOptions, io: Io): Promise<number> {
   // JSON's input summaries, or the HTML page's index: written as the batch goes, read back at the end.
-  const summaries = opts.format === 'json' || opts.format === 'html' ? new TempSpool('spark-triage-out-', 'output') : null;
+  const summaries = opts.format === 'json' || opts.format === 'html' ? new Summaries(opts.summariesHeld ?? SUMMARIES_HELD) : null;
   try {
     return await diagnoseBatch(paths, opts, io, summaries);
   } finally {
@@ -68,7 +70,48 @@ export async function diagnoseCommand(paths: string[], opts: DiagnoseCommandOpti
   }
 }
 
-async function diagnoseBatch(paths: string[], opts: DiagnoseCommandOptions, io: Io, summaries: TempSpool | null): Promise<number> {
+/**
+ * Characters of summaries held in memory before they go to a temporary file (our choice: a summary
+ * is ~0.5 KB, so a batch of up to ~100 inputs never touches the disk; the spool's own batch size).
+ * A small batch was making, writing, reading back and removing a private directory at every start:
+ * ~1.6 ms of a tiny log's ~70 ms, with Node's os and recursive-removal modules loaded for it.
+ */
+const SUMMARIES_HELD = 64 * 1024;
+
+/** Lines written as the batch goes and read back once at the end: in memory up to SUMMARIES_HELD, then spooled. */
+class Summaries {
+  constructor(private readonly held: number) {}
+
+  private lines: string[] = [];
+  private chars = 0;
+  private spool: TempSpool | null = null;
+
+  write(line: string): void {
+    if (this.spool) return this.spool.write(`${line}\n`);
+    this.lines.push(line);
+    this.chars += line.length;
+    if (this.chars <= this.held) return;
+    this.spool = new TempSpool('spark-triage-out-', 'output');
+    for (const l of this.lines) this.spool.write(`${l}\n`);
+    this.lines = [];
+  }
+
+  /** Hands the lines back in order, then forgets them. */
+  drainLines(each: (line: string) => void): void {
+    if (this.spool) return this.spool.drainLines(each);
+    const lines = this.lines;
+    this.remove();
+    for (const l of lines) each(l);
+  }
+
+  remove(): void {
+    this.lines = [];
+    this.chars = 0;
+    this.spool?.remove();
+  }
+}
+
+async function diagnoseBatch(paths: string[], opts: DiagnoseCommandOptions, io: Io, summaries: Summaries | null): Promise<number> {
   const inputs: BatchInput[] = [];
   const apps: BatchApp[] = [];
   let unreadable = 0;
@@ -94,7 +137,7 @@ async function diagnoseBatch(paths: string[], opts: DiagnoseCommandOptions, io: 
     }
     inputs.push({ path: read.path, read: keep ? read : null, pending });
     // JSON says every input before any application: what it says waits on disk, not in memory.
-    if (opts.format === 'json') summaries?.write(`${JSON.stringify(inputJson(read))}\n`);
+    if (opts.format === 'json') summaries?.write(JSON.stringify(inputJson(read)));
   }
 
   const doc = opts.format === 'json' ? new JsonDocWriter(io.out) : null;
@@ -124,7 +167,7 @@ async function diagnoseBatch(paths: string[], opts: DiagnoseCommandOptions, io: 
     else if (page) {
       const id = `app-${++sections}`;
       io.out(diagnosisSection(d, id, m.primary.state.timelineView()));
-      summaries!.write(`${JSON.stringify(sectionRef(d, id))}\n`);
+      summaries!.write(JSON.stringify(sectionRef(d, id)));
     } else io.out(`${opts.format === 'markdown' ? renderDiagnosisMarkdown(d) : renderDiagnosisText(d, opts.style)}\n`);
   }
   const code = unreadable > 0 ? EXIT_USAGE : critical > 0 ? EXIT_DIAGNOSED : EXIT_OK;

@@ -73,6 +73,29 @@ describe('when the output cannot be written', () => {
     }
   });
 
+  it('a non-blocking pipe that fills (EAGAIN) loses nothing: the rest is queued, in order, and written when read', async () => {
+    // The CLI writes to its file descriptors directly (src/cli.ts processIo). Here something made
+    // process.stdout before it ran (a preloaded module), which makes the pipe non-blocking, and nobody
+    // reads for a while: ~0.7 MB of JSON meets a full pipe.
+    const args = ['diagnose', '--format', 'json', fixture('diagnose')];
+    const expected = runCli(args);
+    expect(expected.stdout.length).toBeGreaterThan(500_000);
+    const child = spawn(process.execPath, ['--import', 'data:text/javascript,process.stdout', BIN, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1', TZ: 'UTC' },
+    });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.stdout.pause();
+    await new Promise((r) => setTimeout(r, 1500));
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => chunks.push(c));
+    child.stdout.resume();
+    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect([status, stderr]).toEqual([expected.status, expected.stderr]);
+    expect(Buffer.concat(chunks).toString('utf8')).toBe(expected.stdout);
+  });
+
   it('a reader that stops reading (| head) ends it quietly: exit 0, nothing on stderr', async () => {
     // Far more than a pipe holds (64 KiB), so writes go on after the reader is gone.
     const child = spawn(process.execPath, [BIN, 'scan', '--jobs', '1', '--format', 'jsonl', FIXTURES], {

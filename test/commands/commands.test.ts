@@ -67,12 +67,12 @@ describe('diagnose command, a batch too large to hold', () => {
     fixture('codecs'),
   ];
 
-  for (const format of ['json', 'text', 'markdown'] as const) {
-    it(`${format}: read again one application at a time, the output is the same byte for byte`, async () => {
+  for (const format of ['json', 'text', 'markdown', 'html'] as const) {
+    it(`${format}: read again one application at a time, summaries spooled to disk, the output is the same byte for byte`, async () => {
       const held = memoryIo();
       const again = memoryIo();
       const codeHeld = await diagnoseCommand(batch, { format, conf: {}, style: plain }, held);
-      const codeAgain = await diagnoseCommand(batch, { format, conf: {}, style: plain, heldBytes: 0 }, again);
+      const codeAgain = await diagnoseCommand(batch, { format, conf: {}, style: plain, heldBytes: 0, summariesHeld: 0 }, again);
       expect(codeAgain).toBe(codeHeld);
       expect(again.stdout()).toBe(held.stdout());
       expect(again.stderr()).toBe(held.stderr());
