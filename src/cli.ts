@@ -27,15 +27,6 @@ function writeFailure(fd: 1 | 2, e: unknown): never {
   process.exit(2);
 }
 
-/**
- * The process's own output. Writes go to file descriptors 1 and 2 directly, as process.stdout and
- * process.stderr would for a file, a pipe or a terminal on Linux (synchronously), without making
- * those: making both (Node's stream modules, a stream each) was ~3–4 ms of a tiny log's start. They
- * are made when something needs them: whether stdout is a terminal and how wide, or a write that
- * would block (a non-blocking pipe that is full: EAGAIN), which they queue; writes go through them
- * from then on, in order. Installed when `main` runs without an Io: a program that runs `main` with
- * an Io of its own (esbuild.config.mjs, making the code cache) keeps its streams as they are.
- */
 /** Only a character device can be a terminal: a file, a pipe or a socket is known not to be without its stream. */
 function mayBeTerminal(fd: 1 | 2): boolean {
   try {
@@ -45,6 +36,15 @@ function mayBeTerminal(fd: 1 | 2): boolean {
   }
 }
 
+/**
+ * The process's own output. Writes go to file descriptors 1 and 2 directly, as process.stdout and
+ * process.stderr would for a file, a pipe or a terminal on Linux (synchronously), without making
+ * those: making both (Node's stream modules, a stream each) was ~3–4 ms of a tiny log's start. They
+ * are made when something needs them: whether stdout is a terminal and how wide, or a write that
+ * would block (a non-blocking pipe that is full: EAGAIN), which they queue; writes go through them
+ * from then on, in order. Installed when `main` runs without an Io: a program that runs `main` with
+ * an Io of its own (esbuild.config.mjs, making the code cache) keeps its streams as they are.
+ */
 function processIo(): Io {
   let streams = false;
   const useStreams = (): void => {
