@@ -87,8 +87,9 @@ export interface TaskBatch {
   /** EXECUTOR_NUMS numbers per executor (EXEC_TASKS…), in executorIds' order. */
   executorNums: Float64Array;
   /**
-   * The executors' metric peaks, executor after executor (EXEC_PEAKS each): metrics (indices
-   * into TailDigest.metricNames) in the order first seen for that executor, with the highest value of each.
+   * The executors' metric peaks, executor after executor (EXEC_PEAKS each): the metrics (indices into
+   * TailDigest.metricNames) whose highest value rose in the batch, in the order each first rose, with
+   * that value (src/state/batch.ts, TaskBatcher.take, says why this folds as the tasks one by one).
    */
   peakIds: Int32Array;
   peakVals: Float64Array;

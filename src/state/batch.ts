@@ -45,6 +45,8 @@ type StageEntry = StageDelta & { durations: Histogram; peakExecution: Histogram 
  * An executor as this batcher knows it, kept from batch to batch (so that a batch of hundreds of
  * executors allocates nothing per executor): its sums in the current batch, and by metric id (fast.ts
  * metricId) the highest value seen in any batch and the highest one a batch taken so far carried.
+ * Bounded as executorsSeen (the digest's executor bound, src/input/tail.ts), each by the metric names
+ * (MAX_METRIC_NAMES).
  */
 interface ExecutorEntry {
   id: string;
