@@ -96,6 +96,17 @@ describe('when the output cannot be written', () => {
     expect(Buffer.concat(chunks).toString('utf8')).toBe(expected.stdout);
   });
 
+  it('a bug (an exception nothing caught) is one escaped line and exit 70, never a stack trace', () => {
+    // A preloaded module throws once the CLI has started, with log-like text in its message.
+    const thrower = `data:text/javascript,setImmediate(() => { throw new Error('boom \\u001b[31mred\\nsecond line'); })`;
+    const r = spawnSync(process.execPath, ['--import', thrower, BIN, 'diagnose', '--format', 'json', kill], {
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    expect(r.status).toBe(70);
+    expect(r.stderr).toBe('spark-triage: internal error: boom \\u001b[31mred (a bug in spark-triage: please report it)\n');
+  });
+
   it('a reader that stops reading (| head) ends it quietly: exit 0, nothing on stderr', async () => {
     // Far more than a pipe holds (64 KiB), so writes go on after the reader is gone.
     const child = spawn(process.execPath, [BIN, 'scan', '--jobs', '1', '--format', 'jsonl', FIXTURES], {
