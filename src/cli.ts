@@ -1,6 +1,6 @@
 import { fstatSync, readFileSync, writeSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { collectConf, EXIT_OK, EXIT_USAGE, threadOptions, UsageError, type Io } from './commands/io.js';
+import { collectConf, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, threadOptions, UsageError, type Io } from './commands/io.js';
 import { problemOf } from './errors.js';
 import { escapeControl } from './render/escape.js';
 import { colorWanted, makeStyle, type Style } from './render/style.js';
@@ -27,6 +27,25 @@ function writeFailure(fd: 1 | 2, e: unknown): never {
   process.exit(2);
 }
 
+/** The characters of a bug's message shown (its first line): enough to name it, never a page. Our choice. */
+const INTERNAL_MESSAGE_CHARS = 500;
+
+/**
+ * A bug (an exception nothing caught, a promise nothing awaited that failed) still ends as one line on
+ * stderr, never a stack trace, its message escaped as log text is (it may quote one).
+ */
+function internalError(e: unknown): never {
+  const message = String((e as Error | null)?.message ?? e)
+    .split('\n')[0]!
+    .slice(0, INTERNAL_MESSAGE_CHARS);
+  try {
+    writeSync(2, `spark-triage: internal error: ${escapeControl(message)} (a bug in spark-triage: please report it)\n`);
+  } catch {
+    // stderr is gone too: the exit code says it
+  }
+  process.exit(EXIT_INTERNAL);
+}
+
 /** Only a character device can be a terminal: a file, a pipe or a socket is known not to be without its stream. */
 function mayBeTerminal(fd: 1 | 2): boolean {
   try {
@@ -42,10 +61,12 @@ function mayBeTerminal(fd: 1 | 2): boolean {
  * those: making both (Node's stream modules, a stream each) was ~3–4 ms of a tiny log's start. They
  * are made when something needs them: whether stdout is a terminal and how wide, or a write that
  * would block (a non-blocking pipe that is full: EAGAIN), which they queue; writes go through them
- * from then on, in order. Installed when `main` runs without an Io: a program that runs `main` with
- * an Io of its own (esbuild.config.mjs, making the code cache) keeps its streams as they are.
+ * from then on, in order. A bug ends as internalError says. Installed when `main` runs without an Io:
+ * a program that runs `main` with an Io of its own (esbuild.config.mjs, making the code cache) keeps
+ * its streams, and its own way with an uncaught exception, as they are.
  */
 function processIo(): Io {
+  process.on('uncaughtException', internalError);
   let streams = false;
   const useStreams = (): void => {
     if (streams) return;

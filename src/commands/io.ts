@@ -26,6 +26,8 @@ export const EXIT_OK = 0;
 export const EXIT_DIAGNOSED = 1;
 export const EXIT_USAGE = 2;
 export const EXIT_INTERRUPTED = 130;
+/** A bug in spark-triage, not in the input: sysexits' EX_SOFTWARE, which no input and no diagnosis gives (src/cli.ts). */
+export const EXIT_INTERNAL = 70;
 
 /** One line on stderr naming an input that could not (all) be read. */
 export function reportFailures(read: InputRead, io: Io): void {

@@ -104,7 +104,7 @@ describe('when the output cannot be written', () => {
       env: { ...process.env, NO_COLOR: '1' },
     });
     expect(r.status).toBe(70);
-    expect(r.stderr).toBe('spark-triage: internal error: boom \\u001b[31mred (a bug in spark-triage: please report it)\n');
+    expect(r.stderr).toBe('spark-triage: internal error: boom \\x1b[31mred (a bug in spark-triage: please report it)\n');
   });
 
   it('a reader that stops reading (| head) ends it quietly: exit 0, nothing on stderr', async () => {
