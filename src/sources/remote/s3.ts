@@ -376,20 +376,14 @@ async function* listDirect(d: Direct, dir: string): AsyncGenerator<StoreEntry> {
   }
 }
 
-/** The text of a signed GET's answer (a listing), received on this thread: retries, and judges the status, as directGet does. */
-async function signedText(d: Direct, path: string, query: string): Promise<string> {
-  let last: { status: number | null; detail: string };
-  let failures = 0;
-  let skewed = false;
-  let wait: number | null = null;
-  for (;;) {
-    if (wait !== null) await sleep(wait);
-    wait = null;
-    const headers = signGet(d, await d.credentials(), path, query, null, null);
-    try {
-      const a = await answerPumped(d, query === '' ? path : `${path}?${query}`, headers, false);
-      const { status } = a.head;
-      if (status === 200) {
+/** The text of a signed GET's answer (a listing), received on this thread: tried as signedGet tries. */
+function signedText(d: Direct, path: string, query: string): Promise<string> {
+  return signedGet(
+    d,
+    (creds) => signGet(d, creds, path, query, null, null),
+    (headers) => answerPumped(d, query === '' ? path : `${path}?${query}`, headers, false),
+    async (a) => {
+      if (a.head.status === 200) {
         const pieces: Buffer[] = [];
         let got = 0;
         for await (const c of a.body()) {
@@ -400,11 +394,63 @@ async function signedText(d: Direct, path: string, query: string): Promise<strin
           }
           pieces.push(Buffer.from(c));
         }
-        return Buffer.concat(pieces, got).toString('utf8');
+        return { done: Buffer.concat(pieces, got).toString('utf8') };
       }
-      const { code, detail } = s3ErrorOf(a.head.text ?? '', a.head.statusText);
       // NoSuchBucket: a listing's only 404.
-      if (status === 404) throw new InputError('remote-not-found');
+      if (a.head.status === 404) throw new InputError('remote-not-found');
+      return null;
+    },
+  );
+}
+
+/** What an answer came to for the caller of signedGet: its result, ask again at once (no failure), or null: judge the status there. */
+type Judged<T> = { done: T } | 'again' | null;
+
+/**
+ * A GET signed by `sign` and sent by `send`, tried as the SDK's standard mode does: connection
+ * failures (also while `judge` reads a body), 408, 429 (SlowDown) and 5xx again (MAX_ATTEMPTS,
+ * backoff, Retry-After when given); a 401 or 403 for a skewed clock signed once more with the
+ * server's time (correctClock); any other refusal one InputError. `judge` first takes each answer,
+ * with the S3 error code of its body (null for none), and says what it comes to for its caller.
+ */
+async function signedGet<T>(
+  d: Direct,
+  sign: (creds: Credentials) => Record<string, string>,
+  send: (headers: Record<string, string>) => Promise<Answer>,
+  judge: (a: Answer, code: string | null) => Promise<Judged<T>> | Judged<T>,
+): Promise<T> {
+  let last: { status: number | null; detail: string } = { status: null, detail: '' };
+  let failures = 0;
+  let wait: number | null = null;
+  /** Signed again once after correcting the clock (correctClock). */
+  let skewed = false;
+  for (;;) {
+    if (wait !== null) await sleep(wait);
+    wait = null;
+    let headers;
+    try {
+      headers = sign(await d.credentials());
+    } catch (e) {
+      throw s3Error(e);
+    }
+    let judged: Judged<T> = null;
+    let a: Answer | null = null;
+    let error: { code: string | null; detail: string } = { code: null, detail: '' };
+    try {
+      const got = await send(headers);
+      const { status } = got.head;
+      if (status < 200 || status > 299) error = s3ErrorOf(got.head.text ?? '', got.head.statusText);
+      judged = await judge(got, error.code);
+      a = got;
+    } catch (e) {
+      if (e instanceof InputError) throw e;
+      last = { status: null, detail: String((e as { code?: string }).code ?? (e as Error).message ?? e).split('\n')[0]! };
+    }
+    if (judged === 'again') continue;
+    if (judged !== null) return judged.done;
+    if (a !== null) {
+      const { status } = a.head;
+      const { code, detail } = error;
       if (status === 401 || status === 403) {
         if (!skewed && correctClock(d, a.head, code)) {
           skewed = true;
@@ -415,9 +461,6 @@ async function signedText(d: Direct, path: string, query: string): Promise<strin
       if (!retriable(status)) throw new InputError('remote-refused', { status, detail });
       wait = retryAfter(a.head.retryAfter);
       last = { status, detail };
-    } catch (e) {
-      if (e instanceof InputError) throw e;
-      last = { status: null, detail: String((e as { code?: string }).code ?? (e as Error).message ?? e).split('\n')[0]! };
     }
     if (++failures >= MAX_ATTEMPTS) throw new InputError('remote-gave-up', { attempts: MAX_ATTEMPTS, ...last });
     wait ??= backoff(failures);
@@ -596,35 +639,18 @@ async function answerPumped(d: Direct, path: string, headers: Record<string, str
 
 /**
  * GET of one object (from `start`, pinned to `ifMatch`), signed by signGet and sent by our own
- * HTTP/1.1 client (./pump.ts) on this thread or, for a large object, on the receiving thread:
- * retries connection failures, 408, 429 (SlowDown) and 5xx as the SDK's standard mode does
- * (MAX_ATTEMPTS, backoff, Retry-After when given); answers as Store.get says.
+ * HTTP/1.1 client (./pump.ts) on this thread or, for a large object, on the receiving thread;
+ * tried as signedGet tries; answers as Store.get says.
  */
-async function directGet(d: Direct, key: string, start: number, ifMatch: string | null): Promise<Opened | null> {
+function directGet(d: Direct, key: string, start: number, ifMatch: string | null): Promise<Opened | null> {
   const path = `${d.base.pathname.replace(/\/$/, '')}/${encodeKey(key)}`;
-  let last: { status: number | null; detail: string } = { status: null, detail: '' };
-  let failures = 0;
-  let wait: number | null = null;
   let pin = ifMatch;
   let onThread = false;
-  /** Signed again once after correcting the clock (correctClock). */
-  let skewed = false;
-  for (;;) {
-    if (wait !== null) await sleep(wait);
-    wait = null;
-    let headers;
-    try {
-      headers = signGet(d, await d.credentials(), path, '', start > 0 ? `bytes=${start}-` : null, pin);
-    } catch (e) {
-      throw s3Error(e);
-    }
-    let a: Answer | null = null;
-    try {
-      a = await answerPumped(d, path, headers, onThread);
-    } catch (e) {
-      last = { status: null, detail: String((e as { code?: string }).code ?? (e as Error).message ?? e).split('\n')[0]! };
-    }
-    if (a !== null) {
+  return signedGet<Opened | null>(
+    d,
+    (creds) => signGet(d, creds, path, '', start > 0 ? `bytes=${start}-` : null, pin),
+    (headers) => answerPumped(d, path, headers, onThread),
+    (a, code) => {
       const { status, etag, length } = a.head;
       if (status === 200 || status === 206) {
         if (!onThread && length !== null && length >= PUMP_MIN_BYTES) {
@@ -632,35 +658,23 @@ async function directGet(d: Direct, key: string, start: number, ifMatch: string 
           a.drop();
           onThread = true;
           pin ??= etag;
-          continue;
+          return 'again';
         }
         const whole = a.whole;
-        if (whole) return { body: onePiece(whole), version: etag ?? pin, chunked: true, whole };
-        return { body: a.body(), version: etag ?? pin, chunked: true };
+        if (whole) return { done: { body: onePiece(whole), version: etag ?? pin, chunked: true, whole } };
+        return { done: { body: a.body(), version: etag ?? pin, chunked: true } };
       }
-      const { code, detail } = s3ErrorOf(a.head.text ?? '', a.head.statusText);
       // The object ended exactly where the connection dropped: nothing more to read.
-      if (status === 416 && start > 0) return { body: (async function* () {})(), version: pin };
+      if (status === 416 && start > 0) return { done: { body: (async function* () {})(), version: pin } };
       if (status === 404) {
         // NoSuchKey: maybe a directory. A missing bucket is said as such.
         if (code === 'NoSuchBucket') throw new InputError('remote-not-found');
-        return null;
+        return { done: null };
       }
       if (status === 412) throw new InputError('input-changed');
-      if (status === 401 || status === 403) {
-        if (!skewed && correctClock(d, a.head, code)) {
-          skewed = true;
-          continue;
-        }
-        throw new InputError('remote-denied', { status, detail });
-      }
-      if (!retriable(status)) throw new InputError('remote-refused', { status, detail });
-      wait = retryAfter(a.head.retryAfter);
-      last = { status, detail };
-    }
-    if (++failures >= MAX_ATTEMPTS) throw new InputError('remote-gave-up', { attempts: MAX_ATTEMPTS, ...last });
-    wait ??= backoff(failures);
-  }
+      return null;
+    },
+  );
 }
 
 /** The store and key an s3:// or s3a:// URL names, or why it names none. */

@@ -311,6 +311,8 @@ describe.skipIf(!HAVE)('reading logs from S3 (s3proxy, SigV4)', () => {
           { pathIncludes: `/many/${late[2]}`, fault: 's3-slow-down' },
           { pathIncludes: `/many/${late[3]}`, fault: 'status-503' },
           { pathIncludes: `/many/${late[4]}`, fault: 'drop-mid-body' },
+          // The listing's page cut while it is read: asked again, as an object's GET is.
+          { pathIncludes: 'list-type=2', fault: 'drop-mid-body' },
         ],
       });
     });
@@ -326,6 +328,7 @@ describe.skipIf(!HAVE)('reading logs from S3 (s3proxy, SigV4)', () => {
       // Each faulted object was asked again (or read again from where it was cut).
       for (const name of late)
         expect(proxy!.seen.filter((s) => s.startsWith('GET ') && s.includes(`/many/${name}`)).length).toBeGreaterThanOrEqual(2);
+      expect(proxy!.seen.filter((s) => s.includes('list-type=2')).length).toBeGreaterThanOrEqual(2);
     }, 120_000);
   });
 
