@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -105,6 +106,29 @@ describe('when the output cannot be written', () => {
     });
     expect(r.status).toBe(70);
     expect(r.stderr).toBe('spark-triage: internal error: boom \\x1b[31mred (a bug in spark-triage: please report it)\n');
+  });
+
+  it('no build, or a damaged one: one line and exit 70 from the bin itself, never a stack trace', () => {
+    // The bin alone, as after a clone without `npm ci`; then with a bundle that throws as it starts.
+    const dir = mkdtempSync(path.join(tmpdir(), 'spark-triage-bin-'));
+    try {
+      mkdirSync(path.join(dir, 'bin'));
+      copyFileSync(BIN, path.join(dir, 'bin', path.basename(BIN)));
+      const run = (): [number | null, string] => {
+        const r = spawnSync(process.execPath, [path.join(dir, 'bin', path.basename(BIN)), '--help'], { encoding: 'utf8' });
+        return [r.status, r.stderr];
+      };
+      expect(run()).toEqual([70, `spark-triage: not built: run \`npm run build\` in ${dir}\n`]);
+      mkdirSync(path.join(dir, 'dist'));
+      copyFileSync(path.join(ROOT, 'dist', 'load.cjs'), path.join(dir, 'dist', 'load.cjs'));
+      writeFileSync(
+        path.join(dir, 'dist', 'spark-triage.cjs'),
+        '(function (exports, require, module, __filename, __dirname) { throw new Error("boom \\u001b[31mred\\nsecond line") \n})',
+      );
+      expect(run()).toEqual([70, 'spark-triage: internal error: boom \\x1b[31mred (a bug in spark-triage: please report it)\n']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a reader that stops reading (| head) ends it quietly: exit 0, nothing on stderr', async () => {
