@@ -1,5 +1,6 @@
 import { indexOfByte } from './lines.js';
-import type { EventOf } from './schemas.js';
+import type { Shape } from './fields.js';
+import { EVENTS, type EventOf } from './schemas.js';
 
 /**
  * Reading an event-log line without JSON.parse when that is safe. Spark's JsonProtocol writes
@@ -571,16 +572,29 @@ class Wanted {
   }
 }
 
+/** SparkListenerTaskEnd's fields as schemas.ts declares them: the one place they are written. */
+const TASK_END = EVENTS.SparkListenerTaskEnd.shape;
+const TASK_METRICS = TASK_END['Task Metrics'].of.shape;
+
+/**
+ * The walk's kind for each field of `shape` (an object level of the schema): what the full parse
+ * asks of it (a number, a string, a boolean, an object a walk stops at), with the slots `keep`
+ * names; then `stops`, objects JsonProtocol writes at that level that the schema does not read
+ * (a place for the walk to stop, refused nowhere). A field of a kind the fast path cannot check
+ * throws here, at start: read it in the fast path, or leave the event to the full parse.
+ */
+function wantsOf(shape: Shape, keep: Readonly<Record<string, number>>, stops: readonly string[] = []): Want[] {
+  const wants: Want[] = Object.entries(shape).map(([name, field]) => {
+    const f = field.kind === 'opt' ? field.of : field;
+    const kind = f.kind === 'num' ? NUM : f.kind === 'str' ? STR : f.kind === 'bool' ? BOOL : f.kind === 'obj' ? OBJ : -1;
+    if (kind < 0) throw new Error(`fast path: ${name} is a ${f.kind}, which a walk does not check`);
+    return keep[name] !== undefined ? [name, kind, keep[name]] : [name, kind];
+  });
+  return [...wants, ...stops.map((name): Want => [name, OBJ])];
+}
+
 /** Keys of the event's level a walk there must not meet (a later one would replace what was read). */
-const TOP_LEVEL: Want[] = [
-  ['Event', REFUSE],
-  ['Stage ID', REFUSE],
-  ['Stage Attempt ID', REFUSE],
-  ['Task End Reason', REFUSE],
-  ['Task Info', REFUSE],
-  ['Task Executor Metrics', REFUSE],
-  ['Task Metrics', REFUSE],
-];
+const TOP_LEVEL: Want[] = ['Event', ...Object.keys(TASK_END)].map((name) => [name, REFUSE]);
 const override = (base: Want[], wants: Want[]): Want[] => [...wants, ...base.filter((b) => !wants.some((w) => w[0] === b[0]))];
 /** Top level, from just after the event name: Stage ID, Stage Attempt ID, Task Type, up to Task End Reason. */
 const TOP = new Wanted(
@@ -592,37 +606,31 @@ const TOP = new Wanted(
 );
 /** Top level after Task End Reason: Task Info next (two walks of the same level keep two templates). */
 const AFTER_REASON = new Wanted(override(TOP_LEVEL, [['Task Info', OBJ]]));
-const INFO = new Wanted([
-  ['Task ID', NUM, 0],
-  ['Launch Time', NUM, 1],
-  ['Finish Time', NUM, 2],
-  ['Executor ID', ID],
-  ['Index', NUM],
-  ['Attempt', NUM],
-  ['Host', STR],
-  ['Speculative', BOOL],
-  ['Failed', BOOL],
-  ['Killed', BOOL],
-  ['Accumulables', OBJ],
-]);
+/** Task Info; the Executor ID is kept as a string (strVal), and Accumulables, last, ends the walk. */
+const INFO = new Wanted(
+  override(wantsOf(TASK_END['Task Info'].shape, { 'Task ID': 0, 'Launch Time': 1, 'Finish Time': 2 }, ['Accumulables']), [
+    ['Executor ID', ID],
+  ]),
+);
 /** The slot of `vals` an Input Metrics' Bytes Read is kept in (after Task Metrics' six). */
 const INPUT_SLOT = 6;
-const TM = new Wanted([
-  ['Executor Run Time', NUM, 0],
-  ['JVM GC Time', NUM, 1],
-  ['Result Size', NUM, 2],
-  ['Memory Bytes Spilled', NUM, 3],
-  ['Disk Bytes Spilled', NUM, 4],
-  ['Peak Execution Memory', NUM, 5],
-  // The objects JsonProtocol writes in Task Metrics, the walk's place to stop at (first Shuffle Read Metrics).
-  ['Shuffle Read Metrics', OBJ],
-  ['Shuffle Write Metrics', OBJ],
-  ['Input Metrics', OBJ],
-  ['Output Metrics', OBJ],
-  ['Updated Blocks', OBJ],
-]);
+const TM = new Wanted(
+  wantsOf(
+    TASK_METRICS,
+    {
+      'Executor Run Time': 0,
+      'JVM GC Time': 1,
+      'Result Size': 2,
+      'Memory Bytes Spilled': 3,
+      'Disk Bytes Spilled': 4,
+      'Peak Execution Memory': 5,
+    },
+    // The other objects JsonProtocol writes in Task Metrics, the walk's place to stop at (first Shuffle Read Metrics).
+    ['Shuffle Read Metrics', 'Shuffle Write Metrics', 'Output Metrics', 'Updated Blocks'],
+  ),
+);
 /** A task's input bytes: JsonProtocol.scala writes `"Input Metrics":{"Bytes Read":N,…}` inside Task Metrics. */
-const INPUT = new Wanted([['Bytes Read', NUM, INPUT_SLOT]]);
+const INPUT = new Wanted(wantsOf(TASK_METRICS['Input Metrics'].of.shape, { 'Bytes Read': INPUT_SLOT }));
 INPUT.clears = false;
 const INPUT_KEY = needle(',"Input Metrics":');
 const INPUT_PIVOT = INPUT_KEY.bytes.indexOf('I');
