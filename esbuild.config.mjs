@@ -1,19 +1,24 @@
-// The one-file build, run by `npm run build` after tsc: dist/spark-triage.cjs holds the CLI, the scan
+// The one-file builds, run by `npm run build` after tsc: dist/spark-triage.cjs holds the CLI, the scan
 // worker and the zstd helper (src/bundle.ts), and dist/spark-triage.v8cache its V8 code cache, made
-// here by running the built CLI once on a fixture so the functions a diagnosis uses are in it.
+// here by running the built CLI once on a fixture so the functions a diagnosis uses are in it;
+// dist/split-worker.cjs holds the split helper thread alone (src/input/split-bundle.ts), and
+// dist/split-worker.v8cache its code cache, made here by a helper thread reading a fixture's blocks.
 // src/load.cts starts from them. Nothing here is committed (dist/ is ignored).
 // A V8 start-up snapshot (`node --build-snapshot`, every module already evaluated) was built here and
 // measured: 44% fewer instructions for a 5 KB log, but no faster by the clock on this machine, idle
 // (median of 21 alternating runs 0.19 s either way: deserializing 8 MB costs page faults instructions
 // do not count), 18 MB more resident on a large log, and the bin would have had to be a shell script
 // to start node with it (no Windows). Not kept.
+import { once } from 'node:events';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { MessageChannel, Worker } from 'node:worker_threads';
 import { build } from 'esbuild';
 
 const require = createRequire(import.meta.url);
 
 const bundle = 'dist/spark-triage.cjs';
+const splitBundle = 'dist/split-worker.cjs';
 // What Node puts around a CommonJS module, so the bundle sees require, module and __filename.
 const WRAPPER_START = '(function (exports, require, module, __filename, __dirname) {';
 const WRAPPER_END = '\n})';
@@ -51,9 +56,7 @@ module.exports = new Proxy({}, {
     });
   },
 };
-await build({
-  entryPoints: ['dist/bundle.js'],
-  outfile: bundle,
+const options = {
   bundle: true,
   platform: 'node',
   format: 'cjs',
@@ -80,15 +83,21 @@ await build({
   supported: { 'dynamic-import': false },
   plugins: [lazyBuiltins],
   logLevel: 'warning',
-});
-const built = readFileSync(bundle);
-const wide = built.findIndex((b) => b > 0x7f);
-if (wide !== -1) throw new Error(`${bundle}: a byte above ASCII at ${wide}: src/load.cts reads it as latin1`);
-// `import { z } from 'zod'` (the namespace by name) makes esbuild keep every export of zod, its 62
-// locales too: 0.45 MB more to read, deserialize and evaluate at each start. `import * as z` keeps
-// only what is used.
-const locale = /"node_modules\/zod\/v4\/locales\/(?!en\.js|index\.js)[^"]*"/.exec(built.toString('latin1'));
-if (locale) throw new Error(`${bundle}: holds zod's ${locale[0]}: import zod as \`import * as z from 'zod'\``);
+};
+// The split helper has a build of its own: started from the whole program's, it read and compiled
+// 0.88 MB (with its code cache) where it runs 0.18 MB of it (src/input/split-bundle.ts).
+await build({ ...options, entryPoints: ['dist/bundle.js'], outfile: bundle });
+await build({ ...options, entryPoints: ['dist/input/split-bundle.js'], outfile: splitBundle });
+for (const file of [bundle, splitBundle]) {
+  const built = readFileSync(file);
+  const wide = built.findIndex((b) => b > 0x7f);
+  if (wide !== -1) throw new Error(`${file}: a byte above ASCII at ${wide}: src/load.cts reads it as latin1`);
+  // `import { z } from 'zod'` (the namespace by name) makes esbuild keep every export of zod, its 62
+  // locales too: 0.45 MB more to read, deserialize and evaluate at each start. `import * as z` keeps
+  // only what is used.
+  const locale = /"node_modules\/zod\/v4\/locales\/(?!en\.js|index\.js)[^"]*"/.exec(built.toString('latin1'));
+  if (locale) throw new Error(`${file}: holds zod's ${locale[0]}: import zod as \`import * as z from 'zod'\``);
+}
 // The threads' files, found beside the bundle as the modules name them: each starts its part of it.
 for (const [file, role] of [
   ['dist/worker.js', 'scan-worker'],
@@ -105,3 +114,35 @@ const quiet = { out() {}, err() {}, isTTY: false, errIsTTY: false, env: {} };
 for (const format of ['text', 'json'])
   await main(['node', 'spark-triage', 'diagnose', '--format', format, 'fixtures/diagnose/yarn-memory-exceeded/spark35-pyspark'], quiet);
 writeFileSync(cacheFile(new URL(bundle, import.meta.url).pathname), script.createCachedData());
+
+// The split helper's cache: a helper thread started as src/input/split.ts starts one reads the blocks
+// of a fixture (all but the first, 4 KiB each) from its own build; once it is done, the script it
+// ran is written out with every function it compiled.
+const { planSplit } = await import('./dist/input/split.js');
+const { Claims } = await import('./dist/input/blocks.js');
+// A real Spark 3.3.3 log (260 KB): its blocks made the helper compile what it compiles on the bench's
+// 32 MiB log (a cache re-made after reading either: 207 KB), where a 13 KB fixture's made 194 KB.
+const log = 'fixtures/real-spark/3.3.3/execution-memory/app-20261129105349-0000';
+const plan = planSplit({ name: log, inProgress: false }, 'file', 0, { blockBytes: 4096 });
+if (plan === null) throw new Error(`${log}: not split, so not a log to make the split helper's code cache with`);
+const claims = new Claims(plan.blocks.count);
+const { port1, port2 } = new MessageChannel();
+const splitFile = new URL(splitBundle, import.meta.url).pathname;
+const helper = new Worker(
+  `const { bundled, cacheFile } = require(${JSON.stringify(new URL('dist/load.cjs', import.meta.url).pathname)});
+  const { start, script } = bundled(${JSON.stringify(splitFile)});
+  require('node:worker_threads').parentPort.once('message', () => require('node:fs').writeFileSync(cacheFile(${JSON.stringify(splitFile)}), script.createCachedData()));
+  start('split-worker');`,
+  { eval: true, workerData: { plan, file: log, claims: claims.buffer, port: port2 }, transferList: [port2] },
+);
+// A helper that exits before it is done (a throw at its start) fails the build rather than leave it waiting.
+const exited = once(helper, 'exit').then(([code]) => Promise.reject(new Error(`the split helper exited (${code}) before it was done`)));
+for (let digests = 0; ;) {
+  const [m] = await Promise.race([once(port1, 'message'), exited]);
+  if ('digest' in m) digests++;
+  else if ('done' in m && digests >= plan.blocks.count - 1) break;
+  else throw new Error(`${log}: the split helper did not read every block (${digests} of ${plan.blocks.count - 1}): ${JSON.stringify(m)}`);
+}
+port1.close();
+helper.postMessage('write the cache');
+await once(helper, 'exit');
