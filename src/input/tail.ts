@@ -2,22 +2,23 @@ import type { TailDigest, TailRecord } from '../eventlog/digest.js';
 import { readEventLines, type EventVisitor } from '../eventlog/events.js';
 import { MAX_METRIC_NAMES, metricName, metricNameCount, type MetricsRow } from '../eventlog/fast.js';
 import type { KnownEvent } from '../eventlog/schemas.js';
-import { MAX_EXECUTORS, MAX_STAGE_ATTEMPTS } from '../state/app.js';
+import { asFolded, MAX_EXECUTORS, MAX_STAGE_ATTEMPTS } from '../state/app.js';
 import { TaskBatcher, taskSums } from '../state/batch.js';
 import { readFileRange } from '../sources/file-chunks.js';
 import type { Location } from './stats.js';
 import { ReadStats } from './stats.js';
 
 /**
- * The most JSON the digests of one helper may make (the events kept whole as their parsed,
- * schema-trimmed data, a few hundred bytes per stage attempt and executor of a batch): they wait for
- * the first thread to end its own blocks, so they are held. Past it the helper stops and leaves the
- * block it was reading, and those before it, to the first thread. Spark's logs hold few such events
- * besides tasks, but SQL plans are long: the helper's 45% of the bench's 1 GiB log makes 13 MB, of
- * which two plans 10 MB; its 4 GiB log more than 32 MiB, held at 245-264 MiB peak RSS. Our choice:
- * 16 MiB, under which the 1 GiB log is shared whole.
+ * The most JSON the digests of one helper may make (the events kept as AppState reads them,
+ * asFolded, a few hundred bytes per stage attempt and executor of a batch): they wait for the first
+ * thread to end its own blocks, so they are held. Past it the helper stops and leaves the block it
+ * was reading, and those before it, to the first thread. The helper's ~45% of the bench's 1 GiB log
+ * made 13 MB when SQL plans were kept whole (two plans were 10 MB), 6.0 MB with their operators only.
+ * Its 4 GiB log makes more than any cap below: with plans' operators only, `--jobs 2` peaked at
+ * 221-243 MiB RSS with 16 MiB here and at 168-194 MiB with 8 MiB (3 alternating runs, load 3-4).
+ * Our choice: 8 MiB, under which the 1 GiB log is still shared whole, and within issue 17's 200 MiB.
  */
-const MAX_DIGEST_JSON = 16 * 1024 * 1024;
+const MAX_DIGEST_JSON = 8 * 1024 * 1024;
 
 /** Thrown to stop reading a block once its digest would not be used (the blocks read before stay digested). */
 class GiveUp extends Error {}
@@ -66,9 +67,10 @@ class Recorder implements EventVisitor {
       }
     }
     this.flush();
-    this.records.push({ line: at.line, event });
+    const folded = asFolded(event);
+    this.records.push({ line: at.line, event: folded });
     this.budget.others++;
-    this.budget.json += JSON.stringify(event.data).length;
+    this.budget.json += JSON.stringify(folded.data).length;
     this.bound();
   }
 
