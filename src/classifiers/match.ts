@@ -4,6 +4,7 @@ import type { Location } from '../input/stats.js';
 import { AM_ID, POD_PREFIX, type Signal, type SignalSource } from '../state/signals.js';
 import type { ClassifierContext, Report } from './define.js';
 import { BAD_NODE, decodeExit, statedExitCode } from './exit-codes.js';
+import { mayMatch } from './literals.js';
 
 /** Task- and executor-level sources name the failure where it happened; the rest repeat it. */
 const DIRECT: ReadonlySet<SignalSource> = new Set(['task-exception', 'executor-lost', 'executor-removed']);
@@ -13,11 +14,24 @@ export interface Match {
   m: RegExpExecArray;
 }
 
+/** Signals' texts lower-cased, for the filters of patterns that ignore case: once per signal and text, however many patterns. */
+const LOWER = new WeakMap<Signal, { text: string; lower: string }>();
+function lowerText(signal: Signal): string {
+  let t = LOWER.get(signal);
+  if (t?.text !== signal.text) {
+    t = { text: signal.text, lower: signal.text.toLowerCase() };
+    LOWER.set(signal, t);
+  }
+  return t.lower;
+}
+
 /** Signals whose text matches `re` (first match per signal), from the given sources. */
 export function find(ctx: ClassifierContext, re: RegExp, sources?: SignalSource[]): Match[] {
   const out: Match[] = [];
   for (const signal of ctx.app.signals.all()) {
     if (sources && !sources.includes(signal.source)) continue;
+    // Not run where it cannot match (literals.ts): most patterns would be compiled only to fail.
+    if (!mayMatch(re, signal.text, () => lowerText(signal))) continue;
     re.lastIndex = 0;
     const m = re.exec(signal.text);
     if (m) out.push({ signal, m });

@@ -4,7 +4,7 @@ import { problemOf } from '../errors.js';
 import { escapeControl, jsonText } from '../render/escape.js';
 import type { Style } from '../render/style.js';
 import { inputErrorText } from '../render/words/input-errors.js';
-import { prepareView, RowView, RowWriter, scanRoot, type ScanFormat } from '../scan/output.js';
+import { isRowView, prepareView, RowWriter, scanRoot, type RowView, type ScanFormat } from '../scan/output.js';
 import { EXIT_OK, EXIT_USAGE, tableWidth, UsageError, type Io } from './io.js';
 
 export interface MergeOptions {
@@ -80,7 +80,7 @@ export async function mergeCommand(files: string[], opts: MergeOptions, io: Io):
 function parse(line: string): RowView | null {
   try {
     const raw: unknown = JSON.parse(line);
-    return RowView.safeParse(raw).success ? (raw as RowView) : null;
+    return isRowView(raw) ? raw : null;
   } catch {
     return null;
   }

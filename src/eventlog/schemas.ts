@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import type * as Zod from 'zod';
 import {
   array,
   bool,
@@ -16,6 +16,7 @@ import {
   type Field,
   type Out,
 } from './fields.js';
+import { loadZod } from './zod.js';
 
 /**
  * The events the product uses, as Spark's JsonProtocol writes them
@@ -182,10 +183,11 @@ export type EventOf<N extends KnownEventName> = Out<(typeof EVENTS)[N]>;
 export type KnownEvent = { [N in KnownEventName]: { type: N; data: EventOf<N> } }[KnownEventName];
 
 /** The zod schema a field becomes; one per field object, so a shared one (stageInfo, num) is built once. */
-const built = new Map<Field, z.ZodType>();
-function zodOf(f: Field): z.ZodType {
+const built = new Map<Field, Zod.ZodType>();
+function zodOf(f: Field): Zod.ZodType {
   let s = built.get(f);
   if (s) return s;
+  const z = loadZod();
   switch (f.kind) {
     case 'num':
       s = z.number();
@@ -226,8 +228,8 @@ function zodOf(f: Field): z.ZodType {
 }
 
 /** The zod schema of a known event, built at its first use. */
-export function schemaOf<N extends KnownEventName>(name: N): z.ZodType<EventOf<N>> {
-  return zodOf(EVENTS[name]) as z.ZodType<EventOf<N>>;
+export function schemaOf<N extends KnownEventName>(name: N): Zod.ZodType<EventOf<N>> {
+  return zodOf(EVENTS[name]) as Zod.ZodType<EventOf<N>>;
 }
 
 export function isKnownEvent(name: string): name is KnownEventName {

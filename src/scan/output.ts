@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import type * as Zod from 'zod';
+import { loadZod } from '../eventlog/zod.js';
 import { escapeControl, escapeCsv, jsonText } from '../render/escape.js';
 import { diagnosisJson, failuresText } from '../render/json.js';
 import { makeStyle, type Style } from '../render/style.js';
@@ -45,46 +46,52 @@ function rowJson(row: ScanRow, page = false, index = 0): Record<string, unknown>
   };
 }
 
-const verdictView = z.object({ code: z.string(), role: z.string(), region: z.string(), confidence: z.string() }).nullable();
+/** The schema of RowView (below), from zod: built at its first use, so that zod is not loaded at every start (src/eventlog/schemas.ts). */
+function rowViewSchema() {
+  const z = loadZod();
+  const verdictView = z.object({ code: z.string(), role: z.string(), region: z.string(), confidence: z.string() }).nullable();
+  return z.union([
+    z
+      .object({
+        path: z.string(),
+        appId: z.string().nullable(),
+        appName: z.string().nullable(),
+        sparkVersion: z.string().nullable(),
+        clusterManager: z.string(),
+        outcome: z.string(),
+        attempt: z.string().nullable().optional(),
+        user: z.string().nullable().optional(),
+        startTime: z.number().nullable().optional(),
+        endTime: z.number().nullable().optional(),
+        verdict: verdictView,
+        failure: verdictView,
+        plan: z
+          .object({ conf: z.record(z.string(), z.string()) })
+          .passthrough()
+          .nullable(),
+        findings: z.array(
+          z
+            .object({
+              code: z.string(),
+              severity: z.string(),
+              remediation: z.array(
+                z.object({ conf: z.string().nullable(), suggested: z.string().nullable(), reason: z.string() }).passthrough(),
+              ),
+            })
+            .passthrough(),
+        ),
+      })
+      .passthrough(),
+    z.object({ path: z.string(), error: z.string(), errors: z.array(z.unknown()) }).passthrough(),
+  ]);
+}
+let rowView: ReturnType<typeof rowViewSchema> | undefined;
 /**
  * What the table, CSV and totals read of a JSON row: the fields they show, checked (a shard's file
  * given to `merge` is input like any other). Unknown fields are kept.
  */
-export const RowView = z.union([
-  z
-    .object({
-      path: z.string(),
-      appId: z.string().nullable(),
-      appName: z.string().nullable(),
-      sparkVersion: z.string().nullable(),
-      clusterManager: z.string(),
-      outcome: z.string(),
-      attempt: z.string().nullable().optional(),
-      user: z.string().nullable().optional(),
-      startTime: z.number().nullable().optional(),
-      endTime: z.number().nullable().optional(),
-      verdict: verdictView,
-      failure: verdictView,
-      plan: z
-        .object({ conf: z.record(z.string(), z.string()) })
-        .passthrough()
-        .nullable(),
-      findings: z.array(
-        z
-          .object({
-            code: z.string(),
-            severity: z.string(),
-            remediation: z.array(
-              z.object({ conf: z.string().nullable(), suggested: z.string().nullable(), reason: z.string() }).passthrough(),
-            ),
-          })
-          .passthrough(),
-      ),
-    })
-    .passthrough(),
-  z.object({ path: z.string(), error: z.string(), errors: z.array(z.unknown()) }).passthrough(),
-]);
-export type RowView = z.infer<typeof RowView>;
+export const isRowView = (v: unknown): v is RowView => (rowView ??= rowViewSchema()).safeParse(v).success;
+export type RowView = Zod.infer<ReturnType<typeof rowViewSchema>>;
 type AppView = Extract<RowView, { findings: unknown }>;
 const isError = (r: RowView): r is Extract<RowView, { error: string }> => 'error' in r;
 

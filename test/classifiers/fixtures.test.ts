@@ -77,6 +77,7 @@ describe('the registry (like ESLint’s checkRuleFiles)', () => {
     'heap-region.ts',
     'holders.ts',
     'index.ts',
+    'literals.ts',
     'match.ts',
     'policy.ts',
     'remedies.ts',
