@@ -93,10 +93,10 @@ for (const file of [bundle, splitBundle]) {
   const wide = built.findIndex((b) => b > 0x7f);
   if (wide !== -1) throw new Error(`${file}: a byte above ASCII at ${wide}: src/load.cts reads it as latin1`);
   // `import { z } from 'zod'` (the namespace by name) makes esbuild keep every export of zod, its 62
-  // locales too: 0.45 MB more to read, deserialize and evaluate at each start. `import * as z` keeps
-  // only what is used.
+  // locales too: 0.45 MB more to read, deserialize and evaluate at each start. The program takes the
+  // parts it uses by name (src/eventlog/zod-parts.ts).
   const locale = /"node_modules\/zod\/v4\/locales\/(?!en\.js|index\.js)[^"]*"/.exec(built.toString('latin1'));
-  if (locale) throw new Error(`${file}: holds zod's ${locale[0]}: import zod as \`import * as z from 'zod'\``);
+  if (locale) throw new Error(`${file}: holds zod's ${locale[0]}: import zod's parts by name (src/eventlog/zod-parts.ts)`);
 }
 // The threads' files, found beside the bundle as the modules name them: each starts its part of it.
 for (const [file, role] of [
