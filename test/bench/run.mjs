@@ -333,9 +333,10 @@ try {
   const d4N = get(`diagnose, 4 GiB plain, --jobs ${cores}`);
   const dw = get('diagnose, the real 128 MiB-window zstd log (decoded MB/s)');
   if (d1.rss !== null) {
-    const rows = [d1, d1N, d4, d4N, ...(dw ? [dw] : [])];
+    // Issue 17 bounds every input: the zstd copy of the 1 GiB log too (decoded on a helper thread).
+    const rows = [d1, d1N, d4, d4N, ...(dz ? [dz] : []), ...(dw ? [dw] : [])];
     check(
-      `peak RSS ≤ 200 MiB on 1 GiB and 4 GiB (one thread, ${cores})${dw ? ' and the 128 MiB-window zstd log' : ''}`,
+      `peak RSS ≤ 200 MiB on 1 GiB and 4 GiB (one thread, ${cores})${dz ? ', the 1 GiB log as zstd' : ''}${dw ? ' and the 128 MiB-window zstd log' : ''}`,
       Math.max(...rows.map((r) => r.rss)) <= 200,
       `${rows.map((r) => r.rss.toFixed(0)).join(' / ')} MiB`,
     );
