@@ -29,6 +29,22 @@ function compare(type: KnownEventName, obj: unknown): { agree: boolean; checked:
   return { agree, checked: true };
 }
 
+/** compare() over every mutation of events: those it disagrees on, how many it tried, how many check.ts read. */
+class Tally {
+  readonly bad: string[] = [];
+  total = 0;
+  checked = 0;
+
+  mutationsOf(type: KnownEventName, obj: Json): void {
+    for (const m of mutations(obj)) {
+      const r = compare(type, m);
+      this.total++;
+      if (r.checked) this.checked++;
+      if (!r.agree) this.bad.push(`${type}: ${JSON.stringify(m).slice(0, 400)}`);
+    }
+  }
+}
+
 /** The plain (uncompressed) event logs under a directory. */
 function plainLogs(dir: string): string[] {
   const out: string[] = [];
@@ -108,9 +124,7 @@ describe('check.ts reads every event as its zod schema does', () => {
   });
 
   it('on each event with a key missing, renamed, of every type, null, or one more', () => {
-    const bad: string[] = [];
-    let checked = 0;
-    let total = 0;
+    const tally = new Tally();
     for (const [type, list] of events) {
       // A few of each event (the first of each distinct key set), every mutation of each.
       const seen = new Set<string>();
@@ -118,14 +132,10 @@ describe('check.ts reads every event as its zod schema does', () => {
         const keys = JSON.stringify(obj, (_k, v: unknown) => (isObj(v) ? Object.keys(v) : typeof v));
         if (seen.has(keys) || seen.size >= 2) continue;
         seen.add(keys);
-        for (const m of mutations(obj as Json)) {
-          const r = compare(type, m);
-          total++;
-          if (r.checked) checked++;
-          if (!r.agree) bad.push(`${type}: ${JSON.stringify(m).slice(0, 400)}`);
-        }
+        tally.mutationsOf(type, obj as Json);
       }
     }
+    const { bad, total, checked } = tally;
     expect(bad).toEqual([]);
     expect(total).toBeGreaterThan(5000);
     // Most mutations are still what the schema accepts (an extra key, a key it does not declare): check.ts reads them.
@@ -204,16 +214,9 @@ describe('check.ts and the zod schemas read every field of the table', () => {
   });
 
   it('on each of those events with a key missing, renamed, of every type, null, or one more', () => {
-    const bad: string[] = [];
-    let checked = 0;
-    let total = 0;
-    for (const type of names)
-      for (const m of mutations(sample(EVENTS[type], 'full'))) {
-        const r = compare(type, m);
-        total++;
-        if (r.checked) checked++;
-        if (!r.agree) bad.push(`${type}: ${JSON.stringify(m).slice(0, 400)}`);
-      }
+    const tally = new Tally();
+    for (const type of names) tally.mutationsOf(type, sample(EVENTS[type], 'full'));
+    const { bad, total, checked } = tally;
     expect(bad).toEqual([]);
     expect(total).toBeGreaterThan(2000);
     expect(checked).toBeGreaterThan(total / 4);
