@@ -213,7 +213,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .addOption(formatOption(['text', 'json'], 'text'))
     .option(
       '-j, --jobs <n>',
-      'threads to read one large plain log on, the main one included (default 1; 2 reads a local uncompressed log of 128 MiB or more on two)',
+      'threads to read one large plain log on, the main one included (default 2 when the machine has two cores: a local uncompressed log of 128 MiB or more is read on two)',
     )
     .option(noColor, noColorHelp);
   remoteOptions(program.commands[program.commands.length - 1]!).action(
@@ -290,7 +290,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .option('--conf <key=value>', 'override a Spark setting for the memory layout (repeatable)', collectConf)
     .option(
       '-j, --jobs <n>',
-      'threads to read one large plain log on, the main one included (default 1; 2 reads a local uncompressed log of 128 MiB or more on two)',
+      'threads to read one large plain log on, the main one included (default 2 when the machine has two cores: a local uncompressed log of 128 MiB or more is read on two)',
     )
     .option(noColor, noColorHelp);
   remoteOptions(program.commands[program.commands.length - 1]!).action(

@@ -50,14 +50,14 @@ describe('the one-file build (npm run build: esbuild.config.mjs, src/load.cts)',
 
   it('leaves the built-ins a plain log does not need unloaded, and loads each when a log needs it', () => {
     // Which of Node's modules the CLI has loaded when it exits, by the bundle, on `args`.
-    const loaded = (args: string[]): string[] => {
+    const loaded = (args: string[], env: Record<string, string> = {}): string[] => {
       const probe = `const { load } = await import(${JSON.stringify(path.join(ROOT, 'dist', 'load.cjs'))});
         const { main } = await load('cli');
         process.on('exit', () => { const list = process.moduleLoadList.join(','); process.stderr.write('\\nLOADED ' + list); });
         process.exitCode = await main(['node', 'spark-triage', ...${JSON.stringify(args)}]);`;
       const r = spawnSync(process.execPath, ['--input-type=module', '-e', probe], {
         encoding: 'utf8',
-        env: { ...process.env, NO_COLOR: '1' },
+        env: { ...process.env, NO_COLOR: '1', ...env },
       });
       expect(r.stdout).toContain('Spark'); // it diagnosed
       const line = r.stderr.split('\n').find((l) => l.startsWith('LOADED '))!;
@@ -75,6 +75,12 @@ describe('the one-file build (npm run build: esbuild.config.mjs, src/load.cts)',
     // Used, each is there: zlib for gzip, crypto for the page's style hash, worker_threads for zstd's helper.
     expect(loaded(['diagnose', path.join(FIXTURES, 'codecs', 'gzip')])).toContain('zlib');
     expect(loaded(['diagnose', '--format', 'html', plain])).toContain('crypto');
+    // A log large enough to share (here from 64 KiB: SPARK_TRIAGE_SPLIT_BYTES) is read on two threads
+    // unless --jobs 1 says one: the split helper is a worker thread, and the cores are counted (os).
+    const large = { SPARK_TRIAGE_SPLIT_BYTES: String(64 * 1024) };
+    const source = path.join(FIXTURES, 'codecs', 'source.jsonl');
+    expect(loaded(['diagnose', '--format', 'json', source], large)).toEqual(expect.arrayContaining(['worker_threads', 'os']));
+    expect(loaded(['diagnose', '--format', 'json', '--jobs', '1', source], large).filter((m) => lazy.includes(m))).toEqual([]);
   });
 
   it.skipIf(!hasShared)('scans the real logs on two threads (its workers and zstd helper from the bundle) as the modules do', () => {

@@ -20,7 +20,7 @@ export interface DiagnoseCommandOptions {
   heldBytes?: number;
   /** SUMMARIES_HELD unless given (tests spool every summary with 0). */
   summariesHeld?: number;
-  /** Threads one large log may be read on (io.ts threadOptions); one unless given. */
+  /** Threads one large log may be read on (io.ts threadOptions: the CLI gives 'auto' unless --jobs); one unless given. */
   threads?: Pick<ReadOptions, 'jobs' | 'splitBytes' | 'splitInline'>;
 }
 

@@ -9,7 +9,7 @@ import { EXIT_OK, EXIT_USAGE, reportFailures, type Io } from './io.js';
 export interface InspectOptions {
   format: 'text' | 'json';
   style: Style;
-  /** Threads one large log may be read on (io.ts threadOptions); one unless given. */
+  /** Threads one large log may be read on (io.ts threadOptions: the CLI gives 'auto' unless --jobs); one unless given. */
   threads?: Pick<ReadOptions, 'jobs' | 'splitBytes' | 'splitInline'>;
 }
 

@@ -50,15 +50,22 @@ export function positive(v: string | null, name: string): number | null {
 }
 
 /**
- * What diagnose and inspect read one log with: `--jobs` threads (default: the cores), and the split
+ * What diagnose and inspect read one log with: `--jobs` threads, by default 'auto' (two for a local
+ * plain log of SPLIT_MIN_BYTES or more, src/input/split.ts, when there are two cores), and the split
  * size tests lower through SPARK_TRIAGE_SPLIT_BYTES (an internal setting: every log split, to hold the
  * two-thread reading to the one-thread one).
  */
-export function threadOptions(jobs: string | null, env: Record<string, string | undefined>): { jobs: number; splitBytes?: number } {
-  // One thread unless asked: on this project's 2-core machine, idle, the second thread read a 1 GiB
-  // log only 1.16× faster (2.44 s against 2.84 s, medians of 5 alternating runs) for 80 MiB more
-  // peak RSS (237 against 159 MiB), and was slower whenever another process held a core.
-  const n = positive(jobs, '--jobs') ?? 1;
+export function threadOptions(
+  jobs: string | null,
+  env: Record<string, string | undefined>,
+): { jobs: number | 'auto'; splitBytes?: number } {
+  // Two threads unless asked for one. Measured on the bench's 1 GiB plain log, `diagnose --format json`,
+  // medians of 5 alternating runs, this 2-core machine: idle, --jobs 2 1.51 s against --jobs 1 1.89 s
+  // (CPU 2.71 against 2.04 s; peak RSS 177-183 against 128-132 MiB); with one core held by another
+  // process (`yes`), 1.87 against 2.05 s; with both held, 2.43 against 3.05 s. Once the second
+  // thread was slower on a busy machine and held 80 MiB more (237 MiB); since the helper's
+  // digests were made smaller (tail.ts) it is faster in each case and under 200 MiB.
+  const n = positive(jobs, '--jobs') ?? 'auto';
   const split = env.SPARK_TRIAGE_SPLIT_BYTES;
   return split !== undefined && /^\d+$/.test(split) ? { jobs: n, splitBytes: Number(split) } : { jobs: n };
 }

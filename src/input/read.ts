@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { Codec } from '../codecs/index.js';
 import { InputError, problemOf, type Problem } from '../errors.js';
@@ -42,8 +43,11 @@ export interface ReadOptions {
   helperThread?: boolean;
   /** Stops reading between chunks (scan's Ctrl-C): the part then fails with 'interrupted'. */
   signal?: AbortSignal;
-  /** Threads one large plain log may be read on (diagnose, inspect: --jobs); 1 unless given. */
-  jobs?: number;
+  /**
+   * Threads one large plain log may be read on (diagnose, inspect: --jobs); 1 unless given. 'auto'
+   * (diagnose and inspect without --jobs): two when the machine has two cores or more.
+   */
+  jobs?: number | 'auto';
   /** The size from which a plain log is split for two threads (SPLIT_MIN_BYTES unless given; tests split every log). */
   splitBytes?: number;
   /**
@@ -97,8 +101,11 @@ export async function readInput(input: ResolvedInput, opts: ReadOptions = {}): P
       for (const part of log.parts) {
         try {
           if (opts.signal?.aborted) throw new InputError('interrupted');
-          const split = (opts.jobs ?? 1) > 1 && !opts.exact && !opts.signal;
-          const plan = split ? planSplit(part, input.layout, opts.splitBytes ?? SPLIT_MIN_BYTES, opts.splitInline) : null;
+          const jobs = opts.jobs ?? 1;
+          const split = (jobs === 'auto' || jobs > 1) && !opts.exact && !opts.signal;
+          const planned = split ? planSplit(part, input.layout, opts.splitBytes ?? SPLIT_MIN_BYTES, opts.splitInline) : null;
+          // Cores are counted only for a log large enough to share (os is loaded at first use: load.test.ts).
+          const plan = planned !== null && (jobs !== 'auto' || availableParallelism() > 1) ? planned : null;
           if (plan !== null) {
             await readSplit(plan, part.name, app.state, app.stats, opts.splitInline);
             continue;
