@@ -18,11 +18,16 @@ export interface HelperOpen {
 }
 
 export type ToHelper =
-  { type: 'data'; chunk: ArrayBuffer } | { type: 'end' } | { type: 'close' } | { type: 'recycle'; ab: ArrayBuffer } | { type: 'room' };
+  | { type: 'data'; chunk: ArrayBuffer; length: number }
+  | { type: 'end' }
+  | { type: 'close' }
+  | { type: 'recycle'; ab: ArrayBuffer }
+  | { type: 'room' };
 
 export type FromHelper =
   | { type: 'piece'; ab: ArrayBuffer; length: number }
-  | { type: 'taken' }
+  /** A data message's bytes are decoded: its buffer comes back, for the next chunk. */
+  | { type: 'taken'; ab: ArrayBuffer }
   | { type: 'done' }
   | { type: 'error'; problem: Problem; truncated: boolean };
 

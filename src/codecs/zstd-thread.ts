@@ -30,6 +30,8 @@ function serve({ port, ctl: shared, ahead }: HelperOpen): void {
   const backlog: ToHelper[] = [];
   /** The chunk being decoded, and a piece decoded but not yet handed over for want of room. */
   let decoding: Generator<Uint8Array> | null = null;
+  /** The buffer of the chunk being decoded, handed back once it is. */
+  let input: ArrayBuffer | null = null;
   let held: Uint8Array | null = null;
   let running = false;
   const post = (m: FromHelper, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
@@ -37,6 +39,7 @@ function serve({ port, ctl: shared, ahead }: HelperOpen): void {
     z?.free();
     z = null;
     decoding = null;
+    input = null;
     held = null;
     backlog.length = 0;
     port.close();
@@ -105,13 +108,17 @@ function serve({ port, ctl: shared, ahead }: HelperOpen): void {
             post({ type: 'piece', ab, length: piece.length }, [ab]);
           }
           decoding = null;
-          post({ type: 'taken' });
+          const ab = input!;
+          input = null;
+          post({ type: 'taken', ab }, [ab]);
           continue;
         }
         const m = backlog.shift();
         if (m === undefined) return;
-        if (m.type === 'data') decoding = z.decode(new Uint8Array(m.chunk), alloc);
-        else if (m.type === 'end') {
+        if (m.type === 'data') {
+          input = m.chunk;
+          decoding = z.decode(new Uint8Array(m.chunk, 0, m.length), alloc);
+        } else if (m.type === 'end') {
           z.end();
           post({ type: 'done' });
           stop();

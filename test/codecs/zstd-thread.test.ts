@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 // suite drives the built module; the rest of the suite tests src/ directly.
 import { decode } from '../../dist/codecs/index.js';
 import { TruncatedInputError } from '../../dist/codecs/byte-reader.js';
-import { zstdHelperSessions } from '../../dist/codecs/zstd.js';
+import { zstdHelperSessions, zstdInputBuffers } from '../../dist/codecs/zstd.js';
 import { InputError } from '../../dist/errors.js';
 import { zstdFrameWindow } from '../../dist/codecs/zstd-frames.js';
 import { chunksOf, collect, EVENTLOGS, fixture, hasShared } from '../helpers.js';
@@ -37,6 +37,20 @@ describe('zstd on the helper thread', () => {
     expect(zstdHelperSessions()).toBe(before + 1);
     expect(out.length).toBe(bigSource.length);
     expect(out.equals(bigSource)).toBe(true);
+  });
+
+  it('moves the compressed chunks to the helper in a few buffers it hands back, whatever their sizes', async () => {
+    // 1.2 MiB (more than a buffer holds), then 64 KiB chunks: ~7 of them, each copied to the helper.
+    async function* uneven(): AsyncGenerator<Buffer> {
+      const first = Math.floor(1.2 * (1 << 20));
+      yield big.subarray(0, first);
+      for (let at = first; at < big.length; at += 1 << 16) yield big.subarray(at, Math.min(big.length, at + (1 << 16)));
+    }
+    const before = zstdInputBuffers();
+    const out = await collect(decode('zstd', uneven(), { helperThread: true }));
+    expect(out.equals(bigSource)).toBe(true);
+    // One per chunk in flight at once (2, INPUT_AHEAD), and one more when the first, too large, is not reused.
+    expect(zstdInputBuffers() - before).toBeLessThanOrEqual(3);
   });
 
   it('keeps a small stream on this thread', async () => {
