@@ -83,8 +83,13 @@ export async function readPart(
   stats.kind ??= kind;
   if (kind === 'event-log') {
     const before = stats.events;
-    await readEventLines(body, file, app, stats, opts.inProgress ?? false, opts.exact ?? false);
-    if (stats.events > before) app.hasEventLog = true;
+    // A log cut short or corrupt past its start is still an event log for the events before the fault:
+    // its application is incomplete, not "no event log" (whose layout and outcome would be unknown).
+    try {
+      await readEventLines(body, file, app, stats, opts.inProgress ?? false, opts.exact ?? false);
+    } finally {
+      if (stats.events > before) app.hasEventLog = true;
+    }
   } else if (kind === 'kubectl-json' && /^\uFEFF?\s*[{[]/.test(text)) {
     await readKubectlJson(body, file, app, stats, opts.inProgress ?? true);
   } else {

@@ -98,6 +98,16 @@ describe('readPart', () => {
     expect(p.code === 'cut-short' && p.data.cause).toMatchObject({ code: 'truncated', data: { what: 'lz4 block', at: 9000 } });
   });
 
+  it('keeps what a log cut short read as an event log: its application is incomplete, not without an event log', async () => {
+    const cut = readFileSync(fixture('codecs', 'lz4')).subarray(0, 9000);
+    const app = new AppState();
+    const stats = new ReadStats();
+    await expect(readPart(chunksOf(cut, 4096), 'app', app, stats)).rejects.toBeInstanceOf(InputError);
+    expect(stats.events).toBeGreaterThan(10);
+    expect(app.hasEventLog).toBe(true);
+    expect(app.outcome).toBe('incomplete');
+  });
+
   it('reads a 16 MiB line (SQL plans can be that big), and skips and counts one past MAX_LINE_BYTES', async () => {
     const big = 'x'.repeat(16 * 1024 * 1024);
 
