@@ -45,6 +45,25 @@ const FRAME = /^\s*at ([\w$.<>/]+)\.([\w$<>]+)\(/;
 /** A JSON-escaped multi-line text on one line (a notebook's saved error, a JSON log): "…\n: java.lang…\n\tat …". */
 const JSON_ESCAPED_BREAKS = 2;
 
+/**
+ * Lines only one cluster manager's driver (or AM) writes: its scheduler classes as loggers (with 1.x's
+ * `cluster.`/`yarn.`/`k8s.` package abbreviations) and its own loss messages: YARN's
+ * (YarnAllocator.memLimitExceededLogMessage, "Container marked as failed" in YarnSchedulerBackend) and
+ * Kubernetes' (ExecutorPodsLifecycleManager.exitReasonMessage). Without them a driver's log leaves the
+ * manager unknown, and with it the container (no overhead is counted), so a plan for a YARN or pod
+ * kill had no container to size.
+ */
+const CLUSTER_MANAGER_LINES: ReadonlyArray<[RegExp, 'yarn' | 'kubernetes']> = [
+  [
+    /\b(?:Yarn(?:Allocator|RMClient|Scheduler|ClusterScheduler|(?:Client|Cluster)?SchedulerBackend)|ApplicationMaster)(?:\$\w+)?:|Container killed by YARN for exceeding|Container marked as failed: container_/,
+    'yarn',
+  ],
+  [
+    /\b(?:ExecutorPods(?:Allocator|LifecycleManager|WatchSnapshotSource|PollingSnapshotSource)|KubernetesClusterSchedulerBackend(?:\$\w+)?):|^The API gave the following (?:brief reason|message|container statuses)/,
+    'kubernetes',
+  ],
+];
+
 /** Threads only a driver JVM has (research: driver-context.md); "main" is the user's program in spark-submit. */
 const DRIVER_THREAD =
   /^(?:main|dag-scheduler-event-loop|Yarn application state monitor|JobGenerator|JobScheduler|task-result-getter-\d+|broadcast-exchange-\d+|spark-listener-group-\w+|heartbeat-receiver-event-loop-thread|SparkListenerBus|dispatcher-CoarseGrainedScheduler|kill-executor-thread|driver-revive-thread)$/;
@@ -434,6 +453,9 @@ export class LogScanner {
     if (app.appId === null) {
       const id = /\b(application_\d{10,}_\d{4,})\b/.exec(text) ?? /\bcontainer_(?:e\d+_)?(\d{10,})_(\d{4,})_\d+_\d+/.exec(text);
       if (id) app.appId = id[2] !== undefined ? `application_${id[1]!}_${id[2]}` : id[1]!;
+    }
+    if (app.clusterManagerHint === null) {
+      for (const [re, cm] of CLUSTER_MANAGER_LINES) if (re.test(text)) app.clusterManagerHint = cm;
     }
     if (app.sparkVersion === null) {
       const v = /Running Spark version (\d+\.\d+\.\d+\S*)/.exec(text);

@@ -6,7 +6,7 @@ import type { ProcessRole } from '../../src/containerlogs/roles.js';
 import { isMemoryFinding } from '../../src/diagnose/index.js';
 import type { Region, Role } from '../../src/findings.js';
 import type { InputKind } from '../../src/input/sniff.js';
-import { AppState } from '../../src/state/app.js';
+import { AppState, type ClusterManager } from '../../src/state/app.js';
 import { diagnosePaths, findingOf, fixture, hasShared, only, SNIPPETS } from '../helpers.js';
 
 type Expect = {
@@ -21,6 +21,8 @@ type Expect = {
   process?: 'local-mode' | 'yarn-am';
   /** Whose log the text alone shows (src/containerlogs/roles.ts), when the snippet is read on its own. */
   reads?: ProcessRole | null;
+  /** The cluster manager the driver's own lines name (src/containerlogs/scanner.ts CLUSTER_MANAGER_LINES). */
+  cm?: ClusterManager;
 };
 
 /**
@@ -29,15 +31,29 @@ type Expect = {
  */
 const SHARED: Record<string, Expect> = {
   '01_yarn_driver_lost_executor_disassociated_spark15.txt': { kind: 'spark-log', code: null }, // RPC disassociation: not shown to be memory
-  '02_yarn_vmem_killed_spark22_driver.txt': { kind: 'spark-log', code: 'yarn-vmem-exceeded', role: 'executor', region: 'container' },
+  '02_yarn_vmem_killed_spark22_driver.txt': {
+    cm: 'yarn',
+    kind: 'spark-log',
+    code: 'yarn-vmem-exceeded',
+    role: 'executor',
+    region: 'container',
+  },
   '04_yarn_pmem_killed_task_failed_4_times_spark2x.txt': {
+    cm: 'yarn',
     kind: 'spark-log',
     code: 'yarn-memory-exceeded',
     role: 'executor',
     region: 'overhead',
   },
-  '05_yarn_pmem_killed_spark23_pr20735.txt': { kind: 'unknown', code: 'yarn-memory-exceeded', role: 'executor', region: 'overhead' },
+  '05_yarn_pmem_killed_spark23_pr20735.txt': {
+    cm: 'yarn',
+    kind: 'unknown',
+    code: 'yarn-memory-exceeded',
+    role: 'executor',
+    region: 'overhead',
+  },
   '07_k8s_driver_exit137_spark24_containerstatus_tostring.txt': {
+    cm: 'kubernetes',
     kind: 'spark-log',
     code: 'exit-137',
     role: 'executor',
@@ -129,6 +145,7 @@ const SHARED: Record<string, Expect> = {
 const ISSUE16: Record<string, Expect> = {
   // Threads only a driver has and YarnSchedulerBackend$YarnSchedulerEndpoint: the driver's own log.
   '01_driver_log_bare_oom_threads_yarn_client_spark2x.txt': {
+    cm: 'yarn',
     kind: 'spark-log',
     code: 'heap-oom',
     role: 'driver',
@@ -174,7 +191,7 @@ const ISSUE16: Record<string, Expect> = {
     process: 'yarn-am',
     reads: 'am',
   },
-  '08_yarn_am_log_head_signal_handlers_spark2x.txt': { kind: 'spark-log', code: null, failure: null, reads: 'am' },
+  '08_yarn_am_log_head_signal_handlers_spark2x.txt': { cm: 'yarn', kind: 'spark-log', code: null, failure: null, reads: 'am' },
   // A TaskMemoryManager dump alone is not a failure.
   '09_taskmemorymanager_dump_two_unsafeexternalsorters_spark4.txt': { kind: 'spark-log', code: null, failure: null, reads: 'executor' },
   '10_gluten_tmm_dump_then_offheap_oom_consumer_tree.txt': {
@@ -226,6 +243,7 @@ const ISSUE16: Record<string, Expect> = {
     reads: null,
   },
   '16_yarn_exit143_killed_by_external_signal_driver_log.txt': {
+    cm: 'yarn',
     kind: 'spark-log',
     code: null,
     failure: 'executor-exit',
@@ -250,7 +268,13 @@ const ISSUE16: Record<string, Expect> = {
     region: 'none',
     reads: 'driver',
   },
-  '19_k8s_driver_log_executor_lost_shuffle_files_lost.txt': { kind: 'spark-log', code: null, failure: null, reads: 'driver' },
+  '19_k8s_driver_log_executor_lost_shuffle_files_lost.txt': {
+    cm: 'kubernetes',
+    kind: 'spark-log',
+    code: null,
+    failure: null,
+    reads: 'driver',
+  },
   '20_sparkcontext_shut_down_by_ctrl_c.txt': {
     kind: 'spark-log',
     code: null,
@@ -281,6 +305,7 @@ const ISSUE16: Record<string, Expect> = {
     reads: 'local',
   },
   '26_yarn_client_driver_heartbeat_removal_kill_request.txt': {
+    cm: 'yarn',
     kind: 'spark-log',
     code: 'heartbeat-timeout',
     role: 'executor',
@@ -316,6 +341,7 @@ function table(dir: string, expected: Record<string, Expect>): void {
       expect(inputs.map((r) => r.kind)).toEqual([exp.kind]);
       const app = only(diagnoses, () => true, 'diagnosis');
       if (exp.reads !== undefined) expect(reads(snippet), 'whose log the text shows').toBe(exp.reads);
+      if (exp.cm !== undefined) expect(app.clusterManager, 'the cluster manager its lines name').toBe(exp.cm);
       const lines = readFileSync(snippet, 'utf8').split(/\r?\n/);
       const named = exp.code ?? exp.failure ?? null;
       if (exp.code === null) {
