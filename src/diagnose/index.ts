@@ -71,10 +71,13 @@ export function diagnoseApp(read: AppRead, opts: DiagnoseOptions = {}): Diagnosi
   // their needs against, and the one being tried (with --conf), which the plan starts from. A need
   // thus stays put when its fix is applied, and re-diagnosing with the plan asks for nothing more.
   // Without an event log, a --conf heap is a fact the logs lacked, not a what-if.
-  const factsFromUser: Record<string, string> =
-    !app.hasEventLog && app.effectiveConf['spark.executor.memory'] === undefined && overrides['spark.executor.memory'] !== undefined
+  // So is --conf spark.master when the inputs name no cluster manager: it says where the job ran.
+  const factsFromUser: Record<string, string> = {
+    ...(!app.hasEventLog && app.effectiveConf['spark.executor.memory'] === undefined && overrides['spark.executor.memory'] !== undefined
       ? { 'spark.executor.memory': overrides['spark.executor.memory'] }
-      : {};
+      : {}),
+    ...(app.clusterManager === 'unknown' && overrides['spark.master'] !== undefined ? { 'spark.master': overrides['spark.master'] } : {}),
+  };
   // One application's layout under a given configuration is computed once: the plan's search asks
   // again for the same ones (a 1,000-log scan made five per log, three of them alike).
   // The plan's what-ifs want the layout alone, not what the log observed judged against it.

@@ -41,7 +41,7 @@ export interface PlanData {
   /** Every need is met by the layout after (cluster-side changes aside, which the layout cannot show). */
   holds: boolean;
   /** Needs no change could meet here, with why. */
-  unmet: Array<{ finding: string; need: Need; why: KeyStatus | 'no-layout' | 'refused' | 'sql-not-run' }>;
+  unmet: Array<{ finding: string; need: Need; why: KeyStatus | 'no-layout' | 'refused' | 'sql-not-run' | 'manager-unknown' }>;
 }
 
 export interface PlanInput {
@@ -215,10 +215,19 @@ function build(input: PlanInput, o: Options): PlanData | null {
   if (roomNeed) {
     const l = layout() ?? now;
     const room = l.executor.container - l.executor.heap;
-    if (room < roomNeed.need.room) {
-      // The overhead after, in steps a person would type; the room it adds is what it grows by.
-      const delta = roundUp(l.executor.overhead + roomNeed.need.room - room, POLICY.overheadStep.value) - l.executor.overhead;
-      const ov = overheadKey(app);
+    // The overhead after, in steps a person would type; the room it adds is what it grows by.
+    const delta = roundUp(l.executor.overhead + roomNeed.need.room - room, POLICY.overheadStep.value) - l.executor.overhead;
+    const ov = overheadKey(app);
+    const grown = input.layoutWith({
+      ...conf,
+      [ov.key]: ov.intMiB ? mibValue(l.executor.overhead + delta) : sizeConf(l.executor.overhead + delta),
+    });
+    if (room < roomNeed.need.room && grown !== null && grown.executor.container <= l.executor.container) {
+      // No container counts the overhead here (an unknown cluster manager, or one without containers):
+      // no setting gives the executor more room, and proposing one would only move the overhead about.
+      unmet.push({ finding: roomNeed.finding, need: roomNeed.need, why: app.manager === 'unknown' ? 'manager-unknown' : 'not-on-manager' });
+      if (o.roomBy !== 'raise') return null;
+    } else if (room < roomNeed.need.room) {
       const keep = input.heapPeak !== null ? Math.ceil(input.heapPeak * POLICY.headroom.value) : null;
       const basis = roomNeed.need.basis;
       const raiseReason = (overhead: number, container: number): RemedyMessage => ({

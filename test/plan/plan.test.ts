@@ -105,6 +105,20 @@ describe('the fix plan', () => {
     holdPromises(all);
   });
 
+  it('never lowers the overhead for a container kill when the cluster manager is unknown: it names the manager as what is missing', async () => {
+    // A kernel cgroup kill (dmesg) names no cluster manager: the layout counts no overhead in a container,
+    // so no overhead can give the executor room (v1 proposed 256m "now 1g", a container of 4 GiB → 4 GiB).
+    const [x] = await diagnosesOf([fixture('containerlogs', 'kernel-cgroup')]);
+    const d = x!.again({ 'spark.executor.memory': '4g', 'spark.executor.memoryOverhead': '1g' });
+    expect(d.clusterManager).toBe('unknown');
+    expect(d.plan?.conf ?? {}).toEqual({});
+    expect(d.plan?.unmet).toContainEqual(expect.objectContaining({ finding: 'oom-killed', why: 'manager-unknown' }));
+    // With the manager named, the same kill gets more overhead than Kubernetes' default (10% of 4g: 409.6m).
+    const k8s = x!.again({ 'spark.executor.memory': '4g', 'spark.master': 'k8s://https://k:443' });
+    const overhead = magnitude('spark.executor.memoryOverhead', k8s.plan?.conf['spark.executor.memoryOverhead'] ?? null);
+    expect(overhead).toBeGreaterThan(410 * 2 ** 20);
+  });
+
   it('is one plan for a YARN kill of a Python app: the overhead, with the Python workers’ own memory as an alternative', async () => {
     const [x] = await diagnosesOf([fixture('diagnose', 'yarn-memory-exceeded', 'spark35-pyspark')]);
     const d = x!.d;

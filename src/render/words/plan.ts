@@ -56,6 +56,8 @@ export function unmetText(u: PlanData['unmet'][number], sparkVersion: string | n
       return `${what}: ${v} has no such setting (it came later)`;
     case 'removed':
       return `${what}: ${v} no longer reads it`;
+    case 'manager-unknown':
+      return `${what}: the cluster manager is unknown, so no container is computed to give it room (pass --conf spark.master=yarn or k8s://…, or add the event log)`;
     case 'not-on-manager':
       return `${what}: it does nothing on this cluster manager`;
     case 'not-in-mode':
