@@ -1,5 +1,5 @@
 import { defineClassifier } from './define.js';
-import { find, reportFrom, stagesOf } from './match.js';
+import { find, reportFrom } from './match.js';
 import { driverHeapNeed, fix, settingNeed } from './remedy.js';
 
 // BroadcastExchangeExec / QueryExecutionErrors (2.x–4.1 wordings, _LEGACY_ERROR_TEMP_2248–2250)
@@ -23,7 +23,9 @@ export default defineClassifier({
           settingNeed(
             'spark.sql.autoBroadcastJoinThreshold',
             '-1',
-            { unit: 'text', sql: true, stages: stagesOf(matches) },
+            // Not gated on the log's SQL events: only a SQL join broadcasts a table (BroadcastExchangeExec),
+            // and the build fails in the driver, outside the stages the message is reported with.
+            { unit: 'text', sql: false },
             'stop-auto-broadcast',
           ),
           driverHeapNeed(ctx, 'broadcast'),

@@ -210,7 +210,7 @@ function planFor(
     pythonRssPeak: maxPeak(app, 'ProcessTreePythonRSSMemory'),
     executors: app.hasEventLog ? app.maxExecutorsAlive || app.executorCount || null : null,
     sqlStageIds: app.sqlStages,
-    sqlRan: app.sqlExecutions > 0 || app.sqlStages.size > 0,
+    sqlRan: app.hasEventLog ? app.sqlExecutions > 0 || app.sqlStages.size > 0 : null,
   });
 }
 

@@ -60,7 +60,8 @@ export interface PlanInput {
   executors: number | null;
   /** Whether the stages a SQL setting would touch ran SQL: stage ids of SQL jobs, and whether any SQL ran. */
   sqlStageIds: ReadonlySet<number>;
-  sqlRan: boolean;
+  /** Whether the application ran SQL; null when no event log was read to say. */
+  sqlRan: boolean | null;
 }
 
 /** Options that tell the alternatives apart. */
@@ -443,6 +444,8 @@ function settingMet(conf: Record<string, string>, app: AppContext, need: Extract
 }
 
 function sqlApplies(input: PlanInput, stages: string[]): boolean {
+  // Without an event log nothing says which stages ran SQL: the setting may matter.
+  if (input.sqlRan === null) return true;
   if (!input.sqlRan) return false;
   if (stages.length === 0) return true;
   return stages.some((s) => input.sqlStageIds.has(Number(s.split('.')[0])));

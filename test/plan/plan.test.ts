@@ -119,6 +119,24 @@ describe('the fix plan', () => {
     expect(overhead).toBeGreaterThan(410 * 2 ** 20);
   });
 
+  it('stops automatic broadcast for a broadcast that did not fit: that failure is a SQL join, whatever else the log shows of SQL', async () => {
+    for (const v of ['spark24', 'spark35', 'databricks-maxresultsize-wording']) {
+      const [x] = await diagnosesOf([fixture('diagnose', 'broadcast-oom', v)]);
+      expect(x!.d.plan?.conf['spark.sql.autoBroadcastJoinThreshold'], v).toBe('-1');
+      expect(
+        x!.d.plan?.unmet.filter((u) => u.why === 'sql-not-run'),
+        v,
+      ).toEqual([]);
+    }
+  });
+
+  it('does not call a SQL setting useless for want of SQL events when there is no event log to have them', async () => {
+    // A driver log's "Job aborted … spill" names stages, but only an event log says which ran SQL.
+    const [x] = await diagnosesOf([fixture('containerlogs', 'executor-tmm-dump-sorter')]);
+    const d = x!.again({ 'spark.executor.memory': '4g' });
+    expect(d.plan?.unmet.filter((u) => u.why === 'sql-not-run')).toEqual([]);
+  });
+
   it('is one plan for a YARN kill of a Python app: the overhead, with the Python workers’ own memory as an alternative', async () => {
     const [x] = await diagnosesOf([fixture('diagnose', 'yarn-memory-exceeded', 'spark35-pyspark')]);
     const d = x!.d;
