@@ -135,6 +135,7 @@ const REMEDY_IDS = members<RemedyId>({
   'split-huge-record': true,
   'keep-heap-array-limit': true,
   'stop-auto-broadcast': true,
+  'stop-auto-broadcast-plain': true,
   'shuffle-join-hint': true,
   'driver-broadcast-heap': true,
   'overhead-direct-buffers': true,

@@ -30,7 +30,11 @@ export default defineClassifier({
           ),
           driverHeapNeed(ctx, 'broadcast'),
         ],
-        advice: [fix(null, null, null, 'shuffle-join-hint')],
+        // Without a layout there is no plan to carry the threshold: say it here, as the message itself does.
+        advice: [
+          ...(ctx.layout ? [] : [fix('spark.sql.autoBroadcastJoinThreshold', null, null, 'stop-auto-broadcast-plain')]),
+          fix(null, null, null, 'shuffle-join-hint'),
+        ],
       }),
     );
   },

@@ -48,6 +48,8 @@ export interface RemedyData {
   'split-huge-record': Record<string, never>;
   'keep-heap-array-limit': Record<string, never>;
   'stop-auto-broadcast': Record<string, never>;
+  /** The same without a layout (hence no plan): set spark.sql.autoBroadcastJoinThreshold to -1. */
+  'stop-auto-broadcast-plain': Record<string, never>;
   'shuffle-join-hint': Record<string, never>;
   'driver-broadcast-heap': Record<string, never>;
   'overhead-direct-buffers': { container: number };

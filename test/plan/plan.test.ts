@@ -130,6 +130,19 @@ describe('the fix plan', () => {
     }
   });
 
+  it.skipIf(!hasShared)(
+    'names the broadcast threshold to stop for a broadcast that did not fit, even with no layout to plan from',
+    async () => {
+      // A driver's log excerpt alone: no event log, no heap, hence no plan; the setting needs no layout.
+      const [x] = await diagnosesOf([path.join(SNIPPETS, '38_broadcast_oom_spark35_eks.txt')]);
+      expect(x!.d.plan).toBeNull();
+      const f = x!.d.findings.find((g) => g.code === 'broadcast-oom')!;
+      expect(f.remediation).toContainEqual(
+        expect.objectContaining({ conf: 'spark.sql.autoBroadcastJoinThreshold', messageId: 'stop-auto-broadcast-plain' }),
+      );
+    },
+  );
+
   it('does not call a SQL setting useless for want of SQL events when there is no event log to have them', async () => {
     // A driver log's "Job aborted … spill" names stages, but only an event log says which ran SQL.
     const [x] = await diagnosesOf([fixture('containerlogs', 'executor-tmm-dump-sorter')]);

@@ -95,6 +95,8 @@ const WORDS: { [K in RemedyId]: (d: RemedyData[K]) => string } = {
   'keep-heap-array-limit': () => 'do not raise the heap: a Java array cannot exceed 2^31 elements however big the heap is',
   'stop-auto-broadcast': () =>
     'stop automatic broadcast joins (or set it well below the table that failed); statistics underestimated its size',
+  'stop-auto-broadcast-plain': () =>
+    'set it to -1 to stop automatic broadcast joins (or well below the table that failed); statistics underestimated its size',
   'shuffle-join-hint': () =>
     'or hint the join as a shuffle join (/*+ MERGE(t) */ or SHUFFLE_HASH) and refresh statistics with ANALYZE TABLE … COMPUTE STATISTICS',
   'driver-broadcast-heap': () => 'the driver materialises the whole broadcast relation in its heap',
