@@ -115,7 +115,8 @@ const WORDS: { [K in RemedyId]: (d: RemedyData[K]) => string } = {
     `each task may use ${fmtBytes(d.perTaskMin)}–${fmtBytes(d.perTaskMax)} of execution memory; spilled data is sorted and merged again from disk`,
   'kryo-buffer': (d) =>
     d.required !== null
-      ? `one object needed ${Math.ceil(d.required / 2 ** 20)} MiB of buffer; twice that, within Kryo's 2047m cap`
+      ? // Kryo's Output.require: "required" is the bytes of the write that did not fit, not the object's size.
+        `a write of ${fmtBytes(d.required)} did not fit in the full buffer; at least double it, within Kryo's 2047m cap`
       : "double it, within Kryo's 2047m cap",
   'collect-less': () =>
     'the action collects too much: write the result to storage, aggregate before collect(), or iterate with toLocalIterator()',
