@@ -1,6 +1,6 @@
 import { defineClassifier } from './define.js';
 import { direct, find, processEvidence, reportFrom, roleOf } from './match.js';
-import { roomNeed, settingNeed } from './remedy.js';
+import { fix, roomNeed, settingNeed } from './remedy.js';
 
 // BasePythonRunner.ReaderIterator (every runner: RDD, batch UDF, Arrow/pandas UDFs share it): "Python
 // worker exited unexpectedly (crashed)"; 3.2+ appends ": <faulthandler dump>" when the handler wrote one,
@@ -41,7 +41,11 @@ export default defineClassifier({
             settingNeed('spark.python.worker.faulthandler.enabled', 'true', {}, 'faulthandler'),
             sqlSwitch ? settingNeed('spark.sql.execution.pyspark.udf.faulthandler.enabled', 'true', {}, 'faulthandler') : null,
           ],
-          advice: [],
+          // Without a layout the plan cannot size the room: say where it goes, as oom-killed and exit-137 do.
+          advice:
+            role === 'executor' && !l
+              ? [fix('spark.executor.memoryOverhead', null, null, 'raise-overhead-no-layout', { layout: ctx.layoutProblem! })]
+              : [],
         },
         processEvidence(ctx, matches, role),
       ),

@@ -143,6 +143,16 @@ describe('the fix plan', () => {
     },
   );
 
+  it('says to raise the overhead for a crashed Python worker in an executor when there is no layout to size it, as for other kills', async () => {
+    const [x] = await diagnosesOf([fixture('snippets-16', '15_py4j_collectAndServe_executor_python_worker_crashed.txt')]);
+    expect(x!.d.plan).toBeNull();
+    const f = x!.d.findings.find((g) => g.code === 'python-worker-crash')!;
+    expect(f.role).toBe('executor');
+    expect(f.remediation).toContainEqual(
+      expect.objectContaining({ conf: 'spark.executor.memoryOverhead', suggested: null, messageId: 'raise-overhead-no-layout' }),
+    );
+  });
+
   it('does not call a SQL setting useless for want of SQL events when there is no event log to have them', async () => {
     // A driver log's "Job aborted … spill" names stages, but only an event log says which ran SQL.
     const [x] = await diagnosesOf([fixture('containerlogs', 'executor-tmm-dump-sorter')]);
