@@ -22,6 +22,8 @@ export const REGIONS = [
   'container',
   'maxResultSize',
   'none',
+  /** The GPU's memory (the RAPIDS Accelerator's RMM pool): outside the JVM and its container settings. */
+  'gpu',
 ] as const;
 export const CONFIDENCES = ['high', 'medium', 'low'] as const;
 

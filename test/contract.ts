@@ -182,6 +182,11 @@ const REMEDY_IDS = members<RemedyId>({
   'heap-minimum': true,
   'onoom-explained': true,
   'not-spark-pod': true,
+  'gpu-fewer-tasks': true,
+  'gpu-pool-fraction': true,
+  'gpu-pool-max': true,
+  'gpu-smaller-splits': true,
+  'keep-heap-gpu': true,
 });
 const HOLDER_KINDS = members<HolderKind>({
   sorter: true,

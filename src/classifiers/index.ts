@@ -10,6 +10,7 @@ import exit137 from './exit-137.js';
 import fetchFailed from './fetch-failed.js';
 import gcOverhead from './gc-overhead.js';
 import gcPressure from './gc-pressure.js';
+import gpuOom from './gpu-oom.js';
 import heapBelowMinimum from './heap-below-minimum.js';
 import heapOom from './heap-oom.js';
 import heapUnderused from './heap-underused.js';
@@ -48,6 +49,7 @@ export const CLASSIFIERS: readonly Classifier[] = [
   fetchFailed,
   gcOverhead,
   gcPressure,
+  gpuOom,
   heapBelowMinimum,
   heapOom,
   heapUnderused,

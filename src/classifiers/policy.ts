@@ -80,6 +80,35 @@ export const POLICY = {
     'bytes',
     'our choice: an explicit -XX:MaxMetaspaceSize=1g fails early with a clear error instead of eating the overhead',
   ),
+  // RAPIDS Accelerator (NVIDIA/spark-rapids sql-plugin/src/main/scala/com/nvidia/spark/rapids/RapidsConf.scala).
+  // RapidsConf has no .version(): spark.rapids.sql.concurrentGpuTasks, spark.rapids.memory.gpu.allocFraction are
+  // in the oldest RapidsConf read (defaults 1 and 0.9, beside spark.rapids.memory.gpu.pooling.enabled);
+  // maxAllocFraction and minAllocFraction came later (both present at commit 000868ac).
+  rapidsConcurrentGpuTasksDefault: p(
+    2,
+    'count',
+    'RAPIDS default of spark.rapids.sql.concurrentGpuTasks (RapidsConf.CONCURRENT_GPU_TASKS: createWithDefault(2) at NVIDIA/spark-rapids 000868ac; 1 in the oldest releases; the newest leave it unset and adjust it at run time)',
+  ),
+  gpuTaskShrink: p(
+    2,
+    'factor',
+    "our choice: halve the tasks sharing the GPU (NVIDIA's best practices for a GPU OOM: lower spark.rapids.sql.concurrentGpuTasks, down to 1)",
+  ),
+  rapidsAllocFractionFloor: p(
+    0.9,
+    'factor',
+    'RAPIDS default of spark.rapids.memory.gpu.allocFraction in older releases (RapidsConf.RMM_ALLOC_FRACTION, 0.9; 1 at 000868ac): a pool set below it is one the user shrank',
+  ),
+  rapidsMaxAllocFractionDefault: p(
+    1,
+    'factor',
+    'RAPIDS default of spark.rapids.memory.gpu.maxAllocFraction (RapidsConf.RMM_ALLOC_MAX_FRACTION: createWithDefault(1) at 000868ac; it must stay ≥ allocFraction)',
+  ),
+  filesMaxPartitionBytesDefault: p(
+    128 * MiB,
+    'bytes',
+    'Spark default of spark.sql.files.maxPartitionBytes (SQLConf.FILES_MAX_PARTITION_BYTES, 128 MiB; src/plan/keys-table.ts)',
+  ),
 } as const;
 
 export type PolicyKey = keyof typeof POLICY;

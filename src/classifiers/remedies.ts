@@ -112,6 +112,16 @@ export interface RemedyData {
   'not-spark-pod': Record<string, never>;
   /** The SIGKILL was the JVM's own -XX:OnOutOfMemoryError hook: fix the OutOfMemoryError, not the container. */
   'onoom-explained': Record<string, never>;
+  /** RAPIDS: fewer tasks on the GPU at once; `tasks` ran (`set`: by the user, else the plugin's default). */
+  'gpu-fewer-tasks': { tasks: number; set: boolean };
+  /** RAPIDS: the RMM pool's starting share of GPU memory was set to `fraction`, below the plugin's default. */
+  'gpu-pool-fraction': { fraction: number };
+  /** RAPIDS: the RMM pool was capped at `fraction` of GPU memory (spark.rapids.memory.gpu.maxAllocFraction). */
+  'gpu-pool-max': { fraction: number };
+  /** RAPIDS: a file scan could not split its input: smaller file splits than the `splits` bytes it read. */
+  'gpu-smaller-splits': { splits: number };
+  /** A GPU OOM: the JVM heap is not where it ran out. */
+  'keep-heap-gpu': Record<string, never>;
 }
 
 /** What filled the heap, for a "more heap" remediation. */

@@ -5,6 +5,10 @@ import { AM_ID, MAX_CONSUMERS, type MemoryDump, type SignalInput, type SignalSou
 import { LOG4J_HEADER } from './log4j.js';
 import { RoleEvidence, type ProcessRole } from './roles.js';
 
+/** spark-rapids' retry exceptions (com.nvidia.spark.rapids.jni), and a log entry whose first line is INFO, DEBUG or TRACE. */
+const RAPIDS_RETRY = /\b[GC]pu(?:SplitAnd)?RetryOOM\b/;
+const QUIET_LEVEL = /^[^\n]*\b(?:INFO|DEBUG|TRACE)\b/;
+
 /** What is known about the process that wrote a log (a YARN container, a pod, or nothing). */
 export interface ScanContext {
   file: string;
@@ -351,6 +355,9 @@ export class LogScanner {
       return [sig('job-failure', m.index, m[0], 'driver')];
     }
     if ((m = /Job aborted due to stage failure:[\s\S]*/.exec(text))) return [sig('job-failure', m.index, m[0], null)];
+    // The RAPIDS Accelerator logs the GpuRetryOOM it is about to retry at INFO or DEBUG (RmmRapidsRetryIterator:
+    // "splitReason is set to GPU_OOM after checking …, related exception:"): a retry the plugin handles, not a failure.
+    if (RAPIDS_RETRY.test(text) && QUIET_LEVEL.test(text)) return [];
     // A message on its own (a pasted error, an OnOutOfMemoryError hook's "# java.lang.OutOfMemoryError…"), from
     // the line that holds what made the entry worth reading: the lines before it are context, not the failure.
     const from = text.lastIndexOf('\n', Math.max(0, firstTrigger(text))) + 1;

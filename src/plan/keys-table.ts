@@ -89,6 +89,8 @@ const PKG22 = 'apache/spark@000efb1e3152 core/src/main/scala/org/apache/spark/in
 const PY = 'apache/spark@045635dd1646 core/src/main/scala/org/apache/spark/internal/config/Python.scala';
 const KRYO = 'apache/spark@425fa529cf27 core/src/main/scala/org/apache/spark/internal/config/Kryo.scala';
 const NET = 'apache/spark@2d177ec7639c core/src/main/scala/org/apache/spark/internal/config/Network.scala';
+const RAPIDS_CONF =
+  'NVIDIA/spark-rapids@000868ac6af4 sql-plugin/src/main/scala/com/nvidia/spark/rapids/RapidsConf.scala (CONCURRENT_GPU_TASKS, RMM_ALLOC_FRACTION, RMM_ALLOC_MAX_FRACTION)';
 const TESTS = 'apache/spark@0ad97e38f6d7 core/src/main/scala/org/apache/spark/internal/config/Tests.scala';
 const CONF30 =
   'apache/spark@00124490681f core/src/main/scala/org/apache/spark/SparkConf.scala (3.0-era deprecatedConfigs/configsWithAlternatives)';
@@ -1183,6 +1185,24 @@ export const SPARK_KEYS: readonly KeyInfo[] = [
     source: PKG,
     notes: 'Writes per-stage executor memory peaks to the event log.',
   },
+  // The RAPIDS Accelerator's own keys (NVIDIA/spark-rapids RapidsConf.scala), suggested only for its GPU OOM
+  // (src/classifiers/gpu-oom.ts). RapidsConf carries no .version(): `since` is the first Spark the plugin ran
+  // on (its first release, 0.1, was for Spark 3.0.0); the keys are in the oldest RapidsConf read. Their
+  // defaults moved with the plugin's releases, not Spark's, so none is listed (see POLICY in policy.ts).
+  ...(
+    ['spark.rapids.sql.concurrentGpuTasks', 'spark.rapids.memory.gpu.allocFraction', 'spark.rapids.memory.gpu.maxAllocFraction'] as const
+  ).map((key): KeyInfo => ({
+    key,
+    since: '3.0.0',
+    sinceBasis: 'source',
+    unit: key === 'spark.rapids.sql.concurrentGpuTasks' ? 'int' : 'double',
+    defaults: [],
+    managers: ['yarn', 'kubernetes', 'standalone', 'local'],
+    requires: 'the RAPIDS Accelerator (spark.plugins=com.nvidia.spark.SQLPlugin)',
+    sql: false,
+    suggest: true,
+    source: RAPIDS_CONF,
+  })),
 ];
 
 export const ADMIN_SETTINGS: readonly AdminSetting[] = [

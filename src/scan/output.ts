@@ -464,13 +464,15 @@ function wrap(line: string, width: number): string {
   if (line.length <= width) return line;
   const out: string[] = [];
   let cur = '';
-  for (const part of line.split(', ')) {
+  const parts = line.split(', ');
+  parts.forEach((part, i) => {
     const next = cur === '' ? part : `${cur}, ${part}`;
-    if (next.length > width && cur !== '') {
+    // A line that is not the last ends with the comma: it counts.
+    if (next.length + (i < parts.length - 1 ? 1 : 0) > width && cur !== '') {
       out.push(`${cur},`);
       cur = `  ${part}`;
     } else cur = next;
-  }
+  });
   out.push(cur);
   return out.join('\n');
 }

@@ -46,6 +46,12 @@ const EXAMPLES: Record<string, Array<string | { line: string; conf?: Record<stri
   'exit-137': ['The executor with id 3 exited with exit code 137(SIGKILL, possible container OOM).'],
   'fetch-failed': ['org.apache.spark.shuffle.MetadataFetchFailedException: Missing an output location for shuffle 15'],
   'gc-overhead': ['java.lang.OutOfMemoryError: GC overhead limit exceeded'],
+  'gpu-oom': [
+    'com.nvidia.spark.rapids.jni.GpuSplitAndRetryOOM: GPU OutOfMemory: could not split inputs and retry. The current attempt: {HostMemoryBuffer{address=0x7fac24b85210, length=729491223, id=974}}',
+    'com.nvidia.spark.rapids.jni.GpuRetryOOM: GPU OutOfMemory: Current threadCountBlockedUntilReady: 0. Could not split the current attempt: {SpillableColumnarBatch{rows=1}}',
+    'java.lang.OutOfMemoryError: Could not allocate native memory: std::bad_alloc: out_of_memory: RMM failure at:/cudf/cpp/build/_deps/rmm-src/include/rmm/mr/device/pool_memory_resource.hpp:257: Maximum pool size exceeded',
+    'java.lang.OutOfMemoryError: Could not allocate native memory: std::bad_alloc: out_of_memory: CUDA error at: /rmm/include/rmm/mr/device/cuda_memory_resource.hpp:70: cudaErrorMemoryAllocation out of memory',
+  ],
   'heap-below-minimum': [
     'java.lang.IllegalArgumentException: [INVALID_DRIVER_MEMORY] System memory 259522560 must be at least 471859200.',
     'org.apache.spark.SparkIllegalArgumentException: [INVALID_EXECUTOR_MEMORY] Executor memory 314572800 must be at least 471859200.',

@@ -168,6 +168,13 @@ export const CLASSIFIER_WORDS: Readonly<Record<string, ClassifierWords>> = {
       'java.lang.OutOfMemoryError: unable to create new native thread: the process or container hit its thread limit (ulimit -u, pids cgroup) or had no memory left for thread stacks.',
     fix: 'Fewer threads (fewer cores, smaller client thread pools), a higher process limit, or more overhead for thread stacks.',
   },
+  'gpu-oom': {
+    title: "The GPU's memory was exhausted (RAPIDS Accelerator)",
+    detects:
+      'A task failed, or an executor logged an error, with the RAPIDS Accelerator\'s GpuSplitAndRetryOOM or GpuRetryOOM ("GPU OutOfMemory: could not split inputs and retry", retries exhausted), or cudf\'s "Could not allocate native memory: std::bad_alloc: out_of_memory: RMM failure" / "CUDA error … cudaErrorMemoryAllocation". The plugin retries GpuRetryOOM itself: its INFO lines about a retry are not failures.',
+    fix: 'Give each task more of the GPU: restore a memory pool capped below the default (spark.rapids.memory.gpu.allocFraction, maxAllocFraction), lower spark.rapids.sql.concurrentGpuTasks, then less data per task (smaller spark.sql.files.maxPartitionBytes for a scan, more spark.sql.shuffle.partitions otherwise). Not the JVM heap.',
+    region: "the GPU's memory (the RAPIDS pool), not the JVM's",
+  },
   'offheap-oom': {
     title: 'The off-heap execution pool (spark.memory.offHeap.size) was exhausted',
     detects: 'Native engines (Gluten/Velox) or Tungsten off-heap allocations refused: "Not enough spark off-heap execution memory".',
@@ -236,6 +243,7 @@ const REGION_PHRASE: Record<Region, string> = {
   container: 'the container limit was hit outside the heap',
   maxResultSize: 'results collected to the driver passed spark.driver.maxResultSize',
   none: 'not memory',
+  gpu: "the GPU's memory (the RAPIDS pool) ran out, not the JVM's",
 };
 
 export const wordsFor = (code: string): ClassifierWords => CLASSIFIER_WORDS[code] ?? { title: code, detects: '', fix: '' };

@@ -178,6 +178,16 @@ const WORDS: { [K in RemedyId]: (d: RemedyData[K]) => string } = {
     'the JVM killed itself on an OutOfMemoryError (-XX:OnOutOfMemoryError="kill -9 %p"): fix that OutOfMemoryError (the heap finding), not the container',
   'check-submitted-settings': () =>
     "compare the settings the job was submitted with (spark-defaults.conf, the cluster defaults, the submit command) with the log's: the limit YARN enforced is the truth about that run",
+  'gpu-fewer-tasks': (d) =>
+    `${d.tasks} tasks shared the GPU's memory at once (${d.set ? 'spark.rapids.sql.concurrentGpuTasks' : "the plugin's default"}): half as many leave each twice the room; NVIDIA's first step for a GPU OOM, down to 1 if it recurs`,
+  'gpu-pool-fraction': (d) =>
+    `the RAPIDS memory pool was set to start at ${Math.round(d.fraction * 100)}% of the GPU's memory, below the plugin's default: give it back the rest (unless another process shares this GPU on purpose)`,
+  'gpu-pool-max': (d) =>
+    `the RAPIDS memory pool was capped at ${Math.round(d.fraction * 100)}% of the GPU's memory (spark.rapids.memory.gpu.maxAllocFraction): lift the cap so the pool can use the whole GPU (unless another process shares it on purpose)`,
+  'gpu-smaller-splits': (d) =>
+    `a file scan could not split the input it read on the GPU (splits of up to ${fmtBytes(d.splits)}): half-size file splits halve what each task loads at once`,
+  'keep-heap-gpu': () =>
+    "do not raise the heap or the overhead: the GPU's memory ran out, not the JVM's, and no executor memory setting changes what the GPU holds",
 };
 
 /** Why a remediation is suggested, unescaped (the caller escapes it for its sink). */

@@ -826,9 +826,11 @@ add(
   none,
 );
 add('traps', 'maxresultsize-property', app({ conf: { 'spark.driver.maxResultSize': '4g' }, middle: [task()] }), none);
+// Was a trap (a GPU OOM is not a heap OOM); now gpu-oom's: one task's GPU OOM, retried successfully, is
+// the GPU memory failure the application recovered from (a warning), and still no heap-oom.
 add(
-  'traps',
-  'gpu-oom-is-not-heap-oom',
+  'gpu-oom',
+  'spark33-recovered-not-heap-oom',
   app({
     version: '3.3.1',
     middle: [
@@ -842,7 +844,7 @@ add(
       task(),
     ],
   }),
-  none,
+  { code: 'gpu-oom', role: 'executor', region: 'gpu', severity: 'warning', absent: ['heap-oom'] },
 );
 add(
   'traps',
@@ -1153,6 +1155,64 @@ add(
     // The memory model refuses the 300m heap just as Spark did: no layout, the minimum is said without a plan.
     problems: ['layout'],
   },
+);
+
+// --- gpu-oom: the RAPIDS Accelerator's failure reasons, as the real NDS log (spark-rapids-tools
+// gpu_oom_eventlog.zstd, plugin 25.02) records them: GpuSplitAndRetryOOM from a multi-file scan with its
+// frames (RmmRapidsRetryIterator.scala), the pool capped by allocFraction/maxAllocFraction; and cudf's
+// RMM failure as java.lang.OutOfMemoryError (cudf jni_utils.hpp CATCH_STD) in a shuffle stage.
+const gpuSplit =
+  'GPU OutOfMemory: could not split inputs and retry. The current attempt: {HostMemoryBuffer{address=0x7fac24b85210, length=729491223, id=974}}';
+const rapidsScan = frames(
+  'com.nvidia.spark.rapids.RmmRapidsRetryIterator$AutoCloseableAttemptSpliterator.split',
+  'com.nvidia.spark.rapids.RmmRapidsRetryIterator$RmmRapidsRetryIterator.next',
+  'com.nvidia.spark.rapids.RmmRapidsRetryIterator$.withRetryNoSplit',
+  'com.nvidia.spark.rapids.MultiFileCoalescingPartitionReaderBase.readBatch',
+  'com.nvidia.spark.rapids.shims.GpuDataSourceRDD$$anon$1.hasNext',
+);
+const rapidsConf = {
+  'spark.plugins': 'com.nvidia.spark.SQLPlugin',
+  'spark.executor.resource.gpu.amount': '1',
+  'spark.task.resource.gpu.amount': '0.25',
+};
+add(
+  'gpu-oom',
+  'spark33-rapids-split-scan',
+  app({
+    version: '3.3.1',
+    master: 'spark://master:7077',
+    conf: {
+      ...rapidsConf,
+      'spark.rapids.sql.concurrentGpuTasks': '4',
+      'spark.rapids.memory.gpu.allocFraction': '0.1',
+      'spark.rapids.memory.gpu.maxAllocFraction': '0.15',
+      'spark.sql.files.maxPartitionBytes': '10gb',
+    },
+    sql: 'GpuColumnarToRow\n+- GpuFileGpuScan parquet',
+    middle: failTasks(exc('com.nvidia.spark.rapids.jni.GpuSplitAndRetryOOM', gpuSplit, rapidsScan)),
+    jobFailed: abort(`com.nvidia.spark.rapids.jni.GpuSplitAndRetryOOM: ${gpuSplit}`),
+  }),
+  { code: 'gpu-oom', role: 'executor', region: 'gpu' },
+);
+const rmm =
+  'Could not allocate native memory: std::bad_alloc: out_of_memory: RMM failure at:/home/jenkins/agent/workspace/jenkins-spark-rapids-jni-release-1-cuda12/thirdparty/cudf/cpp/build/_deps/rmm-src/include/rmm/mr/device/pool_memory_resource.hpp:257: Maximum pool size exceeded';
+add(
+  'gpu-oom',
+  'spark35-cudf-rmm-shuffle',
+  app({
+    version: '3.5.1',
+    conf: rapidsConf,
+    sql: 'GpuShuffledHashJoin',
+    middle: failTasks(
+      exc(
+        'java.lang.OutOfMemoryError',
+        rmm,
+        frames('ai.rapids.cudf.Table.innerJoinGatherMaps', 'com.nvidia.spark.rapids.JoinGathererImpl.gatherNext'),
+      ),
+    ),
+    jobFailed: abort(`java.lang.OutOfMemoryError: ${rmm}`),
+  }),
+  { code: 'gpu-oom', role: 'executor', region: 'gpu' },
 );
 
 for (const [code, variants] of Object.entries(cases)) {
