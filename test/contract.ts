@@ -182,6 +182,8 @@ const REMEDY_IDS = members<RemedyId>({
   'heap-minimum': true,
   'onoom-explained': true,
   'not-spark-pod': true,
+  'heap-at-oops-limit': true,
+  'heap-past-oops-band': true,
 });
 const HOLDER_KINDS = members<HolderKind>({
   sorter: true,

@@ -112,6 +112,20 @@ export interface RemedyData {
   'not-spark-pod': Record<string, never>;
   /** The SIGKILL was the JVM's own -XX:OnOutOfMemoryError hook: fix the OutOfMemoryError, not the container. */
   'onoom-explained': Record<string, never>;
+  /**
+   * A heap past the compressed-pointer limit gains nothing (plan/oops.ts): kept at `heap`, shared by
+   * `cores` tasks instead of `coresBefore`, each has the share a heap of `need` would give the tasks it ran.
+   */
+  'heap-at-oops-limit': { heap: number; need: number; cores: number; coresBefore: number; limit: number };
+  /** Only a heap past the band without compressed pointers holds what is needed: `heap`, the container `container`. */
+  'heap-past-oops-band': {
+    role: 'executor' | 'driver';
+    why: HeapWhy | null;
+    heap: number;
+    need: number;
+    limit: number;
+    container: number | null;
+  };
 }
 
 /** What filled the heap, for a "more heap" remediation. */

@@ -2,6 +2,7 @@ import type { Remediation } from '../findings.js';
 import { MiB, parseSize } from '../memory/index.js';
 import type { Need } from '../plan/needs.js';
 import { defaultOf, keyStatus } from '../plan/keys.js';
+import { heapCapacity } from '../plan/oops.js';
 import type { AppState } from '../state/app.js';
 import type { ClassifierContext } from './define.js';
 import { POLICY } from './policy.js';
@@ -80,11 +81,19 @@ export function podLimit(ctx: ClassifierContext): number | null {
   return limits.length > 0 ? Math.max(...limits.map((f) => f.bytes)) : null;
 }
 
-/** A bigger executor heap: POLICY.heapGrowth above the heap it ran with, in whole GiB. */
+/**
+ * A bigger executor heap: POLICY.heapGrowth above what the heap it ran with held (a heap past the
+ * compressed-pointer limit holds less than its size: plan/oops.ts), in whole GiB, for the tasks it ran.
+ */
 export function heapNeed(ctx: ClassifierContext, why: HeapWhy): Need | null {
   const l = ctx.layout;
   if (!l) return null;
-  return { kind: 'executor-heap', heap: roundUp(l.executor.heap * POLICY.heapGrowth.value, POLICY.heapStep.value), why };
+  return {
+    kind: 'executor-heap',
+    heap: roundUp(heapCapacity(l.executor.heap) * POLICY.heapGrowth.value, POLICY.heapStep.value),
+    why,
+    cores: l.executor.cores,
+  };
 }
 
 /** A bigger share of execution memory for each task: POLICY.heapGrowth above its share in that run. */

@@ -5,6 +5,7 @@ import { diagnoseApp, type Diagnosis } from '../../src/diagnose/index.js';
 import { mergeInputs } from '../../src/diagnose/merge.js';
 import { parseSize } from '../../src/memory/index.js';
 import { keyStatus } from '../../src/plan/keys.js';
+import { inOopsBand } from '../../src/plan/oops.js';
 import { EVENTLOGS, fixture, hasShared, readPaths, SNIPPETS } from '../helpers.js';
 
 /**
@@ -55,6 +56,12 @@ function holdPromises(all: Array<{ name: string; d: Diagnosis; again: (o: Record
       for (const r of f.remediation)
         if (r.conf !== null && r.suggested !== null) expect(d.plan?.conf[r.conf], `${name}: ${f.code} ${r.conf}`).toBe(r.suggested);
     }
+    // No plan, and no alternative, sets a heap that loses compressed pointers and gains nothing for it.
+    for (const p of [d.plan, ...d.alternatives])
+      for (const k of ['spark.executor.memory', 'spark.driver.memory']) {
+        const heap = magnitude(k, p?.conf[k] ?? null);
+        if (heap !== null) expect(inOopsBand(heap), `${name}: ${k}=${p!.conf[k]!} in the band without compressed pointers`).toBe(false);
+      }
     if (!d.plan) continue;
     withPlan++;
     // Keys that exist, and do something, for this version and manager.
@@ -159,6 +166,25 @@ describe('the fix plan', () => {
     const d = x!.again({ 'spark.executor.memory': '4g' });
     expect(d.plan?.unmet.filter((u) => u.why === 'sql-not-run')).toEqual([]);
   });
+
+  it.skipIf(!hasShared)(
+    'keeps a heap it raises for GC at the compressed-pointer limit and shares it among fewer tasks, instead of 30G → 45g',
+    async () => {
+      // sparklint's event_log_0 (MANIFEST row 116): 30G heaps, 2 cores, 26.5% of task time in GC.
+      const [x] = await diagnosesOf([path.join(EVENTLOGS, 'sparklint/src/test/resources/directory_source/event_log_0')]);
+      const d = x!.d;
+      expect(d.findings.map((f) => f.code)).toContain('gc-pressure');
+      expect(d.plan!.conf).toMatchObject({ 'spark.executor.memory': '31g', 'spark.executor.cores': '1' });
+      expect(d.plan!.changes.find((c) => c.key === 'spark.executor.cores')?.reason).toMatchObject({
+        messageId: 'heap-at-oops-limit',
+        data: { heap: 31 * 2 ** 30, need: 45 * 2 ** 30, cores: 1, coresBefore: 2 },
+      });
+      expect(x!.again(d.plan!.conf).plan?.conf ?? {}).toEqual({});
+      // Run with one core already, each task has 30G: more than 45g shared by two would give it.
+      const one = x!.again({ 'spark.executor.cores': '1' });
+      expect(one.plan?.conf ?? {}).toEqual({});
+    },
+  );
 
   it('is one plan for a YARN kill of a Python app: the overhead, with the Python workers’ own memory as an alternative', async () => {
     const [x] = await diagnosesOf([fixture('diagnose', 'yarn-memory-exceeded', 'spark35-pyspark')]);

@@ -178,6 +178,10 @@ const WORDS: { [K in RemedyId]: (d: RemedyData[K]) => string } = {
     'the JVM killed itself on an OutOfMemoryError (-XX:OnOutOfMemoryError="kill -9 %p"): fix that OutOfMemoryError (the heap finding), not the container',
   'check-submitted-settings': () =>
     "compare the settings the job was submitted with (spark-defaults.conf, the cluster defaults, the submit command) with the log's: the limit YARN enforced is the truth about that run",
+  'heap-at-oops-limit': (d) =>
+    `a heap of ${fmtBytes(d.need)} would pass ${fmtBytes(d.limit)}, where the JVM turns off compressed object pointers and holds no more objects than ${fmtBytes(d.heap)} does: ${fmtBytes(d.heap)} shared by ${d.cores} task${d.cores === 1 ? '' : 's'} instead of ${d.coresBefore} gives each task more than ${fmtBytes(d.need)} shared by ${d.coresBefore} would (run more executors to keep the parallelism)`,
+  'heap-past-oops-band': (d) =>
+    `${d.why !== null ? `${heapWhy(d.why)}; ` : ''}past ${fmtBytes(d.limit)} the JVM turns off compressed object pointers (8-byte references), so ${fmtBytes(d.heap)} is what holds as much as ${fmtBytes(d.need)} would with them${d.container !== null ? `; the ${d.role} container becomes ${fmtBytes(d.container)}` : ''}`,
 };
 
 /** Why a remediation is suggested, unescaped (the caller escapes it for its sink). */
