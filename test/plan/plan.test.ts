@@ -186,6 +186,25 @@ describe('the fix plan', () => {
     },
   );
 
+  it.skipIf(!hasShared)(
+    'jumps past the compressed-pointer band, and says why, when a heap past the limit is needed and no fewer tasks can share it',
+    async () => {
+      // The same log as if it had run one task per executor: 45g of need cannot be split, so the heap
+      // goes to what holds as much without compressed pointers (45 GiB × 1.5), not to 45g.
+      const [m] = mergeInputs(
+        await readPaths([path.join(EVENTLOGS, 'sparklint/src/test/resources/directory_source/event_log_0')], { acceptText: true }),
+      );
+      m!.primary.state.sparkProperties['spark.executor.cores'] = '1';
+      const d = diagnoseApp(m!.primary);
+      expect(d.plan!.conf).toEqual({ 'spark.executor.memory': '68g' });
+      expect(d.plan!.changes[0]!.reason).toMatchObject({
+        messageId: 'heap-past-oops-band',
+        data: { role: 'executor', heap: 68 * 2 ** 30, need: 45 * 2 ** 30, limit: 32 * 2 ** 30 },
+      });
+      expect(diagnoseApp(m!.primary, { overrides: d.plan!.conf }).plan?.conf ?? {}).toEqual({});
+    },
+  );
+
   it('is one plan for a YARN kill of a Python app: the overhead, with the Python workers’ own memory as an alternative', async () => {
     const [x] = await diagnosesOf([fixture('diagnose', 'yarn-memory-exceeded', 'spark35-pyspark')]);
     const d = x!.d;
