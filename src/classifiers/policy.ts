@@ -104,6 +104,11 @@ export const POLICY = {
     'bytes',
     'compressedOopsMax × uncompressedFactor: a heap between 32 GiB and this holds no more objects than 31g does, so no heap is suggested in that band',
   ),
+  filesMaxPartitionBytes: p(
+    128 * MiB,
+    'bytes',
+    'Spark default of spark.sql.files.maxPartitionBytes (SQLConf.FILES_MAX_PARTITION_BYTES, 128 MiB, since 2.0.0)',
+  ),
 } as const;
 
 export type PolicyKey = keyof typeof POLICY;

@@ -118,6 +118,10 @@ export interface RemedyData {
    */
   'heap-at-oops-limit': { heap: number; need: number; cores: number; coresBefore: number; limit: number };
   /** Only a heap past the band without compressed pointers holds what is needed: `heap`, the container `container`. */
+  /** Smaller input splits: a stage that reads files, not shuffle output, spilled. */
+  'smaller-input-splits': Record<string, never>;
+  /** A stage read a shuffle of `partitions` partitions the code chose, not spark.sql.shuffle.partitions (`setting`). */
+  'more-partitions-in-code': { stage: string; partitions: number; setting: number };
   'heap-past-oops-band': {
     role: 'executor' | 'driver';
     why: HeapWhy | null;

@@ -153,6 +153,23 @@ export function partitionsNeed(app: AppState, stages: string[]): Need {
 }
 
 /**
+ * Smaller input splits for stages that read files, not shuffle output (spark.sql.shuffle.partitions
+ * changes only the stages after a shuffle): POLICY.partitionGrowth times fewer bytes per task than the
+ * application ran with. Plain bytes: the key took no unit suffix before 2.4 (keys-table.ts). From 2.0;
+ * the plan says it is unmet on earlier versions.
+ */
+export function inputSplitNeed(app: AppState, stages: string[]): Need {
+  const cur = parseSizeOr(app.sparkProperties['spark.sql.files.maxPartitionBytes'], 1, POLICY.filesMaxPartitionBytes.value);
+  const next = Math.floor((cur > 0 ? cur : POLICY.filesMaxPartitionBytes.value) / POLICY.partitionGrowth.value);
+  return settingNeed(
+    'spark.sql.files.maxPartitionBytes',
+    String(next),
+    { compare: 'at-most', unit: 'bytes', sql: true, stages },
+    'smaller-input-splits',
+  );
+}
+
+/**
  * AQE's skew-join splitting, where it exists (3.0+) and is not already on: skewJoin is on by default
  * from 3.0 but acts only with spark.sql.adaptive.enabled, which is on by default only from 3.2
  * (SQLConf; keys-table.ts). Null when it is on already, or the version has no such thing.

@@ -205,6 +205,54 @@ describe('the fix plan', () => {
     },
   );
 
+  const JUNO = 'sparklint/docs/spark_summit_euro_2016/event_logs/application_1472176676028_407508_1';
+
+  it.skipIf(!hasShared)(
+    'does not ask spark.sql.shuffle.partitions for a stage whose shuffle the code sized, and prints no task peak it never saw',
+    async () => {
+      // MANIFEST row 115 (Spark 1.6.1): stage 1.0 reads stage 0's shuffle in 40 partitions while
+      // spark.sql.shuffle.partitions is 200, so the count is the code's (repartition(40)); 1.6 tasks carry no peak.
+      const [x] = await diagnosesOf([path.join(EVENTLOGS, JUNO)]);
+      const f = x!.d.findings.find((g) => g.code === 'heavy-spill')!;
+      expect(f.needs.map((n) => (n.kind === 'setting' ? n.key : n.kind))).not.toContain('spark.sql.shuffle.partitions');
+      expect(x!.d.plan?.conf ?? {}).toEqual({});
+      expect(f.remediation).toContainEqual(
+        expect.objectContaining({ messageId: 'more-partitions-in-code', data: { stage: '1.0', partitions: 40, setting: 200 } }),
+      );
+      expect(f.evidence.find((e) => e.messageId === 'stage-spill')?.data).toMatchObject({ stage: 1, largestPeak: null });
+    },
+  );
+
+  it.skipIf(!hasShared)('splits the input, not the shuffle, for a stage that read files and spilled', async () => {
+    // spark-rapids-tools' gpu_oom_eventlog (3.3.1): stages 34 and 35 scan Parquet (no parent stage)
+    // with spark.sql.files.maxPartitionBytes=10gb.
+    const [x] = await diagnosesOf([
+      path.join(EVENTLOGS, 'spark-rapids-tools/core/src/test/resources/spark-events-profiling/gpu_oom_eventlog.zstd'),
+    ]);
+    const f = x!.d.findings.find((g) => g.code === 'heavy-spill')!;
+    expect(f.needs).toContainEqual(
+      expect.objectContaining({ key: 'spark.sql.files.maxPartitionBytes', value: String(5 * 2 ** 30), compare: 'at-most' }),
+    );
+    expect(x!.d.plan!.conf['spark.sql.files.maxPartitionBytes']).toBe(String(5 * 2 ** 30));
+    expect(x!.d.plan!.conf['spark.sql.shuffle.partitions']).toBeUndefined();
+    expect(x!.again(x!.d.plan!.conf).plan?.conf ?? {}).toEqual({});
+  });
+
+  it.skipIf(!hasShared)('says input splits cannot be set before Spark 2.0, rather than suggest shuffle partitions', async () => {
+    // Row 115 as if its spilling stage had read files: 1.6 has no spark.sql.files.maxPartitionBytes.
+    const [m] = mergeInputs(await readPaths([path.join(EVENTLOGS, JUNO)], { acceptText: true }));
+    for (const s of m!.primary.state.stages.values()) if (s.stageId === 1) s.readsShuffle = false;
+    const d = diagnoseApp(m!.primary);
+    expect(d.plan?.conf ?? {}).toEqual({});
+    expect(d.plan?.unmet).toContainEqual(
+      expect.objectContaining({
+        finding: 'heavy-spill',
+        need: expect.objectContaining({ key: 'spark.sql.files.maxPartitionBytes' }),
+        why: 'not-yet',
+      }),
+    );
+  });
+
   it('is one plan for a YARN kill of a Python app: the overhead, with the Python workers’ own memory as an alternative', async () => {
     const [x] = await diagnosesOf([fixture('diagnose', 'yarn-memory-exceeded', 'spark35-pyspark')]);
     const d = x!.d;
