@@ -369,8 +369,10 @@ function build(input: PlanInput, o: Options): PlanData | null {
 
   // --- a heap the log shows half empty --------------------------------------------------------------------
   const trim = ofKind('heap-trim')[0];
-  if (trim && !heapPressure && roomNeed === null && conf[heapKey] === undefined && trim.need.heap < now.executor.heap) {
-    set(heapKey, sizeConf(trim.need.heap), { messageId: 'shrink-heap', data: { saves: now.executor.heap - trim.need.heap } }, trim.finding);
+  // A trim into the band without compressed pointers stops at the limit's heap, which holds more (plan/oops.ts).
+  const trimTo = trim ? (inOopsBand(trim.need.heap) ? POLICY.compressedOopsHeap.value : trim.need.heap) : null;
+  if (trim && trimTo !== null && !heapPressure && roomNeed === null && conf[heapKey] === undefined && trimTo < now.executor.heap) {
+    set(heapKey, sizeConf(trimTo), { messageId: 'shrink-heap', data: { saves: now.executor.heap - trimTo } }, trim.finding);
   }
 
   const after = layout();

@@ -205,6 +205,21 @@ describe('the fix plan', () => {
     },
   );
 
+  it('trims a half-empty heap to the compressed-pointer limit, not into the band past it', async () => {
+    // The heap-underused fixture as if it had run 64g heaps that peaked at 24 GiB: 24 × 1.5 = 36g would
+    // hold less than 31g does.
+    const [m] = mergeInputs(await readPaths([fixture('diagnose', 'heap-underused', 'spark35-16g')], { acceptText: true }));
+    m!.primary.state.sparkProperties['spark.executor.memory'] = '64g';
+    for (const e of m!.primary.state.executors.values())
+      if (e.peaks['JVMHeapMemory'] !== undefined) e.peaks['JVMHeapMemory'] = 24 * 2 ** 30;
+    const d = diagnoseApp(m!.primary);
+    expect(d.findings.find((f) => f.code === 'heap-underused')?.needs).toContainEqual(
+      expect.objectContaining({ kind: 'heap-trim', heap: 36 * 2 ** 30 }),
+    );
+    expect(d.plan?.conf).toEqual({ 'spark.executor.memory': '31g' });
+    expect(diagnoseApp(m!.primary, { overrides: d.plan!.conf }).plan?.conf ?? {}).toEqual({});
+  });
+
   const JUNO = 'sparklint/docs/spark_summit_euro_2016/event_logs/application_1472176676028_407508_1';
 
   it.skipIf(!hasShared)(
