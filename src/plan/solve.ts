@@ -323,7 +323,9 @@ function build(input: PlanInput, o: Options): PlanData | null {
           container,
         },
       });
-      if (o.roomBy === 'shift' && !heapPressure && keep !== null && l.executor.heap - delta >= Math.max(keep, MIN_HEAP)) {
+      // A heap moved into the band past the compressed-pointer limit holds less than its size: not a shift to offer.
+      const shiftable = keep !== null && l.executor.heap - delta >= Math.max(keep, MIN_HEAP) && !inOopsBand(l.executor.heap - delta);
+      if (o.roomBy === 'shift' && !heapPressure && shiftable) {
         const heap = l.executor.heap - delta;
         const overhead = l.executor.overhead + delta;
         set(
