@@ -187,6 +187,10 @@ const REMEDY_IDS = members<RemedyId>({
   'gpu-pool-max': true,
   'gpu-smaller-splits': true,
   'keep-heap-gpu': true,
+  'heap-at-oops-limit': true,
+  'heap-past-oops-band': true,
+  'smaller-input-splits': true,
+  'more-partitions-in-code': true,
 });
 const HOLDER_KINDS = members<HolderKind>({
   sorter: true,
@@ -315,7 +319,15 @@ const EVIDENCE_DATA: { [K in EvidenceId]: z.ZodType<EvidenceData[K]> } = {
   'gc-share': z.object({ share: z.number(), gcMs: size, runMs: size, heavyExecutors: size, severe: z.number() }).strict(),
   'stage-skew': z.object({ stage: size, attempt: size, name: z.string().nullable(), maxMs: size, medianMs: size, tasks: size }).strict(),
   'stage-spill': z
-    .object({ stage: size, attempt: size, name: z.string().nullable(), spilled: size, diskSpilled: size, tasks: size, largestPeak: size })
+    .object({
+      stage: size,
+      attempt: size,
+      name: z.string().nullable(),
+      spilled: size,
+      diskSpilled: size,
+      tasks: size,
+      largestPeak: size.nullable(),
+    })
     .strict(),
   'heap-peak': z.object({ peak: size, heap: size }).strict(),
   'exit-decoded': z

@@ -34,7 +34,8 @@ export interface EvidenceData {
     spilled: number;
     diskSpilled: number;
     tasks: number;
-    largestPeak: number;
+    /** Null when no task reported Peak Execution Memory. */
+    largestPeak: number | null;
   };
   'heap-peak': { peak: number; heap: number };
   /** What an exit code means (exit-codes.ts), and how many executors ended with it. */

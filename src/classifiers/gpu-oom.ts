@@ -2,7 +2,7 @@ import type { Need } from '../plan/needs.js';
 import { defineClassifier } from './define.js';
 import { direct, find, processEvidence, reportFrom, roleOf, type Match } from './match.js';
 import { POLICY } from './policy.js';
-import { fix, parseSizeOr, partitionsNeed, roundUp, settingNeed, sizeConf } from './remedy.js';
+import { fix, partitionsNeed, settingNeed, smallerSplits } from './remedy.js';
 
 /**
  * GPU memory exhausted under the RAPIDS Accelerator for Apache Spark (NVIDIA/spark-rapids), as a task's
@@ -43,7 +43,7 @@ export default defineClassifier({
       'gpuTaskShrink',
       'rapidsAllocFractionFloor',
       'rapidsMaxAllocFractionDefault',
-      'filesMaxPartitionBytesDefault',
+      'filesMaxPartitionBytes',
       'partitionGrowth',
     ],
   },
@@ -93,12 +93,12 @@ export default defineClassifier({
     // 3. Less data per task: a scan that could not split its input gets smaller file splits; anything else
     // more shuffle partitions.
     if (readsFiles(matches)) {
-      const cur = parseSizeOr(props['spark.sql.files.maxPartitionBytes'], 1, POLICY.filesMaxPartitionBytesDefault.value);
-      const next = roundUp(cur / 2, 2 ** 20);
+      // Plain bytes, as heavy-spill's smaller splits: the same key, the same value (keys-table.ts: no unit suffix before 2.4).
+      const { cur, next } = smallerSplits(ctx.app);
       needs.push(
         settingNeed(
           'spark.sql.files.maxPartitionBytes',
-          sizeConf(next),
+          String(next),
           { compare: 'at-most', unit: 'bytes', sql: true, stages },
           'gpu-smaller-splits',
           {

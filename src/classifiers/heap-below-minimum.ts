@@ -34,7 +34,7 @@ export default defineClassifier({
           needs: [
             key === 'spark.driver.memory'
               ? { kind: 'driver-heap', heap, reason: 'oom' }
-              : { kind: 'executor-heap', heap, why: { kind: 'minimum', minimum: min } },
+              : { kind: 'executor-heap', heap, why: { kind: 'minimum', minimum: min }, cores: null },
           ],
           // Spark refused to start, so there is often no event log and no layout to plan from: the size is known anyway.
           advice: ctx.layout ? [] : [fix(key, null, null, 'heap-minimum', { minimum: min })],

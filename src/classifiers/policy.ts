@@ -104,10 +104,34 @@ export const POLICY = {
     'factor',
     'RAPIDS default of spark.rapids.memory.gpu.maxAllocFraction (RapidsConf.RMM_ALLOC_MAX_FRACTION: createWithDefault(1) at 000868ac; it must stay ≥ allocFraction)',
   ),
-  filesMaxPartitionBytesDefault: p(
+  // HotSpot (src/hotspot/share/runtime/arguments.cpp): OopEncodingHeapMax = (max_juint + 1) <<
+  // LogMinObjAlignmentInBytes, 4 GiB × 8 = 32 GiB with the default 8-byte ObjectAlignmentInBytes;
+  // Arguments::set_use_compressed_oops() turns UseCompressedOops off when MaxHeapSize exceeds
+  // max_heap_for_compressed_oops(), that less the null page and alignment.
+  compressedOopsMax: p(
+    32 * GiB,
+    'bytes',
+    'HotSpot disables compressed object pointers above this heap (OopEncodingHeapMax, 2^32 × 8-byte alignment; OpenJDK arguments.cpp set_use_compressed_oops)',
+  ),
+  compressedOopsHeap: p(
+    31 * GiB,
+    'bytes',
+    'our choice: the largest whole-GiB heap that keeps compressed object pointers (32g itself is past the limit by the null page)',
+  ),
+  uncompressedFactor: p(
+    1.5,
+    'factor',
+    'our choice: without compressed pointers every reference and class pointer takes 8 bytes, not 4; a reference-heavy Spark heap needs about 1.5× the bytes for the same objects',
+  ),
+  uncompressedBandTop: p(
+    48 * GiB,
+    'bytes',
+    'compressedOopsMax × uncompressedFactor: a heap between 32 GiB and this holds no more objects than 31g does, so no heap is suggested in that band',
+  ),
+  filesMaxPartitionBytes: p(
     128 * MiB,
     'bytes',
-    'Spark default of spark.sql.files.maxPartitionBytes (SQLConf.FILES_MAX_PARTITION_BYTES, 128 MiB; src/plan/keys-table.ts)',
+    'Spark default of spark.sql.files.maxPartitionBytes (SQLConf.FILES_MAX_PARTITION_BYTES, 128 MiB, since 2.0.0)',
   ),
 } as const;
 

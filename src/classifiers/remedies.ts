@@ -122,6 +122,24 @@ export interface RemedyData {
   'gpu-smaller-splits': { splits: number };
   /** A GPU OOM: the JVM heap is not where it ran out. */
   'keep-heap-gpu': Record<string, never>;
+  /**
+   * A heap past the compressed-pointer limit gains nothing (plan/oops.ts): kept at `heap`, shared by
+   * `cores` tasks instead of `coresBefore`, each has the share a heap of `need` would give the tasks it ran.
+   */
+  'heap-at-oops-limit': { heap: number; need: number; cores: number; coresBefore: number; limit: number };
+  /** Smaller input splits: a stage that reads files, not shuffle output, spilled. */
+  'smaller-input-splits': Record<string, never>;
+  /** A stage read a shuffle of `partitions` partitions the code chose, not spark.sql.shuffle.partitions (`setting`). */
+  'more-partitions-in-code': { stage: string; partitions: number; setting: number };
+  /** Only a heap past the band without compressed pointers holds what is needed: `heap`, the container `container`. */
+  'heap-past-oops-band': {
+    role: 'executor' | 'driver';
+    why: HeapWhy | null;
+    heap: number;
+    need: number;
+    limit: number;
+    container: number | null;
+  };
 }
 
 /** What filled the heap, for a "more heap" remediation. */

@@ -2,6 +2,7 @@ import type { Remediation } from '../findings.js';
 import { MiB, parseSize } from '../memory/index.js';
 import type { Need } from '../plan/needs.js';
 import { defaultOf, keyStatus } from '../plan/keys.js';
+import { heapCapacity } from '../plan/oops.js';
 import type { AppState } from '../state/app.js';
 import type { ClassifierContext } from './define.js';
 import { POLICY } from './policy.js';
@@ -80,11 +81,19 @@ export function podLimit(ctx: ClassifierContext): number | null {
   return limits.length > 0 ? Math.max(...limits.map((f) => f.bytes)) : null;
 }
 
-/** A bigger executor heap: POLICY.heapGrowth above the heap it ran with, in whole GiB. */
+/**
+ * A bigger executor heap: POLICY.heapGrowth above what the heap it ran with held (a heap past the
+ * compressed-pointer limit holds less than its size: plan/oops.ts), in whole GiB, for the tasks it ran.
+ */
 export function heapNeed(ctx: ClassifierContext, why: HeapWhy): Need | null {
   const l = ctx.layout;
   if (!l) return null;
-  return { kind: 'executor-heap', heap: roundUp(l.executor.heap * POLICY.heapGrowth.value, POLICY.heapStep.value), why };
+  return {
+    kind: 'executor-heap',
+    heap: roundUp(heapCapacity(l.executor.heap) * POLICY.heapGrowth.value, POLICY.heapStep.value),
+    why,
+    cores: l.executor.cores,
+  };
 }
 
 /** A bigger share of execution memory for each task: POLICY.heapGrowth above its share in that run. */
@@ -141,6 +150,27 @@ export function partitionsNeed(app: AppState, stages: string[]): Need {
     { compare: 'at-least', unit: 'number', sql: true, stages },
     'more-partitions',
   );
+}
+
+/**
+ * Smaller input splits for stages that read files, not shuffle output (spark.sql.shuffle.partitions
+ * changes only the stages after a shuffle): POLICY.partitionGrowth times fewer bytes per task than the
+ * application ran with. Plain bytes: the key took no unit suffix before 2.4 (keys-table.ts). From 2.0;
+ * the plan says it is unmet on earlier versions.
+ */
+export function inputSplitNeed(app: AppState, stages: string[]): Need {
+  return settingNeed(
+    'spark.sql.files.maxPartitionBytes',
+    String(smallerSplits(app).next),
+    { compare: 'at-most', unit: 'bytes', sql: true, stages },
+    'smaller-input-splits',
+  );
+}
+
+/** The application's file split size (`cur`, bytes) and POLICY.partitionGrowth times less (`next`): inputSplitNeed, gpu-oom. */
+export function smallerSplits(app: AppState): { cur: number; next: number } {
+  const cur = parseSizeOr(app.sparkProperties['spark.sql.files.maxPartitionBytes'], 1, POLICY.filesMaxPartitionBytes.value);
+  return { cur, next: Math.floor((cur > 0 ? cur : POLICY.filesMaxPartitionBytes.value) / POLICY.partitionGrowth.value) };
 }
 
 /**

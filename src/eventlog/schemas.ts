@@ -39,6 +39,8 @@ const stageInfo = obj({
   'Submission Time': opt(num),
   'Completion Time': opt(num),
   'Failure Reason': opt(str),
+  // The stages whose shuffle output this one reads (JsonProtocol stageInfoToJson); [] for a stage that reads none.
+  'Parent IDs': opt(array(num)),
 });
 
 const stackFrame = obj({

@@ -10,8 +10,12 @@ import type { HeapWhy, RemedyMessage } from '../classifiers/remedies.js';
 export type Need =
   /** The executor container must hold `room` bytes outside the heap (JVM off-heap, threads, Netty, Python workers). */
   | { kind: 'executor-room'; room: number; basis: RoomBasis }
-  /** The executor heap must be at least `heap`. */
-  | { kind: 'executor-heap'; heap: number; why: HeapWhy }
+  /**
+   * The executor heap must hold what a heap of `heap` bytes with compressed pointers holds. `cores`: the
+   * tasks per executor it was sized for, when a heap shared by fewer tasks also meets it (heap ÷ cores),
+   * which is how a need past the compressed-pointer limit is met without leaving it; null when only the size counts.
+   */
+  | { kind: 'executor-heap'; heap: number; why: HeapWhy; cores: number | null }
   /** Each concurrent task must be able to hold `perTask` bytes of execution memory (perTaskMax, the 1/N share). */
   | { kind: 'task-execution'; perTask: number; perTaskBefore: number; why: HeapWhy }
   /** The driver heap must be at least `heap`. */

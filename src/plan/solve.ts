@@ -3,6 +3,7 @@ import { POLICY } from '../classifiers/policy.js';
 import { GiB, MiB, parseSize, type MemoryLayout } from '../memory/index.js';
 import { adminFile, defaultOf, keyStatus, type AppContext, type KeyStatus } from './keys.js';
 import type { Need, SettingUnit } from './needs.js';
+import { heapCapacity, heapToReach, inOopsBand, uncompressedHeapFor } from './oops.js';
 
 /** One setting of a plan: its value now (null: unset) and to be, and why. */
 interface PlanChange {
@@ -163,8 +164,22 @@ function build(input: PlanInput, o: Options): PlanData | null {
 
   // --- the driver ------------------------------------------------------------------------------------
   const driverHeap = maxOf(ofKind('driver-heap'), (n) => n.need.heap);
-  if (driverHeap && now.driver.heap < driverHeap.need.heap) {
-    set('spark.driver.memory', sizeConf(roundUp(driverHeap.need.heap, MiB)), driverHeapReason(driverHeap.need.reason), driverHeap.finding);
+  if (driverHeap && heapCapacity(now.driver.heap) < heapToReach(driverHeap.need.heap)) {
+    const target = roundUp(heapToReach(driverHeap.need.heap), MiB);
+    if (!inOopsBand(target)) set('spark.driver.memory', sizeConf(target), driverHeapReason(driverHeap.need.reason), driverHeap.finding);
+    else {
+      // The driver has no tasks to share it among: past the compressed-pointer band, or nothing gained.
+      const heap = roundUp(uncompressedHeapFor(driverHeap.need.heap), POLICY.heapStep.value);
+      set(
+        'spark.driver.memory',
+        sizeConf(heap),
+        {
+          messageId: 'heap-past-oops-band',
+          data: { role: 'driver', why: null, heap, need: target, limit: POLICY.compressedOopsMax.value, container: null },
+        },
+        driverHeap.finding,
+      );
+    }
   }
   const driverRoom = maxOf(ofKind('driver-room'), (n) => n.need.room);
   if (driverRoom) {
@@ -191,8 +206,52 @@ function build(input: PlanInput, o: Options): PlanData | null {
     set(heapKey, sizeConf(bytes), { messageId: 'more-heap', data: { why, container } }, finding);
     strategies.add('more-heap');
   };
-  if (heapNeed && now.executor.heap < heapNeed.need.heap)
-    moreHeap(roundUp(heapNeed.need.heap, POLICY.heapStep.value), heapNeed.need.why, heapNeed.finding);
+  if (heapNeed && !heapMet(now, heapNeed.need)) {
+    const { need, finding } = heapNeed;
+    const target = roundUp(heapToReach(need.heap), POLICY.heapStep.value);
+    const limit = POLICY.compressedOopsHeap.value;
+    // Past the compressed-pointer limit a heap holds less than its size (plan/oops.ts): keep it at the
+    // limit and share it among fewer tasks, each getting the share `need` would have given the tasks it
+    // ran; only when fewer tasks cannot do it, a heap past the band that holds as much.
+    const cores = need.cores !== null ? Math.floor((limit * need.cores) / need.heap) : 0;
+    const coresNow = (layout() ?? now).executor.cores;
+    if (target <= limit) moreHeap(target, need.why, finding);
+    else if (o.taskByCores && cores >= 1) {
+      if ((layout() ?? now).executor.heap < limit) moreHeap(limit, need.why, finding);
+      if (cores < coresNow) {
+        set(
+          'spark.executor.cores',
+          String(cores),
+          {
+            messageId: 'heap-at-oops-limit',
+            data: { heap: limit, need: target, cores, coresBefore: coresNow, limit: POLICY.compressedOopsMax.value },
+          },
+          finding,
+        );
+        strategies.add('fewer-cores');
+      }
+    } else {
+      const heap = roundUp(uncompressedHeapFor(need.heap), POLICY.heapStep.value);
+      const after = input.layoutWith({ ...conf, [heapKey]: sizeConf(heap) });
+      set(
+        heapKey,
+        sizeConf(heap),
+        {
+          messageId: 'heap-past-oops-band',
+          data: {
+            role: 'executor',
+            why: need.why,
+            heap,
+            need: target,
+            limit: POLICY.compressedOopsMax.value,
+            container: after?.executor.container ?? now.executor.container,
+          },
+        },
+        finding,
+      );
+      strategies.add('more-heap');
+    }
+  }
   const taskNeed = maxOf(ofKind('task-execution'), (n) => n.need.perTask);
   if (taskNeed && (layout() ?? now).executor.perTaskMax < taskNeed.need.perTask) {
     const met = o.taskByCores ? fewerCores(input, conf, taskNeed.need.perTask) : null;
@@ -205,8 +264,28 @@ function build(input: PlanInput, o: Options): PlanData | null {
       );
       strategies.add('fewer-cores');
     } else {
-      const heap = heapForTasks(input, conf, heapKey, taskNeed.need.perTask);
-      if (heap !== null) moreHeap(heap, taskNeed.need.why, taskNeed.finding);
+      const found = heapForTasks(input, conf, heapKey, taskNeed.need.perTask);
+      if (found !== null && found.band === null) moreHeap(found.heap, taskNeed.need.why, taskNeed.finding);
+      else if (found !== null) {
+        const after = input.layoutWith({ ...conf, [heapKey]: sizeConf(found.heap) });
+        set(
+          heapKey,
+          sizeConf(found.heap),
+          {
+            messageId: 'heap-past-oops-band',
+            data: {
+              role: 'executor',
+              why: taskNeed.need.why,
+              heap: found.heap,
+              need: found.band ?? found.heap,
+              limit: POLICY.compressedOopsMax.value,
+              container: after?.executor.container ?? now.executor.container,
+            },
+          },
+          taskNeed.finding,
+        );
+        strategies.add('more-heap');
+      }
     }
   }
 
@@ -244,7 +323,9 @@ function build(input: PlanInput, o: Options): PlanData | null {
           container,
         },
       });
-      if (o.roomBy === 'shift' && !heapPressure && keep !== null && l.executor.heap - delta >= Math.max(keep, MIN_HEAP)) {
+      // A heap moved into the band past the compressed-pointer limit holds less than its size: not a shift to offer.
+      const shiftable = keep !== null && l.executor.heap - delta >= Math.max(keep, MIN_HEAP) && !inOopsBand(l.executor.heap - delta);
+      if (o.roomBy === 'shift' && !heapPressure && shiftable) {
         const heap = l.executor.heap - delta;
         const overhead = l.executor.overhead + delta;
         set(
@@ -290,8 +371,10 @@ function build(input: PlanInput, o: Options): PlanData | null {
 
   // --- a heap the log shows half empty --------------------------------------------------------------------
   const trim = ofKind('heap-trim')[0];
-  if (trim && !heapPressure && roomNeed === null && conf[heapKey] === undefined && trim.need.heap < now.executor.heap) {
-    set(heapKey, sizeConf(trim.need.heap), { messageId: 'shrink-heap', data: { saves: now.executor.heap - trim.need.heap } }, trim.finding);
+  // A trim into the band without compressed pointers stops at the limit's heap, which holds more (plan/oops.ts).
+  const trimTo = trim ? (inOopsBand(trim.need.heap) ? POLICY.compressedOopsHeap.value : trim.need.heap) : null;
+  if (trim && trimTo !== null && !heapPressure && roomNeed === null && conf[heapKey] === undefined && trimTo < now.executor.heap) {
+    set(heapKey, sizeConf(trimTo), { messageId: 'shrink-heap', data: { saves: now.executor.heap - trimTo } }, trim.finding);
   }
 
   const after = layout();
@@ -361,23 +444,50 @@ function maxOf<T>(xs: T[], by: (x: T) => number): T | null {
   return best;
 }
 
-/** Fewer cores per executor until each task's share meets `perTask`, with the same container. */
+/** Fewer cores per executor (than the plan's so far) until each task's share meets `perTask`, with the same container. */
 function fewerCores(input: PlanInput, conf: Record<string, string>, perTask: number): { cores: number; share: number } | null {
-  for (let c = input.now.executor.cores - 1; c >= 1; c--) {
+  const planned = Number(conf['spark.executor.cores']);
+  for (let c = (Number.isInteger(planned) && planned > 0 ? planned : input.now.executor.cores) - 1; c >= 1; c--) {
     const l = input.layoutWith({ ...conf, 'spark.executor.cores': String(c) });
     if (l && l.executor.perTaskMax >= perTask) return { cores: c, share: l.executor.perTaskMax };
   }
   return null;
 }
 
-/** The smallest heap, in whole GiB, whose per-task share meets `perTask` (up to 8× the heap now). */
-function heapForTasks(input: PlanInput, conf: Record<string, string>, heapKey: string, perTask: number): number | null {
+/**
+ * The smallest heap, in whole GiB, whose per-task share meets `perTask` (up to 8× the heap now), never
+ * one between the compressed-pointer limit and the band's top (plan/oops.ts); `band`: the heap in that
+ * band that would have met it, when the heap jumped past.
+ */
+function heapForTasks(
+  input: PlanInput,
+  conf: Record<string, string>,
+  heapKey: string,
+  perTask: number,
+): { heap: number; band: number | null } | null {
   const start = roundUp(input.now.executor.heap + 1, POLICY.heapStep.value);
-  for (let h = start; h <= input.now.executor.heap * 8; h += POLICY.heapStep.value) {
+  let band: number | null = null;
+  const top = (): number =>
+    band === null ? input.now.executor.heap * 8 : Math.max(input.now.executor.heap * 8, POLICY.uncompressedBandTop.value);
+  for (let h = start; h <= top(); h += POLICY.heapStep.value) {
     const l = input.layoutWith({ ...conf, [heapKey]: sizeConf(h) });
-    if (l && l.executor.perTaskMax >= perTask) return h;
+    if (!l || l.executor.perTaskMax < perTask) continue;
+    if (!inOopsBand(h)) return { heap: h, band };
+    band ??= h;
   }
   return null;
+}
+
+/** Whether a layout's executor heap meets a heap need: by what it holds, or by its share per task within the compressed-pointer limit. */
+function heapMet(l: MemoryLayout, need: Extract<Need, { kind: 'executor-heap' }>): boolean {
+  const holds = heapCapacity(l.executor.heap);
+  if (holds >= heapToReach(need.heap)) return true;
+  return (
+    need.cores !== null &&
+    need.heap > POLICY.compressedOopsHeap.value &&
+    l.executor.heap <= POLICY.compressedOopsHeap.value &&
+    holds / l.executor.cores >= need.heap / need.cores
+  );
 }
 
 /**
@@ -457,11 +567,11 @@ function needMet(input: PlanInput, l: MemoryLayout, conf: Record<string, string>
     case 'executor-room':
       return l.executor.container - l.executor.heap >= need.room;
     case 'executor-heap':
-      return l.executor.heap >= need.heap;
+      return heapMet(l, need);
     case 'task-execution':
       return l.executor.perTaskMax >= need.perTask;
     case 'driver-heap':
-      return l.driver.heap >= need.heap;
+      return heapCapacity(l.driver.heap) >= heapToReach(need.heap);
     case 'driver-room':
       return driverRoomNow({ ...input, conf: { ...input.conf, ...conf } }, l) >= need.room;
     case 'setting':

@@ -297,6 +297,8 @@ export class AppState implements EventVisitor {
         if (kept) {
           st.name = s['Stage Name'] ?? st.name;
           st.numTasks = s['Number of Tasks'] ?? st.numTasks;
+          const parents = s['Parent IDs'];
+          if (parents !== undefined && parents !== null) st.readsShuffle = parents.length > 0;
           if (ev.type === 'SparkListenerStageCompleted') st.completed = true;
         }
         if (ev.type === 'SparkListenerStageCompleted' && s['Failure Reason']) {

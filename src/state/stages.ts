@@ -54,6 +54,8 @@ export interface StageStats {
   failureReason: string | null;
   /** StageCompleted was read for this attempt. */
   completed: boolean;
+  /** Whether it reads shuffle output (Stage Info's "Parent IDs" not empty); null when the log does not say. */
+  readsShuffle: boolean | null;
   tasks: number;
   failedTasks: number;
   durations: Histogram;
@@ -73,6 +75,7 @@ export function newStage(stageId: number, attempt: number): StageStats {
     name: null,
     numTasks: null,
     completed: false,
+    readsShuffle: null,
     failureReason: null,
     tasks: 0,
     failedTasks: 0,
@@ -105,7 +108,9 @@ export type TaskSums = Pick<
 export function addTaskSums(st: TaskSums, info: TaskEnd['Task Info'], m: TaskEnd['Task Metrics']): void {
   if (info['Launch Time'] && info['Finish Time']) st.durations.add(info['Finish Time'] - info['Launch Time']);
   if (m) {
-    st.peakExecution.add(m['Peak Execution Memory'] ?? 0);
+    // Only tasks that reported it (older logs' Task Metrics lack it): n = 0 says it was never seen.
+    const peak = m['Peak Execution Memory'];
+    if (peak !== undefined && peak !== null) st.peakExecution.add(peak);
     st.memorySpilled += m['Memory Bytes Spilled'] ?? 0;
     st.diskSpilled += m['Disk Bytes Spilled'] ?? 0;
     st.runTime += m['Executor Run Time'] ?? 0;

@@ -51,7 +51,12 @@ describe('gpu-oom in an executor log', () => {
     expect(f.remediation.map((r) => r.messageId)).toContain('keep-heap-gpu');
     // Its frames are a multi-file scan's: half of the splits it read (the log names none: Spark's 128 MiB).
     expect(f.needs).toContainEqual(
-      expect.objectContaining({ kind: 'setting', key: 'spark.sql.files.maxPartitionBytes', value: '64m', compare: 'at-most' }),
+      expect.objectContaining({
+        kind: 'setting',
+        key: 'spark.sql.files.maxPartitionBytes',
+        value: String(64 * 2 ** 20),
+        compare: 'at-most',
+      }),
     );
   });
 });
@@ -64,7 +69,7 @@ describe('gpu-oom fixtures', () => {
       ['spark.rapids.memory.gpu.maxAllocFraction', '1', 'at-least'],
       ['spark.rapids.memory.gpu.allocFraction', '0.9', 'at-least'],
       ['spark.rapids.sql.concurrentGpuTasks', '2', 'at-most'],
-      ['spark.sql.files.maxPartitionBytes', '5g', 'at-most'],
+      ['spark.sql.files.maxPartitionBytes', String(5 * 2 ** 30), 'at-most'],
     ]);
   });
 

@@ -70,7 +70,7 @@ describe.skipIf(!hasShared)('diagnose on the shared corpus', () => {
       'spark.rapids.memory.gpu.maxAllocFraction': '1',
       'spark.rapids.memory.gpu.allocFraction': '0.9',
       'spark.rapids.sql.concurrentGpuTasks': '2',
-      'spark.sql.files.maxPartitionBytes': '5g',
+      'spark.sql.files.maxPartitionBytes': String(5 * 2 ** 30),
     });
     expect(Object.keys(conf).slice(0, 3)).toEqual([
       'spark.rapids.memory.gpu.maxAllocFraction',

@@ -5,6 +5,7 @@ import { diagnoseApp, type Diagnosis } from '../../src/diagnose/index.js';
 import { mergeInputs } from '../../src/diagnose/merge.js';
 import { parseSize } from '../../src/memory/index.js';
 import { keyStatus } from '../../src/plan/keys.js';
+import { inOopsBand } from '../../src/plan/oops.js';
 import { EVENTLOGS, fixture, hasShared, readPaths, SNIPPETS } from '../helpers.js';
 
 /**
@@ -55,6 +56,12 @@ function holdPromises(all: Array<{ name: string; d: Diagnosis; again: (o: Record
       for (const r of f.remediation)
         if (r.conf !== null && r.suggested !== null) expect(d.plan?.conf[r.conf], `${name}: ${f.code} ${r.conf}`).toBe(r.suggested);
     }
+    // No plan, and no alternative, sets a heap that loses compressed pointers and gains nothing for it.
+    for (const p of [d.plan, ...d.alternatives])
+      for (const k of ['spark.executor.memory', 'spark.driver.memory']) {
+        const heap = magnitude(k, p?.conf[k] ?? null);
+        if (heap !== null) expect(inOopsBand(heap), `${name}: ${k}=${p!.conf[k]!} in the band without compressed pointers`).toBe(false);
+      }
     if (!d.plan) continue;
     withPlan++;
     // Keys that exist, and do something, for this version and manager.
@@ -158,6 +165,107 @@ describe('the fix plan', () => {
     const [x] = await diagnosesOf([fixture('containerlogs', 'executor-tmm-dump-sorter')]);
     const d = x!.again({ 'spark.executor.memory': '4g' });
     expect(d.plan?.unmet.filter((u) => u.why === 'sql-not-run')).toEqual([]);
+  });
+
+  it.skipIf(!hasShared)(
+    'keeps a heap it raises for GC at the compressed-pointer limit and shares it among fewer tasks, instead of 30G → 45g',
+    async () => {
+      // sparklint's event_log_0 (MANIFEST row 116): 30G heaps, 2 cores, 26.5% of task time in GC.
+      const [x] = await diagnosesOf([path.join(EVENTLOGS, 'sparklint/src/test/resources/directory_source/event_log_0')]);
+      const d = x!.d;
+      expect(d.findings.map((f) => f.code)).toContain('gc-pressure');
+      expect(d.plan!.conf).toMatchObject({ 'spark.executor.memory': '31g', 'spark.executor.cores': '1' });
+      expect(d.plan!.changes.find((c) => c.key === 'spark.executor.cores')?.reason).toMatchObject({
+        messageId: 'heap-at-oops-limit',
+        data: { heap: 31 * 2 ** 30, need: 45 * 2 ** 30, cores: 1, coresBefore: 2 },
+      });
+      expect(x!.again(d.plan!.conf).plan?.conf ?? {}).toEqual({});
+      // Run with one core already, each task has 30G: more than 45g shared by two would give it.
+      const one = x!.again({ 'spark.executor.cores': '1' });
+      expect(one.plan?.conf ?? {}).toEqual({});
+    },
+  );
+
+  it.skipIf(!hasShared)(
+    'jumps past the compressed-pointer band, and says why, when a heap past the limit is needed and no fewer tasks can share it',
+    async () => {
+      // The same log as if it had run one task per executor: 45g of need cannot be split, so the heap
+      // goes to what holds as much without compressed pointers (45 GiB × 1.5), not to 45g.
+      const [m] = mergeInputs(
+        await readPaths([path.join(EVENTLOGS, 'sparklint/src/test/resources/directory_source/event_log_0')], { acceptText: true }),
+      );
+      m!.primary.state.sparkProperties['spark.executor.cores'] = '1';
+      const d = diagnoseApp(m!.primary);
+      expect(d.plan!.conf).toEqual({ 'spark.executor.memory': '68g' });
+      expect(d.plan!.changes[0]!.reason).toMatchObject({
+        messageId: 'heap-past-oops-band',
+        data: { role: 'executor', heap: 68 * 2 ** 30, need: 45 * 2 ** 30, limit: 32 * 2 ** 30 },
+      });
+      expect(diagnoseApp(m!.primary, { overrides: d.plan!.conf }).plan?.conf ?? {}).toEqual({});
+    },
+  );
+
+  it('trims a half-empty heap to the compressed-pointer limit, not into the band past it', async () => {
+    // The heap-underused fixture as if it had run 64g heaps that peaked at 24 GiB: 24 × 1.5 = 36g would
+    // hold less than 31g does.
+    const [m] = mergeInputs(await readPaths([fixture('diagnose', 'heap-underused', 'spark35-16g')], { acceptText: true }));
+    m!.primary.state.sparkProperties['spark.executor.memory'] = '64g';
+    for (const e of m!.primary.state.executors.values())
+      if (e.peaks['JVMHeapMemory'] !== undefined) e.peaks['JVMHeapMemory'] = 24 * 2 ** 30;
+    const d = diagnoseApp(m!.primary);
+    expect(d.findings.find((f) => f.code === 'heap-underused')?.needs).toContainEqual(
+      expect.objectContaining({ kind: 'heap-trim', heap: 36 * 2 ** 30 }),
+    );
+    expect(d.plan?.conf).toEqual({ 'spark.executor.memory': '31g' });
+    expect(diagnoseApp(m!.primary, { overrides: d.plan!.conf }).plan?.conf ?? {}).toEqual({});
+  });
+
+  const JUNO = 'sparklint/docs/spark_summit_euro_2016/event_logs/application_1472176676028_407508_1';
+
+  it.skipIf(!hasShared)(
+    'does not ask spark.sql.shuffle.partitions for a stage whose shuffle the code sized, and prints no task peak it never saw',
+    async () => {
+      // MANIFEST row 115 (Spark 1.6.1): stage 1.0 reads stage 0's shuffle in 40 partitions while
+      // spark.sql.shuffle.partitions is 200, so the count is the code's (repartition(40)); 1.6 tasks carry no peak.
+      const [x] = await diagnosesOf([path.join(EVENTLOGS, JUNO)]);
+      const f = x!.d.findings.find((g) => g.code === 'heavy-spill')!;
+      expect(f.needs.map((n) => (n.kind === 'setting' ? n.key : n.kind))).not.toContain('spark.sql.shuffle.partitions');
+      expect(x!.d.plan?.conf ?? {}).toEqual({});
+      expect(f.remediation).toContainEqual(
+        expect.objectContaining({ messageId: 'more-partitions-in-code', data: { stage: '1.0', partitions: 40, setting: 200 } }),
+      );
+      expect(f.evidence.find((e) => e.messageId === 'stage-spill')?.data).toMatchObject({ stage: 1, largestPeak: null });
+    },
+  );
+
+  it.skipIf(!hasShared)('splits the input, not the shuffle, for a stage that read files and spilled', async () => {
+    // spark-rapids-tools' gpu_oom_eventlog (3.3.1): stages 34 and 35 scan Parquet (no parent stage)
+    // with spark.sql.files.maxPartitionBytes=10gb.
+    const [x] = await diagnosesOf([
+      path.join(EVENTLOGS, 'spark-rapids-tools/core/src/test/resources/spark-events-profiling/gpu_oom_eventlog.zstd'),
+    ]);
+    const f = x!.d.findings.find((g) => g.code === 'heavy-spill')!;
+    expect(f.needs).toContainEqual(
+      expect.objectContaining({ key: 'spark.sql.files.maxPartitionBytes', value: String(5 * 2 ** 30), compare: 'at-most' }),
+    );
+    expect(x!.d.plan!.conf['spark.sql.files.maxPartitionBytes']).toBe(String(5 * 2 ** 30));
+    expect(x!.d.plan!.conf['spark.sql.shuffle.partitions']).toBeUndefined();
+    expect(x!.again(x!.d.plan!.conf).plan?.conf ?? {}).toEqual({});
+  });
+
+  it.skipIf(!hasShared)('says input splits cannot be set before Spark 2.0, rather than suggest shuffle partitions', async () => {
+    // Row 115 as if its spilling stage had read files: 1.6 has no spark.sql.files.maxPartitionBytes.
+    const [m] = mergeInputs(await readPaths([path.join(EVENTLOGS, JUNO)], { acceptText: true }));
+    for (const s of m!.primary.state.stages.values()) if (s.stageId === 1) s.readsShuffle = false;
+    const d = diagnoseApp(m!.primary);
+    expect(d.plan?.conf ?? {}).toEqual({});
+    expect(d.plan?.unmet).toContainEqual(
+      expect.objectContaining({
+        finding: 'heavy-spill',
+        need: expect.objectContaining({ key: 'spark.sql.files.maxPartitionBytes' }),
+        why: 'not-yet',
+      }),
+    );
   });
 
   it('is one plan for a YARN kill of a Python app: the overhead, with the Python workers’ own memory as an alternative', async () => {

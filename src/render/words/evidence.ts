@@ -52,7 +52,7 @@ const WORDS: { [K in EvidenceId]: (d: EvidenceData[K]) => string } = {
     `${stageName(d.stage, d.attempt, d.name)}: slowest task ${fmtDuration(d.maxMs)}, median ≤ ${fmtDuration(d.medianMs)} over ${d.tasks} tasks`,
   'stage-spill': (d) =>
     `${stageName(d.stage, d.attempt, d.name)}: ${fmtBytes(d.spilled)} spilled from memory (${fmtBytes(d.diskSpilled)} on disk) over ${d.tasks} tasks; ` +
-    `largest task peak ${fmtBytes(d.largestPeak)}`,
+    (d.largestPeak !== null ? `largest task peak ${fmtBytes(d.largestPeak)}` : 'task peaks not recorded'),
   'exit-decoded': (d) =>
     `exit ${d.code}${d.executors > 1 ? ` (${d.executors} executors)` : ''}: ${EXIT_CAUSE[d.cause]}` +
     (d.badNode ? ' ("Container from a bad node" is how YARN 3.x words every exit code, not evidence of a bad node)' : ''),

@@ -188,6 +188,14 @@ const WORDS: { [K in RemedyId]: (d: RemedyData[K]) => string } = {
     `a file scan could not split the input it read on the GPU (splits of up to ${fmtBytes(d.splits)}): half-size file splits halve what each task loads at once`,
   'keep-heap-gpu': () =>
     "do not raise the heap or the overhead: the GPU's memory ran out, not the JVM's, and no executor memory setting changes what the GPU holds",
+  'heap-at-oops-limit': (d) =>
+    `a heap of ${fmtBytes(d.need)} would pass ${fmtBytes(d.limit)}, where the JVM turns off compressed object pointers and holds no more objects than ${fmtBytes(d.heap)} does: ${fmtBytes(d.heap)} shared by ${d.cores} task${d.cores === 1 ? '' : 's'} instead of ${d.coresBefore} gives each task more than ${fmtBytes(d.need)} shared by ${d.coresBefore} would (run more executors to keep the parallelism)`,
+  'smaller-input-splits': () =>
+    'the stage reads files, not a shuffle: half the bytes per input split gives twice as many tasks, each holding half as much (spark.sql.shuffle.partitions changes only the stages after a shuffle)',
+  'more-partitions-in-code': (d) =>
+    `stage ${d.stage} read a shuffle of ${d.partitions} partitions, not spark.sql.shuffle.partitions' ${d.setting}: the count came from the code (repartition(n), coalesce(n)) or a session setting; raise it there`,
+  'heap-past-oops-band': (d) =>
+    `${d.why !== null ? `${heapWhy(d.why)}; ` : ''}past ${fmtBytes(d.limit)} the JVM turns off compressed object pointers (8-byte references), so ${fmtBytes(d.heap)} is what holds as much as ${fmtBytes(d.need)} would with them${d.container !== null ? `; the ${d.role} container becomes ${fmtBytes(d.container)}` : ''}`,
 };
 
 /** Why a remediation is suggested, unescaped (the caller escapes it for its sink). */
