@@ -58,6 +58,21 @@ describe('spark-triage diagnose (built bin)', () => {
     expect(only(f.remediation, (m) => m.conf === 'spark.executor.memoryOverhead', 'overhead fix').current).toBe('1g');
   });
 
+  it('refuses a --conf value that is not of its type as bad usage: one line naming the flag and the value, exit 2', () => {
+    // Not a note on a diagnosis that then exits 1: the run's premise is wrong, nothing was diagnosed.
+    for (const format of ['text', 'json']) {
+      const r = runCli(['diagnose', '--format', format, '--conf', 'spark.executor.memory=banana', kill]);
+      expect(r.status).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.trimEnd().split('\n')).toEqual([
+        'spark-triage: --conf spark.executor.memory=banana: not a size (Spark: "Failed to parse byte string: banana")',
+      ]);
+    }
+    const esc = runCli(['diagnose', '--conf', 'spark.executor.cores=4\u001b]8;;x\u0007', kill]);
+    expect(esc.status).toBe(2);
+    expect(esc.stderr).toBe('spark-triage: --conf spark.executor.cores=4\\x1b]8;;x\\x07: not a whole number\n');
+  });
+
   it('renders text and markdown the same way every time', () => {
     const text = runCli(['diagnose', kill]).stdout.replaceAll(ROOT + path.sep, '');
     expect(text).toMatchSnapshot();
