@@ -566,6 +566,9 @@ const ScanAppRowSchema = z
       })
       .strict()
       .optional(),
+    // A log read only in part (cut short, a corrupt part): what stopped the reading, as an error row says it.
+    error: z.string().min(1).optional(),
+    errors: z.array(InputErrorSchema).min(1).optional(),
   })
   .strict();
 const ScanErrorRowSchema = z.object({ path: z.string(), error: z.string().min(1), errors: z.array(InputErrorSchema).min(1) }).strict();

@@ -15,6 +15,8 @@ export interface AppRead {
   log: AppLog;
   state: AppState;
   stats: ReadStats;
+  /** The failures of this application's parts (also in the input's `failures`): what it lacks. */
+  failures: InputFailure[];
 }
 
 /** Why (part of) an input could not be read: the part, relative to the input, when not the input itself. */
@@ -96,7 +98,7 @@ export async function readInput(input: ResolvedInput, opts: ReadOptions = {}): P
   }
   try {
     for (const log of input.apps) {
-      const app: AppRead = { log, state: new AppState(), stats: new ReadStats() };
+      const app: AppRead = { log, state: new AppState(), stats: new ReadStats(), failures: [] };
       result.apps.push(app);
       for (const part of log.parts) {
         try {
@@ -118,7 +120,9 @@ export async function readInput(input: ResolvedInput, opts: ReadOptions = {}): P
             helperThread: opts.helperThread ?? false,
           });
         } catch (e) {
-          result.failures.push({ part: part.name === input.path ? null : relativePart(input.path, part.name), problem: problemOf(e) });
+          const failure = { part: part.name === input.path ? null : relativePart(input.path, part.name), problem: problemOf(e) };
+          result.failures.push(failure);
+          app.failures.push(failure);
           break; // the rest of this log would lack what came before; other logs in the input go on
         }
       }
