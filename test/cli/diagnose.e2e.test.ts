@@ -1,5 +1,7 @@
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { DiagnoseReportSchema, parseJson } from '../contract.js';
 import { fixture, only, ROOT, runCli } from '../helpers.js';
 
@@ -71,6 +73,16 @@ describe('spark-triage diagnose (built bin)', () => {
     const esc = runCli(['diagnose', '--conf', 'spark.executor.cores=4\u001b]8;;x\u0007', kill]);
     expect(esc.status).toBe(2);
     expect(esc.stderr).toBe('spark-triage: --conf spark.executor.cores=4\\x1b]8;;x\\x07: not a whole number\n');
+  });
+
+  it('shows a path with a backtick exactly in Markdown, in a code span it cannot close', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'st-md-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const log = path.join(dir, 'we`ird | [x](y)', 'app');
+    mkdirSync(path.dirname(log));
+    copyFileSync(kill, log);
+    const md = runCli(['diagnose', '--format', 'markdown', log]).stdout;
+    expect(md).toContain(`- \`\`${log}:11\`\`: Container killed by YARN`);
   });
 
   it('renders text and markdown the same way every time', () => {
