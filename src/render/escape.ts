@@ -20,6 +20,9 @@ export function escapeControl(s: string): string {
   return s.replace(UNSAFE, visible);
 }
 
+/** A name from an input, in quotes, for the terminal: escaped as all log text is (not as JSON), so ESC reads \x1b everywhere. */
+export const quoted = (s: string): string => `"${escapeControl(s)}"`;
+
 /**
  * Markdown prose (GitHub-flavoured): shown exactly, acting as nothing. The characters that would start
  * emphasis, strikethrough, code, links, images, HTML, entities, table cells or close a heading are

@@ -184,7 +184,12 @@ function remediationItem(md: string): string {
 const withoutRemediation = (md: string): string => md.replace(remediationItem(md), '');
 
 const markdown = (): CliResult => runCli(['diagnose', '--format', 'markdown', EVENT_LOG, DRIVER_LOG]);
-const TEXT_CHECKS = [C0, C1, BIDI, FORGED];
+/**
+ * One convention for a control character in every text sink (escape.ts escapeControl: ESC is \x1b,
+ * as in the evidence), never JSON's \u001b for some fields (an application name) and \x1b for others.
+ */
+const ONE_CONVENTION: Check = { name: "controls shown as \\xNN, never as JSON's \\u00NN", find: linesMatching(/\\u00[0-9a-f]{2}/i) };
+const TEXT_CHECKS = [C0, C1, BIDI, FORGED, ONE_CONVENTION];
 const SINKS: Sink[] = [
   { name: 'inspect text', run: () => runCli(['inspect', '--no-color', EVENT_LOG]), status: 0, checks: TEXT_CHECKS },
   {
