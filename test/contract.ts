@@ -59,6 +59,7 @@ const INPUT_ERROR_CODES = members<InputErrorCode>({
   'binary-data': true,
   'not-an-event-log': true,
   'no-event-field': true,
+  'not-recognised': true,
   'cut-short': true,
   'kubectl-json': true,
   'kubectl-json-depth': true,

@@ -68,6 +68,14 @@ async function* stopOn(source: AsyncIterable<Buffer>, signal: AbortSignal): Asyn
 }
 
 /** An application log that yielded something: events, or (text inputs) a readable log. */
+/**
+ * Text of no known kind in which reading recognised nothing: no event, no Spark, YARN or kubectl log, no
+ * failure signal (a hostname file, notes). Not an application to diagnose: its input is refused
+ * ('not-recognised'), as binary data is, instead of a report of "no memory failure" about nothing.
+ */
+export const unrecognised = (a: AppRead): boolean =>
+  a.stats.events === 0 && a.stats.kind === 'unknown' && !a.state.hasEventLog && a.state.signals.all().length === 0;
+
 export const hasContent = (a: AppRead): boolean => a.stats.events > 0 || (a.stats.kind !== null && a.stats.kind !== 'event-log');
 
 /**

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -83,6 +83,32 @@ describe('spark-triage diagnose (built bin)', () => {
     copyFileSync(kill, log);
     const md = runCli(['diagnose', '--format', 'markdown', log]).stdout;
     expect(md).toContain(`- \`\`${log}:11\`\`: Container killed by YARN`);
+  });
+
+  it('says a text file that is no log it reads was not recognised, naming it, exit 2; text holding a failure is still read', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'st-text-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const hostname = path.join(dir, 'hostname');
+    writeFileSync(hostname, 'worker-17.example\n');
+    const r = runCli(['diagnose', hostname]);
+    expect(r.status).toBe(2);
+    expect(r.stdout).not.toContain('no memory failure found');
+    expect(r.stderr).toBe(
+      `spark-triage: ${hostname}: not recognised as any log spark-triage reads: not a Spark event log, a driver or executor log, YARN or kubectl output, and no memory failure in it\n`,
+    );
+    const { report } = diagnoseJson(hostname);
+    expect(report.applications).toEqual([]);
+    expect(report.inputs.map((i) => i.errors?.map((e) => e.code))).toEqual([['not-recognised']]);
+    // Beside a log: that log is still diagnosed; the run says an input went unread (2 wins over 1).
+    const both = runCli(['diagnose', hostname, kill]);
+    expect(both.status).toBe(2);
+    expect(both.stdout).toContain('[yarn-memory-exceeded]');
+    // Notes of no known kind that quote a failure are evidence, read as before.
+    const notes = path.join(dir, 'notes.txt');
+    writeFileSync(notes, 'what we saw\njava.lang.OutOfMemoryError: Java heap space\n');
+    const n = runCli(['diagnose', notes]);
+    expect([n.status, n.stderr]).toEqual([1, '']);
+    expect(n.stdout).toContain('[heap-oom]');
   });
 
   it('renders text and markdown the same way every time', () => {
