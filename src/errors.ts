@@ -25,6 +25,8 @@ export interface InputErrorData {
   /** Line 1 is not a JSON event; `readsAs` is the text kind it reads as, when one. */
   'not-an-event-log': { readsAs: string | null };
   'no-event-field': Record<string, never>;
+  /** Text read to its end (diagnose reads any text) in which nothing was recognised: no Spark, YARN or kubectl log, no failure. */
+  'not-recognised': Record<string, never>;
   /** A compressed stream cut mid-frame in a file not marked .inprogress. */
   'cut-short': { cause: Problem };
   'kubectl-json': { line: number; detail: string };

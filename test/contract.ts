@@ -59,6 +59,7 @@ const INPUT_ERROR_CODES = members<InputErrorCode>({
   'binary-data': true,
   'not-an-event-log': true,
   'no-event-field': true,
+  'not-recognised': true,
   'cut-short': true,
   'kubectl-json': true,
   'kubectl-json-depth': true,
@@ -583,6 +584,9 @@ const ScanAppRowSchema = z
       })
       .strict()
       .optional(),
+    // A log read only in part (cut short, a corrupt part): what stopped the reading, as an error row says it.
+    error: z.string().min(1).optional(),
+    errors: z.array(InputErrorSchema).min(1).optional(),
   })
   .strict();
 const ScanErrorRowSchema = z.object({ path: z.string(), error: z.string().min(1), errors: z.array(InputErrorSchema).min(1) }).strict();

@@ -1,6 +1,6 @@
 import { diagnoseApp, hasCriticalMemoryFailure } from '../diagnose/index.js';
 import { joinPlanned, mergeKey, planMerge, type MergeKey, type SourcedApp } from '../diagnose/merge.js';
-import { hasContent, readInput, type AppRead, type InputRead, type ReadOptions } from '../input/read.js';
+import { hasContent, readInput, unrecognised, type AppRead, type InputRead, type ReadOptions } from '../input/read.js';
 import { renderDiagnosisMarkdown } from '../render/diagnose-markdown.js';
 import { renderDiagnosisText } from '../render/diagnose-text.js';
 import { diagnosisSection, emptyPage, indexEnd, indexRow, indexStart, sectionRef, type SectionRef } from '../render/html/diagnosis.js';
@@ -119,11 +119,16 @@ async function diagnoseBatch(paths: string[], opts: DiagnoseCommandOptions, io: 
   let heldInputs = 0;
   for await (const resolved of resolveInputs(paths)) {
     const read = await readInput(resolved, { ...READ, ...opts.threads });
+    // The one file named on the command line, when it is no log, is said; text beside other logs (a
+    // manifest in a directory, an executor's stdout given with its event log) is passed over, as before.
+    const named = paths.length === 1 && paths[0] === resolved.path;
+    if (named && read.failures.length === 0 && read.apps.some(unrecognised) && !read.apps.some((a) => hasContent(a) && !unrecognised(a)))
+      read.failures.push({ part: null, problem: { code: 'not-recognised', data: {} } });
     reportFailures(read, io);
     if (read.failures.length > 0) unreadable++;
     let pending = 0;
     read.apps.forEach((a, k) => {
-      if (!hasContent(a)) return;
+      if (!hasContent(a) || (named && unrecognised(a))) return;
       apps.push({ input: inputs.length, app: k, ...mergeKey(a) });
       pending++;
     });

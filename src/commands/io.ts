@@ -1,6 +1,9 @@
 import type { InputRead } from '../input/read.js';
+import { checkConfValue } from '../memory/conf-types.js';
+import { MemoryConfigError } from '../memory/errors.js';
 import { escapeControl } from '../render/escape.js';
 import { failuresText } from '../render/json.js';
+import { memoryErrorText } from '../render/memory-words.js';
 
 /** Where a command writes; tests pass their own. */
 export interface Io {
@@ -34,11 +37,22 @@ export function reportFailures(read: InputRead, io: Io): void {
   if (read.failures.length > 0) io.err(`spark-triage: ${escapeControl(read.path)}: ${escapeControl(failuresText(read.failures))}\n`);
 }
 
-/** `key=value` pairs of --conf, collected. */
+/**
+ * `key=value` pairs of --conf, collected. A value that is not of its key's type (a size, a number, a
+ * boolean: src/memory/conf-types.ts) is bad usage, named with the flag, before any input is read.
+ */
 export function collectConf(pair: string, acc: Record<string, string> = {}): Record<string, string> {
   const eq = pair.indexOf('=');
   if (eq <= 0) throw new UsageError(`--conf: expected key=value, got "${escapeControl(pair)}"`);
-  return { ...acc, [pair.slice(0, eq).trim()]: pair.slice(eq + 1) };
+  const key = pair.slice(0, eq).trim();
+  const value = pair.slice(eq + 1);
+  try {
+    checkConfValue(key, value);
+  } catch (e) {
+    if (!(e instanceof MemoryConfigError)) throw e;
+    throw new UsageError(`--conf ${escapeControl(memoryErrorText(e))}`);
+  }
+  return { ...acc, [key]: value };
 }
 
 /** Bad usage found by a command itself (after commander's own checks): one line, exit 2. */

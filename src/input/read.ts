@@ -15,6 +15,8 @@ export interface AppRead {
   log: AppLog;
   state: AppState;
   stats: ReadStats;
+  /** The failures of this application's parts (also in the input's `failures`): what it lacks. */
+  failures: InputFailure[];
 }
 
 /** Why (part of) an input could not be read: the part, relative to the input, when not the input itself. */
@@ -66,6 +68,14 @@ async function* stopOn(source: AsyncIterable<Buffer>, signal: AbortSignal): Asyn
 }
 
 /** An application log that yielded something: events, or (text inputs) a readable log. */
+/**
+ * Text of no known kind in which reading recognised nothing: no event, no Spark, YARN or kubectl log, no
+ * failure signal (a hostname file, notes). Not an application to diagnose: its input is refused
+ * ('not-recognised'), as binary data is, instead of a report of "no memory failure" about nothing.
+ */
+export const unrecognised = (a: AppRead): boolean =>
+  a.stats.events === 0 && a.stats.kind === 'unknown' && !a.state.hasEventLog && a.state.signals.all().length === 0;
+
 export const hasContent = (a: AppRead): boolean => a.stats.events > 0 || (a.stats.kind !== null && a.stats.kind !== 'event-log');
 
 /**
@@ -96,7 +106,7 @@ export async function readInput(input: ResolvedInput, opts: ReadOptions = {}): P
   }
   try {
     for (const log of input.apps) {
-      const app: AppRead = { log, state: new AppState(), stats: new ReadStats() };
+      const app: AppRead = { log, state: new AppState(), stats: new ReadStats(), failures: [] };
       result.apps.push(app);
       for (const part of log.parts) {
         try {
@@ -118,7 +128,9 @@ export async function readInput(input: ResolvedInput, opts: ReadOptions = {}): P
             helperThread: opts.helperThread ?? false,
           });
         } catch (e) {
-          result.failures.push({ part: part.name === input.path ? null : relativePart(input.path, part.name), problem: problemOf(e) });
+          const failure = { part: part.name === input.path ? null : relativePart(input.path, part.name), problem: problemOf(e) };
+          result.failures.push(failure);
+          app.failures.push(failure);
           break; // the rest of this log would lack what came before; other logs in the input go on
         }
       }

@@ -2,7 +2,7 @@ import type { Diagnosis } from '../diagnose/index.js';
 import type { Finding } from '../findings.js';
 import type { PlanData } from '../plan/solve.js';
 import { peaksAgainstLimits } from '../memory/index.js';
-import { escapeControl, shellArg } from './escape.js';
+import { escapeControl, quoted, shellArg } from './escape.js';
 import type { Style } from './style.js';
 import { fmtBytes, wrap } from './units.js';
 import { delta, planWhy, unmetText } from './words/plan.js';
@@ -14,7 +14,7 @@ import { remedyText } from './words/remedies.js';
 /** The human report of one application's diagnosis: verdict, evidence, layout, fix, other findings. */
 export function renderDiagnosisText(d: Diagnosis, st: Style): string {
   const out: string[] = [];
-  const head = `${d.appId ?? '(no application id)'}${d.appName ? `  ${JSON.stringify(d.appName)}` : ''}`;
+  const head = `${d.appId ?? '(no application id)'}${d.appName ? `  ${quoted(d.appName)}` : ''}`;
   const cm = d.clusterManager === 'unknown' ? 'cluster manager unknown' : d.clusterManager;
   const outcome = d.outcome === 'unknown' ? 'outcome unknown (no event log)' : d.outcome;
   out.push(

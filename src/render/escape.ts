@@ -20,21 +20,37 @@ export function escapeControl(s: string): string {
   return s.replace(UNSAFE, visible);
 }
 
+/** A name from an input, in quotes, for the terminal: escaped as all log text is (not as JSON), so ESC reads \x1b everywhere. */
+export const quoted = (s: string): string => `"${escapeControl(s)}"`;
+
 /**
- * Markdown prose (GitHub-flavoured): the characters that would start emphasis, code, links,
- * images, HTML, entities or table cells are backslash-escaped; controls shown visibly, so no
- * input can start a new line (a heading, a list item) either.
+ * Markdown prose (GitHub-flavoured): shown exactly, acting as nothing. The characters that would start
+ * emphasis, strikethrough, code, links, images, HTML, entities, table cells or close a heading are
+ * backslash-escaped (CommonMark: any ASCII punctuation may be), and so is what GFM would turn into a
+ * link by itself (its autolink literals: `://` after a scheme, `www.`, the `@` of an address); controls
+ * are shown visibly, so no input can start a new line (a heading, a list item) either.
  */
 export function escapeMarkdown(s: string): string {
-  return escapeControl(s).replace(/[\\`*_[\]<>|&]/g, (c) => `\\${c}`);
+  return escapeControl(s)
+    .replace(/[\\`*_~[\]<>|&#@]/g, (c) => `\\${c}`)
+    .replace(/:\/\//g, '\\://')
+    .replace(/\b(www)\./gi, '$1\\.');
 }
 
 /**
- * A Markdown code span around text from an input: a backtick cannot close it (it becomes a
- * quote), a line break cannot end it, and a pipe cannot split the table cell it may sit in.
+ * A Markdown code span around text from an input, showing it exactly (CommonMark 6.1): fenced with
+ * one backtick more than the longest run inside, so no backtick from the input can close it, and
+ * padded with a space each side when the text begins or ends with a backtick or a space (the one
+ * space each side that CommonMark strips is then the padding). A line break cannot end it (controls
+ * are shown visibly). Not for a table cell: a pipe inside stays a pipe, which would split the cell.
  */
 export function markdownCode(s: string): string {
-  return `\`${escapeControl(s).replace(/`/g, "'").replace(/\|/g, '\\|')}\``;
+  const text = escapeControl(s);
+  if (text === '') return '` `';
+  const longest = (text.match(/`+/g) ?? []).reduce((n, run) => Math.max(n, run.length), 0);
+  const fence = '`'.repeat(longest + 1);
+  const pad = /^[` ]|[` ]$/.test(text) && !/^ +$/.test(text) ? ' ' : '';
+  return `${fence}${pad}${text}${pad}${fence}`;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { AppRead, InputRead } from '../input/read.js';
-import { escapeControl } from './escape.js';
+import { escapeControl, quoted } from './escape.js';
 import { applicationJson } from './json.js';
 import type { Style } from './style.js';
 import { fmtDuration, fmtTime, plural } from './units.js';
@@ -21,7 +21,7 @@ function renderApp(r: InputRead, a: AppRead, st: Style): string {
   const lines: string[] = [];
   const id = s.appId ?? '(no application id)';
   const attempt = s.attemptId ? ` attempt ${s.attemptId}` : '';
-  const name = s.appName ? `  ${JSON.stringify(s.appName)}` : '';
+  const name = s.appName ? `  ${quoted(s.appName)}` : '';
   lines.push(st.bold(escapeControl(`${id}${attempt}${name}`)));
   const parts = a.log.parts.length;
   const where = parts > 1 ? `${r.layout}, ${plural(parts, 'part')}` : r.layout;

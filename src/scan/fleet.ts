@@ -491,7 +491,7 @@ export class FleetGroups {
   readonly totals: FleetTotals = { groups: 0, runs: 0, overflowRuns: 0, unnamed: 0, errors: 0 };
 
   add(v: RowView): void {
-    if ('error' in v) {
+    if (!('findings' in v)) {
       this.totals.errors++;
       return;
     }

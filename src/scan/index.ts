@@ -277,7 +277,7 @@ const unreadable = (path: string, problem: Problem): ScanRow => ({ path, failure
  * listed (a dangling link) has neither, and is remembered by its error until it is listed again.
  */
 const stateKey = (u: Unit): [bytes: number, mtime: number] => (u.error !== undefined ? [-1, 0] : [u.bytes, u.mtime]);
-const cutShort = (r: ScanRow): boolean => 'failures' in r && r.failures.some((f) => f.problem.code === 'interrupted');
+const cutShort = (r: ScanRow): boolean => ('failures' in r ? r.failures : r.readFailures).some((f) => f.problem.code === 'interrupted');
 
 const PREFETCH = 2;
 

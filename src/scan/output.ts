@@ -15,6 +15,7 @@ import {
 import { TempSpool } from '../sources/temp.js';
 import { fleetCsvHeader, fleetCsvRow, fleetJsonl, fleetTable } from '../render/fleet.js';
 import { FleetGroups } from './fleet.js';
+import type { InputFailure } from '../input/read.js';
 import type { ScanRow } from './row.js';
 
 export type ScanFormat = 'table' | 'jsonl' | 'csv' | 'html';
@@ -28,12 +29,7 @@ export type ScanFormat = 'table' | 'jsonl' | 'csv' | 'html';
  * (the page's anchors), under `page`, versioned (PAGE_DATA_VERSION).
  */
 function rowJson(row: ScanRow, page = false, index = 0): Record<string, unknown> {
-  if ('failures' in row)
-    return {
-      path: row.path,
-      error: failuresText(row.failures),
-      errors: row.failures.map((f) => ({ part: f.part, code: f.problem.code, data: f.problem.data })),
-    };
+  if ('failures' in row) return { path: row.path, ...readErrorJson(row.failures) };
   return {
     ...diagnosisJson(row.app),
     path: row.path,
@@ -42,9 +38,17 @@ function rowJson(row: ScanRow, page = false, index = 0): Record<string, unknown>
     startTime: row.startTime,
     endTime: row.endTime,
     run: row.run,
+    // An application read only in part carries what stopped the reading, as an unreadable path's row does.
+    ...(row.readFailures.length > 0 ? readErrorJson(row.readFailures) : {}),
     ...(page ? { page: { v: PAGE_DATA_VERSION, index, diagnosis: row.app, timeline: row.timeline } } : {}),
   };
 }
+
+/** Why a path was not read to its end: the words (`error`) and the codes (`errors`), on its row. */
+const readErrorJson = (failures: InputFailure[]): { error: string; errors: unknown[] } => ({
+  error: failuresText(failures),
+  errors: failures.map((f) => ({ part: f.part, code: f.problem.code, data: f.problem.data })),
+});
 
 /** The schema of RowView (below), from zod: built at its first use, so that zod is not loaded at every start (src/eventlog/schemas.ts). */
 function rowViewSchema() {
@@ -63,6 +67,9 @@ function rowViewSchema() {
         user: z.string().nullable().optional(),
         startTime: z.number().nullable().optional(),
         endTime: z.number().nullable().optional(),
+        /** Present when the log could be read only in part. */
+        error: z.string().optional(),
+        errors: z.array(z.unknown()).optional(),
         verdict: verdictView,
         failure: verdictView,
         plan: z
@@ -93,12 +100,17 @@ let rowView: ReturnType<typeof rowViewSchema> | undefined;
 export const isRowView = (v: unknown): v is RowView => (rowView ??= rowViewSchema()).safeParse(v).success;
 export type RowView = Zod.infer<ReturnType<typeof rowViewSchema>>;
 type AppView = Extract<RowView, { findings: unknown }>;
-const isError = (r: RowView): r is Extract<RowView, { error: string }> => 'error' in r;
+type ErrorView = Exclude<RowView, AppView>;
+/** A path with no application read: an application's row may carry an error too (read in part). */
+const isError = (r: RowView): r is ErrorView => !('findings' in r);
 
 /** A row made ready where it was computed (a worker thread): the writer only orders, counts and writes it. */
 export interface PreparedRow {
   failed: boolean;
+  /** A path with no application read. */
   error: boolean;
+  /** An application whose log could be read only in part. */
+  readError?: boolean;
   appName: string | null;
   verdictCode: string | null;
   roleRegion: string | null;
@@ -132,7 +144,7 @@ export function prepareRow(row: ScanRow, format: ScanFormat, color: boolean, sha
   // The page is made from the diagnosis itself (and its timeline), not from the JSON row.
   const base = prepareView(obj as RowView, json, 'jsonl', false, shape);
   if ('failures' in row) return { ...base, text: errorRowHtml(row.path, failuresText(row.failures)) };
-  const { text, facts } = appRowHtml(row, index, base.failed);
+  const { text, facts } = appRowHtml(row, index, base.failed, row.readFailures.length > 0 ? failuresText(row.readFailures) : null);
   return { ...base, text, facts };
 }
 
@@ -147,6 +159,7 @@ export function prepareView(v: RowView, json: string, format: ScanFormat, color:
   const base = {
     failed,
     error: app === null,
+    ...(app?.error !== undefined ? { readError: true } : {}),
     appName: app?.appName ?? null,
     verdictCode: app?.verdict?.code ?? null,
     roleRegion: app?.verdict ? `${app.verdict.role}/${app.verdict.region}` : null,
@@ -162,6 +175,7 @@ export function prepareView(v: RowView, json: string, format: ScanFormat, color:
         startTime: app.startTime ?? null,
         endTime: app.endTime ?? null,
         plan: app.plan as { clusterMemoryBefore?: unknown } | null,
+        error: app.error ?? null,
       },
       index,
       failed,
@@ -184,7 +198,8 @@ export function prepareView(v: RowView, json: string, format: ScanFormat, color:
 function isFailedView(v: RowView): boolean {
   if (isError(v)) return true;
   const a = v;
-  return a.outcome === 'failed' || a.outcome === 'incomplete' || a.findings.some((f) => f.severity === 'critical');
+  // Read only in part: what it lacks may hold the failure, so it is not put among the healthy.
+  return a.error !== undefined || a.outcome === 'failed' || a.outcome === 'incomplete' || a.findings.some((f) => f.severity === 'critical');
 }
 
 const warningsOf = (a: AppView): number => a.findings.filter((f) => f.severity === 'warning' && f.code !== a.verdict?.code).length;
@@ -242,7 +257,7 @@ function csvCells(v: RowView): string[] {
     x?.region ?? '',
     x?.confidence ?? '',
     topFix(a),
-    '',
+    a.error ?? '',
     warningCodes(a).join(' '),
   ];
 }
@@ -306,8 +321,8 @@ function tableRow(v: RowView, shape: TableShape): string[] {
     })
     .join(' ')
     .trimEnd();
-  const under = a === null ? `error: ${(v as { error: string }).error}` : fixLine(a);
-  return under === '' ? [line] : [line, fit(`     ${escapeControl(under)}`, shape.width).trimEnd()];
+  const under = [a === null ? '' : fixLine(a), v.error === undefined ? '' : `error: ${v.error}`].filter((u) => u !== '');
+  return [line, ...under.map((u) => fit(`     ${escapeControl(u)}`, shape.width).trimEnd())];
 }
 
 /** The plan's settings as spark-submit takes them, else the verdict's (or failure's) advice. */
@@ -354,6 +369,8 @@ export class RowWriter {
   private readonly byWarning = new Map<string, number>();
   rows = 0;
   errors = 0;
+  /** Applications read only in part. */
+  partial = 0;
   private headerDone = false;
   private readonly page: ScanPage | null;
   /** --by app-name: rows are folded into groups, written at the end instead of the rows. */
@@ -384,6 +401,7 @@ export class RowWriter {
       return;
     }
     this.rows++;
+    if (row.readError === true) this.partial++;
     if (row.error) this.errors++;
     else {
       const key = row.verdictCode ?? 'no memory failure';
@@ -406,7 +424,7 @@ export class RowWriter {
     this.spool?.drainTo(this.out);
     this.spool = null;
     if (this.format === 'table') this.out(this.totals(note));
-    if (this.page) this.out(this.page.end(this.rows, this.errors, this.byCode, this.byRegion, note));
+    if (this.page) this.out(this.page.end(this.rows, this.errors, this.partial, this.byCode, this.byRegion, note));
   }
 
   private finishFleet(fleet: FleetGroups, note?: string): void {
@@ -445,7 +463,12 @@ export class RowWriter {
   }
 
   private totals(note?: string): string {
-    const lines = ['', this.st.bold(`${this.rows} rows${this.errors ? `, ${this.errors} unreadable` : ''}${note ? ` (${note})` : ''}`)];
+    const lines = [
+      '',
+      this.st.bold(
+        `${this.rows} rows${this.errors ? `, ${this.errors} unreadable` : ''}${this.partial ? `, ${this.partial} read in part` : ''}${note ? ` (${note})` : ''}`,
+      ),
+    ];
     const fmt = (m: Map<string, number>): string =>
       [...m]
         .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))

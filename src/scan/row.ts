@@ -33,11 +33,16 @@ function runFacts(s: AppState, python: boolean): RunFacts {
   return { executorMs, inputBytes: s.inputBytes, python, conf };
 }
 
-/** One application of a scan, or one path that could not be read. */
+/**
+ * One application of a scan, or one path that could not be read. An application whose log could be
+ * read only in part (cut short, a corrupt part) is one row: its diagnosis, with what stopped the reading.
+ */
 export type ScanRow =
   | {
       path: string;
       app: Diagnosis;
+      /** Why its log could not be read to the end; empty when it was. */
+      readFailures: InputFailure[];
       attempt: string | null;
       user: string | null;
       startTime: number | null;
@@ -57,12 +62,15 @@ export async function scanUnit(unit: Unit, signal?: AbortSignal, withTimeline = 
   try {
     for await (const input of resolveUnit(unit)) {
       const read = await readInput(input, { signal });
+      const shown = new Set<InputFailure>();
       for (const a of read.apps.filter(hasContent)) {
         const s = a.state;
         const app = diagnoseApp(a);
+        for (const f of a.failures) shown.add(f);
         rows.push({
           path: read.path,
           app,
+          readFailures: a.failures,
           attempt: s.attemptId,
           user: s.user,
           startTime: s.startTime,
@@ -71,7 +79,9 @@ export async function scanUnit(unit: Unit, signal?: AbortSignal, withTimeline = 
           run: runFacts(s, app.python),
         });
       }
-      if (read.failures.length > 0) rows.push({ path: read.path, failures: read.failures });
+      // What no application's row carries (the input itself unreadable, a log with nothing read) is a row of its own.
+      const rest = read.failures.filter((f) => !shown.has(f));
+      if (rest.length > 0) rows.push({ path: read.path, failures: rest });
     }
   } catch (e) {
     rows.push({ path: unit.path, failures: [{ part: null, problem: problemOf(e) }] });

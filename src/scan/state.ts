@@ -183,6 +183,7 @@ export class ScanState {
     const meta = rows.map((r) => ({
       failed: r.failed,
       error: r.error,
+      ...(r.readError === true ? { readError: true } : {}),
       appName: r.appName,
       verdictCode: r.verdictCode,
       roleRegion: r.roleRegion,
@@ -362,6 +363,7 @@ export class ScanState {
         json: lines[i + 1]!,
         failed: r.failed,
         error: r.error,
+        ...(r.readError === true ? { readError: true } : {}),
         appName: typeof r.appName === 'string' ? r.appName : null,
         verdictCode: typeof r.verdictCode === 'string' ? r.verdictCode : null,
         roleRegion: typeof r.roleRegion === 'string' ? r.roleRegion : null,

@@ -1,5 +1,7 @@
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { DiagnoseReportSchema, parseJson } from '../contract.js';
 import { fixture, only, ROOT, runCli } from '../helpers.js';
 
@@ -56,6 +58,57 @@ describe('spark-triage diagnose (built bin)', () => {
     expect(app.memory?.executor.overhead).toBe(1024 * 2 ** 20);
     const f = only(app.findings, (x) => x.code === 'yarn-memory-exceeded', 'yarn-memory-exceeded finding');
     expect(only(f.remediation, (m) => m.conf === 'spark.executor.memoryOverhead', 'overhead fix').current).toBe('1g');
+  });
+
+  it('refuses a --conf value that is not of its type as bad usage: one line naming the flag and the value, exit 2', () => {
+    // Not a note on a diagnosis that then exits 1: the run's premise is wrong, nothing was diagnosed.
+    for (const format of ['text', 'json']) {
+      const r = runCli(['diagnose', '--format', format, '--conf', 'spark.executor.memory=banana', kill]);
+      expect(r.status).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.trimEnd().split('\n')).toEqual([
+        'spark-triage: --conf spark.executor.memory=banana: not a size (Spark: "Failed to parse byte string: banana")',
+      ]);
+    }
+    const esc = runCli(['diagnose', '--conf', 'spark.executor.cores=4\u001b]8;;x\u0007', kill]);
+    expect(esc.status).toBe(2);
+    expect(esc.stderr).toBe('spark-triage: --conf spark.executor.cores=4\\x1b]8;;x\\x07: not a whole number\n');
+  });
+
+  it('shows a path with a backtick exactly in Markdown, in a code span it cannot close', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'st-md-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const log = path.join(dir, 'we`ird | [x](y)', 'app');
+    mkdirSync(path.dirname(log));
+    copyFileSync(kill, log);
+    const md = runCli(['diagnose', '--format', 'markdown', log]).stdout;
+    expect(md).toContain(`- \`\`${log}:11\`\`: Container killed by YARN`);
+  });
+
+  it('says a text file that is no log it reads was not recognised, naming it, exit 2; text holding a failure is still read', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'st-text-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const hostname = path.join(dir, 'hostname');
+    writeFileSync(hostname, 'worker-17.example\n');
+    const r = runCli(['diagnose', hostname]);
+    expect(r.status).toBe(2);
+    expect(r.stdout).not.toContain('no memory failure found');
+    expect(r.stderr).toBe(
+      `spark-triage: ${hostname}: not recognised as any log spark-triage reads: not a Spark event log, a driver or executor log, YARN or kubectl output, and no memory failure in it\n`,
+    );
+    const { report } = diagnoseJson(hostname);
+    expect(report.applications).toEqual([]);
+    expect(report.inputs.map((i) => i.errors?.map((e) => e.code))).toEqual([['not-recognised']]);
+    // Beside a log (an executor's stdout given with its event log): passed over, the log diagnosed.
+    const both = runCli(['diagnose', hostname, kill]);
+    expect([both.status, both.stderr]).toEqual([1, '']);
+    expect(both.stdout).toContain('[yarn-memory-exceeded]');
+    // Notes of no known kind that quote a failure are evidence, read as before.
+    const notes = path.join(dir, 'notes.txt');
+    writeFileSync(notes, 'what we saw\njava.lang.OutOfMemoryError: Java heap space\n');
+    const n = runCli(['diagnose', notes]);
+    expect([n.status, n.stderr]).toEqual([1, '']);
+    expect(n.stdout).toContain('[heap-oom]');
   });
 
   it('renders text and markdown the same way every time', () => {

@@ -102,7 +102,7 @@ describe('spark-triage memory (built bin)', () => {
     const frac = runCli(['memory', '--conf', 'spark.executor.memory=1.5g']);
     expect(frac.status).toBe(2);
     expect(frac.stderr.trimEnd().split('\n')).toEqual([
-      expect.stringMatching(/^spark-triage: spark\.executor\.memory=1\.5g: .*Input was: 1\.5/),
+      expect.stringMatching(/^spark-triage: --conf spark\.executor\.memory=1\.5g: .*Input was: 1\.5/),
     ]);
     const small = runCli(['memory', '--conf', 'spark.executor.memory=256m', '--master', 'yarn']);
     expect(small.status).toBe(2);
@@ -111,6 +111,26 @@ describe('spark-triage memory (built bin)', () => {
       expect.stringMatching(/^spark-triage: spark\.executor\.memory=256m: .*\b471859200\b/),
     ]);
     expect(runCli(['memory', '--conf', 'novalue']).status).toBe(2);
+  });
+
+  it('refuses a --conf value that is not of its type (size, whole number, number, boolean): the flag and the value escaped, exit 2', () => {
+    for (const [pair, why] of [
+      ['spark.executor.memory=banana', 'not a size'],
+      ['spark.driver.maxResultSize=2 gigs', 'not a size'],
+      ['spark.executor.cores=four', 'not a whole number'],
+      ['spark.memory.fraction=most', 'not a number'],
+      ['spark.memory.offHeap.enabled=maybe', 'not true or false'],
+      ['spark.executor.memory=4g\u001b[2J', 'not a size'],
+    ] as const) {
+      // --from a log with settings of its own: the bad flag is refused before the log is read.
+      const r = runCli(['memory', '--from', fixture('layouts', 'text-variants', 'crlf-bom-no-final-newline'), '--conf', pair]);
+      expect(r.status, pair).toBe(2);
+      expect(r.stdout).toBe('');
+      const line = `spark-triage: --conf ${pair.replace('\u001b', '\\x1b')}: ${why}`;
+      expect(r.stderr.trimEnd().split('\n')).toEqual([expect.stringContaining(line)]);
+    }
+    // A key whose type is not known is taken as it is.
+    expect(runCli(['memory', '--master', 'yarn', '--conf', 'spark.some.future.key=banana']).status).toBe(0);
   });
 
   it('draws the layout as text', () => {

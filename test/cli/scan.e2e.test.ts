@@ -191,3 +191,64 @@ describe.skipIf(!hasShared)('scan of ../shared/eventlogs as a whole', () => {
     ).toEqual(['gpu_oom_eventlog.zstd: gpu-oom']);
   });
 });
+
+describe.skipIf(!hasShared)('scan of a real compressed log cut short', () => {
+  const QUAL = path.join(EVENTLOGS, 'spark-rapids-tools', 'core', 'src', 'test', 'resources', 'spark-events-qualification');
+  let dir = '';
+  let cut = '';
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'st-cut-'));
+    // Half of a real zstd log: its application is read up to where the bytes end.
+    const whole = readFileSync(path.join(QUAL, 'dsAndDf_eventlog.zstd'));
+    cut = path.join(dir, 'cut.zstd');
+    writeFileSync(cut, whole.subarray(0, whole.length >> 1));
+    writeFileSync(path.join(dir, 'whole.zstd'), whole);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('is one row, its application, carrying the read error in every format; merge of shards keeps it so', () => {
+    const r = runCli(['scan', '--format', 'jsonl', dir]);
+    expect(r.status).toBe(0);
+    const rows = rowsOf(r.stdout).filter((x) => x.path === cut);
+    expect(rows).toHaveLength(1);
+    const row = rows[0]!;
+    if (!isApp(row) || row.appId === null) throw new Error('the cut log is not an application row');
+    expect(row.errors).toEqual([{ part: null, code: 'cut-short', data: { cause: { code: 'zstd-truncated', data: expect.anything() } } }]);
+    const why = row.error!;
+    expect(why).toMatch(/truncated zstd frame/);
+
+    const csv = runCli(['scan', '--format', 'csv', dir]).stdout.trim().split('\n');
+    const cutLines = csv.filter((l) => l.startsWith(`${cut},`));
+    expect(cutLines).toHaveLength(1);
+    expect(cutLines[0]).toContain(`"${why}"`); // its error cell (quoted: the words hold a comma)
+    expect(cutLines[0]).toContain(`,${row.appId},`);
+
+    const table = runCli(['scan', dir]).stdout;
+    expect(table.split('\n').filter((l) => /^\S+\s+cut\.zstd\b/.test(l))).toHaveLength(1);
+    expect(table).toMatch(/\n {5}error: truncated zstd frame/);
+    expect(table).toContain('\n2 rows, 1 read in part\n');
+    expect(table).not.toContain('unreadable');
+
+    const page = runCli(['scan', '--format', 'html', dir]).stdout;
+    expect(page.match(/<div class="app readerror">/g)).toHaveLength(1);
+    expect(page).not.toContain('class="row error"');
+    expect(page).toContain('2 applications, 1 read in part');
+
+    // Two shards, merged: the same one row, as a scan of the whole gives it.
+    const shards = ['1/2', '2/2'].map((s, i) => {
+      const f = path.join(dir, `..`, `${path.basename(dir)}-shard${i}.jsonl`);
+      writeFileSync(f, runCli(['scan', '--format', 'jsonl', '--for-html', '--shard', s, dir]).stdout);
+      onTestFinished(() => rmSync(f, { force: true }));
+      return f;
+    });
+    const merged = runCli(['merge', '--root', dir, ...shards]);
+    expect(merged.status).toBe(0);
+    expect(merged.stdout).toBe(table);
+    const mergedCsv = runCli(['merge', '--format', 'csv', ...shards])
+      .stdout.trim()
+      .split('\n');
+    expect(mergedCsv.filter((l) => l.startsWith(`${cut},`))).toEqual(cutLines);
+    const mergedPage = runCli(['merge', '--format', 'html', ...shards]).stdout;
+    expect(mergedPage.match(/<div class="app readerror">/g)).toHaveLength(1);
+  });
+});

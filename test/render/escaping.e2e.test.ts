@@ -2,6 +2,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { DiagnoseReportSchema, InspectReportSchema, MemoryReportSchema, parseJson, ScanRowSchema, type ScanAppRow } from '../contract.js';
+import { micromark } from 'micromark';
+import { gfm, gfmHtml } from 'micromark-extension-gfm';
+import { escapeControl } from '../../src/render/escape.js';
 import { fixture, jsonLines, only, runCli, type CliResult } from '../helpers.js';
 
 /**
@@ -125,8 +128,24 @@ const MD_SYNTAX: Check = {
       return bad.length > 0 ? [`${bad.join(', ')}: ${JSON.stringify(line)}`] : [];
     }),
 };
-/** No backtick from the input reaches Markdown unescaped: the payload's "`x`" must come out as "\`x\`" or "'x'". */
-const MD_BACKTICK: Check = { name: 'no backtick from the input, unescaped', find: linesMatching(/(?:^|[^\\])`x|x`/) };
+/**
+ * Markdown as GitHub renders it (micromark with GFM: tables, strikethrough, autolink literals): the
+ * input makes no element (link, image, HTML, strikethrough), and it shows exactly, as the terminal
+ * shows it (controls visible): a backtick stays a backtick, nothing is dropped or added.
+ */
+const MD_RENDERED: Check = {
+  name: 'rendered, the input makes no element and shows exactly',
+  find: (out) => {
+    const page = renderGfm(out);
+    const bad = (page.match(/<(?:a|img|script|b|del|em)\b[^>]*>/g) ?? []).map((t) => `element ${t}`);
+    if (!htmlText(page).includes(escapeControl(expected.payload))) bad.push('the payload is not shown exactly');
+    return bad;
+  },
+};
+const renderGfm = (md: string): string => micromark(md, { extensions: [gfm()], htmlExtensions: [gfmHtml()] });
+/** An HTML fragment's text: tags dropped, micromark's entities decoded. */
+const htmlText = (h: string): string =>
+  h.replace(/<[^>]*>/g, '').replace(/&(lt|gt|quot|amp);/g, (_, e: string) => ({ lt: '<', gt: '>', quot: '"', amp: '&' })[e as 'lt']);
 
 /** CSV: a line break from the input stays inside its cell as "\\n": each line is a whole row (the header's column count, at least). */
 const CSV_ONE_LINE_PER_ROW: Check = {
@@ -156,7 +175,7 @@ interface Sink {
 /** The remediation list item that quotes spark.executor.extraJavaOptions (its current and suggested values in code spans), continuation lines included. */
 function remediationItem(md: string): string {
   const lines = md.split('\n');
-  const start = lines.findIndex((l) => l.startsWith('- `--conf spark.executor.extraJavaOptions='));
+  const start = lines.findIndex((l) => /^- `+--conf spark\.executor\.extraJavaOptions=/.test(l));
   if (start < 0) throw new Error('no extraJavaOptions remediation in the Markdown');
   let end = start + 1;
   while (end < lines.length && lines[end] !== '' && !lines[end]!.startsWith('- ')) end++;
@@ -165,7 +184,12 @@ function remediationItem(md: string): string {
 const withoutRemediation = (md: string): string => md.replace(remediationItem(md), '');
 
 const markdown = (): CliResult => runCli(['diagnose', '--format', 'markdown', EVENT_LOG, DRIVER_LOG]);
-const TEXT_CHECKS = [C0, C1, BIDI, FORGED];
+/**
+ * One convention for a control character in every text sink (escape.ts escapeControl: ESC is \x1b,
+ * as in the evidence), never JSON's \u001b for some fields (an application name) and \x1b for others.
+ */
+const ONE_CONVENTION: Check = { name: "controls shown as \\xNN, never as JSON's \\u00NN", find: linesMatching(/\\u00[0-9a-f]{2}/i) };
+const TEXT_CHECKS = [C0, C1, BIDI, FORGED, ONE_CONVENTION];
 const SINKS: Sink[] = [
   { name: 'inspect text', run: () => runCli(['inspect', '--no-color', EVENT_LOG]), status: 0, checks: TEXT_CHECKS },
   {
@@ -217,14 +241,14 @@ const SINKS: Sink[] = [
     run: markdown,
     part: withoutRemediation,
     status: 1,
-    checks: [C0, C1, BIDI, FORGED, MD_SYNTAX, MD_BACKTICK],
+    checks: [C0, C1, BIDI, FORGED, MD_SYNTAX, MD_RENDERED],
   },
   {
     name: 'diagnose markdown, remediation code spans',
     run: markdown,
     part: remediationItem,
     status: 1,
-    checks: [C0, C1, BIDI, FORGED, MD_SYNTAX, MD_BACKTICK],
+    checks: [C0, C1, BIDI, FORGED, MD_SYNTAX, MD_RENDERED],
   },
 ];
 

@@ -106,6 +106,7 @@ details>summary{cursor:pointer}
 .row>summary::-webkit-details-marker{display:none}
 .row.failed>summary{border-left:4px solid var(--crit)}
 .row.error>summary{border-left:4px solid var(--warn)}
+.readerror{color:var(--warn)}
 .row>summary span{overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 .row>summary .tag{justify-self:start}
 .row[open]>summary{border-radius:6px 6px 0 0}

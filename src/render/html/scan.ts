@@ -99,7 +99,12 @@ function rowHead(c: RowCells, index: number, failed: boolean): { cells: string; 
 }
 
 /** One application's row, and what the summaries need of it. */
-export function appRowHtml(row: AppRowInput, index: number, failed: boolean): { text: string; facts: RowFacts } {
+export function appRowHtml(
+  row: AppRowInput,
+  index: number,
+  failed: boolean,
+  readError: string | null = null,
+): { text: string; facts: RowFacts } {
   const a = row.app;
   const main = mainFinding(a) ?? (a.failure ? (a.findings.find((f) => f.code === a.failure!.code) ?? null) : null);
   const p = a.plan;
@@ -110,12 +115,18 @@ export function appRowHtml(row: AppRowInput, index: number, failed: boolean): { 
     failed,
   );
   const cls = `row${failed ? ' failed' : ''}`;
-  const text =
-    a.findings.length > 0
-      ? `<details class="${cls}" id="${facts.anchor}"><summary>${cells}</summary>${diagnosisSection(a, `${facts.anchor}-d`, row.timeline)}</details>\n`
-      : `<details class="${cls}" id="${facts.anchor}"><summary>${cells}</summary><div class="app muted">${html(row.path)}: no finding.</div></details>\n`;
+  const body =
+    readErrorHtml(row.path, readError) +
+    (a.findings.length > 0
+      ? diagnosisSection(a, `${facts.anchor}-d`, row.timeline)
+      : `<div class="app muted">${html(row.path)}: no finding.</div>`);
+  const text = `<details class="${cls}" id="${facts.anchor}"><summary>${cells}</summary>${body}</details>\n`;
   return { text, facts };
 }
+
+/** What stopped the reading of an application's log, above its diagnosis (as the table's `error:` line). */
+const readErrorHtml = (path: string, why: string | null): string =>
+  why === null ? '' : `<div class="app readerror">error: ${html(path)}: ${html(why)}</div>`;
 
 /** Version of a JSONL row's `page` (scan --for-html): what it holds changes, the number does. */
 export const PAGE_DATA_VERSION = 1;
@@ -127,6 +138,8 @@ export interface MergedRowInput extends Omit<RowCells, 'main' | 'delta'> {
   findings: Array<{ code: string; severity: string; role?: unknown; region?: unknown }>;
   plan: { clusterMemoryBefore?: unknown; clusterMemoryAfter?: unknown } | null;
   page?: unknown;
+  /** Why its log could be read only in part; null when it was read to the end. */
+  error: string | null;
 }
 
 /**
@@ -147,6 +160,7 @@ export function mergedRowHtml(v: MergedRowInput, index: number, failed: boolean)
         { path: v.path, app: d as Diagnosis, startTime: v.startTime, endTime: v.endTime, timeline: (t ?? null) as TimelineView | null },
         page.index as number,
         failed,
+        v.error,
       );
     try {
       const drawn = draw(page.diagnosis, page.timeline);
@@ -169,7 +183,7 @@ export function mergedRowHtml(v: MergedRowInput, index: number, failed: boolean)
     index,
     failed,
   );
-  const text = `<details class="row${failed ? ' failed' : ''}" id="${facts.anchor}"><summary>${cells}</summary><div class="app muted">${html(v.path)}: its row was scanned without --for-html: the diagnosis, plan and timeline are not in it.</div></details>\n`;
+  const text = `<details class="row${failed ? ' failed' : ''}" id="${facts.anchor}"><summary>${cells}</summary>${readErrorHtml(v.path, v.error)}<div class="app muted">${html(v.path)}: its row was scanned without --for-html: the diagnosis, plan and timeline are not in it.</div></details>\n`;
   return { text, facts, pageData: false };
 }
 
@@ -241,10 +255,10 @@ export class ScanPage {
   }
 
   /** The end of the rows, then the summaries (shown first), then the end of the page. */
-  end(rows: number, errors: number, byCode: Map<string, number>, byRegion: Map<string, number>, note?: string): string {
+  end(rows: number, errors: number, partial: number, byCode: Map<string, number>, byRegion: Map<string, number>, note?: string): string {
     const out = ['</div>\n<section class="card index">'];
     out.push(
-      `<h2>${html(`${plural(rows, 'application')}${errors ? `, ${errors} unreadable` : ''}${note ? ` (${note})` : ''}`)}</h2><div class="cols">`,
+      `<h2>${html(`${plural(rows, 'application')}${errors ? `, ${errors} unreadable` : ''}${partial ? `, ${partial} read in part` : ''}${note ? ` (${note})` : ''}`)}</h2><div class="cols">`,
     );
     out.push(`<div><h3>By verdict</h3>${barChart(byCode, 'verdict')}</div>`);
     out.push(`<div><h3>By role and region</h3>${barChart(byRegion, 'region')}</div></div>`);

@@ -57,6 +57,8 @@ const WORDS: { [C in InputErrorCode]: (d: InputErrorData[C]) => string } = {
   'not-an-event-log': (d) =>
     `not a Spark event log: line 1 is not a JSON event${d.readsAs !== null ? ` (it reads as ${d.readsAs}; diagnose takes it)` : ''}`,
   'no-event-field': () => 'not a Spark event log: no line has an "Event" field',
+  'not-recognised': () =>
+    'not recognised as any log spark-triage reads: not a Spark event log, a driver or executor log, YARN or kubectl output, and no memory failure in it',
   'cut-short': (d) => `${inputErrorText(d.cause)}; the file is not marked .inprogress, so it was cut short after it was written`,
   'kubectl-json': (d) => `not valid JSON near line ${d.line}: ${d.detail}`,
   'kubectl-json-depth': (d) => `JSON nested deeper than ${d.max} levels at line ${d.line}: no kubectl output nests so deep`,
