@@ -298,16 +298,16 @@ function build(input: PlanInput, o: Options): PlanData | null {
     // The overhead after, in steps a person would type; the room it adds is what it grows by.
     const delta = roundUp(l.executor.overhead + roomNeed.need.room - room, POLICY.overheadStep.value) - l.executor.overhead;
     const ov = overheadKey(app);
-    const grown = input.layoutWith({
-      ...conf,
-      [ov.key]: ov.intMiB ? mibValue(l.executor.overhead + delta) : sizeConf(l.executor.overhead + delta),
-    });
-    if (room < roomNeed.need.room && grown !== null && grown.executor.container <= l.executor.container) {
+    const short = room < roomNeed.need.room;
+    const grown = short
+      ? input.layoutWith({ ...conf, [ov.key]: ov.intMiB ? mibValue(l.executor.overhead + delta) : sizeConf(l.executor.overhead + delta) })
+      : null;
+    if (grown !== null && grown.executor.container <= l.executor.container) {
       // No container counts the overhead here (an unknown cluster manager, or one without containers):
       // no setting gives the executor more room, and proposing one would only move the overhead about.
       unmet.push({ finding: roomNeed.finding, need: roomNeed.need, why: app.manager === 'unknown' ? 'manager-unknown' : 'not-on-manager' });
       if (o.roomBy !== 'raise') return null;
-    } else if (room < roomNeed.need.room) {
+    } else if (short) {
       const keep = input.heapPeak !== null ? Math.ceil(input.heapPeak * POLICY.headroom.value) : null;
       const basis = roomNeed.need.basis;
       const raiseReason = (overhead: number, container: number): RemedyMessage => ({
