@@ -3,8 +3,7 @@ import type { Evidence } from '../findings.js';
 import { defineClassifier } from './define.js';
 import type { Need } from '../plan/needs.js';
 import { POLICY } from './policy.js';
-import { defaultOf } from '../plan/keys.js';
-import { fix, inputSplitNeed, partitionsNeed, skewNeed } from './remedy.js';
+import { aqeOn, fix, inputSplitNeed, partitionsNeed, skewNeed } from './remedy.js';
 
 const MIN_SPILL = GiB; // below 1 GiB spilled in a stage the cost is small whatever the ratio
 const SPILL_TO_PEAK = 10; // spilled ≥ 10 × the largest task's peak execution memory: spilling, over and over
@@ -30,11 +29,9 @@ export default defineClassifier({
     // from that setting with AQE off, when the code (repartition(n)) or a session chose it.
     const props = ctx.app.sparkProperties;
     const setting = Number(props['spark.sql.shuffle.partitions'] ?? POLICY.sqlShufflePartitions.value);
-    const aqe = (props['spark.sql.adaptive.enabled'] ?? defaultOf('spark.sql.adaptive.enabled', ctx.app.sparkVersion) ?? 'false')
-      .trim()
-      .toLowerCase();
+    const aqe = aqeOn(ctx.app);
     const chosen = (s: (typeof heavy)[number]): boolean =>
-      s.readsShuffle === true && aqe !== 'true' && s.numTasks !== null && Number.isFinite(setting) && s.numTasks !== setting;
+      s.readsShuffle === true && !aqe && s.numTasks !== null && Number.isFinite(setting) && s.numTasks !== setting;
     const scans = heavy.filter((s) => s.readsShuffle === false).map((s) => s.key);
     const byCode = heavy.filter(chosen);
     const shuffled = heavy.filter((s) => s.readsShuffle !== false && !chosen(s)).map((s) => s.key);

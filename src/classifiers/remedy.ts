@@ -185,9 +185,14 @@ export function skewNeed(ctx: ClassifierContext, stages: string[]): Need | null 
   if ((props['spark.sql.adaptive.skewJoin.enabled'] ?? '').trim().toLowerCase() === 'false') {
     return settingNeed('spark.sql.adaptive.skewJoin.enabled', 'true', { sql: true, stages }, 'adaptive-skew');
   }
-  const aqe = props['spark.sql.adaptive.enabled'] ?? defaultOf('spark.sql.adaptive.enabled', ctx.app.sparkVersion) ?? 'false';
-  if (aqe.trim().toLowerCase() !== 'true') return settingNeed('spark.sql.adaptive.enabled', 'true', { sql: true, stages }, 'adaptive-skew');
+  if (!aqeOn(ctx.app)) return settingNeed('spark.sql.adaptive.enabled', 'true', { sql: true, stages }, 'adaptive-skew');
   return null;
+}
+
+/** Whether adaptive query execution ran: spark.sql.adaptive.enabled as set, else its default for the version (on from 3.2). */
+export function aqeOn(app: AppState): boolean {
+  const v = app.sparkProperties['spark.sql.adaptive.enabled'] ?? defaultOf('spark.sql.adaptive.enabled', app.sparkVersion) ?? 'false';
+  return v.trim().toLowerCase() === 'true';
 }
 
 /**
