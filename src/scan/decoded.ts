@@ -97,6 +97,18 @@ function listedDecoded(u: Unit): number {
 }
 
 /**
+ * `units` by what they decode to, the largest first (a stable order: equal weights keep theirs),
+ * weighed from the listing alone, as remote logs are (listedDecoded): no file is opened for it, the
+ * codec is the one its name says.
+ */
+export function largestFirst(units: readonly Unit[]): Unit[] {
+  return units
+    .map((u, i) => ({ u, i, w: u.error !== undefined ? 0 : listedDecoded(u) }))
+    .sort((a, b) => b.w - a.w || a.i - b.i)
+    .map((x) => x.u);
+}
+
+/**
  * The bytes `units` decode to, counted until `enough` (no file is opened past it): each file opened
  * for its first 18 bytes; a plain one is its size, a compressed one the size its zstd frame header
  * states, or its size by EXPANSION. A file that cannot be read counts nothing. A remote log (a URL)

@@ -16,7 +16,7 @@ import {
   type TableShape,
 } from './output.js';
 import { ScanState } from './state.js';
-import { decodedBytes } from './decoded.js';
+import { decodedBytes, largestFirst } from './decoded.js';
 import { scanUnit, type ScanRow } from './row.js';
 import { remoteConfig } from '../sources/remote/config.js';
 import { isRemote, listRemoteUnits } from '../sources/remote/index.js';
@@ -202,6 +202,16 @@ async function scanInto(
     return rows;
   };
   try {
+    // Files are weighed only until the cores are all repaid: a directory of 60,000 logs is not opened twice.
+    // Only the logs to be read are weighed: those a state file answers are never opened.
+    const toRead = state && opts.format !== 'html' ? units.filter((u) => !state.holds(u.path, ...stateKey(u))) : units;
+    const jobs = opts.jobs === 'auto' ? autoJobs(decodedBytes(toRead, (availableParallelism() - 1) * AUTO_BYTES_PER_THREAD)) : opts.jobs;
+    const threads = Math.min(jobs, Math.max(1, total)) - 1;
+    // Threads sharing the logs take the largest first, so that no large log is left to one thread at
+    // the end while the others idle (longest first: the finish is at most the largest log's time past
+    // the even share). The rows of two threads come in the order they end either way; one thread keeps
+    // the listing's order, and --limit its newest first.
+    if (threads > 0 && opts.limit === null) units = largestFirst(units);
     const queue = units.values();
     // Logs a state file already holds are answered here, in order, without a thread.
     const next = (): Unit | undefined => {
@@ -226,11 +236,6 @@ async function scanInto(
         accept(u, prep(rows));
       }
     };
-    // Files are weighed only until the cores are all repaid: a directory of 60,000 logs is not opened twice.
-    // Only the logs to be read are weighed: those a state file answers are never opened.
-    const toRead = state && opts.format !== 'html' ? units.filter((u) => !state.holds(u.path, ...stateKey(u))) : units;
-    const jobs = opts.jobs === 'auto' ? autoJobs(decodedBytes(toRead, (availableParallelism() - 1) * AUTO_BYTES_PER_THREAD)) : opts.jobs;
-    const threads = Math.min(jobs, Math.max(1, total)) - 1;
     // Logs from a server wait on the network more than on the CPU: the main thread keeps a few in
     // flight, so one request's round trip overlaps another's reading.
     const lanes = isRemote(opts.root) ? REMOTE_IN_FLIGHT : 1;

@@ -2,7 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decode, detectCodec } from '../../src/codecs/index.js';
-import { decodedBytes, decodedSize, EXPANSION, zstdContentSize } from '../../src/scan/decoded.js';
+import { decodedBytes, decodedSize, EXPANSION, largestFirst, zstdContentSize } from '../../src/scan/decoded.js';
 import { walkLogDir, type Unit } from '../../src/sources/walk.js';
 import { chunksOf, collect, EVENTLOGS, FIXTURES, hasShared } from '../helpers.js';
 
@@ -63,5 +63,31 @@ describe("scan's weighing of logs by what they decode to", () => {
     const partial = decodedBytes(all, 1);
     expect(partial).toBeLessThan(decoded);
     expect(partial).toBeGreaterThanOrEqual(1);
+  });
+
+  it('orders logs for threads by what their listing says they decode to, largest first, stable on ties', () => {
+    const unit = (p: string, bytes: number, extra: Partial<Unit> = {}): Unit => ({
+      path: p,
+      fsPath: p,
+      mtime: 0,
+      bytes,
+      group: null,
+      groupPaths: null,
+      ...extra,
+    });
+    const order = largestFirst([
+      unit('a', 100),
+      unit('b.zstd', 20), // 20 × 9 = 180
+      unit('c', 150),
+      unit('d', 100),
+      unit('e.lz4.inprogress', 30), // 30 × 6 = 180: ties with b, after it as listed
+      unit('f', 10_000, { error: { code: 'empty-file', data: {} } }), // unreadable: weighs nothing
+    ]).map((u) => u.path);
+    expect(order).toEqual(['b.zstd', 'e.lz4.inprogress', 'c', 'a', 'd', 'f']);
+  });
+
+  it.skipIf(!hasShared)('puts the real corpus’s largest log (the 128 MiB-window zstd one, 142 MB decoded) first', async () => {
+    const first = largestFirst(await units(EVENTLOGS))[0]!;
+    expect(first.path.endsWith('nds_q88_photon_db_13_3.zstd')).toBe(true);
   });
 });
