@@ -149,12 +149,14 @@ export const CLASSIFIER_WORDS: Readonly<Record<string, ClassifierWords>> = {
     detects:
       '"Kryo serialization failed: Buffer overflow. Available: a, required: r … increase spark.kryoserializer.buffer.max" (and the 4.0 KRYO_BUFFER_OVERFLOW error class).',
     fix: 'Raise spark.kryoserializer.buffer.max above the required size (at most 2047m); a single object that large usually means a huge record or task result.',
+    region: 'a cap Spark sets on one serialization buffer (in user memory), not the heap running out',
   },
   'max-result-size': {
     title: 'Results sent to the driver passed spark.driver.maxResultSize',
     detects:
       '"Total size of serialized results of N tasks (X) is bigger than spark.driver.maxResultSize (Y)" in a stage or job failure (every version and unit style), or the executor-side "Result is larger than maxResultSize". The property itself in the configuration is not a failure.',
     fix: 'Do not bring that much to the driver (write it out, aggregate first, toLocalIterator); or raise spark.driver.maxResultSize together with spark.driver.memory, which must hold the results.',
+    region: 'a limit Spark checks, not the heap running out',
   },
   'metaspace-oom': {
     title: 'Class metadata ran out (OutOfMemoryError: Metaspace)',
@@ -173,12 +175,13 @@ export const CLASSIFIER_WORDS: Readonly<Record<string, ClassifierWords>> = {
     detects:
       'A task failed, or an executor logged an error, with the RAPIDS Accelerator\'s GpuSplitAndRetryOOM or GpuRetryOOM ("GPU OutOfMemory: could not split inputs and retry", retries exhausted), or cudf\'s "Could not allocate native memory: std::bad_alloc: out_of_memory: RMM failure" / "CUDA error … cudaErrorMemoryAllocation". The plugin retries GpuRetryOOM itself: its INFO lines about a retry are not failures.',
     fix: 'Give each task more of the GPU: restore a memory pool capped below the default (spark.rapids.memory.gpu.allocFraction, maxAllocFraction), lower spark.rapids.sql.concurrentGpuTasks, then less data per task (smaller spark.sql.files.maxPartitionBytes for a scan, more spark.sql.shuffle.partitions otherwise). Not the JVM heap.',
-    region: "the GPU's memory (the RAPIDS pool), not the JVM's",
+    region: "the RAPIDS pool on the GPU, not the JVM's memory",
   },
   'offheap-oom': {
     title: 'The off-heap execution pool (spark.memory.offHeap.size) was exhausted',
     detects: 'Native engines (Gluten/Velox) or Tungsten off-heap allocations refused: "Not enough spark off-heap execution memory".',
     fix: 'Raise spark.memory.offHeap.size (it is added to the container from Spark 3.0) or give each task more of it (fewer cores).',
+    region: "memory Spark manages outside the JVM's heap",
   },
   'oom-killed': {
     title: 'The kernel killed a container for exceeding its memory cgroup limit (Kubernetes OOMKilled)',
@@ -264,11 +267,18 @@ function whoFailed(f: Finding): string {
 /** One sentence: who, what killed it, which region, how sure. */
 export function verdictSummary(f: Finding, python: boolean): string {
   const who = whoFailed(f);
-  if (f.region === 'none') return `${who}: ${lowerFirst(wordsFor(f.code).title)} — ${f.confidence} confidence`;
+  if (f.region === 'none') return `${who}: ${midSentence(wordsFor(f.code).title)} — ${f.confidence} confidence`;
   const region =
     wordsFor(f.code).region ??
     (f.region === 'overhead' && python ? 'the overhead (Python workers share it) overflowed, not the heap' : REGION_PHRASE[f.region]);
-  return `${who}: ${lowerFirst(wordsFor(f.code).title)}: ${region} — ${f.confidence} confidence`;
+  return `${who}: ${midSentence(wordsFor(f.code).title)}: ${region} — ${f.confidence} confidence`;
 }
 
-const lowerFirst = (s: string): string => (/^[A-Z][a-z]/.test(s) ? s[0]!.toLowerCase() + s.slice(1) : s);
+/** Proper nouns a title may start with, kept capitalised after the verdict's "who:" (acronyms, such as YARN or NIO, keep their case anyway). */
+const PROPER_NOUNS: ReadonlySet<string> = new Set(['Spark', 'Kubernetes', "Kyuubi's", 'Python']);
+
+/** A title as it reads after "2 executors: ": its first word lower-cased unless a proper noun or an acronym. */
+export function midSentence(title: string): string {
+  const first = /^\S+/.exec(title)?.[0] ?? '';
+  return /^[A-Z][a-z']*$/.test(first) && !PROPER_NOUNS.has(first) ? title[0]!.toLowerCase() + title.slice(1) : title;
+}
