@@ -64,9 +64,18 @@ export interface RemedyData {
   'spill-task-share': { perTaskMin: number; perTaskMax: number };
   /**
    * `required`: the bytes of the write that did not fit, when the message says; `buffer`: the maximum the
-   * buffer ran with and where that figure comes from; `capped`: the value stops at Kryo's cap (2047m).
+   * buffer ran with and where that figure comes from; `needed`: what the object took at least (the full
+   * buffer and that write), when the message says; `basis`: the value is the maximum doubled, or `needed`
+   * with POLICY.headroom, whichever is more; `capped`: the value stops at Kryo's cap (2047m).
    */
-  'kryo-buffer': { required: number | null; buffer: number; bufferFrom: 'message' | 'configuration' | 'default'; capped: boolean };
+  'kryo-buffer': {
+    required: number | null;
+    buffer: number;
+    bufferFrom: 'message' | 'configuration' | 'default';
+    needed: number | null;
+    basis: 'doubled' | 'needed';
+    capped: boolean;
+  };
   /** The buffer ran at (or the object needs more than) Kryo's cap, `cap`: no setting can hold it. */
   'kryo-at-cap': { buffer: number; required: number | null; cap: number };
   'collect-less': Record<string, never>;

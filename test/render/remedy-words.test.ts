@@ -10,7 +10,7 @@ describe('remedy words', () => {
         current: '64m',
         suggested: '128m',
         messageId: 'kryo-buffer',
-        data: { required, buffer: 64 * 2 ** 20, bufferFrom: 'default', capped: false },
+        data: { required, buffer: 64 * 2 ** 20, bufferFrom: 'default', needed: null, basis: 'doubled', capped: false },
       });
     expect(text(1)).toContain('a write of 1 B');
     expect(text(1)).not.toContain('a write of 1 MiB');

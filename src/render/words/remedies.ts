@@ -4,6 +4,9 @@ import type { ClusterManager } from '../../state/app.js';
 import { fmtBytes } from '../units.js';
 import { layoutProblemText } from './problems.js';
 
+/** Whole MiB, rounded up, as Kryo's limits are set ("2047 MiB", not "2 GiB"). */
+const mib = (bytes: number): string => `${Math.ceil(bytes / 2 ** 20)} MiB`;
+
 function heapWhy(w: HeapWhy): string {
   switch (w.kind) {
     case 'execution-slots':
@@ -117,15 +120,19 @@ const WORDS: { [K in RemedyId]: (d: RemedyData[K]) => string } = {
   'spill-task-share': (d) =>
     `each task may use ${fmtBytes(d.perTaskMin)}–${fmtBytes(d.perTaskMax)} of execution memory; spilled data is sorted and merged again from disk`,
   'kryo-buffer': (d) => {
-    const ran = `the buffer's maximum was ${fmtBytes(d.buffer)} (${d.bufferFrom === 'message' ? 'as Kryo stated it' : d.bufferFrom === 'configuration' ? "the log's setting" : "Spark's default; the log does not set it"})`;
+    const ran = `the buffer's maximum was ${mib(d.buffer)} (${d.bufferFrom === 'message' ? 'as Kryo stated it' : d.bufferFrom === 'configuration' ? "the log's setting" : "Spark's default; the log does not set it"})`;
     // Kryo's Output.require: "required" is the bytes of the write that did not fit, not the object's size.
     const write = d.required !== null ? ` and a write of ${fmtBytes(d.required)} did not fit` : '';
+    const how =
+      d.basis === 'needed' && d.needed !== null
+        ? `the object took at least ${mib(d.needed)}: that with 25% headroom`
+        : 'doubled (Kryo names only the write that did not fit, not the whole object)';
     return d.capped
       ? `${ran}${write}: the most Kryo accepts, 2047m (KryoSerializer refuses 2048m or more); if it overflows again, the object is too large to serialize in one piece`
-      : `${ran}${write}: doubled, within Kryo's cap of 2047m`;
+      : `${ran}${write}: ${how}, within Kryo's cap of 2047m`;
   },
   'kryo-at-cap': (d) =>
-    `the buffer's maximum is ${d.buffer >= d.cap ? `already ${fmtBytes(d.buffer)}, Kryo's cap` : `${fmtBytes(d.buffer)} and one write needs ${fmtBytes(d.required ?? 0)}, past Kryo's cap of ${fmtBytes(d.cap)}`} (KryoSerializer refuses 2048m or more): no setting can hold this object — make it smaller: more partitions so each task result or record is smaller, aggregate before collect(), broadcast less, or write the result to storage`,
+    `the buffer's maximum is ${d.buffer >= d.cap ? `already ${mib(d.buffer)}, Kryo's cap` : `${mib(d.buffer)} and one write needs ${mib(d.required ?? 0)}, past Kryo's cap of ${mib(d.cap)}`} (KryoSerializer refuses 2048m or more): no setting can hold this object — make it smaller: more partitions so each task result or record is smaller, aggregate before collect(), broadcast less, or write the result to storage`,
   'collect-less': () =>
     'the action collects too much: write the result to storage, aggregate before collect(), or iterate with toLocalIterator()',
   'max-result-size': (d) =>
