@@ -115,9 +115,12 @@ function renderPlan(d: Diagnosis, main: Finding | null, st: Style): string[] {
     }
     out.push(
       ...wrap(
-        planSummary(
-          p,
-          d.problems.some((x) => x.code === 'layout'),
+        // A layout refused for a setting's value quotes that value: input text, escaped.
+        escapeControl(
+          planSummary(
+            p,
+            d.problems.some((x) => x.code === 'layout'),
+          ),
         ),
         WIDTH,
         '  ',
