@@ -6,6 +6,9 @@ import { diagnoseCommand } from '../../src/commands/diagnose.js';
 import type { Io } from '../../src/commands/io.js';
 import { diagnoseApp, type Diagnosis } from '../../src/diagnose/index.js';
 import { mergeInputs } from '../../src/diagnose/merge.js';
+import { renderDiagnosisMarkdown } from '../../src/render/diagnose-markdown.js';
+import { renderDiagnosisText } from '../../src/render/diagnose-text.js';
+import { diagnosisSection } from '../../src/render/html/diagnosis.js';
 import { makeStyle } from '../../src/render/style.js';
 import { DiagnoseReportSchema, parseJson } from '../contract.js';
 import { findingOf, fixture, hasShared, readPaths, runCli, SNIPPETS } from '../helpers.js';
@@ -315,5 +318,26 @@ describe('renderers, a plan with no layout', () => {
     expect(row.plan).toMatchObject({ conf: { 'spark.executor.memory': '1g' }, executor: null, noLayout: { code: 'config' } });
     const fleet = runCli(['scan', '--by', 'app-name', log]);
     expect(fleet.stdout).toContain('plan: --conf spark.executor.memory=1g');
+  });
+});
+
+describe('a plan with no layout, its text from the log escaped', () => {
+  it('a heap value Spark refuses is quoted in every format without its controls or markup', async () => {
+    const { state } = await appOf(fixture('diagnose', 'heap-below-minimum', 'spark34-yarn-executor-stderr-tail'));
+    const hostile = '300m\u001b]0;pwned\u0007\u001b[31m<script>alert(1)</script>`|';
+    state().state.sparkProperties['spark.executor.memory'] = hostile;
+    const d = diagnoseApp(state());
+    expect(d.plan).toMatchObject({ conf: { 'spark.executor.memory': '1g' }, executor: null, noLayout: { code: 'config' } });
+    expect(d.plan!.changes[0]!.from).toBe(hostile);
+    const text = renderDiagnosisText(d, makeStyle(false));
+    expect(text).toContain('--conf spark.executor.memory=1g');
+    expect(text).not.toMatch(/[\u0007\u001b]/);
+    const markdown = renderDiagnosisMarkdown(d);
+    // Markdown quotes it in a code span it cannot close (markup inside one is shown, not rendered).
+    expect(markdown).not.toMatch(/[\u0007\u001b]/);
+    expect(markdown).toContain('(now ``300m\\x1b]0;pwned\\x07\\x1b[31m<script>alert(1)</script>`|``)');
+    const page = diagnosisSection(d, 'app-0', null);
+    expect(page).toContain('containers before → after not computed');
+    expect(page).not.toContain('<script>');
   });
 });
