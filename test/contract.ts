@@ -149,6 +149,8 @@ const REMEDY_IDS = members<RemedyId>({
   'network-timeout': true,
   'spill-task-share': true,
   'kryo-buffer': true,
+  'kryo-at-cap': true,
+  'offheap-enable': true,
   'collect-less': true,
   'max-result-size': true,
   'driver-holds-results': true,
@@ -429,12 +431,13 @@ const PlanSchema = z
   .object({
     conf: z.record(z.string(), z.string()),
     admin: z.array(z.object({ file: z.string(), key: z.string(), value: z.string(), why: text }).strict()),
-    executor: z.object({ containerBefore: size, containerAfter: size, heapBefore: size, heapAfter: size }).strict(),
+    executor: z.object({ containerBefore: size, containerAfter: size, heapBefore: size, heapAfter: size }).strict().nullable(),
     driver: z.object({ containerBefore: size, containerAfter: size }).strict().nullable(),
     executors: size.nullable(),
     clusterMemoryBefore: size.nullable(),
     clusterMemoryAfter: size.nullable(),
     holds: z.boolean(),
+    noLayout: z.lazy(() => LayoutProblemSchema).nullable(),
     why: text,
     strategies: z.array(z.enum(['shift-heap-to-overhead', 'raise-overhead', 'pyspark-memory', 'fewer-cores', 'more-heap'])),
     changes: z.array(
@@ -457,6 +460,13 @@ const PlanSchema = z
   .refine(
     (p) => Object.keys(p.conf).length === p.changes.length && p.changes.every((c) => p.conf[c.key] === c.to),
     'conf lists the changes',
+  )
+  // Sizes are there exactly when a layout is: without one, no container, heap or cluster figure, and why.
+  .refine(
+    (p) =>
+      (p.executor === null) === (p.noLayout !== null) &&
+      (p.executor !== null || (p.driver === null && p.clusterMemoryBefore === null && p.clusterMemoryAfter === null)),
+    'sizes only with a layout, and noLayout without one',
   );
 
 const FindingSchema = z

@@ -30,11 +30,8 @@ export default defineClassifier({
           ),
           driverHeapNeed(ctx, 'broadcast'),
         ],
-        // Without a layout there is no plan to carry the threshold: say it here, as the message itself does.
-        advice: [
-          ...(ctx.layout ? [] : [fix('spark.sql.autoBroadcastJoinThreshold', null, null, 'stop-auto-broadcast-plain')]),
-          fix(null, null, null, 'shuffle-join-hint'),
-        ],
+        // The plan carries the threshold with or without a layout (plan/solve.ts buildWithoutLayout).
+        advice: [fix(null, null, null, 'shuffle-join-hint')],
       }),
     );
   },

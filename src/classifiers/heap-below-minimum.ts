@@ -2,7 +2,7 @@ import { MiB } from '../memory/index.js';
 import { defineClassifier } from './define.js';
 import { direct, find, reportFrom, roleOf } from './match.js';
 import { POLICY } from './policy.js';
-import { fix, roundUp } from './remedy.js';
+import { roundUp } from './remedy.js';
 
 // UnifiedMemoryManager.getMaxMemory refuses to start a JVM whose heap is under 1.5 × the 300 MiB it
 // reserves: "System memory <n> must be at least <min>. Please increase heap size using the
@@ -36,8 +36,9 @@ export default defineClassifier({
               ? { kind: 'driver-heap', heap, reason: 'oom' }
               : { kind: 'executor-heap', heap, why: { kind: 'minimum', minimum: min }, cores: null },
           ],
-          // Spark refused to start, so there is often no event log and no layout to plan from: the size is known anyway.
-          advice: ctx.layout ? [] : [fix(key, null, null, 'heap-minimum', { minimum: min })],
+          // Spark refused to start, so there is often no event log and no layout: the size is known anyway, and
+          // the plan sets it without one (plan/solve.ts buildWithoutLayout).
+          advice: [],
         }),
       );
     }

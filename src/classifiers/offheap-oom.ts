@@ -1,4 +1,5 @@
 import type { Evidence } from '../findings.js';
+import { MiB } from '../memory/index.js';
 import type { Need } from '../plan/needs.js';
 import { defineClassifier } from './define.js';
 import { dumpOf, holderEvidence } from './holders.js';
@@ -27,6 +28,7 @@ export default defineClassifier({
   meta: {
     kind: 'failure',
     rank: 27,
+    uses: ['offHeapGrowth', 'heapStep'],
   },
   triggers: [PATTERN],
   classify(ctx, report) {
@@ -38,10 +40,15 @@ export default defineClassifier({
     const advice = [];
     if (l && l.executor.offHeap > 0) {
       const next = roundUp(l.executor.offHeap * POLICY.offHeapGrowth.value, POLICY.heapStep.value);
+      // The pool is in the container where Spark adds it to the request (YARN 3.0+, K8s 3.1+: YarnAllocator's
+      // executorOffHeapMemory, Utils.executorOffHeapMemorySizeAsMb, in whole MiB) or where there is no
+      // container (the JVM's memory): only there does the container grow with it, by the difference.
+      const counted = l.executor.container - l.executor.heap - l.executor.overhead - l.executor.pyspark;
+      const nextCounted = counted > 0 ? Math.ceil(next / MiB) * MiB : 0;
       needs.push(
         settingNeed('spark.memory.offHeap.size', sizeConf(next), { compare: 'at-least', unit: 'bytes' }, 'offheap-grow', {
           slots: l.params.slots,
-          container: l.executor.container - l.executor.offHeap + next,
+          container: l.executor.container - counted + nextCounted,
         }),
       );
     } else if (tree.pool !== null) {
@@ -53,6 +60,11 @@ export default defineClassifier({
           taskCap: tree.taskCap,
         }),
       );
+      // The size counts only with the pool switched on (MemoryManager: tungstenMemoryMode). Gluten runs only
+      // with it on, and its printed pool makes it a fact of the log (containerlogs/scanner.ts): this asks for
+      // it where nothing says so.
+      if (ctx.app.effectiveConf['spark.memory.offHeap.enabled']?.trim().toLowerCase() !== 'true')
+        needs.push(settingNeed('spark.memory.offHeap.enabled', 'true', { compare: 'equals', unit: 'text' }, 'offheap-enable'));
     } else {
       advice.push(fix('spark.memory.offHeap.size', null, null, 'offheap-raise'));
     }

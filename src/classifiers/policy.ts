@@ -58,8 +58,21 @@ export const POLICY = {
   ),
   arrowShrink: p(4, 'factor', 'our choice: Arrow batches shrink to a quarter'),
   arrowMin: p(1000, 'count', 'our choice: no smaller than 1,000 records per Arrow batch'),
-  kryoBufferMaxDefault: p(64 * MiB, 'bytes', 'Spark default of spark.kryoserializer.buffer.max (config/Kryo.scala, 64m)'),
-  kryoBufferMaxCap: p(2047 * MiB, 'bytes', 'KryoSerializer requires spark.kryoserializer.buffer.max below 2048m (KryoSerializer.scala)'),
+  kryoBufferMaxDefault: p(
+    64 * MiB,
+    'bytes',
+    'Spark default of spark.kryoserializer.buffer.max (internal/config/Kryo.scala KRYO_SERIALIZER_MAX_BUFFER_SIZE, .version("1.4.0"), createWithDefaultString("64m"); KryoSerializer.scala getSizeAsMb(..., "64m") before)',
+  ),
+  kryoBufferMaxCap: p(
+    2047 * MiB,
+    'bytes',
+    'KryoSerializer refuses spark.kryoserializer.buffer.max of 2048m or more (KryoSerializer.scala: require maxBufferSizeMb < ByteUnit.GiB.toMiB(2), "must be less than 2048 mb"): 2047m is the largest it accepts',
+  ),
+  kryoGrowth: p(
+    2,
+    'factor',
+    "our choice: the buffer's maximum doubles — Kryo names only the write that did not fit, not the object's whole size, and grows its own buffer by doubling (Output.require)",
+  ),
   kryoStep: p(64 * MiB, 'bytes', 'our choice: Kryo buffers are suggested in steps of 64 MiB'),
   memoryFractionStep: p(0.1, 'factor', 'our choice: spark.memory.fraction moves by 0.1 at a time'),
   memoryFractionFloor: p(

@@ -7,7 +7,8 @@ import type { ClusterManager } from '../state/app.js';
  */
 export interface RemedyData {
   /** A bigger executor heap; `why` says what filled it. `container` is the executor container after. */
-  'more-heap': { why: HeapWhy; container: number };
+  /** `container`: the executor container it makes; null without a layout to compute it. */
+  'more-heap': { why: HeapWhy; container: number | null };
   /** Fewer cores per executor: `share` is each task's execution memory after, `perTaskMax` before. */
   'fewer-cores': { share: number; perTaskMax: number; outsideHeap: null | { python: boolean } };
   'more-partitions': Record<string, never>;
@@ -61,8 +62,22 @@ export interface RemedyData {
   'shrink-heap': { saves: number };
   'network-timeout': Record<string, never>;
   'spill-task-share': { perTaskMin: number; perTaskMax: number };
-  /** `required`: the buffer one object needed (bytes), when the message says. */
-  'kryo-buffer': { required: number | null };
+  /**
+   * `required`: the bytes of the write that did not fit, when the message says; `buffer`: the maximum the
+   * buffer ran with and where that figure comes from; `needed`: what the object took at least (the full
+   * buffer and that write), when the message says; `basis`: the value is the maximum doubled, or `needed`
+   * with POLICY.headroom, whichever is more; `capped`: the value stops at Kryo's cap (2047m).
+   */
+  'kryo-buffer': {
+    required: number | null;
+    buffer: number;
+    bufferFrom: 'message' | 'configuration' | 'default';
+    needed: number | null;
+    basis: 'doubled' | 'needed';
+    capped: boolean;
+  };
+  /** The buffer ran at (or the object needs more than) Kryo's cap, `cap`: no setting can hold it. */
+  'kryo-at-cap': { buffer: number; required: number | null; cap: number };
   'collect-less': Record<string, never>;
   /** `seen`: the serialized results the message reported. */
   'max-result-size': { seen: number };
@@ -72,6 +87,8 @@ export interface RemedyData {
   'thread-limits': Record<string, never>;
   'offheap-grow': { slots: number; container: number };
   'offheap-raise': Record<string, never>;
+  /** spark.memory.offHeap.size counts only with the off-heap pool switched on. */
+  'offheap-enable': Record<string, never>;
   'pod-request': Record<string, never>;
   'node-reserve': Record<string, never>;
   'pyspark-limit': { doubled: boolean; container: number };

@@ -108,13 +108,16 @@ export function taskNeed(ctx: ClassifierContext, why: HeapWhy): Need | null {
   };
 }
 
-/** A bigger driver heap: POLICY.driverGrowth times the heap it ran with, or at least `atLeast`. */
-export function driverHeapNeed(ctx: ClassifierContext, why: 'oom' | 'results' | 'broadcast', atLeast = 0): Need | null {
+/**
+ * A bigger driver heap after an OOM: POLICY.driverGrowth times the heap it ran with. (Results the driver
+ * must hold are sized from the results instead: max-result-size.)
+ */
+export function driverHeapNeed(ctx: ClassifierContext, why: 'oom' | 'broadcast'): Need | null {
   const l = ctx.layout;
   if (!l) return null;
   return {
     kind: 'driver-heap',
-    heap: Math.max(roundUp(l.driver.heap * POLICY.driverGrowth.value, POLICY.heapStep.value), atLeast),
+    heap: roundUp(l.driver.heap * POLICY.driverGrowth.value, POLICY.heapStep.value),
     reason: why,
   };
 }

@@ -32,7 +32,10 @@ export function explainCommand(code: string | undefined, io: Io): number {
     lines.push('', 'Numbers behind the suggested values:');
     for (const k of c.meta.uses) {
       const p = POLICY[k];
-      lines.push(`  ${k} = ${p.unit === 'bytes' ? fmtBytes(p.value) : String(p.value)}  (${p.why})`);
+      // A limit just under a GiB boundary (Kryo's 2047m) would read as the boundary: give its MiB too.
+      const exact =
+        p.unit === 'bytes' && p.value >= 2 ** 30 && p.value % 2 ** 30 !== 0 && p.value % 2 ** 20 === 0 ? ` (${p.value / 2 ** 20} MiB)` : '';
+      lines.push(`  ${k} = ${p.unit === 'bytes' ? `${fmtBytes(p.value)}${exact}` : String(p.value)}  (${p.why})`);
     }
   }
   io.out(`${lines.join('\n')}\n`);

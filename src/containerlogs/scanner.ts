@@ -497,6 +497,19 @@ export class LogScanner {
       for (const c of text.matchAll(/(?:-D|--conf[ =]|--conf\s+"?)(spark\.[\w.-]+)=([^\s'"\\]+)/g))
         app.derive(c[1]!, c[2]!, { kind: 'flag', at });
     }
+    if (text.includes('spark.gluten.memory.offHeap.size.in.bytes=')) {
+      // Gluten prints its pool with an off-heap refusal ("Current config settings:"). Its plugin starts only
+      // with spark.memory.offHeap.enabled=true and sets the pool from spark.memory.offHeap.size (GlutenPlugin.scala:
+      // "Must set 'spark.memory.offHeap.enabled' to true"; GLUTEN_OFFHEAP_SIZE_IN_BYTES_KEY = the size), so
+      // both settings are facts of that run: the layout then counts the pool in the container as Spark does.
+      const pool = /spark\.gluten\.memory\.offHeap\.size\.in\.bytes=([\d.]+) ?([KMGTP]?)i?B\b/.exec(text);
+      const bytes = pool ? Number(pool[1]) * 1024 ** 'BKMGTP'.indexOf(pool[2] || 'B') : 0;
+      if (bytes > 0) {
+        app.derive('spark.memory.offHeap.enabled', 'true', { kind: 'flag', at });
+        const mib = Math.round(bytes / 2 ** 20);
+        app.derive('spark.memory.offHeap.size', mib % 1024 === 0 ? `${mib / 1024}g` : `${mib}m`, { kind: 'flag', at });
+      }
+    }
     if (text.includes('--executor-id')) {
       const id = /--executor-id\s+(\S+)/.exec(text);
       const cores = /--cores\s+(\d+)/.exec(text);

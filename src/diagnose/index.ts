@@ -132,9 +132,15 @@ export function diagnoseApp(read: AppRead, opts: DiagnoseOptions = {}): Diagnosi
     deployMode: now.layout?.deployMode ?? null,
   };
   problems.push(...checkOverrides(overrides, context));
-  const { plan, alternatives } = now.layout
-    ? planFor(app, (extra) => layoutFor({ ...overrides, ...extra }).layout, conf, now.layout, findings, context)
-    : { plan: null, alternatives: [] };
+  // Without a layout the plan still carries the settings that need none (planner: buildWithoutLayout).
+  const { plan, alternatives } = planFor(
+    app,
+    (extra) => (now.layout ? layoutFor({ ...overrides, ...extra }).layout : null),
+    conf,
+    now.layout ? { layout: now.layout } : { layout: null, problem: now.problem ?? { code: 'heap-unknown' } },
+    findings,
+    context,
+  );
   for (const f of findings) f.remediation = [...remediationFrom(plan, f), ...f.remediation];
   const verdict = verdictOf(findings);
   return {
@@ -191,19 +197,20 @@ function layoutOf(
   }
 }
 
-/** The plan meeting every finding's needs, from the layout being tried. */
+/** The plan meeting every finding's needs, from the layout being tried (or, unknown, the settings that need none). */
 function planFor(
   app: AppState,
   layoutWith: (extra: Record<string, string>) => MemoryLayout | null,
   conf: Record<string, string>,
-  now: MemoryLayout,
+  now: { layout: MemoryLayout } | { layout: null; problem: LayoutProblem },
   findings: Finding[],
   context: AppContext,
 ): { plan: PlanData | null; alternatives: PlanData[] } {
   return solve({
     needs: findings.flatMap((f) => f.needs.map((need) => ({ finding: f.code, need }))),
     conf,
-    now,
+    now: now.layout,
+    noLayout: now.layout ? null : now.problem,
     layoutWith,
     app: context,
     heapPeak: maxPeak(app, 'JVMHeapMemory'),

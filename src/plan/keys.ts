@@ -77,6 +77,9 @@ export function keyFor(key: string, app: AppContext): string {
   return older.find((k) => keyStatus(k, app) === 'ok') ?? current;
 }
 
+/** The first release that reads `key` (keys-table.ts `since`), or null for a key the table does not list. */
+export const keySince = (key: string): string | null => BY_KEY.get(key)?.since ?? null;
+
 /** How spark-submit reads `key`'s value (keys-table.ts), or null for a key the table does not list. */
 export const keyUnit = (key: string): KeyInfo['unit'] | null => BY_KEY.get(key)?.unit ?? null;
 

@@ -1,4 +1,4 @@
-import type { HeapWhy, RemedyMessage } from '../classifiers/remedies.js';
+import type { HeapWhy, LayoutProblem, RemedyMessage } from '../classifiers/remedies.js';
 import { POLICY } from '../classifiers/policy.js';
 import { GiB, MiB, parseSize, type MemoryLayout } from '../memory/index.js';
 import { adminFile, defaultOf, keyStatus, type AppContext, type KeyStatus } from './keys.js';
@@ -28,19 +28,23 @@ type Strategy = 'shift-heap-to-overhead' | 'raise-overhead' | 'pyspark-memory' |
 /**
  * A set of changes to apply together and what they make of the application: the containers and the
  * cluster memory before (as it runs now) and after, and whether the layout after holds every need.
+ * Without a layout (no event log and no executor heap) the plan holds only the changes that need none
+ * (settings, the driver's heap): the executor, driver and cluster sizes are null, and `noLayout` says why.
  */
 export interface PlanData {
   conf: Record<string, string>;
   changes: PlanChange[];
   admin: AdminChange[];
   strategies: Strategy[];
-  executor: { containerBefore: number; containerAfter: number; heapBefore: number; heapAfter: number };
+  executor: { containerBefore: number; containerAfter: number; heapBefore: number; heapAfter: number } | null;
   driver: { containerBefore: number; containerAfter: number } | null;
   executors: number | null;
   clusterMemoryBefore: number | null;
   clusterMemoryAfter: number | null;
   /** Every need is met by the layout after (cluster-side changes aside, which the layout cannot show). */
   holds: boolean;
+  /** Why the sizes before → after are not computed (the layout is unknown); null when they are. */
+  noLayout: LayoutProblem | null;
   /** Needs no change could meet here, with why. */
   unmet: Array<{ finding: string; need: Need; why: KeyStatus | 'no-layout' | 'refused' | 'sql-not-run' | 'manager-unknown' }>;
 }
@@ -49,9 +53,11 @@ export interface PlanInput {
   needs: Array<{ finding: string; need: Need }>;
   /** The configuration in effect now: the log's, with the user's --conf over it. */
   conf: Record<string, string>;
-  /** Its layout. */
-  now: MemoryLayout;
-  /** The layout with `extra` settings over `conf`; null when Spark would refuse them. */
+  /** Its layout; null when it cannot be computed (`noLayout` says why): then only settings are planned. */
+  now: MemoryLayout | null;
+  /** Why `now` is null. */
+  noLayout?: LayoutProblem | null;
+  /** The layout with `extra` settings over `conf`; null when Spark would refuse them (or there is no layout). */
   layoutWith: (extra: Record<string, string>) => MemoryLayout | null;
   app: AppContext;
   /** The highest JVMHeapMemory any executor reported, and Python workers' RSS: what a shrink must keep. */
@@ -64,6 +70,9 @@ export interface PlanInput {
   /** Whether the application ran SQL; null when no event log was read to say. */
   sqlRan: boolean | null;
 }
+
+/** A plan's input with the layout known. */
+type WithLayout = PlanInput & { now: MemoryLayout };
 
 /** Options that tell the alternatives apart. */
 interface Options {
@@ -93,13 +102,15 @@ const MIN_HEAP = POLICY.underusedFloor.value;
  */
 export function solve(input: PlanInput): { plan: PlanData | null; alternatives: PlanData[] } {
   if (input.needs.length === 0) return { plan: null, alternatives: [] };
+  const { now } = input;
+  if (now === null) return { plan: buildWithoutLayout(input), alternatives: [] };
   const built: PlanData[] = [];
   for (const o of ALL_OPTIONS) {
-    const p = build(input, o);
+    const p = build({ ...input, now }, o);
     if (p && !built.some((b) => sameConf(b.conf, p.conf))) built.push(p);
   }
   if (built.length === 0) return { plan: null, alternatives: [] };
-  const cost = (p: PlanData): number => p.clusterMemoryAfter ?? p.executor.containerAfter;
+  const cost = (p: PlanData): number => p.clusterMemoryAfter ?? p.executor?.containerAfter ?? 0;
   built.sort((a, b) => Number(b.holds) - Number(a.holds) || cost(a) - cost(b) || a.changes.length - b.changes.length);
   const [plan, ...rest] = built;
   return { plan: plan!, alternatives: rest.filter((p) => p.holds).slice(0, 3) };
@@ -115,27 +126,93 @@ const mibValue = (bytes: number): string => String(Math.ceil(bytes / MiB));
 /** A size as a --conf value: whole GiB as "Ng", otherwise whole MiB as "Nm". */
 export const sizeConf = (bytes: number): string => (bytes % GiB === 0 ? `${bytes / GiB}g` : `${Math.ceil(bytes / MiB)}m`);
 
-function build(input: PlanInput, o: Options): PlanData | null {
-  const { now, app } = input;
+/** What a plan accumulates: the settings, the cluster-side changes and the needs left unmet. */
+interface Draft {
+  conf: Record<string, string>;
+  changes: Map<string, PlanChange>;
+  admin: Map<string, AdminChange>;
+  unmet: PlanData['unmet'];
+  /** Sets `key` to `to` for `finding`'s need; false when the key does nothing for this application. */
+  set: (key: string, to: string, reason: RemedyMessage, finding: string) => boolean;
+  ofKind: <K extends Need['kind']>(k: K) => Array<{ finding: string; need: Extract<Need, { kind: K }> }>;
+}
+
+function draft(input: PlanInput): Draft {
+  const { app, needs } = input;
   const conf: Record<string, string> = {};
   const changes = new Map<string, PlanChange>();
-  const admin = new Map<string, AdminChange>();
-  const unmet: PlanData['unmet'] = [];
-  const strategies = new Set<Strategy>();
-  const set = (key: string, to: string, reason: RemedyMessage, finding: string): boolean => {
-    const status = keyStatus(key, app);
-    if (status !== 'ok' && status !== 'unknown') return false;
-    conf[key] = to;
-    const prev = changes.get(key);
-    changes.set(key, { key, from: valueNow(input, key), to, reason, findings: [...new Set([...(prev?.findings ?? []), finding])] });
-    return true;
+  return {
+    conf,
+    changes,
+    admin: new Map(),
+    unmet: [],
+    set: (key, to, reason, finding) => {
+      const status = keyStatus(key, app);
+      if (status !== 'ok' && status !== 'unknown') return false;
+      conf[key] = to;
+      const prev = changes.get(key);
+      changes.set(key, { key, from: valueNow(input, key), to, reason, findings: [...new Set([...(prev?.findings ?? []), finding])] });
+      return true;
+    },
+    ofKind: <K extends Need['kind']>(k: K) =>
+      needs.filter((n): n is { finding: string; need: Extract<Need, { kind: K }> } => n.need.kind === k),
   };
-  const layout = (): MemoryLayout | null => input.layoutWith(conf);
-  const needs = input.needs;
-  const ofKind = <K extends Need['kind']>(k: K): Array<{ finding: string; need: Extract<Need, { kind: K }> }> =>
-    needs.filter((n): n is { finding: string; need: Extract<Need, { kind: K }> } => n.need.kind === k);
+}
 
-  // --- settings that are not region sizes, and cluster-side ones -------------------------------------
+/**
+ * The plan when the layout is unknown: the settings that are not region sizes, the cluster-side ones
+ * and the driver's heap (its own setting, known or not), which no layout is needed to state. Needs of
+ * the executor's regions and containers are left unmet ('no-layout'): sizing them takes the heap.
+ */
+function buildWithoutLayout(input: PlanInput): PlanData {
+  const d = draft(input);
+  planSettings(input, d);
+  const driverHeap = maxOf(d.ofKind('driver-heap'), (n) => n.need.heap);
+  if (driverHeap && !driverHeapMet(input, d.conf, driverHeap.need)) setDriverHeap(d, driverHeap);
+  // A heap need with a size of its own (the minimum Spark states when it refuses a heap) is a setting too;
+  // one that shares the heap among fewer tasks, or goes past the compressed-pointer band, takes the layout.
+  const heapNeed = maxOf(d.ofKind('executor-heap'), (n) => n.need.heap);
+  const heapTarget = heapNeed ? roundUp(heapToReach(heapNeed.need.heap), POLICY.heapStep.value) : 0;
+  const sized = heapNeed !== null && !inOopsBand(heapTarget);
+  if (heapNeed && sized && !needMet(input, null, d.conf, heapNeed.need))
+    d.set(
+      heapKeyOf(input.app),
+      sizeConf(heapTarget),
+      { messageId: 'more-heap', data: { why: heapNeed.need.why, container: null } },
+      heapNeed.finding,
+    );
+  for (const n of input.needs)
+    if (
+      n.need.kind !== 'setting' &&
+      n.need.kind !== 'admin' &&
+      n.need.kind !== 'driver-heap' &&
+      n.need.kind !== 'heap-trim' &&
+      !(n.need.kind === 'executor-heap' && sized)
+    )
+      d.unmet.push({ finding: n.finding, need: n.need, why: 'no-layout' });
+  for (const n of input.needs)
+    if (!needMet(input, null, d.conf, n.need) && !d.unmet.some((u) => u.need === n.need))
+      d.unmet.push({ finding: n.finding, need: n.need, why: 'refused' });
+  return {
+    conf: d.conf,
+    changes: [...d.changes.values()],
+    admin: [...d.admin.values()],
+    strategies: [],
+    executor: null,
+    driver: null,
+    executors: input.executors,
+    clusterMemoryBefore: null,
+    clusterMemoryAfter: null,
+    holds: d.unmet.every((u) => u.why === 'sql-not-run'),
+    noLayout: input.noLayout ?? { code: 'heap-unknown' },
+    unmet: d.unmet,
+  };
+}
+
+/** Settings that are not region sizes (the stronger of two needs of one key), and cluster-side ones. */
+function planSettings(input: PlanInput, d: Draft): void {
+  const { app } = input;
+  const { unmet, admin, set, ofKind } = d;
   const bestSetting = new Map<string, { finding: string; need: Extract<Need, { kind: 'setting' }> }>();
   for (const n of ofKind('setting')) {
     const prev = bestSetting.get(n.need.key);
@@ -161,26 +238,57 @@ function build(input: PlanInput, o: Options): PlanData | null {
       value: need.value,
       reason: need.reason,
     });
+}
+
+/** The setting that sizes the executors' heap: the driver's in local mode (one JVM). */
+const heapKeyOf = (app: AppContext): string => (app.manager === 'local' ? 'spark.driver.memory' : 'spark.executor.memory');
+
+/** Raises the driver heap to meet `n`: to what it asks, or past the compressed-pointer band when it asks for a heap inside it. */
+function setDriverHeap(d: Draft, n: { finding: string; need: Extract<Need, { kind: 'driver-heap' }> }): void {
+  const target = roundUp(heapToReach(n.need.heap), MiB);
+  if (!inOopsBand(target)) {
+    d.set('spark.driver.memory', sizeConf(target), driverHeapReason(n.need.reason), n.finding);
+    return;
+  }
+  // The driver has no tasks to share it among: past the compressed-pointer band, or nothing gained.
+  const heap = roundUp(uncompressedHeapFor(n.need.heap), POLICY.heapStep.value);
+  d.set(
+    'spark.driver.memory',
+    sizeConf(heap),
+    {
+      messageId: 'heap-past-oops-band',
+      data: { role: 'driver', why: null, heap, need: target, limit: POLICY.compressedOopsMax.value, container: null },
+    },
+    n.finding,
+  );
+}
+
+/**
+ * The driver heap in effect: the layout's, else (no layout) the spark.driver.memory the configuration
+ * states — null when nothing states it (a default would pass for a fact).
+ */
+function driverHeapNow(input: PlanInput, conf: Record<string, string>, l: MemoryLayout | null): number | null {
+  if (l) return l.driver.heap;
+  return sizeOrNull({ ...input.conf, ...conf }['spark.driver.memory'], MiB);
+}
+
+function driverHeapMet(input: PlanInput, conf: Record<string, string>, need: Extract<Need, { kind: 'driver-heap' }>): boolean {
+  const heap = driverHeapNow(input, conf, null);
+  return heap !== null && heapCapacity(heap) >= heapToReach(need.heap);
+}
+
+function build(input: WithLayout, o: Options): PlanData | null {
+  const { now, app } = input;
+  const d = draft(input);
+  const { conf, changes, admin, unmet, set, ofKind } = d;
+  const strategies = new Set<Strategy>();
+  const layout = (): MemoryLayout | null => input.layoutWith(conf);
+  const needs = input.needs;
+  planSettings(input, d);
 
   // --- the driver ------------------------------------------------------------------------------------
   const driverHeap = maxOf(ofKind('driver-heap'), (n) => n.need.heap);
-  if (driverHeap && heapCapacity(now.driver.heap) < heapToReach(driverHeap.need.heap)) {
-    const target = roundUp(heapToReach(driverHeap.need.heap), MiB);
-    if (!inOopsBand(target)) set('spark.driver.memory', sizeConf(target), driverHeapReason(driverHeap.need.reason), driverHeap.finding);
-    else {
-      // The driver has no tasks to share it among: past the compressed-pointer band, or nothing gained.
-      const heap = roundUp(uncompressedHeapFor(driverHeap.need.heap), POLICY.heapStep.value);
-      set(
-        'spark.driver.memory',
-        sizeConf(heap),
-        {
-          messageId: 'heap-past-oops-band',
-          data: { role: 'driver', why: null, heap, need: target, limit: POLICY.compressedOopsMax.value, container: null },
-        },
-        driverHeap.finding,
-      );
-    }
-  }
+  if (driverHeap && heapCapacity(now.driver.heap) < heapToReach(driverHeap.need.heap)) setDriverHeap(d, driverHeap);
   const driverRoom = maxOf(ofKind('driver-room'), (n) => n.need.room);
   if (driverRoom) {
     const k = driverRoomKey(app);
@@ -197,7 +305,7 @@ function build(input: PlanInput, o: Options): PlanData | null {
   }
 
   // --- the executor heap and each task's share of it -----------------------------------------------------
-  const heapKey = app.manager === 'local' ? 'spark.driver.memory' : 'spark.executor.memory';
+  const heapKey = heapKeyOf(app);
   const heapNeed = maxOf(ofKind('executor-heap'), (n) => n.need.heap);
   /** Raises the executor heap to `bytes`, for `why`; the reason says the container it makes. */
   const moreHeap = (bytes: number, why: HeapWhy, finding: string): void => {
@@ -404,6 +512,7 @@ function build(input: PlanInput, o: Options): PlanData | null {
     clusterMemoryBefore: cluster(now),
     clusterMemoryAfter: cluster(after),
     holds: unmet.every((u) => u.need.kind === 'heap-trim' || u.why === 'sql-not-run'),
+    noLayout: null,
     unmet: unmet.filter((u) => u.need.kind !== 'heap-trim'),
   };
 }
@@ -416,6 +525,8 @@ function build(input: PlanInput, o: Options): PlanData | null {
 function valueNow(input: PlanInput, key: string): string | null {
   const set = input.conf[key];
   if (set !== undefined) return set;
+  // Without a layout a region's size is unknown, not its default.
+  if (input.now === null) return REGION_KEYS.has(key) ? null : defaultOf(key, input.app.sparkVersion);
   const { executor, driver } = input.now;
   switch (key) {
     case 'spark.executor.memory':
@@ -438,6 +549,17 @@ function valueNow(input: PlanInput, key: string): string | null {
   }
 }
 
+/** The keys whose value now valueNow reads from the layout. */
+const REGION_KEYS = new Set([
+  'spark.executor.memory',
+  'spark.driver.memory',
+  'spark.executor.memoryOverhead',
+  'spark.yarn.executor.memoryOverhead',
+  'spark.mesos.executor.memoryOverhead',
+  'spark.driver.memoryOverhead',
+  'spark.executor.cores',
+]);
+
 function maxOf<T>(xs: T[], by: (x: T) => number): T | null {
   let best: T | null = null;
   for (const x of xs) if (best === null || by(x) > by(best)) best = x;
@@ -445,7 +567,7 @@ function maxOf<T>(xs: T[], by: (x: T) => number): T | null {
 }
 
 /** Fewer cores per executor (than the plan's so far) until each task's share meets `perTask`, with the same container. */
-function fewerCores(input: PlanInput, conf: Record<string, string>, perTask: number): { cores: number; share: number } | null {
+function fewerCores(input: WithLayout, conf: Record<string, string>, perTask: number): { cores: number; share: number } | null {
   const planned = Number(conf['spark.executor.cores']);
   for (let c = (Number.isInteger(planned) && planned > 0 ? planned : input.now.executor.cores) - 1; c >= 1; c--) {
     const l = input.layoutWith({ ...conf, 'spark.executor.cores': String(c) });
@@ -460,7 +582,7 @@ function fewerCores(input: PlanInput, conf: Record<string, string>, perTask: num
  * band that would have met it, when the heap jumped past.
  */
 function heapForTasks(
-  input: PlanInput,
+  input: WithLayout,
   conf: Record<string, string>,
   heapKey: string,
   perTask: number,
@@ -562,18 +684,26 @@ function sqlApplies(input: PlanInput, stages: string[]): boolean {
 }
 
 /** Whether the layout after (and the settings after) meet one need. */
-function needMet(input: PlanInput, l: MemoryLayout, conf: Record<string, string>, need: Need): boolean {
+function needMet(input: PlanInput, l: MemoryLayout | null, conf: Record<string, string>, need: Need): boolean {
+  if (l === null && need.kind === 'executor-heap') {
+    // No layout: the heap the configuration states, if any (a default would pass for a fact).
+    const heap = sizeOrNull({ ...input.conf, ...conf }[heapKeyOf(input.app)], MiB);
+    return heap !== null && heapCapacity(heap) >= heapToReach(need.heap);
+  }
+  if (l === null && need.kind !== 'setting' && need.kind !== 'driver-heap') return need.kind === 'heap-trim' || need.kind === 'admin';
   switch (need.kind) {
     case 'executor-room':
-      return l.executor.container - l.executor.heap >= need.room;
+      return l!.executor.container - l!.executor.heap >= need.room;
     case 'executor-heap':
-      return heapMet(l, need);
+      return heapMet(l!, need);
     case 'task-execution':
-      return l.executor.perTaskMax >= need.perTask;
-    case 'driver-heap':
-      return heapCapacity(l.driver.heap) >= heapToReach(need.heap);
+      return l!.executor.perTaskMax >= need.perTask;
+    case 'driver-heap': {
+      const heap = driverHeapNow(input, conf, l);
+      return heap !== null && heapCapacity(heap) >= heapToReach(need.heap);
+    }
     case 'driver-room':
-      return driverRoomNow({ ...input, conf: { ...input.conf, ...conf } }, l) >= need.room;
+      return driverRoomNow({ ...input, conf: { ...input.conf, ...conf } }, l!) >= need.room;
     case 'setting':
       return settingMet({ ...input.conf, ...conf }, input.app, need) || (need.sql && !sqlApplies(input, need.stages));
     case 'heap-trim':

@@ -5,7 +5,7 @@ import { fmtBytes } from './units.js';
 import { verdictSummary } from './words/classifiers.js';
 import { evidenceSource, evidenceText } from './words/evidence.js';
 import { remedyText } from './words/remedies.js';
-import { planWhy, unmetText } from './words/plan.js';
+import { planWhy, sizesUnknownText, unmetText, versionUnknownText } from './words/plan.js';
 
 /** For pasting into a ticket: the same content as text, as GitHub-flavoured Markdown. */
 export function renderDiagnosisMarkdown(d: Diagnosis): string {
@@ -75,7 +75,7 @@ function planMarkdown(d: Diagnosis): string[] {
   const out: string[] = ['#### Fix — apply together', ''];
   for (const c of p.changes) {
     out.push(
-      `- ${code(`--conf ${shellArg(`${c.key}=${c.to}`)}`)}${c.from !== null ? ` (now ${code(c.from)})` : ''}: ${md(remedyText({ conf: c.key, current: c.from, suggested: c.to, ...c.reason }))}`,
+      `- ${code(`--conf ${shellArg(`${c.key}=${c.to}`)}`)}${c.from !== null ? ` (now ${code(c.from)})` : p.noLayout ? ' (now unknown)' : ''}: ${md(remedyText({ conf: c.key, current: c.from, suggested: c.to, ...c.reason }))}`,
     );
   }
   for (const a of p.admin)
@@ -84,16 +84,21 @@ function planMarkdown(d: Diagnosis): string[] {
     );
   for (const u of p.unmet) out.push(`- not met: ${md(unmetText(u, d.sparkVersion))}`);
   if (p.changes.length > 0 || p.admin.length > 0 || p.unmet.length > 0) out.push('');
-  out.push('| | before | after |', '|---|---|---|');
-  out.push(`| executor container | ${fmtBytes(p.executor.containerBefore)} | ${fmtBytes(p.executor.containerAfter)} |`);
-  out.push(`| executor heap | ${fmtBytes(p.executor.heapBefore)} | ${fmtBytes(p.executor.heapAfter)} |`);
-  if (p.driver) out.push(`| driver container | ${fmtBytes(p.driver.containerBefore)} | ${fmtBytes(p.driver.containerAfter)} |`);
-  if (p.clusterMemoryBefore !== null && p.clusterMemoryAfter !== null) {
-    out.push(
-      `| cluster memory (${p.executors ?? 0} executors${p.driver ? ' and the driver' : ''}) | ${fmtBytes(p.clusterMemoryBefore)} | ${fmtBytes(p.clusterMemoryAfter)} |`,
-    );
-  }
-  out.push('', `It ${md(planWhy(p))}.`, '');
+  if (p.executor !== null) {
+    out.push('| | before | after |', '|---|---|---|');
+    out.push(`| executor container | ${fmtBytes(p.executor.containerBefore)} | ${fmtBytes(p.executor.containerAfter)} |`);
+    out.push(`| executor heap | ${fmtBytes(p.executor.heapBefore)} | ${fmtBytes(p.executor.heapAfter)} |`);
+    if (p.driver) out.push(`| driver container | ${fmtBytes(p.driver.containerBefore)} | ${fmtBytes(p.driver.containerAfter)} |`);
+    if (p.clusterMemoryBefore !== null && p.clusterMemoryAfter !== null) {
+      out.push(
+        `| cluster memory (${p.executors ?? 0} executors${p.driver ? ' and the driver' : ''}) | ${fmtBytes(p.clusterMemoryBefore)} | ${fmtBytes(p.clusterMemoryAfter)} |`,
+      );
+    }
+    out.push('');
+  } else out.push(`${md(sizesUnknownText(p.noLayout ?? { code: 'heap-unknown' }))}.`, '');
+  const version = versionUnknownText(p, d.sparkVersion);
+  if (version !== null) out.push(`${md(version)}.`, '');
+  out.push(`It ${md(planWhy(p))}.`, '');
   if (d.alternatives.length > 0) {
     out.push('Alternatives, each complete on its own:', '');
     d.alternatives.forEach((a, i) =>

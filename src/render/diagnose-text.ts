@@ -5,7 +5,7 @@ import { peaksAgainstLimits } from '../memory/index.js';
 import { escapeControl, quoted, shellArg } from './escape.js';
 import type { Style } from './style.js';
 import { fmtBytes, wrap } from './units.js';
-import { delta, planWhy, unmetText } from './words/plan.js';
+import { delta, planWhy, sizesUnknownText, unmetText, versionUnknownText } from './words/plan.js';
 import { verdictSummary } from './words/classifiers.js';
 import { evidenceSource, evidenceText } from './words/evidence.js';
 import { problemText } from './words/problems.js';
@@ -105,7 +105,7 @@ function renderPlan(d: Diagnosis, main: Finding | null, st: Style): string[] {
   if (p) {
     for (const c of p.changes) {
       out.push(
-        `  ${st.green(`--conf ${shellArg(`${c.key}=${c.to}`)}`)}${c.from !== null ? st.dim(`  (now ${escapeControl(c.from)})`) : ''}`,
+        `  ${st.green(`--conf ${shellArg(`${c.key}=${c.to}`)}`)}${c.from !== null ? st.dim(`  (now ${escapeControl(c.from)})`) : p.noLayout ? st.dim('  (now unknown)') : ''}`,
       );
       out.push(...wrap(escapeControl(remedyText({ conf: c.key, current: c.from, suggested: c.to, ...c.reason })), WIDTH, '      '));
     }
@@ -113,7 +113,21 @@ function renderPlan(d: Diagnosis, main: Finding | null, st: Style): string[] {
       out.push(`  ${st.yellow(`${a.file}: ${a.key}=${a.value}`)}${st.dim("  (a cluster administrator's change)")}`);
       out.push(...wrap(remedyText({ conf: a.key, current: null, suggested: a.value, ...a.reason }), WIDTH, '      '));
     }
-    out.push(...wrap(planSummary(p), WIDTH, '  '));
+    out.push(
+      ...wrap(
+        // A layout refused for a setting's value quotes that value: input text, escaped.
+        escapeControl(
+          planSummary(
+            p,
+            d.problems.some((x) => x.code === 'layout'),
+          ),
+        ),
+        WIDTH,
+        '  ',
+      ),
+    );
+    const version = versionUnknownText(p, d.sparkVersion);
+    if (version !== null) out.push(...wrap(st.dim(escapeControl(version)), WIDTH, '  '));
     for (const u of p.unmet) out.push(...wrap(st.yellow(`not met: ${escapeControl(unmetText(u, d.sparkVersion))}`), WIDTH, '  '));
   }
   for (const m of advice)
@@ -134,7 +148,16 @@ function renderPlan(d: Diagnosis, main: Finding | null, st: Style): string[] {
 }
 
 /** "executor container 8.8 GiB → 9.5 GiB; 4 executors and the driver: 36.6 GiB → 39.6 GiB (+3 GiB); holds …". */
-function planSummary(p: PlanData): string {
+function planSummary(p: PlanData, layoutNoted: boolean): string {
+  if (p.executor === null) {
+    const holds = p.holds
+      ? p.changes.length === 0 && p.admin.length === 0
+        ? 'the settings in effect already meet what the log observed'
+        : 'these settings meet what the log observed'
+      : 'settings alone cannot meet every need (below)';
+    // The layout note below says why and what to pass; said once.
+    return `${holds}; ${layoutNoted ? 'containers before → after not computed (memory layout: see the note below)' : sizesUnknownText(p.noLayout ?? { code: 'heap-unknown' })}`;
+  }
   const exec = `executor container ${fmtBytes(p.executor.containerBefore)} → ${fmtBytes(p.executor.containerAfter)}`;
   const cluster =
     p.clusterMemoryBefore !== null && p.clusterMemoryAfter !== null

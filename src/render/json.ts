@@ -189,6 +189,7 @@ function planJson(p: PlanData): object {
     clusterMemoryBefore: p.clusterMemoryBefore,
     clusterMemoryAfter: p.clusterMemoryAfter,
     holds: p.holds,
+    noLayout: p.noLayout,
     why: planWhy(p),
     strategies: p.strategies,
     changes: p.changes.map((c) => ({

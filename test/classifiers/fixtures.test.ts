@@ -227,11 +227,11 @@ describe('remediation is computed from the numbers', () => {
     expect(Object.keys(fixes).sort()).toEqual(['spark.executor.memory', 'spark.executor.memoryOverhead']);
     // One plan: the overhead alone, with the container and cluster before and after.
     expect(d.plan).toMatchObject({ conf: { 'spark.executor.memoryOverhead': '1536m' }, holds: true, executors: 4 });
-    expect(d.plan?.executor.containerAfter).toBe((8192 + 1536) * 2 ** 20);
+    expect(d.plan?.executor?.containerAfter).toBe((8192 + 1536) * 2 ** 20);
     // The Python workers' own memory is an alternative, complete on its own and dearer (+1 GiB a container).
     const py = d.alternatives.find((a) => a.conf['spark.executor.pyspark.memory'] !== undefined);
     expect(py?.conf).toEqual({ 'spark.executor.pyspark.memory': '1g' });
-    expect(py!.executor.containerAfter).toBeGreaterThan(d.plan!.executor.containerAfter);
+    expect(py!.executor!.containerAfter).toBeGreaterThan(d.plan!.executor!.containerAfter);
     // The verdict names Python workers (d.python) as sharing the overhead.
     expect(d.verdict).toEqual({ code: 'yarn-memory-exceeded', role: 'executor', region: 'overhead', confidence: 'high' });
     expect(d.python).toBe(true);
@@ -256,13 +256,20 @@ describe('remediation is computed from the numbers', () => {
       const d = await diagnosePath(path.join(DIR, 'kryo-buffer-overflow', variant));
       return byConf(findingOf(d, 'kryo-buffer-overflow').remediation)['spark.kryoserializer.buffer.max'];
     };
+    // The buffer full at its maximum (64m, the default) plus the write that did not fit (128 MiB) = 192 MiB,
+    // × 1.25 headroom = 240 MiB, in 64 MiB steps: 256m (more than doubling the 64m).
     expect(await kryo('spark31')).toMatchObject({
       current: '64m',
       suggested: '256m',
       messageId: 'kryo-buffer',
-      data: { required: 134217728 },
+      data: { required: 134217728, buffer: 64 * 2 ** 20, bufferFrom: 'default', capped: false },
     });
-    expect(await kryo('spark40-error-class')).toMatchObject({ current: '256m', suggested: '576m', data: { required: 300000000 } });
+    // 256m set in the log + 300,000,000 B = 542.1 MiB × 1.25 = 677.7 MiB → 704m.
+    expect(await kryo('spark40-error-class')).toMatchObject({
+      current: '256m',
+      suggested: '704m',
+      data: { required: 300000000, buffer: 256 * 2 ** 20, bufferFrom: 'configuration' },
+    });
   });
 
   it('counts executors, not tasks, for container kills', async () => {

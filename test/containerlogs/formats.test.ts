@@ -242,8 +242,23 @@ describe('issue 16: what real text says, read right', () => {
       operatorBytes: null,
     });
     expect(evidenceOf(f.evidence, 'memory-holder').data).toMatchObject({ kind: 'native', bytes: Math.round(1578.4 * 2 ** 20) });
-    // 16 GiB × 1.5.
-    expect(byConf(f.remediation)['spark.memory.offHeap.size']).toMatchObject({ suggested: '24g', messageId: 'offheap-stated' });
+    // The pool Gluten printed is the run's spark.memory.offHeap.size (GlutenPlugin sets one from the other):
+    // a fact of the log, so with the heap given the layout holds it, and the pool grows from it: 16 GiB × 1.5.
+    expect(d.problems).toContainEqual({
+      code: 'learnt',
+      fact: expect.objectContaining({ kind: 'setting', key: 'spark.memory.offHeap.size', value: '16g' }),
+    });
+    expect(d.layout?.executor.offHeap).toBe(16 * 2 ** 30);
+    expect(byConf(f.remediation)['spark.memory.offHeap.size']).toMatchObject({
+      current: '16g',
+      suggested: '24g',
+      messageId: 'offheap-grow',
+    });
+    // The container grows by the pool's growth alone, counted once (the cluster manager is unknown: the JVM's memory).
+    expect(d.plan!.executor!.containerAfter - d.plan!.executor!.containerBefore).toBe(8 * 2 ** 30);
+    // Without the heap, the same pool is planned from the figure Gluten states, and no size is computed.
+    const bare = await diagnosePath(fixture('snippets-16', '10_gluten_tmm_dump_then_offheap_oom_consumer_tree.txt'));
+    expect(bare.plan).toMatchObject({ conf: { 'spark.memory.offHeap.size': '24g' }, executor: null, noLayout: { code: 'heap-unknown' } });
     const wide = findingOf(
       await diagnosePath(fixture('snippets-16', '11_gluten_glutenexception_consumer_tree_wholestageiterator.txt')),
       'offheap-oom',

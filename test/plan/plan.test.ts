@@ -140,19 +140,22 @@ describe('the fix plan', () => {
   it.skipIf(!hasShared)(
     'names the broadcast threshold to stop for a broadcast that did not fit, even with no layout to plan from',
     async () => {
-      // A driver's log excerpt alone: no event log, no heap, hence no plan; the setting needs no layout.
+      // A driver's log excerpt alone: no event log, no heap, hence no sizes; the setting needs no layout, and
+      // the plan carries it (once: not also as advice without a value).
       const [x] = await diagnosesOf([path.join(SNIPPETS, '38_broadcast_oom_spark35_eks.txt')]);
-      expect(x!.d.plan).toBeNull();
+      expect(x!.d.layout).toBeNull();
+      expect(x!.d.plan).toMatchObject({ conf: { 'spark.sql.autoBroadcastJoinThreshold': '-1' }, executor: null, holds: true });
       const f = x!.d.findings.find((g) => g.code === 'broadcast-oom')!;
-      expect(f.remediation).toContainEqual(
-        expect.objectContaining({ conf: 'spark.sql.autoBroadcastJoinThreshold', messageId: 'stop-auto-broadcast-plain' }),
-      );
+      const threshold = f.remediation.filter((r) => r.conf === 'spark.sql.autoBroadcastJoinThreshold');
+      expect(threshold).toEqual([expect.objectContaining({ suggested: '-1', messageId: 'stop-auto-broadcast' })]);
     },
   );
 
   it('says to raise the overhead for a crashed Python worker in an executor when there is no layout to size it, as for other kills', async () => {
     const [x] = await diagnosesOf([fixture('snippets-16', '15_py4j_collectAndServe_executor_python_worker_crashed.txt')]);
-    expect(x!.d.plan).toBeNull();
+    // The plan holds the settings that need no layout (the faulthandler), and no overhead it cannot size.
+    expect(x!.d.plan).toMatchObject({ executor: null, noLayout: { code: 'heap-unknown' } });
+    expect(Object.keys(x!.d.plan!.conf)).not.toContain('spark.executor.memoryOverhead');
     const f = x!.d.findings.find((g) => g.code === 'python-worker-crash')!;
     expect(f.role).toBe('executor');
     expect(f.remediation).toContainEqual(

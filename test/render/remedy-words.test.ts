@@ -10,10 +10,10 @@ describe('remedy words', () => {
         current: '64m',
         suggested: '128m',
         messageId: 'kryo-buffer',
-        data: { required },
+        data: { required, buffer: 64 * 2 ** 20, bufferFrom: 'default', needed: null, basis: 'doubled', capped: false },
       });
-    expect(text(1)).toContain('1 B');
-    expect(text(1)).not.toContain('MiB');
-    expect(text(134217728)).toContain('128 MiB');
+    expect(text(1)).toContain('a write of 1 B');
+    expect(text(1)).not.toContain('a write of 1 MiB');
+    expect(text(134217728)).toContain('a write of 128 MiB');
   });
 });

@@ -7,7 +7,7 @@ import { shellArg } from '../escape.js';
 import { fmtBytes, fmtDuration, fmtTime, plural } from '../units.js';
 import { verdictSummary } from '../words/classifiers.js';
 import { evidenceSource, evidenceText } from '../words/evidence.js';
-import { delta, planWhy, unmetText } from '../words/plan.js';
+import { delta, planWhy, sizesUnknownText, unmetText, versionUnknownText } from '../words/plan.js';
 import { problemText, reportNoteText } from '../words/problems.js';
 import { remedyText } from '../words/remedies.js';
 import { html } from './escape.js';
@@ -110,7 +110,7 @@ function planHtml(d: Diagnosis, main: Finding | null): string {
       out.push('<ul class="changes">');
       for (const c of p.changes) {
         out.push(
-          `<li><code>${html(c.key)}</code> ${c.from !== null ? `${html(c.from)} → ` : ''}<strong>${html(c.to)}</strong>` +
+          `<li><code>${html(c.key)}</code> ${c.from !== null ? `${html(c.from)} → ` : p.noLayout ? 'unknown → ' : ''}<strong>${html(c.to)}</strong>` +
             `<div class="why">${html(remedyText({ conf: c.key, current: c.from, suggested: c.to, ...c.reason }))}</div></li>`,
         );
       }
@@ -121,8 +121,14 @@ function planHtml(d: Diagnosis, main: Finding | null): string {
         `<p><code>${html(`${a.key}=${a.value}`)}</code> in <code>${html(a.file)}</code> <span class="muted">(a cluster administrator's change)</span>: ${html(remedyText({ conf: a.key, current: null, suggested: a.value, ...a.reason }))}</p>`,
       );
     for (const u of p.unmet) out.push(`<p class="sev warning">not met: ${html(unmetText(u, d.sparkVersion))}</p>`);
-    out.push(beforeAfter(p));
+    out.push(
+      p.executor !== null
+        ? beforeAfter(p, p.executor)
+        : `<p class="muted">${html(sizesUnknownText(p.noLayout ?? { code: 'heap-unknown' }))}.</p>`,
+    );
     out.push(`<p class="muted">It ${html(planWhy(p))}.</p>`);
+    const version = versionUnknownText(p, d.sparkVersion);
+    if (version !== null) out.push(`<p class="muted">${html(version)}.</p>`);
   }
   if (advice.length > 0) {
     out.push('<ul>');
@@ -134,10 +140,10 @@ function planHtml(d: Diagnosis, main: Finding | null): string {
 }
 
 /** Before → after as a table with bars to one scale per row pair. */
-function beforeAfter(p: PlanData): string {
+function beforeAfter(p: PlanData, executor: NonNullable<PlanData['executor']>): string {
   const rows: Array<[string, number, number]> = [
-    ['executor container', p.executor.containerBefore, p.executor.containerAfter],
-    ['executor heap', p.executor.heapBefore, p.executor.heapAfter],
+    ['executor container', executor.containerBefore, executor.containerAfter],
+    ['executor heap', executor.heapBefore, executor.heapAfter],
   ];
   if (p.driver) rows.push(['driver container', p.driver.containerBefore, p.driver.containerAfter]);
   if (p.clusterMemoryBefore !== null && p.clusterMemoryAfter !== null)

@@ -153,7 +153,8 @@ export function memorySvg(d: Diagnosis): MemoryPicture | null {
   const sum = (s: Segment[]): number => s.reduce((n, x) => n + x.bytes, 0);
   const execTotal = Math.max(l.executor.container, sum(exec));
   const drvTotal = Math.max(l.driver.container, sum(drv));
-  const afterExec = d.plan && d.plan.executor.containerAfter !== d.plan.executor.containerBefore ? d.plan.executor.containerAfter : null;
+  const pe = d.plan?.executor ?? null;
+  const afterExec = pe && pe.containerAfter !== pe.containerBefore ? pe.containerAfter : null;
   const afterDrv = d.plan?.driver && d.plan.driver.containerAfter !== d.plan.driver.containerBefore ? d.plan.driver.containerAfter : null;
   const observed = d.memory?.observed?.executors ?? {};
   const peakMax = Math.max(0, ...Object.values(observed).flatMap((o) => Object.values(o.peaks)));

@@ -148,7 +148,7 @@ export const CLASSIFIER_WORDS: Readonly<Record<string, ClassifierWords>> = {
     title: 'A Kryo-serialized object outgrew spark.kryoserializer.buffer.max',
     detects:
       '"Kryo serialization failed: Buffer overflow. Available: a, required: r … increase spark.kryoserializer.buffer.max" (and the 4.0 KRYO_BUFFER_OVERFLOW error class).',
-    fix: 'Raise spark.kryoserializer.buffer.max above the required size (at most 2047m); a single object that large usually means a huge record or task result.',
+    fix: "Raise spark.kryoserializer.buffer.max: double the maximum it ran with (Kryo's stated one, the log's, else the 64m default), or more when the message shows the object took more (the full buffer plus the write that did not fit, with headroom); at most 2047m, since KryoSerializer refuses 2048m or more. At that cap no setting helps: the object (a huge record, task result or broadcast) must get smaller.",
     region: 'a cap Spark sets on one serialization buffer (in user memory), not the heap running out',
   },
   'max-result-size': {
@@ -180,7 +180,7 @@ export const CLASSIFIER_WORDS: Readonly<Record<string, ClassifierWords>> = {
   'offheap-oom': {
     title: 'The off-heap execution pool (spark.memory.offHeap.size) was exhausted',
     detects: 'Native engines (Gluten/Velox) or Tungsten off-heap allocations refused: "Not enough spark off-heap execution memory".',
-    fix: 'Raise spark.memory.offHeap.size (it is added to the container from Spark 3.0) or give each task more of it (fewer cores).',
+    fix: 'Raise spark.memory.offHeap.size from the pool the run had (the layout, or the pool Gluten prints) and switch the pool on (spark.memory.offHeap.enabled) where nothing says it is; YARN adds the pool to the container from Spark 3.0, Kubernetes from 3.1, so only there does the container grow. Or give each task more of it (fewer cores).',
     region: "memory Spark manages outside the JVM's heap",
   },
   'oom-killed': {

@@ -1,6 +1,9 @@
+import type { LayoutProblem } from '../../classifiers/remedies.js';
+import { keySince } from '../../plan/keys.js';
 import type { Need } from '../../plan/needs.js';
 import type { PlanData } from '../../plan/solve.js';
 import { fmtBytes } from '../units.js';
+import { layoutProblemText } from './problems.js';
 
 const STRATEGY: Record<PlanData['strategies'][number], string> = {
   'shift-heap-to-overhead': 'moves unused heap outside it, the container unchanged',
@@ -27,13 +30,28 @@ export function planWhy(p: PlanData): string {
   const cost =
     p.clusterMemoryBefore !== null && p.clusterMemoryAfter !== null
       ? `; cluster memory ${fmtBytes(p.clusterMemoryBefore)} → ${fmtBytes(p.clusterMemoryAfter)} (${delta(p.clusterMemoryBefore, p.clusterMemoryAfter)})`
-      : `; executor container ${fmtBytes(p.executor.containerBefore)} → ${fmtBytes(p.executor.containerAfter)}`;
+      : p.executor !== null
+        ? `; executor container ${fmtBytes(p.executor.containerBefore)} → ${fmtBytes(p.executor.containerAfter)}`
+        : '; containers not computed (no memory layout)';
   const holds = p.holds
     ? p.changes.length === 0 && p.admin.length === 0
       ? '; the settings in effect already hold what the log observed'
-      : '; the layout after holds what the log observed'
+      : p.executor !== null
+        ? '; the layout after holds what the log observed'
+        : '; these settings meet what the log observed'
     : '; not every need can be met by settings here';
   return `${what}${cost}${holds}`;
+}
+
+/**
+ * Why a plan shows no containers before → after, and what to pass to get them: the plan's settings
+ * stand without a layout, the sizes do not.
+ */
+export function sizesUnknownText(problem: LayoutProblem): string {
+  return problem.code === 'heap-unknown'
+    ? `containers before → after not computed: ${layoutProblemText(problem)}. Add the application's event log, or pass ` +
+        '--conf spark.executor.memory=<size> (and spark.executor.memoryOverhead if set) to get them'
+    : `containers before → after not computed: ${layoutProblemText(problem)}`;
 }
 
 const NEED_WHAT: Record<Need['kind'], string> = {
@@ -71,4 +89,18 @@ export function unmetText(u: PlanData['unmet'][number], sparkVersion: string | n
     case 'unknown':
       return `${what}: no setting here meets it together with the others (${u.finding})`;
   }
+}
+
+/**
+ * With the Spark version unknown the plan's keys are checked against the newest release: say so, with
+ * the release each key appeared in (keys-table.ts), so a reader on an older Spark can tell. Null when the
+ * version is known or nothing is set.
+ */
+export function versionUnknownText(p: PlanData, sparkVersion: string | null): string | null {
+  if (sparkVersion !== null || p.changes.length === 0) return null;
+  const keys = p.changes.map((c) => {
+    const since = keySince(c.key);
+    return since !== null ? `${c.key} from ${since}` : `${c.key} (release not known to spark-triage)`;
+  });
+  return `Spark version unknown: the keys are those of the newest release; each exists from the release named — ${keys.join(', ')}`;
 }

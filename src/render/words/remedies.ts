@@ -4,6 +4,9 @@ import type { ClusterManager } from '../../state/app.js';
 import { fmtBytes } from '../units.js';
 import { layoutProblemText } from './problems.js';
 
+/** Whole MiB, rounded up, as Kryo's limits are set ("2047 MiB", not "2 GiB"). */
+const mib = (bytes: number): string => `${Math.ceil(bytes / 2 ** 20)} MiB`;
+
 function heapWhy(w: HeapWhy): string {
   switch (w.kind) {
     case 'execution-slots':
@@ -46,7 +49,10 @@ function whereTheDriverEnded(manager: ClusterManager, appId: string | null): str
 const noLayout = (what: string, l: LayoutProblem): string => `${what} (layout unknown: ${layoutProblemText(l)})`;
 
 const WORDS: { [K in RemedyId]: (d: RemedyData[K]) => string } = {
-  'more-heap': (d) => `${heapWhy(d.why)}; the executor container becomes ${fmtBytes(d.container)}`,
+  'more-heap': (d) =>
+    d.container !== null
+      ? `${heapWhy(d.why)}; the executor container becomes ${fmtBytes(d.container)}`
+      : `${heapWhy(d.why)}; at least this (the executor container is not computed without a memory layout)`,
   'fewer-cores': (d) =>
     `fewer concurrent tasks share the same memory: each task may use up to ${fmtBytes(d.share)} of execution memory instead of ${fmtBytes(d.perTaskMax)} ` +
     '(run more executors to keep the parallelism)' +
@@ -113,15 +119,25 @@ const WORDS: { [K in RemedyId]: (d: RemedyData[K]) => string } = {
   'network-timeout': () => 'only buys time while the memory pressure is fixed; if the node itself was lost, this is not a memory problem',
   'spill-task-share': (d) =>
     `each task may use ${fmtBytes(d.perTaskMin)}–${fmtBytes(d.perTaskMax)} of execution memory; spilled data is sorted and merged again from disk`,
-  'kryo-buffer': (d) =>
-    d.required !== null
-      ? // Kryo's Output.require: "required" is the bytes of the write that did not fit, not the object's size.
-        `a write of ${fmtBytes(d.required)} did not fit in the full buffer; at least double it, within Kryo's 2047m cap`
-      : "double it, within Kryo's 2047m cap",
+  'kryo-buffer': (d) => {
+    const ran = `the buffer's maximum was ${mib(d.buffer)} (${d.bufferFrom === 'message' ? 'as Kryo stated it' : d.bufferFrom === 'configuration' ? "the log's setting" : "Spark's default; the log does not set it"})`;
+    // Kryo's Output.require: "required" is the bytes of the write that did not fit, not the object's size.
+    const write = d.required !== null ? ` and a write of ${fmtBytes(d.required)} did not fit` : '';
+    const how =
+      d.basis === 'needed' && d.needed !== null
+        ? `the object took at least ${mib(d.needed)}: that with 25% headroom`
+        : 'doubled (Kryo names only the write that did not fit, not the whole object)';
+    return d.capped
+      ? `${ran}${write}: the most Kryo accepts, 2047m (KryoSerializer refuses 2048m or more); if it overflows again, the object is too large to serialize in one piece`
+      : `${ran}${write}: ${how}, within Kryo's cap of 2047m`;
+  },
+  'kryo-at-cap': (d) =>
+    `the buffer's maximum is ${d.buffer >= d.cap ? `already ${mib(d.buffer)}, Kryo's cap` : `${mib(d.buffer)} and one write needs ${mib(d.required ?? 0)}, past Kryo's cap of ${mib(d.cap)}`} (KryoSerializer refuses 2048m or more): no setting can hold this object — make it smaller: more partitions so each task result or record is smaller, aggregate before collect(), broadcast less, or write the result to storage`,
   'collect-less': () =>
     'the action collects too much: write the result to storage, aggregate before collect(), or iterate with toLocalIterator()',
   'max-result-size': (d) =>
-    `the results reached ${fmtBytes(d.seen)} (the limit stops at the first task past it, so the total is larger); 50% headroom`,
+    // To the tenth of a MiB, as the message states it: "1 GiB" would not read as past a 1 GiB limit.
+    `the results reached ${d.seen < 100 * 2 ** 30 ? `${(d.seen / 2 ** 20).toFixed(1)} MiB` : fmtBytes(d.seen)} (the limit stops at the first task past it, so the total is larger); 50% headroom`,
   'driver-holds-results': () =>
     'the driver holds the serialized results and their deserialized form: at least twice maxResultSize plus 1 GiB',
   'metaspace-cap': (d) =>
@@ -132,6 +148,7 @@ const WORDS: { [K in RemedyId]: (d: RemedyData[K]) => string } = {
     'check the user process limit (ulimit -u) and the container pids limit on the nodes; thread leaks in UDFs or clients (HTTP, JDBC pools) are the usual cause',
   'offheap-grow': (d) => `the off-heap pool is shared by ${d.slots} concurrent tasks; container becomes ${fmtBytes(d.container)}`,
   'offheap-raise': () => 'raise the off-heap pool the native engine allocates from',
+  'offheap-enable': () => 'spark.memory.offHeap.size counts only with the off-heap pool switched on',
   'pod-request': () => 'check the pod template: a memory request below the limit makes Spark pods the first evicted under node pressure',
   'node-reserve': () =>
     'other pods on the node may be the cause: reserve memory for the system and daemons (kubelet --system-reserved, --eviction-hard)',
