@@ -326,7 +326,10 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .option('--failed-only', 'only applications that failed, did not finish, or have a critical finding')
     .option('--since <when>', 'only logs modified since a date (2024-01-31) or a duration ago (7d, 12h, 30m, 2w)')
     .option('--app-name <glob>', 'only applications whose name matches (*, ?, [abc])')
-    .option('--limit <n>', 'only the N most recently modified logs (with --app-name: the N newest whose name matches)')
+    .option(
+      '--limit <n>',
+      'only the N most recently modified logs, each with all its rows, newest first, ties by path (with --app-name: the N newest with a row whose name matches)',
+    )
     .option('-j, --jobs <n>', 'threads, the main one included (default: the number of cores, when the logs are large enough to repay them)')
     .option('--state <file>', 'remember what was diagnosed in FILE; later runs read only new or changed logs')
     .option('--new-only', 'with --state: rows only for logs read in this run')

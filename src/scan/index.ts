@@ -142,12 +142,16 @@ async function scanInto(
   const only = units.length === 1 ? units[0]! : null;
   if (only?.error !== undefined && isRemote(opts.root)) throw new ListingError(opts.root, only.error);
   // Newest first when --limit counts: without --app-name the N newest logs; with it, logs are read
-  // newest first until N rows match the name (the name is known only once a log is read).
-  if (opts.limit !== null) units = units.sort((a, b) => b.mtime - a.mtime);
+  // newest first until N of them have a row whose name matches (the name is known only once a log is read).
+  if (opts.limit !== null) units = units.sort(newestFirst);
   if (opts.limit !== null && opts.appName === null) units = units.slice(0, opts.limit);
   const total = units.length;
+  /** Logs that wrote rows: --limit counts logs, each with all its rows (a zip of three attempts is one log, three rows). */
   let accepted = 0;
-  const full = (): boolean => opts.limit !== null && accepted >= opts.limit;
+  /** Logs read, with rows to write, held back until those before them in `units` are written (--limit). */
+  let heldWithRows = 0;
+  /** No log past those taken can be among the N: stop taking more. */
+  const full = (): boolean => opts.limit !== null && accepted + heldWithRows >= opts.limit;
   let done = 0;
   const started = Date.now();
   let lastDraw = 0;
@@ -165,17 +169,35 @@ async function scanInto(
     );
   };
   const shape = { width: io.width, root };
+  /** A log's rows the filters show, written whole: a log counts once towards --limit, or is left out whole. */
+  const write = (shown: PreparedRow[]): void => {
+    if (shown.length === 0 || (opts.limit !== null && accepted >= opts.limit)) return;
+    for (const row of shown) writer.add(row);
+    accepted++;
+  };
+  // With --limit, logs are written in the order of `units` whatever order they finish in (several are
+  // read at once from a URL, and on threads): the N kept are the newest, not the first read.
+  const position = opts.limit !== null ? new Map(units.map((u, i) => [u, i])) : null;
+  const held = new Map<number, PreparedRow[]>();
+  let nextToWrite = 0;
+  const inOrder = (at: number, shown: PreparedRow[]): void => {
+    held.set(at, shown);
+    if (shown.length > 0) heldWithRows++;
+    for (let next = held.get(nextToWrite); next !== undefined; next = held.get(nextToWrite)) {
+      held.delete(nextToWrite++);
+      if (next.length > 0) heldWithRows--;
+      write(next);
+    }
+  };
   const accept = (u: Unit, rows: PreparedRow[], stored = false): void => {
     // A log's rows are remembered whole, whatever the filters show of them.
     if (!stored) state?.record(u.path, ...stateKey(u), rows);
     if (stored && opts.newOnly) rows = [];
-    for (const row of rows) {
-      if (full()) break;
-      if (opts.failedOnly && !row.failed) continue;
-      if (opts.appName && (row.error || !opts.appName.test(row.appName ?? ''))) continue;
-      writer.add(row);
-      accepted++;
-    }
+    const shown = rows.filter(
+      (row) => !(opts.failedOnly && !row.failed) && !(opts.appName && (row.error || !opts.appName.test(row.appName ?? ''))),
+    );
+    if (position) inOrder(position.get(u)!, shown);
+    else write(shown);
     done++;
     draw();
   };
@@ -210,7 +232,7 @@ async function scanInto(
     // Threads sharing the logs take the largest first, so that no large log is left to one thread at
     // the end while the others idle (longest first: the finish is at most the largest log's time past
     // the even share). The rows of two threads come in the order they end either way; one thread keeps
-    // the listing's order, and --limit its newest first.
+    // the listing's order. With --limit the order is its own (newest first), kept whoever ends first (inOrder).
     if (threads > 0 && opts.limit === null) units = largestFirst(units);
     const queue = units.values();
     // Logs a state file already holds are answered here, in order, without a thread.
@@ -245,6 +267,8 @@ async function scanInto(
         ? pool(threads, next, accept, prep, signal, { format: opts.format, page, color: io.color, shape, remote: remoteConfig() })
         : Promise.resolve(),
     ]);
+    // Interrupted, a log cut short is never written: those read after it are, in their order.
+    for (const at of [...held.keys()].sort((a, b) => a - b)) write(held.get(at)!);
   } finally {
     if (io.progress) io.progress(CLEAR_LINE);
   }
@@ -263,6 +287,14 @@ function parseRow(line: string): RowView | null {
     return null;
   }
 }
+
+/**
+ * --limit's order: newest first, logs of the same time by path (as code units, the same on every
+ * machine). Times tie more often than one would think: a listing may give whole seconds (s3proxy's
+ * LastModified does, `.000Z`), and logs copied or uploaded together share their second; the walk's
+ * own order (a folder's logs before a sibling file whose name extends the folder's) is not the paths'.
+ */
+const newestFirst = (a: Unit, b: Unit): number => b.mtime - a.mtime || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
 
 /** The root of a scan (a URL) could not be listed at all. */
 export class ListingError extends Error {

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
@@ -111,6 +111,29 @@ describe('spark-triage scan (built bin)', () => {
     // The name first, then --limit: the newest log whose name matches (v1 took the newest log, then found no match).
     expect(names(['--app-name', 'old-*', '--limit', '1'])).toEqual(['old-failed']);
     expect(names(['--app-name', 'new-*', '--limit', '1'])).toEqual(['new-failed']);
+  });
+
+  it('--limit: logs of the same time are taken in path order, not the walk’s, each with all its rows', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'st-ties-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const log = fixture('diagnose', 'heap-oom', 'spark35-storage-memorystore');
+    const zip = fixture('layouts', 'zip-attempts', 'eventLogs-application_1700000000000_0005.zip');
+    // The walk takes a folder's logs before a sibling file whose name extends the folder's
+    // ("cluster" < "cluster-b"); as paths, "cluster-b" < "cluster/…" ('-' before '/').
+    mkdirSync(path.join(dir, 'cluster'));
+    const placed = { 'cluster/app-a': log, 'cluster-b': log, 'cluster-c.zip': zip, older: log };
+    for (const [name, src] of Object.entries(placed)) {
+      copyFileSync(src, path.join(dir, name));
+      // Whole seconds, as a store's listing gives them: all but one tie.
+      const t = name === 'older' ? 1_700_000_000 : 1_800_000_000;
+      utimesSync(path.join(dir, name), t, t);
+    }
+    const paths = (n: number): string[] =>
+      rowsOf(runCli(['scan', '--format', 'jsonl', '--limit', String(n), dir]).stdout).map((r) => path.relative(dir, r.path));
+    expect(paths(1)).toEqual(['cluster-b']);
+    // The zip is one log: its three attempts are three rows, all written.
+    expect(paths(2).sort()).toEqual(['cluster-b', 'cluster-c.zip', 'cluster-c.zip', 'cluster-c.zip']);
+    expect(paths(3).sort()).toEqual(['cluster-b', 'cluster-c.zip', 'cluster-c.zip', 'cluster-c.zip', 'cluster/app-a']);
   });
 
   it.skipIf(process.getuid?.() === 0)('reports an unreadable file as an error row and goes on', () => {

@@ -2,7 +2,7 @@
 // over a local directory, SigV4 signed. The served logs are real ones (./logs.ts) in a bucket, under
 // a nested prefix, beside a History Server zip; a proxy in front injects 503s, throttling and a
 // connection dropped mid-object. Needs java and mvn; skipped with one line when they are absent.
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -27,6 +27,8 @@ const ZIP = 'eventLogs-application_1700000000000_0005.zip';
 const ALL = [...SERVED, SECOND_ATTEMPT];
 /** Copies of SERVED[0] under one prefix: a scan of many small logs, four in flight. */
 const MANY = Array.from({ length: 70 }, (_, i) => `app-20261129103205-${String(i).padStart(4, '0')}`);
+/** The newest log's time in s3://newest/, in whole seconds (s3proxy lists no finer). */
+const NEWEST = 1_796_000_000;
 /**
  * Names of objects only listed (in the bucket "pages"): more than the 1,000 keys of one
  * ListObjectsV2 page, with characters XML escapes (&, <, >, quotes), spaces, UTF-8 and a `+`.
@@ -79,6 +81,16 @@ describe.skipIf(!HAVE)('reading logs from S3 (s3proxy, SigV4)', () => {
     mkdirSync(path.join(root, 'pages', 'dir', 'sub'), { recursive: true });
     LISTED.forEach((name, i) => writeFileSync(path.join(root, 'pages', 'dir', name), 'x'.repeat(i % 7)));
     writeFileSync(path.join(root, 'pages', 'dir', 'sub', 'inner'), 'y');
+    // For --limit: the newest log, then a zip of three attempts tied (to the second) with an older log.
+    mkdirSync(path.join(root, 'newest', 'spark-events'), { recursive: true });
+    for (const [at, from, t] of [
+      [`spark-events/${SERVED[4]!.name}`, path.join(logs, SERVED[4]!.name), NEWEST],
+      [ZIP, fixture('layouts', 'zip-attempts', ZIP), NEWEST - 60],
+      [`spark-events/${SERVED[0]!.name}`, path.join(logs, SERVED[0]!.name), NEWEST - 60],
+    ] as const) {
+      cpSync(from, path.join(root, 'newest', at));
+      utimesSync(path.join(root, 'newest', at), t, t);
+    }
     before = snapshot(root);
     s3 = await startS3proxy({ dir: root });
   }, 300_000);
@@ -107,6 +119,29 @@ describe.skipIf(!HAVE)('reading logs from S3 (s3proxy, SigV4)', () => {
     expect(new Set(rowsOf(limited.stdout).map((r) => r.path)).size).toBe(2);
     const none = await runCliAsync(['scan', 's3://spark-logs/', '--endpoint', s3!.endpoint, '-f', 'jsonl', '--since', '2999-01-01'], e);
     expect(rowsOf(none.stdout)).toEqual([]);
+  }, 120_000);
+
+  it('--limit keeps the newest logs whole, in their order, whichever is read first', async () => {
+    const newest = `s3://newest/spark-events/${SERVED[4]!.name}`;
+    const zip = `s3://newest/${ZIP}`;
+    /** `args` through a proxy that answers the newest log three times 429 (Retry-After 1 s): the others are read before it. */
+    const late = async (args: string[]): Promise<string[]> => {
+      const fault = { pathIncludes: `/${SERVED[4]!.name}`, fault: 'status-429' as const };
+      const proxy = await startProxy({ target: s3!.endpoint, faults: [fault, fault, fault] });
+      try {
+        const r = await runCliAsync(['scan', 's3://newest/', '-f', 'jsonl', ...args], { ...env(), AWS_ENDPOINT_URL_S3: proxy.url });
+        expect(r.stderr).toBe('');
+        expect(r.status).toBe(0);
+        expect(proxy.seen.filter((s) => s.startsWith('GET ') && s.includes(`/${SERVED[4]!.name}`)).length).toBeGreaterThanOrEqual(4);
+        return rowsOf(r.stdout).map((row) => row.path);
+      } finally {
+        await proxy.close();
+      }
+    };
+    // The two newest logs: the late one first, then of the two a minute older the zip (by path), with its three attempts.
+    expect(await late(['--limit', '2'])).toEqual([newest, zip, zip, zip]);
+    // Read until one log matches: the newest, though it is read last.
+    expect(await late(['--app-name', '*', '--limit', '1'])).toEqual([newest]);
   }, 120_000);
 
   it('diagnose and inspect name one object, a rolling directory, or a zip', async () => {
