@@ -98,6 +98,20 @@ const HOLDOUT: Record<string, Expect> = {
   },
   // A task could not fetch the application's files (a dependency update): not memory.
   '31_failed_to_fetch_dependency_update_databricks_sparklyr.txt': { code: null, failure: 'task-failed', role: 'executor', region: 'none' },
+  // Second batch, gathered after the first fixes and written down before running the tool on it.
+  // Pods evicted for the node's ephemeral storage (disk), not its memory: no memory failure.
+  '32_k8s_evicted_ephemeral_storage_job_aborted_spark30.txt': { code: null },
+  '33_k8s_evicted_ephemeral_storage_tasksetmanager_spark24.txt': { code: null },
+  // UnifiedMemoryManager.getMaxMemory refused the driver's heap (1.6/2.0's "4.718592E8" wording behind a
+  // docker-compose prefix; 3.x's behind a terminal table's borders): below 1.5 x the reserved 300 MiB.
+  '34_heap_below_minimum_spark20_wording_docker_compose_prefix.txt': { code: 'heap-below-minimum', role: 'driver', region: 'reserved' },
+  '35_heap_below_minimum_k8s_table_borders.txt': { code: 'heap-below-minimum', role: 'driver', region: 'reserved' },
+  // A task's result outgrew spark.kryoserializer.buffer.max in Executor$TaskRunner.run, a stack on one line.
+  '36_kryo_buffer_overflow_one_line_stack_task_result.txt': { code: 'kryo-buffer-overflow', role: 'executor', region: 'user' },
+  '37_bare_oom_thrown_from_uncaught_handler_local_spark11.txt': {
+    ambiguous:
+      'a bare OutOfMemoryError thrown from the uncaught-exception handler in local mode: a JVM ran out of memory, but the message does not say which memory',
+  },
 };
 
 const DIR = fixture('snippets-holdout');
