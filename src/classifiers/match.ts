@@ -144,11 +144,21 @@ export const inAm = (matches: Match[]): boolean =>
   matches.length > 0 && matches.every((x) => x.signal.executors.size > 0 && [...x.signal.executors].every((e) => e === AM_ID));
 
 /**
+ * A job's or stage's failure that quotes its task's on "executor driver" (TaskSetManager: "Lost task 1.0 in
+ * stage 0.0 (TID 1, localhost, executor driver)" in 2.x, "(TID 1) (host executor driver)" since 3.0).
+ */
+const ON_DRIVER = /Lost task [\d.]+\s+in stage [\d.]+ \(TID \d+(?:, [^,)]+)?(?:, executor driver\)|\) \([^)]*\bexecutor driver\))/;
+
+/** Whether every match's task ran in local mode's one JVM, by its quoted task: the driver's, not an executor's. */
+export const ranOnDriver = (matches: Match[]): boolean => matches.length > 0 && matches.every((x) => ON_DRIVER.test(x.signal.text));
+
+/**
  * Local mode: a task ran on "executor driver", the one JVM that is both (event logs and driver logs
  * say so in every version); or the application's master is local.
  */
 function isLocal(ctx: ClassifierContext, matches: Match[]): boolean {
   if (ctx.app.clusterManager === 'local') return true;
+  if (ranOnDriver(matches)) return true;
   return matches.some(
     (x) => (x.signal.source === 'task-exception' || x.signal.source === 'executor-lost') && x.signal.executors.has('driver'),
   );

@@ -288,9 +288,10 @@ export class LogScanner {
     // A job's abort quotes its task's failure: the job's failure, and the task's.
     if ((m = /Job aborted due to stage failure:[\s\S]*/.exec(text)) && /most recent failure: Lost task/.test(m[0]))
       out.push(sig('job-failure', m.index, m[0], null));
+    // A console or notebook may hard-wrap the line it printed: "Lost task 1.0\nin stage 9.0 (TID …".
     if (
       (m =
-        /Lost task ([\d.]+) in stage ([\d.]+) \(TID \d+(?:, ([^,)]+))?(?:, executor ([^)\s]+))?\)(?: \((?:[^)]*?)executor ([^)\s]+)\))?:\s*([\s\S]*)/.exec(
+        /Lost task ([\d.]+)\s+in stage ([\d.]+) \(TID \d+(?:, ([^,)]+))?(?:, executor ([^)\s]+))?\)(?: \((?:[^)]*?)executor ([^)\s]+)\))?:\s*([\s\S]*)/.exec(
           text,
         ))
     ) {

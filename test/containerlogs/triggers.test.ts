@@ -16,7 +16,12 @@ import { diagnosePaths, only } from '../helpers.js';
  * in MemoryError). `conf`: what the one line cannot say (the heap, for a limit to compare with).
  */
 const EXAMPLES: Record<string, Array<string | { line: string; conf?: Record<string, string> }>> = {
-  'array-size-oom': ['java.lang.OutOfMemoryError: Requested array size exceeds VM limit'],
+  'array-size-oom': [
+    'java.lang.OutOfMemoryError: Requested array size exceeds VM limit',
+    // JDK 17's ArraysSupport.hugeLength; JDK 8's ByteArrayOutputStream.hugeCapacity (a bare OutOfMemoryError).
+    'java.lang.OutOfMemoryError: Required array length 2147483639 + 9 is too large',
+    'java.lang.OutOfMemoryError\n\tat java.io.ByteArrayOutputStream.hugeCapacity(ByteArrayOutputStream.java:123)',
+  ],
   'broadcast-oom': [
     'org.apache.spark.SparkException: Not enough memory to build and broadcast the table to all worker nodes. As a workaround, you can either disable broadcast by setting spark.sql.autoBroadcastJoinThreshold to -1 or increase the spark driver memory by setting spark.driver.memory to a higher value.',
     'org.apache.spark.SparkException: Cannot broadcast the table that is larger than 8.0 GiB: 9.1 GiB.',
@@ -26,7 +31,14 @@ const EXAMPLES: Record<string, Array<string | { line: string; conf?: Record<stri
     'org.apache.spark.SparkException: Job 0 cancelled because SparkContext was shut down',
     'java.lang.IllegalStateException: SparkContext has been shutdown',
   ],
-  'direct-buffer-oom': ['java.lang.OutOfMemoryError: Direct buffer memory'],
+  'direct-buffer-oom': [
+    'java.lang.OutOfMemoryError: Direct buffer memory',
+    // Netty's PlatformDependent.incrementMemoryCounter, as itself and as a fetch failure's message (before 3.2).
+    'io.netty.util.internal.OutOfDirectMemoryError: failed to allocate 16777216 byte(s) of direct memory (used: 3120562176, max: 3132096512)',
+    'org.apache.spark.shuffle.FetchFailedException: failed to allocate 16777216 byte(s) of direct memory (used: 64424509440, max: 64424509440)',
+    // ShuffleBlockFetcherIterator since 3.2 (SPARK-27991), once spark.shuffle.maxAttemptsOnNettyOOM ran out.
+    'org.apache.spark.shuffle.FetchFailedException: Block shuffle_1_12239_80 fetch failed after 10 retries due to Netty OOM',
+  ],
   'execution-memory': [
     'java.lang.OutOfMemoryError: Unable to acquire 262144 bytes of memory, got 0',
     'org.apache.spark.memory.SparkOutOfMemoryError: [UNABLE_TO_ACQUIRE_MEMORY] Unable to acquire 65536 bytes of memory, got 0. SQLSTATE: 53200',
