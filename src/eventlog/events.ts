@@ -4,6 +4,7 @@ import { feedChunks } from '../sources/chunk-pool.js';
 import type { TaskBatch, TailDigest } from './digest.js';
 import { eventName, fastEnvironment, fastTaskEnd, looksComplete, metricId, type MetricsRow } from './fast.js';
 import { LineSplitter, MAX_LINE_BYTES } from './lines.js';
+import { PLAN_LINE_BYTES, planOperatorsLine } from './plan-line.js';
 import { MAX_JSON_DEPTH, MAX_JSON_VALUES, SHAPE_CHECK_BYTES, shapeExcess } from './shape.js';
 import { checkEvent, NO } from './check.js';
 import { isKnownEvent, schemaOf, shortEventName, type KnownEvent, type KnownEventName } from './schemas.js';
@@ -98,9 +99,12 @@ export async function readEventLines(
         return;
       }
     }
+    /** The event's name as the fast path read it (null: not read so). */
+    let fastName: string | null = null;
     if (!exact && start === from && !last) {
       // Fast path (fast.ts): events we do not use are counted by name; successful tasks read in place.
       const name = eventName(buf, from, end);
+      fastName = name;
       if (name !== null && looksComplete(buf, from, end)) {
         const e = info(name);
         if (!e.known) {
@@ -129,7 +133,12 @@ export async function readEventLines(
     }
     let obj: unknown;
     try {
-      obj = JSON.parse(buf.toString('utf8', from, end));
+      // A long SQL plan's operators are read from its bytes, the plan never made a string (plan-line.ts).
+      const planned =
+        fastName !== null && end - from >= PLAN_LINE_BYTES && shortEventName(fastName) === 'SparkListenerSQLExecutionStart'
+          ? planOperatorsLine(buf, from, end)
+          : null;
+      obj = JSON.parse(planned ?? buf.toString('utf8', from, end));
     } catch {
       if (last) {
         stats.truncated = true;

@@ -56,12 +56,13 @@ export interface PlanFlags {
   broadcastJoin: number;
 }
 
-// Physical operators (SparkPlan node names) that run Python workers or broadcast a relation.
-const PYTHON_OPS =
+// Physical operators (SparkPlan node names) that run Python workers or broadcast a relation (also
+// read from a long plan line's bytes: src/eventlog/plan-line.ts).
+export const PYTHON_OPS =
   /\b(?:BatchEvalPython|ArrowEvalPython|FlatMapGroupsInPandas|FlatMapCoGroupsInPandas|MapInPandas|MapInArrow|PythonMapInArrow|AggregateInPandas|WindowInPandas|FlatMapGroupsInArrow|BatchEvalPythonUDTF|ArrowEvalPythonUDTF)\b/g;
 const ARROW_OPS =
   /^(?:ArrowEvalPython|FlatMapGroupsInPandas|FlatMapCoGroupsInPandas|MapInPandas|MapInArrow|PythonMapInArrow|AggregateInPandas|WindowInPandas|FlatMapGroupsInArrow|ArrowEvalPythonUDTF)$/;
-const BROADCAST_OPS = /\bBroadcast(?:HashJoin|NestedLoopJoin|Exchange)\b/;
+export const BROADCAST_OPS = /\bBroadcast(?:HashJoin|NestedLoopJoin|Exchange)\b/;
 
 /**
  * An event as AppState.onEvent reads it, less what it never reads: a SQL execution's start keeps, of
