@@ -123,9 +123,11 @@ const { Claims } = await import('./dist/input/blocks.js');
 // A real Spark 3.3.3 log (260 KB): its blocks made the helper compile what it compiles on the bench's
 // 32 MiB log (a cache re-made after reading either: 207 KB), where a 13 KB fixture's made 194 KB.
 const log = 'fixtures/real-spark/3.3.3/execution-memory/app-20261129105349-0000';
-const plan = planSplit({ name: log, inProgress: false }, 'file', 0, { blockBytes: 4096 });
+// One segment of 4 KiB blocks, which the first thread has started (slot 0 of `started`: segment 0).
+const plan = planSplit({ name: log, inProgress: false }, 'file', 0, { blockBytes: 4096, segmentBlocks: Number.MAX_SAFE_INTEGER });
 if (plan === null) throw new Error(`${log}: not split, so not a log to make the split helper's code cache with`);
 const claims = new Claims(plan.blocks.count);
+const started = new SharedArrayBuffer(4);
 const { port1, port2 } = new MessageChannel();
 const splitFile = new URL(splitBundle, import.meta.url).pathname;
 const helper = new Worker(
@@ -133,7 +135,7 @@ const helper = new Worker(
   const { start, script } = bundled(${JSON.stringify(splitFile)});
   require('node:worker_threads').parentPort.once('message', () => require('node:fs').writeFileSync(cacheFile(${JSON.stringify(splitFile)}), script.createCachedData()));
   start('split-worker');`,
-  { eval: true, workerData: { plan, file: log, claims: claims.buffer, port: port2 }, transferList: [port2] },
+  { eval: true, workerData: { plan, file: log, claims: [claims.buffer], started, port: port2 }, transferList: [port2] },
 );
 // A helper that exits before it is done (a throw at its start) fails the build rather than leave it waiting.
 const exited = once(helper, 'exit').then(([code]) => Promise.reject(new Error(`the split helper exited (${code}) before it was done`)));

@@ -116,7 +116,12 @@ describe('the split helper’s own build (esbuild.config.mjs, src/input/split-bu
   it('runs with nothing beside it but load.cjs, giving the digests the modules give', async () => {
     const log = fixture('real-spark', '3.3.3', 'execution-memory', 'app-20261129105349-0000');
     const size = statSync(log).size;
-    const plan: SplitPlan = { fsPath: log, blocks: { bytes: 16_384, count: Math.ceil(size / 16_384), size } };
+    // One segment, which this thread has started (slot 0 of `started`: segment 0).
+    const plan: SplitPlan = {
+      fsPath: log,
+      blocks: { bytes: 16_384, count: Math.ceil(size / 16_384), size },
+      segment: Number.MAX_SAFE_INTEGER,
+    };
     type Message = Parameters<Parameters<typeof helpRead>[3]>[0];
     // A folder holding only the loader and the helper's build (and cache): neither the whole
     // program's build nor the modules tsc wrote are there to fall back on.
@@ -126,7 +131,7 @@ describe('the split helper’s own build (esbuild.config.mjs, src/input/split-bu
       const { port1, port2 } = new MessageChannel();
       const worker = new Worker(`require(${JSON.stringify(path.join(dir, 'load.cjs'))}).load('split-worker')`, {
         eval: true,
-        workerData: { plan, file: log, claims: new Claims(plan.blocks.count).buffer, port: port2 },
+        workerData: { plan, file: log, claims: [new Claims(plan.blocks.count).buffer], started: new SharedArrayBuffer(4), port: port2 },
         transferList: [port2],
       });
       const ended = once(worker, 'exit').then(([code]) =>
@@ -138,9 +143,16 @@ describe('the split helper’s own build (esbuild.config.mjs, src/input/split-bu
       port1.close();
       await worker.terminate();
       const fromModules: Message[] = [];
-      await helpRead(plan, log, new Claims(plan.blocks.count), (m) => fromModules.push(structuredClone(m)));
+      const claims = new Claims(plan.blocks.count);
+      await helpRead(
+        plan,
+        log,
+        () => claims,
+        (m) => fromModules.push(structuredClone(m)),
+        () => Promise.resolve(true),
+      );
       expect(fromBuild.length).toBe(plan.blocks.count); // every block but the first, then done
-      expect(fromBuild.at(-1)).toEqual({ done: true });
+      expect(fromBuild.at(-1)).toEqual({ segment: 0, done: true });
       expect(fromBuild).toEqual(fromModules);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -21,7 +21,7 @@ export interface DiagnoseCommandOptions {
   /** SUMMARIES_HELD unless given (tests spool every summary with 0). */
   summariesHeld?: number;
   /** Threads one large log may be read on (io.ts threadOptions: the CLI gives 'auto' unless --jobs); one unless given. */
-  threads?: Pick<ReadOptions, 'jobs' | 'splitBytes' | 'splitInline'>;
+  threads?: Pick<ReadOptions, 'jobs' | 'splitBytes' | 'splitSegment' | 'splitInline'>;
 }
 
 const READ: ReadOptions = { acceptText: true, helperThread: true };

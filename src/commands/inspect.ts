@@ -10,7 +10,7 @@ export interface InspectOptions {
   format: 'text' | 'json';
   style: Style;
   /** Threads one large log may be read on (io.ts threadOptions: the CLI gives 'auto' unless --jobs); one unless given. */
-  threads?: Pick<ReadOptions, 'jobs' | 'splitBytes' | 'splitInline'>;
+  threads?: Pick<ReadOptions, 'jobs' | 'splitBytes' | 'splitSegment' | 'splitInline'>;
 }
 
 /**

@@ -67,12 +67,12 @@ export function positive(v: string | null, name: string): number | null {
  * What diagnose and inspect read one log with: `--jobs` threads, by default 'auto' (two for a local
  * plain log of SPLIT_MIN_BYTES or more, src/input/split.ts, when there are two cores), and the split
  * size tests lower through SPARK_TRIAGE_SPLIT_BYTES (an internal setting: every log split, to hold the
- * two-thread reading to the one-thread one).
+ * two-thread reading to the one-thread one), and its segments' blocks through SPARK_TRIAGE_SPLIT_SEGMENT.
  */
 export function threadOptions(
   jobs: string | null,
   env: Record<string, string | undefined>,
-): { jobs: number | 'auto'; splitBytes?: number } {
+): { jobs: number | 'auto'; splitBytes?: number; splitSegment?: number } {
   // Two threads unless asked for one. Measured on the bench's 1 GiB plain log, `diagnose --format json`,
   // medians of 5 alternating runs, this 2-core machine: idle, --jobs 2 1.51 s against --jobs 1 1.89 s
   // (CPU 2.71 against 2.04 s; peak RSS 177-183 against 128-132 MiB); with one core held by another
@@ -81,7 +81,12 @@ export function threadOptions(
   // digests were made smaller (tail.ts) it is faster in each case and under 200 MiB.
   const n = positive(jobs, '--jobs') ?? 'auto';
   const split = env.SPARK_TRIAGE_SPLIT_BYTES;
-  return split !== undefined && /^\d+$/.test(split) ? { jobs: n, splitBytes: Number(split) } : { jobs: n };
+  const segment = env.SPARK_TRIAGE_SPLIT_SEGMENT;
+  return {
+    jobs: n,
+    ...(split !== undefined && /^\d+$/.test(split) ? { splitBytes: Number(split) } : {}),
+    ...(segment !== undefined && /^[1-9]\d*$/.test(segment) ? { splitSegment: Number(segment) } : {}),
+  };
 }
 
 export class UsageError extends Error {

@@ -31,12 +31,17 @@ export interface Piece {
   continues?: boolean;
   /** More of the file follows (later blocks): no verdict on whether it had events. */
   more?: boolean;
-  /**
-   * The body is the first half: once it is read, `digest` gives what another thread read of the rest
-   * (null when that cannot be folded exactly: it failed, or a cap is near), and `bytes` the rest, to
-   * read on here instead, as one thread would.
-   */
-  rest?: { digest(): Promise<TailDigest | null>; bytes(): AsyncIterable<Buffer> };
+}
+
+/**
+ * In a body, between the chunks read here, bytes another thread read (src/input/split.ts), at a line
+ * end: `digest` gives what it read of them (null when that cannot be folded exactly: it failed, or a
+ * cap is near), asked once every chunk before has been read; `bytes` the same bytes, to read here
+ * instead, as one thread would.
+ */
+export interface ReadElsewhere {
+  digest(): Promise<TailDigest | null>;
+  bytes(): AsyncIterable<Buffer>;
 }
 
 /**
@@ -46,7 +51,7 @@ export interface Piece {
  * when the part was finished (`inProgress` false) yet its compressed stream ends mid-frame.
  */
 export async function readEventLines(
-  body: AsyncIterable<Buffer>,
+  body: AsyncIterable<Buffer | ReadElsewhere>,
   file: string,
   visitor: EventVisitor,
   stats: ReadStats,
@@ -201,7 +206,7 @@ export async function readEventLines(
       info(name).n += n;
       stats.events += n;
     }
-    stats.lines += d.lines;
+    splitter.skipLines(d.lines);
     stats.malformedLines += d.malformedLines;
     stats.longLines += d.longLines;
     stats.schemaMismatches += d.schemaMismatches;
@@ -209,6 +214,20 @@ export async function readEventLines(
     for (const x of d.diagnostics) stats.diagnose({ ...x, line: offset + x.line });
     return true;
   };
+
+  /**
+   * The body's chunks; bytes read elsewhere folded from their digest where they come (every chunk
+   * before has been pushed: the generator resumes only once the last was), else read here.
+   */
+  async function* withFolds(items: AsyncIterable<Buffer | ReadElsewhere>): AsyncGenerator<Buffer> {
+    for await (const item of items) {
+      if (Buffer.isBuffer(item)) yield item;
+      else {
+        const digest = await item.digest();
+        if (digest === null || !fold(digest, splitter.lines)) yield* item.bytes();
+      }
+    }
+  }
 
   const splitter = new LineSplitter(
     { range: (buf, from, end, n) => handle(buf, from, end, n, false) },
@@ -224,12 +243,7 @@ export async function readEventLines(
   try {
     try {
       const push = (chunk: Buffer): void => splitter.push(chunk);
-      await feedChunks(body, push);
-      if (piece.rest) {
-        // The first half ended at a line end: nothing is carried, and the rest starts a line.
-        const digest = await piece.rest.digest();
-        if (digest === null || !fold(digest, splitter.lines)) await feedChunks(piece.rest.bytes(), push);
-      }
+      await feedChunks(withFolds(body), push);
     } catch (e) {
       if (!(e instanceof TruncatedInputError)) throw e;
       stats.streamCut(file, splitter.lines + 1, e.problem);

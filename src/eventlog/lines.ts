@@ -99,6 +99,15 @@ export class LineSplitter {
     return this.lineNo;
   }
 
+  /**
+   * Counts `n` lines read elsewhere (another thread's digest of the bytes that follow, src/input/split.ts),
+   * at a line end: the next line pushed is numbered after them.
+   */
+  skipLines(n: number): void {
+    if (this.carryLen > 0 || this.skipped >= 0 || this.pendingLen > 0) throw new Error('lines skipped inside a line');
+    this.lineNo += n;
+  }
+
   push(chunk: Buffer): void {
     if (this.sep < 0) {
       const lf = chunk.indexOf(LF);

@@ -52,6 +52,8 @@ export interface ReadOptions {
   jobs?: number | 'auto';
   /** The size from which a plain log is split for two threads (SPLIT_MIN_BYTES unless given; tests split every log). */
   splitBytes?: number;
+  /** Blocks per segment of a split log (src/input/split.ts SEGMENT_BLOCKS unless given; tests make many segments). */
+  splitSegment?: number;
   /**
    * Tests: the helper's blocks read on this thread before its own (their digests folded all the
    * same); `true` for the back half of the usual blocks, or the blocks' size and how many the helper takes.
@@ -113,7 +115,9 @@ export async function readInput(input: ResolvedInput, opts: ReadOptions = {}): P
           if (opts.signal?.aborted) throw new InputError('interrupted');
           const jobs = opts.jobs ?? 1;
           const split = (jobs === 'auto' || jobs > 1) && !opts.exact && !opts.signal;
-          const planned = split ? planSplit(part, input.layout, opts.splitBytes ?? SPLIT_MIN_BYTES, opts.splitInline) : null;
+          const planned = split
+            ? planSplit(part, input.layout, opts.splitBytes ?? SPLIT_MIN_BYTES, opts.splitInline, opts.splitSegment)
+            : null;
           // Cores are counted only for a log large enough to share (os is loaded at first use: load.test.ts).
           const plan = planned !== null && (jobs !== 'auto' || availableParallelism() > 1) ? planned : null;
           if (plan !== null) {

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { detectCodec, MAGIC_BYTES } from '../codecs/index.js';
 import type { TailDigest } from '../eventlog/digest.js';
-import { readEventLines } from '../eventlog/events.js';
+import { readEventLines, type ReadElsewhere } from '../eventlog/events.js';
 import { MAX_METRIC_NAMES, metricNameCount } from '../eventlog/fast.js';
 import type { Layout, Part } from '../sources/types.js';
 import { MAX_EXECUTORS, MAX_STAGE_ATTEMPTS, type AppState } from '../state/app.js';
@@ -52,19 +52,44 @@ const HELPER_YOUNG_MB = 6;
 const HEAD_BYTES = 64 * 1024;
 const LF = 10;
 
-/** Tests: the blocks' size, and how many of them the helper reads (from the back) before this thread starts. */
+/**
+ * Blocks shared in one stretch (a segment): this thread reads a segment's blocks from its front and the
+ * helper from its back until they meet; then what the helper read is folded, and both go on to the next
+ * segment. The helper's digests wait only for the end of their segment, so what is held stays bounded
+ * whatever the log's size; with one stretch for the whole log, the helper stopped when its digests
+ * reached MAX_DIGEST_JSON (tail.ts), ~37 blocks into the bench's 4 GiB log, and this thread read the other
+ * ~212 alone. The helper starts a segment once this thread has (it folded the one before): it idles for
+ * this thread's last block and the fold, ~20-30 ms a segment. Our choice: 64 blocks (1 GiB of 16 MiB
+ * blocks), so that a log up to 1 GiB is one segment as before, and the helper's half of a segment
+ * (~32 blocks) stays within what its digests may hold (~6 MB of JSON for the bench's).
+ */
+const SEGMENT_BLOCKS = 64;
+
+/** Tests: the blocks' size, how many of them the helper reads (from the back of each segment) before this thread starts it, and the segments' size in blocks. */
 export interface InlineSplit {
   blockBytes?: number;
   helperBlocks?: number;
+  segmentBlocks?: number;
   /** The JSON the helper's digests may make (tail.ts MAX_DIGEST_JSON). */
   digestJson?: number;
 }
 
-/** A plain event log cut into blocks, taken from the front by this thread and from the back by a helper. */
+/** A plain event log cut into blocks, in segments each taken from the front by this thread and from the back by a helper. */
 export interface SplitPlan {
   fsPath: string;
   blocks: Blocks;
+  /** Blocks per segment. */
+  segment: number;
 }
+
+/** The blocks of segment `s`: its first, and how many. */
+export const segmentOf = (plan: SplitPlan, s: number): { first: number; count: number } => {
+  const first = s * plan.segment;
+  return { first, count: Math.min(plan.segment, plan.blocks.count - first) };
+};
+
+/** How many segments a plan has. */
+const segmentCount = (plan: SplitPlan): number => Math.ceil(plan.blocks.count / plan.segment);
 
 /**
  * The module a helper thread starts from: load.cjs, beside the one-file build (where every module's
@@ -84,7 +109,13 @@ function loaderPath(): string | null {
  * Null for anything else: zips, standard input, URLs, compressed, in-progress, text logs, or no
  * helper thread to start.
  */
-export function planSplit(part: Part, layout: Layout, minBytes: number, inline: boolean | InlineSplit = false): SplitPlan | null {
+export function planSplit(
+  part: Part,
+  layout: Layout,
+  minBytes: number,
+  inline: boolean | InlineSplit = false,
+  segmentBlocks = SEGMENT_BLOCKS,
+): SplitPlan | null {
   if (layout === 'zip' || part.inProgress || part.name === '-' || part.name.includes('://')) return null;
   if (!inline && loaderPath() === null) return null;
   const fsPath = part.name;
@@ -106,117 +137,182 @@ export function planSplit(part: Part, layout: Layout, minBytes: number, inline: 
   } finally {
     closeSync(fd);
   }
-  const usual = typeof inline === 'object' && inline.blockBytes ? inline.blockBytes : Math.min(BLOCK_BYTES, Math.ceil(size / MIN_BLOCKS));
+  const given = typeof inline === 'object' ? inline : {};
+  const usual = given.blockBytes ?? Math.min(BLOCK_BYTES, Math.ceil(size / MIN_BLOCKS));
   const bytes = Math.max(usual, Math.ceil(size / MAX_BLOCKS));
-  return { fsPath, blocks: { bytes, count: Math.ceil(size / bytes), size } };
+  return { fsPath, blocks: { bytes, count: Math.ceil(size / bytes), size }, segment: Math.max(1, given.segmentBlocks ?? segmentBlocks) };
 }
 
 /**
- * A helper's message: a block's digest; the end of its blocks; that it stopped at a block it then
- * leaves to this thread (a cap near, or the digests as large as may be held: the blocks after it stay
- * digested); or that it failed (this thread reads what the helper claimed).
+ * A helper's message, for one segment: a block's digest; the end of its blocks there; that it stopped
+ * at a block it then leaves to this thread (a cap near, or the digests as large as may be held: the
+ * blocks after it stay digested); or that it failed (this thread reads what the helper claimed).
  */
-type HelperMessage = { block: number; digest: TailDigest } | { done: true } | { stopped: number } | { failed: true };
+type HelperMessage =
+  | { segment: number; block: number; digest: TailDigest }
+  | { segment: number; done: true }
+  | { segment: number; stopped: number }
+  | { failed: true };
 
-/** How a helper ended: its blocks' digests joined (null: none, or it failed) and the block it left, if any (else -1). */
+/** How a helper ended a segment: its blocks' digests joined (null: none, or it failed) and the block it left, if any (else -1). */
 interface HelperEnd {
   digest: TailDigest | null;
   left: number;
 }
 
 interface Helper {
+  /** This thread starts segment `s` (the one before is folded): the helper may read it. */
+  begin(s: number): Promise<void>;
   /** Takes the digests sent so far, between this thread's blocks: copied in while the helper reads on. */
   poll(): void;
-  /** Once this thread has no block left to claim: how the helper ended. */
-  end(): Promise<HelperEnd>;
+  /** Once this thread has no block of segment `s` left to claim: how the helper ended it. */
+  end(s: number): Promise<HelperEnd>;
   stop(): void;
 }
 
 /**
- * Reads the blocks it claims from the back, each into a digest, until the two threads meet: on a
- * helper thread (split-worker.ts), or (tests, `inline`) here before this thread starts, the back
- * half of the blocks, each digest cloned as a thread's message is.
+ * Segment after segment, once this thread has started it (`started`: the segment it started, or the
+ * segment count once it is done), reads the blocks it claims from the back, each into a digest, until
+ * the two threads meet: on a helper thread (split-worker.ts), or (tests, `inline`) here for one segment
+ * before this thread starts it, its back blocks up to `until`, each digest cloned as a thread's message is.
+ * The digests of a segment share one budget.
  */
 export async function helpRead(
   plan: SplitPlan,
   file: string,
-  claims: Claims,
+  claimsOf: (s: number) => Claims,
   post: (m: HelperMessage) => void,
-  budget = new TailBudget(),
+  waitStarted: (s: number) => Promise<boolean>,
+  budget: () => TailBudget = () => new TailBudget(),
+  segments: readonly number[] = Array.from({ length: segmentCount(plan) }, (_, s) => s),
   until = -1,
 ): Promise<void> {
   const { fsPath, blocks } = plan;
-  for (let k = claims.back(); k >= 0; k = k > until ? claims.back() : -1) {
-    const digest = await digestBlock(fsPath, file, blockStart(fsPath, blocks, k), blockStart(fsPath, blocks, k + 1), budget);
-    if (digest === null) return post({ stopped: k });
-    post({ block: k, digest });
+  for (const s of segments) {
+    if (!(await waitStarted(s))) return;
+    const { first } = segmentOf(plan, s);
+    const claims = claimsOf(s);
+    const spent = budget();
+    let stopped = false;
+    for (let k = claims.back(); k >= 0; k = k > until ? claims.back() : -1) {
+      const at = first + k;
+      const digest = await digestBlock(fsPath, file, blockStart(fsPath, blocks, at), blockStart(fsPath, blocks, at + 1), spent);
+      if (digest === null) {
+        post({ segment: s, stopped: k });
+        stopped = true;
+        break;
+      }
+      post({ segment: s, block: k, digest });
+    }
+    if (!stopped) post({ segment: s, done: true });
   }
-  post({ done: true });
 }
 
-const budget = (inline: true | InlineSplit): TailBudget =>
+const budgetOf = (inline: true | InlineSplit) => (): TailBudget =>
   new TailBudget(...(typeof inline === 'object' && inline.digestJson !== undefined ? [inline.digestJson] : []));
 
+/** Where this thread says which segment it started, for the helper (Int32Array slot 0 of a SharedArrayBuffer). */
+const STARTED = 0;
+
 /** Starts the helper on the blocks it will claim. */
-function startHelper(plan: SplitPlan, file: string, claims: Claims, inline: boolean | InlineSplit): Promise<Helper> | Helper {
-  const got = new Map<number, TailDigest>();
-  let settle: (e: HelperEnd) => void = () => undefined;
-  const ended = new Promise<HelperEnd>((resolve) => (settle = resolve));
-  /** The digests of blocks `from`.. joined, with the block left (null when one is missing: the helper failed). */
-  const join = (from: number, left: number): void => {
+function startHelper(plan: SplitPlan, file: string, claims: readonly Claims[], inline: boolean | InlineSplit): Helper {
+  const count = segmentCount(plan);
+  /** Per segment: the digests received, and how it ended. */
+  const got = Array.from({ length: count }, () => new Map<number, TailDigest>());
+  const settlers: Array<(e: HelperEnd) => void> = [];
+  const ends = Array.from({ length: count }, (_, s) => new Promise<HelperEnd>((resolve) => (settlers[s] = resolve)));
+  let failed = false;
+  const fail = (): void => {
+    failed = true;
+    for (const settle of settlers) settle({ digest: null, left: -1 });
+  };
+  /** The digests of blocks `from`.. of segment `s` joined, with the block left (null when one is missing: the helper failed). */
+  const join = (s: number, from: number, left: number): void => {
     const parts: TailDigest[] = [];
-    for (let k = from; k < plan.blocks.count; k++) {
-      const d = got.get(k);
-      if (!d) return settle({ digest: null, left: -1 });
+    const n = segmentOf(plan, s).count;
+    for (let k = from; k < n; k++) {
+      const d = got[s]!.get(k);
+      if (!d) return settlers[s]!({ digest: null, left: -1 });
       parts.push(d);
     }
-    got.clear();
-    settle({ digest: parts.length > 0 ? joinDigests(parts) : null, left });
+    got[s]!.clear();
+    settlers[s]!({ digest: parts.length > 0 ? joinDigests(parts) : null, left });
   };
   const onMessage = (m: HelperMessage): void => {
-    if ('block' in m) got.set(m.block, m.digest);
-    else if ('failed' in m) settle({ digest: null, left: -1 });
-    else if ('stopped' in m) join(m.stopped + 1, m.stopped);
-    else join(claims.met, -1);
+    if ('failed' in m) fail();
+    else if ('block' in m) got[m.segment]!.set(m.block, m.digest);
+    else if ('stopped' in m) join(m.segment, m.stopped + 1, m.stopped);
+    else join(m.segment, claims[m.segment]!.met, -1);
   };
-  /** This thread took every block: the helper has none to end (it may not even have started). */
-  const none = (): boolean => claims.met >= plan.blocks.count;
+  /** This thread took every block of segment `s`: the helper has none to end (it may not even have started it). */
+  const none = (s: number): boolean => claims[s]!.met >= segmentOf(plan, s).count;
   if (inline) {
-    const taken = typeof inline === 'object' && inline.helperBlocks !== undefined ? inline.helperBlocks : Math.floor(plan.blocks.count / 2);
-    const read =
-      taken > 0
-        ? helpRead(plan, file, claims, (m) => onMessage(structuredClone(m)), budget(inline), plan.blocks.count - taken)
-        : Promise.resolve();
-    return read.then(() => ({
+    const taken = typeof inline === 'object' && inline.helperBlocks !== undefined ? inline.helperBlocks : null;
+    return {
+      // Before this thread reads a segment, the helper reads its back blocks (half of them unless told).
+      begin: (s) => {
+        const n = segmentOf(plan, s).count;
+        const mine = Math.min(n, taken ?? Math.floor(n / 2));
+        if (mine <= 0) return Promise.resolve();
+        return helpRead(
+          plan,
+          file,
+          (i) => claims[i]!,
+          (m) => onMessage(structuredClone(m)),
+          () => Promise.resolve(true),
+          budgetOf(inline),
+          [s],
+          n - mine,
+        );
+      },
       poll: () => undefined,
-      end: () => (none() ? Promise.resolve({ digest: null, left: -1 }) : ended),
+      end: (s) => (none(s) ? Promise.resolve({ digest: null, left: -1 }) : ends[s]!),
       stop: () => undefined,
-    }));
+    };
   }
   // The digests come on a port of their own, taken between blocks (receiveMessageOnPort): a message
   // event would wait for this thread's reading to end, and the helper would idle while they are copied in.
   const { port1, port2 } = new MessageChannel();
+  const started = new Int32Array(new SharedArrayBuffer(4));
+  Atomics.store(started, STARTED, -1);
   // Required, not imported: a CommonJS start skips the ES module loader (src/load.cts).
   const worker = new Worker(`require(${JSON.stringify(loaderPath())}).load('split-worker')`, {
     eval: true,
-    workerData: { plan, file, claims: claims.buffer, port: port2 },
+    workerData: { plan, file, claims: claims.map((c) => c.buffer), started: started.buffer, port: port2 },
     transferList: [port2],
+    // No old-generation limit: capped at 48 MiB, the helper held the 4 GiB bench log's peak at 170-173 MiB
+    // RSS instead of 180-190, but a line dense enough to pass it (1.5 million properties) aborted the
+    // whole process (SIGABRT from V8 inside JSON.parse) instead of ending the helper alone.
     resourceLimits: { maxYoungGenerationSizeMb: HELPER_YOUNG_MB },
   });
-  worker.once('error', () => settle({ digest: null, left: -1 }));
-  worker.once('exit', () => settle({ digest: null, left: -1 }));
   const poll = (): void => {
     for (let m = receiveMessageOnPort(port1); m !== undefined; m = receiveMessageOnPort(port1)) onMessage(m.message as HelperMessage);
   };
+  // What the helper sent before it ended is taken first: only segments it did not end fail.
+  const gone = (): void => {
+    poll();
+    fail();
+  };
+  worker.once('error', gone);
+  worker.once('exit', gone);
+  port1.on('message', onMessage);
+  port1.unref();
   return {
+    begin: (s) => {
+      Atomics.store(started, STARTED, s);
+      Atomics.notify(started, STARTED);
+      return Promise.resolve();
+    },
     poll,
-    end: () => {
-      if (none()) return Promise.resolve({ digest: null, left: -1 });
+    end: (s) => {
+      if (none(s) || failed) return Promise.resolve({ digest: null, left: -1 });
       poll();
-      port1.on('message', onMessage);
-      return ended;
+      return ends[s]!;
     },
     stop: () => {
+      // The helper waits for a segment that will not come: told there is none, it ends.
+      Atomics.store(started, STARTED, count);
+      Atomics.notify(started, STARTED);
       port1.close();
       void worker.terminate();
     },
@@ -234,12 +330,12 @@ function fits(d: TailDigest, app: AppState): boolean {
 }
 
 /**
- * Reads a part as planned: blocks from the front here while a helper reads blocks from the back,
- * until they meet; then what the helper read folded in after this thread's blocks, in order
- * (eventlog/digest.ts). When the helper failed, gave up, or its digest would not fold exactly, the
- * rest is read here, as one thread would. Either way the state and statistics are those of reading
- * the part on one thread (what readPart does for a plain event log; test/input/split.test.ts holds
- * it to that).
+ * Reads a part as planned: segment by segment, blocks from the front here while a helper reads blocks
+ * from the back, until they meet; then what the helper read of the segment is folded in after this
+ * thread's blocks, in order (eventlog/digest.ts). When the helper failed, gave up, or its digest would
+ * not fold exactly, the rest of the segment is read here, as one thread would. Either way the state
+ * and statistics are those of reading the part on one thread (what readPart does for a plain event
+ * log; test/input/split.test.ts holds it to that).
  */
 export async function readSplit(
   plan: SplitPlan,
@@ -252,33 +348,42 @@ export async function readSplit(
   stats.kind ??= 'event-log';
   const before = stats.events;
   const { fsPath, blocks } = plan;
-  const claims = new Claims(blocks.count);
-  const helper = await startHelper(plan, file, claims, inline);
+  const count = segmentCount(plan);
+  const claims = Array.from({ length: count }, (_, s) => new Claims(segmentOf(plan, s).count));
+  const helper = startHelper(plan, file, claims, inline);
   /** Where this thread's blocks end so far. */
   let end = 0;
-  let ended: HelperEnd = { digest: null, left: -1 };
-  async function* head(): AsyncGenerator<Buffer> {
-    for (let k = 0; k >= 0; k = claims.front()) {
-      const to = blockStart(fsPath, blocks, k + 1);
-      yield* readFileRange(fsPath, end, to - end, true);
-      end = to;
-      helper.poll();
-    }
-    ended = await helper.end();
-    if (ended.left >= 0) {
-      // The block the helper left is the next one: read here, before its digests of the blocks after it.
-      const to = blockStart(fsPath, blocks, ended.left + 1);
-      yield* readFileRange(fsPath, end, to - end, true);
-      end = to;
+  async function* body(): AsyncGenerator<Buffer | ReadElsewhere> {
+    for (let s = 0; s < count; s++) {
+      const { first, count: n } = segmentOf(plan, s);
+      const segmentEnd = blockStart(fsPath, blocks, first + n);
+      const segmentClaims = claims[s]!;
+      await helper.begin(s);
+      for (let k = 0; k >= 0; k = segmentClaims.front()) {
+        const to = blockStart(fsPath, blocks, first + k + 1);
+        yield* readFileRange(fsPath, end, to - end, true);
+        end = to;
+        helper.poll();
+      }
+      const ended = await helper.end(s);
+      if (ended.left >= 0) {
+        // The block the helper left is the next one: read here, before its digests of the blocks after it.
+        const to = blockStart(fsPath, blocks, first + ended.left + 1);
+        yield* readFileRange(fsPath, end, to - end, true);
+        end = to;
+      }
+      if (end < segmentEnd) {
+        const from = end;
+        yield {
+          digest: () => Promise.resolve(ended.digest !== null && fits(ended.digest, app) ? ended.digest : null),
+          bytes: () => readFileRange(fsPath, from, segmentEnd - from, true),
+        };
+        end = segmentEnd;
+      }
     }
   }
   try {
-    await readEventLines(head(), file, app, stats, false, false, {
-      rest: {
-        digest: () => Promise.resolve(ended.digest !== null && fits(ended.digest, app) ? ended.digest : null),
-        bytes: () => readFileRange(fsPath, end, blocks.size - end, true),
-      },
-    });
+    await readEventLines(body(), file, app, stats, false, false);
   } finally {
     helper.stop();
   }

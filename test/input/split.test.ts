@@ -59,6 +59,19 @@ describe('one log on two threads', () => {
       { blockBytes: 8_191, helperBlocks: Number.MAX_SAFE_INTEGER, digestJson: 50_000 },
       100,
     ],
+    // Segments (split.ts SEGMENT_BLOCKS): each read from both ends and folded before the next; the
+    // helper's budget is each segment's own.
+    ['4,099-byte blocks in segments of 3, the helper half of each', { blockBytes: 4_099, segmentBlocks: 3 }, 100],
+    [
+      '8,191-byte blocks in segments of 5, the helper all but the first of each',
+      { blockBytes: 8_191, segmentBlocks: 5, helperBlocks: Number.MAX_SAFE_INTEGER },
+      100,
+    ],
+    [
+      '8,191-byte blocks in segments of 7, the helper stopped by the size of its digests in some',
+      { blockBytes: 8_191, segmentBlocks: 7, helperBlocks: Number.MAX_SAFE_INTEGER, digestJson: 20_000 },
+      100,
+    ],
   ])(
     'diagnoses every fixture and real log exactly as one thread: %s',
     async (_, inline, minBatches) => {
@@ -158,6 +171,32 @@ describe('one log on two threads', () => {
     }
   });
 
+  // A worker's heap limit does not end only the worker: past one, V8 aborted the whole process inside
+  // JSON.parse on such a line (split.ts: no old-generation limit for the helper).
+  it('a line that takes hundreds of MiB to parse, in the helper’s part, is read as on one thread', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'spark-triage-split-'));
+    try {
+      const lines = readFileSync(fixture('diagnose', 'task-skew', 'spark35'), 'utf8')
+        .trimEnd()
+        .split('\n');
+      // After 40 MB of events read by name only, so that the line is in the last blocks, which the helper
+      // reads first: a job with 1.5 million properties (21 MB; within shape.ts' limits).
+      const filler = Array.from({ length: 600_000 }, (_, i) => `{"Event":"SparkListenerBlockUpdated","Block Updated Info":{"n":${i}}}`);
+      const props = Array.from({ length: 1_500_000 }, (_, i) => `"k${i}":"v"`).join(',');
+      const dense = `{"Event":"SparkListenerJobStart","Job ID":99,"Submission Time":1,"Stage Infos":[],"Stage IDs":[],"Properties":{${props}}}`;
+      const file = path.join(dir, 'app');
+      writeFileSync(file, `${[...lines.slice(0, -2), ...filler, dense, ...lines.slice(-2)].join('\n')}\n`);
+      const split = runCli(['diagnose', '--format', 'json', '--jobs', '2', file], { env: { SPARK_TRIAGE_SPLIT_BYTES: '0' } });
+      const one = runCli(['diagnose', '--format', 'json', '--jobs', '1', file]);
+      expect(split.stderr).toBe(one.stderr);
+      expect(split.status).toBe(one.status);
+      expect(split.stdout).toBe(one.stdout);
+      expect(split.stdout).toContain('"inputs"');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
   it.skipIf(!hasShared)(
     'the built CLI, its helper thread started from the one-file build, gives the same JSON as --jobs 1',
     () => {
@@ -176,6 +215,13 @@ describe('one log on two threads', () => {
       expect(split.stderr).toBe(one.stderr);
       expect(split.stdout).toBe(one.stdout);
       expect(split.stdout.length).toBeGreaterThan(100_000);
+      // In segments of two blocks (four or more segments a log): the helper waits for each, reads it from the back, and goes on.
+      const segmented = runCli(['diagnose', '--format', 'json', '--jobs', '2', ...large], {
+        env: { SPARK_TRIAGE_SPLIT_BYTES: String(256 * 1024), SPARK_TRIAGE_SPLIT_SEGMENT: '2' },
+      });
+      expect(segmented.status).toBe(one.status);
+      expect(segmented.stderr).toBe(one.stderr);
+      expect(segmented.stdout).toBe(one.stdout);
     },
     300_000,
   );
