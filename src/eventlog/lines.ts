@@ -37,7 +37,9 @@ export type LongLineHandler = (lineNo: number, bytes: number) => void;
  * choice: 32 MiB, the longest line that keeps the 200 MiB bound, 32 times the longest real one we
  * have; a longer line is skipped, counted and named ('line-too-long'), never held past this.
  * That bound holds for lines shaped like Spark's; a line shaped to cost more (deep or dense
- * JSON) is measured before it is parsed (shape.ts), which bounds it to ~300 MiB.
+ * JSON) is measured before it is parsed (shape.ts), which bounds it to ~300 MiB. Since then a SQL
+ * execution start's plan is read from the line's bytes (plan-line.ts), not made a string twice: a plan
+ * line costs its 2x here; a long line of another kind still costs the rest.
  */
 export const MAX_LINE_BYTES = 32 * 1024 * 1024;
 
