@@ -46,20 +46,22 @@ export function planOperatorsLine(buf: Buffer, from: number, end: number, window
 
 /** Where the plan string's characters are (between its quotes), or null (planOperatorsLine's conditions). */
 function findPlan(buf: Buffer, from: number, end: number): { start: number; end: number } | null {
+  /** The byte at `i` of the line (-1 past its end: the buffer may hold the next line). */
+  const at = (i: number): number => (i < end ? buf[i]! : -1);
   let p = skipSpace(buf, from, end);
-  if (buf[p] !== 0x7b) return null; // {
+  if (at(p) !== 0x7b) return null; // {
   p++;
   for (;;) {
     p = skipSpace(buf, p, end);
-    if (buf[p] !== QUOTE) return null;
+    if (at(p) !== QUOTE) return null;
     const keyEnd = stringEnd(buf, p + 1, end);
     if (keyEnd < 0) return null;
     const key = buf.toString('latin1', p + 1, keyEnd);
     p = skipSpace(buf, keyEnd + 1, end);
-    if (buf[p] !== 0x3a) return null; // :
+    if (at(p) !== 0x3a) return null; // :
     p = skipSpace(buf, p + 1, end);
     if (key === KEY) {
-      if (buf[p] !== QUOTE) return null;
+      if (at(p) !== QUOTE) return null;
       const close = stringEnd(buf, p + 1, end);
       if (close < 0) return null;
       // Given twice, JSON.parse keeps the last: read whole.
@@ -71,7 +73,7 @@ function findPlan(buf: Buffer, from: number, end: number): { start: number; end:
     p = skipValue(buf, p, end);
     if (p < 0) return null;
     p = skipSpace(buf, p, end);
-    if (buf[p] !== 0x2c) return null; // , (a } here: no plan)
+    if (at(p) !== 0x2c) return null; // , (a } here: no plan)
     p++;
   }
 }
@@ -95,6 +97,7 @@ function stringEnd(buf: Buffer, p: number, end: number): number {
 
 /** Past a string, number or literal starting at `p`; -1 for an object, an array or anything else. */
 function skipValue(buf: Buffer, p: number, end: number): number {
+  if (p >= end) return -1;
   const c = buf[p];
   if (c === QUOTE) {
     const q = stringEnd(buf, p + 1, end);

@@ -98,6 +98,7 @@ describe('a long SQL plan read from its bytes', () => {
       line('ArrowEvalPython').replace('"description"', '"descr\\u0069ption"'), // an escaped key
       line('ArrowEvalPython').replace('"physicalPlanDescription":"', '"physicalPlanDescription":1,"x":"'), // not a string
       `{"Event":"${EVENT}","executionId":1}`, // no plan
+      `{"Event":"${EVENT}","executionId":1`, // cut before the plan (the bytes after the line are not read)
       `["${EVENT}"]`,
     ];
     for (const text of odd) expect(fromBytes(text), text).toBeNull();
