@@ -1,4 +1,4 @@
-import { BROADCAST_OPS, PYTHON_OPS } from '../state/app.js';
+import { BROADCAST_OPS, PYTHON_OPS } from '../state/plan-ops.js';
 
 /**
  * SQL execution starts at least this long have their plan's operators read from the line's bytes

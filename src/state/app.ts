@@ -3,6 +3,7 @@ import { metricId, metricName, type MetricsRow } from '../eventlog/fast.js';
 import type { EventVisitor } from '../eventlog/events.js';
 import type { Location } from '../input/stats.js';
 import type { KnownEvent } from '../eventlog/schemas.js';
+import { ARROW_OPS, BROADCAST_OPS, PYTHON_OPS } from './plan-ops.js';
 import { SignalBook } from './signals.js';
 import { addTaskSums, newStage, type StageStats } from './stages.js';
 import { Timeline, type TimelineView } from './timeline.js';
@@ -55,14 +56,6 @@ export interface PlanFlags {
   pandasOrArrowUdf: number;
   broadcastJoin: number;
 }
-
-// Physical operators (SparkPlan node names) that run Python workers or broadcast a relation (also
-// read from a long plan line's bytes: src/eventlog/plan-line.ts).
-export const PYTHON_OPS =
-  /\b(?:BatchEvalPython|ArrowEvalPython|FlatMapGroupsInPandas|FlatMapCoGroupsInPandas|MapInPandas|MapInArrow|PythonMapInArrow|AggregateInPandas|WindowInPandas|FlatMapGroupsInArrow|BatchEvalPythonUDTF|ArrowEvalPythonUDTF)\b/g;
-const ARROW_OPS =
-  /^(?:ArrowEvalPython|FlatMapGroupsInPandas|FlatMapCoGroupsInPandas|MapInPandas|MapInArrow|PythonMapInArrow|AggregateInPandas|WindowInPandas|FlatMapGroupsInArrow|ArrowEvalPythonUDTF)$/;
-export const BROADCAST_OPS = /\bBroadcast(?:HashJoin|NestedLoopJoin|Exchange)\b/;
 
 /**
  * An event as AppState.onEvent reads it, less what it never reads: a SQL execution's start keeps, of
