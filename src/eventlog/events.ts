@@ -104,35 +104,30 @@ export async function readEventLines(
         return;
       }
     }
-    /** The event's name as the fast path read it (null: not read so). */
-    let fastName: string | null = null;
-    if (!exact && start === from && !last) {
-      // Fast path (fast.ts): events we do not use are counted by name; successful tasks read in place.
-      const name = eventName(buf, from, end);
-      fastName = name;
-      if (name !== null && looksComplete(buf, from, end)) {
-        const e = info(name);
-        if (!e.known) {
+    // Fast path (fast.ts): events we do not use are counted by name; successful tasks read in place.
+    const fastName = !exact && start === from && !last ? eventName(buf, from, end) : null;
+    if (fastName !== null && looksComplete(buf, from, end)) {
+      const e = info(fastName);
+      if (!e.known) {
+        tally(e);
+        return;
+      }
+      // The commonest known line first: tasks outnumber every other event.
+      if (e.type === 'SparkListenerTaskEnd') {
+        const fast = fastTaskEnd(buf, from, end);
+        if (fast && (fast.peaks === null || visitor.onExecutorMetrics)) {
           tally(e);
+          visitor.onEvent({ type: 'SparkListenerTaskEnd', data: fast.data }, { file, line: lineNo });
+          if (fast.peaks) visitor.onExecutorMetrics!(fast.data['Task Info']['Executor ID'], fast.peaks);
           return;
         }
-        // The commonest known line first: tasks outnumber every other event.
-        if (e.type === 'SparkListenerTaskEnd') {
-          const fast = fastTaskEnd(buf, from, end);
-          if (fast && (fast.peaks === null || visitor.onExecutorMetrics)) {
-            tally(e);
-            visitor.onEvent({ type: 'SparkListenerTaskEnd', data: fast.data }, { file, line: lineNo });
-            if (fast.peaks) visitor.onExecutorMetrics!(fast.data['Task Info']['Executor ID'], fast.peaks);
-            return;
-          }
-        }
-        if (e.type === 'SparkListenerEnvironmentUpdate') {
-          const env = fastEnvironment(buf.subarray(from, end));
-          if (env !== null) {
-            tally(e);
-            dispatch(e.type, env, lineNo);
-            return;
-          }
+      }
+      if (e.type === 'SparkListenerEnvironmentUpdate') {
+        const env = fastEnvironment(buf.subarray(from, end));
+        if (env !== null) {
+          tally(e);
+          dispatch(e.type, env, lineNo);
+          return;
         }
       }
     }

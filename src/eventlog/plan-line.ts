@@ -105,9 +105,16 @@ function skipValue(buf: Buffer, p: number, end: number): number {
   }
   const start = p;
   // Numbers and true/false/null: JSON.parse judges them; here they only need an end.
-  while (p < end && /[-+.0-9a-zA-Z]/.test(String.fromCharCode(buf[p]!))) p++;
+  while (p < end && isTokenByte(buf[p]!)) p++;
   return p > start ? p : -1;
 }
+
+/** A byte of a number or a literal: a letter, a digit, '-', '+' or '.'. */
+const isTokenByte = (c: number): boolean =>
+  (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x2d || c === 0x2b || c === 0x2e;
+
+/** BROADCAST_OPS, searched window after window (matchAll takes a global pattern). */
+const BROADCAST_ALL = new RegExp(BROADCAST_OPS.source, 'g');
 
 /**
  * PYTHON_OPS' matches in the plan's characters (bytes `start`..`end`), in order, then BROADCAST_OPS'
@@ -151,7 +158,12 @@ function operators(buf: Buffer, start: number, end: number, window: number): str
       return e >= tail.length && (last || e < searched.length);
     };
     for (const m of searched.matchAll(PYTHON_OPS)) if (taken(m)) python.push(m[0]);
-    if (broadcast === null) for (const m of searched.matchAll(new RegExp(BROADCAST_OPS.source, 'g'))) if (taken(m)) broadcast ??= m[0];
+    if (broadcast === null)
+      for (const m of searched.matchAll(BROADCAST_ALL))
+        if (taken(m)) {
+          broadcast = m[0];
+          break;
+        }
     tail = searched.slice(-OVERLAP);
   }
   if (escaping) return null;

@@ -9,10 +9,11 @@ import type { Location } from './stats.js';
 import { ReadStats } from './stats.js';
 
 /**
- * The most JSON the digests of one helper may make (the events kept as AppState reads them,
- * asFolded, a few hundred bytes per stage attempt and executor of a batch): they wait for the first
- * thread to end its own blocks, so they are held. Past it the helper stops and leaves the block it
- * was reading, and those before it, to the first thread. The helper's ~45% of the bench's 1 GiB log
+ * The most JSON the digests of one helper may make in one segment of a log (split.ts SEGMENT_BLOCKS;
+ * the events kept as AppState reads them, asFolded, a few hundred bytes per stage attempt and executor
+ * of a batch): they wait for the first thread to end its own blocks of the segment, so they are held.
+ * Past it the helper stops there and leaves the block it was reading, and those before it, to the
+ * first thread. Measured when the whole log was one segment: the helper's ~45% of the bench's 1 GiB log
  * made 13 MB when SQL plans were kept whole (two plans were 10 MB), 6.0 MB with their operators only.
  * Its 4 GiB log makes more than any cap below: with plans' operators only, `--jobs 2` peaked at
  * 221-243 MiB RSS with 16 MiB here and at 168-194 MiB with 8 MiB (3 alternating runs, load 3-4).
